@@ -1,0 +1,109 @@
+import { EXIT_CODE, type ExitCode } from "./exit_code.ts";
+
+/** Options for {@linkcode GestvenvError}. */
+export interface GestvenvErrorOptions {
+  /** What the user can do next; printed after the message as `hint: ...`. */
+  hint?: string | undefined;
+  /** The error that caused this one. */
+  cause?: unknown;
+  /** Extra text to show below the message (e.g. a backend's own output). */
+  details?: string | undefined;
+}
+
+/**
+ * Base class of every error gestvenv raises on purpose. It carries the exit code of the spec
+ * (001, "Codes de sortie"), a stable machine-readable `code`, and a `hint` telling the user
+ * what to do next. Anything that is not a `GestvenvError` is a bug and exits with code 1.
+ */
+export class GestvenvError extends Error {
+  /** Process exit code for this failure. */
+  readonly exitCode: ExitCode;
+  /** Stable snake_case identifier for JSON output (e.g. `environment_not_found`). */
+  readonly code: string;
+  /** What to do next, or undefined. */
+  readonly hint: string | undefined;
+  /** Extra diagnostic text (e.g. captured backend output), or undefined. */
+  readonly details: string | undefined;
+
+  constructor(
+    message: string,
+    exitCode: ExitCode,
+    code: string,
+    options: GestvenvErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+/** The command line or an argument is invalid (exit 2). */
+export class UsageError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.USAGE, "usage", options);
+  }
+}
+
+/** A named environment does not exist (exit 3). */
+export class EnvironmentNotFoundError extends GestvenvError {
+  /** The name that was looked up. */
+  readonly environment: string;
+  constructor(name: string, options: GestvenvErrorOptions = {}) {
+    super(
+      `Environment \`${name}\` does not exist`,
+      EXIT_CODE.ENVIRONMENT_NOT_FOUND,
+      "environment_not_found",
+      {
+        hint: "Run `gestvenv list` to see the environments, or `gestvenv create " + name +
+          "` to make it",
+        ...options,
+      },
+    );
+    this.environment = name;
+  }
+}
+
+/** A package or distribution cannot be found (exit 4). */
+export class PackageNotFoundError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.PACKAGE_NOT_FOUND, "package_not_found", options);
+  }
+}
+
+/** A network operation failed (exit 5). */
+export class NetworkError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.NETWORK, "network", options);
+  }
+}
+
+/** The configuration file, a key or a value is invalid (exit 10). */
+export class ConfigError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.CONFIG, "config", options);
+  }
+}
+
+/** The installer backend failed; `details` holds its own output (exit 20). */
+export class BackendError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.BACKEND, "backend", options);
+  }
+}
+
+/** The package cache failed (exit 30). */
+export class CacheError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.CACHE, "cache", options);
+  }
+}
+
+/** A general failure with a known cause (exit 1): filesystem, interpreter, registry. */
+export class OperationError extends GestvenvError {
+  constructor(message: string, code: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.GENERAL, code, options);
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Filesystem primitives: atomic writes (temp, fsync, rename), cross-process locks, tree helpers.
+ *
+ * @module
+ */
+export * from "./atomic_write.ts";
+export * from "./file_lock.ts";
+export * from "./tree.ts";

@@ -1,0 +1,29 @@
+/**
+ * Every environment variable gestvenv reads, declared once (uv's `uv-static` pattern).
+ *
+ * @module
+ */
+
+/** Names of the environment variables gestvenv reads. */
+export const ENV_VARS = {
+  /** Moves gestvenv's whole home (default `~/.gestvenv`): config, registry, environments, cache. */
+  HOME: "GESTVENV_HOME",
+  /** Installer backend: `auto`, `pip` or `uv`; overrides the config file. */
+  BACKEND: "GESTVENV_BACKEND",
+  /** Path of the `uv` binary to use for the uv backend. */
+  UV: "GESTVENV_UV",
+  /** Default interpreter request (as `--python`) when a command gets none. */
+  PYTHON: "GESTVENV_PYTHON",
+  /** Any non-empty value disables colors (as `NO_COLOR`). */
+  NO_COLOR: "GESTVENV_NO_COLOR",
+  /** Set by the `shell-init` function so that `activate` knows it is being evaluated. */
+  SHELL_INTEGRATION: "GESTVENV_SHELL_INTEGRATION",
+  /** Primary package index for installs; overrides pip's own configuration. */
+  INDEX_URL: "GESTVENV_INDEX_URL",
+} as const;
+
+/** Reads an environment variable; empty values count as unset. Requires `--allow-env`. */
+export function readEnv(name: string): string | undefined {
+  const value = Deno.env.get(name);
+  return value === undefined || value === "" ? undefined : value;
+}

@@ -1,0 +1,54 @@
+import { ENV_VARS, readEnv } from "./env_vars.ts";
+import { join } from "node:path";
+
+/** The files and folders of gestvenv's home, all absolute. */
+export interface HomeLayout {
+  /** The home itself: `$GESTVENV_HOME` or `~/.gestvenv`. */
+  root: string;
+  /** User configuration, TOML: `<root>/config.toml`. */
+  configFile: string;
+  /** The environment registry, JSON: `<root>/environments.json`. */
+  registryFile: string;
+  /** Default parent of named environments: `<root>/environments`. */
+  environmentsDir: string;
+  /** Caches (interpreter probes, ...): `<root>/cache`. */
+  cacheDir: string;
+  /** Lock files for per-environment operations: `<root>/locks`. */
+  locksDir: string;
+}
+
+/**
+ * The user's home directory (`HOME`, or `USERPROFILE` on Windows).
+ *
+ * @throws {Error} If neither variable is set.
+ */
+export function userHomeDir(): string {
+  const home = readEnv("HOME") ?? readEnv("USERPROFILE");
+  if (home === undefined) throw new Error("Cannot find the home directory: HOME is not set");
+  return home;
+}
+
+/**
+ * Resolves gestvenv's home layout: `GESTVENV_HOME` if set (made absolute), else `~/.gestvenv`.
+ * Nothing is created on disk. Requires `--allow-env`.
+ */
+export function resolveHome(): HomeLayout {
+  const override = readEnv(ENV_VARS.HOME);
+  const root = override !== undefined ? absolute(override) : join(userHomeDir(), ".gestvenv");
+  return {
+    root,
+    configFile: join(root, "config.toml"),
+    registryFile: join(root, "environments.json"),
+    environmentsDir: join(root, "environments"),
+    cacheDir: join(root, "cache"),
+    locksDir: join(root, "locks"),
+  };
+}
+
+/** Makes `path` absolute against the current directory, expanding a leading `~`. */
+export function absolute(path: string): string {
+  let p = path;
+  if (p === "~" || p.startsWith("~/")) p = userHomeDir() + p.slice(1);
+  if (/^([a-zA-Z]:[\\/]|[\\/])/.test(p)) return p;
+  return join(Deno.cwd(), p);
+}

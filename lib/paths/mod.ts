@@ -1,0 +1,7 @@
+/**
+ * Where gestvenv keeps things: the home layout and the environment variables it reads.
+ *
+ * @module
+ */
+export * from "./env_vars.ts";
+export * from "./home.ts";

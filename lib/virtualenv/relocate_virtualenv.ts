@@ -1,0 +1,79 @@
+import { join } from "node:path";
+import { BIN_NAME, inspectVirtualenv } from "./layout.ts";
+import { formatPyvenvCfg, readPyvenvCfg } from "./pyvenv_cfg.ts";
+import { writeActivators } from "./write_activators.ts";
+
+/** Options for {@linkcode relocateVirtualenv}. */
+export interface RelocateOptions {
+  /** The root the environment had before it was moved. */
+  oldRoot: string;
+  /** New activation prompt. @default unchanged */
+  prompt?: string | undefined;
+}
+
+const MAX_REWRITE_BYTES = 4 * 1024 * 1024;
+
+async function rewriteIfContains(path: string, oldRoot: string, newRoot: string): Promise<boolean> {
+  const stat = await Deno.lstat(path);
+  if (!stat.isFile || stat.size > MAX_REWRITE_BYTES) return false;
+  const bytes = await Deno.readFile(path);
+  if (bytes.includes(0)) return false; // binary (e.g. a Windows launcher): not ours to edit
+  const text = new TextDecoder().decode(bytes);
+  if (!text.includes(oldRoot)) return false;
+  await Deno.writeTextFile(path, text.replaceAll(oldRoot, newRoot), { mode: stat.mode ?? 0o644 });
+  return true;
+}
+
+/**
+ * Re-targets an environment that was moved from `options.oldRoot` to `root`. A virtual
+ * environment holds absolute paths of itself, so moving it is not enough: this rewrites the
+ * activation scripts (regenerated), the prompt in `pyvenv.cfg`, every script in the scripts
+ * directory whose text names the old root (console-script shebangs, `/bin/sh` launchers), and
+ * `.pth` files in site-packages that name it. Binary files are left alone.
+ *
+ * Requires `--allow-read` and `--allow-write`.
+ *
+ * @returns The files rewritten.
+ */
+export async function relocateVirtualenv(
+  root: string,
+  options: RelocateOptions,
+): Promise<string[]> {
+  const changed: string[] = [];
+  const cfg = await readPyvenvCfg(root);
+  const layout = await inspectVirtualenv(root);
+  if (cfg === undefined || layout === undefined) return changed;
+  if (options.prompt !== undefined) {
+    cfg.set("prompt", options.prompt);
+    await Deno.writeTextFile(join(root, "pyvenv.cfg"), formatPyvenvCfg(cfg));
+    changed.push(join(root, "pyvenv.cfg"));
+  }
+  const prompt = cfg.get("prompt") ?? options.prompt ?? root;
+  const activators = await writeActivators(root, {
+    prompt,
+    binName: BIN_NAME,
+    pathSep: Deno.build.os === "windows" ? ";" : ":",
+  });
+  changed.push(...activators);
+  const skip = new Set(activators);
+  for await (const entry of Deno.readDir(layout.binDir)) {
+    const path = join(layout.binDir, entry.name);
+    if (entry.isFile && !skip.has(path) && await rewriteIfContains(path, options.oldRoot, root)) {
+      changed.push(path);
+    }
+  }
+  for (const site of layout.sitePackages) {
+    try {
+      for await (const entry of Deno.readDir(site)) {
+        const path = join(site, entry.name);
+        if (
+          entry.isFile && entry.name.endsWith(".pth") &&
+          await rewriteIfContains(path, options.oldRoot, root)
+        ) {
+          changed.push(path);
+        }
+      }
+    } catch { /* missing site-packages */ }
+  }
+  return changed;
+}
