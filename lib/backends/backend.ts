@@ -1,0 +1,82 @@
+import type { IndexSettings } from "../config/mod.ts";
+import type { InstalledDistribution } from "../distribution/mod.ts";
+import type { Interpreter } from "../python/mod.ts";
+import type { VirtualenvLayout } from "../virtualenv/mod.ts";
+
+/** The environment a backend acts on. */
+export interface BackendTarget {
+  /** Paths inside the environment. */
+  layout: VirtualenvLayout;
+  /** The base interpreter the environment was made from (for pip's `--python` mode). */
+  interpreter: Interpreter;
+}
+
+/** What to install. */
+export interface InstallRequest {
+  /** PEP 508 requirement strings (`flask>=3`, `requests[socks]`). */
+  requirements: string[];
+  /** requirements.txt files (`-r`). */
+  requirementFiles: string[];
+  /** Local projects to install in editable mode (`-e`). */
+  editables: string[];
+  /** Upgrade named packages to the newest allowed versions. */
+  upgrade: boolean;
+  /** Install exactly these, without dependencies (locked installs). */
+  noDeps?: boolean;
+  /** Only report what would be installed. */
+  dryRun: boolean;
+}
+
+/** Options every backend call accepts. */
+export interface BackendCallOptions {
+  /** Index overrides from gestvenv's settings; unset fields leave the backend's own defaults. */
+  index: IndexSettings;
+  /** Receives each output line of the backend as it is produced (for `--verbose`). */
+  onOutput?: ((line: string) => void) | undefined;
+}
+
+/** A distribution with a newer version on the index. */
+export interface OutdatedDistribution {
+  name: string;
+  version: string;
+  latest_version: string;
+}
+
+/** What a backend call printed, for reports and dry runs. */
+export interface BackendOutput {
+  /** Combined stdout and stderr text. */
+  output: string;
+}
+
+/**
+ * An installer backend. Environments are always created natively by gestvenv (PEP 405);
+ * a backend prepares them (`create`) and then installs, uninstalls and inspects packages.
+ */
+export interface Backend {
+  /** `pip` or `uv`. */
+  readonly name: "pip" | "uv";
+  /** Human description, e.g. `uv 0.9.2 (/usr/bin/uv)`. */
+  describe(): Promise<string>;
+  /** Prepares a freshly created environment; with `seed`, puts pip into it. */
+  create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void>;
+  /** Installs distributions into the environment. */
+  install(
+    target: BackendTarget,
+    request: InstallRequest,
+    options: BackendCallOptions,
+  ): Promise<BackendOutput>;
+  /** Removes distributions (by name) from the environment. */
+  uninstall(
+    target: BackendTarget,
+    names: string[],
+    options: BackendCallOptions,
+  ): Promise<BackendOutput>;
+  /** The installed distributions, read from the environment's `*.dist-info`. */
+  listInstalled(target: BackendTarget): Promise<InstalledDistribution[]>;
+  /** `pip freeze`-style requirement lines of what is installed. */
+  freeze(target: BackendTarget): Promise<string[]>;
+  /** Installed distributions that have newer versions on the index. */
+  outdated(target: BackendTarget, options: BackendCallOptions): Promise<OutdatedDistribution[]>;
+  /** Broken dependency problems (`pip check`); empty when consistent. */
+  checkConsistency(target: BackendTarget, options: BackendCallOptions): Promise<string[]>;
+}

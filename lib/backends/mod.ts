@@ -1,0 +1,10 @@
+/**
+ * Installer backends behind one interface: pip (run with `--python` against each environment) and
+ * uv (`uv pip ... --python`), and the `auto` choice between them.
+ *
+ * @module
+ */
+export * from "./backend.ts";
+export * from "./pip_backend.ts";
+export * from "./uv_backend.ts";
+export * from "./select_backend.ts";

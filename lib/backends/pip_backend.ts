@@ -1,0 +1,146 @@
+import { join } from "node:path";
+import { BackendError } from "../errors/mod.ts";
+import { freezeDistributions, readInstalledDistributions } from "../distribution/mod.ts";
+import { compare } from "@renovatebot/pep440";
+import type {
+  Backend,
+  BackendCallOptions,
+  BackendOutput,
+  BackendTarget,
+  InstallRequest,
+  OutdatedDistribution,
+} from "./backend.ts";
+import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
+import { indexArgs } from "./_index_args.ts";
+
+/** The first pip release with `--python` (run pip against another environment). */
+const PIP_WITH_PYTHON_OPTION = "22.3";
+
+async function findPipVersion(dirs: string[]): Promise<string | undefined> {
+  for (const dir of dirs) {
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        const m = entry.name.match(/^pip-(.+)\.dist-info$/);
+        if (m !== null) return m[1];
+      }
+    } catch { /* missing directory */ }
+  }
+  return undefined;
+}
+
+/**
+ * The pip backend. pip is run from the base interpreter against the environment with
+ * `pip --python <env>/bin/python` (pip >= 22.3), so environments need no pip of their own; when the
+ * base interpreter has no such pip, the environment is seeded with `ensurepip` and its own pip runs.
+ * pip reads its own configuration (`pip.conf`, `PIP_*`); gestvenv's index settings are added as
+ * options only when set.
+ */
+export class PipBackend implements Backend {
+  readonly name = "pip" as const;
+
+  async describe(): Promise<string> {
+    return await Promise.resolve("pip (run with --python against each environment)");
+  }
+
+  /** The command prefix that runs pip for `target`, seeding the environment if it must. */
+  async #pip(target: BackendTarget, options: BackendCallOptions): Promise<string[]> {
+    const info = target.interpreter.info;
+    const baseSite = [join(info.base_prefix, info.scheme.paths.purelib)];
+    if (info.base_prefix === "/usr") baseSite.push("/usr/lib/python3/dist-packages");
+    const basePip = await findPipVersion(baseSite);
+    if (basePip !== undefined && compare(basePip, PIP_WITH_PYTHON_OPTION) >= 0) {
+      return [target.interpreter.realPath, "-m", "pip", "--python", target.layout.python];
+    }
+    if (await findPipVersion(target.layout.sitePackages) === undefined) {
+      await this.#ensurepip(target, options);
+    }
+    return [target.layout.python, "-m", "pip"];
+  }
+
+  async #ensurepip(target: BackendTarget, options: BackendCallOptions): Promise<void> {
+    const result = await runTool(target.layout.python, ["-m", "ensurepip", "--default-pip"], {
+      onLine: options.onOutput,
+    });
+    if (result.code !== 0) {
+      throw new BackendError("No pip can install into this environment", {
+        details: (result.stderr || result.stdout).trim().split("\n").slice(-10).join("\n"),
+        hint:
+          "Install pip for the base interpreter (or its `venv`/`ensurepip` module), or use `--backend uv`",
+      });
+    }
+  }
+
+  async #run(
+    target: BackendTarget,
+    args: string[],
+    options: BackendCallOptions,
+    action: string,
+  ): Promise<BackendOutput> {
+    const [program, ...prefix] = await this.#pip(target, options);
+    const result = await runTool(program!, [...prefix, ...args], { onLine: options.onOutput });
+    failIfUnsuccessful("pip", action, result);
+    return { output: `${result.stdout}${result.stderr}` };
+  }
+
+  async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
+    if (seed) await this.#ensurepip(target, options);
+  }
+
+  async install(
+    target: BackendTarget,
+    request: InstallRequest,
+    options: BackendCallOptions,
+  ): Promise<BackendOutput> {
+    const args = ["install", "--no-input", ...indexArgs(options.index)];
+    if (request.upgrade) args.push("--upgrade");
+    if (request.noDeps) args.push("--no-deps");
+    if (request.dryRun) args.push("--dry-run");
+    for (const file of request.requirementFiles) args.push("-r", file);
+    for (const path of request.editables) args.push("-e", path);
+    args.push(...request.requirements);
+    return await this.#run(target, args, options, "install packages");
+  }
+
+  async uninstall(
+    target: BackendTarget,
+    names: string[],
+    options: BackendCallOptions,
+  ): Promise<BackendOutput> {
+    return await this.#run(target, ["uninstall", "--yes", ...names], options, "uninstall packages");
+  }
+
+  async listInstalled(target: BackendTarget) {
+    return await readInstalledDistributions(target.layout.sitePackages);
+  }
+
+  async freeze(target: BackendTarget): Promise<string[]> {
+    return await freezeDistributions(await this.listInstalled(target));
+  }
+
+  async outdated(
+    target: BackendTarget,
+    options: BackendCallOptions,
+  ): Promise<OutdatedDistribution[]> {
+    const { output } = await this.#run(
+      target,
+      ["list", "--outdated", "--format", "json", ...indexArgs(options.index)],
+      { ...options, onOutput: undefined },
+      "list outdated packages",
+    );
+    const json = output.slice(output.indexOf("["), output.lastIndexOf("]") + 1);
+    return (JSON.parse(json || "[]") as OutdatedDistribution[]).map((
+      { name, version, latest_version },
+    ) => ({
+      name,
+      version,
+      latest_version,
+    }));
+  }
+
+  async checkConsistency(target: BackendTarget, options: BackendCallOptions): Promise<string[]> {
+    const [program, ...prefix] = await this.#pip(target, options);
+    const result = await runTool(program!, [...prefix, "check"]);
+    if (result.code === 0) return [];
+    return result.stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  }
+}

@@ -1,0 +1,143 @@
+import { readPipIndexSettings } from "../config/mod.ts";
+import type { IndexSettings } from "../config/mod.ts";
+import { freezeDistributions, readInstalledDistributions } from "../distribution/mod.ts";
+import type {
+  Backend,
+  BackendCallOptions,
+  BackendOutput,
+  BackendTarget,
+  InstallRequest,
+  OutdatedDistribution,
+} from "./backend.ts";
+import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
+import { hasIndexOverrides, indexArgs } from "./_index_args.ts";
+
+async function localIndexExists(url: string): Promise<boolean> {
+  if (!url.startsWith("file:")) return true;
+  try {
+    await Deno.stat(new URL(url));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The uv backend: `uv pip install --python <env>/bin/python ...`. uv does not read pip's
+ * configuration, so unless gestvenv's own index settings are set, pip's (`pip.conf`, `PIP_*`) are
+ * translated into uv options; `file://` indexes that do not exist are dropped, as pip only warns
+ * about them.
+ */
+export class UvBackend implements Backend {
+  readonly name = "uv" as const;
+  readonly #uv: string;
+
+  /** @param uv Path or name of the uv binary. */
+  constructor(uv: string) {
+    this.#uv = uv;
+  }
+
+  async describe(): Promise<string> {
+    const result = await runTool(this.#uv, ["--version"]);
+    return `${result.stdout.trim()} (${this.#uv})`;
+  }
+
+  async #indexArgs(index: IndexSettings): Promise<string[]> {
+    const settings = hasIndexOverrides(index) ? index : await readPipIndexSettings();
+    const extra: string[] = [];
+    for (const url of settings.extraIndexUrls) if (await localIndexExists(url)) extra.push(url);
+    const links: string[] = [];
+    for (const link of settings.findLinks) {
+      if (link.includes("://") || await localIndexExists(new URL(`file://${link}`).href)) {
+        links.push(link);
+      }
+    }
+    return indexArgs({ indexUrl: settings.indexUrl, extraIndexUrls: extra, findLinks: links });
+  }
+
+  async #run(
+    target: BackendTarget,
+    args: string[],
+    options: BackendCallOptions,
+    action: string,
+  ): Promise<BackendOutput> {
+    const result = await runTool(this.#uv, ["pip", ...args, "--python", target.layout.python], {
+      onLine: options.onOutput,
+      env: { UV_NO_PROGRESS: "1" },
+    });
+    failIfUnsuccessful("uv", action, result);
+    return { output: `${result.stdout}${result.stderr}` };
+  }
+
+  async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
+    if (seed) {
+      await this.#run(
+        target,
+        ["install", "pip", ...await this.#indexArgs(options.index)],
+        options,
+        "seed pip",
+      );
+    }
+  }
+
+  async install(
+    target: BackendTarget,
+    request: InstallRequest,
+    options: BackendCallOptions,
+  ): Promise<BackendOutput> {
+    const args = ["install", ...await this.#indexArgs(options.index)];
+    if (request.upgrade) args.push("--upgrade");
+    if (request.noDeps) args.push("--no-deps");
+    if (request.dryRun) args.push("--dry-run");
+    for (const file of request.requirementFiles) args.push("-r", file);
+    for (const path of request.editables) args.push("-e", path);
+    args.push(...request.requirements);
+    return await this.#run(target, args, options, "install packages");
+  }
+
+  async uninstall(
+    target: BackendTarget,
+    names: string[],
+    options: BackendCallOptions,
+  ): Promise<BackendOutput> {
+    return await this.#run(target, ["uninstall", ...names], options, "uninstall packages");
+  }
+
+  async listInstalled(target: BackendTarget) {
+    return await readInstalledDistributions(target.layout.sitePackages);
+  }
+
+  async freeze(target: BackendTarget): Promise<string[]> {
+    return await freezeDistributions(await this.listInstalled(target));
+  }
+
+  async outdated(
+    target: BackendTarget,
+    options: BackendCallOptions,
+  ): Promise<OutdatedDistribution[]> {
+    const { output } = await this.#run(
+      target,
+      ["list", "--outdated", "--format", "json", ...await this.#indexArgs(options.index)],
+      { ...options, onOutput: undefined },
+      "list outdated packages",
+    );
+    const start = output.indexOf("[");
+    const json = start < 0 ? "[]" : output.slice(start, output.lastIndexOf("]") + 1);
+    return (JSON.parse(json) as OutdatedDistribution[]).map((
+      { name, version, latest_version },
+    ) => ({
+      name,
+      version,
+      latest_version,
+    }));
+  }
+
+  async checkConsistency(target: BackendTarget, _options: BackendCallOptions): Promise<string[]> {
+    const result = await runTool(this.#uv, ["pip", "check", "--python", target.layout.python], {
+      env: { UV_NO_PROGRESS: "1" },
+    });
+    if (result.code === 0) return [];
+    return `${result.stdout}\n${result.stderr}`.split(/\r?\n/).map((l) => l.trim())
+      .filter((l) => l !== "" && !/^(Checked|Found) \d+/.test(l));
+  }
+}

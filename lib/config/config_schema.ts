@@ -1,0 +1,130 @@
+import { ConfigError } from "../errors/mod.ts";
+
+/**
+ * The user configuration (`~/.gestvenv/config.toml`). Every key is optional; see
+ * {@linkcode CONFIG_KEYS} for meanings and defaults.
+ */
+export interface GestvenvConfig {
+  backend?: "auto" | "pip" | "uv";
+  default_python?: string;
+  environments_path?: string;
+  index_url?: string;
+  extra_index_urls?: string[];
+  find_links?: string[];
+  uv_path?: string;
+}
+
+/** The name of one configuration key. */
+export type ConfigKey = keyof GestvenvConfig;
+
+/** How a configuration key is typed, validated and documented. */
+export interface ConfigKeySpec {
+  /** `string`, `list` (of strings) or `choice`. */
+  type: "string" | "list" | "choice";
+  /** Allowed values for `choice`. */
+  choices?: readonly string[];
+  /** One-line description for `config show` and the README. */
+  description: string;
+  /** Default shown when unset. */
+  default: string;
+}
+
+/** Every configuration key gestvenv understands. */
+export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
+  backend: {
+    type: "choice",
+    choices: ["auto", "pip", "uv"],
+    description: "Installer backend; `auto` prefers uv when found and falls back to pip",
+    default: "auto",
+  },
+  default_python: {
+    type: "string",
+    description: "Interpreter request used when `--python` is not given (`3.12`, `>=3.10`, a path)",
+    default: "the first python3 on PATH",
+  },
+  environments_path: {
+    type: "string",
+    description: "Directory where named environments are created",
+    default: "<home>/environments",
+  },
+  index_url: {
+    type: "string",
+    description: "Primary package index (PEP 503/691); overrides pip's own configuration",
+    default: "pip's configuration, else https://pypi.org/simple",
+  },
+  extra_index_urls: {
+    type: "list",
+    description: "Further package indexes; overrides pip's `extra-index-url`",
+    default: "pip's configuration",
+  },
+  find_links: {
+    type: "list",
+    description: "Directories or pages of distribution files; overrides pip's `find-links`",
+    default: "pip's configuration",
+  },
+  uv_path: {
+    type: "string",
+    description: "Path of the uv binary for the uv backend",
+    default: "uv on PATH",
+  },
+};
+
+/** Whether `key` is a known configuration key. */
+export function isConfigKey(key: string): key is ConfigKey {
+  return Object.hasOwn(CONFIG_KEYS, key);
+}
+
+/**
+ * Converts the text of `config set KEY VALUE` into the stored value: lists split on commas and
+ * white space, choices checked.
+ *
+ * @throws {ConfigError} For unknown keys and invalid values.
+ */
+export function parseConfigValue(key: string, raw: string): string | string[] {
+  if (!isConfigKey(key)) {
+    throw new ConfigError(`Unknown configuration key \`${key}\``, {
+      hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
+    });
+  }
+  const spec = CONFIG_KEYS[key];
+  if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
+  if (spec.type === "choice" && !spec.choices!.includes(raw)) {
+    throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
+      hint: `Use one of: ${spec.choices!.join(", ")}`,
+    });
+  }
+  return raw;
+}
+
+/**
+ * Checks a parsed config document and returns it typed. Unknown keys are kept (for forward
+ * compatibility) and reported in `unknown`.
+ *
+ * @throws {ConfigError} When a known key has the wrong type or value.
+ */
+export function validateConfig(
+  doc: Record<string, unknown>,
+  file: string,
+): { config: GestvenvConfig; unknown: string[] } {
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(doc)) {
+    if (!isConfigKey(key)) {
+      unknown.push(key);
+      continue;
+    }
+    const spec = CONFIG_KEYS[key];
+    const ok = spec.type === "list"
+      ? Array.isArray(value) && value.every((v) => typeof v === "string")
+      : typeof value === "string" && (spec.type !== "choice" || spec.choices!.includes(value));
+    if (!ok) {
+      throw new ConfigError(`Invalid value for \`${key}\` in ${file}`, {
+        hint: spec.type === "list"
+          ? `\`${key}\` takes a list of strings`
+          : spec.type === "choice"
+          ? `\`${key}\` takes one of: ${spec.choices!.join(", ")}`
+          : `\`${key}\` takes a string`,
+      });
+    }
+  }
+  return { config: doc as GestvenvConfig, unknown };
+}

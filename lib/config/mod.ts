@@ -1,0 +1,10 @@
+/**
+ * Configuration: the user's `config.toml` (schema, load, atomic update), pip's own index
+ * configuration, and settings precedence (flags > environment > file > defaults).
+ *
+ * @module
+ */
+export * from "./config_schema.ts";
+export * from "./config_file.ts";
+export * from "./pip_config.ts";
+export * from "./settings.ts";

@@ -1,0 +1,110 @@
+import { join } from "node:path";
+import { readEnv, userHomeDir } from "../paths/mod.ts";
+
+/** Package index settings: where distributions come from. */
+export interface IndexSettings {
+  /** Primary index URL (PEP 503/691 simple API), or undefined for the installer's default. */
+  indexUrl?: string | undefined;
+  /** Further index URLs, searched after the primary one. */
+  extraIndexUrls: string[];
+  /** Directories or HTML pages listing distribution files. */
+  findLinks: string[];
+}
+
+/**
+ * Parses an INI file the way Python's `configparser` reads pip's configuration: `[section]`
+ * headers, `key = value` or `key: value`, `#`/`;` comments, and indented continuation lines
+ * appended to the previous value with a newline.
+ */
+export function parseIni(text: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | undefined;
+  let lastKey: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*[#;]/.test(line) || line.trim() === "") {
+      if (line.trim() === "") lastKey = undefined;
+      continue;
+    }
+    if (/^\s/.test(line) && current !== undefined && lastKey !== undefined) {
+      current.set(lastKey, `${current.get(lastKey)}\n${line.trim()}`);
+      continue;
+    }
+    const header = line.match(/^\[([^\]]+)\]\s*$/);
+    if (header !== null) {
+      const name = header[1]!.trim().toLowerCase();
+      current = sections.get(name) ?? new Map();
+      sections.set(name, current);
+      lastKey = undefined;
+      continue;
+    }
+    const kv = line.match(/^([^=:]+?)\s*[=:]\s*(.*)$/);
+    if (kv !== null && current !== undefined) {
+      lastKey = kv[1]!.trim().toLowerCase().replaceAll("_", "-");
+      current.set(lastKey, kv[2]!.trim());
+    }
+  }
+  return sections;
+}
+
+/**
+ * pip's configuration files in the order pip loads them (later wins): global
+ * (`$XDG_CONFIG_DIRS/pip/pip.conf`, `/etc/pip.conf`), user (`~/.pip/pip.conf`,
+ * `~/.config/pip/pip.conf`; `%APPDATA%\pip\pip.ini` on Windows), then `PIP_CONFIG_FILE`.
+ */
+export function pipConfigFiles(): string[] {
+  const explicit = readEnv("PIP_CONFIG_FILE");
+  if (explicit === "/dev/null" || explicit === "nul") return [];
+  const files: string[] = [];
+  if (Deno.build.os === "windows") {
+    const programData = readEnv("ProgramData");
+    if (programData) files.push(join(programData, "pip", "pip.ini"));
+    files.push(join(userHomeDir(), "pip", "pip.ini"));
+    const appData = readEnv("APPDATA");
+    if (appData) files.push(join(appData, "pip", "pip.ini"));
+  } else {
+    const xdgDirs = (readEnv("XDG_CONFIG_DIRS") ?? "/etc/xdg").split(":").filter((d) => d !== "");
+    for (const dir of xdgDirs) files.push(join(dir, "pip", "pip.conf"));
+    files.push("/etc/pip.conf");
+    files.push(join(userHomeDir(), ".pip", "pip.conf"));
+    if (Deno.build.os === "darwin") {
+      files.push(join(userHomeDir(), "Library", "Application Support", "pip", "pip.conf"));
+    }
+    const xdgHome = readEnv("XDG_CONFIG_HOME") ?? join(userHomeDir(), ".config");
+    files.push(join(xdgHome, "pip", "pip.conf"));
+  }
+  if (explicit !== undefined) files.push(explicit);
+  return files;
+}
+
+const split = (value: string) => value.split(/\s+/).filter((s) => s !== "");
+
+/**
+ * The index settings pip itself would use for `pip install`: its configuration files
+ * (`[global]`, then `[install]`) and then the `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL` and
+ * `PIP_FIND_LINKS` variables, later sources winning per key. Used to give the uv backend the
+ * same indexes as pip. Requires `--allow-read` and `--allow-env`.
+ */
+export async function readPipIndexSettings(): Promise<IndexSettings> {
+  const values = new Map<string, string>();
+  for (const file of pipConfigFiles()) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(file);
+    } catch {
+      continue;
+    }
+    const ini = parseIni(text);
+    for (const section of ["global", "install"]) {
+      for (const [k, v] of ini.get(section) ?? []) values.set(k, v);
+    }
+  }
+  for (const key of ["index-url", "extra-index-url", "find-links"]) {
+    const env = readEnv(`PIP_${key.toUpperCase().replaceAll("-", "_")}`);
+    if (env !== undefined) values.set(key, env);
+  }
+  return {
+    indexUrl: values.get("index-url"),
+    extraIndexUrls: split(values.get("extra-index-url") ?? ""),
+    findLinks: split(values.get("find-links") ?? ""),
+  };
+}

@@ -1,0 +1,57 @@
+import { ENV_VARS, type HomeLayout, readEnv } from "../paths/mod.ts";
+import { absolute } from "../paths/mod.ts";
+import type { GestvenvConfig } from "./config_schema.ts";
+import type { IndexSettings } from "./pip_config.ts";
+
+/** Backend choice: `auto` prefers uv and falls back to pip. */
+export type BackendChoice = "auto" | "pip" | "uv";
+
+/**
+ * Settings after precedence is applied: command-line flags, then `GESTVENV_*` variables, then the
+ * user configuration file, then defaults (clig.dev "Configuration").
+ */
+export interface ResolvedSettings {
+  /** The installer backend to use. */
+  backend: BackendChoice;
+  /** Interpreter request when `--python` is absent, or undefined for the default interpreter. */
+  python: string | undefined;
+  /** Directory of named environments. */
+  environmentsDir: string;
+  /** gestvenv's own index overrides; empty fields mean "let pip's configuration decide". */
+  index: IndexSettings;
+  /** Configured uv binary, if any. */
+  uvPath: string | undefined;
+}
+
+/** Flag values that take part in settings precedence. */
+export interface SettingsFlags {
+  backend?: string | undefined;
+  python?: string | undefined;
+  indexUrl?: string | undefined;
+  extraIndexUrls?: string[] | undefined;
+  findLinks?: string[] | undefined;
+}
+
+/** Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`. */
+export function resolveSettings(
+  home: HomeLayout,
+  config: GestvenvConfig,
+  flags: SettingsFlags = {},
+): ResolvedSettings {
+  const backend =
+    (flags.backend ?? readEnv(ENV_VARS.BACKEND) ?? config.backend ?? "auto") as BackendChoice;
+  const indexUrl = flags.indexUrl ?? readEnv(ENV_VARS.INDEX_URL) ?? config.index_url;
+  return {
+    backend,
+    python: flags.python ?? readEnv(ENV_VARS.PYTHON) ?? config.default_python,
+    environmentsDir: config.environments_path === undefined
+      ? home.environmentsDir
+      : absolute(config.environments_path),
+    index: {
+      indexUrl,
+      extraIndexUrls: flags.extraIndexUrls ?? config.extra_index_urls ?? [],
+      findLinks: flags.findLinks ?? config.find_links ?? [],
+    },
+    uvPath: readEnv(ENV_VARS.UV) ?? config.uv_path,
+  };
+}

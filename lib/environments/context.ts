@@ -1,0 +1,124 @@
+import { join } from "node:path";
+import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
+import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
+import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
+import { withFileLock } from "../fs/mod.ts";
+import type { HomeLayout } from "../paths/mod.ts";
+import { type Interpreter, queryInterpreter } from "../python/mod.ts";
+import { inspectVirtualenv } from "../virtualenv/mod.ts";
+import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
+import { readRegistry } from "./registry.ts";
+
+/** Progress callbacks; lib code reports through these and never prints. */
+export interface Reporter {
+  /** A step of a long operation starts (e.g. "Installing flask"). */
+  step(message: string): void;
+  /** A step ended. */
+  done(): void;
+  /** A warning the user should see. */
+  warn(message: string): void;
+  /** A line of backend output, when the caller wants it streamed. */
+  output?: ((line: string) => void) | undefined;
+}
+
+/** A reporter that drops everything. */
+export const SILENT_REPORTER: Reporter = { step() {}, done() {}, warn() {} };
+
+/** Everything environment operations need: where things are, settings, and a reporter. */
+export interface EnvironmentContext {
+  /** gestvenv's home layout. */
+  home: HomeLayout;
+  /** Settings after precedence. */
+  settings: ResolvedSettings;
+  /** An explicit `--backend` for this command, which beats the environment's own backend. */
+  backendOverride?: BackendChoice | undefined;
+  /** gestvenv's version (written into `pyvenv.cfg`). */
+  creatorVersion: string;
+  /** Progress sink. */
+  reporter: Reporter;
+}
+
+/**
+ * The registry record of `name`.
+ *
+ * @throws {EnvironmentNotFoundError} When no environment has that name.
+ */
+export async function getEnvironment(
+  ctx: EnvironmentContext,
+  name: string,
+): Promise<EnvironmentRecord> {
+  const doc = await readRegistry(ctx.home.registryFile);
+  const record = doc.environments[name];
+  if (record === undefined) throw new EnvironmentNotFoundError(name);
+  return record;
+}
+
+/**
+ * Runs `fn` holding the exclusive per-environment lock (`<home>/locks/<name>.lock`), so two
+ * processes never install into, rename or delete the same environment at once.
+ */
+export async function withEnvironmentLock<T>(
+  ctx: EnvironmentContext,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return await withFileLock(join(ctx.home.locksDir, `${name}.lock`), fn);
+}
+
+/**
+ * The backend and target for an existing environment: `--backend` if given, else the one the
+ * environment was created with (a uv environment falls back to pip when uv is gone).
+ *
+ * @throws {OperationError} `environment_broken` when the directory or its `pyvenv.cfg` is gone.
+ */
+export async function openEnvironment(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+): Promise<{ backend: Backend; target: BackendTarget }> {
+  const layout = await inspectVirtualenv(record.path);
+  if (layout === undefined) {
+    throw new OperationError(
+      `The environment \`${record.name}\` is registered but ${record.path} is not an environment`,
+      "environment_broken",
+      {
+        hint: "Run `gestvenv cleanup --orphaned` to drop the entry, or recreate it",
+      },
+    );
+  }
+  const choice: BackendChoice = ctx.backendOverride ?? (record.backend === "uv" ? "auto" : "pip");
+  const backend = await selectBackend(choice, ctx.settings.uvPath);
+  if (backend.name !== record.backend && ctx.backendOverride === undefined) {
+    ctx.reporter.warn(`uv was not found; using pip for \`${record.name}\``);
+  }
+  let interpreter: Interpreter;
+  try {
+    const { realPath, info } = await queryInterpreter(record.python.path, {
+      cacheDir: ctx.home.cacheDir,
+    });
+    interpreter = { path: record.python.path, realPath, source: "registry", info };
+  } catch (error) {
+    throw new OperationError(
+      `The interpreter of \`${record.name}\` (${record.python.path}) is gone`,
+      "environment_broken",
+      {
+        cause: error,
+        hint:
+          `Recreate it with another interpreter: \`gestvenv clone ${record.name} NEW --python VERSION\``,
+      },
+    );
+  }
+  return { backend, target: { layout, interpreter } };
+}
+
+/** Reads back what is installed, as registry pins. */
+export async function snapshotPackages(
+  backend: Backend,
+  target: BackendTarget,
+): Promise<PackagePin[]> {
+  return (await backend.listInstalled(target)).map((d) => ({ name: d.name, version: d.version }));
+}
+
+/** Current time as ISO 8601. */
+export function now(): string {
+  return new Date().toISOString();
+}

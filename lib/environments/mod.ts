@@ -1,0 +1,20 @@
+/**
+ * Named environments: the registry (`environments.json`, atomic and locked), and the operations
+ * that keep it true: create, install, uninstall, update, check, delete, rename, clone, export,
+ * import, orphan clean-up.
+ *
+ * @module
+ */
+export * from "./environment_record.ts";
+export * from "./environment_name.ts";
+export * from "./registry.ts";
+export * from "./context.ts";
+export * from "./requirements_text.ts";
+export * from "./create_environment.ts";
+export * from "./manage_packages.ts";
+export * from "./delete_environment.ts";
+export * from "./rename_environment.ts";
+export * from "./clone_environment.ts";
+export * from "./export_environment.ts";
+export * from "./orphans.ts";
+export * from "./active_environment.ts";
