@@ -1,22 +1,13 @@
 import type { BackendChoice } from "../config/mod.ts";
 import { BackendError } from "../errors/mod.ts";
-import { pathDirectories } from "../python/mod.ts";
+import { findExecutable } from "../paths/mod.ts";
 import type { Backend } from "./backend.ts";
 import { PipBackend } from "./pip_backend.ts";
 import { UvBackend } from "./uv_backend.ts";
-import { join } from "node:path";
 
 /** Looks for `uv` in the configured path, then on `PATH`. Requires `--allow-read`, `--allow-env`. */
 export async function findUv(configured: string | undefined): Promise<string | undefined> {
-  if (configured !== undefined) return configured;
-  const name = Deno.build.os === "windows" ? "uv.exe" : "uv";
-  for (const dir of pathDirectories()) {
-    try {
-      const stat = await Deno.stat(join(dir, name));
-      if (stat.isFile) return join(dir, name);
-    } catch { /* not here */ }
-  }
-  return undefined;
+  return configured ?? await findExecutable("uv");
 }
 
 /** The backend names gestvenv knows. */

@@ -5,3 +5,4 @@
  */
 export * from "./env_vars.ts";
 export * from "./home.ts";
+export * from "./find_executable.ts";

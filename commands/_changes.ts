@@ -1,0 +1,38 @@
+import type { PackageChange } from "../lib/environments/mod.ts";
+import type { CommandContext } from "./_context.ts";
+
+/** Prints what a package operation changed, uv style: `+ name==1.0`, `- name==1.0`, `~ a 1 → 2`. */
+export function printChanges(
+  ctx: CommandContext,
+  command: string,
+  change: PackageChange,
+  dryRun: boolean,
+): void {
+  const p = ctx.printer;
+  if (ctx.format === "json") {
+    p.json(command, {
+      environment: change.record.name,
+      dry_run: dryRun,
+      changes: change.changes,
+      report: change.report ?? null,
+    });
+    return;
+  }
+  if (dryRun) {
+    if (change.report !== undefined) p.info(change.report.trim());
+    for (const c of change.changes) {
+      p.info(` ${p.err.red("-")} ${c.name}==${c.before} (would be removed)`);
+    }
+    return;
+  }
+  if (change.changes.length === 0) {
+    p.info(`Nothing changed in \`${change.record.name}\``);
+    return;
+  }
+  for (const c of change.changes) {
+    if (c.before === null) p.info(` ${p.err.green("+")} ${c.name}==${c.after}`);
+    else if (c.after === null) p.info(` ${p.err.red("-")} ${c.name}==${c.before}`);
+    else p.info(` ${p.err.yellow("~")} ${c.name} ${c.before} → ${c.after}`);
+  }
+  p.success(`\`${change.record.name}\` now has ${change.record.packages.length} distributions`);
+}

@@ -1,0 +1,161 @@
+// deno-lint-ignore-file no-console
+/**
+ * The only place that writes to stdout and stderr. stdout carries data (tables, JSON, requirement
+ * lines); stderr carries messages, warnings, errors and progress.
+ *
+ * @module
+ */
+import pc from "picocolors";
+import Table from "cli-table3";
+import { GestvenvError } from "../lib/errors/mod.ts";
+
+/** Output formats a listing can take. */
+export type OutputFormat = "table" | "json" | "requirements";
+
+/** Version of the JSON envelope printed by `--format json`. */
+export const JSON_ENVELOPE_VERSION = "1";
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function colorEnabled(stream: { isTerminal(): boolean }, flag: boolean | undefined): boolean {
+  if (flag === false) return false;
+  const env = (name: string) => Deno.env.get(name) ?? "";
+  if (env("NO_COLOR") !== "" || env("GESTVENV_NO_COLOR") !== "" || env("TERM") === "dumb") {
+    return false;
+  }
+  if (env("FORCE_COLOR") === "0") return false;
+  return stream.isTerminal();
+}
+
+/** Writes data to stdout and messages to stderr, with colors decided per stream. */
+export class Printer {
+  /** Colors for stderr messages. */
+  readonly err: Colors;
+  /** Colors for stdout data. */
+  readonly out: Colors;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+
+  constructor(options: { color?: boolean | undefined; quiet?: boolean; verbose?: boolean } = {}) {
+    this.err = pc.createColors(colorEnabled(Deno.stderr, options.color));
+    this.out = pc.createColors(colorEnabled(Deno.stdout, options.color));
+    this.quiet = options.quiet ?? false;
+    this.verbose = options.verbose ?? false;
+  }
+
+  /** Prints data on stdout (always, even with `--quiet`). */
+  data(text: string): void {
+    console.log(text);
+  }
+
+  /** Prints a message on stderr unless `--quiet`. */
+  info(text: string): void {
+    if (!this.quiet) console.error(text);
+  }
+
+  /** Prints a success line on stderr unless `--quiet`. */
+  success(text: string): void {
+    if (!this.quiet) console.error(`${this.err.green("✔")} ${text}`);
+  }
+
+  /** Prints a warning on stderr (even with `--quiet`). */
+  warn(text: string): void {
+    console.error(`${this.err.yellow("warning:")} ${text}`);
+  }
+
+  /** Prints a line of backend output on stderr (verbose mode). */
+  raw(text: string): void {
+    console.error(this.err.dim(text));
+  }
+
+  /** Prints an error the uv way: `error: ...`, details, then `hint: ...`; a stack with `--verbose`. */
+  error(error: unknown): void {
+    const e = this.err;
+    if (error instanceof GestvenvError) {
+      console.error(`${e.red(e.bold("error:"))} ${error.message}`);
+      if (error.details !== undefined && error.details !== "") {
+        console.error(error.details.split("\n").map((l) => `  ${l}`).join("\n"));
+      }
+      if (error.hint !== undefined) console.error(`\n${e.cyan(e.bold("hint:"))} ${error.hint}`);
+      if (this.verbose && error.stack !== undefined) console.error(e.dim(error.stack));
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`${e.red(e.bold("error:"))} ${message}`);
+    if (this.verbose && error instanceof Error && error.stack !== undefined) {
+      console.error(e.dim(error.stack));
+    } else console.error(`\n${e.cyan(e.bold("hint:"))} Rerun with \`--verbose\` for details`);
+  }
+
+  /** Prints a JSON envelope (pipx model) on stdout. */
+  json(
+    command: string,
+    data: unknown,
+    status: "success" | "error" = "success",
+    errors: unknown[] = [],
+  ): void {
+    console.log(
+      JSON.stringify(
+        { gestvenv_result_version: JSON_ENVELOPE_VERSION, command, status, data, errors },
+        null,
+        2,
+      ),
+    );
+  }
+
+  /** Renders rows as a borderless-colorless-safe table on stdout. */
+  table(head: string[], rows: Array<Array<string | number>>): void {
+    const table = new Table({
+      head: head.map((h) => this.out.bold(h)),
+      style: { head: [], border: [] },
+      chars: {
+        "top": "─",
+        "top-mid": "┬",
+        "top-left": "┌",
+        "top-right": "┐",
+        "bottom": "─",
+        "bottom-mid": "┴",
+        "bottom-left": "└",
+        "bottom-right": "┘",
+        "left": "│",
+        "left-mid": "├",
+        "mid": "─",
+        "mid-mid": "┼",
+        "right": "│",
+        "right-mid": "┤",
+        "middle": "│",
+      },
+    });
+    for (const row of rows) table.push(row.map(String));
+    console.log(table.toString());
+  }
+}
+
+/** Formats a past instant relative to now, e.g. `3 minutes ago`. */
+export function timeAgo(iso: string, nowMs: number = Date.now()): string {
+  const seconds = Math.max(0, Math.round((nowMs - Date.parse(iso)) / 1000));
+  const units: Array<[number, string]> = [
+    [86400 * 365, "year"],
+    [86400 * 30, "month"],
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+  ];
+  for (const [size, unit] of units) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${unit}${n > 1 ? "s" : ""} ago`;
+  }
+  return "just now";
+}
+
+/** Formats a byte count with binary units, e.g. `12.3 MiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return i === 0 ? `${value} B` : `${value.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,105 @@
+import { Argument, Command } from "@commander-js/extra-typings";
+import { findExecutable } from "../lib/paths/mod.ts";
+import { ENV_VARS } from "../lib/paths/mod.ts";
+import { buildContext, globalOptions } from "./_context.ts";
+import { examples } from "./_help.ts";
+import { selfCommand } from "./_self.ts";
+
+const SHELL_INIT_SHELLS = ["bash", "zsh", "fish", "pwsh"] as const;
+
+function posixQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The shell code that defines a `gestvenv` function: `activate` and `deactivate` act on the current
+ * shell; every other subcommand runs the real program.
+ */
+export function shellInitScript(shell: (typeof SHELL_INIT_SHELLS)[number], self: string[]): string {
+  const v = ENV_VARS.SHELL_INTEGRATION;
+  if (shell === "fish") {
+    const exe = self.map(posixQuote).join(" ");
+    return [
+      "function gestvenv --description 'gestvenv with shell integration'",
+      '    switch "$argv[1]"',
+      "        case activate",
+      `        set -l line (env ${v}=1 ${exe} $argv --shell fish); or return $status`,
+      "        eval $line",
+      "        case deactivate",
+      "        if functions -q deactivate",
+      "            deactivate",
+      "        else",
+      "            echo 'gestvenv: no environment is active' >&2",
+      "        end",
+      "        case '*'",
+      `        ${exe} $argv`,
+      "    end",
+      "end",
+      "",
+    ].join("\n");
+  }
+  if (shell === "pwsh") {
+    const exe = self.map((s) => `'${s.replaceAll("'", "''")}'`);
+    return [
+      "function gestvenv {",
+      "    if ($args.Count -gt 0 -and $args[0] -eq 'activate') {",
+      `        $env:${v} = '1'`,
+      `        try { $line = & ${
+        exe.join(" ")
+      } @args --shell pwsh } finally { Remove-Item env:${v} }`,
+      '        if ($LASTEXITCODE -eq 0 -and $line) { Invoke-Expression ($line -join "`n") }',
+      "    } elseif ($args.Count -gt 0 -and $args[0] -eq 'deactivate') {",
+      "        if (Get-Command deactivate -ErrorAction SilentlyContinue) { deactivate } else { Write-Error 'gestvenv: no environment is active' }",
+      "    } else {",
+      `        & ${exe.join(" ")} @args`,
+      "    }",
+      "}",
+      "",
+    ].join("\n");
+  }
+  const exe = self.map(posixQuote).join(" ");
+  return [
+    "gestvenv() {",
+    '    case "${1-}" in',
+    "        activate)",
+    "            local __gestvenv_line",
+    `            __gestvenv_line="$(${v}=1 ${exe} "$@" --shell ${shell})" || return $?`,
+    '            eval "$__gestvenv_line"',
+    "            ;;",
+    "        deactivate)",
+    "            if command -v deactivate >/dev/null 2>&1; then deactivate; else echo 'gestvenv: no environment is active' >&2; return 1; fi",
+    "            ;;",
+    "        *)",
+    `            ${exe} "$@"`,
+    "            ;;",
+    "    esac",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** `gestvenv shell-init SHELL`: prints the shell function that makes `activate` work. */
+export function shellInitCommand() {
+  return new Command("shell-init")
+    .description(
+      "Print the shell function that lets `gestvenv activate`/`deactivate` change the current shell",
+    )
+    .addArgument(new Argument("<shell>", "bash, zsh, fish or pwsh").choices(SHELL_INIT_SHELLS))
+    .addHelpText(
+      "after",
+      examples([
+        ["echo 'eval \"$(gestvenv shell-init bash)\"' >> ~/.bashrc", "bash"],
+        ["echo 'eval \"$(gestvenv shell-init zsh)\"' >> ~/.zshrc", "zsh"],
+        ["gestvenv shell-init fish | source", "fish (add to config.fish)"],
+        [
+          "gestvenv shell-init pwsh | Out-String | Invoke-Expression",
+          "PowerShell (add to $PROFILE)",
+        ],
+      ]),
+    )
+    .action(async (shell, _opts, cmd) => {
+      const ctx = await buildContext(globalOptions(cmd));
+      const onPath = await findExecutable("gestvenv");
+      ctx.printer.data(shellInitScript(shell, onPath !== undefined ? ["gestvenv"] : selfCommand()));
+    });
+}
