@@ -1,5 +1,5 @@
 import { PackageNotFoundError } from "../errors/mod.ts";
-import { normalizeName } from "../names/mod.ts";
+import { normalizeName, requirementName } from "../names/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/mod.ts";
 import {
@@ -26,6 +26,12 @@ export interface InstallPackagesOptions {
   upgrade?: boolean;
   /** Report what would change, change nothing. @default false */
   dryRun?: boolean;
+  /**
+   * How the request is remembered: `merge` adds the requirements to the recorded ones; `upgrade`
+   * only loosens recorded requirements of the named projects to bare names (an upgrade must not
+   * turn transitive dependencies into requirements). @default "merge"
+   */
+  record?: "merge" | "upgrade";
 }
 
 /** The outcome of a package operation. */
@@ -117,6 +123,14 @@ export async function installPackages(
       if (options.dryRun) return { record, changes: [], report: out.output };
     } finally {
       ctx.reporter.done();
+    }
+    if (options.record === "upgrade") {
+      const upgraded = new Set(requirements.map(normalizeName));
+      return await commit(ctx, record, backend, target, (reqs) =>
+        reqs.map((req) => {
+          const project = requirementName(req);
+          return project !== undefined && upgraded.has(normalizeName(project)) ? project : req;
+        }));
     }
     const asked = [...requirements, ...editables.map((e) => `-e ${e}`)];
     for (const file of files) asked.push(...requirementLines(await Deno.readTextFile(file)));
