@@ -77,13 +77,13 @@ export async function createEnvironment(
       });
     }
   }
-  const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
-    cacheDir: ctx.home.cacheDir,
-  });
   const backend = await selectBackend(
     ctx.backendOverride ?? ctx.settings.backend,
     ctx.settings.uvPath,
   );
+  const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
+    cacheDir: ctx.home.cacheDir,
+  });
   const requested = [...packages];
   for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
   const timestamp = now();

@@ -141,3 +141,19 @@ Deno.test("--python picks the newest matching interpreter and reports what was f
   assertEquals(missing.code, 1);
   assertStringIncludes(missing.stderr, "No interpreter satisfies `2.1`; found:");
 });
+
+Deno.test("create --seed puts a working pip into the environment", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "seeded", "--seed"]));
+  const pip = await ctx.exec(join(ctx.envPath("seeded"), "bin", "python"), [
+    "-m",
+    "pip",
+    "--version",
+  ]);
+  assertOk(pip);
+  assertStringIncludes(pip.stdout, ctx.envPath("seeded"));
+  assertEquals(
+    (await ctx.registry()).environments["seeded"]!.packages.some((p) => p.name === "pip"),
+    true,
+  );
+});
