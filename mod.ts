@@ -2,8 +2,10 @@
  * gestvenv as a library: named Python environments, created natively (PEP 405), filled through
  * pip or uv, tracked in a registry that never loses data.
  *
- * ```ts
- * import { findInterpreter, createVirtualenv } from "./mod.ts";
+ * With `findInterpreter` and `createVirtualenv` imported from this module (a file path, or the
+ * raw URL of `mod.ts` in a release):
+ *
+ * ```ts ignore
  * const python = await findInterpreter(">=3.11");
  * await createVirtualenv("/tmp/demo", python, { creatorVersion: "lib" });
  * ```

@@ -132,7 +132,7 @@ Deno.test("a corrupt registry is moved aside with a clear error, never replaced 
   const result = await ctx.run(["list"]);
   assertEquals(result.code, 1);
   assertStringIncludes(result.stderr, "moved to");
-  const aside = [...Deno.readDirSync(ctx.home)].map((e) => e.name).filter((n) =>
+  const aside = (await Array.fromAsync(Deno.readDir(ctx.home))).map((e) => e.name).filter((n) =>
     n.startsWith("environments.json.corrupt-")
   );
   assertEquals(aside.length, 1);

@@ -1,0 +1,40 @@
+import { assertEquals } from "../../tests/helpers/assert.ts";
+import { isValidProjectName, normalizeName, requirementName } from "./normalize_name.ts";
+
+Deno.test("normalizeName() follows PEP 503", () => {
+  for (
+    const [raw, expected] of [
+      ["Flask_SQLAlchemy", "flask-sqlalchemy"],
+      ["zope.interface", "zope-interface"],
+      ["a--_.b", "a-b"],
+      ["PyYAML", "pyyaml"],
+    ]
+  ) {
+    assertEquals(normalizeName(raw!), expected);
+  }
+});
+
+Deno.test("isValidProjectName() accepts PEP 508 names only", () => {
+  assertEquals(["requests", "a", "zope.interface", "x_y-z9"].map(isValidProjectName), [
+    true,
+    true,
+    true,
+    true,
+  ]);
+  assertEquals(["-a", "a-", "", "a b", "ünï"].map(isValidProjectName), [
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
+});
+
+Deno.test("requirementName() takes the project name of a requirement", () => {
+  assertEquals(requirementName("requests[socks]>=2 ; python_version > '3'"), "requests");
+  assertEquals(requirementName("flask==3.0"), "flask");
+  assertEquals(requirementName("pkg @ https://example.com/pkg.whl"), "pkg");
+  assertEquals(requirementName("zope.interface"), "zope.interface");
+  assertEquals(requirementName("-e ./local"), undefined);
+  assertEquals(requirementName("./dist/pkg.whl"), undefined);
+});

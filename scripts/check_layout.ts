@@ -1,0 +1,71 @@
+/**
+ * Enforces the layout rules of code-style.md §6: no `index.ts` and no default exports; `lib/`
+ * never imports `commands/`; imports across `lib/` folders go through the folder's `mod.ts`;
+ * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports only `lib/<area>/mod.ts`; the CLI's
+ * version equals deno.json's. Exits 1 listing every violation.
+ *
+ * Usage: `deno run --allow-read scripts/check_layout.ts`
+ *
+ * @module
+ */
+import { dirname, join, normalize, relative } from "node:path";
+
+const root = normalize(join(dirname(new URL(import.meta.url).pathname), ".."));
+const problems: string[] = [];
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+const IMPORT =
+  /(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+for await (const file of walk(root)) {
+  const rel = relative(root, file);
+  const text = await Deno.readTextFile(file);
+  if (/(^|\/)index\.ts$/.test(rel)) problems.push(`${rel}: no index.ts files (use mod.ts)`);
+  if (/^\s*export\s+default\b/m.test(text)) problems.push(`${rel}: no default exports`);
+  if (
+    rel !== "main.ts" && !rel.startsWith("scripts/") && !rel.startsWith("tests/") &&
+    !rel.endsWith("_test.ts") && /\bDeno\.exit\(/.test(text)
+  ) {
+    problems.push(`${rel}: Deno.exit is only allowed in main.ts`);
+  }
+  for (const match of text.matchAll(IMPORT)) {
+    const spec = match[1] ?? match[2]!;
+    if (!spec.startsWith(".")) continue;
+    const target = relative(root, normalize(join(dirname(file), spec)));
+    if (rel.startsWith("lib/") && target.startsWith("commands/")) {
+      problems.push(`${rel}: lib/ must not import ${target}`);
+    }
+    if (rel.startsWith("lib/") && !rel.endsWith("_test.ts") && target.startsWith("lib/")) {
+      const [, fromArea] = rel.split("/");
+      const [, toArea, ...rest] = target.split("/");
+      if (fromArea !== toArea && rest.join("/") !== "mod.ts") {
+        problems.push(`${rel}: import ${target} through lib/${toArea}/mod.ts`);
+      }
+    }
+    if (rel === "mod.ts" && !/^lib\/[^/]+\/mod\.ts$/.test(target)) {
+      problems.push(`mod.ts: re-export only lib/<area>/mod.ts, not ${target}`);
+    }
+  }
+}
+
+const denoJson = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))) as {
+  version: string;
+};
+const versionFile = await Deno.readTextFile(join(root, "commands", "_version.ts"));
+if (!versionFile.includes(`"${denoJson.version}"`)) {
+  problems.push(`commands/_version.ts: VERSION must equal deno.json version ${denoJson.version}`);
+}
+
+if (problems.length > 0) {
+  for (const p of problems) Deno.stderr.writeSync(new TextEncoder().encode(`layout: ${p}\n`));
+  Deno.exit(1);
+}
+Deno.stdout.writeSync(new TextEncoder().encode("layout: ok\n"));
