@@ -1,32 +1,98 @@
 /**
- * Global flags → the context every command runs with.
+ * Global flags, the context every command runs with, and the wrapper that turns a command body
+ * into a stricli function with gestvenv's error reporting and exit codes.
  *
  * @module
  */
+import type { StricliProcess } from "@stricli/core";
 import {
   type BackendChoice,
+  type GestvenvConfig,
   loadConfig,
   resolveSettings,
   type SettingsFlags,
 } from "../lib/config/mod.ts";
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
-import { UsageError } from "../lib/errors/mod.ts";
+import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
-import type { GestvenvConfig } from "../lib/config/mod.ts";
 import { type OutputFormat, Printer } from "./_output.ts";
 import { createReporter } from "./_reporters.ts";
 import { VERSION } from "./_version.ts";
 
-/** The global options declared on the root command. */
-export interface GlobalOptions {
-  verbose?: boolean | undefined;
-  quiet?: boolean | undefined;
-  format?: string | undefined;
-  json?: boolean | undefined;
-  color?: boolean | undefined;
-  dryRun?: boolean | undefined;
-  yes?: boolean | undefined;
+/** What stricli passes to every command: the streams and the exit code slot. */
+export interface CliContext {
+  readonly process: StricliProcess;
 }
+
+/** Flags every command accepts (declared once, spread into each command's flags). */
+export interface GlobalFlags {
+  readonly verbose?: boolean;
+  readonly quiet?: boolean;
+  readonly format?: OutputFormat;
+  readonly json?: boolean;
+  readonly color: boolean;
+  readonly dryRun?: boolean;
+  readonly yes?: boolean;
+}
+
+/** Stricli parameter specs of {@linkcode GlobalFlags}. */
+export const GLOBAL_FLAGS = {
+  verbose: {
+    kind: "boolean",
+    brief: "Show backend output and stack traces",
+    optional: true,
+    withNegated: false,
+  },
+  quiet: {
+    kind: "boolean",
+    brief: "Only print data and errors",
+    optional: true,
+    withNegated: false,
+  },
+  format: {
+    kind: "enum",
+    values: ["table", "json", "requirements"],
+    brief: "Output format of listings",
+    optional: true,
+  },
+  json: { kind: "boolean", brief: "Same as --format json", optional: true, withNegated: false },
+  color: {
+    kind: "boolean",
+    brief: "Colors (off with NO_COLOR or when not a terminal)",
+    default: true,
+  },
+  dryRun: {
+    kind: "boolean",
+    brief: "Print what would change, change nothing",
+    optional: true,
+    withNegated: false,
+  },
+  yes: {
+    kind: "boolean",
+    brief: "Answer yes to confirmations",
+    optional: true,
+    withNegated: false,
+  },
+} as const;
+
+/** Short aliases of the global flags. */
+export const GLOBAL_ALIASES = { v: "verbose", q: "quiet", n: "dryRun", y: "yes" } as const;
+
+/** Long names of the global flags as typed on the command line (for argument normalization). */
+export const GLOBAL_FLAG_NAMES: ReadonlyMap<string, boolean> = new Map([
+  ["--verbose", false],
+  ["-v", false],
+  ["--quiet", false],
+  ["-q", false],
+  ["--format", true],
+  ["--json", false],
+  ["--color", false],
+  ["--no-color", false],
+  ["--dry-run", false],
+  ["-n", false],
+  ["--yes", false],
+  ["-y", false],
+]);
 
 /** What a command runs with: printer, home, configuration and global switches. */
 export interface CommandContext {
@@ -42,48 +108,64 @@ export interface CommandContext {
   environments(flags?: SettingsFlags): EnvironmentContext;
 }
 
-const FORMATS: readonly OutputFormat[] = ["table", "json", "requirements"];
-
-/** Reads the root's global options from any (sub)command. */
-export function globalOptions(command: { optsWithGlobals(): object }): GlobalOptions {
-  return command.optsWithGlobals() as GlobalOptions;
+function printerFor(flags: GlobalFlags): Printer {
+  return new Printer({
+    color: flags.color ? undefined : false,
+    quiet: flags.quiet ?? false,
+    verbose: flags.verbose ?? false,
+  });
 }
 
-/** Builds the context from global options; loads the configuration file. */
-export async function buildContext(globals: GlobalOptions): Promise<CommandContext> {
-  const printer = new Printer({
-    color: globals.color,
-    quiet: globals.quiet ?? false,
-    verbose: globals.verbose ?? false,
-  });
-  let format: OutputFormat | undefined;
-  if (globals.json) format = "json";
-  else if (globals.format !== undefined) {
-    if (!FORMATS.includes(globals.format as OutputFormat)) {
-      throw new UsageError(`Unknown output format \`${globals.format}\``, {
-        hint: `Use one of: ${FORMATS.join(", ")}`,
-      });
-    }
-    format = globals.format as OutputFormat;
-  }
+/** Builds the context from the global flags; loads the configuration file. */
+export async function buildContext(flags: GlobalFlags): Promise<CommandContext> {
+  const printer = printerFor(flags);
   const home = resolveHome();
   const config = await loadConfig(home.configFile);
   return {
     printer,
     home,
     config,
-    format,
-    dryRun: globals.dryRun ?? false,
-    yes: globals.yes ?? false,
-    environments(flags: SettingsFlags = {}) {
+    format: flags.json ? "json" : flags.format,
+    dryRun: flags.dryRun ?? false,
+    yes: flags.yes ?? false,
+    environments(settingsFlags: SettingsFlags = {}) {
       return {
         home,
-        settings: resolveSettings(home, config, flags),
-        backendOverride: flags.backend as BackendChoice | undefined,
+        settings: resolveSettings(home, config, settingsFlags),
+        backendOverride: settingsFlags.backend as BackendChoice | undefined,
         creatorVersion: VERSION,
         reporter: createReporter(printer),
       };
     },
+  };
+}
+
+/**
+ * Wraps a command body: builds the context, runs the body, and turns its result or error into the
+ * exit code (spec 001 codes; 1 for anything unexpected). Errors are printed as `error:` + `hint:`
+ * on stderr, plus a JSON envelope on stdout when JSON output was asked for. Stack traces only
+ * with `--verbose`.
+ */
+export function action<F extends GlobalFlags, A extends readonly unknown[]>(
+  command: string,
+  body: (ctx: CommandContext, flags: F, ...args: A) => Promise<number | void>,
+): (this: CliContext, flags: F, ...args: A) => Promise<void> {
+  return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
+    try {
+      const ctx = await buildContext(flags);
+      this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
+    } catch (error) {
+      const printer = printerFor(flags);
+      if ((flags.json || flags.format === "json") && error instanceof GestvenvError) {
+        printer.json(command, null, "error", [{
+          code: error.code,
+          message: error.message,
+          hint: error.hint ?? null,
+        }]);
+      }
+      printer.error(error);
+      this.process.exitCode = error instanceof GestvenvError ? error.exitCode : EXIT_CODE.GENERAL;
+    }
   };
 }
 

@@ -1,11 +1,41 @@
-/** Formats an "Examples:" block for `--help` (appended after the options). */
+/** Formats an "Examples:" block for a command's full description in `--help`. */
 export function examples(lines: Array<[string, string]>): string {
   const width = Math.max(...lines.map(([cmd]) => cmd.length));
-  return "\nExamples:\n" +
+  return "Examples:\n" +
     lines.map(([cmd, what]) => `  $ ${cmd.padEnd(width)}  # ${what}`).join("\n");
 }
 
-/** Collects a repeatable option's values (`-r a -r b`). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/** A stricli parameter spec for a string flag or positional. */
+export function text(brief: string, placeholder: string) {
+  return { kind: "parsed", parse: String, brief, placeholder } as const;
 }
+
+/** A stricli parameter spec for an optional string flag. */
+export function optionalText(brief: string, placeholder: string) {
+  return { kind: "parsed", parse: String, brief, placeholder, optional: true } as const;
+}
+
+/** A stricli parameter spec for a repeatable string flag (`-r a -r b`). */
+export function repeatable(brief: string, placeholder: string) {
+  return {
+    kind: "parsed",
+    parse: String,
+    brief,
+    placeholder,
+    optional: true,
+    variadic: true,
+  } as const;
+}
+
+/** A stricli parameter spec for an optional boolean switch (no `--no-` form). */
+export function toggle(brief: string) {
+  return { kind: "boolean", brief, optional: true, withNegated: false } as const;
+}
+
+/** The backend choice flag. */
+export const BACKEND_FLAG = {
+  kind: "enum",
+  values: ["auto", "pip", "uv"],
+  brief: "Installer backend",
+  optional: true,
+} as const;

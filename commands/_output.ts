@@ -5,8 +5,7 @@
  *
  * @module
  */
-import pc from "picocolors";
-import Table from "cli-table3";
+import { type Colors, createColors } from "./_colors.ts";
 import { GestvenvError } from "../lib/errors/mod.ts";
 
 /** Output formats a listing can take. */
@@ -14,8 +13,6 @@ export type OutputFormat = "table" | "json" | "requirements";
 
 /** Version of the JSON envelope printed by `--format json`. */
 export const JSON_ENVELOPE_VERSION = "1";
-
-type Colors = ReturnType<typeof pc.createColors>;
 
 function colorEnabled(stream: { isTerminal(): boolean }, flag: boolean | undefined): boolean {
   if (flag === false) return false;
@@ -37,8 +34,8 @@ export class Printer {
   readonly verbose: boolean;
 
   constructor(options: { color?: boolean | undefined; quiet?: boolean; verbose?: boolean } = {}) {
-    this.err = pc.createColors(colorEnabled(Deno.stderr, options.color));
-    this.out = pc.createColors(colorEnabled(Deno.stdout, options.color));
+    this.err = createColors(colorEnabled(Deno.stderr, options.color));
+    this.out = createColors(colorEnabled(Deno.stdout, options.color));
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
   }
@@ -103,8 +100,9 @@ export class Printer {
     );
   }
 
-  /** Renders rows as a borderless-colorless-safe table on stdout. */
-  table(head: string[], rows: Array<Array<string | number>>): void {
+  /** Renders rows as a table on stdout (cli-table3, loaded on first use to keep start-up fast). */
+  async table(head: string[], rows: Array<Array<string | number>>): Promise<void> {
+    const { default: Table } = await import("cli-table3");
     const table = new Table({
       head: head.map((h) => this.out.bold(h)),
       style: { head: [], border: [] },

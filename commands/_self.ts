@@ -1,10 +1,10 @@
+import { basename } from "../lib/paths/mod.ts";
 /**
  * How gestvenv runs itself: the permission flags of the compiled binary (also used by the tests
  * and `shell-init`), and the command line that starts this very program.
  *
  * @module
  */
-import { basename } from "node:path";
 import { fromFileUrl } from "./_file_url.ts";
 
 /** The permissions gestvenv needs; `deno compile` and the tests use exactly these. */

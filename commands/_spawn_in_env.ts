@@ -1,10 +1,10 @@
+import { join } from "../lib/paths/mod.ts";
 /**
  * Starting programs inside an environment: the environment variables an activated shell would
  * have, and exit-status pass-through with signal forwarding.
  *
  * @module
  */
-import { join } from "node:path";
 import type { EnvironmentRecord } from "../lib/environments/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
 

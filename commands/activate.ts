@@ -1,10 +1,15 @@
-import { Command, Option } from "@commander-js/extra-typings";
-import { basename, join } from "node:path";
+import { buildCommand } from "@stricli/core";
 import { getEnvironment, openEnvironment, touchEnvironment } from "../lib/environments/mod.ts";
-import { ENV_VARS, readEnv } from "../lib/paths/mod.ts";
+import { basename, ENV_VARS, join, readEnv } from "../lib/paths/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
-import { buildContext, globalOptions } from "./_context.ts";
-import { examples } from "./_help.ts";
+import {
+  action,
+  type CliContext,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
+import { examples, text } from "./_help.ts";
 
 /** Shells gestvenv can activate environments in. */
 export const SHELLS = [
@@ -52,58 +57,69 @@ export function activationLine(root: string, shell: ShellName): string {
   }
 }
 
-/** `gestvenv activate NAME`: prints (or, through shell-init, performs) the activation. */
-export function activateCommand() {
-  return new Command("activate")
-    .description(
-      "Activate an environment in the current shell (needs `gestvenv shell-init`; else prints the line to source)",
-    )
-    .argument("<name>", "environment name")
-    .addOption(new Option("--shell <shell>", "shell to write the activation for").choices(SHELLS))
-    .addHelpText(
-      "after",
-      examples([
-        ['eval "$(gestvenv shell-init bash)"', "once, in ~/.bashrc: makes `activate` work"],
-        ["gestvenv activate web", "then: activates `web` in this shell"],
-        ['eval "$(gestvenv activate web)"', "without shell-init"],
-      ]),
-    )
-    .action(async (name, opts, cmd) => {
-      const ctx = await buildContext(globalOptions(cmd));
-      const env = ctx.environments();
-      const record = await getEnvironment(env, name);
-      await openEnvironment(env, record);
-      await touchEnvironment(env, name);
-      const shell = opts.shell ?? detectShell();
-      ctx.printer.data(activationLine(record.path, shell));
-      if (readEnv(ENV_VARS.SHELL_INTEGRATION) === undefined) {
-        ctx.printer.info(
-          `To activate \`${name}\` in this shell, evaluate the line above (\`eval "$(gestvenv activate ${name})"\`),\n` +
-            `or add \`eval "$(gestvenv shell-init ${
-              shell === "sh" ? "bash" : shell
-            })"\` to your shell's startup file once.`,
-        );
-      }
-    });
+interface ActivateFlags extends GlobalFlags {
+  readonly shell?: ShellName;
 }
 
+/** `gestvenv activate NAME`: prints (or, through shell-init, performs) the activation. */
+export const activateCommand = buildCommand<ActivateFlags, [string], CliContext>({
+  docs: {
+    brief:
+      "Activate an environment in this shell (with `gestvenv shell-init`; else prints the line to source)",
+    fullDescription: examples([
+      ['eval "$(gestvenv shell-init bash)"', "once, in ~/.bashrc: makes `activate` work"],
+      ["gestvenv activate web", "then: activates `web` in this shell"],
+      ['eval "$(gestvenv activate web)"', "without shell-init"],
+    ]),
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      shell: {
+        kind: "enum",
+        values: SHELLS,
+        brief: "Shell to write the activation for",
+        optional: true,
+      },
+    },
+    aliases: GLOBAL_ALIASES,
+    positional: { kind: "tuple", parameters: [text("Environment name", "name")] },
+  },
+  func: action("activate", async (ctx, flags: ActivateFlags, name: string) => {
+    const env = ctx.environments();
+    const record = await getEnvironment(env, name);
+    await openEnvironment(env, record);
+    await touchEnvironment(env, name);
+    const shell = flags.shell ?? detectShell();
+    ctx.printer.data(activationLine(record.path, shell));
+    if (readEnv(ENV_VARS.SHELL_INTEGRATION) === undefined) {
+      ctx.printer.info(
+        `To activate \`${name}\` in this shell, evaluate the line above (\`eval "$(gestvenv activate ${name})"\`),\n` +
+          `or add \`eval "$(gestvenv shell-init ${
+            shell === "sh" ? "bash" : shell
+          })"\` to your shell's startup file once.`,
+      );
+    }
+  }),
+});
+
 /** `gestvenv deactivate`: leaves the active environment (through shell-init's function). */
-export function deactivateCommand() {
-  return new Command("deactivate")
-    .description(
-      "Leave the active environment (needs `gestvenv shell-init`; else prints `deactivate`)",
-    )
-    .action(async (_opts, cmd) => {
-      const ctx = await buildContext(globalOptions(cmd));
-      if (readEnv("VIRTUAL_ENV") === undefined) {
-        ctx.printer.info("No environment is active");
-        return;
-      }
-      ctx.printer.data("deactivate");
-      if (readEnv(ENV_VARS.SHELL_INTEGRATION) === undefined) {
-        ctx.printer.info(
-          "Run `deactivate` in your shell, or set up `gestvenv shell-init` so that `gestvenv deactivate` does it",
-        );
-      }
-    });
-}
+export const deactivateCommand = buildCommand<GlobalFlags, [], CliContext>({
+  docs: {
+    brief: "Leave the active environment (with `gestvenv shell-init`; else prints `deactivate`)",
+  },
+  parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
+  func: action("deactivate", async (ctx, _flags: GlobalFlags) => {
+    if (readEnv("VIRTUAL_ENV") === undefined) {
+      ctx.printer.info("No environment is active");
+      return;
+    }
+    ctx.printer.data("deactivate");
+    if (readEnv(ENV_VARS.SHELL_INTEGRATION) === undefined) {
+      ctx.printer.info(
+        "Run `deactivate` in your shell, or set up `gestvenv shell-init` so that `gestvenv deactivate` does it",
+      );
+    }
+    return await Promise.resolve();
+  }),
+});

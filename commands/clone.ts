@@ -1,48 +1,64 @@
-import { Command } from "@commander-js/extra-typings";
+import { buildCommand } from "@stricli/core";
 import { cloneEnvironment } from "../lib/environments/mod.ts";
-import { buildContext, formatFor, globalOptions } from "./_context.ts";
-import { examples } from "./_help.ts";
+import {
+  action,
+  type CliContext,
+  formatFor,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
+import { examples, optionalText, text } from "./_help.ts";
+
+interface CloneFlags extends GlobalFlags {
+  readonly python?: string;
+}
 
 /** `gestvenv clone SRC DST`: a copy of an environment, optionally on another Python. */
-export function cloneCommand() {
-  return new Command("clone")
-    .description(
-      "Clone an environment: an exact copy, or a reinstall of its requirements on another Python",
-    )
-    .argument("<source>", "environment to clone")
-    .argument("<target>", "name of the new environment")
-    .option(
-      "-p, --python <request>",
-      "interpreter for the clone (reinstalls the source's requirements)",
-    )
-    .addHelpText(
-      "after",
-      examples([
-        ["gestvenv clone web web-dev", "exact copy (offline)"],
-        ["gestvenv clone web web-312 --python 3.12", "same requirements on Python 3.12"],
-      ]),
-    )
-    .action(async (source, target, opts, cmd) => {
-      const ctx = await buildContext(globalOptions(cmd));
-      const format = formatFor(ctx, ["table", "json"], "table");
-      const result = await cloneEnvironment(
-        ctx.environments({ python: opts.python }),
-        source,
-        target,
-        {
-          python: opts.python,
-          dryRun: ctx.dryRun,
-        },
+export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContext>({
+  docs: {
+    brief: "Clone an environment: an exact copy, or its requirements reinstalled on another Python",
+    fullDescription: examples([
+      ["gestvenv clone web web-dev", "exact copy (works offline)"],
+      ["gestvenv clone web web-312 --python 3.12", "same requirements on Python 3.12"],
+    ]),
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      python: optionalText("Interpreter for the clone (reinstalls the requirements)", "request"),
+    },
+    aliases: { ...GLOBAL_ALIASES, p: "python" },
+    positional: {
+      kind: "tuple",
+      parameters: [
+        text("Environment to clone", "source"),
+        text("Name of the new environment", "target"),
+      ],
+    },
+  },
+  func: action("clone", async (ctx, flags: CloneFlags, source: string, target: string) => {
+    const format = formatFor(ctx, ["table", "json"], "table");
+    const result = await cloneEnvironment(
+      ctx.environments({ python: flags.python }),
+      source,
+      target,
+      {
+        python: flags.python,
+        dryRun: ctx.dryRun,
+      },
+    );
+    const r = result.record;
+    if (format === "json") {
+      ctx.printer.json("clone", { ...r, method: result.method, dry_run: ctx.dryRun });
+    } else if (ctx.dryRun) {
+      ctx.printer.info(
+        `Would clone \`${source}\` to \`${target}\` by ${result.method} (${r.path})`,
       );
-      const r = result.record;
-      if (format === "json") {
-        ctx.printer.json("clone", { ...r, method: result.method, dry_run: ctx.dryRun });
-      } else if (ctx.dryRun) {
-        ctx.printer.info(
-          `Would clone \`${source}\` to \`${target}\` by ${result.method} (${r.path})`,
-        );
-      } else {ctx.printer.success(
-          `Cloned \`${source}\` to \`${target}\` by ${result.method} (${r.python.implementation} ${r.python.version}, ${r.packages.length} distributions)`,
-        );}
-    });
-}
+    } else {
+      ctx.printer.success(
+        `Cloned \`${source}\` to \`${target}\` by ${result.method} (${r.python.implementation} ${r.python.version}, ${r.packages.length} distributions)`,
+      );
+    }
+  }),
+});

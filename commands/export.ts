@@ -1,49 +1,68 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { buildCommand } from "@stricli/core";
 import { exportEnvironment } from "../lib/environments/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
-import { buildContext, globalOptions } from "./_context.ts";
-import { examples } from "./_help.ts";
+import {
+  action,
+  type CliContext,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
+import { examples, text } from "./_help.ts";
+
+interface ExportFlags extends GlobalFlags {
+  readonly as?: "json" | "requirements";
+}
 
 /** `gestvenv export NAME FILE`: writes an environment's description to a file. */
-export function exportCommand() {
-  return new Command("export")
-    .description("Export an environment to a JSON document or a requirements file (`-` for stdout)")
-    .argument("<name>", "environment name")
-    .argument("<file>", "output file, or `-` for stdout")
-    .addOption(
-      new Option(
-        "--as <format>",
-        "file format (default: from the file name: .txt/.in → requirements, else json)",
-      ).choices(["json", "requirements"] as const),
-    )
-    .addHelpText(
-      "after",
-      examples([
-        ["gestvenv export web web.json", "JSON: interpreter, requirements, exact versions"],
-        ["gestvenv export web requirements.txt --as requirements", "pinned requirements"],
-        ["gestvenv export web - --as requirements", "to stdout"],
-      ]),
-    )
-    .action(async (name, file, opts, cmd) => {
-      const globals = globalOptions(cmd);
-      const ctx = await buildContext({ ...globals, format: undefined });
-      const asked = opts.as ??
-        (globals.format === "requirements" || globals.format === "json"
-          ? globals.format
-          : undefined);
-      const format = asked ?? (/\.(txt|in)$/.test(file) ? "requirements" : "json");
-      const text = await exportEnvironment(ctx.environments(), name, format);
-      if (file === "-") {
-        ctx.printer.data(text.trimEnd());
-        return;
-      }
-      const path = absolute(file);
-      if (ctx.dryRun) {
-        ctx.printer.info(`Would write ${path} (${format})`);
-        return;
-      }
-      await atomicWriteFile(path, text);
-      ctx.printer.success(`Exported \`${name}\` to ${path} (${format})`);
-    });
-}
+export const exportCommand = buildCommand<ExportFlags, [string, string], CliContext>({
+  docs: {
+    brief: "Export an environment to a JSON document or a requirements file (`-` for stdout)",
+    fullDescription: examples([
+      ["gestvenv export web web.json", "JSON: interpreter, requirements, exact versions"],
+      ["gestvenv export web requirements.txt", "pinned requirements (.txt/.in names)"],
+      ["gestvenv export web - --as requirements", "to stdout"],
+    ]),
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      as: {
+        kind: "enum",
+        values: ["json", "requirements"],
+        brief: "File format (default: .txt/.in → requirements, else json)",
+        optional: true,
+      },
+    },
+    aliases: GLOBAL_ALIASES,
+    positional: {
+      kind: "tuple",
+      parameters: [
+        text("Environment name", "name"),
+        text("Output file, or `-` for stdout", "file"),
+      ],
+    },
+  },
+  func: action("export", async (ctx, flags: ExportFlags, name: string, file: string) => {
+    const asked = flags.as ??
+      (flags.format === "requirements"
+        ? "requirements"
+        : flags.format === "json"
+        ? "json"
+        : undefined);
+    const format = asked ?? (/\.(txt|in)$/.test(file) ? "requirements" : "json");
+    const output = await exportEnvironment(ctx.environments(), name, format);
+    if (file === "-") {
+      ctx.printer.data(output.trimEnd());
+      return;
+    }
+    const path = absolute(file);
+    if (ctx.dryRun) {
+      ctx.printer.info(`Would write ${path} (${format})`);
+      return;
+    }
+    await atomicWriteFile(path, output);
+    ctx.printer.success(`Exported \`${name}\` to ${path} (${format})`);
+  }),
+});

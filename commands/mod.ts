@@ -1,16 +1,27 @@
 /**
- * The command tree: the root program with its global options, every subcommand, and the single
- * place where errors become exit codes.
+ * The command tree (stricli route map), the few argument rewrites the spec's spellings need, and
+ * the single place where stricli's own exit codes become the spec's.
  *
  * @module
  */
-import { Command, CommanderError } from "@commander-js/extra-typings";
-import { EXIT_CODE, GestvenvError } from "../lib/errors/mod.ts";
+import {
+  type Application,
+  buildApplication,
+  buildRouteMap,
+  ExitCode,
+  help,
+  run,
+  text_en,
+  version,
+} from "@stricli/core";
+import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
 import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { cloneCommand } from "./clone.ts";
-import { configCommand } from "./config/mod.ts";
+import { buildCompleteCommand, completionCommand } from "./completion.ts";
+import { configRoutes } from "./config/mod.ts";
+import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { exportCommand } from "./export.ts";
@@ -18,97 +29,130 @@ import { importCommand } from "./import.ts";
 import { infoCommand } from "./info.ts";
 import { installCommand } from "./install.ts";
 import { listCommand } from "./list.ts";
-import { Printer } from "./_output.ts";
 import { packagesCommand } from "./packages.ts";
 import { pyversionsCommand } from "./pyversions.ts";
 import { renameCommand } from "./rename.ts";
-import { runCommand, runState } from "./run.ts";
+import { runCommand } from "./run.ts";
 import { shellCommand } from "./shell.ts";
 import { shellInitCommand } from "./shell_init.ts";
 import { uninstallCommand } from "./uninstall.ts";
 import { updateCommand } from "./update.ts";
 import { VERSION } from "./_version.ts";
 
-/** Builds the root command with every subcommand registered. */
-export function buildProgram() {
-  const program = new Command("gestvenv")
-    .description(
-      "Named Python environments: create, fill, run, clone, export and import them from one CLI",
-    )
-    .version(`gestvenv ${VERSION}`, "-V, --version", "print the version")
-    .option("-v, --verbose", "show backend output and stack traces")
-    .option("-q, --quiet", "only print data and errors")
-    .option(
-      "--format <format>",
-      "output format: table, json or requirements (where a command lists things)",
-    )
-    .option("--json", "same as --format json")
-    .option("--no-color", "disable colors (NO_COLOR and non-terminals disable them too)")
-    .option("-n, --dry-run", "print what would change, change nothing")
-    .option("-y, --yes", "answer yes to confirmations")
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .showSuggestionAfterError(true)
-    .exitOverride();
-  const commands = [
-    createCommand(),
-    listCommand(),
-    infoCommand(),
-    deleteCommand(),
-    runCommand(),
-    shellCommand(),
-    activateCommand(),
-    deactivateCommand(),
-    shellInitCommand(),
-    installCommand(),
-    uninstallCommand(),
-    updateCommand(),
-    checkCommand(),
-    packagesCommand(),
-    renameCommand(),
-    cloneCommand(),
-    exportCommand(),
-    importCommand(),
-    cleanupCommand(),
-    configCommand(),
-    pyversionsCommand(),
-  ];
-  for (const command of commands) {
-    command.exitOverride();
-    command.commands.forEach((sub) => sub.exitOverride());
-    program.addCommand(command as unknown as Command);
-  }
-  return program;
+/** Routes that hold further routes (`config set`): global flags go after both words. */
+const NESTED_ROUTES = new Set(["config"]);
+
+const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
+
+let application: Application<CliContext> | undefined;
+
+/** Builds (once) the stricli application with every command. */
+export function buildApp(): Application<CliContext> {
+  if (application !== undefined) return application;
+  const root = buildRouteMap({
+    routes: {
+      create: createCommand,
+      list: listCommand,
+      info: infoCommand,
+      delete: deleteCommand,
+      run: runCommand,
+      shell: shellCommand,
+      activate: activateCommand,
+      deactivate: deactivateCommand,
+      "shell-init": shellInitCommand,
+      install: installCommand,
+      uninstall: uninstallCommand,
+      update: updateCommand,
+      check: checkCommand,
+      packages: packagesCommand,
+      rename: renameCommand,
+      clone: cloneCommand,
+      export: exportCommand,
+      import: importCommand,
+      cleanup: cleanupCommand,
+      config: configRoutes,
+      pyversions: pyversionsCommand,
+      completion: completionCommand,
+      complete: buildCompleteCommand(() => buildApp()),
+    },
+    aliases: { ls: "list", remove: "delete", rm: "delete", upgrade: "update" },
+    docs: {
+      brief:
+        "Named Python environments: create, fill, run, clone, export and import them from one CLI",
+      fullDescription:
+        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes) work with every command.\n" +
+        "Exit codes: 0 ok, 1 general, 2 usage, 3 environment not found, 4 package not found, 5 network, 10 config, 20 backend.",
+      hideRoute: { complete: true },
+    },
+  });
+  application = buildApplication(root, {
+    name: "gestvenv",
+    scanner: { caseStyle: "allow-kebab-for-camel", allowArgumentEscapeSequence: true },
+    localization: {
+      text: {
+        ...text_en,
+        noCommandRegisteredForInput: ({ input, corrections }) =>
+          `error: No command \`${input}\`` + (corrections.length > 0
+            ? `; did you mean ${
+              corrections.map((c) => c).join(" or ")
+            }?`
+            : "") +
+          "\n\nhint: Run `gestvenv --help` to see the commands",
+        exceptionWhileParsingArguments: (exc) =>
+          `error: ${message(exc)}\n\nhint: Add \`--help\` to the command to see what it takes`,
+        exceptionWhileRunningCommand: (exc) =>
+          `error: ${exc instanceof Error ? exc.stack ?? exc.message : String(exc)}`,
+      },
+    },
+  }, {
+    help: help({
+      brief: "Print help information and exit",
+      formatting: {
+        caseStyle: "convert-camel-to-kebab",
+        useAliasInUsageLine: false,
+        onlyRequiredInUsageLine: true,
+      },
+    }),
+    version: version({
+      brief: "Print the version and exit",
+      info: { currentVersion: VERSION },
+      alias: "V",
+    }),
+  });
+  return application;
 }
 
 /**
  * Argument rewrites before parsing:
- * - `run NAME CMD...`: everything after NAME belongs to CMD (`python -V` must not reach gestvenv's
- *   `-V`), so a `--` is put after NAME;
+ * - global flags given before the command move after it (`gestvenv -v create x`);
+ * - `run NAME CMD...`: everything after NAME belongs to CMD, so `--` is put after NAME;
  * - `remove ENV PKG...` (spec 000) uninstalls packages; `remove ENV` deletes the environment.
  */
 export function normalizeArgs(args: string[]): string[] {
-  const i = args.findIndex((a) => !a.startsWith("-"));
-  if (i < 0) return args;
-  if (args[i] === "run") {
-    const rest = args.slice(i + 1);
-    const nameAt = rest.findIndex((a) => !a.startsWith("-"));
-    if (
-      nameAt >= 0 && rest[nameAt] !== "--" && rest[nameAt + 1] !== "--" &&
-      !rest.slice(0, nameAt).includes("--")
-    ) {
-      return [
-        ...args.slice(0, i + 1),
-        ...rest.slice(0, nameAt + 1),
-        "--",
-        ...rest.slice(nameAt + 1),
-      ];
+  const leading: string[] = [];
+  let i = 0;
+  while (i < args.length && GLOBAL_FLAG_NAMES.has(args[i]!)) {
+    const takesValue = GLOBAL_FLAG_NAMES.get(args[i]!)!;
+    leading.push(...args.slice(i, i + (takesValue ? 2 : 1)));
+    i += takesValue ? 2 : 1;
+  }
+  const rest = args.slice(i);
+  const command = rest[0];
+  if (command === undefined || command.startsWith("-")) return args;
+  const routeLength =
+    NESTED_ROUTES.has(command) && rest[1] !== undefined && !rest[1].startsWith("-") ? 2 : 1;
+  let route = rest.slice(0, routeLength);
+  let tail = rest.slice(routeLength);
+  if (command === "run") {
+    const nameAt = tail.findIndex((a) => !a.startsWith("-"));
+    if (nameAt >= 0 && tail[nameAt] !== "--" && !tail.slice(0, nameAt).includes("--")) {
+      tail = [...tail.slice(0, nameAt), "--", ...tail.slice(nameAt)];
     }
   }
-  if (args[i] === "remove") {
-    const positionals = args.slice(i + 1).filter((a) => !a.startsWith("-"));
-    if (positionals.length >= 2) return [...args.slice(0, i), "uninstall", ...args.slice(i + 1)];
+  if (command === "remove" && tail.filter((a) => !a.startsWith("-")).length >= 2) {
+    route = ["uninstall"];
   }
-  return args;
+  return [...route, ...leading, ...tail];
 }
 
 /**
@@ -116,47 +160,18 @@ export function normalizeArgs(args: string[]): string[] {
  * here calls `Deno.exit`; `main.ts` does, once.
  */
 export async function runCli(args: string[]): Promise<number> {
-  const program = buildProgram();
-  const first = args.find((a) => !a.startsWith("-"));
-  if (first === "completion" || first === "complete") {
-    const { default: tab } = await import("@bomb.sh/tab/commander");
-    tab(program as unknown as import("commander").Command, { completionCommandName: "completion" });
-  } else {
-    program.addCommand(
-      new Command("completion").description(
-        "Print a shell completion script: bash, zsh, fish or powershell",
-      ).argument("<shell>") as unknown as Command,
-    );
-  }
-  const verbose = args.includes("--verbose") || args.includes("-v");
-  const wantsJson = args.includes("--json") || args.join(" ").includes("--format json") ||
-    args.includes("--format=json");
-  try {
-    runState.exitCode = 0;
-    await program.parseAsync(normalizeArgs(args), { from: "user" });
-    return runState.exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (
-        error.code === "commander.helpDisplayed" || error.code === "commander.version" ||
-        error.code === "commander.help"
-      ) {
-        return EXIT_CODE.OK;
-      }
-      return EXIT_CODE.USAGE;
-    }
-    const printer = new Printer({
-      verbose,
-      color: args.includes("--no-color") ? false : undefined,
-    });
-    if (wantsJson && error instanceof GestvenvError) {
-      printer.json(first ?? "gestvenv", null, "error", [{
-        code: error.code,
-        message: error.message,
-        hint: error.hint ?? null,
-      }]);
-    }
-    printer.error(error);
-    return error instanceof GestvenvError ? error.exitCode : EXIT_CODE.GENERAL;
-  }
+  const encoder = new TextEncoder();
+  const process: CliContext["process"] = {
+    stdout: { write: (s: string) => void Deno.stdout.writeSync(encoder.encode(s)) },
+    stderr: { write: (s: string) => void Deno.stderr.writeSync(encoder.encode(s)) },
+  };
+  await run(buildApp(), normalizeArgs(args), { process });
+  const code = process.exitCode;
+  if (typeof code !== "number") return EXIT_CODE.OK;
+  if (
+    code === ExitCode.InternalError || code === ExitCode.CommandLoadError ||
+    code === ExitCode.ContextLoadError
+  ) return EXIT_CODE.GENERAL;
+  if (code < 0) return EXIT_CODE.USAGE;
+  return code;
 }

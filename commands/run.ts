@@ -1,41 +1,49 @@
-import { Command } from "@commander-js/extra-typings";
+import { buildCommand } from "@stricli/core";
 import { getEnvironment, openEnvironment, touchEnvironment } from "../lib/environments/mod.ts";
-import { OperationError, UsageError } from "../lib/errors/mod.ts";
-import { buildContext, globalOptions } from "./_context.ts";
+import { OperationError } from "../lib/errors/mod.ts";
+import {
+  action,
+  type CliContext,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
 import { examples } from "./_help.ts";
 import { runInEnvironment } from "./_spawn_in_env.ts";
 
-/** Exit status of the last `run`, read by `runCli`. */
-export const runState = { exitCode: 0 };
-
 /** `gestvenv run NAME CMD...`: runs a program inside an environment. */
-export function runCommand() {
-  return new Command("run")
-    .description(
-      "Run a command inside an environment; its exit code is passed through and signals forwarded",
-    )
-    .argument("<name>", "environment name")
-    .argument("<command...>", "program and its arguments (put `--` before options meant for it)")
-    .addHelpText(
-      "after",
-      examples([
-        ["gestvenv run web python app.py", "a script"],
-        ["gestvenv run web pytest -x", "a console script of the environment"],
-        ['gestvenv run web -- python -c "import flask"', "with `--` before the program's options"],
-      ]),
-    )
-    .action(async (name, command, _opts, cmd) => {
-      const ctx = await buildContext(globalOptions(cmd));
+export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]], CliContext>({
+  docs: {
+    brief:
+      "Run a command inside an environment; its exit code is passed through, signals forwarded",
+    fullDescription: "Everything after NAME belongs to the command.\n\n" + examples([
+      ["gestvenv run web python app.py", "a script"],
+      ["gestvenv run web pytest -x", "a console script of the environment"],
+      ['gestvenv run web python -c "import flask"', "options go to the command"],
+    ]),
+  },
+  parameters: {
+    flags: GLOBAL_FLAGS,
+    aliases: GLOBAL_ALIASES,
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "Environment name, then the program and its arguments",
+        parse: String,
+        placeholder: "name command",
+      },
+      minimum: 2,
+    },
+  },
+  func: action(
+    "run",
+    async (ctx, _flags: GlobalFlags, name: string, program: string, ...args: string[]) => {
       const env = ctx.environments();
       const record = await getEnvironment(env, name);
       await openEnvironment(env, record);
-      const [program, ...args] = command;
-      if (program === undefined) {
-        throw new UsageError("No command given to run", { hint: `gestvenv run ${name} python` });
-      }
       await touchEnvironment(env, name);
       try {
-        runState.exitCode = await runInEnvironment(record, program, args);
+        return await runInEnvironment(record, program, args);
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) {
           throw new OperationError(
@@ -49,5 +57,6 @@ export function runCommand() {
         }
         throw error;
       }
-    });
-}
+    },
+  ),
+});

@@ -1,7 +1,13 @@
-import { Argument, Command } from "@commander-js/extra-typings";
+import { buildChoiceParser, buildCommand } from "@stricli/core";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { ENV_VARS } from "../lib/paths/mod.ts";
-import { buildContext, globalOptions } from "./_context.ts";
+import {
+  action,
+  type CliContext,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
 import { examples } from "./_help.ts";
 import { selfCommand } from "./_self.ts";
 
@@ -78,28 +84,33 @@ export function shellInitScript(shell: (typeof SHELL_INIT_SHELLS)[number], self:
   ].join("\n");
 }
 
+type InitShell = (typeof SHELL_INIT_SHELLS)[number];
+
 /** `gestvenv shell-init SHELL`: prints the shell function that makes `activate` work. */
-export function shellInitCommand() {
-  return new Command("shell-init")
-    .description(
-      "Print the shell function that lets `gestvenv activate`/`deactivate` change the current shell",
-    )
-    .addArgument(new Argument("<shell>", "bash, zsh, fish or pwsh").choices(SHELL_INIT_SHELLS))
-    .addHelpText(
-      "after",
-      examples([
-        ["echo 'eval \"$(gestvenv shell-init bash)\"' >> ~/.bashrc", "bash"],
-        ["echo 'eval \"$(gestvenv shell-init zsh)\"' >> ~/.zshrc", "zsh"],
-        ["gestvenv shell-init fish | source", "fish (add to config.fish)"],
-        [
-          "gestvenv shell-init pwsh | Out-String | Invoke-Expression",
-          "PowerShell (add to $PROFILE)",
-        ],
-      ]),
-    )
-    .action(async (shell, _opts, cmd) => {
-      const ctx = await buildContext(globalOptions(cmd));
-      const onPath = await findExecutable("gestvenv");
-      ctx.printer.data(shellInitScript(shell, onPath !== undefined ? ["gestvenv"] : selfCommand()));
-    });
-}
+export const shellInitCommand = buildCommand<GlobalFlags, [InitShell], CliContext>({
+  docs: {
+    brief: "Print the shell function that lets `gestvenv activate`/`deactivate` change this shell",
+    fullDescription: examples([
+      ["echo 'eval \"$(gestvenv shell-init bash)\"' >> ~/.bashrc", "bash"],
+      ["echo 'eval \"$(gestvenv shell-init zsh)\"' >> ~/.zshrc", "zsh"],
+      ["gestvenv shell-init fish | source", "fish (add to config.fish)"],
+      ["gestvenv shell-init pwsh | Out-String | Invoke-Expression", "PowerShell (add to $PROFILE)"],
+    ]),
+  },
+  parameters: {
+    flags: GLOBAL_FLAGS,
+    aliases: GLOBAL_ALIASES,
+    positional: {
+      kind: "tuple",
+      parameters: [{
+        brief: "bash, zsh, fish or pwsh",
+        parse: buildChoiceParser(SHELL_INIT_SHELLS),
+        placeholder: "shell",
+      }],
+    },
+  },
+  func: action("shell-init", async (ctx, _flags: GlobalFlags, shell: InitShell) => {
+    const onPath = await findExecutable("gestvenv");
+    ctx.printer.data(shellInitScript(shell, onPath !== undefined ? ["gestvenv"] : selfCommand()));
+  }),
+});

@@ -1,36 +1,54 @@
-import { Command } from "@commander-js/extra-typings";
+import { buildCommand } from "@stricli/core";
 import { uninstallPackages } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
-import { buildContext, formatFor, globalOptions } from "./_context.ts";
+import {
+  action,
+  type CliContext,
+  formatFor,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
 import { printChanges } from "./_changes.ts";
-import { examples } from "./_help.ts";
+import { examples, optionalText } from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
-/** `gestvenv uninstall PKG...`: removes distributions from an environment. */
-export function uninstallCommand() {
-  return new Command("uninstall")
-    .description("Uninstall packages from an environment (--env, or the active one)")
-    .argument("<packages...>", "distribution names")
-    .option("-e, --env <name>", "environment (default: the active gestvenv environment)")
-    .addHelpText(
-      "after",
-      examples([
-        ["gestvenv uninstall requests --env web", "one package"],
-        ["gestvenv uninstall web requests flask", "older form: environment first"],
-      ]),
-    )
-    .action(async (packages, opts, cmd) => {
-      const ctx = await buildContext(globalOptions(cmd));
-      formatFor(ctx, ["table", "json"], "table");
-      const env = ctx.environments();
-      const target = await resolveTarget(env, opts.env, packages, {
-        legacyNeedsMore: true,
-        command: "uninstall",
-      });
-      if (target.args.length === 0) {
-        throw new UsageError("Nothing to uninstall", { hint: "Name the packages to remove" });
-      }
-      const change = await uninstallPackages(env, target.env, target.args, { dryRun: ctx.dryRun });
-      printChanges(ctx, "uninstall", change, ctx.dryRun);
-    });
+interface UninstallFlags extends GlobalFlags {
+  readonly env?: string;
 }
+
+/** `gestvenv uninstall PKG...`: removes distributions from an environment. */
+export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContext>({
+  docs: {
+    brief: "Uninstall packages from an environment (--env, or the active one)",
+    fullDescription: examples([
+      ["gestvenv uninstall requests --env web", "one package"],
+      ["gestvenv uninstall web requests flask", "older form: environment first"],
+    ]),
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      env: optionalText("Environment (default: the active gestvenv environment)", "name"),
+    },
+    aliases: { ...GLOBAL_ALIASES, e: "env" },
+    positional: {
+      kind: "array",
+      parameter: { brief: "Distribution names", parse: String, placeholder: "package" },
+      minimum: 1,
+    },
+  },
+  func: action("uninstall", async (ctx, flags: UninstallFlags, ...packages: string[]) => {
+    formatFor(ctx, ["table", "json"], "table");
+    const env = ctx.environments();
+    const target = await resolveTarget(env, flags.env, packages, {
+      legacyNeedsMore: true,
+      command: "uninstall",
+    });
+    if (target.args.length === 0) {
+      throw new UsageError("Nothing to uninstall", { hint: "Name the packages to remove" });
+    }
+    const change = await uninstallPackages(env, target.env, target.args, { dryRun: ctx.dryRun });
+    printChanges(ctx, "uninstall", change, ctx.dryRun);
+  }),
+});

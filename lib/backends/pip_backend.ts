@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { BackendError } from "../errors/mod.ts";
 import { freezeDistributions, readInstalledDistributions } from "../distribution/mod.ts";
 import { compare } from "@renovatebot/pep440";

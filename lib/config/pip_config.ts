@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { readEnv, userHomeDir } from "../paths/mod.ts";
+import { join, readEnv, userHomeDir } from "../paths/mod.ts";
 
 /** Package index settings: where distributions come from. */
 export interface IndexSettings {

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import type { InstalledDistribution } from "./installed_distributions.ts";
 
 interface DirectUrl {

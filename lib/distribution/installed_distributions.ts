@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 
 /** A distribution installed in an environment, read from its `*.dist-info` directory. */

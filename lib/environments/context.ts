@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
 import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
 import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";

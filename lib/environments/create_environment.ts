@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { selectBackend } from "../backends/mod.ts";
 import { OperationError } from "../errors/mod.ts";
 import { pathExists } from "../fs/mod.ts";
-import { absolute } from "../paths/mod.ts";
+import { absolute, join } from "../paths/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
 import { type EnvironmentContext, now, snapshotPackages, withEnvironmentLock } from "./context.ts";

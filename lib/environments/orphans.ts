@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { selectBackend } from "../backends/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { inspectVirtualenv, readPyvenvCfg } from "../virtualenv/mod.ts";

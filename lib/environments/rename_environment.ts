@@ -1,4 +1,4 @@
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../paths/mod.ts";
 import { OperationError } from "../errors/mod.ts";
 import { copyTree, pathExists } from "../fs/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../paths/mod.ts";
 
 let counter = 0;
 

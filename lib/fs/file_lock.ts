@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname } from "../paths/mod.ts";
 
 /** Options for {@linkcode withFileLock}. */
 export interface FileLockOptions {

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "./path.ts";
 import { readEnv } from "./env_vars.ts";
 
 /**

@@ -1,5 +1,5 @@
+import { join } from "./path.ts";
 import { ENV_VARS, readEnv } from "./env_vars.ts";
-import { join } from "node:path";
 
 /** The files and folders of gestvenv's home, all absolute. */
 export interface HomeLayout {

@@ -6,3 +6,4 @@
 export * from "./env_vars.ts";
 export * from "./home.ts";
 export * from "./find_executable.ts";
+export * from "./path.ts";

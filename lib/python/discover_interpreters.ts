@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { readEnv, userHomeDir } from "../paths/mod.ts";
+import { join, readEnv, userHomeDir } from "../paths/mod.ts";
 
 /** A file that may be a Python interpreter, and where it was found. */
 export interface InterpreterCandidate {

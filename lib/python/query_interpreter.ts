@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
 import { OperationError } from "../errors/mod.ts";
 import { PROBE_SCRIPT } from "./_probe_script.ts";

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { readPyvenvCfg } from "./pyvenv_cfg.ts";
 
 /** Where things are inside a virtual environment; all paths absolute. */

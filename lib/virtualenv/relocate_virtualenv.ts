@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import { BIN_NAME, inspectVirtualenv } from "./layout.ts";
 import { formatPyvenvCfg, readPyvenvCfg } from "./pyvenv_cfg.ts";
 import { writeActivators } from "./write_activators.ts";

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join } from "../paths/mod.ts";
 import {
   ACTIVATE_BAT,
   ACTIVATE_CSH,
