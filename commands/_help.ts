@@ -5,6 +5,23 @@ export function examples(lines: Array<[string, string]>): string {
     lines.map(([cmd, what]) => `  $ ${cmd.padEnd(width)}  # ${what}`).join("\n");
 }
 
+import { readRegistry } from "../lib/environments/mod.ts";
+import { resolveHome } from "../lib/paths/mod.ts";
+
+/** A positional environment name; the shell completes it from the registry. */
+export function environmentName(brief = "Environment name", placeholder = "name") {
+  return {
+    kind: "parsed",
+    parse: String,
+    brief,
+    placeholder,
+    async proposeCompletions(partial: string): Promise<string[]> {
+      const doc = await readRegistry(resolveHome().registryFile).catch(() => undefined);
+      return Object.keys(doc?.environments ?? {}).filter((n) => n.startsWith(partial)).sort();
+    },
+  } as const;
+}
+
 /** A stricli parameter spec for a string flag or positional. */
 export function text(brief: string, placeholder: string) {
   return { kind: "parsed", parse: String, brief, placeholder } as const;

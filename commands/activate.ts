@@ -9,7 +9,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, text } from "./_help.ts";
+import { environmentName, examples } from "./_help.ts";
 
 /** Shells gestvenv can activate environments in. */
 export const SHELLS = [
@@ -83,7 +83,7 @@ export const activateCommand = buildCommand<ActivateFlags, [string], CliContext>
       },
     },
     aliases: GLOBAL_ALIASES,
-    positional: { kind: "tuple", parameters: [text("Environment name", "name")] },
+    positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("activate", async (ctx, flags: ActivateFlags, name: string) => {
     const env = ctx.environments();

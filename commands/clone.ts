@@ -8,7 +8,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, optionalText, text } from "./_help.ts";
+import { environmentName, examples, optionalText, text } from "./_help.ts";
 
 interface CloneFlags extends GlobalFlags {
   readonly python?: string;
@@ -32,7 +32,7 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
     positional: {
       kind: "tuple",
       parameters: [
-        text("Environment to clone", "source"),
+        environmentName("Environment to clone", "source"),
         text("Name of the new environment", "target"),
       ],
     },

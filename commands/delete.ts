@@ -10,7 +10,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, text, toggle } from "./_help.ts";
+import { environmentName, examples, toggle } from "./_help.ts";
 
 interface DeleteFlags extends GlobalFlags {
   readonly force?: boolean;
@@ -28,7 +28,7 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
   parameters: {
     flags: { ...GLOBAL_FLAGS, force: toggle("Delete without asking") },
     aliases: { ...GLOBAL_ALIASES, f: "force" },
-    positional: { kind: "tuple", parameters: [text("Environment name", "name")] },
+    positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("delete", async (ctx, flags: DeleteFlags, name: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");

@@ -9,7 +9,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, text } from "./_help.ts";
+import { environmentName, examples, text } from "./_help.ts";
 
 interface ExportFlags extends GlobalFlags {
   readonly as?: "json" | "requirements";
@@ -39,7 +39,7 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
     positional: {
       kind: "tuple",
       parameters: [
-        text("Environment name", "name"),
+        environmentName(),
         text("Output file, or `-` for stdout", "file"),
       ],
     },

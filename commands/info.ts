@@ -10,7 +10,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { formatBytes } from "./_output.ts";
-import { examples, text } from "./_help.ts";
+import { environmentName, examples } from "./_help.ts";
 
 /** `gestvenv info NAME`: everything the registry knows about one environment. */
 export const infoCommand = buildCommand<GlobalFlags, [string], CliContext>({
@@ -24,7 +24,7 @@ export const infoCommand = buildCommand<GlobalFlags, [string], CliContext>({
   parameters: {
     flags: GLOBAL_FLAGS,
     aliases: GLOBAL_ALIASES,
-    positional: { kind: "tuple", parameters: [text("Environment name", "name")] },
+    positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("info", async (ctx, _flags: GlobalFlags, name: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");

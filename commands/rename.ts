@@ -8,7 +8,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, text } from "./_help.ts";
+import { environmentName, examples, text } from "./_help.ts";
 
 /** `gestvenv rename OLD NEW`: moves an environment and re-targets every path inside it. */
 export const renameCommand = buildCommand<GlobalFlags, [string, string], CliContext>({
@@ -21,7 +21,7 @@ export const renameCommand = buildCommand<GlobalFlags, [string, string], CliCont
     aliases: GLOBAL_ALIASES,
     positional: {
       kind: "tuple",
-      parameters: [text("Current name", "old"), text("New name", "new")],
+      parameters: [environmentName("Current name", "old"), text("New name", "new")],
     },
   },
   func: action("rename", async (ctx, _flags: GlobalFlags, oldName: string, newName: string) => {

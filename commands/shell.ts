@@ -9,7 +9,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, text } from "./_help.ts";
+import { environmentName, examples } from "./_help.ts";
 import { runInEnvironment } from "./_spawn_in_env.ts";
 
 /** `gestvenv shell NAME`: an interactive sub-shell with the environment active. */
@@ -21,7 +21,7 @@ export const shellCommand = buildCommand<GlobalFlags, [string], CliContext>({
   parameters: {
     flags: GLOBAL_FLAGS,
     aliases: GLOBAL_ALIASES,
-    positional: { kind: "tuple", parameters: [text("Environment name", "name")] },
+    positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("shell", async (ctx, _flags: GlobalFlags, name: string) => {
     const env = ctx.environments();
