@@ -131,7 +131,7 @@ export async function buildContext(flags: GlobalFlags): Promise<CommandContext> 
     environments(settingsFlags: SettingsFlags = {}) {
       return {
         home,
-        settings: resolveSettings(home, config, settingsFlags),
+        settings: resolveSettings(home, config, { flags: settingsFlags }),
         backendOverride: settingsFlags.backend as BackendChoice | undefined,
         creatorVersion: VERSION,
         reporter: createReporter(printer),

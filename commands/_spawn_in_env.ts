@@ -41,8 +41,9 @@ export async function runInEnvironment(
   record: EnvironmentRecord,
   program: string,
   args: string[],
+  extraEnv: Record<string, string> = {},
 ): Promise<number> {
-  const env = activatedEnv(record);
+  const env = { ...activatedEnv(record), ...extraEnv };
   const local = join(record.path, BIN_NAME, program);
   let resolved = program;
   if (!program.includes("/") && !program.includes("\\")) {

@@ -32,7 +32,7 @@ export const checkCommand = buildCommand<CheckFlags, [string | undefined], CliCo
       env: optionalText("Environment (default: the active gestvenv environment)", "name"),
       outdated: toggle("List only distributions that have newer versions"),
     },
-    aliases: { ...GLOBAL_ALIASES, e: "env" },
+    aliases: GLOBAL_ALIASES,
     positional: {
       kind: "tuple",
       parameters: [{ ...optionalText("Environment (older form of --env)", "env") }],

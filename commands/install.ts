@@ -47,7 +47,7 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
         "url",
       ),
     },
-    aliases: { ...GLOBAL_ALIASES, e: "env", r: "requirement", U: "upgrade", b: "backend" },
+    aliases: { ...GLOBAL_ALIASES, e: "editable", r: "requirement", U: "upgrade", b: "backend" },
     positional: {
       kind: "array",
       parameter: {

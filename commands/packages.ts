@@ -29,7 +29,7 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
       ...GLOBAL_FLAGS,
       env: optionalText("Environment (default: the active gestvenv environment)", "name"),
     },
-    aliases: { ...GLOBAL_ALIASES, e: "env" },
+    aliases: GLOBAL_ALIASES,
     positional: {
       kind: "tuple",
       parameters: [{ ...optionalText("Environment (older form of --env)", "env") }],

@@ -57,8 +57,7 @@ export const shellCommand = buildCommand<GlobalFlags, [string], CliContext>({
           join(tmp, ".zshrc"),
           `[ -f '${home}/.zshrc' ] && . '${home}/.zshrc'\n. '${join(bin, "activate")}'\n`,
         );
-        Deno.env.set("ZDOTDIR", tmp);
-        return await runInEnvironment(record, shell, ["-i"]);
+        return await runInEnvironment(record, shell, ["-i"], { ZDOTDIR: tmp });
       } else if (kind === "fish") {
         return await runInEnvironment(record, shell, [
           "-C",

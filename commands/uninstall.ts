@@ -31,7 +31,7 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
       ...GLOBAL_FLAGS,
       env: optionalText("Environment (default: the active gestvenv environment)", "name"),
     },
-    aliases: { ...GLOBAL_ALIASES, e: "env" },
+    aliases: GLOBAL_ALIASES,
     positional: {
       kind: "array",
       parameter: { brief: "Distribution names", parse: String, placeholder: "package" },

@@ -34,7 +34,7 @@ export const updateCommand = buildCommand<UpdateFlags, string[], CliContext>({
       env: optionalText("Environment (default: the active gestvenv environment)", "name"),
       all: toggle("Upgrade every installed distribution"),
     },
-    aliases: { ...GLOBAL_ALIASES, e: "env", a: "all" },
+    aliases: { ...GLOBAL_ALIASES, a: "all" },
     positional: {
       kind: "array",
       parameter: { brief: "Distribution names", parse: String, placeholder: "package" },

@@ -16,6 +16,7 @@
  */
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../commands/_self.ts";
+import { uvIndexArgs } from "../lib/backends/mod.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -182,6 +183,8 @@ if (only === undefined || only === "packages") {
     },
   ];
   if (uv) {
+    // The same indexes gestvenv's uv backend uses (pip's configuration), so both read the same files.
+    const index = await uvIndexArgs({ extraIndexUrls: [], findLinks: [] });
     cases.push({
       label: `gestvenv create --packages "${spec}" (uv backend)`,
       commands: (
@@ -208,6 +211,7 @@ if (only === undefined || only === "packages") {
         "pip",
         "install",
         "-q",
+        ...index,
         "--python",
         join(dir("uv", i), "bin", "python"),
         ...packages,

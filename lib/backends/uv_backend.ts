@@ -23,6 +23,25 @@ async function localIndexExists(url: string): Promise<boolean> {
 }
 
 /**
+ * uv's index options for gestvenv's index settings: those settings when any is set, else pip's
+ * own configuration (uv does not read `pip.conf` or `PIP_*`). `file://` indexes and find-links
+ * directories that do not exist are dropped, as pip only warns about them.
+ * Requires `--allow-read` and `--allow-env`.
+ */
+export async function uvIndexArgs(index: IndexSettings): Promise<string[]> {
+  const settings = hasIndexOverrides(index) ? index : await readPipIndexSettings();
+  const extra: string[] = [];
+  for (const url of settings.extraIndexUrls) if (await localIndexExists(url)) extra.push(url);
+  const links: string[] = [];
+  for (const link of settings.findLinks) {
+    if (link.includes("://") || await localIndexExists(new URL(`file://${link}`).href)) {
+      links.push(link);
+    }
+  }
+  return indexArgs({ indexUrl: settings.indexUrl, extraIndexUrls: extra, findLinks: links });
+}
+
+/**
  * The uv backend: `uv pip install --python <env>/bin/python ...`. uv does not read pip's
  * configuration, so unless gestvenv's own index settings are set, pip's (`pip.conf`, `PIP_*`) are
  * translated into uv options; `file://` indexes that do not exist are dropped, as pip only warns
@@ -40,19 +59,6 @@ export class UvBackend implements Backend {
   async describe(): Promise<string> {
     const result = await runTool(this.#uv, ["--version"]);
     return `${result.stdout.trim()} (${this.#uv})`;
-  }
-
-  async #indexArgs(index: IndexSettings): Promise<string[]> {
-    const settings = hasIndexOverrides(index) ? index : await readPipIndexSettings();
-    const extra: string[] = [];
-    for (const url of settings.extraIndexUrls) if (await localIndexExists(url)) extra.push(url);
-    const links: string[] = [];
-    for (const link of settings.findLinks) {
-      if (link.includes("://") || await localIndexExists(new URL(`file://${link}`).href)) {
-        links.push(link);
-      }
-    }
-    return indexArgs({ indexUrl: settings.indexUrl, extraIndexUrls: extra, findLinks: links });
   }
 
   async #run(
@@ -73,7 +79,7 @@ export class UvBackend implements Backend {
     if (seed) {
       await this.#run(
         target,
-        ["install", "pip", ...await this.#indexArgs(options.index)],
+        ["install", "pip", ...await uvIndexArgs(options.index)],
         options,
         "seed pip",
       );
@@ -85,7 +91,7 @@ export class UvBackend implements Backend {
     request: InstallRequest,
     options: BackendCallOptions,
   ): Promise<BackendOutput> {
-    const args = ["install", ...await this.#indexArgs(options.index)];
+    const args = ["install", ...await uvIndexArgs(options.index)];
     if (request.upgrade) args.push("--upgrade");
     if (request.noDeps) args.push("--no-deps");
     if (request.dryRun) args.push("--dry-run");
@@ -117,7 +123,7 @@ export class UvBackend implements Backend {
   ): Promise<OutdatedDistribution[]> {
     const { output } = await this.#run(
       target,
-      ["list", "--outdated", "--format", "json", ...await this.#indexArgs(options.index)],
+      ["list", "--outdated", "--format", "json", ...await uvIndexArgs(options.index)],
       { ...options, onOutput: undefined },
       "list outdated packages",
     );

@@ -1,4 +1,4 @@
-import { join, readEnv, userHomeDir } from "../paths/mod.ts";
+import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 
 /** Package index settings: where distributions come from. */
 export interface IndexSettings {
@@ -50,25 +50,26 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
  * (`$XDG_CONFIG_DIRS/pip/pip.conf`, `/etc/pip.conf`), user (`~/.pip/pip.conf`,
  * `~/.config/pip/pip.conf`; `%APPDATA%\pip\pip.ini` on Windows), then `PIP_CONFIG_FILE`.
  */
-export function pipConfigFiles(): string[] {
-  const explicit = readEnv("PIP_CONFIG_FILE");
+export function pipConfigFiles(env: EnvLookup = readEnv): string[] {
+  const home = env("HOME") ?? env("USERPROFILE") ?? userHomeDir();
+  const explicit = env("PIP_CONFIG_FILE");
   if (explicit === "/dev/null" || explicit === "nul") return [];
   const files: string[] = [];
   if (Deno.build.os === "windows") {
-    const programData = readEnv("ProgramData");
+    const programData = env("ProgramData");
     if (programData) files.push(join(programData, "pip", "pip.ini"));
-    files.push(join(userHomeDir(), "pip", "pip.ini"));
-    const appData = readEnv("APPDATA");
+    files.push(join(home, "pip", "pip.ini"));
+    const appData = env("APPDATA");
     if (appData) files.push(join(appData, "pip", "pip.ini"));
   } else {
-    const xdgDirs = (readEnv("XDG_CONFIG_DIRS") ?? "/etc/xdg").split(":").filter((d) => d !== "");
+    const xdgDirs = (env("XDG_CONFIG_DIRS") ?? "/etc/xdg").split(":").filter((d) => d !== "");
     for (const dir of xdgDirs) files.push(join(dir, "pip", "pip.conf"));
     files.push("/etc/pip.conf");
-    files.push(join(userHomeDir(), ".pip", "pip.conf"));
+    files.push(join(home, ".pip", "pip.conf"));
     if (Deno.build.os === "darwin") {
-      files.push(join(userHomeDir(), "Library", "Application Support", "pip", "pip.conf"));
+      files.push(join(home, "Library", "Application Support", "pip", "pip.conf"));
     }
-    const xdgHome = readEnv("XDG_CONFIG_HOME") ?? join(userHomeDir(), ".config");
+    const xdgHome = env("XDG_CONFIG_HOME") ?? join(home, ".config");
     files.push(join(xdgHome, "pip", "pip.conf"));
   }
   if (explicit !== undefined) files.push(explicit);
@@ -83,9 +84,9 @@ const split = (value: string) => value.split(/\s+/).filter((s) => s !== "");
  * `PIP_FIND_LINKS` variables, later sources winning per key. Used to give the uv backend the
  * same indexes as pip. Requires `--allow-read` and `--allow-env`.
  */
-export async function readPipIndexSettings(): Promise<IndexSettings> {
+export async function readPipIndexSettings(env: EnvLookup = readEnv): Promise<IndexSettings> {
   const values = new Map<string, string>();
-  for (const file of pipConfigFiles()) {
+  for (const file of pipConfigFiles(env)) {
     let text: string;
     try {
       text = await Deno.readTextFile(file);
@@ -98,8 +99,8 @@ export async function readPipIndexSettings(): Promise<IndexSettings> {
     }
   }
   for (const key of ["index-url", "extra-index-url", "find-links"]) {
-    const env = readEnv(`PIP_${key.toUpperCase().replaceAll("-", "_")}`);
-    if (env !== undefined) values.set(key, env);
+    const value = env(`PIP_${key.toUpperCase().replaceAll("-", "_")}`);
+    if (value !== undefined) values.set(key, value);
   }
   return {
     indexUrl: values.get("index-url"),

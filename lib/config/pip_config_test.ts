@@ -1,6 +1,6 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import { join } from "node:path";
-import { parseIni, readPipIndexSettings } from "./pip_config.ts";
+import { parseIni, pipConfigFiles, readPipIndexSettings } from "./pip_config.ts";
 
 Deno.test("parseIni() reads configparser continuation lines and comments", () => {
   const ini = parseIni(
@@ -11,41 +11,36 @@ Deno.test("parseIni() reads configparser continuation lines and comments", () =>
   assertEquals(ini.get("install")?.get("find-links"), "/wheels");
 });
 
-Deno.test("readPipIndexSettings() layers PIP_CONFIG_FILE and PIP_* variables", async () => {
+Deno.test("readPipIndexSettings() layers the config files, then PIP_* variables", async () => {
   const dir = await Deno.makeTempDir();
-  const saved = Object.fromEntries(
-    [
-      "PIP_CONFIG_FILE",
-      "PIP_INDEX_URL",
-      "PIP_EXTRA_INDEX_URL",
-      "PIP_FIND_LINKS",
-      "XDG_CONFIG_DIRS",
-      "XDG_CONFIG_HOME",
-      "HOME",
-    ].map((k) => [k, Deno.env.get(k)]),
-  );
   try {
     const file = join(dir, "pip.conf");
     await Deno.writeTextFile(
       file,
       "[global]\nindex-url = https://file/simple\nextra-index-url = https://x/simple https://y/simple\n",
     );
-    Deno.env.set("HOME", dir);
-    Deno.env.set("XDG_CONFIG_DIRS", join(dir, "none"));
-    Deno.env.set("XDG_CONFIG_HOME", join(dir, "none"));
-    Deno.env.set("PIP_CONFIG_FILE", file);
-    Deno.env.delete("PIP_INDEX_URL");
-    Deno.env.delete("PIP_EXTRA_INDEX_URL");
-    Deno.env.set("PIP_FIND_LINKS", "/a /b");
-    const settings = await readPipIndexSettings();
-    // A machine /etc/pip.conf may be read first; the explicit file wins for the keys it sets.
+    await Deno.mkdir(join(dir, ".config", "pip"), { recursive: true });
+    await Deno.writeTextFile(
+      join(dir, ".config", "pip", "pip.conf"),
+      "[install]\nfind-links = /from-user-file\n",
+    );
+    const vars: Record<string, string> = {
+      HOME: dir,
+      XDG_CONFIG_DIRS: join(dir, "none"),
+      PIP_CONFIG_FILE: file,
+      PIP_FIND_LINKS: "/a /b",
+    };
+    const env = (name: string) => vars[name];
+    // A machine /etc/pip.conf may be read first; the files named here win for the keys they set.
+    const settings = await readPipIndexSettings(env);
     assertEquals(settings.indexUrl, "https://file/simple");
     assertEquals(settings.extraIndexUrls, ["https://x/simple", "https://y/simple"]);
     assertEquals(settings.findLinks, ["/a", "/b"]);
+    delete vars.PIP_FIND_LINKS;
+    assertEquals((await readPipIndexSettings(env)).findLinks, ["/from-user-file"]);
+    vars.PIP_CONFIG_FILE = "/dev/null";
+    assertEquals(pipConfigFiles(env), []);
   } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
-    }
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,5 +1,4 @@
-import { ENV_VARS, type HomeLayout, readEnv } from "../paths/mod.ts";
-import { absolute } from "../paths/mod.ts";
+import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { IndexSettings } from "./pip_config.ts";
 
@@ -32,18 +31,27 @@ export interface SettingsFlags {
   findLinks?: string[] | undefined;
 }
 
+/** Options for {@linkcode resolveSettings}. */
+export interface ResolveSettingsOptions {
+  /** Command-line flags. @default {} */
+  flags?: SettingsFlags;
+  /** Environment lookup. @default readEnv */
+  env?: EnvLookup;
+}
+
 /** Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`. */
 export function resolveSettings(
   home: HomeLayout,
   config: GestvenvConfig,
-  flags: SettingsFlags = {},
+  options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
+  const { flags = {}, env = readEnv } = options;
   const backend =
-    (flags.backend ?? readEnv(ENV_VARS.BACKEND) ?? config.backend ?? "auto") as BackendChoice;
-  const indexUrl = flags.indexUrl ?? readEnv(ENV_VARS.INDEX_URL) ?? config.index_url;
+    (flags.backend ?? env(ENV_VARS.BACKEND) ?? config.backend ?? "auto") as BackendChoice;
+  const indexUrl = flags.indexUrl ?? env(ENV_VARS.INDEX_URL) ?? config.index_url;
   return {
     backend,
-    python: flags.python ?? readEnv(ENV_VARS.PYTHON) ?? config.default_python,
+    python: flags.python ?? env(ENV_VARS.PYTHON) ?? config.default_python,
     environmentsDir: config.environments_path === undefined
       ? home.environmentsDir
       : absolute(config.environments_path),
@@ -52,6 +60,6 @@ export function resolveSettings(
       extraIndexUrls: flags.extraIndexUrls ?? config.extra_index_urls ?? [],
       findLinks: flags.findLinks ?? config.find_links ?? [],
     },
-    uvPath: readEnv(ENV_VARS.UV) ?? config.uv_path,
+    uvPath: env(ENV_VARS.UV) ?? config.uv_path,
   };
 }

@@ -27,3 +27,6 @@ export function readEnv(name: string): string | undefined {
   const value = Deno.env.get(name);
   return value === undefined || value === "" ? undefined : value;
 }
+
+/** Looks up an environment variable; `readEnv` by default, a map in tests. */
+export type EnvLookup = (name: string) => string | undefined;

@@ -1,4 +1,4 @@
-import { join, readEnv, userHomeDir } from "../paths/mod.ts";
+import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 
 /** A file that may be a Python interpreter, and where it was found. */
 export interface InterpreterCandidate {
@@ -14,8 +14,16 @@ const EXECUTABLE_NAME = IS_WINDOWS
   : /^(python|pypy|graalpy)(\d+(\.\d+)?t?)?$/;
 
 /** The pyenv root: `$PYENV_ROOT` or `~/.pyenv`. */
-export function pyenvRoot(): string {
-  return readEnv("PYENV_ROOT") ?? join(userHomeDir(), ".pyenv");
+export function pyenvRoot(env: EnvLookup = readEnv): string {
+  return env("PYENV_ROOT") ?? join(userHomeDir(), ".pyenv");
+}
+
+/** Options for {@linkcode pyenvSelectedInterpreter}. */
+export interface PyenvOptions {
+  /** Environment lookup. @default readEnv */
+  env?: EnvLookup;
+  /** Directory whose `.python-version` files count. @default Deno.cwd() */
+  cwd?: string;
 }
 
 /** Whether a file is a script (a shim such as pyenv's), not a native interpreter binary. */
@@ -62,11 +70,14 @@ export function pathDirectories(): string[] {
  * interpreter path inside `$PYENV_ROOT/versions`, or undefined for `system` or nothing.
  * Requires `--allow-read` and `--allow-env`.
  */
-export async function pyenvSelectedInterpreter(): Promise<string | undefined> {
-  const root = pyenvRoot();
-  let spec = readEnv("PYENV_VERSION");
+export async function pyenvSelectedInterpreter(
+  options: PyenvOptions = {},
+): Promise<string | undefined> {
+  const env = options.env ?? readEnv;
+  const root = pyenvRoot(env);
+  let spec = env("PYENV_VERSION");
   if (spec === undefined) {
-    let dir = Deno.cwd();
+    let dir = options.cwd ?? Deno.cwd();
     for (;;) {
       try {
         spec = await Deno.readTextFile(join(dir, ".python-version"));

@@ -230,3 +230,31 @@ Deno.test("config set, get, show and unset edit config.toml; a broken file is a 
   assertEquals(broken.code, 10);
   assertStringIncludes(broken.stderr, "not valid TOML");
 });
+
+Deno.test("create --path makes a registered environment elsewhere; delete removes it there", async () => {
+  await using ctx = await createTestContext();
+  const dir = join(ctx.work, "project", ".venv");
+  assertOk(await ctx.run(["create", "proj", "--path", dir, "--packages", "other-pkg"]));
+  assertEquals((await ctx.registry()).environments["proj"]!.path, dir);
+  const python = await ctx.exec(join(dir, "bin", "python"), [
+    "-c",
+    "import other_pkg, sys; print(sys.prefix)",
+  ]);
+  assertEquals(python.stdout.trim(), dir);
+  assertOk(await ctx.run(["delete", "proj", "--force"]));
+  assert(!(await exists(dir)));
+  assert(await exists(join(ctx.work, "project")), "only the environment directory is removed");
+});
+
+Deno.test("shell starts a sub-shell with the environment active and passes its exit status", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "sub"]));
+  const bash = await ctx.exec("sh", ["-c", "command -v bash"]);
+  const result = await ctx.run(["shell", "sub"], {
+    env: { SHELL: bash.stdout.trim() || "/bin/bash", HOME: ctx.work },
+    stdin: 'echo "env=$VIRTUAL_ENV prompt=$VIRTUAL_ENV_PROMPT"; command -v python; exit 5\n',
+  });
+  assertEquals(result.code, 5, result.stderr);
+  assertStringIncludes(result.stdout, `env=${ctx.envPath("sub")} prompt=sub`);
+  assertStringIncludes(result.stdout, join(ctx.envPath("sub"), "bin", "python"));
+});

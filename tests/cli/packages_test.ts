@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { join } from "node:path";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { writeLocalProject } from "../helpers/local_project.ts";
 
 Deno.test("install, update, uninstall and packages keep the registry equal to the disk", async () => {
   await using ctx = await createTestContext();
@@ -139,4 +140,33 @@ Deno.test("concurrent creates and installs across environments lose no registry 
   assertEquals(Object.keys(doc.environments).sort(), ["four", "one", "three", "two"]);
   assertEquals(doc.environments["one"]!.packages.map((p) => p.name), ["other-pkg"]);
   assertEquals(doc.environments["four"]!.packages.map((p) => p.name), ["third_pkg"]);
+});
+
+Deno.test("install -e PATH installs a local project in editable mode, in either spelling", async () => {
+  await using ctx = await createTestContext();
+  const project = await writeLocalProject(join(ctx.work, "proj"));
+  assertOk(await ctx.run(["create", "dev"]));
+  assertOk(await ctx.run(["install", "dev", "-e", project]));
+  const python = join(ctx.envPath("dev"), "bin", "python");
+  const first = await ctx.exec(python, ["-c", "import localproj; print(localproj.ANSWER)"]);
+  assertEquals(first.stdout.trim(), "42");
+  await Deno.writeTextFile(join(project, "localproj", "__init__.py"), "ANSWER = 43\n");
+  const edited = await ctx.exec(python, ["-c", "import localproj; print(localproj.ANSWER)"]);
+  assertEquals(edited.stdout.trim(), "43", "the environment sees edits without reinstalling");
+  const record = (await ctx.registry()).environments["dev"]!;
+  assertEquals(record.requirements, [`-e ${project}`]);
+  const freeze = await ctx.run(["packages", "--env", "dev", "--format", "requirements"]);
+  assertStringIncludes(freeze.stdout, "-e file://");
+  assertOk(await ctx.run(["install", "--env", "dev", "--editable", project]));
+});
+
+Deno.test("gestvenv's index_url setting overrides pip's own index", async () => {
+  await using ctx = await createTestContext();
+  const env = { PIP_INDEX_URL: "http://127.0.0.1:9/simple" };
+  assertOk(await ctx.run(["config", "set", "index_url", ctx.index.url], { env }));
+  assertOk(await ctx.run(["create", "idx", "--packages", "other-pkg"], { env }));
+  assertEquals((await ctx.registry()).environments["idx"]!.packages, [{
+    name: "other-pkg",
+    version: "2.0.0",
+  }]);
 });
