@@ -8,7 +8,11 @@
 import {
   activeEnvironment,
   type EnvironmentContext,
+  type EnvironmentRecord,
+  getEnvironment,
+  openEnvironment,
   readRegistry,
+  touchEnvironment,
 } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 
@@ -42,4 +46,20 @@ export async function resolveTarget(
   throw new UsageError(`No environment given for \`${options.command}\``, {
     hint: `Pass \`--env NAME\`, or activate one with \`gestvenv activate NAME\``,
   });
+}
+
+/**
+ * The record of an environment about to be used by `run`, `shell` or `activate`: it must exist
+ * and be a working environment, and it is marked as used now.
+ *
+ * @throws {EnvironmentNotFoundError | OperationError} When it is missing or broken.
+ */
+export async function useEnvironment(
+  ctx: EnvironmentContext,
+  name: string,
+): Promise<EnvironmentRecord> {
+  const record = await getEnvironment(ctx, name);
+  await openEnvironment(ctx, record);
+  await touchEnvironment(ctx, name);
+  return record;
 }

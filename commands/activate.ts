@@ -1,7 +1,7 @@
 import { buildCommand } from "@stricli/core";
-import { getEnvironment, openEnvironment, touchEnvironment } from "../lib/environments/mod.ts";
 import { basename, ENV_VARS, join, readEnv } from "../lib/paths/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
+import { useEnvironment } from "./_target.ts";
 import {
   action,
   type CliContext,
@@ -87,9 +87,7 @@ export const activateCommand = buildCommand<ActivateFlags, [string], CliContext>
   },
   func: action("activate", async (ctx, flags: ActivateFlags, name: string) => {
     const env = ctx.environments();
-    const record = await getEnvironment(env, name);
-    await openEnvironment(env, record);
-    await touchEnvironment(env, name);
+    const record = await useEnvironment(env, name);
     const shell = flags.shell ?? detectShell();
     ctx.printer.data(activationLine(record.path, shell));
     if (readEnv(ENV_VARS.SHELL_INTEGRATION) === undefined) {

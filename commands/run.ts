@@ -1,6 +1,6 @@
 import { buildCommand } from "@stricli/core";
-import { getEnvironment, openEnvironment, touchEnvironment } from "../lib/environments/mod.ts";
 import { OperationError } from "../lib/errors/mod.ts";
+import { useEnvironment } from "./_target.ts";
 import {
   action,
   type CliContext,
@@ -39,9 +39,7 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
     "run",
     async (ctx, _flags: GlobalFlags, name: string, program: string, ...args: string[]) => {
       const env = ctx.environments();
-      const record = await getEnvironment(env, name);
-      await openEnvironment(env, record);
-      await touchEnvironment(env, name);
+      const record = await useEnvironment(env, name);
       try {
         return await runInEnvironment(record, program, args);
       } catch (error) {

@@ -1,7 +1,7 @@
 import { buildCommand } from "@stricli/core";
-import { getEnvironment, openEnvironment, touchEnvironment } from "../lib/environments/mod.ts";
 import { basename, join, readEnv } from "../lib/paths/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
+import { useEnvironment } from "./_target.ts";
 import {
   action,
   type CliContext,
@@ -25,9 +25,7 @@ export const shellCommand = buildCommand<GlobalFlags, [string], CliContext>({
   },
   func: action("shell", async (ctx, _flags: GlobalFlags, name: string) => {
     const env = ctx.environments();
-    const record = await getEnvironment(env, name);
-    await openEnvironment(env, record);
-    await touchEnvironment(env, name);
+    const record = await useEnvironment(env, name);
     const bin = join(record.path, BIN_NAME);
     if (Deno.build.os === "windows") {
       const ps = readEnv("PSModulePath") !== undefined;

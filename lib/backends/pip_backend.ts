@@ -1,17 +1,11 @@
-import { join } from "../paths/mod.ts";
-import { BackendError } from "../errors/mod.ts";
-import { freezeDistributions, readInstalledDistributions } from "../distribution/mod.ts";
 import { compare } from "@renovatebot/pep440";
-import type {
-  Backend,
-  BackendCallOptions,
-  BackendOutput,
-  BackendTarget,
-  InstallRequest,
-  OutdatedDistribution,
-} from "./backend.ts";
+import type { IndexSettings } from "../config/mod.ts";
+import { BackendError } from "../errors/mod.ts";
+import { join } from "../paths/mod.ts";
+import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
 import { indexArgs } from "./_index_args.ts";
+import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 /** The first pip release with `--python` (run pip against another environment). */
 const PIP_WITH_PYTHON_OPTION = "22.3";
@@ -35,7 +29,7 @@ async function findPipVersion(dirs: string[]): Promise<string | undefined> {
  * pip reads its own configuration (`pip.conf`, `PIP_*`); gestvenv's index settings are added as
  * options only when set.
  */
-export class PipBackend implements Backend {
+export class PipBackend extends PipCliBackend {
   readonly name = "pip" as const;
 
   async describe(): Promise<string> {
@@ -70,7 +64,7 @@ export class PipBackend implements Backend {
     }
   }
 
-  async #run(
+  protected async run(
     target: BackendTarget,
     args: string[],
     options: BackendCallOptions,
@@ -82,23 +76,12 @@ export class PipBackend implements Backend {
     return { output: `${result.stdout}${result.stderr}` };
   }
 
-  async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
-    if (seed) await this.#ensurepip(target, options);
+  protected indexOptions(index: IndexSettings): Promise<string[]> {
+    return Promise.resolve(indexArgs(index));
   }
 
-  async install(
-    target: BackendTarget,
-    request: InstallRequest,
-    options: BackendCallOptions,
-  ): Promise<BackendOutput> {
-    const args = ["install", "--no-input", ...indexArgs(options.index)];
-    if (request.upgrade) args.push("--upgrade");
-    if (request.noDeps) args.push("--no-deps");
-    if (request.dryRun) args.push("--dry-run");
-    for (const file of request.requirementFiles) args.push("-r", file);
-    for (const path of request.editables) args.push("-e", path);
-    args.push(...request.requirements);
-    return await this.#run(target, args, options, "install packages");
+  async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
+    if (seed) await this.#ensurepip(target, options);
   }
 
   async uninstall(
@@ -106,35 +89,7 @@ export class PipBackend implements Backend {
     names: string[],
     options: BackendCallOptions,
   ): Promise<BackendOutput> {
-    return await this.#run(target, ["uninstall", "--yes", ...names], options, "uninstall packages");
-  }
-
-  async listInstalled(target: BackendTarget) {
-    return await readInstalledDistributions(target.layout.sitePackages);
-  }
-
-  async freeze(target: BackendTarget): Promise<string[]> {
-    return await freezeDistributions(await this.listInstalled(target));
-  }
-
-  async outdated(
-    target: BackendTarget,
-    options: BackendCallOptions,
-  ): Promise<OutdatedDistribution[]> {
-    const { output } = await this.#run(
-      target,
-      ["list", "--outdated", "--format", "json", ...indexArgs(options.index)],
-      { ...options, onOutput: undefined },
-      "list outdated packages",
-    );
-    const json = output.slice(output.indexOf("["), output.lastIndexOf("]") + 1);
-    return (JSON.parse(json || "[]") as OutdatedDistribution[]).map((
-      { name, version, latest_version },
-    ) => ({
-      name,
-      version,
-      latest_version,
-    }));
+    return await this.run(target, ["uninstall", "--yes", ...names], options, "uninstall packages");
   }
 
   async checkConsistency(target: BackendTarget, options: BackendCallOptions): Promise<string[]> {

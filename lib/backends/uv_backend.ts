@@ -1,16 +1,8 @@
-import { readPipIndexSettings } from "../config/mod.ts";
-import type { IndexSettings } from "../config/mod.ts";
-import { freezeDistributions, readInstalledDistributions } from "../distribution/mod.ts";
-import type {
-  Backend,
-  BackendCallOptions,
-  BackendOutput,
-  BackendTarget,
-  InstallRequest,
-  OutdatedDistribution,
-} from "./backend.ts";
+import { type IndexSettings, readPipIndexSettings } from "../config/mod.ts";
+import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
 import { hasIndexOverrides, indexArgs } from "./_index_args.ts";
+import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 async function localIndexExists(url: string): Promise<boolean> {
   if (!url.startsWith("file:")) return true;
@@ -47,12 +39,13 @@ export async function uvIndexArgs(index: IndexSettings): Promise<string[]> {
  * translated into uv options; `file://` indexes that do not exist are dropped, as pip only warns
  * about them.
  */
-export class UvBackend implements Backend {
+export class UvBackend extends PipCliBackend {
   readonly name = "uv" as const;
   readonly #uv: string;
 
   /** @param uv Path or name of the uv binary. */
   constructor(uv: string) {
+    super();
     this.#uv = uv;
   }
 
@@ -61,7 +54,7 @@ export class UvBackend implements Backend {
     return `${result.stdout.trim()} (${this.#uv})`;
   }
 
-  async #run(
+  protected async run(
     target: BackendTarget,
     args: string[],
     options: BackendCallOptions,
@@ -75,9 +68,13 @@ export class UvBackend implements Backend {
     return { output: `${result.stdout}${result.stderr}` };
   }
 
+  protected indexOptions(index: IndexSettings): Promise<string[]> {
+    return uvIndexArgs(index);
+  }
+
   async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
     if (seed) {
-      await this.#run(
+      await this.run(
         target,
         ["install", "pip", ...await uvIndexArgs(options.index)],
         options,
@@ -86,56 +83,12 @@ export class UvBackend implements Backend {
     }
   }
 
-  async install(
-    target: BackendTarget,
-    request: InstallRequest,
-    options: BackendCallOptions,
-  ): Promise<BackendOutput> {
-    const args = ["install", ...await uvIndexArgs(options.index)];
-    if (request.upgrade) args.push("--upgrade");
-    if (request.noDeps) args.push("--no-deps");
-    if (request.dryRun) args.push("--dry-run");
-    for (const file of request.requirementFiles) args.push("-r", file);
-    for (const path of request.editables) args.push("-e", path);
-    args.push(...request.requirements);
-    return await this.#run(target, args, options, "install packages");
-  }
-
   async uninstall(
     target: BackendTarget,
     names: string[],
     options: BackendCallOptions,
   ): Promise<BackendOutput> {
-    return await this.#run(target, ["uninstall", ...names], options, "uninstall packages");
-  }
-
-  async listInstalled(target: BackendTarget) {
-    return await readInstalledDistributions(target.layout.sitePackages);
-  }
-
-  async freeze(target: BackendTarget): Promise<string[]> {
-    return await freezeDistributions(await this.listInstalled(target));
-  }
-
-  async outdated(
-    target: BackendTarget,
-    options: BackendCallOptions,
-  ): Promise<OutdatedDistribution[]> {
-    const { output } = await this.#run(
-      target,
-      ["list", "--outdated", "--format", "json", ...await uvIndexArgs(options.index)],
-      { ...options, onOutput: undefined },
-      "list outdated packages",
-    );
-    const start = output.indexOf("[");
-    const json = start < 0 ? "[]" : output.slice(start, output.lastIndexOf("]") + 1);
-    return (JSON.parse(json) as OutdatedDistribution[]).map((
-      { name, version, latest_version },
-    ) => ({
-      name,
-      version,
-      latest_version,
-    }));
+    return await this.run(target, ["uninstall", ...names], options, "uninstall packages");
   }
 
   async checkConsistency(target: BackendTarget, _options: BackendCallOptions): Promise<string[]> {
