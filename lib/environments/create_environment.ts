@@ -59,7 +59,7 @@ export async function createEnvironment(
 ): Promise<CreateEnvironmentResult> {
   validateEnvironmentName(name);
   const packages = options.packages ?? [];
-  const files = (options.requirementFiles ?? []).map(absolute);
+  const files = (options.requirementFiles ?? []).map((p) => absolute(p));
   const path = options.path === undefined
     ? defaultEnvironmentPath(ctx, name)
     : absolute(options.path);

@@ -100,8 +100,8 @@ export async function installPackages(
 ): Promise<PackageChange> {
   const record = await getEnvironment(ctx, name);
   const requirements = options.requirements ?? [];
-  const files = (options.requirementFiles ?? []).map(absolute);
-  const editables = (options.editables ?? []).map(absolute);
+  const files = (options.requirementFiles ?? []).map((p) => absolute(p));
+  const editables = (options.editables ?? []).map((p) => absolute(p));
   return await withEnvironmentLock(ctx, name, async () => {
     const { backend, target } = await openEnvironment(ctx, record);
     const what = [

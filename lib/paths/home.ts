@@ -1,5 +1,5 @@
 import { join } from "./path.ts";
-import { ENV_VARS, readEnv } from "./env_vars.ts";
+import { ENV_VARS, type EnvLookup, readEnv } from "./env_vars.ts";
 
 /** The files and folders of gestvenv's home, all absolute. */
 export interface HomeLayout {
@@ -22,8 +22,8 @@ export interface HomeLayout {
  *
  * @throws {Error} If neither variable is set.
  */
-export function userHomeDir(): string {
-  const home = readEnv("HOME") ?? readEnv("USERPROFILE");
+export function userHomeDir(env: EnvLookup = readEnv): string {
+  const home = env("HOME") ?? env("USERPROFILE");
   if (home === undefined) throw new Error("Cannot find the home directory: HOME is not set");
   return home;
 }
@@ -32,9 +32,11 @@ export function userHomeDir(): string {
  * Resolves gestvenv's home layout: `GESTVENV_HOME` if set (made absolute), else `~/.gestvenv`.
  * Nothing is created on disk. Requires `--allow-env`.
  */
-export function resolveHome(): HomeLayout {
-  const override = readEnv(ENV_VARS.HOME);
-  const root = override !== undefined ? absolute(override) : join(userHomeDir(), ".gestvenv");
+export function resolveHome(env: EnvLookup = readEnv): HomeLayout {
+  const override = env(ENV_VARS.HOME);
+  const root = override !== undefined
+    ? absolute(override, env)
+    : join(userHomeDir(env), ".gestvenv");
   return {
     root,
     configFile: join(root, "config.toml"),
@@ -46,9 +48,9 @@ export function resolveHome(): HomeLayout {
 }
 
 /** Makes `path` absolute against the current directory, expanding a leading `~`. */
-export function absolute(path: string): string {
+export function absolute(path: string, env: EnvLookup = readEnv): string {
   let p = path;
-  if (p === "~" || p.startsWith("~/")) p = userHomeDir() + p.slice(1);
+  if (p === "~" || p.startsWith("~/")) p = userHomeDir(env) + p.slice(1);
   if (/^([a-zA-Z]:[\\/]|[\\/])/.test(p)) return p;
   return join(Deno.cwd(), p);
 }

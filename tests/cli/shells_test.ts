@@ -40,3 +40,25 @@ Deno.test({
   ignore: fish === undefined,
   fn: () => activation("fish", fish!),
 });
+
+const tcsh = await findExecutable("tcsh");
+
+Deno.test({
+  name: "activate.csh activates and deactivates in tcsh",
+  ignore: tcsh === undefined,
+  async fn() {
+    await using ctx = await createTestContext([]);
+    assertOk(await ctx.run(["create", "c"]));
+    const path = ctx.envPath("c");
+    const line = await ctx.run(["activate", "c", "--shell", "tcsh"]);
+    assertEquals(line.stdout.trim(), `source '${join(path, "bin", "activate.csh")}'`);
+    // csh expands aliases per input line: the alias `source` defines is only seen on later lines.
+    const script = join(ctx.work, "check.csh");
+    const body = [line.stdout.trim(), "echo $VIRTUAL_ENV", "which python", "deactivate"];
+    body.push("if ($?VIRTUAL_ENV) echo still", "if (! $?VIRTUAL_ENV) echo none", "");
+    await Deno.writeTextFile(script, body.join("\n"));
+    const result = await ctx.exec(tcsh!, ["-f", script]);
+    assertOk(result);
+    assertEquals(result.stdout.trim().split("\n"), [path, join(path, "bin", "python"), "none"]);
+  },
+});
