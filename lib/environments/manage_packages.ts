@@ -98,11 +98,13 @@ export async function installPackages(
   name: string,
   options: InstallPackagesOptions,
 ): Promise<PackageChange> {
-  const record = await getEnvironment(ctx, name);
+  await getEnvironment(ctx, name);
   const requirements = options.requirements ?? [];
   const files = (options.requirementFiles ?? []).map((p) => absolute(p));
   const editables = (options.editables ?? []).map((p) => absolute(p));
   return await withEnvironmentLock(ctx, name, async () => {
+    // Read under the lock: another process may have changed the environment while we waited.
+    const record = await getEnvironment(ctx, name);
     const { backend, target } = await openEnvironment(ctx, record);
     const what = [
       ...requirements,
@@ -149,8 +151,9 @@ export async function uninstallPackages(
   names: string[],
   options: { dryRun?: boolean } = {},
 ): Promise<PackageChange> {
-  const record = await getEnvironment(ctx, name);
+  await getEnvironment(ctx, name);
   return await withEnvironmentLock(ctx, name, async () => {
+    const record = await getEnvironment(ctx, name);
     const { backend, target } = await openEnvironment(ctx, record);
     const installed = new Map(
       (await backend.listInstalled(target)).map((d) => [d.normalized_name, d]),
