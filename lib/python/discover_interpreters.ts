@@ -134,7 +134,8 @@ async function windowsCandidates(): Promise<InterpreterCandidate[]> {
 /**
  * Lists files that may be Python interpreters, in search order: `PATH` (`python3`, `python3.X`,
  * `python`, `pypy3`), pyenv's `versions/*`, `/usr/bin` and `/usr/local/bin`, and on Windows the
- * `py` launcher and the usual install folders. Scripts (pyenv shims and the like) are skipped,
+ * `py` launcher and the usual install folders. Scripts (pyenv shims and the like) and the
+ * Microsoft Store stubs in `WindowsApps` are skipped,
  * except that a pyenv shim directory contributes the version pyenv selects. Nothing is run except
  * `py -0p` on Windows. Requires `--allow-read` and `--allow-env` (`--allow-run` on Windows).
  */
@@ -143,6 +144,8 @@ export async function discoverCandidates(): Promise<InterpreterCandidate[]> {
   const root = pyenvRoot();
   const shimDir = join(root, "shims");
   for (const dir of pathDirectories()) {
+    // The Microsoft Store's python.exe stubs open the Store instead of running Python.
+    if (IS_WINDOWS && /[\\/]WindowsApps[\\/]?$/i.test(dir)) continue;
     if (dir === shimDir || dir.endsWith("/pyenv-virtualenv/shims")) {
       const selected = await pyenvSelectedInterpreter();
       if (selected !== undefined) out.push({ path: selected, source: "pyenv" });
@@ -184,6 +187,7 @@ export async function defaultCandidate(): Promise<InterpreterCandidate | undefin
   const names = IS_WINDOWS ? ["python.exe", "python3.exe"] : ["python3", "python"];
   for (const name of names) {
     for (const dir of pathDirectories()) {
+      if (IS_WINDOWS && /[\\/]WindowsApps[\\/]?$/i.test(dir)) continue;
       const path = join(dir, name);
       try {
         await Deno.stat(path);
