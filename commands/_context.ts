@@ -78,21 +78,24 @@ export const GLOBAL_FLAGS = {
 /** Short aliases of the global flags. */
 export const GLOBAL_ALIASES = { v: "verbose", q: "quiet", n: "dryRun", y: "yes" } as const;
 
-/** Long names of the global flags as typed on the command line (for argument normalization). */
-export const GLOBAL_FLAG_NAMES: ReadonlyMap<string, boolean> = new Map([
-  ["--verbose", false],
-  ["-v", false],
-  ["--quiet", false],
-  ["-q", false],
-  ["--format", true],
-  ["--json", false],
-  ["--color", false],
-  ["--no-color", false],
-  ["--dry-run", false],
-  ["-n", false],
-  ["--yes", false],
-  ["-y", false],
-]);
+/**
+ * Every spelling of the global flags on the command line, mapped to whether it takes a value
+ * (for argument normalization). Derived from {@linkcode GLOBAL_FLAGS} and {@linkcode GLOBAL_ALIASES}.
+ */
+export const GLOBAL_FLAG_NAMES: ReadonlyMap<string, boolean> = (() => {
+  const names = new Map<string, boolean>();
+  const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  for (const [name, spec] of Object.entries(GLOBAL_FLAGS)) {
+    names.set(`--${kebab(name)}`, spec.kind !== "boolean");
+    if (spec.kind === "boolean" && !("withNegated" in spec)) {
+      names.set(`--no-${kebab(name)}`, false);
+    }
+  }
+  for (const [alias, name] of Object.entries(GLOBAL_ALIASES)) {
+    names.set(`-${alias}`, names.get(`--${kebab(name)}`)!);
+  }
+  return names;
+})();
 
 /** What a command runs with: printer, home, configuration and global switches. */
 export interface CommandContext {

@@ -10,8 +10,8 @@ import {
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
-  openEnvironment,
   readRegistry,
+  requireLayout,
   touchEnvironment,
 } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
@@ -59,7 +59,7 @@ export async function useEnvironment(
   name: string,
 ): Promise<EnvironmentRecord> {
   const record = await getEnvironment(ctx, name);
-  await openEnvironment(ctx, record);
+  await requireLayout(record);
   await touchEnvironment(ctx, name);
   return record;
 }

@@ -1,3 +1,4 @@
+import { freezeDistributions } from "../lib/distribution/mod.ts";
 import { buildCommand } from "@stricli/core";
 import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
 import {
@@ -56,7 +57,7 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
         })),
       });
     } else if (format === "requirements") {
-      const lines = await backend.freeze(t);
+      const lines = await freezeDistributions(installed);
       if (lines.length > 0) ctx.printer.data(lines.join("\n"));
     } else if (installed.length === 0) {
       ctx.printer.info(`No distributions installed in \`${record.name}\``);

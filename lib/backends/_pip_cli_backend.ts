@@ -21,7 +21,6 @@ import type {
  */
 export abstract class PipCliBackend implements Backend {
   abstract readonly name: "pip" | "uv";
-  abstract describe(): Promise<string>;
   abstract create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void>;
   abstract uninstall(
     target: BackendTarget,

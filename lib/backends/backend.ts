@@ -55,8 +55,6 @@ export interface BackendOutput {
 export interface Backend {
   /** `pip` or `uv`. */
   readonly name: "pip" | "uv";
-  /** Human description, e.g. `uv 0.9.2 (/usr/bin/uv)`. */
-  describe(): Promise<string>;
   /** Prepares a freshly created environment; with `seed`, puts pip into it. */
   create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void>;
   /** Installs distributions into the environment. */

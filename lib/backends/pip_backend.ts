@@ -32,10 +32,6 @@ async function findPipVersion(dirs: string[]): Promise<string | undefined> {
 export class PipBackend extends PipCliBackend {
   readonly name = "pip" as const;
 
-  async describe(): Promise<string> {
-    return await Promise.resolve("pip (run with --python against each environment)");
-  }
-
   /** The command prefix that runs pip for `target`, seeding the environment if it must. */
   async #pip(target: BackendTarget, options: BackendCallOptions): Promise<string[]> {
     const info = target.interpreter.info;

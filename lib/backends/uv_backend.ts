@@ -49,11 +49,6 @@ export class UvBackend extends PipCliBackend {
     this.#uv = uv;
   }
 
-  async describe(): Promise<string> {
-    const result = await runTool(this.#uv, ["--version"]);
-    return `${result.stdout.trim()} (${this.#uv})`;
-  }
-
   protected async run(
     target: BackendTarget,
     args: string[],

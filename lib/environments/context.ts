@@ -5,7 +5,7 @@ import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
 import { withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
-import { inspectVirtualenv } from "../virtualenv/mod.ts";
+import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
 import { readRegistry } from "./registry.ts";
 
@@ -66,25 +66,35 @@ export async function withEnvironmentLock<T>(
 }
 
 /**
- * The backend and target for an existing environment: `--backend` if given, else the one the
- * environment was created with (a uv environment falls back to pip when uv is gone).
+ * The layout of a registered environment, checked to exist on disk. This is all `run`, `shell`
+ * and `activate` need; it reads one `pyvenv.cfg` and one `lib/` listing.
  *
  * @throws {OperationError} `environment_broken` when the directory or its `pyvenv.cfg` is gone.
  */
-export async function openEnvironment(
-  ctx: EnvironmentContext,
-  record: EnvironmentRecord,
-): Promise<{ backend: Backend; target: BackendTarget }> {
+export async function requireLayout(record: EnvironmentRecord): Promise<VirtualenvLayout> {
   const layout = await inspectVirtualenv(record.path);
   if (layout === undefined) {
     throw new OperationError(
       `The environment \`${record.name}\` is registered but ${record.path} is not an environment`,
       "environment_broken",
-      {
-        hint: "Run `gestvenv cleanup --orphaned` to drop the entry, or recreate it",
-      },
+      { hint: "Run `gestvenv cleanup --orphaned` to drop the entry, or recreate it" },
     );
   }
+  return layout;
+}
+
+/**
+ * The backend and target for an existing environment: `--backend` if given, else the one the
+ * environment was created with (a uv environment falls back to pip when uv is gone).
+ *
+ * @throws {OperationError} `environment_broken` when the directory or its `pyvenv.cfg` is gone,
+ *   or its interpreter is.
+ */
+export async function openEnvironment(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+): Promise<{ backend: Backend; target: BackendTarget }> {
+  const layout = await requireLayout(record);
   const choice: BackendChoice = ctx.backendOverride ?? (record.backend === "uv" ? "auto" : "pip");
   const backend = await selectBackend(choice, ctx.settings.uvPath);
   if (backend.name !== record.backend && ctx.backendOverride === undefined) {

@@ -1,3 +1,4 @@
+import { freezeDistributions } from "../distribution/mod.ts";
 import { OperationError, UsageError } from "../errors/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
@@ -39,10 +40,8 @@ export async function exportEnvironment(
 ): Promise<string> {
   const record = await getEnvironment(ctx, name);
   const { backend, target } = await openEnvironment(ctx, record);
-  const [installed, freeze] = await Promise.all([
-    backend.listInstalled(target),
-    backend.freeze(target),
-  ]);
+  const installed = await backend.listInstalled(target);
+  const freeze = await freezeDistributions(installed);
   if (format === "requirements") {
     const header =
       `# Exported by gestvenv from \`${name}\` (${record.python.implementation} ${record.python.version})`;

@@ -1,6 +1,6 @@
 import { basename, dirname, join } from "../paths/mod.ts";
 import { OperationError } from "../errors/mod.ts";
-import { pathExists } from "../fs/mod.ts";
+import { isEmptyDir, pathExists } from "../fs/mod.ts";
 import { baseExecutable, type Interpreter, minorVersion } from "../python/mod.ts";
 import { BIN_NAME, type VirtualenvLayout } from "./layout.ts";
 import { formatPyvenvCfg, type PyvenvCfg } from "./pyvenv_cfg.ts";
@@ -90,13 +90,7 @@ export async function createVirtualenv(
   try {
     const stat = await Deno.stat(root);
     rootExisted = true;
-    let empty = stat.isDirectory;
-    if (empty) {
-      for await (const _ of Deno.readDir(root)) {
-        empty = false;
-        break;
-      }
-    }
+    const empty = stat.isDirectory && await isEmptyDir(root);
     if (!empty) {
       throw new OperationError(
         `A file or directory already exists at ${root}`,
