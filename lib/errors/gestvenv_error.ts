@@ -107,3 +107,29 @@ export class OperationError extends GestvenvError {
     super(message, EXIT_CODE.GENERAL, code, options);
   }
 }
+
+/**
+ * Text that should follow a packaging standard does not (exit 2): a version (PEP 440), a
+ * requirement (PEP 508), a file name (PEP 427), a requirements file. `source` names where the
+ * text came from (`requirements.txt:12`, `flask 2.0 METADATA`) when known.
+ */
+export class InvalidSyntaxError extends GestvenvError {
+  /** Where the text came from, or undefined. */
+  readonly source: string | undefined;
+  constructor(message: string, source?: string, options: GestvenvErrorOptions = {}) {
+    super(
+      source === undefined ? message : `${source}: ${message}`,
+      EXIT_CODE.USAGE,
+      "invalid_syntax",
+      options,
+    );
+    this.source = source;
+  }
+}
+
+/** No set of versions satisfies the requirements; the message explains why (exit 1). */
+export class ResolutionError extends GestvenvError {
+  constructor(message: string, options: GestvenvErrorOptions = {}) {
+    super(message, EXIT_CODE.GENERAL, "no_solution", options);
+  }
+}
