@@ -1,0 +1,7 @@
+/**
+ * Core metadata (METADATA / PKG-INFO) and reading it out of wheel archives.
+ *
+ * @module
+ */
+export * from "./core_metadata.ts";
+export * from "./zip_reader.ts";

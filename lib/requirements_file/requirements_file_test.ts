@@ -1,0 +1,66 @@
+import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { InvalidSyntaxError } from "../errors/mod.ts";
+import { formatRequirement } from "../pep508/mod.ts";
+import { readRequirementsFile } from "./mod.ts";
+
+Deno.test("requirements files: options, includes, hashes, markers, variables, continuations", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/base.txt`, "idna==3.7  # pinned\n");
+    await Deno.writeTextFile(`${dir}/constraints.txt`, "urllib3<2\n");
+    await Deno.writeTextFile(
+      `${dir}/requirements.txt`,
+      [
+        "# comment",
+        "--index-url ${INDEX}/simple",
+        "--extra-index-url=https://extra.example/simple",
+        "-f ./wheels",
+        "-r base.txt",
+        "-c constraints.txt",
+        "--pre",
+        "requests[socks] >= 2.31 ; python_version >= '3.8'",
+        "flask==3.0.3 \\",
+        "    --hash=sha256:aaaa \\",
+        "    --hash=sha256:bbbb",
+        "./dist/local_pkg-1.0-py3-none-any.whl",
+        "-e ./src/project",
+        "url-pkg @ https://host/url_pkg-2.0.tar.gz",
+      ].join("\n"),
+    );
+    const file = await readRequirementsFile(`${dir}/requirements.txt`, {
+      env: (n) => (n === "INDEX" ? "https://idx.example" : undefined),
+    });
+    assertEquals(file.indexUrl, "https://idx.example/simple");
+    assertEquals(file.extraIndexUrls, ["https://extra.example/simple"]);
+    assertEquals(file.findLinks, [`${dir}/wheels`]);
+    assertEquals(file.pre, true);
+    assertEquals(file.requirements.map((r) => formatRequirement(r.requirement)), [
+      "idna==3.7",
+      'requests[socks]>=2.31; python_version >= "3.8"',
+      "flask==3.0.3",
+      `local-pkg @ file://${dir}/dist/local_pkg-1.0-py3-none-any.whl`,
+      `project @ file://${dir}/src/project`,
+      "url-pkg @ https://host/url_pkg-2.0.tar.gz",
+    ]);
+    assertEquals(file.requirements[2]!.hashes, ["sha256:aaaa", "sha256:bbbb"]);
+    assertEquals(file.requirements[2]!.origin, `${dir}/requirements.txt:9`);
+    assertEquals(file.requirements[4]!.editable, true);
+    assertEquals(file.constraints.map((r) => formatRequirement(r.requirement)), ["urllib3<2"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bad line is reported with its file and line number", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/r.txt`, "ok-pkg\n\nbad pkg name\n");
+    await assertRejects(
+      () => readRequirementsFile(`${dir}/r.txt`),
+      InvalidSyntaxError,
+      `${dir}/r.txt:3`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
