@@ -19,6 +19,10 @@ export interface WheelSpec {
   requiresPython?: string;
   /** Console scripts: script name → `module:function`. @default {} */
   scripts?: Record<string, string>;
+  /** Wheel tag. @default "py3-none-any" */
+  tag?: string;
+  /** `Provides-Extra` entries. @default [] */
+  extras?: string[];
   /** Extra module source; the module `<import name>/__init__.py` always defines `VERSION`. */
   moduleSource?: string;
 }
@@ -30,6 +34,8 @@ export interface BuiltWheel {
   sha256: string;
   name: string;
   version: string;
+  /** The METADATA text inside the wheel. */
+  metadata?: string;
 }
 
 /** The import name of a project (`demo-pkg` → `demo_pkg`). */
@@ -53,6 +59,7 @@ export function buildWheel(spec: WheelSpec): BuiltWheel {
     `Version: ${spec.version}`,
     `Summary: Test distribution ${spec.name}`,
     ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
+    ...(spec.extras ?? []).map((e) => `Provides-Extra: ${e}`),
     ...(spec.dependencies ?? []).map((d) => `Requires-Dist: ${d}`),
     "",
     "",
@@ -65,7 +72,9 @@ export function buildWheel(spec: WheelSpec): BuiltWheel {
     ),
     [`${distInfo}/METADATA`]: enc.encode(metadata),
     [`${distInfo}/WHEEL`]: enc.encode(
-      "Wheel-Version: 1.0\nGenerator: gestvenv-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n",
+      `Wheel-Version: 1.0\nGenerator: gestvenv-tests\nRoot-Is-Purelib: true\nTag: ${
+        spec.tag ?? "py3-none-any"
+      }\n\n`,
     ),
   };
   const scripts = Object.entries(spec.scripts ?? {});
@@ -81,10 +90,11 @@ export function buildWheel(spec: WheelSpec): BuiltWheel {
   files[`${distInfo}/RECORD`] = enc.encode(record.join("\n") + "\n");
   const bytes = zipSync(files, { level: 6 });
   return {
-    filename: `${dist}-${spec.version}-py3-none-any.whl`,
+    filename: `${dist}-${spec.version}-${spec.tag ?? "py3-none-any"}.whl`,
     bytes,
     sha256: createHash("sha256").update(bytes).digest("hex"),
     name: spec.name,
     version: spec.version,
+    metadata,
   };
 }

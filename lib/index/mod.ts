@@ -1,0 +1,11 @@
+/**
+ * The package index client: PEP 691/503 pages, PEP 658 metadata, range requests, an HTTP cache,
+ * retries, netrc.
+ *
+ * @module
+ */
+export * from "./http_client.ts";
+export * from "./index_client.ts";
+export * from "./netrc.ts";
+export * from "./simple_page.ts";
+export * from "./sdist_metadata.ts";

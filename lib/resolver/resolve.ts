@@ -1,0 +1,223 @@
+/**
+ * Resolution: from requirements to one version of every needed distribution, for one target
+ * interpreter, with PubGrub over the index client. Failures are explained in sentences.
+ *
+ * @module
+ */
+import { ResolutionError, UsageError } from "../errors/mod.ts";
+import { parseVersion, type SpecifierSet } from "../pep440/mod.ts";
+import { evaluateMarker, type Requirement } from "../pep508/mod.ts";
+import { supportedTags } from "../pep425/mod.ts";
+import type { InterpreterInfo } from "../python/mod.ts";
+import type { IndexClient, IndexFile } from "../index/mod.ts";
+import { dependenciesFor } from "../metadata/mod.ts";
+import { type Dependency, NoSolutionError, solve } from "./pubgrub.ts";
+import {
+  IndexProvider,
+  type PrereleaseMode,
+  type ResolutionMode,
+  splitKey,
+  type Target,
+} from "./provider.ts";
+import { explainFailure } from "./report.ts";
+
+/** Options for {@linkcode resolve}. */
+export interface ResolveOptions {
+  /** What the user asks for (PEP 508). */
+  requirements: Requirement[];
+  /** Constraints (`-c`): limit versions without asking for the package. @default [] */
+  constraints?: Requirement[];
+  /** The interpreter the resolution is for (markers, tags, Python version). */
+  interpreter: InterpreterInfo;
+  /** Where distributions come from. */
+  index: IndexClient;
+  /** @default "highest" */
+  resolution?: ResolutionMode;
+  /** @default "if-necessary-or-explicit" */
+  prerelease?: PrereleaseMode;
+  /** Normalized names, or `:all:`, that must come from wheels. @default [] */
+  onlyBinary?: string[];
+  /** Normalized names, or `:all:`, that must not come from wheels. @default [] */
+  noBinary?: string[];
+  /** Versions to keep when they still satisfy (installed or locked), by normalized name. */
+  preferences?: Map<string, string>;
+}
+
+/** One resolved distribution. */
+export interface ResolvedPackage {
+  /** PEP 503 normalized name. */
+  name: string;
+  /** Normalized version. */
+  version: string;
+  /** Extras that were requested of it. */
+  extras: string[];
+  /** The index it came from (credentials removed), or null for find-links / URLs. */
+  index: string | null;
+  /** The file to install here (best wheel for the target, else the sdist). */
+  file: IndexFile;
+  /** Every file of this version on the index (for portable locks). */
+  files: IndexFile[];
+  /** `Requires-Python` of the distribution, or null. */
+  requiresPython: string | null;
+  /** Names of the packages it depends on in this resolution. */
+  dependencies: string[];
+  /** Whether the user asked for it directly. */
+  direct: boolean;
+}
+
+/** A complete resolution. */
+export interface Resolution {
+  /** Python version it was made for. */
+  python: string;
+  /** Packages sorted by name. */
+  packages: ResolvedPackage[];
+  /** The requirements it satisfies, as given. */
+  requirements: Requirement[];
+}
+
+function targetOf(interpreter: InterpreterInfo): Target {
+  return {
+    markers: interpreter.markers,
+    pythonVersion: parseVersion(interpreter.markers.python_full_version),
+    tags: supportedTags(interpreter),
+  };
+}
+
+/**
+ * Resolves `requirements` for `interpreter`.
+ * @throws {ResolutionError} when no set of versions works; the message explains why.
+ * @throws {NetworkError} when an index cannot be reached.
+ * @throws {UsageError} for URL requirements of the same project that disagree.
+ */
+export async function resolve(options: ResolveOptions): Promise<Resolution> {
+  const target = targetOf(options.interpreter);
+  const active = options.requirements.filter((r) =>
+    r.marker === null || evaluateMarker(r.marker, { ...target.markers, extra: "" })
+  );
+  const urls = new Map<string, string>();
+  for (const r of active) {
+    if (r.url === null) continue;
+    const prev = urls.get(r.normalizedName);
+    if (prev !== undefined && prev !== r.url) {
+      throw new UsageError(`${r.name} is required from two URLs: ${prev} and ${r.url}`);
+    }
+    urls.set(r.normalizedName, r.url);
+  }
+  const constraints = new Map<string, SpecifierSet[]>();
+  for (const c of options.constraints ?? []) {
+    if (c.marker !== null && !evaluateMarker(c.marker, { ...target.markers, extra: "" })) continue;
+    constraints.set(c.normalizedName, [...(constraints.get(c.normalizedName) ?? []), c.specifier]);
+  }
+  const only = (list: string[] | undefined) => new Set(list ?? []);
+  const provider = new IndexProvider({
+    index: options.index,
+    target,
+    resolution: options.resolution ?? "highest",
+    prerelease: options.prerelease ?? "if-necessary-or-explicit",
+    onlyBinary: only(options.onlyBinary),
+    noBinary: only(options.noBinary),
+    preferences: options.preferences ?? new Map(),
+    constraints,
+    urls,
+    direct: new Set(active.map((r) => r.normalizedName)),
+  });
+  await Promise.all(active.map((r) => provider.loadDomain(r.normalizedName)));
+  const rootDependencies: Dependency[] = active.flatMap((r) => provider.requirementDependencies(r));
+  let solution;
+  try {
+    solution = await solve(provider, rootDependencies);
+  } catch (error) {
+    if (!(error instanceof NoSolutionError)) throw error;
+    throw new ResolutionError("No solution satisfies the requirements", {
+      details: explainFailure(error.incompatibility, provider),
+      hint: hintsFor(error.incompatibility, provider, options),
+    });
+  }
+  // Gather base packages with the extras requested of them.
+  const chosen = new Map<string, { index: number; extras: Set<string> }>();
+  for (const [pkg, index] of solution) {
+    const { name, extra } = splitKey(pkg);
+    let entry = chosen.get(name);
+    if (entry === undefined) chosen.set(name, entry = { index, extras: new Set() });
+    if (extra !== null) entry.extras.add(extra);
+  }
+  const packages: ResolvedPackage[] = [];
+  const direct = new Set(active.map((r) => r.normalizedName));
+  for (const [name, { index, extras }] of chosen) {
+    const domain = provider.domain(name)!;
+    const candidate = domain.candidates[index]!;
+    const metadata = provider.metadataByVersion.get(`${name}==${candidate.version.text}`);
+    const deps = metadata === undefined
+      ? []
+      : dependenciesFor(metadata, [...extras], target.markers).map((d) =>
+        d.requirement.normalizedName
+      );
+    packages.push({
+      name,
+      version: candidate.version.text,
+      extras: [...extras].sort(),
+      index: domain.index,
+      file: candidate.best!,
+      files: candidate.files,
+      requiresPython: metadata?.requiresPython ?? null,
+      dependencies: [...new Set(deps)].filter((d) => chosen.has(d) && d !== name).sort(),
+      direct: direct.has(name),
+    });
+  }
+  packages.sort((a, b) => a.name.localeCompare(b.name));
+  return { python: options.interpreter.version, packages, requirements: options.requirements };
+}
+
+function hintsFor(
+  root: import("./incompatibility.ts").Incompatibility,
+  provider: IndexProvider,
+  options: ResolveOptions,
+): string | undefined {
+  const hints: string[] = [];
+  const seen = new Set<string>();
+  const walk = (i: import("./incompatibility.ts").Incompatibility) => {
+    if (i.cause.kind === "derived") {
+      walk(i.cause.left);
+      walk(i.cause.right);
+      return;
+    }
+    const names = [...i.terms.keys()];
+    if (i.cause.kind === "dependency") names.push(i.cause.to);
+    for (const pkg of names) {
+      const { name } = splitKey(pkg);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const domain = provider.domain(name);
+      if (domain === undefined) continue;
+      const none = i.cause.kind === "no_versions" ||
+        (i.cause.kind === "dependency" && !i.terms.has(pkg));
+      if (domain.candidates.length === 0 && none) {
+        hints.push(
+          `${name} is not on ${provider.indexes().join(", ") || "any index"}; check the name`,
+        );
+      }
+      const pre = domain.candidates.filter((c) => c.version.pre !== null || c.version.dev !== null);
+      if (pre.length > 0 && options.prerelease !== "allow" && none) {
+        hints.push(
+          `pre-releases of ${name} exist (e.g. ${
+            pre.at(-1)!.version.text
+          }); pass --prerelease allow to consider them`,
+        );
+      }
+      const python = domain.candidates.filter((c) => c.unusable?.startsWith("requires Python"));
+      if (python.length > 0 && i.cause.kind === "unavailable") {
+        hints.push(
+          `some versions of ${name} need another Python than ${options.interpreter.version}; try --python`,
+        );
+      }
+      const platform = domain.candidates.filter((c) => c.unusable?.includes("platform"));
+      if (platform.length > 0 && i.cause.kind === "unavailable") {
+        hints.push(
+          `${name} has no wheel for ${options.interpreter.sysconfig_platform} and Python ${options.interpreter.version}`,
+        );
+      }
+    }
+  };
+  walk(root);
+  return hints.length > 0 ? hints.join("\nhint: ") : undefined;
+}

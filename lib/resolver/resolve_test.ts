@@ -1,0 +1,255 @@
+/**
+ * Resolver scenarios on a local index (tests/helpers/local_index.ts): diamonds, backtracking,
+ * conflicts with their explanation, extras, markers, pre-releases, yanked files,
+ * requires-python, cycles, platform tags, constraints, resolution modes, the HTTP cache.
+ */
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../../tests/helpers/assert.ts";
+import { buildWheel, type BuiltWheel, type WheelSpec } from "../../tests/helpers/build_wheel.ts";
+import { type LocalIndex, serveIndex, type ServeOptions } from "../../tests/helpers/local_index.ts";
+import vectors from "../../tests/data/pep425_vectors.json" with { type: "json" };
+import pep508 from "../../tests/data/pep508_vectors.json" with { type: "json" };
+import { ResolutionError } from "../errors/mod.ts";
+import { IndexClient } from "../index/mod.ts";
+import { parseRequirement } from "../pep508/mod.ts";
+import type { InterpreterInfo } from "../python/mod.ts";
+import { resolve, type ResolveOptions } from "./mod.ts";
+
+/** A Linux CPython 3.11 target, no interpreter needed. */
+const PYTHON = {
+  ...vectors.linux_cp311.info,
+  version: "3.11.7",
+  markers: pep508.environments.linux311,
+} as unknown as InterpreterInfo;
+
+interface Scenario {
+  index: LocalIndex;
+  cacheDir: string;
+  run(reqs: string[], options?: Partial<ResolveOptions> & { refresh?: boolean }): Promise<string[]>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function scenario(specs: WheelSpec[], serve: ServeOptions = {}): Promise<Scenario> {
+  const wheels: BuiltWheel[] = specs.map(buildWheel);
+  const index = serveIndex(wheels, serve);
+  const cacheDir = await Deno.makeTempDir({ prefix: "gv-resolve-" });
+  return {
+    index,
+    cacheDir,
+    async run(reqs, options = {}) {
+      const client = new IndexClient({
+        indexes: [index.url],
+        cacheDir,
+        refresh: options.refresh ?? false,
+      });
+      const resolution = await resolve({
+        requirements: reqs.map((r) => parseRequirement(r)),
+        interpreter: PYTHON,
+        index: client,
+        ...options,
+      });
+      return resolution.packages.map((p) => `${p.name}==${p.version}`);
+    },
+    async [Symbol.asyncDispose]() {
+      await index.close();
+      await Deno.remove(cacheDir, { recursive: true });
+    },
+  };
+}
+
+async function failure(
+  s: Scenario,
+  reqs: string[],
+  options: Partial<ResolveOptions> = {},
+): Promise<ResolutionError> {
+  const error = await assertRejects(() => s.run(reqs, options), ResolutionError);
+  return error as ResolutionError;
+}
+
+Deno.test("resolver: highest versions, transitive dependencies and a diamond", async () => {
+  await using s = await scenario([
+    { name: "app", version: "1.0", dependencies: ["left>=1", "right"] },
+    { name: "left", version: "1.0", dependencies: ["base>=1.1"] },
+    { name: "right", version: "1.0", dependencies: ["base<2"] },
+    { name: "base", version: "1.0" },
+    { name: "base", version: "1.1" },
+    { name: "base", version: "2.0" },
+  ]);
+  assertEquals(await s.run(["app"]), ["app==1.0", "base==1.1", "left==1.0", "right==1.0"]);
+});
+
+Deno.test("resolver: backtracks from the newest version when it conflicts later", async () => {
+  await using s = await scenario([
+    { name: "a", version: "1.0", dependencies: ["c<2"] },
+    { name: "a", version: "2.0", dependencies: ["c>=2"] },
+    { name: "b", version: "1.0", dependencies: ["c<2"] },
+    { name: "c", version: "1.0" },
+    { name: "c", version: "2.0" },
+  ]);
+  assertEquals(await s.run(["a", "b"]), ["a==1.0", "b==1.0", "c==1.0"]);
+});
+
+Deno.test("resolver: a conflict is explained in sentences (snapshot)", async () => {
+  await using s = await scenario([
+    { name: "flask", version: "2.0", dependencies: ["werkzeug>=2.0"] },
+    { name: "werkzeug", version: "1.0" },
+    { name: "werkzeug", version: "2.0" },
+  ]);
+  const error = await failure(s, ["flask==2.0", "werkzeug<2"]);
+  assertEquals(
+    error.details,
+    "Because flask==2.0 depends on werkzeug>=2.0 and you require flask==2.0, you require werkzeug>=2.0.\n" +
+      "And because you require werkzeug<2, your requirements are unsatisfiable.",
+  );
+});
+
+Deno.test("resolver: a deeper conflict names the chain and the versions tried", async () => {
+  await using s = await scenario([
+    { name: "web", version: "1.0", dependencies: ["orm>=2"] },
+    { name: "web", version: "1.1", dependencies: ["orm>=2"] },
+    { name: "orm", version: "2.0", dependencies: ["driver>=3"] },
+    { name: "driver", version: "2.0" },
+    { name: "driver", version: "3.0" },
+  ]);
+  const error = await failure(s, ["web", "driver<3"]);
+  const text = error.details!;
+  assertStringIncludes(text, "orm>=2 depends on driver>=3");
+  assertStringIncludes(text, "all versions of web depend on orm>=2");
+  assertStringIncludes(text, "you require driver<3");
+  assertStringIncludes(text, "your requirements are unsatisfiable");
+});
+
+Deno.test("resolver: a missing project is named", async () => {
+  await using s = await scenario([{ name: "app", version: "1.0", dependencies: ["ghost>=1"] }]);
+  const error = await failure(s, ["app"]);
+  assertStringIncludes(
+    error.details!,
+    "app==1.0 depends on ghost>=1 (ghost was not found in the package index)",
+  );
+});
+
+Deno.test("resolver: extras pull their dependencies, markers drop others", async () => {
+  await using s = await scenario([
+    {
+      name: "req",
+      version: "2.0",
+      extras: ["socks"],
+      dependencies: ['pysocks>=1; extra == "socks"', 'winonly; sys_platform == "win32"', "idna"],
+    },
+    { name: "pysocks", version: "1.7" },
+    { name: "idna", version: "3.7" },
+  ]);
+  assertEquals(await s.run(["req"]), ["idna==3.7", "req==2.0"]);
+  assertEquals(await s.run(["req[socks]"]), ["idna==3.7", "pysocks==1.7", "req==2.0"]);
+  assertEquals(await s.run(['idna; python_version < "3"']), []);
+});
+
+Deno.test("resolver: pre-releases only when explicit, necessary or allowed", async () => {
+  await using s = await scenario([
+    { name: "lib", version: "1.0" },
+    { name: "lib", version: "2.0b1" },
+    { name: "onlypre", version: "0.1a1" },
+  ]);
+  assertEquals(await s.run(["lib"]), ["lib==1.0"]);
+  assertEquals(await s.run(["lib>=2.0b1"]), ["lib==2.0b1"]);
+  assertEquals(await s.run(["lib"], { prerelease: "allow" }), ["lib==2.0b1"]);
+  assertEquals(await s.run(["onlypre"]), ["onlypre==0.1a1"]);
+  const error = await failure(s, ["lib>=2"]);
+  assertStringIncludes(error.hint ?? "", "pre-releases of lib exist (e.g. 2.0b1)");
+});
+
+Deno.test("resolver: yanked versions are skipped unless pinned (PEP 592)", async () => {
+  await using s = await scenario(
+    [{ name: "pkg", version: "1.0" }, { name: "pkg", version: "2.0" }],
+    { yanked: { "pkg-2.0-py3-none-any.whl": "broken" } },
+  );
+  assertEquals(await s.run(["pkg"]), ["pkg==1.0"]);
+  assertEquals(await s.run(["pkg==2.0"]), ["pkg==2.0"]);
+});
+
+Deno.test("resolver: requires-python from the index and from METADATA", async () => {
+  await using s = await scenario(
+    [
+      { name: "new", version: "1.0" },
+      { name: "new", version: "2.0" },
+      { name: "meta", version: "1.0" },
+      { name: "meta", version: "2.0", requiresPython: ">=3.12" },
+    ],
+    { requiresPython: { "new-2.0-py3-none-any.whl": ">=3.12" } },
+  );
+  assertEquals(await s.run(["new", "meta"]), ["meta==1.0", "new==1.0"]);
+  const error = await failure(s, ["new>=2"]);
+  assertStringIncludes(error.details!, "new>=2 requires Python >=3.12");
+  assertStringIncludes(error.hint ?? "", "need another Python than 3.11.7");
+});
+
+Deno.test("resolver: dependency cycles resolve", async () => {
+  await using s = await scenario([
+    { name: "chicken", version: "1.0", dependencies: ["egg"] },
+    { name: "egg", version: "1.0", dependencies: ["chicken"] },
+  ]);
+  assertEquals(await s.run(["chicken"]), ["chicken==1.0", "egg==1.0"]);
+});
+
+Deno.test("resolver: wheels for another platform are not used, and the error says so", async () => {
+  await using s = await scenario([
+    { name: "native", version: "1.0", tag: "cp311-cp311-manylinux_2_17_x86_64" },
+    { name: "native", version: "2.0", tag: "cp311-cp311-win_amd64" },
+  ]);
+  assertEquals(await s.run(["native"]), ["native==1.0"]);
+  const error = await failure(s, ["native==2.0"]);
+  assertStringIncludes(error.details!, "native==2.0 has no wheel for this platform and Python");
+  assertStringIncludes(error.hint ?? "", "has no wheel for linux-x86_64");
+});
+
+Deno.test("resolver: constraints, preferences and lowest resolution", async () => {
+  await using s = await scenario([
+    { name: "top", version: "1.0", dependencies: ["dep>=1"] },
+    { name: "top", version: "2.0", dependencies: ["dep>=1"] },
+    { name: "dep", version: "1.0" },
+    { name: "dep", version: "1.5" },
+    { name: "dep", version: "2.0" },
+  ]);
+  assertEquals(await s.run(["top"], { constraints: [parseRequirement("dep<2")] }), [
+    "dep==1.5",
+    "top==2.0",
+  ]);
+  assertEquals(await s.run(["top"], { preferences: new Map([["dep", "1.0"]]) }), [
+    "dep==1.0",
+    "top==2.0",
+  ]);
+  assertEquals(await s.run(["top"], { resolution: "lowest" }), ["dep==1.0", "top==1.0"]);
+  assertEquals(await s.run(["top"], { resolution: "lowest-direct" }), ["dep==2.0", "top==1.0"]);
+});
+
+Deno.test("index client: PEP 691 JSON with PEP 658 metadata, and a fresh cache sends no request", async () => {
+  await using s = await scenario(
+    [{ name: "one", version: "1.0", dependencies: ["two"] }, { name: "two", version: "1.0" }],
+    { json: true, metadata: true, cacheControl: "max-age=600" },
+  );
+  assertEquals(await s.run(["one"]), ["one==1.0", "two==1.0"]);
+  assert(
+    s.index.requests.includes("/files/one-1.0-py3-none-any.whl.metadata"),
+    s.index.requests.join(),
+  );
+  assert(!s.index.requests.includes("/files/one-1.0-py3-none-any.whl"), "downloaded the wheel");
+  const before = s.index.requests.length;
+  assertEquals(await s.run(["one"]), ["one==1.0", "two==1.0"]);
+  assertEquals(
+    s.index.requests.length,
+    before,
+    "a warm resolve within max-age must not send requests",
+  );
+  await s.run(["one"], { refresh: true });
+  assert(s.index.requests.length > before, "--refresh revalidates");
+});
+
+Deno.test("index client: without PEP 658, METADATA is read by range requests", async () => {
+  await using s = await scenario([{ name: "solo", version: "1.0", dependencies: [] }]);
+  assertEquals(await s.run(["solo"]), ["solo==1.0"]);
+  assert(s.index.requests.includes("/files/solo-1.0-py3-none-any.whl"));
+});
