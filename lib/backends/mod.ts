@@ -8,3 +8,4 @@ export * from "./backend.ts";
 export * from "./pip_backend.ts";
 export * from "./uv_backend.ts";
 export * from "./select_backend.ts";
+export * from "./build_metadata.ts";

@@ -56,6 +56,11 @@ export interface IndexClientOptions {
   refresh?: boolean;
   /** Freshness when an index sends no `max-age`, in seconds. @default 0 (always revalidate) */
   defaultMaxAge?: number;
+  /**
+   * Builds the metadata of an sdist whose dependencies are dynamic (PEP 643), given the path of
+   * the downloaded archive; without it such sdists cannot be used.
+   */
+  buildMetadata?: ((path: string) => Promise<string>) | undefined;
 }
 
 interface CachedPage {
@@ -95,6 +100,7 @@ export class IndexClient {
   readonly #cacheDir: string;
   readonly #refresh: boolean;
   readonly #defaultMaxAge: number;
+  readonly #buildMetadata: ((path: string) => Promise<string>) | undefined;
   readonly #projects = new Map<string, Promise<ProjectFiles | null>>();
   readonly #metadata = new Map<string, Promise<CoreMetadata>>();
   readonly #findLinksFiles = new Map<string, Promise<IndexFile[]>>();
@@ -106,6 +112,7 @@ export class IndexClient {
     this.http = options.http ?? new HttpClient();
     this.#refresh = options.refresh ?? false;
     this.#defaultMaxAge = options.defaultMaxAge ?? 0;
+    this.#buildMetadata = options.buildMetadata;
   }
 
   /** The indexes in precedence order, credentials removed. */
@@ -345,12 +352,19 @@ export class IndexClient {
       const version = Number(metadata.metadataVersion);
       if (version >= 2.2 && !metadata.dynamic.includes("requires-dist")) return pkgInfo;
     }
+    if (this.#buildMetadata !== undefined) {
+      const dir = await Deno.makeTempDir({ prefix: "gestvenv-sdist-" });
+      try {
+        const path = join(dir, file.filename);
+        await Deno.writeFile(path, bytes);
+        return await this.#buildMetadata(path);
+      } finally {
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      }
+    }
     throw new PackageNotFoundError(
       `${file.filename} is a source distribution whose dependencies are only known after a build`,
-      {
-        hint:
-          "Its metadata is dynamic (PEP 643); use a version that has a wheel, or --no-binary off",
-      },
+      { hint: "Its metadata is dynamic (PEP 643); use a version that has a wheel" },
     );
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Term, union } from "./term.ts";
+import { intersect, type Term } from "./term.ts";
 
 /** Why an incompatibility is known. */
 export type Cause =
@@ -24,12 +24,12 @@ export interface Incompatibility {
 
 let nextId = 0;
 
-/** Builds an incompatibility, merging terms on the same package by union (PubGrub rule). */
+/** Builds an incompatibility; terms on the same package are intersected (they hold together). */
 export function incompatibility(terms: Term[], cause: Cause): Incompatibility {
   const map = new Map<string, Term>();
   for (const t of terms) {
     const prev = map.get(t.pkg);
-    map.set(t.pkg, prev === undefined ? t : union(prev, t));
+    map.set(t.pkg, prev === undefined ? t : intersect(prev, t));
   }
   // "P is not in {}" always holds, so it constrains nothing: drop it (a dependency on a project
   // with no matching version becomes "the depender cannot be used").
