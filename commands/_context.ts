@@ -51,7 +51,7 @@ export const GLOBAL_FLAGS = {
   },
   format: {
     kind: "enum",
-    values: ["table", "json", "requirements"],
+    values: ["table", "json", "requirements", "pylock"],
     brief: "Output format of listings",
     optional: true,
   },

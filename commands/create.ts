@@ -1,5 +1,6 @@
 import { buildCommand } from "@stricli/core";
 import { createEnvironment } from "../lib/environments/mod.ts";
+import { readLockFile } from "./_lock_file.ts";
 import {
   action,
   type CliContext,
@@ -15,6 +16,7 @@ interface CreateFlags extends GlobalFlags {
   readonly description?: string;
   readonly packages?: string;
   readonly requirement?: readonly string[];
+  readonly fromLock?: string;
   readonly backend?: "auto" | "pip" | "uv";
   readonly seed?: boolean;
   readonly path?: string;
@@ -28,6 +30,7 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
     fullDescription: examples([
       ["gestvenv create web --python 3.12", "an empty environment"],
       ['gestvenv create web --packages "flask requests"', "with packages"],
+      ["gestvenv create web --from-lock pylock.toml", "exactly what a lock lists"],
       ["gestvenv create api -r requirements.txt --backend uv", "from a requirements file, with uv"],
       ["gestvenv create tool --path ./.venv --seed", "in a project folder, with pip inside"],
     ]),
@@ -45,6 +48,10 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
         "list",
       ),
       requirement: repeatable("Install from a requirements file (repeatable)", "file"),
+      fromLock: optionalText(
+        "Install exactly a PEP 751 lock (pylock.toml): its files, hashes checked, no resolution",
+        "file",
+      ),
       backend: BACKEND_FLAG,
       seed: toggle("Put pip into the environment"),
       path: optionalText(
@@ -78,6 +85,7 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
       seed: flags.seed ?? false,
       path: flags.path,
       dryRun: ctx.dryRun,
+      lock: flags.fromLock === undefined ? undefined : await readLockFile(flags.fromLock),
     });
     const r = result.record;
     if (format === "json") {

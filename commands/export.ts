@@ -12,17 +12,18 @@ import {
 import { environmentName, examples, text } from "./_help.ts";
 
 interface ExportFlags extends GlobalFlags {
-  readonly as?: "json" | "requirements";
+  readonly as?: "json" | "requirements" | "pylock";
 }
 
 /** `gestvenv export NAME FILE`: writes an environment's description to a file. */
 export const exportCommand = buildCommand<ExportFlags, [string, string], CliContext>({
   docs: {
-    brief: "Export an environment to a JSON document or a requirements file (`-` for stdout)",
+    brief: "Export an environment to JSON, a requirements file or a PEP 751 lock (`-` for stdout)",
     fullDescription: examples([
       ["gestvenv export web web.json", "JSON: interpreter, requirements, exact versions"],
       ["gestvenv export web requirements.txt", "pinned requirements (.txt/.in names)"],
       ["gestvenv export web - --as requirements", "to stdout"],
+      ["gestvenv export web pylock.toml --format pylock", "PEP 751 lock: files, URLs, sha256"],
     ]),
   },
   parameters: {
@@ -30,8 +31,8 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
       ...GLOBAL_FLAGS,
       as: {
         kind: "enum",
-        values: ["json", "requirements"],
-        brief: "File format (default: .txt/.in → requirements, else json)",
+        values: ["json", "requirements", "pylock"],
+        brief: "File format (default: .txt/.in → requirements, pylock*.toml → pylock, else json)",
         optional: true,
       },
     },
@@ -46,12 +47,15 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
   },
   func: action("export", async (ctx, flags: ExportFlags, name: string, file: string) => {
     const asked = flags.as ??
-      (flags.format === "requirements"
-        ? "requirements"
-        : flags.format === "json"
-        ? "json"
+      (flags.format === "requirements" || flags.format === "json" || flags.format === "pylock"
+        ? flags.format
         : undefined);
-    const format = asked ?? (/\.(txt|in)$/.test(file) ? "requirements" : "json");
+    const format = asked ??
+      (/\.(txt|in)$/.test(file)
+        ? "requirements"
+        : /pylock(\.[^/]+)?\.toml$/.test(file)
+        ? "pylock"
+        : "json");
     const output = await exportEnvironment(ctx.environments(), name, format);
     if (file === "-") {
       ctx.printer.data(output.trimEnd());

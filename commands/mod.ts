@@ -37,6 +37,11 @@ import { shellCommand } from "./shell.ts";
 import { shellInitCommand } from "./shell_init.ts";
 import { uninstallCommand } from "./uninstall.ts";
 import { updateCommand } from "./update.ts";
+import { lockCommand } from "./lock.ts";
+import { resolveCommand } from "./resolve.ts";
+import { syncCommand } from "./sync.ts";
+import { treeCommand } from "./tree.ts";
+import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
@@ -70,6 +75,11 @@ export function buildApp(): Application<CliContext> {
       export: exportCommand,
       import: importCommand,
       cleanup: cleanupCommand,
+      resolve: resolveCommand,
+      lock: lockCommand,
+      sync: syncCommand,
+      why: whyCommand,
+      tree: treeCommand,
       config: configRoutes,
       pyversions: pyversionsCommand,
       completion: completionCommand,

@@ -48,6 +48,7 @@ export abstract class PipCliBackend implements Backend {
     const args = ["install", ...await this.indexOptions(options.index)];
     if (request.upgrade) args.push("--upgrade");
     if (request.noDeps) args.push("--no-deps");
+    if (request.requireHashes) args.push("--require-hashes");
     if (request.dryRun) args.push("--dry-run");
     for (const file of request.requirementFiles) args.push("-r", file);
     for (const path of request.editables) args.push("-e", path);

@@ -23,6 +23,8 @@ export interface InstallRequest {
   upgrade: boolean;
   /** Install exactly these, without dependencies (locked installs). */
   noDeps?: boolean;
+  /** Refuse any file whose hash is not given in the requirements (`--require-hashes`). */
+  requireHashes?: boolean;
   /** Only report what would be installed. */
   dryRun: boolean;
 }

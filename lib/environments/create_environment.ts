@@ -1,5 +1,5 @@
 import { selectBackend } from "../backends/mod.ts";
-import { OperationError } from "../errors/mod.ts";
+import { OperationError, UsageError } from "../errors/mod.ts";
 import { pathExists } from "../fs/mod.ts";
 import { absolute, join } from "../paths/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
@@ -8,6 +8,9 @@ import { type EnvironmentContext, now, snapshotPackages, withEnvironmentLock } f
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { validateEnvironmentName } from "./environment_name.ts";
 import { readRegistry, updateRegistry } from "./registry.ts";
+import { refreshEnvironmentLock } from "./environment_lock.ts";
+import { installFromLock } from "./sync_lock.ts";
+import type { Pylock } from "../lock/mod.ts";
 import { mergeRequirements, requirementLines } from "./requirements_text.ts";
 
 /** Options for {@linkcode createEnvironment}. */
@@ -26,6 +29,8 @@ export interface CreateEnvironmentOptions {
   path?: string | undefined;
   /** Describe what would be done and change nothing. @default false */
   dryRun?: boolean;
+  /** Install exactly this PEP 751 lock (no resolution; hashes checked) instead of packages. */
+  lock?: Pylock | undefined;
 }
 
 /** The outcome of {@linkcode createEnvironment}. */
@@ -83,7 +88,12 @@ export async function createEnvironment(
   const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
     cacheDir: ctx.home.cacheDir,
   });
-  const requested = [...packages];
+  if (options.lock !== undefined && (packages.length > 0 || files.length > 0)) {
+    throw new UsageError("A lock cannot be combined with packages or requirement files", {
+      hint: "Create from the lock, then `gestvenv install` what else you need",
+    });
+  }
+  const requested = options.lock?.gestvenv?.requirements ?? [...packages];
   for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
   const timestamp = now();
   const record: EnvironmentRecord = {
@@ -145,6 +155,9 @@ export async function createEnvironment(
         }, call);
         ctx.reporter.done();
       }
+      if (options.lock !== undefined) {
+        await installFromLock(ctx, record, backend, target, options.lock, false);
+      } else await refreshEnvironmentLock(ctx, record, target);
       record.packages = await snapshotPackages(backend, target);
       await updateRegistry(ctx.home.registryFile, (doc) => {
         if (doc.environments[name] !== undefined) {

@@ -1,3 +1,5 @@
+import { lockInstalled } from "./environment_lock.ts";
+import { formatPylock } from "../lock/mod.ts";
 import { freezeDistributions } from "../distribution/mod.ts";
 import { OperationError, UsageError } from "../errors/mod.ts";
 import { absolute } from "../paths/mod.ts";
@@ -8,7 +10,7 @@ import type { PackagePin } from "./environment_record.ts";
 import { requirementLines } from "./requirements_text.ts";
 
 /** Export file formats. */
-export type ExportFormat = "json" | "requirements";
+export type ExportFormat = "json" | "requirements" | "pylock";
 
 /** The JSON export document (`gestvenv export NAME FILE`). */
 export interface EnvironmentExport {
@@ -40,6 +42,13 @@ export async function exportEnvironment(
 ): Promise<string> {
   const record = await getEnvironment(ctx, name);
   const { backend, target } = await openEnvironment(ctx, record);
+  if (format === "pylock") {
+    const { lock, unlocked } = await lockInstalled(ctx, record, target);
+    for (const u of unlocked) {
+      ctx.reporter.warn(`${u.name} ${u.version} is not in the lock: ${u.reason}`);
+    }
+    return formatPylock(lock);
+  }
   const installed = await backend.listInstalled(target);
   const freeze = await freezeDistributions(installed);
   if (format === "requirements") {

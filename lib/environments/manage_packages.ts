@@ -11,6 +11,7 @@ import {
   withEnvironmentLock,
 } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
+import { refreshEnvironmentLock } from "./environment_lock.ts";
 import { updateRegistry } from "./registry.ts";
 import { dropRequirements, mergeRequirements, requirementLines } from "./requirements_text.ts";
 
@@ -75,6 +76,7 @@ async function commit(
   editRequirements: (reqs: string[]) => string[],
 ): Promise<PackageChange> {
   const packages = await snapshotPackages(backend, target);
+  await refreshEnvironmentLock(ctx, record, target);
   const updated = await updateRegistry(ctx.home.registryFile, (doc) => {
     const current = doc.environments[record.name] ?? record;
     current.packages = packages;

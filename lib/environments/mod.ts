@@ -18,3 +18,8 @@ export * from "./clone_environment.ts";
 export * from "./export_environment.ts";
 export * from "./orphans.ts";
 export * from "./active_environment.ts";
+export * from "./index_client_for.ts";
+export * from "./environment_lock.ts";
+export * from "./sync_lock.ts";
+export * from "./dependency_graph.ts";
+export * from "./resolve_requirements.ts";

@@ -1,0 +1,120 @@
+import { buildCommand } from "@stricli/core";
+import {
+  environmentLockPath,
+  getEnvironment,
+  lockInstalled,
+  openEnvironment,
+  readRegistry,
+  resolveRequirements,
+} from "../lib/environments/mod.ts";
+import { UsageError } from "../lib/errors/mod.ts";
+import { atomicWriteFile } from "../lib/fs/mod.ts";
+import { buildPylock, formatPylock } from "../lib/lock/mod.ts";
+import { absolute } from "../lib/paths/mod.ts";
+import {
+  action,
+  type CliContext,
+  formatFor,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
+import { examples, optionalText } from "./_help.ts";
+import {
+  RESOLVE_ALIASES,
+  RESOLVE_FLAGS,
+  type ResolveFlags,
+  resolveOptions,
+} from "./_resolve_flags.ts";
+import { VERSION } from "./_version.ts";
+
+interface LockFlags extends GlobalFlags, ResolveFlags {
+  readonly output?: string;
+  readonly env?: string;
+}
+
+/** `gestvenv lock`: writes a PEP 751 lock of an environment, or of a new resolution. */
+export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
+  docs: {
+    brief: "Write a PEP 751 lock (pylock.toml): of what an environment has, or of requirements",
+    fullDescription: examples([
+      ["gestvenv lock web", "lock exactly what `web` has (kept in the environment as pylock.toml)"],
+      ["gestvenv lock web -o pylock.toml", "... and write it here too"],
+      ["gestvenv lock flask requests -o pylock.toml", "resolve and lock new requirements"],
+      ["gestvenv lock -r requirements.in --python 3.12", "from a file, for another Python"],
+    ]) +
+      "\nA single argument naming an environment locks that environment; use --env to be explicit.",
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      ...RESOLVE_FLAGS,
+      output: optionalText(
+        "Where to write the lock (default: the environment's, or ./pylock.toml)",
+        "file",
+      ),
+      env: optionalText("Lock this environment's installed distributions", "name"),
+    },
+    aliases: { ...GLOBAL_ALIASES, ...RESOLVE_ALIASES, o: "output" },
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: "An environment, or requirements to resolve",
+        parse: String,
+        placeholder: "env|requirement",
+      },
+    },
+  },
+  func: action("lock", async (ctx, flags: LockFlags, ...args: string[]) => {
+    const format = formatFor(ctx, ["table", "json"], "table");
+    const env = ctx.environments({ indexUrl: flags.indexUrl });
+    let envName = flags.env;
+    if (envName === undefined && args.length === 1 && (flags.requirement ?? []).length === 0) {
+      const registry = await readRegistry(env.home.registryFile);
+      if (registry.environments[args[0]!] !== undefined) envName = args[0];
+    }
+    let text: string, path: string, count: number;
+    if (envName !== undefined) {
+      if (envName === flags.env && args.length > 0) {
+        throw new UsageError("Give either --env or requirements, not both");
+      }
+      const record = await getEnvironment(env, envName);
+      const { target } = await openEnvironment(env, record);
+      const { lock, unlocked } = await lockInstalled(env, record, target);
+      for (const u of unlocked) {
+        ctx.printer.warn(`${u.name} ${u.version} is not in the lock: ${u.reason}`);
+      }
+      text = formatPylock(lock);
+      count = lock.packages.length;
+      path = flags.output === undefined ? environmentLockPath(record) : absolute(flags.output);
+      if (!ctx.dryRun && flags.output !== undefined) {
+        await atomicWriteFile(environmentLockPath(record), text);
+      }
+    } else {
+      if (args.length === 0 && (flags.requirement ?? []).length === 0) {
+        throw new UsageError("Nothing to lock", {
+          hint: "Name an environment, requirements, or pass `-r FILE`",
+        });
+      }
+      const { resolution, interpreter, requirementTexts } = await resolveRequirements(
+        env,
+        resolveOptions(flags, args),
+      );
+      const lock = buildPylock(resolution.packages, {
+        createdBy: `gestvenv ${VERSION}`,
+        requirements: requirementTexts,
+        python: interpreter.info.version,
+      });
+      text = formatPylock(lock);
+      count = lock.packages.length;
+      path = absolute(flags.output ?? "pylock.toml");
+    }
+    if (ctx.dryRun) {
+      ctx.printer.info(`Would write ${path} (${count} packages)`);
+      return;
+    }
+    await atomicWriteFile(path, text);
+    if (format === "json") ctx.printer.json("lock", { path, packages: count });
+    else ctx.printer.success(`Locked ${count} packages in ${path}`);
+  }),
+});

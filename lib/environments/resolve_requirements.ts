@@ -1,0 +1,134 @@
+/**
+ * Resolution for the command line: requirement strings and files in, a {@linkcode Resolution}
+ * out, for an interpreter chosen like `create` chooses one, against the configured indexes.
+ *
+ * @module
+ */
+import { InvalidSyntaxError } from "../errors/mod.ts";
+import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { findInterpreter, type Interpreter } from "../python/mod.ts";
+import { readConstraintsFile, readRequirementsFile } from "../requirements_file/mod.ts";
+import {
+  type PrereleaseMode,
+  type Resolution,
+  type ResolutionMode,
+  resolve,
+} from "../resolver/mod.ts";
+import type { EnvironmentContext } from "./context.ts";
+import { indexClientFor } from "./index_client_for.ts";
+
+/** Options for {@linkcode resolveRequirements}. */
+export interface ResolveRequirementsOptions {
+  /** PEP 508 requirement strings. @default [] */
+  requirements?: string[];
+  /** requirements.txt files (`-r`). @default [] */
+  requirementFiles?: string[];
+  /** Constraints files (`-c`). @default [] */
+  constraintFiles?: string[];
+  /** Interpreter request; default as for `create`. */
+  python?: string | undefined;
+  /** An interpreter already chosen (wins over `python`). */
+  interpreter?: Interpreter;
+  resolution?: ResolutionMode;
+  prerelease?: PrereleaseMode;
+  onlyBinary?: string[];
+  noBinary?: string[];
+  /** Preferred versions by normalized name (installed or locked). */
+  preferences?: Map<string, string>;
+  refresh?: boolean;
+  offline?: boolean;
+}
+
+/** A resolution with the interpreter it was made for and the requirement texts. */
+export interface RequirementsResolution {
+  resolution: Resolution;
+  interpreter: Interpreter;
+  /** The requirements as given (for lock metadata). */
+  requirementTexts: string[];
+  /** Requests sent to indexes. */
+  requests: number;
+}
+
+/**
+ * Parses, then resolves. Requires network access unless everything is cached (`offline`).
+ * @throws {InvalidSyntaxError} for a malformed requirement (naming file and line).
+ * @throws {ResolutionError} with the explanation when there is no solution.
+ * @throws {NetworkError} when an index cannot be reached.
+ */
+export async function resolveRequirements(
+  ctx: EnvironmentContext,
+  options: ResolveRequirementsOptions,
+): Promise<RequirementsResolution> {
+  const requirements: Requirement[] = [];
+  const texts: string[] = [];
+  for (const text of options.requirements ?? []) {
+    requirements.push(parseRequirement(text, "command line"));
+    texts.push(text);
+  }
+  const constraints: Requirement[] = [];
+  let fromFile: {
+    indexUrl?: string | undefined;
+    extraIndexUrls: string[];
+    findLinks: string[];
+    noIndex: boolean;
+  } = {
+    extraIndexUrls: [],
+    findLinks: [],
+    noIndex: false,
+  };
+  let pre = false;
+  const onlyBinary = [...(options.onlyBinary ?? [])], noBinary = [...(options.noBinary ?? [])];
+  for (const path of options.requirementFiles ?? []) {
+    const file = await readRequirementsFile(path);
+    for (const line of file.requirements) {
+      if (line.editable) {
+        throw new InvalidSyntaxError(
+          "editable requirements cannot be resolved from an index",
+          line.origin,
+        );
+      }
+      requirements.push(line.requirement);
+      texts.push(formatRequirement(line.requirement));
+    }
+    constraints.push(...file.constraints.map((c) => c.requirement));
+    fromFile = {
+      indexUrl: file.indexUrl ?? fromFile.indexUrl,
+      extraIndexUrls: [...fromFile.extraIndexUrls, ...file.extraIndexUrls],
+      findLinks: [...fromFile.findLinks, ...file.findLinks],
+      noIndex: fromFile.noIndex || file.noIndex,
+    };
+    pre ||= file.pre;
+    onlyBinary.push(...file.onlyBinary);
+    noBinary.push(...file.noBinary);
+  }
+  for (const path of options.constraintFiles ?? []) {
+    constraints.push(...(await readConstraintsFile(path)).constraints.map((c) => c.requirement));
+  }
+  const interpreter = options.interpreter ??
+    await findInterpreter(options.python ?? ctx.settings.python, { cacheDir: ctx.home.cacheDir });
+  const index = await indexClientFor(ctx, {
+    refresh: options.refresh ?? false,
+    offline: options.offline ?? false,
+    buildPython: interpreter.info.executable,
+    fromFile,
+  });
+  ctx.reporter.step(
+    `Resolving for ${interpreter.info.implementation_display} ${interpreter.info.version}`,
+  );
+  try {
+    const resolution = await resolve({
+      requirements,
+      constraints,
+      interpreter: interpreter.info,
+      index,
+      resolution: options.resolution ?? "highest",
+      prerelease: options.prerelease ?? (pre ? "allow" : "if-necessary-or-explicit"),
+      onlyBinary,
+      noBinary,
+      ...(options.preferences !== undefined ? { preferences: options.preferences } : {}),
+    });
+    return { resolution, interpreter, requirementTexts: texts, requests: index.http.requestCount };
+  } finally {
+    ctx.reporter.done();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Turning a resolution into a PEP 751 lock.
+ *
+ * @module
+ */
+import { redactUrl } from "../index/mod.ts";
+import type { IndexFile } from "../index/mod.ts";
+import { tryParseWheelFilename } from "../dist_filename/mod.ts";
+import type { Pylock, PylockFile, PylockPackage } from "./pylock.ts";
+
+/** The fields of a resolved package that a lock records. */
+export interface LockablePackage {
+  name: string;
+  version: string;
+  index: string | null;
+  files: IndexFile[];
+  requiresPython: string | null;
+  dependencies: string[];
+}
+
+function toFile(f: IndexFile): PylockFile {
+  return {
+    name: f.filename,
+    url: redactUrl(f.url),
+    ...(f.size !== null ? { size: f.size } : {}),
+    ...(f.uploadTime !== null ? { uploadTime: f.uploadTime } : {}),
+    hashes: f.sha256 === null ? {} : { sha256: f.sha256 },
+  };
+}
+
+/**
+ * One `[[packages]]` entry: every non-yanked wheel and the sdist of the version (so the lock
+ * installs on any platform the files support), with sizes and sha256 hashes.
+ */
+export function lockPackage(p: LockablePackage): PylockPackage {
+  const live = p.files.filter((f) => f.yanked === null);
+  const files = live.length > 0 ? live : p.files;
+  const wheels = files.filter((f) => tryParseWheelFilename(f.filename) !== null).map(toFile);
+  const sdist = files.find((f) => tryParseWheelFilename(f.filename) === null);
+  return {
+    name: p.name,
+    version: p.version,
+    ...(p.requiresPython !== null ? { requiresPython: p.requiresPython } : {}),
+    ...(p.index !== null ? { index: redactUrl(p.index) } : {}),
+    dependencies: p.dependencies,
+    wheels,
+    ...(sdist !== undefined ? { sdist: toFile(sdist) } : {}),
+  };
+}
+
+/** A lock of `packages`, made by gestvenv `version` from `requirements` for `python`. */
+export function buildPylock(
+  packages: LockablePackage[],
+  meta: { createdBy: string; requirements: string[]; python: string; environment?: string },
+): Pylock {
+  return {
+    lockVersion: "1.0",
+    createdBy: meta.createdBy,
+    packages: packages.map(lockPackage),
+    gestvenv: {
+      requirements: meta.requirements,
+      python: meta.python,
+      ...(meta.environment !== undefined ? { environment: meta.environment } : {}),
+    },
+  };
+}
