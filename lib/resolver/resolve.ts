@@ -128,8 +128,9 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     solution = await solve(provider, rootDependencies);
   } catch (error) {
     if (!(error instanceof NoSolutionError)) throw error;
+    const explanation = explainFailure(error.incompatibility, provider);
     throw new ResolutionError("No solution satisfies the requirements", {
-      details: explainFailure(error.incompatibility, provider),
+      details: explanation,
       hint: hintsFor(error.incompatibility, provider, options),
     });
   }
