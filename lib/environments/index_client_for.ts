@@ -49,12 +49,26 @@ export async function indexClientFor(
     ...(own.findLinks.length > 0 || own.indexUrl !== undefined ? own.findLinks : pip.findLinks),
   ];
   const build = options.buildPython;
+  // Builds are CPU-bound processes: run at most one per core at a time.
+  const slots = Math.max(1, navigator.hardwareConcurrency ?? 2);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const buildBounded = async (python: string, path: string) => {
+    if (running >= slots) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await buildSdistMetadata(python, path);
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
   return new IndexClient({
     indexes: file.noIndex ? [] : [primary, ...extras],
     findLinks,
     cacheDir: ctx.home.cacheDir,
     http: new HttpClient({ offline: options.offline ?? false }),
     refresh: options.refresh ?? false,
-    buildMetadata: build === undefined ? undefined : (path) => buildSdistMetadata(build, path),
+    buildMetadata: build === undefined ? undefined : (path) => buildBounded(build, path),
   });
 }

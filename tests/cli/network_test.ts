@@ -34,3 +34,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "network: resolve requests[socks] from PyPI and agree with pip's resolver",
+  ignore: Deno.env.get("GESTVENV_TEST_NETWORK") !== "1",
+  async fn() {
+    await using ctx = await createTestContext([]);
+    const ours = await ctx.run([
+      "resolve",
+      "requests[socks]",
+      "--index-url",
+      "https://pypi.org/simple",
+      "--json",
+    ]);
+    assertOk(ours);
+    const data = JSON.parse(ours.stdout).data as {
+      interpreter: string;
+      packages: { name: string; version: string }[];
+    };
+    const pinned = data.packages.map((p) => `${p.name}==${p.version}`).sort();
+    const python = data.interpreter;
+    const pip = await ctx.exec(python, [
+      "-m",
+      "pip",
+      "install",
+      "--dry-run",
+      "--ignore-installed",
+      "--quiet",
+      "--report",
+      "-",
+      "--index-url",
+      "https://pypi.org/simple",
+      "requests[socks]",
+    ]);
+    assertOk(pip);
+    const theirs =
+      (JSON.parse(pip.stdout).install as { metadata: { name: string; version: string } }[])
+        .map((i) =>
+          `${i.metadata.name.toLowerCase().replace(/[-_.]+/g, "-")}==${i.metadata.version}`
+        )
+        .sort();
+    assertEquals(pinned, theirs);
+  },
+});
