@@ -318,10 +318,16 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
     return pending;
   }
 
-  prefetch(pkg: string, index: number): void {
+  prefetch(pkg: string, index: number, likely: boolean): void {
     if (pkg === ROOT) return;
     const { name } = splitKey(pkg);
-    if (this.#loaded.has(name)) void this.metadataOf(name, index);
+    const domain = this.#loaded.get(name);
+    // An sdist's metadata may need a build: start it early only for the version most likely to
+    // be chosen, never for a speculative batch.
+    const file = domain?.candidates[index]?.best;
+    if (file !== undefined && file !== null && (likely || file.filename.endsWith(".whl"))) {
+      void this.metadataOf(name, index);
+    }
   }
 
   async dependencies(pkg: string, index: number): Promise<VersionDependencies> {

@@ -34,8 +34,11 @@ export interface DependencyProvider {
   dependencies(pkg: string, index: number): Promise<VersionDependencies>;
   /** Incompatibilities known up front for `pkg` (constraints), given its domain size. */
   constraints(pkg: string): { set: VersionSet; label: string }[];
-  /** Hint that these versions will probably be needed soon (fetch metadata ahead). */
-  prefetch(pkg: string, index: number): void;
+  /**
+   * Hint that this version may be needed soon (fetch metadata ahead); `likely` when it is the
+   * package's preferred candidate, false for speculative batches.
+   */
+  prefetch(pkg: string, index: number, likely: boolean): void;
   /** Priority: lower decides first (e.g. first-seen order); ties keep insertion order. */
   priority(pkg: string, allowedCount: number): number;
 }
@@ -66,6 +69,7 @@ export async function solve(
   const byPackage = new Map<string, Incompatibility[]>();
   const sizes = new Map<string, number>([[ROOT, 1]]);
   const merged = new Map<string, Incompatibility>();
+  const tries = new Map<string, number>();
 
   const add = (incompat: Incompatibility) => {
     for (const pkg of incompat.terms.keys()) {
@@ -211,7 +215,7 @@ export async function solve(
     for (const t of solution.undecided()) {
       if (t.pkg !== pkg) {
         const first = provider.preferred(t.pkg, t.set)[0];
-        if (first !== undefined) provider.prefetch(t.pkg, first);
+        if (first !== undefined) provider.prefetch(t.pkg, first, true);
       }
     }
     if (pkg === ROOT) {
@@ -233,7 +237,17 @@ export async function solve(
       continue;
     }
     const size = await load(pkg);
-    const index = provider.preferred(pkg, best.set)[0];
+    const candidates = provider.preferred(pkg, best.set);
+    const index = candidates[0];
+    // Backtracking through many versions of one package: fetch the next ones' metadata in
+    // parallel instead of one round trip per try (uv's batch prefetch, after a few tries).
+    const tried = (tries.get(pkg) ?? 0) + 1;
+    tries.set(pkg, tried);
+    if (tried >= 3) {
+      for (const i of candidates.slice(1, tried >= 10 ? 50 : 10)) {
+        provider.prefetch(pkg, i, false);
+      }
+    }
     if (index === undefined) {
       add(incompatibility([positive(pkg, best.set)], { kind: "no_versions" }));
       next = pkg;
