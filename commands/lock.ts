@@ -9,7 +9,7 @@ import {
 } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
-import { buildPylock, formatPylock } from "../lib/lock/mod.ts";
+import { buildPylock, formatPylock, parsePylock } from "../lib/lock/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {
   action,
@@ -19,7 +19,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, optionalText } from "./_help.ts";
+import { examples, optionalText, toggle } from "./_help.ts";
 import {
   RESOLVE_ALIASES,
   RESOLVE_FLAGS,
@@ -31,6 +31,7 @@ import { VERSION } from "./_version.ts";
 interface LockFlags extends GlobalFlags, ResolveFlags {
   readonly output?: string;
   readonly env?: string;
+  readonly upgrade?: boolean;
 }
 
 /** `gestvenv lock`: writes a PEP 751 lock of an environment, or of a new resolution. */
@@ -42,6 +43,7 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
       ["gestvenv lock web -o pylock.toml", "... and write it here too"],
       ["gestvenv lock flask requests -o pylock.toml", "resolve and lock new requirements"],
       ["gestvenv lock -r requirements.in --python 3.12", "from a file, for another Python"],
+      ["gestvenv lock -r requirements.in --upgrade", "ignore the versions of the existing lock"],
     ]) +
       "\nA single argument naming an environment locks that environment; use --env to be explicit.",
   },
@@ -54,8 +56,9 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
         "file",
       ),
       env: optionalText("Lock this environment's installed distributions", "name"),
+      upgrade: toggle("Do not prefer the versions of the existing lock file"),
     },
-    aliases: { ...GLOBAL_ALIASES, ...RESOLVE_ALIASES, o: "output" },
+    aliases: { ...GLOBAL_ALIASES, ...RESOLVE_ALIASES, o: "output", U: "upgrade" },
     positional: {
       kind: "array",
       parameter: {
@@ -96,9 +99,19 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
           hint: "Name an environment, requirements, or pass `-r FILE`",
         });
       }
+      path = absolute(flags.output ?? "pylock.toml");
+      // Re-locking keeps the versions of the previous lock when they still satisfy.
+      const previous = flags.upgrade
+        ? undefined
+        : await Deno.readTextFile(path).then((t) => parsePylock(t, path), () => undefined);
+      const preferences = new Map(
+        (previous?.packages ?? []).flatMap((p) =>
+          p.version === undefined ? [] : [[p.name, p.version] as const]
+        ),
+      );
       const { resolution, interpreter, requirementTexts } = await resolveRequirements(
         env,
-        resolveOptions(flags, args),
+        { ...resolveOptions(flags, args), preferences },
       );
       const lock = buildPylock(resolution.packages, {
         createdBy: `gestvenv ${VERSION}`,
@@ -107,7 +120,6 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
       });
       text = formatPylock(lock);
       count = lock.packages.length;
-      path = absolute(flags.output ?? "pylock.toml");
     }
     if (ctx.dryRun) {
       ctx.printer.info(`Would write ${path} (${count} packages)`);

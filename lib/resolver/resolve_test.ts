@@ -18,6 +18,7 @@ import { IndexClient } from "../index/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
 import type { InterpreterInfo } from "../python/mod.ts";
 import { resolve, type ResolveOptions } from "./mod.ts";
+import { zipSync } from "fflate";
 
 /** A Linux CPython 3.11 target, no interpreter needed. */
 const PYTHON = {
@@ -252,4 +253,15 @@ Deno.test("index client: without PEP 658, METADATA is read by range requests", a
   await using s = await scenario([{ name: "solo", version: "1.0", dependencies: [] }]);
   assertEquals(await s.run(["solo"]), ["solo==1.0"]);
   assert(s.index.requests.includes("/files/solo-1.0-py3-none-any.whl"));
+});
+
+Deno.test("sdists: static PKG-INFO (PEP 643) is used; --only-binary refuses them", async () => {
+  const pkgInfo = "Metadata-Version: 2.2\nName: srconly\nVersion: 1.0\nRequires-Dist: base>=1\n\n";
+  const sdist = zipSync({ "srconly-1.0/PKG-INFO": new TextEncoder().encode(pkgInfo) });
+  await using s = await scenario([{ name: "base", version: "1.0" }], {
+    extraFiles: { "srconly-1.0.zip": sdist },
+  });
+  assertEquals(await s.run(["srconly"]), ["base==1.0", "srconly==1.0"]);
+  const error = await failure(s, ["srconly"], { onlyBinary: [":all:"] });
+  assertStringIncludes(error.details!, "has no compatible wheel and --only-binary is set");
 });

@@ -127,3 +127,14 @@ Deno.test("why and tree follow the installed metadata", async () => {
   const missing = await ctx.run(["why", "app", "nothing-here"]);
   assertEquals(missing.code, 4);
 });
+
+Deno.test("lock keeps the previous lock's versions unless --upgrade", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["lock", "demo-pkg==1.0.0", "demo-dep==1.0.0"]));
+  assertOk(await ctx.run(["lock", "demo-pkg==1.0.0"]));
+  const kept = parsePylock(await Deno.readTextFile(join(ctx.work, "pylock.toml")));
+  assertEquals(kept.packages.find((p) => p.name === "demo-dep")?.version, "1.0.0");
+  assertOk(await ctx.run(["lock", "demo-pkg==1.0.0", "--upgrade"]));
+  const upgraded = parsePylock(await Deno.readTextFile(join(ctx.work, "pylock.toml")));
+  assertEquals(upgraded.packages.find((p) => p.name === "demo-dep")?.version, "2.0.0");
+});
