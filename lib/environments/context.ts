@@ -7,7 +7,7 @@ import type { HomeLayout } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
-import { readRegistry } from "./registry.ts";
+import { readRegistry, updateRegistry } from "./registry.ts";
 
 /** Progress callbacks; lib code reports through these and never prints. */
 export interface Reporter {
@@ -131,4 +131,27 @@ export async function snapshotPackages(
 /** Current time as ISO 8601. */
 export function now(): string {
   return new Date().toISOString();
+}
+
+/**
+ * Stores what is installed in `target` into the environment's registry record, under the
+ * registry lock and re-reading the record so concurrent changes are kept; `editRequirements`
+ * rewrites the recorded requirements. Returns the updated record.
+ */
+export async function recordInstalled(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  backend: Backend,
+  target: BackendTarget,
+  editRequirements: (reqs: string[]) => string[],
+): Promise<EnvironmentRecord> {
+  const packages = await snapshotPackages(backend, target);
+  return await updateRegistry(ctx.home.registryFile, (doc) => {
+    const current = doc.environments[record.name] ?? record;
+    current.packages = packages;
+    current.requirements = editRequirements(current.requirements);
+    current.last_used_at = now();
+    doc.environments[record.name] = current;
+    return current;
+  });
 }

@@ -5,14 +5,12 @@ import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/m
 import {
   type EnvironmentContext,
   getEnvironment,
-  now,
   openEnvironment,
-  snapshotPackages,
+  recordInstalled,
   withEnvironmentLock,
 } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { refreshEnvironmentLock } from "./environment_lock.ts";
-import { updateRegistry } from "./registry.ts";
 import { dropRequirements, mergeRequirements, requirementLines } from "./requirements_text.ts";
 
 /** Options for {@linkcode installPackages}. */
@@ -75,17 +73,9 @@ async function commit(
   target: BackendTarget,
   editRequirements: (reqs: string[]) => string[],
 ): Promise<PackageChange> {
-  const packages = await snapshotPackages(backend, target);
   await refreshEnvironmentLock(ctx, record, target);
-  const updated = await updateRegistry(ctx.home.registryFile, (doc) => {
-    const current = doc.environments[record.name] ?? record;
-    current.packages = packages;
-    current.requirements = editRequirements(current.requirements);
-    current.last_used_at = now();
-    doc.environments[record.name] = current;
-    return current;
-  });
-  return { record: updated, changes: diff(record.packages, packages) };
+  const updated = await recordInstalled(ctx, record, backend, target, editRequirements);
+  return { record: updated, changes: diff(record.packages, updated.packages) };
 }
 
 /**

@@ -21,12 +21,10 @@ import { OperationError } from "../errors/mod.ts";
 import {
   type EnvironmentContext,
   getEnvironment,
-  now,
   openEnvironment,
-  snapshotPackages,
+  recordInstalled,
   withEnvironmentLock,
 } from "./context.ts";
-import { updateRegistry } from "./registry.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { environmentLockPath } from "./environment_lock.ts";
 
@@ -137,15 +135,13 @@ export async function syncEnvironment(
     const lock = parsePylock(text, path);
     const { backend, target } = await openEnvironment(ctx, record);
     const removed = await installFromLock(ctx, record, backend, target, lock, true);
-    const packages = await snapshotPackages(backend, target);
-    const updated = await updateRegistry(ctx.home.registryFile, (doc) => {
-      const current = doc.environments[name] ?? record;
-      current.packages = packages;
-      if (lock.gestvenv !== undefined) current.requirements = lock.gestvenv.requirements;
-      current.last_used_at = now();
-      doc.environments[name] = current;
-      return current;
-    });
+    const updated = await recordInstalled(
+      ctx,
+      record,
+      backend,
+      target,
+      (reqs) => lock.gestvenv?.requirements ?? reqs,
+    );
     return { record: updated, removed, lockFile: path };
   });
 }

@@ -20,6 +20,7 @@ import {
   type Target,
 } from "./provider.ts";
 import { explainFailure } from "./report.ts";
+import type { Incompatibility } from "./incompatibility.ts";
 
 /** Options for {@linkcode resolve}. */
 export interface ResolveOptions {
@@ -170,13 +171,13 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
 }
 
 function hintsFor(
-  root: import("./incompatibility.ts").Incompatibility,
+  root: Incompatibility,
   provider: IndexProvider,
   options: ResolveOptions,
 ): string | undefined {
   const hints: string[] = [];
   const seen = new Set<string>();
-  const walk = (i: import("./incompatibility.ts").Incompatibility) => {
+  const walk = (i: Incompatibility) => {
     if (i.cause.kind === "derived") {
       walk(i.cause.left);
       walk(i.cause.right);
