@@ -1,5 +1,6 @@
 import { join } from "../paths/mod.ts";
 import { normalizeName } from "../names/mod.ts";
+import { parseMetadataFields } from "../metadata/mod.ts";
 
 /** A distribution installed in an environment, read from its `*.dist-info` directory. */
 export interface InstalledDistribution {
@@ -23,14 +24,9 @@ export interface InstalledDistribution {
  */
 export function readMetadataHeaders(text: string): { name?: string; version?: string } {
   const out: { name?: string; version?: string } = {};
-  for (const line of text.split(/\r?\n/)) {
-    if (line === "") break;
-    const colon = line.indexOf(":");
-    if (colon < 0) continue;
-    const key = line.slice(0, colon).toLowerCase();
-    if (key === "name" && out.name === undefined) out.name = line.slice(colon + 1).trim();
-    if (key === "version" && out.version === undefined) out.version = line.slice(colon + 1).trim();
-    if (out.name !== undefined && out.version !== undefined) break;
+  for (const [key, value] of parseMetadataFields(text)) {
+    if (key === "name") out.name ??= value;
+    if (key === "version") out.version ??= value;
   }
   return out;
 }

@@ -11,6 +11,7 @@
  */
 import {
   compareVersions,
+  formatSpecifierSet,
   isPrerelease,
   parseSpecifierSet,
   satisfiesSpecifierSet,
@@ -268,9 +269,7 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
     const { name, extra } = splitKey(pkg);
     if (extra !== null || pkg === ROOT) return [];
     return (this.#o.constraints.get(name) ?? []).map((spec) => {
-      const label = spec.specifiers.map((s) =>
-        `${s.operator}${s.versionText}${s.wildcard ? ".*" : ""}`
-      ).join(",");
+      const label = formatSpecifierSet(spec);
       return { set: this.setFor(pkg, spec, label), label };
     });
   }
@@ -372,9 +371,7 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
 
   /** The dependencies one requirement stands for: the project, and one virtual package per extra. */
   requirementDependencies(r: Requirement): Dependency[] {
-    const label = r.specifier.specifiers.map((s) =>
-      `${s.operator}${s.versionText}${s.wildcard ? ".*" : ""}`
-    ).join(",");
+    const label = formatSpecifierSet(r.specifier);
     const out: Dependency[] = [];
     for (const pkg of [r.normalizedName, ...r.extras.map((e) => `${r.normalizedName}[${e}]`)]) {
       if (!this.#seen.has(pkg)) this.#seen.set(pkg, this.#seen.size);

@@ -110,6 +110,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     constraints.set(c.normalizedName, [...(constraints.get(c.normalizedName) ?? []), c.specifier]);
   }
   const only = (list: string[] | undefined) => new Set(list ?? []);
+  const direct = new Set(active.map((r) => r.normalizedName));
   const provider = new IndexProvider({
     index: options.index,
     target,
@@ -120,7 +121,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     preferences: options.preferences ?? new Map(),
     constraints,
     urls,
-    direct: new Set(active.map((r) => r.normalizedName)),
+    direct,
   });
   await Promise.all(active.map((r) => provider.loadDomain(r.normalizedName)));
   const rootDependencies: Dependency[] = active.flatMap((r) => provider.requirementDependencies(r));
@@ -144,7 +145,6 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (extra !== null) entry.extras.add(extra);
   }
   const packages: ResolvedPackage[] = [];
-  const direct = new Set(active.map((r) => r.normalizedName));
   for (const [name, { index, extras }] of chosen) {
     const domain = provider.domain(name)!;
     const candidate = domain.candidates[index]!;
