@@ -33,6 +33,7 @@ export interface GlobalFlags {
   readonly color: boolean;
   readonly dryRun?: boolean;
   readonly yes?: boolean;
+  readonly wait?: boolean;
 }
 
 /** Stricli parameter specs of {@linkcode GlobalFlags}. */
@@ -73,6 +74,12 @@ export const GLOBAL_FLAGS = {
     optional: true,
     withNegated: false,
   },
+  wait: {
+    kind: "boolean",
+    brief: "Wait as long as it takes for an environment another command is changing",
+    optional: true,
+    withNegated: false,
+  },
 } as const;
 
 /** Short aliases of the global flags. */
@@ -107,6 +114,8 @@ export interface CommandContext {
   dryRun: boolean;
   /** `--yes`: answer yes to confirmations. */
   yes: boolean;
+  /** Aborted with reason `"SIGINT"`/`"SIGTERM"` when the user interrupts an interruptible command. */
+  signal: AbortSignal | undefined;
   /** Context for lib/environments operations, with the command's own setting flags applied. */
   environments(flags?: SettingsFlags): EnvironmentContext;
 }
@@ -119,11 +128,20 @@ function printerFor(flags: GlobalFlags): Printer {
   });
 }
 
+/** This command line, credentials in URLs removed: what a waiting command is told. */
+function commandLine(): string {
+  return ["gestvenv", ...Deno.args].join(" ").replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+}
+
 /** Builds the context from the global flags; loads the configuration file. */
-export async function buildContext(flags: GlobalFlags): Promise<CommandContext> {
+export async function buildContext(
+  flags: GlobalFlags,
+  signal?: AbortSignal,
+): Promise<CommandContext> {
   const printer = printerFor(flags);
   const home = resolveHome();
   const config = await loadConfig(home.configFile);
+  const reporter = createReporter(printer);
   return {
     printer,
     home,
@@ -131,16 +149,53 @@ export async function buildContext(flags: GlobalFlags): Promise<CommandContext> 
     format: flags.json ? "json" : flags.format,
     dryRun: flags.dryRun ?? false,
     yes: flags.yes ?? false,
+    signal,
     environments(settingsFlags: SettingsFlags = {}) {
       return {
         home,
-        settings: resolveSettings(home, config, { flags: settingsFlags }),
+        settings: resolveSettings(home, config, {
+          flags: { ...settingsFlags, wait: flags.wait ?? false },
+        }),
         backendOverride: settingsFlags.backend as BackendChoice | undefined,
         creatorVersion: VERSION,
-        reporter: createReporter(printer),
+        reporter,
+        command: commandLine(),
+        signal,
       };
     },
   };
+}
+
+/**
+ * Turns SIGINT (Ctrl-C) and SIGTERM into an abort of `controller` with the signal's name as the
+ * reason, so the running operation stops at its next step and rolls back; a second signal stops
+ * the process at once. Returns the function that removes the listeners.
+ */
+function listenForInterrupts(controller: AbortController, printer: Printer): () => void {
+  const signals: Array<"SIGINT" | "SIGTERM"> = Deno.build.os === "windows"
+    ? ["SIGINT"]
+    : ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((signal) => {
+    const handler = () => {
+      if (!controller.signal.aborted) {
+        controller.abort(signal);
+        printer.warn("Stopping after the current step (interrupt again to stop at once)");
+        return;
+      }
+      remove();
+      Deno.kill(Deno.pid, signal);
+    };
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
+  const remove = () => {
+    for (const [signal, handler] of handlers) {
+      try {
+        Deno.removeSignalListener(signal, handler);
+      } catch { /* already removed */ }
+    }
+  };
+  return remove;
 }
 
 /**
@@ -152,10 +207,15 @@ export async function buildContext(flags: GlobalFlags): Promise<CommandContext> 
 export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   command: string,
   body: (ctx: CommandContext, flags: F, ...args: A) => Promise<number | void>,
+  options: ActionOptions = {},
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
+    const controller = options.interruptible ? new AbortController() : undefined;
+    const stopListening = controller === undefined
+      ? undefined
+      : listenForInterrupts(controller, printerFor(flags));
     try {
-      const ctx = await buildContext(flags);
+      const ctx = await buildContext(flags, controller?.signal);
       this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
     } catch (error) {
       const printer = printerFor(flags);
@@ -168,8 +228,20 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       }
       printer.error(error);
       this.process.exitCode = error instanceof GestvenvError ? error.exitCode : EXIT_CODE.GENERAL;
+    } finally {
+      stopListening?.();
     }
   };
+}
+
+/** Options of {@linkcode action}. */
+export interface ActionOptions {
+  /**
+   * The command changes environments: Ctrl-C (SIGINT) or SIGTERM aborts `ctx.signal`, the
+   * operation rolls back at its next step and the command exits 130 or 143. Commands without it
+   * stop at once on Ctrl-C (they change nothing that could be left half done). @default false
+   */
+  interruptible?: boolean;
 }
 
 /**

@@ -17,7 +17,7 @@ export function environmentName(brief = "Environment name", placeholder = "name"
     placeholder,
     async proposeCompletions(partial: string): Promise<string[]> {
       const doc = await readRegistry(resolveHome().registryFile).catch(() => undefined);
-      return Object.keys(doc?.environments ?? {}).filter((n) => n.startsWith(partial)).sort();
+      return [...(doc?.environments.keys() ?? [])].filter((n) => n.startsWith(partial)).sort();
     },
   } as const;
 }

@@ -10,7 +10,7 @@ import {
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
-  readRegistry,
+  loadRegistry,
   requireLayout,
   touchEnvironment,
 } from "../lib/environments/mod.ts";
@@ -38,8 +38,8 @@ export async function resolveTarget(
   if (envFlag !== undefined) return { env: envFlag, args };
   const first = args[0];
   if (first !== undefined && (!options.legacyNeedsMore || args.length > 1)) {
-    const doc = await readRegistry(ctx.home.registryFile);
-    if (doc.environments[first] !== undefined) return { env: first, args: args.slice(1) };
+    const registry = await loadRegistry(ctx);
+    if (registry.environments.has(first)) return { env: first, args: args.slice(1) };
   }
   const active = await activeEnvironment(ctx);
   if (active !== undefined) return { env: active.name, args };

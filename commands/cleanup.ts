@@ -1,73 +1,160 @@
 import { buildCommand } from "@stricli/core";
-import { cleanupOrphaned } from "../lib/environments/mod.ts";
+import {
+  applyCleanup,
+  type CleanupAction,
+  type CleanupPlan,
+  planCleanup,
+} from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,
   type CliContext,
+  type CommandContext,
+  confirm,
   formatFor,
   GLOBAL_ALIASES,
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
 import { examples, toggle } from "./_help.ts";
+import { formatBytes } from "./_output.ts";
 
 interface CleanupFlags extends GlobalFlags {
   readonly orphaned?: boolean;
   readonly removeUnregistered?: boolean;
+  readonly restoreRegistry?: boolean;
+}
+
+/** One line per action, in the words of a person. */
+function describe(a: CleanupAction, dryRun: boolean): string {
+  const size = a.size_bytes === null ? "" : ` (${formatBytes(a.size_bytes)})`;
+  const would = (done: string, future: string) => dryRun ? `Would ${future}` : done;
+  switch (a.action) {
+    case "recover":
+      return would(`Finished or undid: ${a.detail}`, `finish or undo: ${a.detail}`);
+    case "remove-leftover":
+      return would(
+        `Removed the leftover ${a.path}${size}: ${a.detail}`,
+        `remove the leftover ${a.path}${size}: ${a.detail}`,
+      );
+    case "drop":
+      return would(
+        `Dropped the entry of \`${a.name}\` (${a.detail})`,
+        `drop the entry of \`${a.name}\` (${a.detail})`,
+      );
+    case "drop-invalid":
+      return would(
+        `Dropped the invalid registry entry \`${a.name}\` (${a.detail})`,
+        `drop the invalid registry entry \`${a.name}\` (${a.detail})`,
+      );
+    case "adopt":
+      return would(`Adopted \`${a.name}\` (${a.path})`, `adopt \`${a.name}\` (${a.path})`);
+    case "restore":
+      return would(
+        `Restored \`${a.name}\` (${a.path}) ${a.detail}`,
+        `restore \`${a.name}\` (${a.path}) ${a.detail}`,
+      );
+    case "remove":
+      return would(
+        `Deleted unregistered \`${a.name}\` (${a.path}${size})`,
+        `delete unregistered \`${a.name}\` (${a.path}${size})`,
+      );
+  }
+}
+
+/** Asks before deleting environments; refuses without a terminal unless `--yes`. */
+async function confirmRemovals(ctx: CommandContext, plan: CleanupPlan): Promise<boolean> {
+  const removals = plan.actions.filter((a) => a.action === "remove");
+  if (removals.length === 0 || ctx.dryRun) return true;
+  const total = removals.reduce((sum, a) => sum + (a.size_bytes ?? 0), 0);
+  const list = removals.map((a) => `  ${a.name}  ${a.path}  ${formatBytes(a.size_bytes ?? 0)}`);
+  if (!ctx.yes) ctx.printer.info(["These environments will be deleted:", ...list].join("\n"));
+  const yes = await confirm(
+    ctx,
+    `Delete ${removals.length} unregistered environment(s), ${formatBytes(total)}?`,
+  );
+  if (yes === undefined) {
+    throw new UsageError(
+      `Refusing to delete ${removals.length} environment(s) without confirmation`,
+      { hint: "Run it in a terminal, or pass `--yes` after checking the list with `--dry-run`" },
+    );
+  }
+  return yes;
 }
 
 /** `gestvenv cleanup --orphaned`: reconciles the registry with the disk. */
 export const cleanupCommand = buildCommand<CleanupFlags, [], CliContext>({
   docs: {
-    brief: "Reconcile the registry with the disk: drop stale entries, adopt unknown environments",
+    brief:
+      "Reconcile the registry with the disk: finish interrupted commands, drop stale entries, adopt environments",
     fullDescription: examples([
       [
         "gestvenv cleanup --orphaned",
-        "drop entries whose directory is gone, adopt environments found on disk",
+        "finish or undo killed commands, drop entries whose directory is gone, adopt complete environments",
       ],
+      ["gestvenv cleanup --orphaned --dry-run", "only show what would be done"],
       [
         "gestvenv cleanup --orphaned --remove-unregistered",
-        "delete unknown environments gestvenv made instead",
+        "delete unregistered environments gestvenv made (asks; --yes in scripts)",
+      ],
+      [
+        "gestvenv cleanup --restore-registry",
+        "bring back entries from a registry moved aside after damage",
       ],
     ]),
   },
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      orphaned: toggle("Act on orphans (required)"),
+      orphaned: toggle("Act on orphans: interrupted commands, stale entries, unknown environments"),
       removeUnregistered: toggle(
-        "Delete unregistered environments gestvenv created instead of adopting them",
+        "Delete unregistered environments gestvenv created (its marker proves it) instead of adopting them",
+      ),
+      restoreRegistry: toggle(
+        "Restore entries from registry copies moved aside after damage (environments.json.corrupt-*)",
       ),
     },
     aliases: GLOBAL_ALIASES,
   },
   func: action("cleanup", async (ctx, flags: CleanupFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    if (!flags.orphaned) {
-      throw new UsageError("Say what to clean up", { hint: "Use `gestvenv cleanup --orphaned`" });
+    if (!flags.orphaned && !flags.restoreRegistry) {
+      throw new UsageError("Say what to clean up", {
+        hint: "Use `gestvenv cleanup --orphaned` (or `--restore-registry`)",
+      });
     }
-    const report = await cleanupOrphaned(ctx.environments(), {
+    if (flags.removeUnregistered && !flags.orphaned) {
+      throw new UsageError("`--remove-unregistered` goes with `--orphaned`");
+    }
+    const env = ctx.environments();
+    const plan = await planCleanup(env, {
+      orphaned: flags.orphaned ?? false,
       removeUnregistered: flags.removeUnregistered ?? false,
-      dryRun: ctx.dryRun,
+      restoreRegistry: flags.restoreRegistry ?? false,
     });
+    if (!(await confirmRemovals(ctx, plan))) {
+      ctx.printer.info("Nothing deleted");
+      return;
+    }
+    const report = ctx.dryRun
+      ? { done: plan.actions, recovered: [], skipped: plan.skipped }
+      : await applyCleanup(env, plan);
     if (format === "json") {
       ctx.printer.json("cleanup", { ...report, dry_run: ctx.dryRun });
       return;
     }
     const p = ctx.printer;
-    const say = (done: string, would: string) => ctx.dryRun ? `Would ${would}` : done;
-    for (const name of report.dropped) {
-      p.info(
-        say(`Dropped the entry of \`${name}\` (directory gone)`, `drop the entry of \`${name}\``),
+    for (const a of report.done) if (a.action !== "recover") p.info(describe(a, ctx.dryRun));
+    if (ctx.dryRun) {
+      for (const a of report.done) if (a.action === "recover") p.info(describe(a, true));
+    }
+    for (const s of report.skipped) {
+      p.warn(
+        `Left \`${s.name}\` alone: ${s.reason}${s.fix === null ? "" : ` (fix: \`${s.fix}\`)`}`,
       );
     }
-    for (const name of report.adopted) p.info(say(`Adopted \`${name}\``, `adopt \`${name}\``));
-    for (const name of report.removed) {
-      p.info(say(`Deleted unregistered \`${name}\``, `delete unregistered \`${name}\``));
-    }
-    for (const s of report.skipped) p.warn(`Left \`${s.name}\` alone: ${s.reason}`);
-    if (report.dropped.length + report.adopted.length + report.removed.length === 0) {
+    if (report.done.length + report.recovered.length === 0 && report.skipped.length === 0) {
       p.success("Registry and disk agree; nothing to do");
     }
-  }),
+  }, { interruptible: true }),
 });

@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { deleteEnvironment, getEnvironment } from "../lib/environments/mod.ts";
+import { deleteEnvironment } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,
@@ -11,6 +11,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { environmentName, examples, toggle } from "./_help.ts";
+import { formatBytes } from "./_output.ts";
 
 interface DeleteFlags extends GlobalFlags {
   readonly force?: boolean;
@@ -33,9 +34,14 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
   func: action("delete", async (ctx, flags: DeleteFlags, name: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
-    const record = await getEnvironment(env, name);
+    const plan = await deleteEnvironment(env, name, { dryRun: true });
+    const what = plan.scope === "files"
+      ? `the files gestvenv made in ${plan.record.path} (${formatBytes(plan.sizeBytes)})`
+      : plan.scope === "directory"
+      ? `${plan.record.path} (${formatBytes(plan.sizeBytes)})`
+      : "its registry entry (the directory is already gone)";
     if (!flags.force && !ctx.dryRun) {
-      const yes = await confirm(ctx, `Delete \`${name}\` and everything in ${record.path}?`);
+      const yes = await confirm(ctx, `Delete \`${name}\`: ${what}?`);
       if (yes === undefined) {
         throw new UsageError(`Refusing to delete \`${name}\` without confirmation`, {
           hint: "Pass `--force` (or `--yes`) when not running in a terminal",
@@ -46,10 +52,29 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
         return;
       }
     }
-    const removed = await deleteEnvironment(env, name, { dryRun: ctx.dryRun });
+    const result = ctx.dryRun ? plan : await deleteEnvironment(env, name);
     if (format === "json") {
-      ctx.printer.json("delete", { name, path: removed.path, dry_run: ctx.dryRun });
-    } else if (ctx.dryRun) ctx.printer.info(`Would delete \`${name}\` (${removed.path})`);
-    else ctx.printer.success(`Deleted \`${name}\` (${removed.path})`);
-  }),
+      ctx.printer.json("delete", {
+        name,
+        path: result.record.path,
+        scope: result.scope,
+        size_bytes: result.sizeBytes,
+        kept: result.kept,
+        dry_run: ctx.dryRun,
+      });
+      return;
+    }
+    if (ctx.dryRun) {
+      ctx.printer.info(`Would delete \`${name}\`: ${what}`);
+      return;
+    }
+    ctx.printer.success(`Deleted \`${name}\` (${result.record.path})`);
+    if (result.kept.length > 0) {
+      ctx.printer.info(
+        `  Kept ${result.kept.length} file(s) gestvenv did not make in ${result.record.path}: ${
+          result.kept.slice(0, 5).join(", ")
+        }${result.kept.length > 5 ? ", …" : ""}`,
+      );
+    }
+  }, { interruptible: true }),
 });

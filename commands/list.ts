@@ -1,5 +1,10 @@
 import { buildCommand } from "@stricli/core";
-import { findOrphans, readRegistry, registryRecords } from "../lib/environments/mod.ts";
+import {
+  findOrphans,
+  loadRegistry,
+  type Orphan,
+  registryRecords,
+} from "../lib/environments/mod.ts";
 import {
   action,
   type CliContext,
@@ -13,6 +18,30 @@ import { examples, toggle } from "./_help.ts";
 
 interface ListFlags extends GlobalFlags {
   readonly detailed?: boolean;
+}
+
+/** One warning line about an orphan, with what fixes it. */
+export function describeOrphan(o: Orphan): string {
+  const busy = o.busy === false
+    ? ""
+    : ` (in progress: ${
+      o.busy === null ? "another process" : `\`${o.busy.command}\` pid ${o.busy.pid}`
+    })`;
+  const fix = o.fix === null || o.busy !== false ? "" : `; fix: \`${o.fix}\``;
+  switch (o.kind) {
+    case "missing":
+      return `\`${o.name}\` is registered but ${o.path} is gone${fix}`;
+    case "unregistered":
+      return `${o.path} is an environment the registry does not know${busy}${fix}`;
+    case "broken":
+      return `${o.registered ? `\`${o.name}\`` : o.path} is broken: ${o.reason}${busy}${fix}`;
+    case "leftover":
+      return `${o.path} is ${o.reason}${busy}${fix}`;
+    case "interrupted":
+      return `${o.reason} (${o.name})${busy}${fix}`;
+    case "invalid":
+      return `The registry entry \`${o.name}\` is invalid: ${o.reason}${fix}`;
+  }
 }
 
 /** `gestvenv list`: every registered environment, plus what is out of sync with the disk. */
@@ -32,7 +61,7 @@ export const listCommand = buildCommand<ListFlags, [], CliContext>({
   func: action("list", async (ctx, flags: ListFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
-    const records = registryRecords(await readRegistry(ctx.home.registryFile));
+    const records = registryRecords(await loadRegistry(env));
     const orphans = await findOrphans(env);
     if (format === "json") {
       ctx.printer.json("list", { environments: records, orphans });
@@ -61,12 +90,6 @@ export const listCommand = buildCommand<ListFlags, [], CliContext>({
         }),
       );
     }
-    for (const o of orphans) {
-      ctx.printer.warn(
-        o.kind === "missing"
-          ? `\`${o.name}\` is registered but ${o.path} is gone; drop it with \`gestvenv cleanup --orphaned\``
-          : `${o.path} is an environment the registry does not know; adopt it with \`gestvenv cleanup --orphaned\``,
-      );
-    }
+    for (const o of orphans) ctx.printer.warn(describeOrphan(o));
   }),
 });

@@ -2,9 +2,9 @@ import { buildCommand } from "@stricli/core";
 import {
   environmentLockPath,
   getEnvironment,
+  loadRegistry,
   lockInstalled,
   openEnvironment,
-  readRegistry,
   resolveRequirements,
 } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
@@ -73,8 +73,7 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
     const env = ctx.environments({ indexUrl: flags.indexUrl });
     let envName = flags.env;
     if (envName === undefined && args.length === 1 && (flags.requirement ?? []).length === 0) {
-      const registry = await readRegistry(env.home.registryFile);
-      if (registry.environments[args[0]!] !== undefined) envName = args[0];
+      if ((await loadRegistry(env)).environments.has(args[0]!)) envName = args[0];
     }
     let text: string, path: string, count: number;
     if (envName !== undefined) {

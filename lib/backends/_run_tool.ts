@@ -1,4 +1,9 @@
-import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import {
+  BackendError,
+  NetworkError,
+  PackageNotFoundError,
+  throwIfInterrupted,
+} from "../errors/mod.ts";
 
 /** The result of running a backend tool. */
 export interface ToolResult {
@@ -29,15 +34,23 @@ async function pump(
 
 /**
  * Runs a backend tool, capturing its output and streaming lines to `onLine`. Never throws for a
- * non-zero exit (see {@linkcode failIfUnsuccessful}).
+ * non-zero exit (see {@linkcode failIfUnsuccessful}). When `signal` is aborted (reason `"SIGINT"`
+ * or `"SIGTERM"`), the tool gets that signal, is waited for, and the run ends with
+ * `InterruptedError`, whatever its exit code.
  *
  * @throws {BackendError} When the program cannot be started.
+ * @throws {InterruptedError} When `signal` was aborted by SIGINT/SIGTERM.
  */
 export async function runTool(
   program: string,
   args: string[],
-  options: { env?: Record<string, string>; onLine?: ((line: string) => void) | undefined } = {},
+  options: {
+    env?: Record<string, string>;
+    onLine?: ((line: string) => void) | undefined;
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<ToolResult> {
+  throwIfInterrupted(options.signal);
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(program, {
@@ -58,14 +71,26 @@ export async function runTool(
       hint: "Check that the backend is installed, or choose another with `--backend`",
     });
   }
+  const forward = () => {
+    const reason = options.signal?.reason;
+    try {
+      child.kill(reason === "SIGINT" || reason === "SIGTERM" ? reason : "SIGTERM");
+    } catch { /* already gone */ }
+  };
+  options.signal?.addEventListener("abort", forward, { once: true });
   const out: string[] = [];
   const err: string[] = [];
-  const [status] = await Promise.all([
-    child.status,
-    pump(child.stdout, out, options.onLine),
-    pump(child.stderr, err, options.onLine),
-  ]);
-  return { code: status.code, stdout: out.join(""), stderr: err.join("") };
+  try {
+    const [status] = await Promise.all([
+      child.status,
+      pump(child.stdout, out, options.onLine),
+      pump(child.stderr, err, options.onLine),
+    ]);
+    throwIfInterrupted(options.signal);
+    return { code: status.code, stdout: out.join(""), stderr: err.join("") };
+  } finally {
+    options.signal?.removeEventListener("abort", forward);
+  }
 }
 
 const NOT_FOUND = [

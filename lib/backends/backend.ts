@@ -35,6 +35,11 @@ export interface BackendCallOptions {
   index: IndexSettings;
   /** Receives each output line of the backend as it is produced (for `--verbose`). */
   onOutput?: ((line: string) => void) | undefined;
+  /**
+   * Aborted (reason `"SIGINT"`/`"SIGTERM"`) when the user interrupts: the backend process gets
+   * the same signal and the call ends with `InterruptedError`.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** A distribution with a newer version on the index. */

@@ -50,6 +50,7 @@ export class PipBackend extends PipCliBackend {
   async #ensurepip(target: BackendTarget, options: BackendCallOptions): Promise<void> {
     const result = await runTool(target.layout.python, ["-m", "ensurepip", "--default-pip"], {
       onLine: options.onOutput,
+      signal: options.signal,
     });
     if (result.code !== 0) {
       throw new BackendError("No pip can install into this environment", {
@@ -67,7 +68,10 @@ export class PipBackend extends PipCliBackend {
     action: string,
   ): Promise<BackendOutput> {
     const [program, ...prefix] = await this.#pip(target, options);
-    const result = await runTool(program!, [...prefix, ...args], { onLine: options.onOutput });
+    const result = await runTool(program!, [...prefix, ...args], {
+      onLine: options.onOutput,
+      signal: options.signal,
+    });
     failIfUnsuccessful("pip", action, result);
     return { output: `${result.stdout}${result.stderr}` };
   }

@@ -57,6 +57,7 @@ export class UvBackend extends PipCliBackend {
   ): Promise<BackendOutput> {
     const result = await runTool(this.#uv, ["pip", ...args, "--python", target.layout.python], {
       onLine: options.onOutput,
+      signal: options.signal,
       env: { UV_NO_PROGRESS: "1" },
     });
     failIfUnsuccessful("uv", action, result);

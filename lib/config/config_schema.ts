@@ -12,6 +12,7 @@ export interface GestvenvConfig {
   extra_index_urls?: string[];
   find_links?: string[];
   uv_path?: string;
+  lock_timeout?: string;
 }
 
 /** The name of one configuration key. */
@@ -19,8 +20,8 @@ export type ConfigKey = keyof GestvenvConfig;
 
 /** How a configuration key is typed, validated and documented. */
 export interface ConfigKeySpec {
-  /** `string`, `list` (of strings) or `choice`. */
-  type: "string" | "list" | "choice";
+  /** `string`, `list` (of strings), `choice`, or `seconds` (a number >= 0, stored as text). */
+  type: "string" | "list" | "choice" | "seconds";
   /** Allowed values for `choice`. */
   choices?: readonly string[];
   /** One-line description for `config show` and the README. */
@@ -67,7 +68,17 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     description: "Path of the uv binary for the uv backend",
     default: "uv on PATH",
   },
+  lock_timeout: {
+    type: "seconds",
+    description:
+      "Seconds to wait for an environment another gestvenv command is changing (`--wait`: no limit)",
+    default: "120",
+  },
 };
+
+function isSeconds(text: string): boolean {
+  return /^\d+(\.\d+)?$/.test(text.trim());
+}
 
 /** Whether `key` is a known configuration key. */
 export function isConfigKey(key: string): key is ConfigKey {
@@ -88,6 +99,11 @@ export function parseConfigValue(key: string, raw: string): string | string[] {
   }
   const spec = CONFIG_KEYS[key];
   if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
+  if (spec.type === "seconds" && !isSeconds(raw)) {
+    throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
+      hint: "Give a number of seconds, e.g. 60",
+    });
+  }
   if (spec.type === "choice" && !spec.choices!.includes(raw)) {
     throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
       hint: `Use one of: ${spec.choices!.join(", ")}`,
@@ -115,11 +131,16 @@ export function validateConfig(
     const spec = CONFIG_KEYS[key];
     const ok = spec.type === "list"
       ? Array.isArray(value) && value.every((v) => typeof v === "string")
+      : spec.type === "seconds"
+      ? (typeof value === "string" && isSeconds(value)) ||
+        (typeof value === "number" && value >= 0)
       : typeof value === "string" && (spec.type !== "choice" || spec.choices!.includes(value));
     if (!ok) {
       throw new ConfigError(`Invalid value for \`${key}\` in ${file}`, {
         hint: spec.type === "list"
           ? `\`${key}\` takes a list of strings`
+          : spec.type === "seconds"
+          ? `\`${key}\` takes a number of seconds`
           : spec.type === "choice"
           ? `\`${key}\` takes one of: ${spec.choices!.join(", ")}`
           : `\`${key}\` takes a string`,

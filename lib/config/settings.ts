@@ -20,7 +20,16 @@ export interface ResolvedSettings {
   index: IndexSettings;
   /** Configured uv binary, if any. */
   uvPath: string | undefined;
+  /**
+   * How long a command waits for an environment (or the registry) that another gestvenv process
+   * holds, in ms; undefined waits as long as it takes (`--wait`). From `GESTVENV_LOCK_TIMEOUT` or
+   * `lock_timeout` (seconds). @default 120000
+   */
+  lockTimeoutMs: number | undefined;
 }
+
+/** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
 /** Flag values that take part in settings precedence. */
 export interface SettingsFlags {
@@ -29,6 +38,8 @@ export interface SettingsFlags {
   indexUrl?: string | undefined;
   extraIndexUrls?: string[] | undefined;
   findLinks?: string[] | undefined;
+  /** `--wait`: no lock timeout. */
+  wait?: boolean | undefined;
 }
 
 /** Options for {@linkcode resolveSettings}. */
@@ -37,6 +48,11 @@ export interface ResolveSettingsOptions {
   flags?: SettingsFlags;
   /** Environment lookup. @default readEnv */
   env?: EnvLookup;
+}
+
+function lockTimeout(seconds: string | undefined): number {
+  const value = seconds === undefined ? NaN : Number(seconds);
+  return Number.isFinite(value) && value >= 0 ? value * 1000 : DEFAULT_LOCK_TIMEOUT_MS;
 }
 
 /** Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`. */
@@ -61,5 +77,8 @@ export function resolveSettings(
       findLinks: flags.findLinks ?? config.find_links ?? [],
     },
     uvPath: env(ENV_VARS.UV) ?? config.uv_path,
+    lockTimeoutMs: flags.wait
+      ? undefined
+      : lockTimeout(env(ENV_VARS.LOCK_TIMEOUT) ?? config.lock_timeout),
   };
 }

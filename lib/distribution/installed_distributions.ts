@@ -39,15 +39,23 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-/**
- * Lists the distributions installed in the given site-packages directories by reading each
- * `*.dist-info/METADATA` (PEP 376 / "Recording installed projects"). Nothing is run, so the answer
- * is what is really on disk. Sorted by normalized name. Requires `--allow-read`.
- */
-export async function readInstalledDistributions(
+/** A `.dist-info` directory whose installation did not finish. */
+export interface BrokenDistribution {
+  /** Name and version from the directory name (or METADATA when readable). */
+  name: string;
+  normalized_name: string;
+  version: string;
+  /** Absolute path of the `.dist-info` directory. */
+  dist_info: string;
+  /** What is missing, e.g. "no RECORD". */
+  reason: string;
+}
+
+async function scanSitePackages(
   sitePackages: string[],
-): Promise<InstalledDistribution[]> {
+): Promise<{ installed: InstalledDistribution[]; broken: BrokenDistribution[] }> {
   const found = new Map<string, InstalledDistribution>();
+  const broken: BrokenDistribution[] = [];
   for (const site of sitePackages) {
     let entries: Deno.DirEntry[] = [];
     try {
@@ -65,24 +73,69 @@ export async function readInstalledDistributions(
           const headers = metadata === undefined ? {} : readMetadataHeaders(metadata);
           const name = headers.name ?? (dash > 0 ? stem.slice(0, dash) : stem);
           const version = headers.version ?? (dash > 0 ? stem.slice(dash + 1) : "");
-          const [installer, requested] = await Promise.all([
+          const [installer, requested, record] = await Promise.all([
             readOptional(join(dir, "INSTALLER")),
             readOptional(join(dir, "REQUESTED")),
+            Deno.lstat(join(dir, "RECORD")).then(() => true, () => false),
           ]);
+          // Installers (pip, uv) write RECORD last: without it, or without METADATA, the
+          // installation was interrupted and its files cannot be trusted.
+          const reason = metadata === undefined
+            ? "no METADATA"
+            : !record
+            ? "no RECORD (the installation did not finish)"
+            : null;
           return {
-            name,
-            normalized_name: normalizeName(name),
-            version,
-            installer: installer?.trim() || null,
-            requested: requested !== undefined,
-            dist_info: dir,
-          } satisfies InstalledDistribution;
+            dist: {
+              name,
+              normalized_name: normalizeName(name),
+              version,
+              installer: installer?.trim() || null,
+              requested: requested !== undefined,
+              dist_info: dir,
+            } satisfies InstalledDistribution,
+            reason,
+          };
         },
       ),
     );
-    for (const dist of dists) {
-      if (!found.has(dist.normalized_name)) found.set(dist.normalized_name, dist);
+    for (const { dist, reason } of dists) {
+      if (reason !== null) {
+        broken.push({
+          name: dist.name,
+          normalized_name: dist.normalized_name,
+          version: dist.version,
+          dist_info: dist.dist_info,
+          reason,
+        });
+      } else if (!found.has(dist.normalized_name)) found.set(dist.normalized_name, dist);
     }
   }
-  return [...found.values()].sort((a, b) => a.normalized_name.localeCompare(b.normalized_name));
+  const byName = <T extends { normalized_name: string }>(a: T, b: T) =>
+    a.normalized_name.localeCompare(b.normalized_name);
+  return { installed: [...found.values()].sort(byName), broken: broken.sort(byName) };
+}
+
+/**
+ * Lists the distributions installed in the given site-packages directories by reading each
+ * `*.dist-info/METADATA` (PEP 376 / "Recording installed projects"). Nothing is run, so the answer
+ * is what is really on disk. Installations that did not finish (no `RECORD` or no `METADATA`) are
+ * not listed (see {@linkcode readBrokenDistributions}). Sorted by normalized name.
+ * Requires `--allow-read`.
+ */
+export async function readInstalledDistributions(
+  sitePackages: string[],
+): Promise<InstalledDistribution[]> {
+  return (await scanSitePackages(sitePackages)).installed;
+}
+
+/**
+ * The `.dist-info` directories in the given site-packages whose installation did not finish (an
+ * installer killed or failing midway): no `RECORD` (installers write it last) or no `METADATA`.
+ * Requires `--allow-read`.
+ */
+export async function readBrokenDistributions(
+  sitePackages: string[],
+): Promise<BrokenDistribution[]> {
+  return (await scanSitePackages(sitePackages)).broken;
 }

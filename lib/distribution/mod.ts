@@ -5,3 +5,4 @@
  */
 export * from "./installed_distributions.ts";
 export * from "./freeze.ts";
+export * from "./record.ts";

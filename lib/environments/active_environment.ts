@@ -1,7 +1,7 @@
 import { readEnv } from "../paths/mod.ts";
 import type { EnvironmentContext } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
-import { readRegistry, updateRegistry } from "./registry.ts";
+import { changeRegistry, loadRegistry } from "./context.ts";
 
 /**
  * The registered environment that is active in this shell (`VIRTUAL_ENV` equals a registered
@@ -13,8 +13,7 @@ export async function activeEnvironment(
   const active = readEnv("VIRTUAL_ENV");
   if (active === undefined) return undefined;
   const real = await Deno.realPath(active).catch(() => active);
-  const doc = await readRegistry(ctx.home.registryFile);
-  for (const record of Object.values(doc.environments)) {
+  for (const record of (await loadRegistry(ctx)).environments.values()) {
     if (record.path === active || record.path === real) return record;
   }
   return undefined;
@@ -22,8 +21,8 @@ export async function activeEnvironment(
 
 /** Records that an environment was used now (for `list`'s "last used"); best effort. */
 export async function touchEnvironment(ctx: EnvironmentContext, name: string): Promise<void> {
-  await updateRegistry(ctx.home.registryFile, (doc) => {
-    const record = doc.environments[name];
+  await changeRegistry(ctx, (registry) => {
+    const record = registry.environments.get(name);
     if (record !== undefined) record.last_used_at = new Date().toISOString();
   }).catch(() => {});
 }

@@ -1,30 +1,40 @@
-import { OperationError } from "../errors/mod.ts";
-import { copyTree, pathExists } from "../fs/mod.ts";
+import { EnvironmentNotFoundError, throwIfInterrupted } from "../errors/mod.ts";
+import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";
 import {
   type EnvironmentContext,
   getEnvironment,
+  loadRegistry,
   now,
   openEnvironment,
-  withEnvironmentLock,
 } from "./context.ts";
-import { createEnvironment, defaultEnvironmentPath } from "./create_environment.ts";
+import {
+  buildAndRegister,
+  checkFreeName,
+  checkFreePath,
+  createEnvironment,
+  defaultEnvironmentPath,
+} from "./create_environment.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { validateEnvironmentName } from "./environment_name.ts";
-import { readRegistry, updateRegistry } from "./registry.ts";
+import { newEnvironmentId } from "./environment_marker.ts";
+import { withEnvironmentLock } from "./recover_interrupted.ts";
 
 /** How a clone was made. */
 export type CloneMethod = "copy" | "reinstall";
 
 /**
- * Clones an environment. With the same interpreter, the directory is copied and re-targeted
- * (exact, offline, no index needed). With another interpreter (`python`), a new environment is
+ * Clones an environment. With the same interpreter, the directory is copied into a staging
+ * directory, re-targeted, moved into place and registered (exact, offline, no index needed; see
+ * `buildAndRegister` for crash consistency), all while both environments are locked, so a change
+ * to the source cannot be lost half-way. With another interpreter (`python`), a new environment is
  * created and the source's requested requirements are installed into it (its pinned versions may
  * not exist for another Python), or its frozen pins when it has no recorded requirements.
  *
  * @throws {EnvironmentNotFoundError} When `source` does not exist.
  * @throws {OperationError} `environment_exists` when `target` is taken.
+ * @throws {InterruptedError} On Ctrl-C or SIGTERM, after the roll-back.
  */
 export async function cloneEnvironment(
   ctx: EnvironmentContext,
@@ -34,20 +44,20 @@ export async function cloneEnvironment(
 ): Promise<{ record: EnvironmentRecord; method: CloneMethod }> {
   validateEnvironmentName(target);
   const src = await getEnvironment(ctx, source);
-  const doc = await readRegistry(ctx.home.registryFile);
-  if (doc.environments[target] !== undefined) {
-    throw new OperationError(`Environment \`${target}\` already exists`, "environment_exists", {
-      hint: "Choose another name",
-    });
-  }
+  await checkFreeName(ctx, target);
   const other = options.python === undefined
     ? undefined
     : await findInterpreter(options.python, { cacheDir: ctx.home.cacheDir });
   if (other !== undefined && other.realPath !== src.python.path) {
-    const { backend, target: srcTarget } = await openEnvironment(ctx, src);
-    const packages = src.requirements.length > 0
-      ? src.requirements.filter((r) => !r.startsWith("-e "))
-      : (await backend.freeze(srcTarget)).filter((l) => !l.startsWith("-e "));
+    // Read what the source asks for under its lock, then create the target on its own.
+    const packages = await withEnvironmentLock(ctx, source, async () => {
+      const current = await getEnvironment(ctx, source);
+      if (current.requirements.length > 0) {
+        return current.requirements.filter((r) => !r.startsWith("-e "));
+      }
+      const { backend, target: srcTarget } = await openEnvironment(ctx, current);
+      return (await backend.freeze(srcTarget)).filter((l) => !l.startsWith("-e "));
+    });
     const created = await createEnvironment(ctx, target, {
       python: other.realPath,
       description: src.description ?? undefined,
@@ -57,40 +67,37 @@ export async function cloneEnvironment(
     return { record: created.record, method: "reinstall" };
   }
   const path = defaultEnvironmentPath(ctx, target);
-  if (await pathExists(path)) {
-    throw new OperationError(`A file or directory already exists at ${path}`, "environment_exists");
-  }
-  const timestamp = now();
-  const record: EnvironmentRecord = {
-    ...src,
-    name: target,
-    path,
-    created_at: timestamp,
-    last_used_at: timestamp,
+  await checkFreePath(path);
+  const plan = (from: EnvironmentRecord): EnvironmentRecord => {
+    const timestamp = now();
+    return {
+      ...from,
+      name: target,
+      path,
+      id: newEnvironmentId(),
+      created_at: timestamp,
+      last_used_at: timestamp,
+    };
   };
-  if (options.dryRun) return { record, method: "copy" };
-  await withEnvironmentLock(ctx, source, () =>
-    withEnvironmentLock(ctx, target, async () => {
-      ctx.reporter.step(`Copying ${source} to ${target}`);
-      try {
-        await Deno.mkdir(ctx.settings.environmentsDir, { recursive: true });
-        await copyTree(src.path, path);
-        await relocateVirtualenv(path, { oldRoot: src.path, prompt: target });
-        await updateRegistry(ctx.home.registryFile, (d) => {
-          if (d.environments[target] !== undefined) {
-            throw new OperationError(
-              `Environment \`${target}\` already exists`,
-              "environment_exists",
-            );
-          }
-          d.environments[target] = record;
-        });
-      } catch (error) {
-        await Deno.remove(path, { recursive: true }).catch(() => {});
-        throw error;
-      } finally {
-        ctx.reporter.done();
-      }
-    }));
+  if (options.dryRun) return { record: plan(src), method: "copy" };
+  const record = await withEnvironmentLock(ctx, [source, target], async () => {
+    // Under both locks: the source as it is now, and the target still free.
+    const current = (await loadRegistry(ctx)).environments.get(source);
+    if (current === undefined) throw new EnvironmentNotFoundError(source);
+    await checkFreeName(ctx, target);
+    const record = plan(current);
+    ctx.reporter.step(`Copying ${source} to ${target}`);
+    try {
+      return await buildAndRegister(ctx, "clone", record, async (staging) => {
+        await copyTree(current.path, staging, ctx.signal);
+        await failpoint("clone.after-copy");
+        throwIfInterrupted(ctx.signal);
+        // Scripts and activators name the source: re-target them to the clone's final path.
+        await relocateVirtualenv(staging, { oldRoot: current.path, newRoot: path, prompt: target });
+      });
+    } finally {
+      ctx.reporter.done();
+    }
+  });
   return { record, method: "copy" };
 }

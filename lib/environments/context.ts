@@ -2,12 +2,12 @@ import { join } from "../paths/mod.ts";
 import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
 import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
 import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
-import { withFileLock } from "../fs/mod.ts";
+import { describeLockHolder, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
-import { readRegistry, updateRegistry } from "./registry.ts";
+import { readRegistry, type Registry, updateRegistry } from "./registry.ts";
 
 /** Progress callbacks; lib code reports through these and never prints. */
 export interface Reporter {
@@ -36,6 +36,50 @@ export interface EnvironmentContext {
   creatorVersion: string;
   /** Progress sink. */
   reporter: Reporter;
+  /**
+   * The command line this operation runs for (credentials removed), recorded in the locks it
+   * holds so that a waiting command can say who holds them. @default "gestvenv (library)"
+   */
+  command?: string | undefined;
+  /** Aborted with reason `"SIGINT"` or `"SIGTERM"` when the user interrupts the command. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The registry lock and environment lock options for `ctx`. */
+export function lockOptions(ctx: EnvironmentContext, label: string): FileLockOptions {
+  return {
+    timeoutMs: ctx.settings.lockTimeoutMs,
+    holder: { command: ctx.command ?? "gestvenv (library)" },
+    label,
+    onWait: (holder) =>
+      ctx.reporter.warn(`Waiting for ${label}: it is held by ${describeLockHolder(holder)}`),
+  };
+}
+
+/**
+ * Reads the registry for `ctx`: a damaged file is repaired and invalid entries are skipped, each
+ * reported through `ctx.reporter.warn`.
+ */
+export async function loadRegistry(ctx: EnvironmentContext): Promise<Registry> {
+  return await readRegistry(ctx.home.registryFile, {
+    onNotice: ctx.reporter.warn,
+    lock: lockOptions(ctx, "the environment registry"),
+  });
+}
+
+/**
+ * Changes the registry under its lock, re-reading it first (see `updateRegistry`).
+ *
+ * @throws {LockTimeoutError} When the registry stays locked past the lock timeout.
+ */
+export async function changeRegistry<T>(
+  ctx: EnvironmentContext,
+  change: (registry: Registry) => T,
+): Promise<T> {
+  return await updateRegistry(ctx.home.registryFile, change, {
+    onNotice: ctx.reporter.warn,
+    lock: lockOptions(ctx, "the environment registry"),
+  });
 }
 
 /**
@@ -47,22 +91,39 @@ export async function getEnvironment(
   ctx: EnvironmentContext,
   name: string,
 ): Promise<EnvironmentRecord> {
-  const doc = await readRegistry(ctx.home.registryFile);
-  const record = doc.environments[name];
+  const record = (await loadRegistry(ctx)).environments.get(name);
   if (record === undefined) throw new EnvironmentNotFoundError(name);
   return record;
 }
 
+/** The lock file of environment `name`: `<home>/locks/<name>.lock`. */
+export function environmentLockFile(ctx: EnvironmentContext, name: string): string {
+  return join(ctx.home.locksDir, `${name}.lock`);
+}
+
 /**
- * Runs `fn` holding the exclusive per-environment lock (`<home>/locks/<name>.lock`), so two
- * processes never install into, rename or delete the same environment at once.
+ * Runs `fn` holding the exclusive locks of the named environments, taken in sorted order so two
+ * commands locking the same pair never deadlock. Prefer `withEnvironmentLock` (which also
+ * finishes or undoes what a killed command left behind); this is the bare locking.
+ *
+ * @throws {LockTimeoutError} When a lock stays busy past the lock timeout.
  */
-export async function withEnvironmentLock<T>(
+export async function lockEnvironments<T>(
   ctx: EnvironmentContext,
-  name: string,
+  names: readonly string[],
   fn: () => Promise<T>,
 ): Promise<T> {
-  return await withFileLock(join(ctx.home.locksDir, `${name}.lock`), fn);
+  const sorted = [...new Set(names)].sort();
+  const take = async (i: number): Promise<T> => {
+    if (i === sorted.length) return await fn();
+    const name = sorted[i]!;
+    return await withFileLock(
+      environmentLockFile(ctx, name),
+      () => take(i + 1),
+      lockOptions(ctx, `environment \`${name}\``),
+    );
+  };
+  return await take(0);
 }
 
 /**
@@ -77,7 +138,7 @@ export async function requireLayout(record: EnvironmentRecord): Promise<Virtuale
     throw new OperationError(
       `The environment \`${record.name}\` is registered but ${record.path} is not an environment`,
       "environment_broken",
-      { hint: "Run `gestvenv cleanup --orphaned` to drop the entry, or recreate it" },
+      { hint: "Run `gestvenv cleanup --orphaned` to see what is wrong and how to fix it" },
     );
   }
   return layout;
@@ -146,12 +207,12 @@ export async function recordInstalled(
   editRequirements: (reqs: string[]) => string[],
 ): Promise<EnvironmentRecord> {
   const packages = await snapshotPackages(backend, target);
-  return await updateRegistry(ctx.home.registryFile, (doc) => {
-    const current = doc.environments[record.name] ?? record;
+  return await changeRegistry(ctx, (registry) => {
+    const current = registry.environments.get(record.name) ?? record;
     current.packages = packages;
     current.requirements = editRequirements(current.requirements);
     current.last_used_at = now();
-    doc.environments[record.name] = current;
+    registry.environments.set(record.name, current);
     return current;
   });
 }

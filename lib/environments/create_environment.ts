@@ -1,17 +1,26 @@
-import { selectBackend } from "../backends/mod.ts";
-import { OperationError, UsageError } from "../errors/mod.ts";
-import { pathExists } from "../fs/mod.ts";
+import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
+import { OperationError, throwIfInterrupted, UsageError } from "../errors/mod.ts";
+import { failpoint, isEmptyDir, pathExists } from "../fs/mod.ts";
 import { absolute, join } from "../paths/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
-import { createVirtualenv } from "../virtualenv/mod.ts";
-import { type EnvironmentContext, now, snapshotPackages, withEnvironmentLock } from "./context.ts";
+import { createVirtualenv, relocateVirtualenv } from "../virtualenv/mod.ts";
+import {
+  changeRegistry,
+  type EnvironmentContext,
+  loadRegistry,
+  now,
+  snapshotPackages,
+} from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { validateEnvironmentName } from "./environment_name.ts";
-import { readRegistry, updateRegistry } from "./registry.ts";
+import { newEnvironmentId, writeEnvironmentMarker } from "./environment_marker.ts";
 import { refreshEnvironmentLock } from "./environment_lock.ts";
+import { removeJournal, writeJournal } from "./journal.ts";
+import { withEnvironmentLock } from "./recover_interrupted.ts";
 import { installFromLock } from "./sync_lock.ts";
 import type { Pylock } from "../lock/mod.ts";
 import { mergeRequirements, requirementLines } from "./requirements_text.ts";
+import { leftoverPath, moveIntoPlace } from "./staging.ts";
 
 /** Options for {@linkcode createEnvironment}. */
 export interface CreateEnvironmentOptions {
@@ -47,15 +56,109 @@ export function defaultEnvironmentPath(ctx: EnvironmentContext, name: string): s
 }
 
 /**
- * Creates a named environment: finds the interpreter, creates the PEP 405 environment natively,
- * lets the backend prepare it (and seed pip with `seed`), installs the requested packages, reads
- * back what is installed and registers it. If any step fails, what was made is removed and nothing
- * is registered; an existing directory is never deleted.
+ * Checks that `path` can receive a new environment: it must not exist, or be an empty directory.
+ *
+ * @returns Whether an (empty) directory is there already.
+ * @throws {OperationError} `environment_exists` otherwise.
+ */
+export async function checkFreePath(path: string): Promise<boolean> {
+  if (!(await pathExists(path))) return false;
+  const stat = await Deno.lstat(path);
+  if (stat.isDirectory && await isEmptyDir(path)) return true;
+  throw new OperationError(`A file or directory already exists at ${path}`, "environment_exists", {
+    hint: "Choose another name or `--path`, or move what is there yourself",
+  });
+}
+
+/** Throws `environment_exists` when the registry already has `name`. */
+export async function checkFreeName(ctx: EnvironmentContext, name: string): Promise<void> {
+  if ((await loadRegistry(ctx)).environments.has(name)) {
+    throw new OperationError(`Environment \`${name}\` already exists`, "environment_exists", {
+      hint: `Choose another name, or delete it first with \`gestvenv delete ${name}\``,
+    });
+  }
+}
+
+/**
+ * Builds an environment in a staging directory beside `record.path`, moves it into place and
+ * registers it, as one crash-consistent step: a journal entry names the staging directory first;
+ * the registry entry is written last; a failure (or Ctrl-C) removes the staging directory; a
+ * killed process leaves an entry the next command finishes or undoes (`recover_interrupted.ts`).
+ * The caller holds the lock of `record.name` (and checked the name and path are free).
+ *
+ * `build(staging)` fills the staging directory; afterwards every script and `.pth` file that
+ * names the staging path is re-targeted to `record.path`.
+ *
+ * @returns The registered record (with `packages` as `build` left them).
+ */
+export async function buildAndRegister(
+  ctx: EnvironmentContext,
+  op: "create" | "clone",
+  record: EnvironmentRecord,
+  build: (staging: string) => Promise<void>,
+): Promise<EnvironmentRecord> {
+  const finalExisted = await checkFreePath(record.path);
+  const staging = leftoverPath(record.path, "staging");
+  const journal = await writeJournal(ctx, {
+    op,
+    name: record.name,
+    id: record.id!,
+    final_path: record.path,
+    staging_path: staging,
+    final_existed: finalExisted,
+    record,
+  });
+  let moved = false;
+  try {
+    await failpoint(`${op}.after-journal`);
+    await build(staging);
+    await writeEnvironmentMarker(staging, {
+      id: record.id!,
+      name: record.name,
+      created_at: record.created_at,
+    });
+    await relocateVirtualenv(staging, { oldRoot: staging, newRoot: record.path });
+    await failpoint(`${op}.before-move`);
+    throwIfInterrupted(ctx.signal);
+    await moveIntoPlace(staging, record.path);
+    moved = true;
+    await failpoint(`${op}.before-register`);
+    await changeRegistry(ctx, (registry) => {
+      if (registry.environments.has(record.name)) {
+        throw new OperationError(
+          `Environment \`${record.name}\` already exists`,
+          "environment_exists",
+        );
+      }
+      registry.environments.set(record.name, record);
+    });
+  } catch (error) {
+    ctx.reporter.done();
+    if (!moved) await Deno.remove(staging, { recursive: true }).catch(() => {});
+    else if (finalExisted) {
+      for await (const entry of Deno.readDir(record.path)) {
+        await Deno.remove(join(record.path, entry.name), { recursive: true }).catch(() => {});
+      }
+    } else await Deno.remove(record.path, { recursive: true }).catch(() => {});
+    await removeJournal(journal);
+    throw error;
+  }
+  await removeJournal(journal);
+  return record;
+}
+
+/**
+ * Creates a named environment: finds the interpreter, creates the PEP 405 environment natively
+ * in a staging directory, lets the backend prepare it (and seed pip with `seed`), installs the
+ * requested packages, reads back what is installed, then moves it into place and registers it
+ * (see {@linkcode buildAndRegister}). If any step fails or the user interrupts, what was made is
+ * removed and nothing is registered; an existing directory is never deleted.
  *
  * @throws {UsageError} For an invalid name.
  * @throws {OperationError} `environment_exists` if the name is registered or its directory is
  *   taken; `interpreter_not_found` if no interpreter matches.
  * @throws {BackendError | PackageNotFoundError | NetworkError} When the install fails.
+ * @throws {InterruptedError} On Ctrl-C or SIGTERM (exit 130/143), after the roll-back.
  */
 export async function createEnvironment(
   ctx: EnvironmentContext,
@@ -68,18 +171,18 @@ export async function createEnvironment(
   const path = options.path === undefined
     ? defaultEnvironmentPath(ctx, name)
     : absolute(options.path);
-  const existing = await readRegistry(ctx.home.registryFile);
-  if (existing.environments[name] !== undefined) {
-    throw new OperationError(`Environment \`${name}\` already exists`, "environment_exists", {
-      hint: `Choose another name, or delete it first with \`gestvenv delete ${name}\``,
-    });
-  }
+  await checkFreeName(ctx, name);
   for (const file of files) {
     if (!(await pathExists(file))) {
       throw new OperationError(`Requirements file ${file} does not exist`, "file_not_found", {
         hint: "Check the path given to `-r`",
       });
     }
+  }
+  if (options.lock !== undefined && (packages.length > 0 || files.length > 0)) {
+    throw new UsageError("A lock cannot be combined with packages or requirement files", {
+      hint: "Create from the lock, then `gestvenv install` what else you need",
+    });
   }
   const backend = await selectBackend(
     ctx.backendOverride ?? ctx.settings.backend,
@@ -88,17 +191,13 @@ export async function createEnvironment(
   const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
     cacheDir: ctx.home.cacheDir,
   });
-  if (options.lock !== undefined && (packages.length > 0 || files.length > 0)) {
-    throw new UsageError("A lock cannot be combined with packages or requirement files", {
-      hint: "Create from the lock, then `gestvenv install` what else you need",
-    });
-  }
   const requested = options.lock?.gestvenv?.requirements ?? [...packages];
   for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
   const timestamp = now();
   const record: EnvironmentRecord = {
     name,
     path,
+    id: newEnvironmentId(),
     python: {
       path: interpreter.realPath,
       version: interpreter.info.version,
@@ -112,71 +211,70 @@ export async function createEnvironment(
     packages: [],
   };
   if (options.dryRun) {
-    if (await pathExists(path)) {
-      throw new OperationError(
-        `A file or directory already exists at ${path}`,
-        "environment_exists",
-      );
-    }
+    await checkFreePath(path);
     return { record, dryRun: true };
   }
-  const existedBefore = await pathExists(path);
-  return await withEnvironmentLock(ctx, name, async () => {
-    ctx.reporter.step(
-      `Creating ${name} with ${interpreter.info.implementation_display} ${interpreter.info.version}`,
-    );
-    const layout = await createVirtualenv(path, interpreter, {
-      prompt: name,
-      creatorVersion: ctx.creatorVersion,
-    });
-    ctx.reporter.done();
-    const target = { layout, interpreter };
-    try {
-      const call = { index: ctx.settings.index, onOutput: ctx.reporter.output };
-      if (options.seed) {
-        ctx.reporter.step("Seeding pip");
-        await backend.create(target, true, call);
-        ctx.reporter.done();
-      } else {
-        await backend.create(target, false, call);
-      }
-      if (packages.length > 0 || files.length > 0) {
-        ctx.reporter.step(
-          `Installing ${
-            [...packages, ...files.map((f) => `-r ${f}`)].join(" ")
-          } with ${backend.name}`,
-        );
-        await backend.install(target, {
-          requirements: packages,
-          requirementFiles: files,
-          editables: [],
-          upgrade: false,
-          dryRun: false,
-        }, call);
-        ctx.reporter.done();
-      }
-      if (options.lock !== undefined) {
-        await installFromLock(ctx, record, backend, target, options.lock, false);
-      } else await refreshEnvironmentLock(ctx, record, target);
-      record.packages = await snapshotPackages(backend, target);
-      await updateRegistry(ctx.home.registryFile, (doc) => {
-        if (doc.environments[name] !== undefined) {
-          throw new OperationError(`Environment \`${name}\` already exists`, "environment_exists");
-        }
-        doc.environments[name] = record;
+  await withEnvironmentLock(ctx, name, async () => {
+    // Another process may have taken the name while this one waited for the lock.
+    await checkFreeName(ctx, name);
+    await buildAndRegister(ctx, "create", record, async (staging) => {
+      await fillEnvironment(ctx, backend, interpreter, record, staging, {
+        packages,
+        files,
+        seed: options.seed ?? false,
+        lock: options.lock,
       });
-    } catch (error) {
-      ctx.reporter.done();
-      if (existedBefore) {
-        // An empty directory was there before: remove only what is inside it now.
-        for await (const entry of Deno.readDir(path)) {
-          await Deno.remove(join(path, entry.name), { recursive: true }).catch(() => {});
-        }
-      } else {
-        await Deno.remove(path, { recursive: true }).catch(() => {});
-      }
-      throw error;
-    }
-    return { record, dryRun: false };
+    });
   });
+  return { record, dryRun: false };
+}
+
+/** Creates the virtual environment at `staging` and installs into it; updates `record.packages`. */
+async function fillEnvironment(
+  ctx: EnvironmentContext,
+  backend: Backend,
+  interpreter: Interpreter,
+  record: EnvironmentRecord,
+  staging: string,
+  what: { packages: string[]; files: string[]; seed: boolean; lock: Pylock | undefined },
+): Promise<void> {
+  ctx.reporter.step(
+    `Creating ${record.name} with ${interpreter.info.implementation_display} ${interpreter.info.version}`,
+  );
+  const layout = await createVirtualenv(staging, interpreter, {
+    prompt: record.name,
+    creatorVersion: ctx.creatorVersion,
+    finalRoot: record.path,
+  });
+  ctx.reporter.done();
+  await failpoint("create.after-staging");
+  throwIfInterrupted(ctx.signal);
+  const target: BackendTarget = { layout, interpreter };
+  const call = { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal };
+  if (what.seed) ctx.reporter.step("Seeding pip");
+  await backend.create(target, what.seed, call);
+  ctx.reporter.done();
+  if (what.packages.length > 0 || what.files.length > 0) {
+    ctx.reporter.step(
+      `Installing ${
+        [...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")
+      } with ${backend.name}`,
+    );
+    await backend.install(target, {
+      requirements: what.packages,
+      requirementFiles: what.files,
+      editables: [],
+      upgrade: false,
+      dryRun: false,
+    }, call);
+    ctx.reporter.done();
+    await failpoint("create.after-install");
+  }
+  throwIfInterrupted(ctx.signal);
+  // The lock is written into the staging directory; it names no path of the environment.
+  const building = { ...record, path: staging };
+  if (what.lock !== undefined) {
+    await installFromLock(ctx, building, backend, target, what.lock, false);
+  } else await refreshEnvironmentLock(ctx, building, target);
+  record.packages = await snapshotPackages(backend, target);
 }

@@ -1,28 +1,44 @@
-import { OperationError } from "../errors/mod.ts";
-import { pathExists } from "../fs/mod.ts";
+import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
+import { failpoint, pathExists, treeSize } from "../fs/mod.ts";
 import { readPyvenvCfg } from "../virtualenv/mod.ts";
-import { type EnvironmentContext, getEnvironment, withEnvironmentLock } from "./context.ts";
+import { changeRegistry, type EnvironmentContext, loadRegistry } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
-import { updateRegistry } from "./registry.ts";
+import { readEnvironmentMarker } from "./environment_marker.ts";
+import { removeJournal, writeJournal } from "./journal.ts";
+import { withEnvironmentLock } from "./recover_interrupted.ts";
+import { removeEnvironmentFiles } from "./remove_environment_files.ts";
+import { isManagedPath } from "./rename_environment.ts";
+import { leftoverPath } from "./staging.ts";
+
+/** What {@linkcode deleteEnvironment} removed (or would remove, for a dry run). */
+export interface DeleteResult {
+  /** The record that was removed. */
+  record: EnvironmentRecord;
+  /** `directory`: the whole directory (gestvenv's environments folder); `files`: only the files
+   * gestvenv made in a folder of the user's (`create --path`); `entry`: the directory was
+   * already gone, only the registry entry. */
+  scope: "directory" | "files" | "entry";
+  /** Bytes on disk of the environment before deletion. */
+  sizeBytes: number;
+  /** Files left in a user's folder because gestvenv did not make them (relative paths). */
+  kept: string[];
+}
 
 /**
- * Deletes a registered environment: its directory (only when it holds a `pyvenv.cfg`, so a
- * directory that is not an environment is never removed) and its registry entry.
+ * Checks that the directory of `record` is the environment that was registered: its marker id
+ * matches the record's (environments made before markers need a `pyvenv.cfg`).
  *
- * @returns The record that was removed (or would be, for a dry run).
- * @throws {EnvironmentNotFoundError} When the environment does not exist.
- * @throws {OperationError} `not_an_environment` when the directory holds no `pyvenv.cfg`.
+ * @throws {OperationError} `not_an_environment` when it is something else; it is left alone.
  */
-export async function deleteEnvironment(
-  ctx: EnvironmentContext,
-  name: string,
-  options: { dryRun?: boolean } = {},
-): Promise<EnvironmentRecord> {
-  const record = await getEnvironment(ctx, name);
-  const exists = await pathExists(record.path);
-  if (exists && (await readPyvenvCfg(record.path)) === undefined) {
+async function checkOwnership(record: EnvironmentRecord): Promise<void> {
+  const marker = await readEnvironmentMarker(record.path);
+  const owned = record.id !== null && marker !== undefined
+    ? marker.id === record.id
+    : record.id === null && (await readPyvenvCfg(record.path)) !== undefined;
+  if (!owned) {
     throw new OperationError(
-      `${record.path} is not a virtual environment (no pyvenv.cfg); it was left alone`,
+      `${record.path} is not the environment \`${record.name}\` that gestvenv registered ` +
+        "(its marker is missing or different); it was left alone",
       "not_an_environment",
       {
         hint:
@@ -30,12 +46,69 @@ export async function deleteEnvironment(
       },
     );
   }
-  if (options.dryRun) return record;
+}
+
+/**
+ * Deletes a registered environment, under its lock, re-reading its record inside it. An
+ * environment in gestvenv's environments directory is renamed to a trash directory, unregistered,
+ * then removed (so a killed delete is finished by the next command, never half-done). In a folder
+ * of the user's (`create --path`), only what gestvenv made is removed (the environment layout and
+ * what the distributions' RECORD files list); files the user added stay and are reported.
+ *
+ * @returns What was (or would be, for a dry run) removed.
+ * @throws {EnvironmentNotFoundError} When the environment does not exist.
+ * @throws {OperationError} `not_an_environment` when the directory is not the registered
+ *   environment (its marker differs or, for older environments, it has no `pyvenv.cfg`).
+ */
+export async function deleteEnvironment(
+  ctx: EnvironmentContext,
+  name: string,
+  options: { dryRun?: boolean } = {},
+): Promise<DeleteResult> {
+  const plan = async (): Promise<DeleteResult> => {
+    const record = (await loadRegistry(ctx)).environments.get(name);
+    if (record === undefined) throw new EnvironmentNotFoundError(name);
+    if (!(await pathExists(record.path))) return { record, scope: "entry", sizeBytes: 0, kept: [] };
+    await checkOwnership(record);
+    return {
+      record,
+      scope: isManagedPath(ctx, record) ? "directory" : "files",
+      sizeBytes: await treeSize(record.path),
+      kept: [],
+    };
+  };
+  if (options.dryRun) return await plan();
   return await withEnvironmentLock(ctx, name, async () => {
-    if (exists) await Deno.remove(record.path, { recursive: true });
-    await updateRegistry(ctx.home.registryFile, (doc) => {
-      delete doc.environments[name];
+    const result = await plan();
+    const { record } = result;
+    const trash = result.scope === "directory" ? leftoverPath(record.path, "trash") : null;
+    const journal = await writeJournal(ctx, {
+      op: "delete",
+      name,
+      path: record.path,
+      trash_path: trash,
     });
-    return record;
+    try {
+      if (trash !== null) await Deno.rename(record.path, trash);
+      await failpoint("delete.after-trash");
+      if (result.scope === "files") result.kept = (await removeEnvironmentFiles(record.path)).kept;
+      await changeRegistry(ctx, (registry) => {
+        if (registry.environments.get(name)?.path === record.path) {
+          registry.environments.delete(name);
+        }
+      });
+      await failpoint("delete.before-remove");
+      if (trash !== null) await Deno.remove(trash, { recursive: true });
+    } catch (error) {
+      // Not unregistered yet: put the directory back; the journal entry is then moot.
+      if (trash !== null && !(await pathExists(record.path)) && await pathExists(trash)) {
+        const still = (await loadRegistry(ctx)).environments.get(name)?.path === record.path;
+        if (still) await Deno.rename(trash, record.path).catch(() => {});
+      }
+      if (!(trash !== null && await pathExists(trash))) await removeJournal(journal);
+      throw error;
+    }
+    await removeJournal(journal);
+    return result;
   });
 }

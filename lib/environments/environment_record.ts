@@ -13,6 +13,13 @@ export interface EnvironmentRecord {
   name: string;
   /** Absolute path of the environment root. */
   path: string;
+  /**
+   * The random id of the environment's marker file (`<path>/.gestvenv-env`, written at creation),
+   * or null for environments made before markers existed and for adopted environments that
+   * gestvenv did not create. Deleting anything unregistered requires a marker whose id no
+   * registry lists.
+   */
+  id: string | null;
   /** The base interpreter it was created from. */
   python: { path: string; version: string; implementation: string };
   /** The backend that manages it: `pip` or `uv`. */
@@ -29,10 +36,64 @@ export interface EnvironmentRecord {
   packages: PackagePin[];
 }
 
-/** The registry file: a format version and the environments by name. */
-export interface RegistryDocument {
+/** The registry file as stored on disk (`environments.json`, format version 1). */
+export interface RegistryFile {
   /** Format version of the file; 1. */
   version: 1;
   /** Records keyed by environment name. */
   environments: Record<string, EnvironmentRecord>;
+}
+
+const isString = (v: unknown): v is string => typeof v === "string";
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Checks one registry entry read from disk and returns it typed, or the reason it is not a
+ * record. Entries written before the `id` field existed get `id: null`.
+ */
+export function parseEnvironmentRecord(name: string, value: unknown): EnvironmentRecord | string {
+  if (!isObject(value)) return value === null ? "the entry is null" : "the entry is not an object";
+  const python = value.python;
+  const checks: Array<[boolean, string]> = [
+    [value.name === name, "its `name` does not match its key"],
+    [isString(value.path) && value.path !== "", "`path` is missing"],
+    [value.id === undefined || value.id === null || isString(value.id), "`id` is not a string"],
+    [
+      isObject(python) && isString(python.path) && isString(python.version) &&
+      isString(python.implementation),
+      "`python` is incomplete",
+    ],
+    [value.backend === "pip" || value.backend === "uv", "`backend` is not pip or uv"],
+    [value.description === null || isString(value.description), "`description` is invalid"],
+    [isString(value.created_at) && isString(value.last_used_at), "its times are missing"],
+    [
+      Array.isArray(value.requirements) && value.requirements.every(isString),
+      "`requirements` is not a list of strings",
+    ],
+    [
+      Array.isArray(value.packages) &&
+      value.packages.every((p) => isObject(p) && isString(p.name) && isString(p.version)),
+      "`packages` is not a list of pins",
+    ],
+  ];
+  const failed = checks.find(([ok]) => !ok);
+  if (failed !== undefined) return failed[1];
+  const python_ = python as Record<string, string>;
+  return {
+    name,
+    path: value.path as string,
+    id: (value.id as string | null | undefined) ?? null,
+    python: {
+      path: python_.path!,
+      version: python_.version!,
+      implementation: python_.implementation!,
+    },
+    backend: value.backend as "pip" | "uv",
+    description: value.description as string | null,
+    created_at: value.created_at as string,
+    last_used_at: value.last_used_at as string,
+    requirements: [...(value.requirements as string[])],
+    packages: (value.packages as PackagePin[]).map((p) => ({ name: p.name, version: p.version })),
+  };
 }

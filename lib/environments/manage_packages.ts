@@ -7,8 +7,8 @@ import {
   getEnvironment,
   openEnvironment,
   recordInstalled,
-  withEnvironmentLock,
 } from "./context.ts";
+import { withEnvironmentLock } from "./recover_interrupted.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { refreshEnvironmentLock } from "./environment_lock.ts";
 import { dropRequirements, mergeRequirements, requirementLines } from "./requirements_text.ts";

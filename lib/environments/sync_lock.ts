@@ -23,8 +23,8 @@ import {
   getEnvironment,
   openEnvironment,
   recordInstalled,
-  withEnvironmentLock,
 } from "./context.ts";
+import { withEnvironmentLock } from "./recover_interrupted.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { environmentLockPath } from "./environment_lock.ts";
 

@@ -26,6 +26,8 @@ export const EXIT_CODE = {
   CACHE: 30,
   /** Interrupted by Ctrl-C (128 + SIGINT). */
   INTERRUPTED: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  TERMINATED: 143,
 } as const;
 
 /** One of the values of {@linkcode EXIT_CODE}. */

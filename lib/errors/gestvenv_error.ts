@@ -133,3 +133,51 @@ export class ResolutionError extends GestvenvError {
     super(message, EXIT_CODE.GENERAL, "no_solution", options);
   }
 }
+
+/**
+ * A lock stayed busy longer than the lock timeout (exit 1): another gestvenv process is working
+ * on the same environment (or the registry) and did not finish in time.
+ */
+export class LockTimeoutError extends GestvenvError {
+  constructor(what: string, timeoutMs: number, holder: string, options: GestvenvErrorOptions = {}) {
+    super(
+      `Gave up after ${Math.round(timeoutMs / 100) / 10} s waiting for ${what}, held by ${holder}`,
+      EXIT_CODE.GENERAL,
+      "lock_timeout",
+      {
+        hint: "Let that command finish, pass `--wait` to wait as long as it takes, or raise " +
+          "`lock_timeout` (seconds) with `gestvenv config set lock_timeout N`",
+        ...options,
+      },
+    );
+  }
+}
+
+/**
+ * The command was interrupted by a signal (Ctrl-C is SIGINT, exit 130; SIGTERM exit 143). What
+ * was half done has been rolled back, or left in a state the next command repairs.
+ */
+export class InterruptedError extends GestvenvError {
+  /** The signal that stopped the command. */
+  readonly signal: "SIGINT" | "SIGTERM";
+  constructor(signal: "SIGINT" | "SIGTERM", options: GestvenvErrorOptions = {}) {
+    super(
+      `Interrupted by ${signal === "SIGINT" ? "Ctrl-C (SIGINT)" : "SIGTERM"}`,
+      signal === "SIGINT" ? EXIT_CODE.INTERRUPTED : EXIT_CODE.TERMINATED,
+      "interrupted",
+      options,
+    );
+    this.signal = signal;
+  }
+}
+
+/**
+ * Throws {@linkcode InterruptedError} when `signal` was aborted because of SIGINT or SIGTERM (its
+ * `reason` is the signal name); other aborts rethrow their reason.
+ */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal === undefined || !signal.aborted) return;
+  const reason = signal.reason;
+  if (reason === "SIGINT" || reason === "SIGTERM") throw new InterruptedError(reason);
+  throw reason;
+}

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { throwIfInterrupted } from "../errors/mod.ts";
 
 /** Whether `path` exists (without following a final symlink). Requires `--allow-read`. */
 export async function pathExists(path: string): Promise<boolean> {
@@ -23,18 +24,22 @@ export async function isEmptyDir(path: string): Promise<boolean> {
 
 /**
  * Copies the directory tree `src` to `dest` (which must not exist), keeping symlinks as
- * symlinks and file modes. Requires `--allow-read` and `--allow-write`.
+ * symlinks and file modes. Stops between entries once `signal` is aborted.
+ * Requires `--allow-read` and `--allow-write`.
+ *
+ * @throws {InterruptedError} When `signal` was aborted by SIGINT/SIGTERM.
  */
-export async function copyTree(src: string, dest: string): Promise<void> {
+export async function copyTree(src: string, dest: string, signal?: AbortSignal): Promise<void> {
   await Deno.mkdir(dest, { recursive: false });
   const pending: Promise<void>[] = [];
   for await (const entry of Deno.readDir(src)) {
+    throwIfInterrupted(signal);
     const from = `${src}/${entry.name}`;
     const to = `${dest}/${entry.name}`;
     if (entry.isSymlink) {
       pending.push(Deno.readLink(from).then((target) => Deno.symlink(target, to)));
     } else if (entry.isDirectory) {
-      pending.push(copyTree(from, to));
+      pending.push(copyTree(from, to, signal));
     } else {
       pending.push(Deno.copyFile(from, to));
     }

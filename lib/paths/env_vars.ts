@@ -20,6 +20,8 @@ export const ENV_VARS = {
   SHELL_INTEGRATION: "GESTVENV_SHELL_INTEGRATION",
   /** Primary package index for installs; overrides pip's own configuration. */
   INDEX_URL: "GESTVENV_INDEX_URL",
+  /** Seconds to wait for an environment another gestvenv process holds (as `lock_timeout`). */
+  LOCK_TIMEOUT: "GESTVENV_LOCK_TIMEOUT",
 } as const;
 
 /** Reads an environment variable; empty values count as unset. Requires `--allow-env`. */

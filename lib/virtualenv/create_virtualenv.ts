@@ -14,6 +14,11 @@ export interface CreateVirtualenvOptions {
   systemSitePackages?: boolean;
   /** Version of gestvenv written into `pyvenv.cfg` (marks environments gestvenv made). */
   creatorVersion: string;
+  /**
+   * The path the environment will be used at, when `root` is a staging directory that is renamed
+   * there once complete: the activation scripts name it. @default root
+   */
+  finalRoot?: string | undefined;
 }
 
 const IS_WINDOWS = Deno.build.os === "windows";
@@ -128,7 +133,7 @@ export async function createVirtualenv(
     const python = IS_WINDOWS
       ? await copyWindowsLaunchers(binDir, interpreter)
       : await linkPosixInterpreter(binDir, interpreter);
-    const prompt = options.prompt ?? basename(root);
+    const prompt = options.prompt ?? basename(options.finalRoot ?? root);
     const [major, minor, micro, level, serial] = info.version_info;
     const cfg: PyvenvCfg = new Map([
       ["home", dirname(baseExecutable(info))],
@@ -141,7 +146,12 @@ export async function createVirtualenv(
     ]);
     await Deno.writeTextFile(join(root, "pyvenv.cfg"), formatPyvenvCfg(cfg));
     await Deno.writeTextFile(join(root, ".gitignore"), "# Created by gestvenv\n*\n");
-    await writeActivators(root, { prompt, binName: BIN_NAME, pathSep: IS_WINDOWS ? ";" : ":" });
+    await writeActivators(root, {
+      prompt,
+      binName: BIN_NAME,
+      pathSep: IS_WINDOWS ? ";" : ":",
+      finalRoot: options.finalRoot,
+    });
     const sitePackages = platlib === purelib ? [purelib] : [purelib, platlib];
     return { root, binDir, python, sitePackages };
   } catch (error) {

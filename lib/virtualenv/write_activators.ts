@@ -17,6 +17,11 @@ export interface ActivatorOptions {
   binName: string;
   /** Path separator of the target OS (`:` or `;`). */
   pathSep: string;
+  /**
+   * The path the environment will have when in use, when it is being built elsewhere (a staging
+   * directory renamed into place later). @default root
+   */
+  finalRoot?: string | undefined;
 }
 
 const quoteSh = (s: string) => s.replaceAll("'", `'\\''`);
@@ -51,7 +56,7 @@ export async function writeActivators(root: string, options: ActivatorOptions): 
   const dir = join(root, options.binName);
   return await Promise.all(ACTIVATORS.map(async ([name, template, quote]) => {
     const text = template
-      .replaceAll("__VIRTUAL_ENV__", quote(root))
+      .replaceAll("__VIRTUAL_ENV__", quote(options.finalRoot ?? root))
       .replaceAll("__VIRTUAL_PROMPT__", quote(options.prompt))
       .replaceAll("__BIN_NAME__", options.binName)
       .replaceAll("__PATH_SEP__", options.pathSep);

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../../commands/_self.ts";
-import type { RegistryDocument } from "../../lib/environments/mod.ts";
+import type { RegistryFile } from "../../lib/environments/mod.ts";
 import { buildWheel, type BuiltWheel } from "./build_wheel.ts";
 import { type LocalIndex, serveIndex } from "./local_index.ts";
 
@@ -42,7 +42,7 @@ export interface TestContext {
     options?: { env?: Record<string, string> },
   ): Promise<CliResult>;
   /** Reads the registry file. */
-  registry(): Promise<RegistryDocument>;
+  registry(): Promise<RegistryFile>;
   /** Path of a named environment in this home. */
   envPath(name: string): string;
   /** Removes everything and stops the index. */
@@ -139,7 +139,7 @@ export async function createTestContext(
     async registry() {
       return JSON.parse(
         await Deno.readTextFile(join(home, "environments.json")),
-      ) as RegistryDocument;
+      ) as RegistryFile;
     },
     envPath: (name) => join(home, "environments", name),
     async [Symbol.asyncDispose]() {
