@@ -4,15 +4,36 @@ import { OperationError } from "../errors/mod.ts";
 import { PROBE_SCRIPT } from "./_probe_script.ts";
 import type { InterpreterInfo } from "./interpreter_info.ts";
 
-/** Name of the cache bucket holding probe answers; bump the suffix when the format changes. */
-export const INTERPRETER_CACHE_BUCKET = "interpreter-v1";
+/**
+ * Name of the cache bucket holding probe answers; the suffix is the entry format version (2: each
+ * entry carries its identity and a checksum), bumped whenever the format changes.
+ */
+export const INTERPRETER_CACHE_BUCKET = "interpreter-v2";
 
-interface CacheRecord {
+/** Format version written in each entry (`format`), matching the bucket's suffix. */
+const ENTRY_FORMAT = 2;
+
+/**
+ * One cache entry: the interpreter's identity when it was probed, the probe's answer, and a
+ * checksum of everything else in the entry.
+ */
+export interface InterpreterCacheEntry {
+  /** Entry format version (2). */
+  format: number;
+  /** Canonical path of the interpreter binary. */
   real_path: string;
-  mtime_ms: number;
+  /** Size of the binary in bytes. */
   size: number;
+  /** Modification time of the binary, in ms since the epoch. */
+  mtime_ms: number;
+  /** Inode and device of the binary (null where the OS has none). */
+  ino: number | null;
+  dev: number | null;
+  /** `Deno.osRelease()` when probed: an OS upgrade can change what the interpreter reports. */
   os_release: string;
   info: InterpreterInfo;
+  /** `sha256:<hex>` of the other fields (see {@linkcode interpreterCacheChecksum}). */
+  checksum: string;
 }
 
 /** Options for {@linkcode queryInterpreter}. */
@@ -23,14 +44,92 @@ export interface QueryInterpreterOptions {
   timeoutMs?: number;
 }
 
-async function cacheFile(cacheDir: string, realPath: string): Promise<string> {
+function hex(bytes: ArrayBuffer): string {
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * The checksum of a cache entry: `sha256:` and the hex SHA-256 of the canonical JSON (keys sorted)
+ * of every field but `checksum`. An entry whose stored checksum differs was not written whole by
+ * gestvenv (truncated, edited, or written by something else) and is not trusted.
+ */
+export async function interpreterCacheChecksum(
+  entry: Omit<InterpreterCacheEntry, "checksum">,
+): Promise<string> {
+  const { checksum: _ignored, ...fields } = entry as InterpreterCacheEntry;
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(canonicalJson(fields)),
+  );
+  return `sha256:${hex(digest)}`;
+}
+
+/** The cache file of the interpreter at `realPath`: `<cache>/interpreter-v2/<hash of path>.json`. */
+export async function interpreterCacheFile(cacheDir: string, realPath: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(realPath));
-  const hex = Array.from(
-    new Uint8Array(digest).slice(0, 12),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
-  return join(cacheDir, INTERPRETER_CACHE_BUCKET, `${hex}.json`);
+  return join(cacheDir, INTERPRETER_CACHE_BUCKET, `${hex(digest).slice(0, 24)}.json`);
+}
+
+/** Whether `info` has the shape of a probe answer (the fields gestvenv relies on). */
+function looksLikeInfo(info: unknown): info is InterpreterInfo {
+  const i = info as Partial<InterpreterInfo> | null;
+  return i !== null && typeof i === "object" && typeof i.version === "string" &&
+    /^\d+\.\d+/.test(i.version) && typeof i.implementation === "string" &&
+    Array.isArray(i.version_info) && typeof i.markers === "object" && i.markers !== null &&
+    typeof i.scheme?.paths?.purelib === "string";
+}
+
+/** The identity fields of the interpreter binary at `realPath`, now. */
+async function identify(
+  realPath: string,
+): Promise<Omit<InterpreterCacheEntry, "info" | "checksum">> {
+  const stat = await Deno.stat(realPath);
+  return {
+    format: ENTRY_FORMAT,
+    real_path: realPath,
+    size: stat.size,
+    mtime_ms: stat.mtime?.getTime() ?? 0,
+    ino: stat.ino,
+    dev: stat.dev,
+    os_release: Deno.osRelease(),
+  };
+}
+
+/**
+ * The cached answer in `file` when it can be trusted: the entry parses, has this format, its
+ * checksum matches its content, its info is well-formed, and the interpreter's identity (real
+ * path, size, mtime, inode, device, OS release) is unchanged. Anything else is undefined.
+ */
+async function readTrustedEntry(
+  file: string,
+  identity: Omit<InterpreterCacheEntry, "info" | "checksum">,
+): Promise<InterpreterInfo | undefined> {
+  let entry: InterpreterCacheEntry;
+  try {
+    entry = JSON.parse(await Deno.readTextFile(file)) as InterpreterCacheEntry;
+  } catch {
+    return undefined;
+  }
+  if (entry === null || typeof entry !== "object" || typeof entry.checksum !== "string") {
+    return undefined;
+  }
+  if (entry.checksum !== await interpreterCacheChecksum(entry)) return undefined;
+  for (const [key, value] of Object.entries(identity)) {
+    if (entry[key as keyof typeof identity] !== value) return undefined;
+  }
+  return looksLikeInfo(entry.info) ? entry.info : undefined;
 }
 
 async function runProbe(
@@ -95,8 +194,10 @@ async function runProbe(
 
 /**
  * Describes the interpreter at `path` by running it once (`python -I -B -c <probe>`), or from the
- * on-disk cache when the interpreter's canonical path, mtime, size and the OS release are
- * unchanged (so later calls spawn nothing). Cache writes are atomic.
+ * on-disk cache. A cache entry is trusted only when its own checksum matches its content and the
+ * interpreter's identity (canonical path, size, mtime, inode, device, OS release) is unchanged;
+ * otherwise, even when the entry is well-formed, the interpreter is probed again and the entry
+ * rewritten (atomically). So later calls spawn nothing, and a damaged or edited entry never lies.
  *
  * Requires `--allow-run`, `--allow-read`, `--allow-write` (cache) and `--allow-sys` (OS release).
  *
@@ -109,33 +210,17 @@ export async function queryInterpreter(
 ): Promise<{ realPath: string; info: InterpreterInfo }> {
   const { cacheDir, timeoutMs = 15_000 } = options;
   const realPath = await Deno.realPath(path);
-  const stat = await Deno.stat(realPath);
-  const mtimeMs = stat.mtime?.getTime() ?? 0;
-  const osRelease = Deno.osRelease();
-  const file = cacheDir === undefined ? undefined : await cacheFile(cacheDir, realPath);
+  const identity = await identify(realPath);
+  const file = cacheDir === undefined ? undefined : await interpreterCacheFile(cacheDir, realPath);
   if (file !== undefined) {
-    try {
-      const record = JSON.parse(await Deno.readTextFile(file)) as CacheRecord;
-      if (
-        record.real_path === realPath && record.mtime_ms === mtimeMs && record.size === stat.size &&
-        record.os_release === osRelease
-      ) {
-        return { realPath, info: record.info };
-      }
-    } catch {
-      // Missing or unreadable entry: probe again and overwrite it.
-    }
+    const cached = await readTrustedEntry(file, identity);
+    if (cached !== undefined) return { realPath, info: cached };
   }
   const info = await runProbe(path, realPath, timeoutMs);
   if (file !== undefined) {
-    const record: CacheRecord = {
-      real_path: realPath,
-      mtime_ms: mtimeMs,
-      size: stat.size,
-      os_release: osRelease,
-      info,
-    };
-    await atomicWriteFile(file, JSON.stringify(record)).catch(() => {});
+    const entry = { ...identity, info };
+    const checksum = await interpreterCacheChecksum(entry);
+    await atomicWriteFile(file, JSON.stringify({ ...entry, checksum })).catch(() => {});
   }
   return { realPath, info };
 }
