@@ -1,5 +1,5 @@
 import type { PackageChange } from "../lib/environments/mod.ts";
-import type { CommandContext } from "./_context.ts";
+import { type CommandContext, formatFor } from "./_context.ts";
 
 /** Prints what a package operation changed, uv style: `+ name==1.0`, `- name==1.0`, `~ a 1 → 2`. */
 export function printChanges(
@@ -9,14 +9,22 @@ export function printChanges(
   dryRun: boolean,
 ): void {
   const p = ctx.printer;
-  if (ctx.format === "json") {
+  if (formatFor(ctx, ["table", "json"], "table") === "json") {
     p.json(command, {
       environment: change.record.name,
       dry_run: dryRun,
       changes: change.changes,
       report: change.report ?? null,
+      ...(change.heldBack === undefined ? {} : { held_back: change.heldBack }),
     });
     return;
+  }
+  for (const h of change.heldBack ?? []) {
+    p.info(
+      `held back: ${h.requirement} (${
+        h.reason === "pinned" ? "pinned" : "asked for at a URL"
+      }; \`update ${h.name}\` or \`--force-unpin\` to move it)`,
+    );
   }
   if (dryRun) {
     if (change.report !== undefined) p.info(change.report.trim());

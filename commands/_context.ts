@@ -17,6 +17,7 @@ import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { type OutputFormat, Printer } from "./_output.ts";
 import { createReporter } from "./_reporters.ts";
+import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
 
 /** What stricli passes to every command: the streams and the exit code slot. */
@@ -52,8 +53,8 @@ export const GLOBAL_FLAGS = {
   },
   format: {
     kind: "enum",
-    values: ["table", "json", "requirements", "pylock"],
-    brief: "Output format of listings",
+    values: ["table", "json", "yaml", "requirements", "pylock"],
+    brief: "Output format of listings (yaml: the json document as YAML)",
     optional: true,
   },
   json: { kind: "boolean", brief: "Same as --format json", optional: true, withNegated: false },
@@ -125,6 +126,7 @@ function printerFor(flags: GlobalFlags): Printer {
     color: flags.color ? undefined : false,
     quiet: flags.quiet ?? false,
     verbose: flags.verbose ?? false,
+    structured: flags.format === "yaml" && !flags.json ? "yaml" : "json",
   });
 }
 
@@ -139,6 +141,7 @@ export async function buildContext(
   signal?: AbortSignal,
 ): Promise<CommandContext> {
   const printer = printerFor(flags);
+  await printer.ready();
   const home = resolveHome();
   const config = await loadConfig(home.configFile);
   const reporter = createReporter(printer);
@@ -217,9 +220,14 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
     try {
       const ctx = await buildContext(flags, controller?.signal);
       this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
-    } catch (error) {
+    } catch (caught) {
+      const error = await withEnvironmentSuggestions(caught);
       const printer = printerFor(flags);
-      if ((flags.json || flags.format === "json") && error instanceof GestvenvError) {
+      await printer.ready();
+      if (
+        (flags.json || flags.format === "json" || flags.format === "yaml") &&
+        error instanceof GestvenvError
+      ) {
         printer.json(command, null, "error", [{
           code: error.code,
           message: error.message,
@@ -245,7 +253,9 @@ export interface ActionOptions {
 }
 
 /**
- * Checks that the asked format is one a command supports, and returns it or the default.
+ * Checks that the asked format is one a command supports, and returns it or the default. `yaml`
+ * is allowed wherever `json` is and returns `json`: the command builds the same envelope and
+ * the printer writes it as YAML.
  *
  * @throws {UsageError} When the command does not support it.
  */
@@ -255,9 +265,12 @@ export function formatFor(
   fallback: OutputFormat,
 ): OutputFormat {
   const format = ctx.format ?? fallback;
+  const json = allowed.includes("json");
+  if (format === "yaml" && json) return "json";
   if (!allowed.includes(format)) {
+    const choices = json ? [...allowed, "yaml"] : allowed;
     throw new UsageError(`This command does not support \`--format ${format}\``, {
-      hint: `Use one of: ${allowed.join(", ")}`,
+      hint: `Use one of: ${choices.join(", ")}`,
     });
   }
   return format;

@@ -9,10 +9,29 @@ import { type Colors, createColors } from "./_colors.ts";
 import { GestvenvError } from "../lib/errors/mod.ts";
 
 /** Output formats a listing can take. */
-export type OutputFormat = "table" | "json" | "requirements" | "pylock";
+export type OutputFormat = "table" | "json" | "yaml" | "requirements" | "pylock";
 
-/** Version of the JSON envelope printed by `--format json`. */
+/** Version of the JSON envelope printed by `--format json` (and `--format yaml`). */
 export const JSON_ENVELOPE_VERSION = "1";
+
+/** How the result envelope is written: JSON, or the same document as YAML. */
+export type StructuredFormat = "json" | "yaml";
+
+type YamlDump = (document: unknown) => string;
+let yamlDump: YamlDump | undefined;
+
+/**
+ * Loads the YAML writer (js-yaml, imported only when YAML output is asked for, so start-up time
+ * is unchanged otherwise). Options: no `&anchors` for repeated objects, no line folding; js-yaml
+ * quotes YAML 1.1 booleans, numbers and dates, so YAML 1.1 and 1.2 readers see the same strings.
+ */
+async function loadYaml(): Promise<YamlDump> {
+  if (yamlDump === undefined) {
+    const { dump } = await import("js-yaml");
+    yamlDump = (document) => dump(document, { noRefs: true, lineWidth: -1 });
+  }
+  return yamlDump;
+}
 
 function colorEnabled(stream: { isTerminal(): boolean }, flag: boolean | undefined): boolean {
   if (flag === false) return false;
@@ -32,12 +51,27 @@ export class Printer {
   readonly out: Colors;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** How {@linkcode Printer.json} writes the envelope. */
+  readonly structured: StructuredFormat;
 
-  constructor(options: { color?: boolean | undefined; quiet?: boolean; verbose?: boolean } = {}) {
+  constructor(
+    options: {
+      color?: boolean | undefined;
+      quiet?: boolean;
+      verbose?: boolean;
+      structured?: StructuredFormat;
+    } = {},
+  ) {
     this.err = createColors(colorEnabled(Deno.stderr, options.color));
     this.out = createColors(colorEnabled(Deno.stdout, options.color));
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
+    this.structured = options.structured ?? "json";
+  }
+
+  /** Loads what the structured format needs (the YAML writer); call before {@linkcode json}. */
+  async ready(): Promise<void> {
+    if (this.structured === "yaml") await loadYaml();
   }
 
   /** Prints data on stdout (always, even with `--quiet`). */
@@ -84,20 +118,35 @@ export class Printer {
     } else console.error(`\n${e.cyan(e.bold("hint:"))} Rerun with \`--verbose\` for details`);
   }
 
-  /** Prints a JSON envelope (pipx model) on stdout. */
+  /**
+   * Prints the result envelope (pipx model: `gestvenv_result_version`, `command`, `status`,
+   * `data`, `errors`) on stdout, as JSON, or as YAML with `--format yaml` (the same document:
+   * what JSON would drop, such as `undefined` fields, YAML drops too).
+   *
+   * @throws {Error} For YAML output when {@linkcode ready} was not awaited (a bug).
+   */
   json(
     command: string,
     data: unknown,
     status: "success" | "error" = "success",
     errors: unknown[] = [],
   ): void {
-    console.log(
-      JSON.stringify(
-        { gestvenv_result_version: JSON_ENVELOPE_VERSION, command, status, data, errors },
-        null,
-        2,
-      ),
-    );
+    const envelope = {
+      gestvenv_result_version: JSON_ENVELOPE_VERSION,
+      command,
+      status,
+      data,
+      errors,
+    };
+    const text = JSON.stringify(envelope, null, 2);
+    if (this.structured === "json") {
+      console.log(text);
+      return;
+    }
+    if (yamlDump === undefined) {
+      throw new Error("Printer.ready() was not awaited before YAML output");
+    }
+    console.log(yamlDump(JSON.parse(text)).trimEnd());
   }
 
   /** Renders rows as a table on stdout (cli-table3, loaded on first use to keep start-up fast). */

@@ -11,10 +11,13 @@ import {
   type EnvironmentRecord,
   getEnvironment,
   loadRegistry,
+  readRegistry,
   requireLayout,
   touchEnvironment,
 } from "../lib/environments/mod.ts";
-import { UsageError } from "../lib/errors/mod.ts";
+import { EnvironmentNotFoundError, UsageError } from "../lib/errors/mod.ts";
+import { closestNames, formatAlternatives } from "../lib/names/mod.ts";
+import { resolveHome } from "../lib/paths/mod.ts";
 
 /** The environment name and the positional arguments left for the command. */
 export interface Target {
@@ -25,9 +28,15 @@ export interface Target {
 /**
  * Resolves the target environment of a package command.
  *
+ * In the older form, a first word that is not an environment but is close to one (see
+ * `closestNames`: edit distance at most 2, or a prefix of at least 3 characters) is refused
+ * rather than silently taken as a package: `install monap six` with `monapp` registered fails
+ * with "`monap` is not an environment; did you mean `monapp`?". `--env` always wins.
+ *
  * @param legacyNeedsMore When true, the older form needs at least one argument after the
  *   environment name (or a file option), so `install flask` never treats `flask` as the env.
- * @throws {UsageError} When no environment can be determined.
+ * @throws {UsageError} When no environment can be determined, or the first word looks like a
+ *   misspelt environment.
  */
 export async function resolveTarget(
   ctx: EnvironmentContext,
@@ -40,6 +49,20 @@ export async function resolveTarget(
   if (first !== undefined && (!options.legacyNeedsMore || args.length > 1)) {
     const registry = await loadRegistry(ctx);
     if (registry.environments.has(first)) return { env: first, args: args.slice(1) };
+    // `install monap six` where `monapp` exists: a typo of the environment, not a package.
+    const close = isValidEnvironmentName(first)
+      ? closestNames(first, registry.environments.keys())
+      : [];
+    if (close.length > 0) {
+      throw new UsageError(
+        `\`${first}\` is not an environment; did you mean ${formatAlternatives(close)}?`,
+        {
+          hint: `Run \`gestvenv ${options.command} ${[close[0], ...args.slice(1)].join(" ")}\`; ` +
+            `to ${options.command} a package named \`${first}\`, name the environment with ` +
+            `\`--env NAME\``,
+        },
+      );
+    }
   }
   const active = await activeEnvironment(ctx);
   if (active !== undefined) return { env: active.name, args };
@@ -62,4 +85,27 @@ export async function useEnvironment(
   await requireLayout(record);
   await touchEnvironment(ctx, name);
   return record;
+}
+
+/** Whether `name` could be an environment name (letters, digits, `.`, `_`, `-`). */
+function isValidEnvironmentName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name);
+}
+
+/**
+ * An `EnvironmentNotFoundError` whose hint names the registered environments close to the missing
+ * one (`Did you mean \`monapp\`?`); any other error, or one with no close name, is returned as
+ * it is. Reads the registry without repairing it; a registry that cannot be read adds nothing.
+ */
+export async function withEnvironmentSuggestions(error: unknown): Promise<unknown> {
+  if (!(error instanceof EnvironmentNotFoundError)) return error;
+  const registry = await readRegistry(resolveHome().registryFile).catch(() => undefined);
+  const close = closestNames(error.environment, registry?.environments.keys() ?? []);
+  if (close.length === 0) return error;
+  const better = new EnvironmentNotFoundError(error.environment, {
+    hint: `Did you mean ${formatAlternatives(close)}? (\`gestvenv list\` shows every environment)`,
+    cause: error.cause,
+  });
+  if (error.stack !== undefined) better.stack = error.stack;
+  return better;
 }

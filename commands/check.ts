@@ -8,7 +8,13 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, optionalText, toggle } from "./_help.ts";
+import {
+  completeEnvironmentNames,
+  environmentFlag,
+  examples,
+  optionalText,
+  toggle,
+} from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
 interface CheckFlags extends GlobalFlags {
@@ -29,13 +35,16 @@ export const checkCommand = buildCommand<CheckFlags, [string | undefined], CliCo
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      env: optionalText("Environment (default: the active gestvenv environment)", "name"),
+      env: environmentFlag(),
       outdated: toggle("List only distributions that have newer versions"),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
       kind: "tuple",
-      parameters: [{ ...optionalText("Environment (older form of --env)", "env") }],
+      parameters: [{
+        ...optionalText("Environment (older form of --env)", "env"),
+        proposeCompletions: completeEnvironmentNames,
+      }],
     },
   },
   func: action("check", async (ctx, flags: CheckFlags, envArg: string | undefined) => {

@@ -11,7 +11,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples } from "./_help.ts";
+import { type CompletionContext, examples } from "./_help.ts";
 import { selfCommand } from "./_self.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 
@@ -60,7 +60,8 @@ export function buildCompleteCommand(app: () => Application<CliContext>) {
     },
     async func(this: CliContext, _flags: Record<never, never>, ...words: string[]) {
       const inputs = words.length === 0 ? [""] : words;
-      const proposals = await proposeCompletions(app(), inputs, this);
+      const context: CliContext & CompletionContext = { ...this, completionWords: inputs };
+      const proposals = await proposeCompletions(app(), inputs, context);
       const lines = proposals.map((p) => `${p.completion}\t${"brief" in p ? p.brief : ""}`);
       this.process.stdout.write([...lines, ":4", ""].join("\n"));
     },

@@ -10,7 +10,14 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { printChanges } from "./_changes.ts";
-import { BACKEND_FLAG, examples, optionalText, repeatable, toggle } from "./_help.ts";
+import {
+  BACKEND_FLAG,
+  environmentFlag,
+  examples,
+  optionalText,
+  repeatable,
+  toggle,
+} from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
 interface InstallFlags extends GlobalFlags {
@@ -37,7 +44,7 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      env: optionalText("Environment (default: the active gestvenv environment)", "name"),
+      env: environmentFlag(),
       requirement: repeatable("Install from a requirements file (repeatable)", "file"),
       editable: repeatable("Install a local project in editable mode (repeatable)", "path"),
       upgrade: toggle("Upgrade to the newest allowed versions"),
@@ -79,5 +86,5 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
       dryRun: ctx.dryRun,
     });
     printChanges(ctx, "install", change, ctx.dryRun);
-  }),
+  }, { interruptible: true }),
 });

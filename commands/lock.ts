@@ -19,7 +19,13 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, optionalText, toggle } from "./_help.ts";
+import {
+  environmentFlag,
+  examples,
+  firstArgumentEnvironmentNames,
+  optionalText,
+  toggle,
+} from "./_help.ts";
 import {
   RESOLVE_ALIASES,
   RESOLVE_FLAGS,
@@ -33,6 +39,24 @@ interface LockFlags extends GlobalFlags, ResolveFlags {
   readonly env?: string;
   readonly upgrade?: boolean;
 }
+
+/** Flags of `lock` that take a value (skipped when completing its first argument). */
+const LOCK_VALUE_FLAGS = [
+  "-o",
+  "--output",
+  "--env",
+  "-r",
+  "--requirement",
+  "-c",
+  "--constraint",
+  "-p",
+  "--python",
+  "--resolution",
+  "--prerelease",
+  "--only-binary",
+  "--no-binary",
+  "--index-url",
+];
 
 /** `gestvenv lock`: writes a PEP 751 lock of an environment, or of a new resolution. */
 export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
@@ -55,7 +79,7 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
         "Where to write the lock (default: the environment's, or ./pylock.toml)",
         "file",
       ),
-      env: optionalText("Lock this environment's installed distributions", "name"),
+      env: environmentFlag("Lock this environment's installed distributions"),
       upgrade: toggle("Do not prefer the versions of the existing lock file"),
     },
     aliases: { ...GLOBAL_ALIASES, ...RESOLVE_ALIASES, o: "output", U: "upgrade" },
@@ -65,6 +89,7 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
         brief: "An environment, or requirements to resolve",
         parse: String,
         placeholder: "env|requirement",
+        proposeCompletions: firstArgumentEnvironmentNames("lock", LOCK_VALUE_FLAGS),
       },
     },
   },

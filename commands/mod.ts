@@ -9,6 +9,7 @@ import {
   buildApplication,
   buildRouteMap,
   ExitCode,
+  FlagNotFoundError,
   help,
   run,
   text_en,
@@ -48,6 +49,21 @@ import { VERSION } from "./_version.ts";
 const NESTED_ROUTES = new Set(["config"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * A parse error's message, with flag names as they are typed: stricli suggests the internal
+ * camelCase name (`--dryRun`); the command line spells it `--dry-run`.
+ */
+function parseErrorMessage(exc: unknown): string {
+  if (exc instanceof FlagNotFoundError && exc.aliasName === undefined) {
+    const corrections = [...new Set(exc.corrections.map((c) => `\`--${kebab(c)}\``))];
+    return `No flag \`--${exc.input}\`` +
+      (corrections.length > 0 ? `; did you mean ${corrections.join(" or ")}?` : "");
+  }
+  return message(exc);
+}
 
 let application: Application<CliContext> | undefined;
 
@@ -90,8 +106,9 @@ export function buildApp(): Application<CliContext> {
       brief:
         "Named Python environments: create, fill, run, clone, export and import them from one CLI",
       fullDescription:
-        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes) work with every command.\n" +
-        "Exit codes: 0 ok, 1 general, 2 usage, 3 environment not found, 4 package not found, 5 network, 10 config, 20 backend.",
+        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes, --wait) work with every command.\n" +
+        "Exit codes: 0 ok, 1 general, 2 usage, 3 environment not found, 4 package not found, 5 network, 10 config,\n" +
+        "20 backend, 30 cache, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
       hideRoute: { complete: true },
     },
   });
@@ -109,7 +126,9 @@ export function buildApp(): Application<CliContext> {
             : "") +
           "\n\nhint: Run `gestvenv --help` to see the commands",
         exceptionWhileParsingArguments: (exc) =>
-          `error: ${message(exc)}\n\nhint: Add \`--help\` to the command to see what it takes`,
+          `error: ${
+            parseErrorMessage(exc)
+          }\n\nhint: Add \`--help\` to the command to see what it takes`,
         exceptionWhileRunningCommand: (exc) =>
           `error: ${exc instanceof Error ? exc.stack ?? exc.message : String(exc)}`,
       },
@@ -165,9 +184,42 @@ export function normalizeArgs(args: string[]): string[] {
   return [...route, ...leading, ...tail];
 }
 
+const HELP_AND_VERSION = new Set([
+  "--help",
+  "-h",
+  "--help-all",
+  "--helpAll",
+  "-H",
+  "--version",
+  "-V",
+]);
+
+/**
+ * The route (`[]` for the root, `["config"]`) when the command line names a group of commands but
+ * no command in it (`gestvenv`, `gestvenv -v`, `gestvenv config`), else undefined. Command lines
+ * asking for help or the version, or with anything else in them, are left to the parser.
+ */
+export function missingCommandRoute(args: readonly string[]): string[] | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (HELP_AND_VERSION.has(arg)) return undefined;
+    if (GLOBAL_FLAG_NAMES.has(arg)) {
+      if (GLOBAL_FLAG_NAMES.get(arg)) i++;
+      continue;
+    }
+    if (arg.startsWith("-")) return undefined;
+    words.push(arg);
+  }
+  if (words.length === 0) return [];
+  if (words.length === 1 && NESTED_ROUTES.has(words[0]!)) return words;
+  return undefined;
+}
+
 /**
  * Runs the CLI with `args` (without the program name) and returns the process exit code. Nothing
- * here calls `Deno.exit`; `main.ts` does, once.
+ * here calls `Deno.exit`; `main.ts` does, once. A bare `gestvenv` (or `gestvenv config`) prints
+ * the help on stderr and exits 2, as a missing argument does.
  */
 export async function runCli(args: string[]): Promise<number> {
   const encoder = new TextEncoder();
@@ -175,6 +227,16 @@ export async function runCli(args: string[]): Promise<number> {
     stdout: { write: (s: string) => void Deno.stdout.writeSync(encoder.encode(s)) },
     stderr: { write: (s: string) => void Deno.stderr.writeSync(encoder.encode(s)) },
   };
+  const missing = missingCommandRoute(args);
+  if (missing !== undefined) {
+    const toStderr = { stdout: process.stderr, stderr: process.stderr };
+    await run(buildApp(), [...missing, "--help"], { process: toStderr });
+    const command = ["gestvenv", ...missing].join(" ");
+    process.stderr.write(
+      `\nerror: \`${command}\` needs a command\n\nhint: Run \`${command} COMMAND --help\` for one command's help\n`,
+    );
+    return EXIT_CODE.USAGE;
+  }
   await run(buildApp(), normalizeArgs(args), { process });
   const code = process.exitCode;
   if (typeof code !== "number") return EXIT_CODE.OK;

@@ -9,7 +9,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples, optionalText } from "./_help.ts";
+import { completeEnvironmentNames, environmentFlag, examples, optionalText } from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
 interface PackagesFlags extends GlobalFlags {
@@ -28,12 +28,15 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      env: optionalText("Environment (default: the active gestvenv environment)", "name"),
+      env: environmentFlag(),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
       kind: "tuple",
-      parameters: [{ ...optionalText("Environment (older form of --env)", "env") }],
+      parameters: [{
+        ...optionalText("Environment (older form of --env)", "env"),
+        proposeCompletions: completeEnvironmentNames,
+      }],
     },
   },
   func: action("packages", async (ctx, flags: PackagesFlags, envArg: string | undefined) => {

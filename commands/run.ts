@@ -8,7 +8,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { examples } from "./_help.ts";
+import { examples, firstArgumentEnvironmentNames } from "./_help.ts";
 import { runInEnvironment } from "./_spawn_in_env.ts";
 
 /** `gestvenv run NAME CMD...`: runs a program inside an environment. */
@@ -31,6 +31,7 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
         brief: "Environment name, then the program and its arguments",
         parse: String,
         placeholder: "name command",
+        proposeCompletions: firstArgumentEnvironmentNames("run"),
       },
       minimum: 2,
     },

@@ -19,7 +19,13 @@ function posixQuote(s: string): string {
 
 /**
  * The shell code that defines a `gestvenv` function: `activate` and `deactivate` act on the current
- * shell; every other subcommand runs the real program.
+ * shell; every other subcommand runs the real program. The function never calls itself: the
+ * program is run with `command` (bash, zsh, fish; through `env` when a variable is set for it),
+ * which skips shell functions, and by its full path in PowerShell, where a function would shadow
+ * a program of the same name.
+ *
+ * @param self The program's command line: `["gestvenv"]` when it is on `PATH` (the full path
+ *   for `pwsh`), else the interpreter and script that run it.
  */
 export function shellInitScript(shell: (typeof SHELL_INIT_SHELLS)[number], self: string[]): string {
   const v = ENV_VARS.SHELL_INTEGRATION;
@@ -29,7 +35,7 @@ export function shellInitScript(shell: (typeof SHELL_INIT_SHELLS)[number], self:
       "function gestvenv --description 'gestvenv with shell integration'",
       '    switch "$argv[1]"',
       "        case activate",
-      `        set -l line (env ${v}=1 ${exe} $argv --shell fish); or return $status`,
+      `        set -l line (command env ${v}=1 ${exe} $argv --shell fish); or return $status`,
       "        eval $line",
       "        case deactivate",
       "        if functions -q deactivate",
@@ -38,7 +44,7 @@ export function shellInitScript(shell: (typeof SHELL_INIT_SHELLS)[number], self:
       "            echo 'gestvenv: no environment is active' >&2",
       "        end",
       "        case '*'",
-      `        ${exe} $argv`,
+      `        command ${exe} $argv`,
       "    end",
       "end",
       "",
@@ -69,14 +75,14 @@ export function shellInitScript(shell: (typeof SHELL_INIT_SHELLS)[number], self:
     '    case "${1-}" in',
     "        activate)",
     "            local __gestvenv_line",
-    `            __gestvenv_line="$(${v}=1 ${exe} "$@" --shell ${shell})" || return $?`,
+    `            __gestvenv_line="$(command env ${v}=1 ${exe} "$@" --shell ${shell})" || return $?`,
     '            eval "$__gestvenv_line"',
     "            ;;",
     "        deactivate)",
     "            if command -v deactivate >/dev/null 2>&1; then deactivate; else echo 'gestvenv: no environment is active' >&2; return 1; fi",
     "            ;;",
     "        *)",
-    `            ${exe} "$@"`,
+    `            command ${exe} "$@"`,
     "            ;;",
     "    esac",
     "}",
@@ -111,6 +117,7 @@ export const shellInitCommand = buildCommand<GlobalFlags, [InitShell], CliContex
   },
   func: action("shell-init", async (ctx, _flags: GlobalFlags, shell: InitShell) => {
     const onPath = await findExecutable("gestvenv");
-    ctx.printer.data(shellInitScript(shell, onPath !== undefined ? ["gestvenv"] : selfCommand()));
+    const self = onPath === undefined ? selfCommand() : shell === "pwsh" ? [onPath] : ["gestvenv"];
+    ctx.printer.data(shellInitScript(shell, self));
   }),
 });

@@ -10,7 +10,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { printChanges } from "./_changes.ts";
-import { examples, optionalText } from "./_help.ts";
+import { environmentFlag, examples } from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
 interface UninstallFlags extends GlobalFlags {
@@ -29,7 +29,7 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      env: optionalText("Environment (default: the active gestvenv environment)", "name"),
+      env: environmentFlag(),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -50,5 +50,5 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
     }
     const change = await uninstallPackages(env, target.env, target.args, { dryRun: ctx.dryRun });
     printChanges(ctx, "uninstall", change, ctx.dryRun);
-  }),
+  }, { interruptible: true }),
 });

@@ -10,12 +10,13 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { printChanges } from "./_changes.ts";
-import { examples, optionalText, toggle } from "./_help.ts";
+import { environmentFlag, examples, toggle } from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
 interface UpdateFlags extends GlobalFlags {
   readonly env?: string;
   readonly all?: boolean;
+  readonly forceUnpin?: boolean;
 }
 
 /** `gestvenv update [PKG...|--all]`: upgrades distributions to the newest versions. */
@@ -24,15 +25,20 @@ export const updateCommand = buildCommand<UpdateFlags, string[], CliContext>({
     brief: "Upgrade packages of an environment to the newest versions the index offers",
     fullDescription: examples([
       ["gestvenv update requests --env web", "one package"],
-      ["gestvenv update --all --env web", "everything"],
+      ["gestvenv update --all --env web", "everything but your pins (`==`)"],
+      ["gestvenv update --all --force-unpin --env web", "everything, pins too"],
       ["gestvenv update web --all", "older form: environment first"],
-    ]),
+    ]) +
+      "\nYour requirements stay true: a range (`django>=4,<5`) is kept, and a pin (`six==1.16.0`)" +
+      "\nis held back by --all; naming it (`update six`) or --force-unpin moves it and loosens" +
+      "\nthe pin.",
   },
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      env: optionalText("Environment (default: the active gestvenv environment)", "name"),
-      all: toggle("Upgrade every installed distribution"),
+      env: environmentFlag(),
+      all: toggle("Upgrade every installed distribution (your pins are held back)"),
+      forceUnpin: toggle("With --all: move pinned distributions too, and loosen their pins"),
     },
     aliases: { ...GLOBAL_ALIASES, a: "all" },
     positional: {
@@ -50,11 +56,17 @@ export const updateCommand = buildCommand<UpdateFlags, string[], CliContext>({
     if (!flags.all && target.args.length === 0) {
       throw new UsageError("Nothing to update", { hint: "Name packages, or pass `--all`" });
     }
+    if (flags.forceUnpin && !flags.all) {
+      throw new UsageError("`--force-unpin` goes with `--all`", {
+        hint: "Naming a package (`gestvenv update six`) already moves its pin",
+      });
+    }
     const change = await updatePackages(env, target.env, {
       names: target.args,
       all: flags.all ?? false,
+      forceUnpin: flags.forceUnpin ?? false,
       dryRun: ctx.dryRun,
     });
     printChanges(ctx, "update", change, ctx.dryRun);
-  }),
+  }, { interruptible: true }),
 });

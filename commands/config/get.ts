@@ -3,12 +3,13 @@ import { CONFIG_KEYS } from "../../lib/config/mod.ts";
 import {
   action,
   type CliContext,
+  formatFor,
   GLOBAL_ALIASES,
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "../_context.ts";
 import { text } from "../_help.ts";
-import { checkKey, showValue } from "./_keys.ts";
+import { checkKey, redactValue, showValue } from "./_keys.ts";
 
 /** `gestvenv config get KEY`: one value on stdout. */
 export const configGetCommand = buildCommand<GlobalFlags, [string], CliContext>({
@@ -20,9 +21,10 @@ export const configGetCommand = buildCommand<GlobalFlags, [string], CliContext>(
   },
   func: action("config get", async (ctx, _flags: GlobalFlags, key: string) => {
     const k = checkKey(key);
-    const value = ctx.config[k];
-    if (ctx.format === "json") ctx.printer.json("config get", { key: k, value: value ?? null });
-    else if (value !== undefined) ctx.printer.data(showValue(value));
+    const value = redactValue(ctx.config[k]);
+    if (formatFor(ctx, ["table", "json"], "table") === "json") {
+      ctx.printer.json("config get", { key: k, value: value ?? null });
+    } else if (value !== undefined) ctx.printer.data(showValue(value));
     else ctx.printer.info(`\`${k}\` is not set (default: ${CONFIG_KEYS[k].default})`);
     return await Promise.resolve();
   }),

@@ -22,6 +22,7 @@ export const configRoutes = buildRouteMap({
       ["gestvenv config set backend uv", "prefer uv"],
       ['gestvenv config set extra_index_urls "https://a/simple https://b/simple"', "a list"],
       ["gestvenv config unset backend", "back to the default"],
-    ]),
+    ]) + "\nCredentials in index URLs (`https://user:token@host/simple`) stay in the file and are" +
+      "\nnever printed: `show`, `get` and `set` write `https://host/simple`.",
   },
 });

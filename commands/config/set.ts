@@ -8,7 +8,7 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { text } from "../_help.ts";
-import { showValue } from "./_keys.ts";
+import { redactValue, showValue } from "./_keys.ts";
 
 /** `gestvenv config set KEY VALUE`: changes one key, atomically. */
 export const configSetCommand = buildCommand<GlobalFlags, [string, string], CliContext>({
@@ -24,12 +24,14 @@ export const configSetCommand = buildCommand<GlobalFlags, [string, string], CliC
   func: action("config set", async (ctx, _flags: GlobalFlags, key: string, raw: string) => {
     const value = parseConfigValue(key, raw);
     if (ctx.dryRun) {
-      ctx.printer.info(`Would set ${key} = ${showValue(value)} in ${ctx.home.configFile}`);
+      ctx.printer.info(
+        `Would set ${key} = ${showValue(redactValue(value))} in ${ctx.home.configFile}`,
+      );
       return;
     }
     await updateConfig(ctx.home.configFile, (c) => {
       c[key] = value;
     });
-    ctx.printer.success(`${key} = ${showValue(value)}`);
+    ctx.printer.success(`${key} = ${showValue(redactValue(value))}`);
   }),
 });

@@ -8,7 +8,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "../_context.ts";
-import { showValue } from "./_keys.ts";
+import { redactValues, showValue } from "./_keys.ts";
 
 /** `gestvenv config show`: every key with its value, and pip's own index settings. */
 export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
@@ -16,12 +16,14 @@ export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
   parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
   func: action("config show", async (ctx, _flags: GlobalFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const pip = await readPipIndexSettings();
+    // Credentials in index URLs are never printed (the files keep them).
+    const pip = redactValues(await readPipIndexSettings());
+    const config = redactValues(ctx.config);
     if (format === "json") {
       ctx.printer.json("config show", {
         file: ctx.home.configFile,
         home: ctx.home.root,
-        config: ctx.config,
+        config,
         pip_index: pip,
       });
       return;
@@ -29,7 +31,7 @@ export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
     await ctx.printer.table(
       ["Key", "Value", "Description"],
       Object.entries(CONFIG_KEYS).map(([key, spec]) => {
-        const value = ctx.config[key as ConfigKey];
+        const value = config[key as ConfigKey];
         return [
           key,
           value === undefined

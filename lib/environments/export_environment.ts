@@ -1,13 +1,22 @@
 import { lockInstalled } from "./environment_lock.ts";
-import { formatPylock } from "../lock/mod.ts";
 import { freezeDistributions } from "../distribution/mod.ts";
-import { OperationError, UsageError } from "../errors/mod.ts";
-import { absolute } from "../paths/mod.ts";
+import { InvalidSyntaxError, OperationError } from "../errors/mod.ts";
+import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
+import { absolute, basename } from "../paths/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
-import { type EnvironmentContext, getEnvironment, openEnvironment } from "./context.ts";
+import {
+  changeRegistry,
+  type EnvironmentContext,
+  getEnvironment,
+  openEnvironment,
+} from "./context.ts";
 import { createEnvironment, type CreateEnvironmentResult } from "./create_environment.ts";
 import type { PackagePin } from "./environment_record.ts";
-import { requirementLines } from "./requirements_text.ts";
+import {
+  checkRequirementText,
+  checkRequirementTexts,
+  requirementLines,
+} from "./requirements_text.ts";
 
 /** Export file formats. */
 export type ExportFormat = "json" | "requirements" | "pylock";
@@ -70,79 +79,263 @@ export async function exportEnvironment(
   return JSON.stringify(doc, null, 2) + "\n";
 }
 
-/** Detects the format of an export file: a JSON export document, else requirements text. */
-export function detectExportFormat(text: string): ExportFormat {
+/** Binary formats people point `import` at by mistake, by their first bytes. */
+const SIGNATURES: ReadonlyArray<[number[], string]> = [
+  [[0x50, 0x4b, 0x03, 0x04], "a zip archive (a wheel?)"],
+  [[0x1f, 0x8b], "a gzip archive (an sdist?)"],
+  [[0x7f, 0x45, 0x4c, 0x46], "an ELF executable"],
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
+  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
+  [[0x28, 0xb5, 0x2f, 0xfd], "a zstd archive"],
+];
+
+const EXPECTED =
+  "`import` takes a gestvenv JSON export (`gestvenv export NAME FILE.json`), a requirements " +
+  "file, or a PEP 751 lock (`gestvenv export NAME pylock.toml`)";
+
+/** Whether `text` parses as JSON. */
+function isJson(text: string): boolean {
   try {
-    const doc = JSON.parse(text) as Partial<EnvironmentExport>;
-    if (doc !== null && typeof doc === "object" && doc.gestvenv_export_version !== undefined) {
-      return "json";
-    }
-  } catch { /* not JSON */ }
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The format a file most likely has, from its name, then its first characters. */
+function guessKind(name: string, text: string, lockKey: boolean): ExportFormat | "toml" {
+  if (lockKey || /^pylock(\.[^/]+)?\.toml$/.test(name)) return "pylock";
+  if (/\.toml$/i.test(name)) return "toml";
+  if (/\.json$/i.test(name) || /^\s*\{/.test(text)) return "json";
+  if (/^\s*\[/.test(text)) {
+    // `[project]` starts a TOML table; `["a"]` or `[{...}]` is JSON.
+    const tomlHeader = /^\s*\[\[?\s*[A-Za-z0-9_-][A-Za-z0-9_.\s"'-]*\]\]?\s*(\r?\n|$)/.test(text);
+    return tomlHeader && !isJson(text) ? "toml" : "json";
+  }
   return "requirements";
 }
 
+/** What {@linkcode detectImportFormat} found: the format and the file's text. */
+export interface DetectedImport {
+  format: ExportFormat;
+  /** The file's text (UTF-8, without a byte-order mark). */
+  text: string;
+}
+
 /**
- * Creates environment `name` from an export file: a JSON export recreates the same Python version
- * (falling back to the same `major.minor`) and installs the exact frozen versions; a requirements
- * file is installed as it is.
+ * Detects what an import file is, from its name and content: a PEP 751 lock (a `lock-version`
+ * key, or a `pylock*.toml` name), a gestvenv JSON export (a document starting with `{` or `[`, or
+ * a `.json` name), else requirements text. With `format` given, only the content checks of that
+ * format run.
  *
- * @throws {UsageError} When the file is a JSON document of another kind.
+ * @param path The file's path, for messages and its name.
+ * @throws {InvalidSyntaxError} (exit 2) For a binary file, invalid JSON, JSON that is not a
+ *   gestvenv export (or of a newer version), a TOML file that is not a lock, or an empty file;
+ *   each says what the file is and what `import` expects.
+ */
+export async function detectImportFormat(
+  path: string,
+  bytes: Uint8Array,
+  format?: ExportFormat,
+): Promise<DetectedImport> {
+  const fail = (what: string, hint = EXPECTED): never => {
+    throw new InvalidSyntaxError(`${path} ${what}`, undefined, { hint });
+  };
+  for (const [magic, what] of SIGNATURES) {
+    if (magic.every((b, i) => bytes[i] === b)) fail(`is ${what}, not an export`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return fail("is a binary file (not UTF-8 text), not an export");
+  }
+  if (text.includes("\0")) fail("is a binary file (it contains NUL bytes), not an export");
+  text = text.replace(/^\uFEFF/, "");
+  if (text.trim() === "") fail("is empty: there is nothing to import");
+  const name = basename(path);
+  const lockKey = /^\s*lock-version\s*=/m.test(text);
+  const kind = format ?? guessKind(name, text, lockKey);
+  if (kind === "toml" || (kind === "pylock" && !lockKey)) {
+    const { parse } = await import("smol-toml");
+    try {
+      parse(text);
+    } catch (error) {
+      fail(`is not valid TOML: ${(error as Error).message.split("\n")[0]}`);
+    }
+    const pyproject = /^\s*\[(project|build-system|tool\.)/m.test(text);
+    fail(
+      "is a TOML file but not a PEP 751 lock (it has no `lock-version`)",
+      pyproject
+        ? "It looks like a pyproject.toml: create an environment, then `gestvenv install --env NAME -e DIR`"
+        : EXPECTED,
+    );
+  }
+  if (kind === "json") {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      fail(`is not valid JSON: ${(error as Error).message}`);
+    }
+    const version = doc !== null && typeof doc === "object" && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>).gestvenv_export_version
+      : undefined;
+    if (version === undefined) {
+      fail("is JSON but not a gestvenv export (it has no `gestvenv_export_version`)");
+    }
+    if (version !== 1) {
+      fail(
+        `is a gestvenv export of version ${JSON.stringify(version)}; this gestvenv reads version 1`,
+        "Export it again with this gestvenv, or upgrade gestvenv",
+      );
+    }
+  }
+  return { format: kind as ExportFormat, text };
+}
+
+/**
+ * Checks the fields `import` uses in a JSON export.
+ * @throws {InvalidSyntaxError} naming the first missing or mistyped field, or the first invalid
+ *   requirement of `freeze`/`requirements`.
+ */
+function checkExportDocument(path: string, doc: Record<string, unknown>): EnvironmentExport {
+  const bad = (field: string, expected: string): never => {
+    throw new InvalidSyntaxError(
+      `\`${field}\` must be ${expected} in a gestvenv export`,
+      path,
+      { hint: "Export it again with `gestvenv export NAME FILE.json`" },
+    );
+  };
+  const python = doc.python as Record<string, unknown> | null | undefined;
+  if (python === null || typeof python !== "object") bad("python", "an object");
+  if (typeof python!.version !== "string") bad("python.version", "a string");
+  if (typeof python!.implementation !== "string") bad("python.implementation", "a string");
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+  if (!strings(doc.freeze)) bad("freeze", "a list of strings");
+  if (doc.requirements !== undefined && !strings(doc.requirements)) {
+    bad("requirements", "a list of strings");
+  }
+  if (
+    doc.description !== undefined && doc.description !== null &&
+    typeof doc.description !== "string"
+  ) bad("description", "a string or null");
+  const e = doc as unknown as EnvironmentExport;
+  for (const line of e.freeze) {
+    if (!line.startsWith("-e ")) checkRequirementText(line, `${path}: freeze`);
+  }
+  for (const line of e.requirements ?? []) {
+    if (!line.startsWith("-e ")) checkRequirementText(line, `${path}: requirements`);
+  }
+  return e;
+}
+
+/**
+ * The interpreter request that recreates `version` of `implementation`: the exact version when
+ * such an interpreter is found, else the same `major.minor`.
+ */
+async function samePython(
+  ctx: EnvironmentContext,
+  implementation: string,
+  version: string,
+): Promise<string> {
+  const impl = implementation === "cpython" ? "" : implementation;
+  const exact = `${impl}${version}`;
+  const minor = `${impl}${version.split(".").slice(0, 2).join(".")}`;
+  return await findInterpreter(exact, { cacheDir: ctx.home.cacheDir }).then(
+    () => exact,
+    () => minor,
+  );
+}
+
+/** Options for {@linkcode importEnvironment}. */
+export interface ImportEnvironmentOptions {
+  /** The file's format. @default detected (see {@linkcode detectImportFormat}) */
+  format?: ExportFormat | undefined;
+  /** Interpreter request. @default the export's or lock's Python version, else the settings */
+  python?: string | undefined;
+  /** Describe what would be done and change nothing. @default false */
+  dryRun?: boolean;
+}
+
+/**
+ * Creates environment `name` from an import file. Its format is detected first and everything is
+ * checked before anything is created:
+ *
+ * - a gestvenv JSON export recreates the same Python version (falling back to the same
+ *   `major.minor`), installs the exact frozen versions, and records the export's requirements;
+ * - a PEP 751 lock (`pylock.toml`, as `export --format pylock` writes) installs exactly the lock's
+ *   files, hashes checked, on the Python it was made for;
+ * - a requirements file is checked line by line with our PEP 508 parser, then installed.
+ *
+ * @throws {InvalidSyntaxError} (exit 2) When the file is not one of these, or holds an invalid
+ *   requirement (naming `file:line` and the column).
  * @throws {OperationError} `file_not_found` when the file cannot be read.
  */
 export async function importEnvironment(
   ctx: EnvironmentContext,
   file: string,
   name: string,
-  options: { format?: ExportFormat | undefined; python?: string | undefined; dryRun?: boolean } =
-    {},
+  options: ImportEnvironmentOptions = {},
 ): Promise<CreateEnvironmentResult> {
   const path = absolute(file);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
     throw new OperationError(`Cannot read ${path}`, "file_not_found", {
       cause: error,
       hint: "Check the file path",
     });
   }
-  const format = options.format ?? detectExportFormat(text);
+  const { format, text } = await detectImportFormat(path, bytes, options.format);
+  const dryRun = options.dryRun ?? false;
   if (format === "requirements") {
+    await checkRequirementTexts([], [path]);
     return await createEnvironment(ctx, name, {
       python: options.python,
       requirementFiles: [path],
-      dryRun: options.dryRun ?? false,
+      dryRun,
     });
   }
-  let doc: EnvironmentExport;
-  try {
-    doc = JSON.parse(text) as EnvironmentExport;
-  } catch (error) {
-    throw new UsageError(`${path} is not valid JSON`, {
-      cause: error,
-      hint: "Pass `--format requirements` for a requirements file",
-    });
+  if (format === "pylock") {
+    let lock: Pylock;
+    try {
+      lock = parsePylock(text, path);
+    } catch (error) {
+      if (!(error instanceof InvalidSyntaxError)) throw error;
+      const [first = "", ...rest] = error.message.slice(path.length + 2).split("\n");
+      throw new InvalidSyntaxError(`not a readable PEP 751 lock: ${first}`, path, {
+        cause: error,
+        details: rest.join("\n").trim() || undefined,
+        hint: "Write the lock again with `gestvenv export NAME pylock.toml` or `gestvenv lock`",
+      });
+    }
+    const made = lock.gestvenv?.python;
+    const python = options.python ??
+      (made === undefined ? undefined : await samePython(ctx, "cpython", made));
+    return await createEnvironment(ctx, name, { python, lock, dryRun });
   }
-  if (doc.gestvenv_export_version !== 1 || !Array.isArray(doc.freeze)) {
-    throw new UsageError(`${path} is not a gestvenv export (version 1)`, {
-      hint: "Create one with `gestvenv export NAME FILE`",
-    });
-  }
-  let python = options.python;
-  if (python === undefined) {
-    const impl = doc.python.implementation === "cpython" ? "" : doc.python.implementation;
-    const exact = `${impl}${doc.python.version}`;
-    const minor = `${impl}${doc.python.version.split(".").slice(0, 2).join(".")}`;
-    python = await findInterpreter(exact, { cacheDir: ctx.home.cacheDir }).then(
-      () => exact,
-      () => minor,
-    );
-  }
+  const doc = checkExportDocument(path, JSON.parse(text) as Record<string, unknown>);
+  const python = options.python ??
+    await samePython(ctx, doc.python.implementation, doc.python.version);
   const result = await createEnvironment(ctx, name, {
     python,
     description: doc.description ?? undefined,
     packages: doc.freeze.flatMap((l) => l.startsWith("-e ") ? [] : requirementLines(l)),
-    dryRun: options.dryRun ?? false,
+    dryRun,
   });
-  return result;
+  // What the user asked for is the export's requirements, not the frozen versions: so that
+  // `update --all` moves what the original environment would have moved.
+  const asked = doc.requirements?.filter((r) => !r.startsWith("-e "));
+  if (asked === undefined) return result;
+  if (dryRun) return { ...result, record: { ...result.record, requirements: asked } };
+  const record = await changeRegistry(ctx, (registry) => {
+    const current = registry.environments.get(name);
+    if (current === undefined || current.id !== result.record.id) return result.record;
+    current.requirements = asked;
+    return current;
+  });
+  return { ...result, record };
 }

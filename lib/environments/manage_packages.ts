@@ -1,6 +1,12 @@
-import { PackageNotFoundError } from "../errors/mod.ts";
-import { normalizeName, requirementName } from "../names/mod.ts";
+import {
+  InterruptedError,
+  InvalidSyntaxError,
+  PackageNotFoundError,
+  throwIfInterrupted,
+} from "../errors/mod.ts";
+import { isValidProjectName, normalizeName, requirementName } from "../names/mod.ts";
 import { absolute } from "../paths/mod.ts";
+import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/mod.ts";
 import {
   type EnvironmentContext,
@@ -11,7 +17,12 @@ import {
 import { withEnvironmentLock } from "./recover_interrupted.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { refreshEnvironmentLock } from "./environment_lock.ts";
-import { dropRequirements, mergeRequirements, requirementLines } from "./requirements_text.ts";
+import {
+  checkRequirementTexts,
+  dropRequirements,
+  mergeRequirements,
+  requirementLines,
+} from "./requirements_text.ts";
 
 /** Options for {@linkcode installPackages}. */
 export interface InstallPackagesOptions {
@@ -27,10 +38,28 @@ export interface InstallPackagesOptions {
   dryRun?: boolean;
   /**
    * How the request is remembered: `merge` adds the requirements to the recorded ones; `upgrade`
-   * only loosens recorded requirements of the named projects to bare names (an upgrade must not
-   * turn transitive dependencies into requirements). @default "merge"
+   * records nothing new (an upgrade must not turn transitive dependencies into requirements) and
+   * only loosens the recorded requirements of the projects in `loosen` to bare names.
+   * @default "merge"
    */
   record?: "merge" | "upgrade";
+  /** With `record: "upgrade"`: projects whose recorded requirement becomes the bare name. @default [] */
+  loosen?: string[];
+}
+
+/** A distribution `update` left where it is, and why. */
+export interface HeldBack {
+  /** The distribution name as installed. */
+  name: string;
+  /** The installed version. */
+  version: string;
+  /** The recorded requirement that holds it (`six==1.16.0`, `pkg @ https://...`). */
+  requirement: string;
+  /**
+   * `pinned`: the user's requirement pins it with `==`/`===`; `direct_reference`: the user asked
+   * for it at a URL (`name @ URL`). `update NAME` or `--force-unpin` moves either.
+   */
+  reason: "pinned" | "direct_reference";
 }
 
 /** The outcome of a package operation. */
@@ -41,6 +70,8 @@ export interface PackageChange {
   changes: Array<{ name: string; before: string | null; after: string | null }>;
   /** For dry runs: the backend's own report. */
   report?: string;
+  /** For `update`: what was not moved (pins, direct references). */
+  heldBack?: HeldBack[];
 }
 
 function diff(
@@ -79,25 +110,76 @@ async function commit(
 }
 
 /**
+ * The requirements with those of the `loosen` projects (PEP 503 names) made version-free:
+ * `six==1.16.0` → `six`, `uvicorn[standard]==0.20; os_name == "posix"` keeps its extras and marker.
+ */
+function loosenRequirements(reqs: string[], loosen: ReadonlySet<string>): string[] {
+  return reqs.map((req) => {
+    const project = requirementName(req);
+    if (project === undefined || !loosen.has(normalizeName(project))) return req;
+    try {
+      return formatRequirement({
+        ...parseRequirement(req),
+        specifier: { specifiers: [] },
+        url: null,
+      });
+    } catch {
+      return project;
+    }
+  });
+}
+
+/**
+ * Runs a backend step that changes the environment; when the user interrupts it, what is
+ * installed at that point is still recorded (the registry stays equal to the disk) before the
+ * `InterruptedError` goes on.
+ */
+async function recordingInterrupts<T>(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  backend: Backend,
+  target: BackendTarget,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      await recordInstalled(ctx, record, backend, target, (reqs) => reqs).catch(() => {});
+    }
+    throw error;
+  } finally {
+    ctx.reporter.done();
+  }
+}
+
+/**
  * Installs packages into the named environment through its backend, then reads back the
  * installed distributions into the registry and remembers the requirements the user asked for.
+ * Every requirement (arguments and the lines of the files) is checked with our PEP 508 parser
+ * before anything runs, so an invalid one installs nothing and is never recorded.
  *
+ * @throws {InvalidSyntaxError} (exit 2) For an invalid requirement, naming `command line` or
+ *   `file:line`, the column and a hint.
  * @throws {EnvironmentNotFoundError} When the environment does not exist.
  * @throws {BackendError | PackageNotFoundError | NetworkError} When the backend fails.
+ * @throws {InterruptedError} On Ctrl-C or SIGTERM (what was installed by then is recorded).
  */
 export async function installPackages(
   ctx: EnvironmentContext,
   name: string,
   options: InstallPackagesOptions,
 ): Promise<PackageChange> {
-  await getEnvironment(ctx, name);
   const requirements = options.requirements ?? [];
   const files = (options.requirementFiles ?? []).map((p) => absolute(p));
   const editables = (options.editables ?? []).map((p) => absolute(p));
+  await checkRequirementTexts(requirements, files);
+  await getEnvironment(ctx, name);
   return await withEnvironmentLock(ctx, name, async () => {
     // Read under the lock: another process may have changed the environment while we waited.
     const record = await getEnvironment(ctx, name);
     const { backend, target } = await openEnvironment(ctx, record);
+    throwIfInterrupted(ctx.signal);
     const what = [
       ...requirements,
       ...files.map((f) => `-r ${f}`),
@@ -106,25 +188,24 @@ export async function installPackages(
     ctx.reporter.step(
       `${options.upgrade ? "Upgrading" : "Installing"} ${what} in ${name} with ${backend.name}`,
     );
-    try {
-      const out = await backend.install(target, {
-        requirements,
-        requirementFiles: files,
-        editables,
-        upgrade: options.upgrade ?? false,
-        dryRun: options.dryRun ?? false,
-      }, { index: ctx.settings.index, onOutput: ctx.reporter.output });
-      if (options.dryRun) return { record, changes: [], report: out.output };
-    } finally {
-      ctx.reporter.done();
-    }
+    const out = await recordingInterrupts(
+      ctx,
+      record,
+      backend,
+      target,
+      () =>
+        backend.install(target, {
+          requirements,
+          requirementFiles: files,
+          editables,
+          upgrade: options.upgrade ?? false,
+          dryRun: options.dryRun ?? false,
+        }, { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal }),
+    );
+    if (options.dryRun) return { record, changes: [], report: out.output };
     if (options.record === "upgrade") {
-      const upgraded = new Set(requirements.map(normalizeName));
-      return await commit(ctx, record, backend, target, (reqs) =>
-        reqs.map((req) => {
-          const project = requirementName(req);
-          return project !== undefined && upgraded.has(normalizeName(project)) ? project : req;
-        }));
+      const loosen = new Set((options.loosen ?? []).map(normalizeName));
+      return await commit(ctx, record, backend, target, (reqs) => loosenRequirements(reqs, loosen));
     }
     const asked = [...requirements, ...editables.map((e) => `-e ${e}`)];
     for (const file of files) asked.push(...requirementLines(await Deno.readTextFile(file)));
@@ -169,38 +250,109 @@ export async function uninstallPackages(
       }));
       return { record, changes };
     }
+    throwIfInterrupted(ctx.signal);
     ctx.reporter.step(`Uninstalling ${present.join(" ")} from ${name}`);
-    try {
-      await backend.uninstall(target, present, {
-        index: ctx.settings.index,
-        onOutput: ctx.reporter.output,
-      });
-    } finally {
-      ctx.reporter.done();
-    }
+    await recordingInterrupts(
+      ctx,
+      record,
+      backend,
+      target,
+      () =>
+        backend.uninstall(target, present, {
+          index: ctx.settings.index,
+          onOutput: ctx.reporter.output,
+          signal: ctx.signal,
+        }),
+    );
     return await commit(ctx, record, backend, target, (reqs) => dropRequirements(reqs, present));
   });
 }
 
+/** Options for {@linkcode updatePackages}. */
+export interface UpdatePackagesOptions {
+  /** Distribution names to upgrade. @default [] */
+  names?: string[];
+  /** Upgrade every installed distribution that is not an editable install. @default false */
+  all?: boolean;
+  /** With `all`: move the user's pins too (and loosen them in the record). @default false */
+  forceUnpin?: boolean;
+  /** Report what would change, change nothing. @default false */
+  dryRun?: boolean;
+}
+
+/**
+ * Whether a recorded requirement pins its project: an `==` (not `==X.*`) or `===` clause, or a
+ * direct reference (`name @ URL`, PEP 508).
+ */
+export function isPinned(requirement: Requirement): boolean {
+  return requirement.url !== null ||
+    requirement.specifier.specifiers.some((s) =>
+      s.operator === "===" || (s.operator === "==" && !s.wildcard)
+    );
+}
+
+/** The recorded requirements that name a project, by PEP 503 name (unparsable ones skipped). */
+function recordedRequirements(record: EnvironmentRecord): Map<string, [string, Requirement]> {
+  const out = new Map<string, [string, Requirement]>();
+  for (const text of record.requirements) {
+    if (text.startsWith("-e ")) continue;
+    try {
+      const parsed = parseRequirement(text);
+      out.set(parsed.normalizedName, [text, parsed]);
+    } catch { /* written by an older gestvenv; treated as a bare name */ }
+  }
+  return out;
+}
+
 /**
  * Upgrades named distributions, or with `all` every installed distribution that is not an
- * editable install, to the newest versions the index offers.
+ * editable install, to the newest versions the index offers, keeping what the user asked for:
  *
+ * - a recorded range (`django>=4,<5`) is kept: the upgrade stays inside it;
+ * - a recorded pin (`six==1.16.0`, `===`, or `name @ URL`) is held back by `all` (reported in
+ *   `heldBack`; a version pin is passed to the backend as it is, so nothing moves it as a
+ *   dependency); an explicit name, or `forceUnpin`, moves it and loosens the recorded pin to
+ *   the bare name (extras and marker kept).
+ *
+ * Nothing new is recorded as a requirement (transitive dependencies stay transitive).
+ *
+ * @throws {InvalidSyntaxError} When a name is not a valid project name.
  * @throws {PackageNotFoundError} When a named distribution is not installed.
  */
 export async function updatePackages(
   ctx: EnvironmentContext,
   name: string,
-  options: { names?: string[]; all?: boolean; dryRun?: boolean },
+  options: UpdatePackagesOptions,
 ): Promise<PackageChange> {
+  for (const n of options.names ?? []) {
+    if (!isValidProjectName(n)) {
+      throw new InvalidSyntaxError(`\`${n}\` is not a distribution name`, "command line", {
+        hint: `\`update\` takes names; to ask for versions, use \`gestvenv install "${n}"\``,
+      });
+    }
+  }
   const record = await getEnvironment(ctx, name);
   const installed = new Map(record.packages.map((p) => [normalizeName(p.name), p]));
-  let names = options.names ?? [];
+  const recorded = recordedRequirements(record);
+  const heldBack: HeldBack[] = [];
+  /** Installed names to upgrade. */
+  let targets: Array<{ name: string }>;
   if (options.all) {
     const { backend, target } = await openEnvironment(ctx, record);
-    const frozen = await backend.freeze(target);
-    names = frozen.filter((l) => !l.startsWith("-e ")).map((l) => l.split(/[=@ ]/)[0]!);
+    targets = [];
+    for (const line of await backend.freeze(target)) {
+      if (line.startsWith("-e ") || line.startsWith("#")) continue;
+      const project = (() => {
+        try {
+          return parseRequirement(line).name;
+        } catch {
+          return requirementName(line);
+        }
+      })();
+      if (project !== undefined) targets.push({ name: project });
+    }
   } else {
+    const names = options.names ?? [];
     const missing = names.filter((n) => !installed.has(normalizeName(n)));
     if (missing.length > 0) {
       throw new PackageNotFoundError(
@@ -210,13 +362,43 @@ export async function updatePackages(
         },
       );
     }
+    targets = names.map((n) => ({ name: n }));
   }
-  if (names.length === 0) return { record, changes: [] };
-  return await installPackages(ctx, name, {
-    requirements: names,
+  const requirements: string[] = [];
+  const loosen: string[] = [];
+  for (const t of targets) {
+    const key = normalizeName(t.name);
+    const version = installed.get(key)?.version ?? "";
+    const own = recorded.get(key);
+    if (own !== undefined && isPinned(own[1])) {
+      if (options.all && !options.forceUnpin) {
+        heldBack.push({
+          name: t.name,
+          version,
+          requirement: own[0],
+          reason: own[1].url === null ? "pinned" : "direct_reference",
+        });
+        if (own[1].url === null) requirements.push(own[0]);
+        continue;
+      }
+      loosen.push(t.name);
+      requirements.push(t.name);
+    } else if (own !== undefined && own[1].specifier.specifiers.length > 0) {
+      requirements.push(own[0]);
+    } else requirements.push(t.name);
+  }
+  const moving = requirements.filter((r) =>
+    !heldBack.some((h) => h.requirement === r && h.reason === "pinned")
+  );
+  if (moving.length === 0) return { record, changes: [], heldBack };
+  const change = await installPackages(ctx, name, {
+    requirements,
     upgrade: true,
     dryRun: options.dryRun ?? false,
+    record: "upgrade",
+    loosen,
   });
+  return { ...change, heldBack };
 }
 
 /** One row of {@linkcode checkPackages}. */

@@ -29,7 +29,7 @@ Deno.test("install, update, uninstall and packages keep the registry equal to th
   record = (await ctx.registry()).environments["app"]!;
   assertEquals(record.packages.find((p) => p.name === "demo-pkg")?.version, "1.1.0");
 
-  const all = await ctx.run(["update", "--all", "--env", "app"]);
+  const all = await ctx.run(["update", "--all", "--force-unpin", "--env", "app"]);
   assertOk(all);
   record = (await ctx.registry()).environments["app"]!;
   assertEquals(record.packages, [{ name: "demo-dep", version: "2.0.0" }, {
