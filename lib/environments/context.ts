@@ -2,7 +2,7 @@ import { join } from "../paths/mod.ts";
 import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
 import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
 import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
-import { describeLockHolder, type FileLockOptions, withFileLock } from "../fs/mod.ts";
+import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
@@ -115,7 +115,10 @@ export async function lockEnvironments<T>(
 ): Promise<T> {
   const sorted = [...new Set(names)].sort();
   const take = async (i: number): Promise<T> => {
-    if (i === sorted.length) return await fn();
+    if (i === sorted.length) {
+      await failpoint("env-lock.held");
+      return await fn();
+    }
     const name = sorted[i]!;
     return await withFileLock(
       environmentLockFile(ctx, name),

@@ -18,7 +18,8 @@
  */
 import { pathExists, tryWithFileLock } from "../fs/mod.ts";
 import { basename, join } from "../paths/mod.ts";
-import { relocateVirtualenv } from "../virtualenv/mod.ts";
+import { readInstalledDistributions } from "../distribution/mod.ts";
+import { inspectVirtualenv, relocateVirtualenv } from "../virtualenv/mod.ts";
 import {
   changeRegistry,
   type EnvironmentContext,
@@ -84,8 +85,15 @@ async function recoverCreate(
   }
   if ((await readEnvironmentMarker(e.final_path))?.id === e.id) {
     if (registered === undefined) {
+      // The journal was written before anything was installed: read what is there now.
+      const layout = await inspectVirtualenv(e.final_path);
+      const installed = await readInstalledDistributions(layout?.sitePackages ?? []);
+      const record = {
+        ...e.record,
+        packages: installed.map((d) => ({ name: d.name, version: d.version })),
+      };
       await changeRegistry(ctx, (r) => {
-        if (!r.environments.has(e.name)) r.environments.set(e.name, e.record);
+        if (!r.environments.has(e.name)) r.environments.set(e.name, record);
       });
       return {
         outcome: "completed",
