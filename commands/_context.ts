@@ -161,6 +161,7 @@ export async function buildContext(
         reporter,
         command: commandLine(),
         signal,
+        dryRun: flags.dryRun ?? false,
       };
     },
   };

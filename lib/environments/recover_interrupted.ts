@@ -267,7 +267,8 @@ export async function withEnvironmentLock<T>(
 ): Promise<T> {
   const list = typeof names === "string" ? [names] : [...names];
   return await lockEnvironments(ctx, list, async () => {
-    await recoverInterrupted(ctx, list);
+    // A dry run changes nothing, repairs included (`list` and `cleanup --dry-run` report them).
+    if (!ctx.dryRun) await recoverInterrupted(ctx, list);
     return await fn();
   });
 }

@@ -32,6 +32,8 @@ import {
 import { supportedTags } from "../pep425/mod.ts";
 import { tryParseVersion, versionsEqual } from "../pep440/mod.ts";
 import {
+  assertMayChange,
+  backendCall,
   type EnvironmentContext,
   getEnvironment,
   openEnvironment,
@@ -221,10 +223,11 @@ export async function installFromLock(
   exact: boolean,
   options: InstallFromLockOptions = {},
 ): Promise<LockPlan> {
+  assertMayChange(ctx, `install a lock into ${record.name}`);
   const plan = options.plan ?? await planLockInstall(lock, target, exact);
   const files = plan.install.filter((p) => p.locked.file !== null);
   const directories = plan.install.filter((p) => p.locked.directory !== null);
-  const call = { index: ctx.settings.index, onOutput: ctx.reporter.output };
+  const call = backendCall(ctx);
   if (files.length > 0) {
     const indexes = await configuredIndexes(ctx);
     const specs: ArtifactSpec[] = files.map((p) => {
