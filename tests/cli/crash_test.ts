@@ -151,3 +151,15 @@ Deno.test("Ctrl-C or SIGTERM during create rolls back and exits 130 or 143", asy
     });
   }
 });
+
+Deno.test("Ctrl-C during clone removes the half copy and keeps the source", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg"]));
+  const result = await ctx.run(["clone", "src", "dst"], {
+    env: { GESTVENV_FAILPOINT: "clone.after-copy:signal:SIGINT" },
+  });
+  assertEquals(result.code, 130, result.stderr);
+  await assertConsistent(ctx);
+  assertEquals(await registered(ctx), ["src"]);
+  await scriptRuns(ctx, "src");
+});
