@@ -105,7 +105,7 @@ async function recoverCreate(
   await removeLeftover(e.staging_path);
   return {
     outcome: "rolled-back",
-    message: `removed the half-made \`${e.name}\` (the ${e.op} was interrupted)`,
+    message: `removed its half-made \`${e.name}\``,
   };
 }
 
@@ -152,7 +152,7 @@ async function recoverRename(
     await Deno.rename(e.staging_path, e.old_path);
     return {
       outcome: "rolled-back",
-      message: `moved \`${e.from}\` back to ${e.old_path} (the rename was interrupted)`,
+      message: `moved \`${e.from}\` back to ${e.old_path}`,
     };
   }
   return notStarted;

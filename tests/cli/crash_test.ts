@@ -63,7 +63,7 @@ Deno.test("create killed at any step: the name is not blocked and cleanup leaves
     assertEquals((await ctx.run(args, killAt("create.after-install"))).code, KILLED);
     const cleanup = await ctx.run(["cleanup", "--orphaned"]);
     assertOk(cleanup);
-    assertStringIncludes(cleanup.stderr, "removed the half-made `y`");
+    assertStringIncludes(cleanup.stderr, "removed its half-made `y`");
     await assertConsistent(ctx);
     assertEquals(await registered(ctx), []);
   });
