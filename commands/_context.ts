@@ -164,6 +164,7 @@ export async function buildContext(
         reporter,
         command: commandLine(),
         signal,
+        dryRun: flags.dryRun ?? false,
       };
     },
   };

@@ -1,10 +1,11 @@
 import { buildCommand } from "@stricli/core";
-import { syncEnvironment } from "../lib/environments/mod.ts";
+import { type LockPlan, syncEnvironment } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {
   action,
   type CliContext,
+  type CommandContext,
   formatFor,
   GLOBAL_ALIASES,
   GLOBAL_FLAGS,
@@ -18,6 +19,48 @@ interface SyncFlags extends GlobalFlags {
   readonly backend?: "auto" | "pip" | "uv";
 }
 
+/** The plan as JSON data: what is installed (name, version, file), kept and removed. */
+function planData(plan: LockPlan) {
+  return {
+    install: plan.install.map((p) => ({
+      name: p.name,
+      version: p.version,
+      file: p.file,
+      url: p.url,
+      path: p.path,
+      editable: p.editable,
+      replaces: p.replaces,
+    })),
+    unchanged: plan.unchanged,
+    remove: plan.remove,
+  };
+}
+
+/** Prints a dry run's plan: a table on stdout, a summary on stderr. */
+async function printPlan(ctx: CommandContext, name: string, lockFile: string, plan: LockPlan) {
+  const rows: string[][] = [
+    ...plan.install.map((p) => [
+      p.replaces === null ? "install" : "replace",
+      p.name,
+      p.replaces === null ? p.version ?? "" : `${p.replaces} → ${p.version ?? "?"}`,
+      p.file ?? `${p.path}${p.editable ? " (editable)" : ""}`,
+    ]),
+    ...plan.remove.map((r) => ["remove", r.name, r.version, ""]),
+  ];
+  if (rows.length > 0) await ctx.printer.table(["Action", "Package", "Version", "File"], rows);
+  const parts = [
+    `install ${plan.install.length}`,
+    `remove ${plan.remove.length}`,
+    `keep ${plan.unchanged.length}`,
+  ];
+  ctx.printer.info(
+    rows.length === 0
+      ? `Dry run: \`${name}\` already matches ${lockFile}; nothing would change`
+      : `Dry run: syncing \`${name}\` with ${lockFile} would ${parts.join(", ")}; ` +
+        "nothing was changed",
+  );
+}
+
 /** `gestvenv sync ENV --locked`: makes an environment match a lock exactly. */
 export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
   docs: {
@@ -25,7 +68,10 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
     fullDescription: examples([
       ["gestvenv sync web --locked", "back to web's own pylock.toml"],
       ["gestvenv sync web --locked --lock-file pylock.toml", "to another lock"],
-    ]) + "\nFiles are installed by URL with their sha256 required; any mismatch fails.",
+      ["gestvenv sync web --locked --dry-run", "show what would be installed and removed"],
+    ]) +
+      "\nEvery file is fetched and checked against the lock's sha256 before anything is installed;" +
+      "\nany mismatch fails and changes nothing.",
   },
   parameters: {
     flags: {
@@ -45,23 +91,30 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
       });
     }
     const env = ctx.environments({ backend: flags.backend });
-    const result = await syncEnvironment(
-      env,
-      name,
-      flags.lockFile === undefined ? undefined : absolute(flags.lockFile),
-    );
+    const result = await syncEnvironment(env, name, {
+      lockFile: flags.lockFile === undefined ? undefined : absolute(flags.lockFile),
+      dryRun: ctx.dryRun,
+    });
+    const removed = result.plan.remove.map((r) => r.name);
     if (format === "json") {
       ctx.printer.json("sync", {
         environment: name,
         lock: result.lockFile,
-        removed: result.removed,
+        dry_run: result.dryRun,
+        ...planData(result.plan),
+        removed,
         packages: result.record.packages,
       });
       return;
     }
+    if (result.dryRun) {
+      await printPlan(ctx, name, result.lockFile, result.plan);
+      return;
+    }
     ctx.printer.success(
       `\`${name}\` matches ${result.lockFile}: ${result.record.packages.length} distributions` +
-        (result.removed.length > 0 ? `, removed ${result.removed.join(", ")}` : ""),
+        (result.plan.install.length > 0 ? `, installed ${result.plan.install.length}` : "") +
+        (removed.length > 0 ? `, removed ${removed.join(", ")}` : ""),
     );
-  }),
+  }, { interruptible: true }),
 });

@@ -4,6 +4,7 @@ import {
   PackageNotFoundError,
   throwIfInterrupted,
 } from "../errors/mod.ts";
+import { failpoint } from "../fs/mod.ts";
 
 /** The result of running a backend tool. */
 export interface ToolResult {
@@ -78,6 +79,8 @@ export async function runTool(
     } catch { /* already gone */ }
   };
   options.signal?.addEventListener("abort", forward, { once: true });
+  if (options.signal?.aborted) forward();
+  await failpoint("backend.spawned");
   const out: string[] = [];
   const err: string[] = [];
   try {

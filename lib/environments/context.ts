@@ -1,8 +1,13 @@
 import { join } from "../paths/mod.ts";
-import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
+import {
+  type Backend,
+  type BackendCallOptions,
+  type BackendTarget,
+  selectBackend,
+} from "../backends/mod.ts";
 import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
-import { EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
-import { describeLockHolder, type FileLockOptions, withFileLock } from "../fs/mod.ts";
+import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
+import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
@@ -43,6 +48,22 @@ export interface EnvironmentContext {
   command?: string | undefined;
   /** Aborted with reason `"SIGINT"` or `"SIGTERM"` when the user interrupts the command. */
   signal?: AbortSignal | undefined;
+  /**
+   * `--dry-run`: nothing may change. Operations describe their plan instead, and every step that
+   * would change something (the registry, the journal, a backend install, a lock file) refuses
+   * with `DryRunViolationError` ({@linkcode assertMayChange}), so no command can forget it.
+   */
+  dryRun?: boolean | undefined;
+}
+
+/**
+ * The one guard of `--dry-run`: throws when `ctx` is a dry run. Every step that changes
+ * something calls it (registry, journal, backend installs, lock files).
+ *
+ * @throws {DryRunViolationError} In a dry run.
+ */
+export function assertMayChange(ctx: EnvironmentContext, what: string): void {
+  if (ctx.dryRun) throw new DryRunViolationError(what);
 }
 
 /** The registry lock and environment lock options for `ctx`. */
@@ -76,6 +97,7 @@ export async function changeRegistry<T>(
   ctx: EnvironmentContext,
   change: (registry: Registry) => T,
 ): Promise<T> {
+  assertMayChange(ctx, "change the registry");
   return await updateRegistry(ctx.home.registryFile, change, {
     onNotice: ctx.reporter.warn,
     lock: lockOptions(ctx, "the environment registry"),
@@ -115,7 +137,10 @@ export async function lockEnvironments<T>(
 ): Promise<T> {
   const sorted = [...new Set(names)].sort();
   const take = async (i: number): Promise<T> => {
-    if (i === sorted.length) return await fn();
+    if (i === sorted.length) {
+      await failpoint("env-lock.held");
+      return await fn();
+    }
     const name = sorted[i]!;
     return await withFileLock(
       environmentLockFile(ctx, name),
@@ -178,7 +203,31 @@ export async function openEnvironment(
       },
     );
   }
-  return { backend, target: { layout, interpreter } };
+  return {
+    backend: ctx.dryRun ? dryRunBackend(backend) : backend,
+    target: { layout, interpreter },
+  };
+}
+
+/** A backend whose changing calls refuse (their own `--dry-run` reports still work). */
+function dryRunBackend(backend: Backend): Backend {
+  const refuse = (what: string) => Promise.reject(new DryRunViolationError(what));
+  return {
+    name: backend.name,
+    create: () => refuse("prepare the environment"),
+    install: (target, request, options) =>
+      request.dryRun ? backend.install(target, request, options) : refuse("install packages"),
+    uninstall: () => refuse("uninstall packages"),
+    listInstalled: (target) => backend.listInstalled(target),
+    freeze: (target) => backend.freeze(target),
+    outdated: (target, options) => backend.outdated(target, options),
+    checkConsistency: (target, options) => backend.checkConsistency(target, options),
+  };
+}
+
+/** The options of every backend call of `ctx`: index settings, output streaming, interrupts. */
+export function backendCall(ctx: EnvironmentContext): BackendCallOptions {
+  return { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal };
 }
 
 /** Reads back what is installed, as registry pins. */

@@ -5,6 +5,7 @@ import { absolute, join } from "../paths/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
 import { createVirtualenv, relocateVirtualenv } from "../virtualenv/mod.ts";
 import {
+  backendCall,
   changeRegistry,
   type EnvironmentContext,
   loadRegistry,
@@ -250,7 +251,7 @@ async function fillEnvironment(
   await failpoint("create.after-staging");
   throwIfInterrupted(ctx.signal);
   const target: BackendTarget = { layout, interpreter };
-  const call = { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal };
+  const call = backendCall(ctx);
   if (what.seed) ctx.reporter.step("Seeding pip");
   await backend.create(target, what.seed, call);
   ctx.reporter.done();

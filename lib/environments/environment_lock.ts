@@ -13,7 +13,7 @@ import { buildPylock, formatPylock, type LockablePackage, type Pylock } from "..
 import { dependenciesFor, parseCoreMetadata } from "../metadata/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { BackendTarget } from "../backends/mod.ts";
-import type { EnvironmentContext } from "./context.ts";
+import { assertMayChange, type EnvironmentContext } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
@@ -108,6 +108,7 @@ export async function refreshEnvironmentLock(
   target: BackendTarget,
 ): Promise<void> {
   const path = environmentLockPath(record);
+  assertMayChange(ctx, `rewrite ${path}`);
   try {
     const { lock, unlocked } = await lockInstalled(ctx, record, target);
     await atomicWriteFile(path, formatPylock(lock));

@@ -10,7 +10,7 @@
  */
 import { atomicWriteFile } from "../fs/mod.ts";
 import { join } from "../paths/mod.ts";
-import type { EnvironmentContext } from "./context.ts";
+import { assertMayChange, type EnvironmentContext } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 
 interface EntryBase {
@@ -91,6 +91,7 @@ export async function writeJournal(
   ctx: EnvironmentContext,
   input: JournalEntryInput,
 ): Promise<string> {
+  assertMayChange(ctx, `start a ${input.op}`);
   const entry = {
     journal_version: 1,
     pid: Deno.pid,

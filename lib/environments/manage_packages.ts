@@ -9,6 +9,7 @@ import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/mod.ts";
 import {
+  backendCall,
   type EnvironmentContext,
   getEnvironment,
   openEnvironment,
@@ -200,7 +201,7 @@ export async function installPackages(
           editables,
           upgrade: options.upgrade ?? false,
           dryRun: options.dryRun ?? false,
-        }, { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal }),
+        }, backendCall(ctx)),
     );
     if (options.dryRun) return { record, changes: [], report: out.output };
     if (options.record === "upgrade") {
@@ -257,12 +258,7 @@ export async function uninstallPackages(
       record,
       backend,
       target,
-      () =>
-        backend.uninstall(target, present, {
-          index: ctx.settings.index,
-          onOutput: ctx.reporter.output,
-          signal: ctx.signal,
-        }),
+      () => backend.uninstall(target, present, backendCall(ctx)),
     );
     return await commit(ctx, record, backend, target, (reqs) => dropRequirements(reqs, present));
   });

@@ -23,7 +23,7 @@ import {
 } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { validateEnvironmentName } from "./environment_name.ts";
-import { readEnvironmentMarker } from "./environment_marker.ts";
+import { type EnvironmentMarker, readEnvironmentMarker } from "./environment_marker.ts";
 import { journalNames, readJournal } from "./journal.ts";
 import { recoverInterrupted, type Recovery } from "./recover_interrupted.ts";
 import { corruptRegistryCopies, readRegistryCopy, registryRecords } from "./registry.ts";
@@ -293,12 +293,27 @@ export interface CleanupPlan {
   skipped: Array<{ name: string; path: string; reason: string; fix: string | null }>;
 }
 
-/** Registry copies that mention `id` or `path` (damaged copies are searched as text). */
-async function listedInCopies(file: string, needles: string[]): Promise<string | undefined> {
+/**
+ * Why a registry copy moved aside after damage may still list the environment at `path` (so it
+ * must not be deleted as unregistered), or undefined: the copy names its id or path, or the copy
+ * is damaged beyond reading and the environment is older than the copy's last write.
+ */
+async function listedInCopies(
+  file: string,
+  marker: EnvironmentMarker,
+  path: string,
+): Promise<string | undefined> {
   for (const copy of await corruptRegistryCopies(file)) {
-    const text = await Deno.readTextFile(copy).catch(() => "");
-    if (needles.some((n) => n !== "" && text.includes(JSON.stringify(n).slice(1, -1)))) {
-      return copy;
+    const read = await readRegistryCopy(copy).catch(() => undefined);
+    if (read === undefined) continue;
+    const needles = [marker.id, path].map((n) => JSON.stringify(n).slice(1, -1));
+    if (needles.some((n) => read.text.includes(n))) {
+      return `it is listed in ${copy}, a registry moved aside after damage`;
+    }
+    const created = Date.parse(marker.created_at);
+    if (read.damaged && (read.modified === null || !(created > read.modified.getTime()))) {
+      return `it is older than ${copy}, a registry moved aside after damage that could not be ` +
+        "read whole, so it may be listed there";
     }
   }
   return undefined;
@@ -382,12 +397,12 @@ export async function planCleanup(
             skip(o, "gestvenv did not create it (no gestvenv marker); it is never deleted");
             break;
           }
-          const copy = await listedInCopies(ctx.home.registryFile, [marker.id, o.path]);
-          if (copy !== undefined) {
+          const listed = await listedInCopies(ctx.home.registryFile, marker, o.path);
+          if (listed !== undefined) {
             skip(
               o,
-              `it is listed in ${copy}, a registry moved aside after damage`,
-              "gestvenv cleanup --restore-registry",
+              listed,
+              "gestvenv cleanup --restore-registry, or adopt it: gestvenv cleanup --orphaned",
             );
             break;
           }
@@ -409,7 +424,7 @@ export async function planCleanup(
     const taken = new Set(registry.environments.keys());
     const paths = new Set([...registry.environments.values()].map((r) => r.path));
     for (const copy of await corruptRegistryCopies(ctx.home.registryFile)) {
-      for (const record of registryRecords(await readRegistryCopy(copy))) {
+      for (const record of registryRecords((await readRegistryCopy(copy)).registry)) {
         if (taken.has(record.name) || paths.has(record.path)) continue;
         taken.add(record.name);
         const marker = await readEnvironmentMarker(record.path);

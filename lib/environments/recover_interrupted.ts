@@ -18,7 +18,8 @@
  */
 import { pathExists, tryWithFileLock } from "../fs/mod.ts";
 import { basename, join } from "../paths/mod.ts";
-import { relocateVirtualenv } from "../virtualenv/mod.ts";
+import { readInstalledDistributions } from "../distribution/mod.ts";
+import { inspectVirtualenv, relocateVirtualenv } from "../virtualenv/mod.ts";
 import {
   changeRegistry,
   type EnvironmentContext,
@@ -84,8 +85,15 @@ async function recoverCreate(
   }
   if ((await readEnvironmentMarker(e.final_path))?.id === e.id) {
     if (registered === undefined) {
+      // The journal was written before anything was installed: read what is there now.
+      const layout = await inspectVirtualenv(e.final_path);
+      const installed = await readInstalledDistributions(layout?.sitePackages ?? []);
+      const record = {
+        ...e.record,
+        packages: installed.map((d) => ({ name: d.name, version: d.version })),
+      };
       await changeRegistry(ctx, (r) => {
-        if (!r.environments.has(e.name)) r.environments.set(e.name, e.record);
+        if (!r.environments.has(e.name)) r.environments.set(e.name, record);
       });
       return {
         outcome: "completed",
@@ -97,7 +105,7 @@ async function recoverCreate(
   await removeLeftover(e.staging_path);
   return {
     outcome: "rolled-back",
-    message: `removed the half-made \`${e.name}\` (the ${e.op} was interrupted)`,
+    message: `removed its half-made \`${e.name}\``,
   };
 }
 
@@ -144,7 +152,7 @@ async function recoverRename(
     await Deno.rename(e.staging_path, e.old_path);
     return {
       outcome: "rolled-back",
-      message: `moved \`${e.from}\` back to ${e.old_path} (the rename was interrupted)`,
+      message: `moved \`${e.from}\` back to ${e.old_path}`,
     };
   }
   return notStarted;
@@ -259,7 +267,8 @@ export async function withEnvironmentLock<T>(
 ): Promise<T> {
   const list = typeof names === "string" ? [names] : [...names];
   return await lockEnvironments(ctx, list, async () => {
-    await recoverInterrupted(ctx, list);
+    // A dry run changes nothing, repairs included (`list` and `cleanup --dry-run` report them).
+    if (!ctx.dryRun) await recoverInterrupted(ctx, list);
     return await fn();
   });
 }

@@ -208,8 +208,25 @@ export async function corruptRegistryCopies(file: string): Promise<string[]> {
   return copies.sort().reverse();
 }
 
-/** The entries of a moved-aside registry copy that are valid records (salvaged when damaged). */
-export async function readRegistryCopy(path: string): Promise<Registry> {
+/**
+ * A moved-aside registry copy: its valid records (salvaged when the copy is damaged), whether it
+ * is damaged (then it may list environments that could not be read back), and its raw text.
+ */
+export async function readRegistryCopy(
+  path: string,
+): Promise<{ registry: Registry; damaged: boolean; text: string; modified: Date | null }> {
   const text = await Deno.readTextFile(path);
-  return parseRegistryText(text, path) ?? fromEntries(salvageRegistryEntries(text));
+  const modified = (await Deno.stat(path)).mtime;
+  let parsed: Registry | undefined;
+  try {
+    parsed = parseRegistryText(text, path);
+  } catch {
+    parsed = undefined;
+  }
+  return {
+    registry: parsed ?? fromEntries(salvageRegistryEntries(text)),
+    damaged: parsed === undefined,
+    text,
+    modified,
+  };
 }

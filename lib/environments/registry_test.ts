@@ -93,10 +93,13 @@ Deno.test("a damaged registry is moved aside and rebuilt from the entries that s
     assertEquals(aside.length, 1);
     assertEquals(await Deno.readTextFile(join(dir, aside[0]!)), damaged, "the copy is untouched");
     assertEquals([...(await readRegistry(file)).environments.keys()].sort(), ["a", "b"]);
-    assertEquals([...(await readRegistryCopy(join(dir, aside[0]!))).environments.keys()].sort(), [
-      "a",
-      "b",
-    ]);
+    assertEquals(
+      [...(await readRegistryCopy(join(dir, aside[0]!))).registry.environments.keys()].sort(),
+      [
+        "a",
+        "b",
+      ],
+    );
   });
 });
 

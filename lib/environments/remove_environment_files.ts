@@ -13,7 +13,7 @@ import {
   readRecord,
 } from "../distribution/mod.ts";
 import { pathExists } from "../fs/mod.ts";
-import { join } from "../paths/mod.ts";
+import { join, normalize } from "../paths/mod.ts";
 import { ACTIVATOR_FILES, BIN_NAME, inspectVirtualenv } from "../virtualenv/mod.ts";
 import { ENVIRONMENT_MARKER_FILE } from "./environment_marker.ts";
 
@@ -35,17 +35,6 @@ const ROOT_FILES = [
   "lib64",
 ];
 const INTERPRETER_LINK = /^(python|pypy|graalpy)[\d.]*t?(\.exe)?$|^pythonw(\.exe)?$/;
-
-/** Normalizes a `/`-separated absolute path (`.` and `..` segments). */
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return "/" + out.join("/");
-}
 
 async function within(root: string, path: string): Promise<boolean> {
   // The parent must really be inside the root: a symlinked directory must not lead us outside.

@@ -181,3 +181,21 @@ export function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (reason === "SIGINT" || reason === "SIGTERM") throw new InterruptedError(reason);
   throw reason;
 }
+
+/**
+ * A `--dry-run` command reached a step that would change something (exit 1). Nothing was
+ * changed: the step refused. Seeing this is a bug in gestvenv (a command that forgot its dry run).
+ */
+export class DryRunViolationError extends GestvenvError {
+  constructor(what: string, options: GestvenvErrorOptions = {}) {
+    super(
+      `--dry-run: refused to ${what}; nothing was changed`,
+      EXIT_CODE.GENERAL,
+      "dry_run_violation",
+      {
+        hint: "This command does not know how to describe this change yet; please report it",
+        ...options,
+      },
+    );
+  }
+}

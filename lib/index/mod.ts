@@ -9,3 +9,4 @@ export * from "./index_client.ts";
 export * from "./netrc.ts";
 export * from "./simple_page.ts";
 export * from "./sdist_metadata.ts";
+export * from "./download.ts";

@@ -5,8 +5,10 @@
  */
 import { redactUrl } from "../index/mod.ts";
 import type { IndexFile } from "../index/mod.ts";
-import { tryParseWheelFilename } from "../dist_filename/mod.ts";
-import type { Pylock, PylockFile, PylockPackage } from "./pylock.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
+import { normalizeName } from "../names/mod.ts";
+import { tryParseVersion, versionsEqual } from "../pep440/mod.ts";
+import { type Pylock, type PylockFile, type PylockPackage, TOML_DATETIME } from "./pylock.ts";
 
 /** The fields of a resolved package that a lock records. */
 export interface LockablePackage {
@@ -23,20 +25,31 @@ function toFile(f: IndexFile): PylockFile {
     name: f.filename,
     url: redactUrl(f.url),
     ...(f.size !== null ? { size: f.size } : {}),
-    ...(f.uploadTime !== null ? { uploadTime: f.uploadTime } : {}),
+    ...(f.uploadTime !== null && TOML_DATETIME.test(f.uploadTime)
+      ? { uploadTime: f.uploadTime }
+      : {}),
     hashes: f.sha256 === null ? {} : { sha256: f.sha256 },
   };
 }
 
 /**
  * One `[[packages]]` entry: every non-yanked wheel and the sdist of the version (so the lock
- * installs on any platform the files support), with sizes and sha256 hashes.
+ * installs on any platform the files support), with sizes and sha256 hashes. Only files whose
+ * names are a wheel or sdist of this name and version are kept (never an `.egg` or `.exe`), so
+ * the lock reads back under `parsePylock`'s validation.
  */
 export function lockPackage(p: LockablePackage): PylockPackage {
   const live = p.files.filter((f) => f.yanked === null);
   const files = live.length > 0 ? live : p.files;
-  const wheels = files.filter((f) => tryParseWheelFilename(f.filename) !== null).map(toFile);
-  const sdist = files.find((f) => tryParseWheelFilename(f.filename) === null);
+  const wanted = tryParseVersion(p.version);
+  const name = normalizeName(p.name);
+  const ours = (parsed: { name: string; version: Parameters<typeof versionsEqual>[0] } | null) =>
+    parsed !== null && parsed.name === name &&
+    (wanted === null || versionsEqual(parsed.version, wanted));
+  const wheels = files.filter((f) => ours(tryParseWheelFilename(f.filename))).map(toFile);
+  const sdist = files.find((f) =>
+    tryParseWheelFilename(f.filename) === null && ours(tryParseSdistFilename(f.filename, p.name))
+  );
   return {
     name: p.name,
     version: p.version,
