@@ -20,7 +20,7 @@ import { removeJournal, writeJournal } from "./journal.ts";
 import { withEnvironmentLock } from "./recover_interrupted.ts";
 import { installFromLock } from "./sync_lock.ts";
 import type { Pylock } from "../lock/mod.ts";
-import { mergeRequirements, requirementLines } from "./requirements_text.ts";
+import { checkRequirementTexts, mergeRequirements, requirementLines } from "./requirements_text.ts";
 import { leftoverPath, moveIntoPlace } from "./staging.ts";
 
 /** Options for {@linkcode createEnvironment}. */
@@ -180,6 +180,7 @@ export async function createEnvironment(
       });
     }
   }
+  await checkRequirementTexts(packages, files);
   if (options.lock !== undefined && (packages.length > 0 || files.length > 0)) {
     throw new UsageError("A lock cannot be combined with packages or requirement files", {
       hint: "Create from the lock, then `gestvenv install` what else you need",

@@ -4,7 +4,9 @@ import {
   PackageNotFoundError,
   throwIfInterrupted,
 } from "../errors/mod.ts";
+import { readBrokenDistributions } from "../distribution/mod.ts";
 import { isValidProjectName, normalizeName, requirementName } from "../names/mod.ts";
+import { tryParseVersion } from "../pep440/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/mod.ts";
@@ -155,6 +157,33 @@ async function recordingInterrupts<T>(
 }
 
 /**
+ * Distributions whose installation did not finish (an installer killed or failing midway left a
+ * `.dist-info` without RECORD): their `.dist-info` is removed so the installer does not take them
+ * for installed, and `name==version` of each is returned to install again. Reported as warnings.
+ */
+async function discardBrokenDistributions(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  target: BackendTarget,
+): Promise<string[]> {
+  const broken = await readBrokenDistributions(target.layout.sitePackages);
+  const again: string[] = [];
+  for (const dist of broken) {
+    const pin = isValidProjectName(dist.name) && tryParseVersion(dist.version) !== null
+      ? `${dist.name}==${dist.version}`
+      : undefined;
+    ctx.reporter.warn(
+      `${dist.name} ${dist.version} was half installed in \`${record.name}\` (${dist.reason}); ` +
+        (pin === undefined ? "its metadata is removed" : "installing it again"),
+    );
+    if (ctx.dryRun) continue;
+    await Deno.remove(dist.dist_info, { recursive: true });
+    if (pin !== undefined) again.push(pin);
+  }
+  return again;
+}
+
+/**
  * Installs packages into the named environment through its backend, then reads back the
  * installed distributions into the registry and remembers the requirements the user asked for.
  * Every requirement (arguments and the lines of the files) is checked with our PEP 508 parser
@@ -181,6 +210,7 @@ export async function installPackages(
     const record = await getEnvironment(ctx, name);
     const { backend, target } = await openEnvironment(ctx, record);
     throwIfInterrupted(ctx.signal);
+    const repairs = await discardBrokenDistributions(ctx, record, target);
     const what = [
       ...requirements,
       ...files.map((f) => `-r ${f}`),
@@ -196,7 +226,7 @@ export async function installPackages(
       target,
       () =>
         backend.install(target, {
-          requirements,
+          requirements: [...requirements, ...repairs],
           requirementFiles: files,
           editables,
           upgrade: options.upgrade ?? false,

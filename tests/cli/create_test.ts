@@ -157,3 +157,12 @@ Deno.test("create --seed puts a working pip into the environment", async () => {
     true,
   );
 });
+
+Deno.test("create checks every requirement before anything is made", async () => {
+  await using ctx = await createTestContext();
+  const bad = await ctx.run(["create", "bad", "--packages", "demo-pkg requests>>2"]);
+  assertEquals(bad.code, 2, bad.stderr);
+  assertStringIncludes(bad.stderr, "column");
+  assertEquals(await Deno.lstat(ctx.envPath("bad")).then(() => true, () => false), false);
+  assertEquals(ctx.index.requests.length, 0, "no index request");
+});

@@ -170,3 +170,30 @@ Deno.test("gestvenv's index_url setting overrides pip's own index", async () => 
     version: "2.0.0",
   }]);
 });
+
+Deno.test("a half-installed distribution is not reported as installed, and install repairs it", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "half", "--packages", "demo-pkg==1.0.0"]));
+  const site = join(ctx.envPath("half"), "lib");
+  const py = (await Array.fromAsync(Deno.readDir(site)))[0]!.name;
+  const sitePackages = join(site, py, "site-packages");
+  // As an installer killed midway leaves it: files partly there, no RECORD.
+  await Deno.remove(join(sitePackages, "demo_pkg-1.0.0.dist-info", "RECORD"));
+  await Deno.remove(join(sitePackages, "demo_pkg", "__init__.py"));
+  const listed = await ctx.run(["packages", "--env", "half", "--format", "json"]);
+  assertOk(listed);
+  assert(!listed.stdout.includes("demo-pkg"), listed.stdout);
+  const again = await ctx.run(["install", "demo-dep", "--env", "half"]);
+  assertOk(again);
+  assertStringIncludes(again.stderr, "demo-pkg 1.0.0 was half installed in `half`");
+  const python = join(ctx.envPath("half"), "bin", "python");
+  const imported = await ctx.exec(python, ["-c", "import demo_pkg; print(demo_pkg.VERSION)"]);
+  assertOk(imported);
+  assertEquals(imported.stdout.trim(), "1.0.0");
+  const record = (await ctx.registry()).environments["half"]!;
+  assertEquals(record.packages.map((p) => `${p.name}==${p.version}`).sort(), [
+    "demo-dep==2.0.0",
+    "demo-pkg==1.0.0",
+  ]);
+  assertEquals(record.requirements, ["demo-pkg==1.0.0", "demo-dep"]);
+});
