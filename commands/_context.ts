@@ -211,14 +211,20 @@ function listenForInterrupts(controller: AbortController, printer: Printer): () 
 export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   command: string,
   body: (ctx: CommandContext, flags: F, ...args: A) => Promise<number | void>,
-  options: ActionOptions = {},
+  options: ActionOptions,
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
-    const controller = options.interruptible ? new AbortController() : undefined;
+    const controller = options.effect === "changes" ? new AbortController() : undefined;
     const stopListening = controller === undefined
       ? undefined
       : listenForInterrupts(controller, printerFor(flags));
     try {
+      if (flags.dryRun && options.effect === "runs") {
+        throw new UsageError(
+          `\`gestvenv ${command}\` runs a program; --dry-run cannot say what it would do`,
+          { hint: `Drop --dry-run to run it` },
+        );
+      }
       const ctx = await buildContext(flags, controller?.signal);
       this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
     } catch (caught) {
@@ -246,11 +252,18 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
 /** Options of {@linkcode action}. */
 export interface ActionOptions {
   /**
-   * The command changes environments: Ctrl-C (SIGINT) or SIGTERM aborts `ctx.signal`, the
-   * operation rolls back at its next step and the command exits 130 or 143. Commands without it
-   * stop at once on Ctrl-C (they change nothing that could be left half done). @default false
+   * What the command does to the machine; every command declares it, and this one declaration
+   * decides how `--dry-run` and Ctrl-C apply:
+   * - `reads`: it changes nothing (list, info, …); `--dry-run` is trivially honoured; Ctrl-C stops
+   *   it at once.
+   * - `changes`: it changes environments or files. Under `--dry-run` it must print its plan, and
+   *   every changing step of the library refuses to run (`assertMayChange`), so forgetting the dry
+   *   run fails loudly instead of changing anything. Ctrl-C (SIGINT) or SIGTERM aborts
+   *   `ctx.signal`: the operation rolls back at its next step and exits 130 or 143.
+   * - `runs`: it runs a program the user names (`run`, `shell`), which gestvenv cannot describe:
+   *   `--dry-run` is refused (exit 2); signals go to that program.
    */
-  interruptible?: boolean;
+  effect: "reads" | "changes" | "runs";
 }
 
 /**

@@ -98,7 +98,7 @@ export const activateCommand = buildCommand<ActivateFlags, [string], CliContext>
           })"\` to your shell's startup file once.`,
       );
     }
-  }),
+  }, { effect: "reads" }),
 });
 
 /** `gestvenv deactivate`: leaves the active environment (through shell-init's function). */
@@ -119,5 +119,5 @@ export const deactivateCommand = buildCommand<GlobalFlags, [], CliContext>({
       );
     }
     return await Promise.resolve();
-  }),
+  }, { effect: "reads" }),
 });

@@ -83,5 +83,5 @@ export const checkCommand = buildCommand<CheckFlags, [string | undefined], CliCo
         : `${outdated} distribution(s) can be upgraded: gestvenv update --all --env ${target.env}`,
     );
     for (const problem of result.problems) p.warn(problem);
-  }),
+  }, { effect: "reads" }),
 });

@@ -156,5 +156,5 @@ export const cleanupCommand = buildCommand<CleanupFlags, [], CliContext>({
     if (report.done.length + report.recovered.length === 0 && report.skipped.length === 0) {
       p.success("Registry and disk agree; nothing to do");
     }
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

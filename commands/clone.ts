@@ -60,5 +60,5 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
         `Cloned \`${source}\` to \`${target}\` by ${result.method} (${r.python.implementation} ${r.python.version}, ${r.packages.length} distributions)`,
       );
     }
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

@@ -41,7 +41,7 @@ export const completionCommand = buildCommand<GlobalFlags, [(typeof SHELLS)[numb
       ? "gestvenv"
       : selfCommand().join(" ");
     script(shell, "gestvenv", exe);
-  }),
+  }, { effect: "reads" }),
 });
 
 /**

@@ -109,5 +109,5 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
       p.info(`  ${r.packages.length} distributions installed with ${r.backend}`);
     }
     p.info(`  Activate: gestvenv activate ${r.name}   Run: gestvenv run ${r.name} python`);
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

@@ -76,5 +76,5 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
         }${result.kept.length > 5 ? ", …" : ""}`,
       );
     }
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

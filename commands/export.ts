@@ -68,5 +68,5 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
     }
     await atomicWriteFile(path, output);
     ctx.printer.success(`Exported \`${name}\` to ${path} (${format})`);
-  }),
+  }, { effect: "changes" }),
 });

@@ -73,5 +73,5 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
         `Imported \`${name}\` (${r.python.implementation} ${r.python.version}, ${r.packages.length} distributions)`,
       );
     }
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

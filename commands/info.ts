@@ -50,5 +50,5 @@ export const infoCommand = buildCommand<GlobalFlags, [string], CliContext>({
     if (r.packages.length > 0) {
       await p.table(["Distribution", "Version"], r.packages.map((d) => [d.name, d.version]));
     }
-  }),
+  }, { effect: "reads" }),
 });

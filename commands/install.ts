@@ -86,5 +86,5 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
       dryRun: ctx.dryRun,
     });
     printChanges(ctx, "install", change, ctx.dryRun);
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

@@ -91,5 +91,5 @@ export const listCommand = buildCommand<ListFlags, [], CliContext>({
       );
     }
     for (const o of orphans) ctx.printer.warn(describeOrphan(o));
-  }),
+  }, { effect: "reads" }),
 });

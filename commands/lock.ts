@@ -152,5 +152,5 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
     await atomicWriteFile(path, text);
     if (format === "json") ctx.printer.json("lock", { path, packages: count });
     else ctx.printer.success(`Locked ${count} packages in ${path}`);
-  }),
+  }, { effect: "changes" }),
 });

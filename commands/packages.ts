@@ -70,5 +70,5 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
         installed.map((d) => [d.name, d.version, d.installer ?? ""]),
       );
     }
-  }),
+  }, { effect: "reads" }),
 });

@@ -53,5 +53,5 @@ export const pyversionsCommand = buildCommand<GlobalFlags, [], CliContext>({
         i.info.sysconfig_platform,
       ]),
     );
-  }),
+  }, { effect: "reads" }),
 });

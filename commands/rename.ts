@@ -61,5 +61,5 @@ export const renameCommand = buildCommand<RenameFlags, [string, string], CliCont
           : `Renamed \`${oldName}\` to \`${newName}\`; its folder ${result.record.path} stays where it is`,
       );
     }
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

@@ -93,5 +93,5 @@ export const resolveCommand = buildCommand<ResolveCommandFlags, string[], CliCon
       );
       ctx.printer.info(`${packages.length} distributions for Python ${interpreter.info.version}`);
     }
-  }),
+  }, { effect: "reads" }),
 });

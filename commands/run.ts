@@ -57,5 +57,6 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
         throw error;
       }
     },
+    { effect: "runs" },
   ),
 });

@@ -67,5 +67,5 @@ export const shellCommand = buildCommand<GlobalFlags, [string], CliContext>({
     } finally {
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }
-  }),
+  }, { effect: "runs" }),
 });

@@ -119,5 +119,5 @@ export const shellInitCommand = buildCommand<GlobalFlags, [InitShell], CliContex
     const onPath = await findExecutable("gestvenv");
     const self = onPath === undefined ? selfCommand() : shell === "pwsh" ? [onPath] : ["gestvenv"];
     ctx.printer.data(shellInitScript(shell, self));
-  }),
+  }, { effect: "reads" }),
 });

@@ -116,5 +116,5 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
         (result.plan.install.length > 0 ? `, installed ${result.plan.install.length}` : "") +
         (removed.length > 0 ? `, removed ${removed.join(", ")}` : ""),
     );
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

@@ -91,5 +91,5 @@ export const treeCommand = buildCommand<GlobalFlags, [string], CliContext>({
     const out: string[] = [];
     for (const root of roots) render(root, "", true, true, out);
     ctx.printer.data(out.join("\n"));
-  }),
+  }, { effect: "reads" }),
 });

@@ -50,5 +50,5 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
     }
     const change = await uninstallPackages(env, target.env, target.args, { dryRun: ctx.dryRun });
     printChanges(ctx, "uninstall", change, ctx.dryRun);
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

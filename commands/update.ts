@@ -68,5 +68,5 @@ export const updateCommand = buildCommand<UpdateFlags, string[], CliContext>({
       dryRun: ctx.dryRun,
     });
     printChanges(ctx, "update", change, ctx.dryRun);
-  }, { interruptible: true }),
+  }, { effect: "changes" }),
 });

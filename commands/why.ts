@@ -68,5 +68,5 @@ export const whyCommand = buildCommand<GlobalFlags, [string, string], CliContext
     const direct = chains.some((c) => c.length === 1);
     ctx.printer.data(chains.map((c) => c.map(label).join(" → ")).join("\n"));
     if (direct) ctx.printer.info(`${key} is one of \`${name}\`'s requirements`);
-  }),
+  }, { effect: "reads" }),
 });

@@ -27,5 +27,5 @@ export const configGetCommand = buildCommand<GlobalFlags, [string], CliContext>(
     } else if (value !== undefined) ctx.printer.data(showValue(value));
     else ctx.printer.info(`\`${k}\` is not set (default: ${CONFIG_KEYS[k].default})`);
     return await Promise.resolve();
-  }),
+  }, { effect: "reads" }),
 });

@@ -42,5 +42,5 @@ export const configInitCommand = buildCommand<InitFlags, [], CliContext>({
     }
     await atomicWriteFile(ctx.home.configFile, lines.join("\n"));
     ctx.printer.success(`Wrote ${ctx.home.configFile}`);
-  }),
+  }, { effect: "changes" }),
 });

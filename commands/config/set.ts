@@ -33,5 +33,5 @@ export const configSetCommand = buildCommand<GlobalFlags, [string, string], CliC
       c[key] = value;
     });
     ctx.printer.success(`${key} = ${showValue(redactValue(value))}`);
-  }),
+  }, { effect: "changes" }),
 });

@@ -48,5 +48,5 @@ export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
       } ` +
         `find-links=${pip.findLinks.join(" ") || "(none)"}`,
     );
-  }),
+  }, { effect: "reads" }),
 });

@@ -28,5 +28,5 @@ export const configUnsetCommand = buildCommand<GlobalFlags, [string], CliContext
       delete c[k];
     });
     ctx.printer.success(`Unset ${k} (default: ${CONFIG_KEYS[k].default})`);
-  }),
+  }, { effect: "changes" }),
 });

@@ -1,0 +1,81 @@
+/**
+ * `--dry-run` changes nothing, for every command that accepts it: the home (registry,
+ * environments, journal, configuration) and the test's files are byte-identical afterwards.
+ * Commands that run a program the user names refuse it.
+ */
+import { assertEquals } from "../helpers/assert.ts";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { assertOk, createTestContext } from "../helpers/test_context.ts";
+
+/** Every entry under `root` (caches and lock files excepted) with its type and content hash. */
+async function fingerprint(root: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = join(dir, entry.name);
+      const rel = path.slice(root.length + 1);
+      if (rel === "home/cache" || rel === "home/locks") continue;
+      if (entry.isSymlink) out.set(rel, `link ${await Deno.readLink(path)}`);
+      else if (entry.isDirectory) {
+        out.set(rel, "dir");
+        await walk(path);
+      } else {
+        const bytes = await Deno.readFile(path);
+        out.set(rel, `file ${createHash("sha256").update(bytes).digest("hex")}`);
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+Deno.test("--dry-run leaves the home and the user's files byte-identical, for every command", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a", "--packages", "demo-pkg==1.0.0"]));
+  assertOk(await ctx.run(["create", "u"]));
+  const registry = await ctx.registry();
+  delete (registry.environments as Record<string, unknown>)["u"];
+  await Deno.writeTextFile(join(ctx.home, "environments.json"), JSON.stringify(registry));
+  assertOk(await ctx.run(["export", "a", join(ctx.work, "a.json")]));
+  assertOk(await ctx.run(["config", "set", "backend", "pip"]));
+  const root = join(ctx.home, "..");
+  const before = await fingerprint(root);
+  const commands: string[][] = [
+    ["create", "x", "--packages", "demo-pkg"],
+    ["create", "y", "--path", join(ctx.work, "y")],
+    ["clone", "a", "b"],
+    ["rename", "a", "z"],
+    ["delete", "a"],
+    ["install", "other-pkg", "--env", "a"],
+    ["uninstall", "demo-pkg", "--env", "a"],
+    ["update", "--all", "--env", "a", "--force-unpin"],
+    ["sync", "a", "--locked"],
+    ["import", join(ctx.work, "a.json"), "imported"],
+    ["export", "a", join(ctx.work, "out.json")],
+    ["cleanup", "--orphaned", "--remove-unregistered"],
+    ["cleanup", "--orphaned"],
+    ["cleanup", "--restore-registry"],
+    ["config", "set", "backend", "uv"],
+    ["config", "unset", "backend"],
+    ["config", "init", "--force"],
+    ["lock", "a"],
+    ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
+  ];
+  for (const args of commands) {
+    await t.step(args.slice(0, 2).join(" "), async () => {
+      const result = await ctx.run([...args, "--dry-run"]);
+      assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
+      const after = await fingerprint(root);
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+        before.get(k) !== after.get(k)
+      );
+      assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
+    });
+  }
+  await t.step("run refuses --dry-run", async () => {
+    const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);
+    assertEquals(run.code, 2, run.stderr);
+    assertEquals(await Deno.lstat(join(ctx.work, "x")).then(() => true, () => false), false);
+  });
+});
