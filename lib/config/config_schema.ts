@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/mod.ts";
+import { parseTimeoutSeconds } from "./http_settings.ts";
 
 /**
  * The user configuration (`~/.gestvenv/config.toml`). Every key is optional; see
@@ -12,6 +13,10 @@ export interface GestvenvConfig {
   extra_index_urls?: string[];
   find_links?: string[];
   uv_path?: string;
+  /** Seconds; a number, or numeric text. */
+  http_connect_timeout?: number | string;
+  /** Seconds; a number, or numeric text. */
+  http_read_timeout?: number | string;
 }
 
 /** The name of one configuration key. */
@@ -19,8 +24,8 @@ export type ConfigKey = keyof GestvenvConfig;
 
 /** How a configuration key is typed, validated and documented. */
 export interface ConfigKeySpec {
-  /** `string`, `list` (of strings) or `choice`. */
-  type: "string" | "list" | "choice";
+  /** `string`, `list` (of strings), `choice`, or `seconds` (a positive number). */
+  type: "string" | "list" | "choice" | "seconds";
   /** Allowed values for `choice`. */
   choices?: readonly string[];
   /** One-line description for `config show` and the README. */
@@ -67,6 +72,18 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     description: "Path of the uv binary for the uv backend",
     default: "uv on PATH",
   },
+  http_connect_timeout: {
+    type: "seconds",
+    description:
+      "Seconds to connect to an index and get its answer's headers (also given to pip and uv)",
+    default: "15",
+  },
+  http_read_timeout: {
+    type: "seconds",
+    description:
+      "Seconds of silence allowed while an index sends a body (also given to pip and uv)",
+    default: "30",
+  },
 };
 
 /** Whether `key` is a known configuration key. */
@@ -80,7 +97,7 @@ export function isConfigKey(key: string): key is ConfigKey {
  *
  * @throws {ConfigError} For unknown keys and invalid values.
  */
-export function parseConfigValue(key: string, raw: string): string | string[] {
+export function parseConfigValue(key: string, raw: string): string | string[] | number {
   if (!isConfigKey(key)) {
     throw new ConfigError(`Unknown configuration key \`${key}\``, {
       hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
@@ -88,6 +105,7 @@ export function parseConfigValue(key: string, raw: string): string | string[] {
   }
   const spec = CONFIG_KEYS[key];
   if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
+  if (spec.type === "seconds") return parseTimeoutSeconds(raw, `\`${key}\``) / 1000;
   if (spec.type === "choice" && !spec.choices!.includes(raw)) {
     throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
       hint: `Use one of: ${spec.choices!.join(", ")}`,
@@ -113,6 +131,10 @@ export function validateConfig(
       continue;
     }
     const spec = CONFIG_KEYS[key];
+    if (spec.type === "seconds") {
+      parseTimeoutSeconds(value, `\`${key}\` of ${file}`);
+      continue;
+    }
     const ok = spec.type === "list"
       ? Array.isArray(value) && value.every((v) => typeof v === "string")
       : typeof value === "string" && (spec.type !== "choice" || spec.choices!.includes(value));

@@ -1,6 +1,7 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { IndexSettings } from "./pip_config.ts";
+import { resolveHttpTimeouts } from "./http_settings.ts";
 
 /** Backend choice: `auto` prefers uv and falls back to pip. */
 export type BackendChoice = "auto" | "pip" | "uv";
@@ -39,7 +40,11 @@ export interface ResolveSettingsOptions {
   env?: EnvLookup;
 }
 
-/** Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`. */
+/**
+ * Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`.
+ * @throws {ConfigError} when a timeout (`GESTVENV_HTTP_*_TIMEOUT`, `http_*_timeout`) is not a
+ *   positive number of seconds.
+ */
 export function resolveSettings(
   home: HomeLayout,
   config: GestvenvConfig,
@@ -59,6 +64,7 @@ export function resolveSettings(
       indexUrl,
       extraIndexUrls: flags.extraIndexUrls ?? config.extra_index_urls ?? [],
       findLinks: flags.findLinks ?? config.find_links ?? [],
+      http: resolveHttpTimeouts(config, env),
     },
     uvPath: env(ENV_VARS.UV) ?? config.uv_path,
   };

@@ -21,11 +21,10 @@ import { normalizeName } from "../names/mod.ts";
 import {
   bytesSource,
   type CoreMetadata,
-  findWheelMetadata,
+  MAX_METADATA_BYTES,
   parseCoreMetadata,
   type RangeSource,
-  readZipDirectory,
-  readZipEntry,
+  readWheelMetadata,
 } from "../metadata/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { HttpClient, redactUrl } from "./http_client.ts";
@@ -286,7 +285,9 @@ export class IndexClient {
       return await this.#metadataFromBytes(file, bytes);
     }
     if (isWheel && file.coreMetadata !== false) {
-      const response = await this.http.request(`${file.url}.metadata`);
+      const response = await this.http.request(`${file.url}.metadata`, {
+        maxBytes: MAX_METADATA_BYTES,
+      });
       if (
         typeof file.coreMetadata === "string" &&
         await sha256Hex(response.body) !== file.coreMetadata
@@ -321,9 +322,7 @@ export class IndexClient {
               return r.status === 206 ? r.body : r.body.subarray(offset, offset + length);
             },
           };
-          const entries = await readZipDirectory(remote, 16384);
-          const entry = findWheelMetadata(entries);
-          if (entry !== undefined) return decoder.decode(await readZipEntry(remote, entry));
+          return await readWheelMetadata(remote, file.filename, 16384);
         }
       }
       return await this.#metadataFromBytes(
@@ -341,10 +340,7 @@ export class IndexClient {
       });
     }
     if (file.filename.endsWith(".whl")) {
-      const source = bytesSource(bytes);
-      const entry = findWheelMetadata(await readZipDirectory(source));
-      if (entry === undefined) throw new PackageNotFoundError(`${file.filename} has no METADATA`);
-      return new TextDecoder().decode(await readZipEntry(source, entry));
+      return await readWheelMetadata(bytesSource(bytes), file.filename);
     }
     const pkgInfo = await readSdistPkgInfo(file.filename, bytes);
     if (pkgInfo !== null) {
