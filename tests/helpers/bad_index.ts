@@ -31,9 +31,12 @@
  * - `{ contentType }`: the normal answer under another `Content-Type`.
  * - `"wrong-hashes"`: the normal answer with every sha256 in it replaced by another one: a page
  *   whose hashes do not match its files (and PEP 658 hashes that do not match `.metadata`).
+ * - `"no-range"`: the normal answer as a server without range requests gives it (the whole file,
+ *   200, whatever `Range` asked).
  *
- * Rules are tried newest first; a rule with `times` stops applying after that many requests, and
- * a request no rule matches is passed through. `requests` lists every request's path, in order,
+ * Rules are tried newest first; a rule applies to requests whose path matches its `path` and
+ * that pass its `when` test; with `times` it stops after that many requests; a request no rule
+ * matches is passed through. With `etags: true`, passed-through 200 answers carry an `ETag`. `requests` lists every request's path, in order,
  * including those that were reset or left hanging, so a test can prove what was (not) asked.
  *
  * @module
@@ -50,14 +53,24 @@ export type Misbehavior =
   | "stall"
   | "garbage"
   | "wrong-hashes"
+  | "no-range"
   | { status: number; retryAfter?: number; body?: string }
   | { garbage: string }
   | { contentType: string };
+
+/** One request as the index received it. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+}
 
 /** Which requests a rule applies to. */
 export interface MisbehaveOptions {
   /** A path (exact, e.g. `/simple/demo/`) or a pattern tested against the path. @default all */
   path?: string | RegExp;
+  /** A further condition on the request (e.g. it carries `If-None-Match`). @default none */
+  when?: (request: ReceivedRequest) => boolean;
   /** How many matching requests the rule applies to. @default every one */
   times?: number;
 }
@@ -66,6 +79,11 @@ export interface MisbehaveOptions {
 export interface BadIndexOptions extends ServeOptions {
   /** How long a `"hang"` or `"stall"` connection is held open at most, in ms. @default 10000 */
   hangMs?: number;
+  /**
+   * Add an `ETag` (a hash of the body as sent) to every 200 answer that is passed through, as a
+   * real index does, so clients revalidate with `If-None-Match`. @default false
+   */
+  etags?: boolean;
 }
 
 /** A running misbehaving index. */
@@ -76,6 +94,8 @@ export interface BadIndex {
   host: string;
   /** Paths requested so far, in order (every request, whatever was done with it). */
   requests: string[];
+  /** The same requests with their method and headers. */
+  received: ReceivedRequest[];
   /** Requests whose path equals `path` (or matches it); all requests without one. */
   count(path?: string | RegExp): number;
   /** Adds a rule; the newest matching rule wins. */
@@ -90,6 +110,7 @@ export interface BadIndex {
 interface Rule {
   behavior: Misbehavior;
   path: string | RegExp | undefined;
+  when: ((request: ReceivedRequest) => boolean) | undefined;
   left: number;
 }
 
@@ -125,9 +146,7 @@ function head(status: number, headers: [string, string][], length: number): Uint
 }
 
 /** Reads the request head; null when the client went away first. */
-async function readRequest(
-  conn: Deno.Conn,
-): Promise<{ method: string; path: string; headers: Headers } | null> {
+async function readRequest(conn: Deno.Conn): Promise<ReceivedRequest | null> {
   const buf = new Uint8Array(65536);
   let used = 0;
   for (;;) {
@@ -158,12 +177,13 @@ function otherHash(hex: string): string {
 
 /** Serves `wheels` as a package index that misbehaves on demand (see the module docs). */
 export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {}): BadIndex {
-  const { hangMs = 10_000, ...serveOptions } = options;
+  const { hangMs = 10_000, etags = false, ...serveOptions } = options;
   const upstream = serveIndex(wheels, serveOptions);
   const upstreamRoot = upstream.url.replace(/\/simple$/, "");
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const requests: string[] = [];
+  const received: ReceivedRequest[] = [];
   let rules: Rule[] = [];
   const open = new Set<Deno.Conn>();
   const tasks = new Set<Promise<void>>();
@@ -181,10 +201,13 @@ export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {
       hangs.add(done);
     });
 
-  const pick = (path: string): Misbehavior => {
+  const pick = (request: ReceivedRequest): Misbehavior => {
     for (let i = rules.length - 1; i >= 0; i--) {
       const rule = rules[i]!;
-      if (rule.left > 0 && matches(path, rule.path)) {
+      if (
+        rule.left > 0 && matches(request.path, rule.path) &&
+        (rule.when === undefined || rule.when(request))
+      ) {
         rule.left--;
         return rule.behavior;
       }
@@ -192,9 +215,11 @@ export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {
     return "ok";
   };
 
-  const forward = async (method: string, path: string, headers: Headers) => {
+  const forward = async (method: string, path: string, headers: Headers, range: boolean) => {
     const pass: Record<string, string> = {};
-    for (const name of ["accept", "range", "if-none-match", "if-modified-since"]) {
+    for (
+      const name of ["accept", "if-none-match", "if-modified-since", ...(range ? ["range"] : [])]
+    ) {
       const value = headers.get(name);
       if (value !== null) pass[name] = value;
     }
@@ -215,11 +240,15 @@ export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {
       const request = await readRequest(conn);
       if (request === null) return;
       requests.push(request.path);
-      const behavior = pick(request.path);
+      received.push(request);
+      const behavior = pick(request);
       if (behavior === "reset") return;
       if (behavior === "hang") return await hang();
       if (typeof behavior === "object" && "status" in behavior) {
-        const body = encoder.encode(behavior.body ?? `${behavior.status} from the bad index\n`);
+        const empty = behavior.status === 304 || behavior.status === 204;
+        const body = empty
+          ? new Uint8Array()
+          : encoder.encode(behavior.body ?? `${behavior.status} from the bad index\n`);
         const headers: [string, string][] = [["content-type", "text/plain"]];
         if (behavior.retryAfter !== undefined) {
           headers.push(["retry-after", String(behavior.retryAfter)]);
@@ -236,7 +265,12 @@ export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {
         await writeAll(conn, body);
         return;
       }
-      const answer = await forward(request.method, request.path, request.headers);
+      const answer = await forward(
+        request.method,
+        request.path,
+        request.headers,
+        behavior !== "no-range",
+      );
       let body = answer.body;
       let headers = answer.headers;
       if (typeof behavior === "object" && "contentType" in behavior) {
@@ -248,6 +282,13 @@ export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {
         body = encoder.encode(
           new TextDecoder().decode(body).replace(/\b[0-9a-f]{64}\b/g, otherHash),
         );
+      }
+      if (etags && answer.status === 200) {
+        const digest = await crypto.subtle.digest("SHA-256", body.slice());
+        const tag = Array.from(new Uint8Array(digest).subarray(0, 8), (b) => b.toString(16)).join(
+          "",
+        );
+        headers = [...headers.filter(([k]) => k !== "etag"), ["etag", `"${tag}"`]];
       }
       await writeAll(conn, head(answer.status, headers, body.length));
       if (behavior === "truncate" || behavior === "stall") {
@@ -298,9 +339,10 @@ export function serveBadIndex(wheels: BuiltWheel[], options: BadIndexOptions = {
     url: `http://127.0.0.1:${port}/simple`,
     host: `127.0.0.1:${port}`,
     requests,
+    received,
     count: (path) => requests.filter((p) => matches(p, path)).length,
-    misbehave(behavior, { path, times = Infinity } = {}) {
-      rules.push({ behavior, path, left: times });
+    misbehave(behavior, { path, when, times = Infinity } = {}) {
+      rules.push({ behavior, path, when, left: times });
     },
     behave() {
       rules = [];
