@@ -5,7 +5,13 @@
  * @module
  */
 import { ResolutionError, UsageError } from "../errors/mod.ts";
-import { parseVersion, type SpecifierSet } from "../pep440/mod.ts";
+import {
+  parseVersion,
+  type Specifier,
+  type SpecifierSet,
+  specifierSetAllowsPrereleases,
+} from "../pep440/mod.ts";
+import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { evaluateMarker, type Requirement } from "../pep508/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import type { InterpreterInfo } from "../python/mod.ts";
@@ -111,6 +117,22 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   }
   const only = (list: string[] | undefined) => new Set(list ?? []);
   const direct = new Set(active.map((r) => r.normalizedName));
+  // What the user's own requirements and constraints say about pre-releases and yanked pins
+  // holds for the project everywhere in the graph.
+  const userPrereleases = new Set<string>();
+  const userPins = new Map<string, Specifier[]>();
+  for (
+    const [name, specifier] of [
+      ...active.map((r) => [r.normalizedName, r.specifier] as const),
+      ...[...constraints].flatMap(([name, specs]) => specs.map((s) => [name, s] as const)),
+    ]
+  ) {
+    if (specifierSetAllowsPrereleases(specifier)) userPrereleases.add(name);
+    const pins = specifier.specifiers.filter((s) =>
+      (s.operator === "==" && !s.wildcard) || s.operator === "==="
+    );
+    if (pins.length > 0) userPins.set(name, [...(userPins.get(name) ?? []), ...pins]);
+  }
   const provider = new IndexProvider({
     index: options.index,
     target,
@@ -122,6 +144,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     constraints,
     urls,
     direct,
+    userPrereleases,
+    userPins,
   });
   await Promise.all(active.map((r) => provider.loadDomain(r.normalizedName)));
   const rootDependencies: Dependency[] = active.flatMap((r) => provider.requirementDependencies(r));
@@ -145,6 +169,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (extra !== null) entry.extras.add(extra);
   }
   const packages: ResolvedPackage[] = [];
+  const files = await filesOfChosen(options.index, urls, provider, chosen);
   for (const [name, { index, extras }] of chosen) {
     const domain = provider.domain(name)!;
     const candidate = domain.candidates[index]!;
@@ -160,7 +185,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       extras: [...extras].sort(),
       index: domain.index,
       file: candidate.best!,
-      files: candidate.files,
+      files: files.get(name)!,
       requiresPython: metadata?.requiresPython ?? null,
       dependencies: [...new Set(deps)].filter((d) => chosen.has(d) && d !== name).sort(),
       direct: direct.has(name),
@@ -168,6 +193,35 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   }
   packages.sort((a, b) => a.name.localeCompare(b.name));
   return { python: options.interpreter.version, packages, requirements: options.requirements };
+}
+
+/**
+ * Every file of each chosen version (for locks): the resolver kept only the one to install, so
+ * the pages are read again (from the cache this run validated, without a request).
+ */
+async function filesOfChosen(
+  index: IndexClient,
+  urls: Map<string, string>,
+  provider: IndexProvider,
+  chosen: Map<string, { index: number }>,
+): Promise<Map<string, IndexFile[]>> {
+  const out = new Map<string, IndexFile[]>();
+  await Promise.all([...chosen].map(async ([name, { index: i }]) => {
+    const candidate = provider.domain(name)!.candidates[i]!;
+    if (urls.has(name)) {
+      out.set(name, [candidate.best!]);
+      return;
+    }
+    const page = await index.projectPage(name);
+    const files: IndexFile[] = [];
+    for (const f of page?.files() ?? []) {
+      const version = tryParseWheelFilename(f.filename)?.version ??
+        tryParseSdistFilename(f.filename, name)?.version;
+      if (version !== undefined && version.text === candidate.version.text) files.push(f);
+    }
+    out.set(name, files.length > 0 ? files : [candidate.best!]);
+  }));
+  return out;
 }
 
 function hintsFor(
@@ -212,7 +266,7 @@ function hintsFor(
           `some versions of ${name} need another Python than ${options.interpreter.version}; try --python`,
         );
       }
-      const platform = domain.candidates.filter((c) => c.unusable?.includes("platform"));
+      const platform = domain.candidates.filter((c) => c.unusable?.includes("has wheels for"));
       if (platform.length > 0 && i.cause.kind === "unavailable") {
         hints.push(
           `${name} has no wheel for ${options.interpreter.sysconfig_platform} and Python ${options.interpreter.version}`,
