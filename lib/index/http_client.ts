@@ -11,7 +11,12 @@
  *
  * @module
  */
-import { DistributionError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import {
+  DistributionError,
+  GestvenvError,
+  NetworkError,
+  PackageNotFoundError,
+} from "../errors/mod.ts";
 import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 import { type Credentials, parseNetrc } from "./netrc.ts";
 
@@ -61,6 +66,18 @@ export interface RequestOptions {
    * @default Infinity
    */
   maxBytes?: number;
+  /**
+   * Receives the body of a 2xx answer piece by piece instead of collecting it (the returned
+   * `body` is then empty). Called once per attempt, with the answer; a retry starts a new sink,
+   * so the caller uses the last one it made. An error it throws ends the request at once (a
+   * `GestvenvError` is never retried).
+   */
+  sink?: (response: Response) => BodySink;
+}
+
+/** Takes a body as it arrives (see {@linkcode RequestOptions.sink}). */
+export interface BodySink {
+  write(chunk: Uint8Array): void;
 }
 
 /** A request's answer: status, headers and body bytes. */
@@ -178,6 +195,7 @@ export class HttpClient {
     method: "GET" | "HEAD",
     headers: Headers,
     maxBytes: number,
+    makeSink: ((response: Response) => BodySink) | undefined,
   ): Promise<{ response: Response; body: Uint8Array }> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -191,6 +209,7 @@ export class HttpClient {
       const response = await fetch(url, { method, headers, signal: controller.signal });
       const chunks: Uint8Array[] = [];
       let total = 0;
+      const sink = makeSink !== undefined && response.status < 300 ? makeSink(response) : undefined;
       if (response.body !== null) {
         const reader = response.body.getReader();
         try {
@@ -200,13 +219,15 @@ export class HttpClient {
             if (done) break;
             total += value.length;
             if (total > maxBytes) throw new TooLarge();
-            chunks.push(value);
+            if (sink !== undefined) sink.write(value);
+            else chunks.push(value);
           }
         } catch (error) {
           await reader.cancel().catch(() => {});
           throw error;
         }
       }
+      if (sink !== undefined) return { response, body: new Uint8Array() };
       const body = chunks.length === 1 ? chunks[0]! : new Uint8Array(total);
       if (chunks.length !== 1) {
         let offset = 0;
@@ -231,6 +252,7 @@ export class HttpClient {
    * @throws {NetworkError} on 401/403, other statuses, and connection failures, cut bodies and
    *   timeouts after the retries; the message names the URL (credentials removed).
    * @throws {DistributionError} when the body is larger than `maxBytes`.
+   * @throws {GestvenvError} what the `sink` throws.
    */
   async request(url: string, init: RequestOptions = {}): Promise<HttpResponse> {
     const shown = redactUrl(url);
@@ -258,8 +280,15 @@ export class HttpClient {
       let body: Uint8Array;
       try {
         this.requestCount++;
-        ({ response, body } = await this.#attempt(parsed, init.method ?? "GET", headers, maxBytes));
+        ({ response, body } = await this.#attempt(
+          parsed,
+          init.method ?? "GET",
+          headers,
+          maxBytes,
+          init.sink,
+        ));
       } catch (error) {
+        if (error instanceof GestvenvError) throw error;
         if (error instanceof TooLarge) {
           throw new DistributionError(
             `${shown} sent more than ${maxBytes} bytes; refusing to read further`,

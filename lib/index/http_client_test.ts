@@ -157,22 +157,23 @@ Deno.test("a body that stops arriving times out (read), while a slow steady body
     "the answer stopped arriving for 0.2 s",
   ) as NetworkError;
   assertStringIncludes(error.hint ?? "", "GESTVENV_HTTP_READ_TIMEOUT");
-  // A body sent in pieces 100 ms apart for 600 ms in all is fine with a 200 ms read timeout.
-  const s = serve(() =>
-    new Response(
+  // A body sent in pieces 100 ms apart for 1.2 s in all is fine with a 600 ms read timeout.
+  const s = serve(() => {
+    let sent = 0;
+    return new Response(
       new ReadableStream({
         async pull(controller) {
           await new Promise((r) => setTimeout(r, 100));
           controller.enqueue(new TextEncoder().encode("x"));
-          if (++sent === 6) controller.close();
+          if (++sent === 12) controller.close();
         },
       }),
-    )
-  );
-  let sent = 0;
+    );
+  });
   try {
-    const res = await client.request(`${s.url}/slow`);
-    assertEquals(new TextDecoder().decode(res.body), "xxxxxx");
+    const steady = new HttpClient({ backoffMs: 5, readTimeoutMs: 600, retries: 0 });
+    const res = await steady.request(`${s.url}/slow`);
+    assertEquals(new TextDecoder().decode(res.body), "x".repeat(12));
   } finally {
     await s.close();
   }

@@ -39,16 +39,22 @@ import {
 } from "../metadata/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { HttpClient, redactUrl } from "./http_client.ts";
-import {
-  type IndexFile,
-  parseHtmlPage,
-  parseJsonPage,
-  parseSimplePage,
-  SIMPLE_ACCEPT,
-} from "./simple_page.ts";
+import { type IndexFile, parseHtmlPage, parseJsonPage, SIMPLE_ACCEPT } from "./simple_page.ts";
+import { SimplePageParser } from "./page_parser.ts";
 import { readSdistPkgInfo } from "./sdist_metadata.ts";
-import { type EntryKind, readEntry, sha256Hex, writeEntry } from "./cache_entry.ts";
-import { encodeFiles, ProjectPage } from "./project_page.ts";
+import {
+  entryIntact,
+  type EntryKind,
+  entryPlaceholder,
+  readEntry,
+  readEntryStart,
+  readUncheckedEntry,
+  sealInPlace,
+  sha256Hex,
+  writeEntry,
+} from "./cache_entry.ts";
+import { atomicWriteFile } from "../fs/mod.ts";
+import { ByteBuilder, encodeFiles, LinesWriter, ProjectPage } from "./project_page.ts";
 
 /** Where a project's files came from. */
 export interface ProjectFiles {
@@ -94,6 +100,12 @@ export interface IndexClientOptions {
   buildMetadata?: SdistMetadataBuilder | undefined;
   /** sdist metadata builds at a time (they are CPU-bound processes). @default the core count */
   buildConcurrency?: number;
+  /**
+   * Project pages fetched at a time. Pages are the large answers (a few MB for projects with
+   * thousands of files): a bound keeps the bodies waiting to be parsed from piling up in memory.
+   * @default 12
+   */
+  pageConcurrency?: number;
 }
 
 /** The page cache entry's first payload line (JSON); the file lines follow. */
@@ -113,23 +125,36 @@ const PAGE_ENTRY: EntryKind = { name: "gestvenv-simple-page", version: 2 };
 const METADATA_ENTRY: EntryKind = { name: "gestvenv-metadata", version: 2 };
 const BUILD_FAILURE_ENTRY: EntryKind = { name: "gestvenv-sdist-build-failure", version: 1 };
 
+/** A page cache entry whose meta line was read; its files are checked only when needed. */
 interface CachedPage {
+  /** Not trusted before `lines()` answered non-null (see below). */
   meta: PageMeta;
-  /** The file lines (empty for a missing project). */
-  lines: string;
+  /** The file lines once the whole entry matched its sha256, else null (treat as absent). */
+  lines(): Promise<Uint8Array | null>;
 }
 
 async function readCachedPage(path: string): Promise<CachedPage | undefined> {
-  const payload = await readEntry(PAGE_ENTRY, path);
-  if (payload === null) return undefined;
-  const newline = payload.indexOf("\n");
+  // The meta line first: a stale entry without validators is never read whole.
+  const start = await readEntryStart(PAGE_ENTRY, path);
+  const newline = start?.indexOf(10) ?? -1;
+  if (start === null || newline < 0) return undefined;
+  let meta: PageMeta;
   try {
-    const meta = JSON.parse(newline < 0 ? payload : payload.slice(0, newline)) as PageMeta;
-    if (typeof meta.storedAt !== "number" || typeof meta.maxAge !== "number") return undefined;
-    return { meta, lines: newline < 0 ? "" : payload.slice(newline + 1) };
+    meta = JSON.parse(new TextDecoder().decode(start.subarray(0, newline))) as PageMeta;
   } catch {
     return undefined;
   }
+  if (typeof meta.storedAt !== "number" || typeof meta.maxAge !== "number") return undefined;
+  return {
+    meta,
+    async lines() {
+      const entry = await readUncheckedEntry(PAGE_ENTRY, path);
+      if (entry === null || !(await entryIntact(entry))) return null;
+      const nl = entry.payload.indexOf(10);
+      if (nl !== newline) return null; // Changed since the meta line was read.
+      return entry.payload.subarray(nl + 1);
+    },
+  };
 }
 
 function maxAgeOf(headers: Headers, fallback: number): number {
@@ -155,6 +180,9 @@ export class IndexClient {
   readonly #buildSlots: number;
   #builds = 0;
   readonly #buildQueue: (() => void)[] = [];
+  readonly #pageSlots: number;
+  #pages = 0;
+  readonly #pageQueue: (() => void)[] = [];
   /** Lookups in flight (dropped once settled, so pages are not kept alive). */
   readonly #pending = new Map<string, Promise<ProjectPage | null>>();
   /** Page cache entries fetched or revalidated by this client: read back without a request. */
@@ -170,6 +198,7 @@ export class IndexClient {
     this.#refresh = options.refresh ?? false;
     this.#defaultMaxAge = options.defaultMaxAge ?? 0;
     this.#builder = options.buildMetadata;
+    this.#pageSlots = Math.max(1, options.pageConcurrency ?? 12);
     this.#buildSlots = Math.max(
       1,
       options.buildConcurrency ?? navigator.hardwareConcurrency ?? 2,
@@ -215,7 +244,7 @@ export class IndexClient {
       const lines = await this.#indexPage(index, name);
       if (lines !== null) return new ProjectPage(name, redactUrl(index), lines, linked);
     }
-    return linked.length > 0 ? new ProjectPage(name, null, "", linked) : null;
+    return linked.length > 0 ? new ProjectPage(name, null, new Uint8Array(), linked) : null;
   }
 
   #findLinksListing(location: string): Promise<IndexFile[]> {
@@ -255,8 +284,8 @@ export class IndexClient {
     return parseHtmlPage(new TextDecoder().decode(response.body), response.url);
   }
 
-  /** The file lines of `name` on `index`, or null when the index does not have it. */
-  async #indexPage(index: string, name: string): Promise<string | null> {
+  /** The file lines (UTF-8) of `name` on `index`, or null when the index does not have it. */
+  async #indexPage(index: string, name: string): Promise<Uint8Array | null> {
     const pageUrl = `${index}/${name}/`;
     if (pageUrl.startsWith("file://")) {
       const dir = filePath(pageUrl);
@@ -267,9 +296,9 @@ export class IndexClient {
         } catch {
           continue; // Try the next form; a missing directory means "not on this index".
         }
-        return encodeFiles(
+        return new TextEncoder().encode(encodeFiles(
           file.endsWith(".json") ? parseJsonPage(text, pageUrl) : parseHtmlPage(text, pageUrl),
-        );
+        ));
       }
       return null;
     }
@@ -280,30 +309,67 @@ export class IndexClient {
       `${name}.json`,
     );
     const cached = await readCachedPage(cachePath);
-    const linesOf = (page: CachedPage) => (page.meta.missing ? null : page.lines);
+    // The entry is used, or trusted as a conditional request's base, only once it is checked.
+    let base: { meta: PageMeta; lines: Uint8Array } | undefined;
     if (cached !== undefined) {
       const fresh = Date.now() - cached.meta.storedAt < cached.meta.maxAge * 1000;
-      if (
-        this.#validated.has(cachePath) || this.http.offline || (fresh && !this.#refresh)
-      ) {
-        return linesOf(cached);
+      const use = this.#validated.has(cachePath) || this.http.offline ||
+        (fresh && !this.#refresh);
+      const revalidate = !this.#refresh &&
+        (cached.meta.etag !== null || cached.meta.lastModified !== null);
+      if (use || revalidate) {
+        const lines = await cached.lines();
+        if (lines !== null) {
+          if (use) return cached.meta.missing ? null : lines;
+          base = { meta: cached.meta, lines };
+        }
       }
     }
-    // A page is revalidated from a checked entry only, and never under --refresh.
-    const base = this.#refresh ? undefined : cached;
     const headers: Record<string, string> = { accept: SIMPLE_ACCEPT };
     if (base?.meta.etag) headers["if-none-match"] = base.meta.etag;
     if (base?.meta.lastModified) headers["if-modified-since"] = base.meta.lastModified;
     const conditional = headers["if-none-match"] !== undefined ||
       headers["if-modified-since"] !== undefined;
+    const metaOf = (headers: Headers, missing: boolean): PageMeta => ({
+      url: redactUrl(pageUrl),
+      etag: headers.get("etag") ?? base?.meta.etag ?? null,
+      lastModified: headers.get("last-modified") ?? base?.meta.lastModified ?? null,
+      storedAt: Date.now(),
+      maxAge: maxAgeOf(headers, this.#defaultMaxAge),
+      missing,
+    });
+    // The entry is built in one byte buffer as the body arrives: placeholder first line, meta
+    // line, then one line per file as soon as the parser has it.
+    const start = (meta: PageMeta) => {
+      const builder = new ByteBuilder();
+      builder.text(entryPlaceholder(PAGE_ENTRY));
+      builder.text(`${JSON.stringify(meta)}\n`);
+      return builder;
+    };
+    let out: ByteBuilder | undefined;
+    let parser: SimplePageParser | undefined;
     let response;
     try {
-      response = await this.http.request(pageUrl, { headers, accept: [404, 410] });
+      response = await this.#pageSlot(() =>
+        this.http.request(pageUrl, {
+          headers,
+          accept: [404, 410],
+          sink: (answer) => {
+            const builder = out = start(metaOf(answer.headers, false));
+            const lines = new LinesWriter(builder);
+            parser = new SimplePageParser(
+              answer.headers.get("content-type"),
+              redactUrl(answer.url || pageUrl),
+              (file) => lines.add(file),
+            );
+            return parser;
+          },
+        })
+      );
     } catch (error) {
       if (error instanceof PackageNotFoundError) return null;
       throw error;
     }
-    let lines: string;
     let missing = false;
     if (response.status === 304) {
       if (!conditional || base === undefined) {
@@ -312,27 +378,33 @@ export class IndexClient {
           { hint: "The index (or a proxy in front of it) is misbehaving; try again later" },
         );
       }
-      lines = base.lines;
       missing = base.meta.missing;
+      out = start(metaOf(response.headers, missing));
+      out.bytes(base.lines);
     } else if (response.status === 404 || response.status === 410) {
-      lines = "";
       missing = true;
-    } else {
-      lines = encodeFiles(
-        parseSimplePage(response.body, response.headers.get("content-type"), response.url),
-      );
-    }
-    const meta: PageMeta = {
-      url: redactUrl(pageUrl),
-      etag: response.headers.get("etag") ?? base?.meta.etag ?? null,
-      lastModified: response.headers.get("last-modified") ?? base?.meta.lastModified ?? null,
-      storedAt: Date.now(),
-      maxAge: maxAgeOf(response.headers, this.#defaultMaxAge),
-      missing,
-    };
-    await writeEntry(PAGE_ENTRY, cachePath, `${JSON.stringify(meta)}\n${lines}`);
+      out = start(metaOf(response.headers, true));
+    } else parser!.end();
+    const entry = out!.view();
+    await sealInPlace(PAGE_ENTRY, entry);
+    await atomicWriteFile(cachePath, entry);
     this.#validated.add(cachePath);
-    return missing ? null : lines;
+    if (missing) return null;
+    const head = entryPlaceholder(PAGE_ENTRY).length;
+    return entry.subarray(entry.indexOf(10, head) + 1);
+  }
+
+  /** Runs one page request when fewer than `pageConcurrency` are in flight. */
+  async #pageSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#pages >= this.#pageSlots) await new Promise<void>((r) => this.#pageQueue.push(r));
+    else this.#pages++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.#pageQueue.shift();
+      if (next !== undefined) next();
+      else this.#pages--;
+    }
   }
 
   /**

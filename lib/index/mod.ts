@@ -7,6 +7,7 @@
 export * from "./http_client.ts";
 export * from "./cache_entry.ts";
 export * from "./project_page.ts";
+export * from "./page_parser.ts";
 export * from "./index_client.ts";
 export * from "./netrc.ts";
 export * from "./simple_page.ts";

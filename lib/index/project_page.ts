@@ -1,9 +1,10 @@
 /**
  * A project's files as the index client keeps them: one compact line per file (the page cache's
  * payload, and the in-memory form), turned into {@linkcode IndexFile} objects only while they are
- * iterated. A page of 10,000 files (grpcio) is one string of a few MB rather than 10,000 objects,
- * and a reader that keeps only a few files (the resolver keeps one per version) lets the rest be
- * collected at once.
+ * iterated. A page of 10,000 files (grpcio) is one byte array of a few MB rather than 10,000
+ * objects, and a reader that keeps only a few files (the resolver keeps one per version) lets the
+ * rest be collected at once. Lines are decoded from bytes one at a time, so a kept file's strings
+ * never pin the whole page in memory (V8 keeps a substring's parent string alive).
  *
  * Line format: tab-separated `filename`, `url`, `sha256`, `requires-python`, `yanked`,
  * `core-metadata`, `size`, `upload-time`; empty fields are null; `yanked` is `-` when not yanked,
@@ -28,19 +29,14 @@ function unescape(field: string): string {
 
 /** One file as a line (without the newline). */
 export function encodeFile(f: IndexFile): string {
-  return [
-    f.filename,
-    f.url,
-    f.sha256 ?? "",
-    f.requiresPython ?? "",
-    f.yanked === null ? "-" : `y${f.yanked}`,
-    f.coreMetadata === false ? "0" : f.coreMetadata === true ? "1" : f.coreMetadata,
-    f.size === null ? "" : String(f.size),
-    f.uploadTime ?? "",
-  ].map(escape).join("\t");
+  return `${escape(f.filename)}\t${escape(f.url)}\t${f.sha256 === null ? "" : escape(f.sha256)}\t${
+    f.requiresPython === null ? "" : escape(f.requiresPython)
+  }\t${f.yanked === null ? "-" : escape(`y${f.yanked}`)}\t${
+    f.coreMetadata === false ? "0" : f.coreMetadata === true ? "1" : escape(f.coreMetadata)
+  }\t${f.size === null ? "" : f.size}\t${f.uploadTime === null ? "" : escape(f.uploadTime)}`;
 }
 
-/** Files as lines joined with `\n`. */
+/** Files as lines joined with `\n` (encode it as UTF-8 for {@linkcode ProjectPage}). */
 export function encodeFiles(files: Iterable<IndexFile>): string {
   const lines: string[] = [];
   for (const f of files) lines.push(encodeFile(f));
@@ -64,47 +60,164 @@ export function decodeFile(line: string): IndexFile | null {
   };
 }
 
-/** The files of `text` (lines from {@linkcode encodeFiles}), decoded one at a time. */
-export function* decodeFiles(text: string): Generator<IndexFile> {
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * Builds UTF-8 text in one growing byte buffer, outside the JavaScript heap: a page's thousands
+ * of lines never exist as strings at once (each line is encoded as soon as it is made).
+ */
+export class ByteBuilder {
+  #buf: Uint8Array;
+  #length = 0;
+
+  /** @param capacity Initial size in bytes. */
+  constructor(capacity = 64 * 1024) {
+    this.#buf = new Uint8Array(capacity);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Appends `text` as UTF-8. */
+  text(text: string): void {
+    for (;;) {
+      const room = this.#buf.subarray(this.#length);
+      if (room.length >= text.length * 3) {
+        this.#length += encoder.encodeInto(text, room).written;
+        return;
+      }
+      const { read, written } = encoder.encodeInto(text, room);
+      if (read === text.length) {
+        this.#length += written;
+        return;
+      }
+      const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.#length + text.length * 3));
+      grown.set(this.#buf.subarray(0, this.#length));
+      this.#buf = grown;
+    }
+  }
+
+  /** Appends raw bytes. */
+  bytes(bytes: Uint8Array): void {
+    if (this.#length + bytes.length > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.#length + bytes.length));
+      grown.set(this.#buf.subarray(0, this.#length));
+      this.#buf = grown;
+    }
+    this.#buf.set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  /** What was written (a view; appending more may move it). */
+  view(): Uint8Array {
+    return this.#buf.subarray(0, this.#length);
+  }
+}
+
+/** Appends the files of a page to a {@linkcode ByteBuilder}, one line each. */
+export class LinesWriter {
+  readonly #out: ByteBuilder;
+  #first = true;
+  constructor(out: ByteBuilder) {
+    this.#out = out;
+  }
+  /** Appends one file's line. */
+  add(file: IndexFile): void {
+    if (!this.#first) this.#out.text("\n");
+    this.#first = false;
+    this.#out.text(encodeFile(file));
+  }
+}
+
+/**
+ * The files of `lines` (UTF-8 bytes of lines from {@linkcode encodeFiles}), decoded one at a
+ * time.
+ */
+export function* decodeFiles(lines: Uint8Array): Generator<IndexFile> {
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const file = decodeFile(text.slice(start, end));
+  while (start < lines.length) {
+    let end = lines.indexOf(10, start);
+    if (end < 0) end = lines.length;
+    const file = decodeFile(decoder.decode(lines.subarray(start, end)));
     if (file !== null) yield file;
     start = end + 1;
   }
 }
 
-/** The file name of each line of `text`, without decoding the other fields. */
-export function* fileNames(text: string): Generator<string> {
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const tab = text.indexOf("\t", start);
-    if (tab > start && tab < end) yield unescape(text.slice(start, tab));
-    start = end + 1;
+/**
+ * One file of a page as the resolver reads it: the name, `requires-python` and yank state, with
+ * the whole file decoded only for the files that are kept ({@linkcode PageEntry.file}). The same
+ * object may be reused for the next file: keep `file()`, not the entry.
+ */
+export interface PageEntry {
+  readonly filename: string;
+  readonly requiresPython: string | null;
+  /** Yank reason (`""` without one), or null when not yanked. */
+  readonly yanked: string | null;
+  /** The whole file, a new object that is safe to keep. */
+  file(): IndexFile;
+}
+
+/** A {@linkcode PageEntry} over one line of a page, moved from line to line. */
+class LineEntry implements PageEntry {
+  filename = "";
+  requiresPython: string | null = null;
+  yanked: string | null = null;
+  #line = "";
+
+  /** Points at `line`; false when the line is malformed. */
+  read(line: string): boolean {
+    const t0 = line.indexOf("\t"), t1 = line.indexOf("\t", t0 + 1);
+    const t2 = line.indexOf("\t", t1 + 1), t3 = line.indexOf("\t", t2 + 1);
+    const t4 = line.indexOf("\t", t3 + 1);
+    if (t0 <= 0 || t4 < 0) return false;
+    this.#line = line;
+    this.filename = unescape(line.slice(0, t0));
+    this.requiresPython = t3 > t2 + 1 ? unescape(line.slice(t2 + 1, t3)) : null;
+    this.yanked = line.charCodeAt(t3 + 1) === 45 /* - */ ? null : unescape(line.slice(t3 + 2, t4));
+    return true;
   }
+
+  file(): IndexFile {
+    return decodeFile(this.#line)!;
+  }
+}
+
+/** A {@linkcode PageEntry} for a file that is already an object. */
+export function fileEntry(file: IndexFile): PageEntry {
+  return {
+    filename: file.filename,
+    requiresPython: file.requiresPython,
+    yanked: file.yanked,
+    file: () => file,
+  };
 }
 
 /**
  * The files of one project from the index that won (first one that has it) plus find-links
- * files, iterated lazily. Holds one string for the index's files; nothing is parsed until asked.
+ * files, iterated lazily. Holds one byte array of the index's files; nothing is parsed until asked.
  */
 export class ProjectPage {
   /** PEP 503 normalized name. */
   readonly name: string;
   /** The index URL that had the project (credentials removed), or null when only find-links did. */
   readonly index: string | null;
-  readonly #lines: string;
+  readonly #lines: Uint8Array;
   readonly #linked: readonly IndexFile[];
 
   /**
-   * @param lines The index's files, as {@linkcode encodeFiles} writes them.
+   * @param lines The index's files, as {@linkcode encodeFiles} writes them, UTF-8 encoded.
    * @param linked Find-links files of the project, listed after the index's.
    */
-  constructor(name: string, index: string | null, lines: string, linked: readonly IndexFile[]) {
+  constructor(
+    name: string,
+    index: string | null,
+    lines: Uint8Array,
+    linked: readonly IndexFile[],
+  ) {
     this.name = name;
     this.index = index;
     this.#lines = lines;
@@ -115,5 +228,22 @@ export class ProjectPage {
   *files(): Generator<IndexFile> {
     yield* decodeFiles(this.#lines);
     yield* this.#linked;
+  }
+
+  /**
+   * Every file as a {@linkcode PageEntry}, index files first: only the name, `requires-python`
+   * and yank state are decoded until `file()` is called. The entry object is reused.
+   */
+  *entries(): Generator<PageEntry> {
+    const entry = new LineEntry();
+    const lines = this.#lines;
+    let start = 0;
+    while (start < lines.length) {
+      let end = lines.indexOf(10, start);
+      if (end < 0) end = lines.length;
+      if (entry.read(decoder.decode(lines.subarray(start, end)))) yield entry;
+      start = end + 1;
+    }
+    for (const file of this.#linked) yield fileEntry(file);
   }
 }

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import { NetworkError } from "../errors/mod.ts";
-import { redactUrl } from "./http_client.ts";
 
 /** The `Accept` header of PEP 691 content negotiation: JSON first, HTML as fallback. */
 export const SIMPLE_ACCEPT =
@@ -75,6 +73,8 @@ export function parseJsonPage(text: string, pageUrl: string): IndexFile[] {
 
 /** `href` resolved against `base`, or null when it is not a URL (such links are skipped). */
 function resolveUrl(href: string, base: string): string | null {
+  // Most indexes (PyPI's JSON) give plain absolute URLs: no need to parse them.
+  if (/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._~\/%+-]*(#[A-Za-z0-9=]*)?$/.test(href)) return href;
   try {
     return new URL(href, base).href;
   } catch {
@@ -85,28 +85,37 @@ function resolveUrl(href: string, base: string): string | null {
 function jsonPageFiles(page: { files?: Record<string, unknown>[] }, pageUrl: string): IndexFile[] {
   const files: IndexFile[] = [];
   for (const f of page.files ?? []) {
-    const href = resolveUrl(String(f.url), pageUrl);
-    if (href === null) continue;
-    const { url, sha256 } = splitHash(href);
-    const hashes = (typeof f.hashes === "object" && f.hashes !== null ? f.hashes : {}) as Record<
-      string,
-      unknown
-    >;
-    const yanked = f.yanked;
-    files.push({
-      filename: String(f.filename),
-      url,
-      sha256: typeof hashes.sha256 === "string" ? hashes.sha256.toLowerCase() : sha256,
-      requiresPython: typeof f["requires-python"] === "string" && f["requires-python"] !== ""
-        ? f["requires-python"] as string
-        : null,
-      yanked: yanked === true ? "" : typeof yanked === "string" ? yanked : null,
-      coreMetadata: metadataFlag(f["core-metadata"] ?? f["dist-info-metadata"]),
-      size: typeof f.size === "number" ? f.size : null,
-      uploadTime: typeof f["upload-time"] === "string" ? f["upload-time"] as string : null,
-    });
+    const file = jsonFile(f, pageUrl);
+    if (file !== null) files.push(file);
   }
   return files;
+}
+
+/**
+ * One entry of a PEP 691 page's `files` array as an {@linkcode IndexFile}, or null when its
+ * `url` is not a URL (skipped, as pip does).
+ */
+export function jsonFile(f: Record<string, unknown>, pageUrl: string): IndexFile | null {
+  const href = resolveUrl(String(f.url), pageUrl);
+  if (href === null) return null;
+  const { url, sha256 } = splitHash(href);
+  const hashes = (typeof f.hashes === "object" && f.hashes !== null ? f.hashes : {}) as Record<
+    string,
+    unknown
+  >;
+  const yanked = f.yanked;
+  return {
+    filename: String(f.filename),
+    url,
+    sha256: typeof hashes.sha256 === "string" ? hashes.sha256.toLowerCase() : sha256,
+    requiresPython: typeof f["requires-python"] === "string" && f["requires-python"] !== ""
+      ? f["requires-python"] as string
+      : null,
+    yanked: yanked === true ? "" : typeof yanked === "string" ? yanked : null,
+    coreMetadata: metadataFlag(f["core-metadata"] ?? f["dist-info-metadata"]),
+    size: typeof f.size === "number" ? f.size : null,
+    uploadTime: typeof f["upload-time"] === "string" ? f["upload-time"] as string : null,
+  };
 }
 
 const ANCHOR = /<a\s([^>]*)>([^<]*)<\/a>/gi;
@@ -150,62 +159,4 @@ export function parseHtmlPage(text: string, pageUrl: string): IndexFile[] {
     });
   }
   return files;
-}
-
-/** Why a page is not one of the simple API, for {@linkcode parseSimplePage}'s errors. */
-function notAPage(url: string, contentType: string | null, reason: string): NetworkError {
-  return new NetworkError(
-    `${redactUrl(url)} did not answer with a package index page (${reason}; Content-Type: ${
-      contentType || "none"
-    })`,
-    {
-      hint:
-        "Check the index URL; a proxy, a captive portal or a misconfigured server may be answering instead of the index",
-    },
-  );
-}
-
-const HTML_TAG = /<(!doctype\s+html|html|head|body|a|meta|title|pre|h1)[\s>]/i;
-
-/**
- * Parses a project page answered by an index, whatever its `Content-Type` claims: PEP 691 JSON
- * (an object with a `files` array of objects with a `filename` and a `url`), or PEP 503 HTML (text
- * with HTML tags; a page without links is a project without files). The content type decides
- * first; a missing or wrong one is corrected by looking at the text (`{` for JSON, tags for
- * HTML), as pip and uv accept such indexes.
- * @throws {NetworkError} naming the URL (credentials removed) when the body is neither: not
- *   UTF-8, invalid JSON, JSON of another shape, or text without any HTML.
- */
-export function parseSimplePage(
-  body: Uint8Array,
-  contentType: string | null,
-  url: string,
-): IndexFile[] {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw notAPage(url, contentType, "the body is not UTF-8 text");
-  }
-  const type = (contentType ?? "").toLowerCase();
-  const start = text.trimStart().slice(0, 1);
-  const html = HTML_TAG.test(text.slice(0, 65536));
-  if (type.includes("json") || (start === "{" && !(type.includes("html") && html))) {
-    let page: unknown;
-    try {
-      page = JSON.parse(text);
-    } catch {
-      throw notAPage(url, contentType, "invalid JSON");
-    }
-    const files = (page as { files?: unknown } | null)?.files;
-    const valid = typeof page === "object" && page !== null && Array.isArray(files) &&
-      files.every((f) =>
-        typeof f === "object" && f !== null && typeof f.filename === "string" &&
-        typeof f.url === "string"
-      );
-    if (!valid) throw notAPage(url, contentType, "JSON that is not a PEP 691 project page");
-    return jsonPageFiles(page as { files: Record<string, unknown>[] }, url);
-  }
-  if (!html) throw notAPage(url, contentType, "neither HTML nor JSON");
-  return parseHtmlPage(text, url);
 }

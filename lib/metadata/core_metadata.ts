@@ -97,6 +97,18 @@ export function parseCoreMetadata(text: string, source?: string): CoreMetadata {
   };
 }
 
+/** Parsed `Requires-Dist` entries, by metadata object (a resolver asks for them many times). */
+const parsed = new WeakMap<CoreMetadata, Requirement[]>();
+
+function parsedRequirements(metadata: CoreMetadata, source?: string): Requirement[] {
+  let requirements = parsed.get(metadata);
+  if (requirements === undefined) {
+    requirements = metadata.requiresDist.map((text) => parseRequirement(text, source));
+    parsed.set(metadata, requirements);
+  }
+  return requirements;
+}
+
 /**
  * The dependencies a distribution needs in `environment` with `extras` requested: each
  * `Requires-Dist` whose marker holds with `extra` unset or set to one of the extras
@@ -110,8 +122,7 @@ export function dependenciesFor(
   source?: string,
 ): { requirement: Requirement; extra: string | null }[] {
   const out: { requirement: Requirement; extra: string | null }[] = [];
-  for (const text of metadata.requiresDist) {
-    const requirement = parseRequirement(text, source);
+  for (const requirement of parsedRequirements(metadata, source)) {
     if (requirement.marker === null) {
       out.push({ requirement, extra: null });
       continue;

@@ -19,17 +19,14 @@ import {
   type Specifier,
   type SpecifierSet,
   specifierSetAllowsPrereleases,
+  tryParseVersion,
   type Version,
 } from "../pep440/mod.ts";
 import { type MarkerContext, type Requirement } from "../pep508/mod.ts";
 import { bestTagRank, type TagSet } from "../pep425/mod.ts";
-import {
-  tryParseSdistFilename,
-  tryParseWheelFilename,
-  type WheelFilename,
-} from "../dist_filename/mod.ts";
+import { tryParseSdistFilename } from "../dist_filename/mod.ts";
 import { type CoreMetadata, dependenciesFor } from "../metadata/mod.ts";
-import type { IndexClient, IndexFile } from "../index/mod.ts";
+import { fileEntry, type IndexClient, type IndexFile, type PageEntry } from "../index/mod.ts";
 import { GestvenvError } from "../errors/mod.ts";
 import type { Dependency, DependencyProvider, VersionDependencies } from "./pubgrub.ts";
 import { ROOT } from "./pubgrub.ts";
@@ -136,8 +133,8 @@ interface VersionFiles {
   bestRank: number;
   sdist: IndexFile | null;
   reasons: Set<string>;
-  /** Wheels with no tag this target supports (for the explanation). */
-  foreignWheels: WheelFilename[];
+  /** Tags of wheels this target supports none of (for the explanation). */
+  foreignWheels: WheelTags[];
   count: number;
   yankedReason: string | null;
 }
@@ -171,14 +168,14 @@ const interpreterPairs = new WeakMap<TagSet, { pairs: Set<string>; python: strin
  * some is for this Python version, else the Python versions (`has wheels for cp39, cp310, cp311
  * only`).
  */
-function foreignWheelsReason(wheels: WheelFilename[], tags: TagSet): string {
+function foreignWheelsReason(wheels: WheelTags[], tags: TagSet): string {
   let known = interpreterPairs.get(tags);
   if (known === undefined) {
     const pairs = new Set(tags.tags.map((t) => t.split("-").slice(0, 2).join("-")));
     known = { pairs, python: tags.tags[0]?.split("-")[0] ?? "" };
     interpreterPairs.set(tags, known);
   }
-  const fits = (w: WheelFilename) =>
+  const fits = (w: WheelTags) =>
     w.pythonTags.some((py) => w.abiTags.some((abi) => known.pairs.has(`${py}-${abi}`)));
   const forInterpreter = wheels.filter(fits);
   if (forInterpreter.length > 0) {
@@ -195,6 +192,75 @@ function foreignWheelsReason(wheels: WheelFilename[], tags: TagSet): string {
   return `has wheels for ${listTags(new Set(wheels.flatMap((w) => w.pythonTags)))} only`;
 }
 
+/** The tags of a wheel file name. */
+interface WheelTags {
+  pythonTags: string[];
+  abiTags: string[];
+  platformTags: string[];
+}
+
+/** A wheel's compressed tag set (`cp311-cp311-manylinux_2_17_x86_64`) and its best rank. */
+interface TagInfo {
+  tags: WheelTags;
+  rank: number | undefined;
+}
+
+/**
+ * The version text and tag-set text of a wheel file name (PEP 427: `{name}-{version}(-{build})?-
+ * {python}-{abi}-{platform}.whl`, the rules of `tryParseWheelFilename`), found without splitting
+ * the name into arrays: a page lists the same version and the same tag sets many times, and the
+ * caller parses each distinct one once.
+ */
+function wheelParts(filename: string): { version: string; tags: string } | null {
+  if (!filename.endsWith(".whl")) return null;
+  const end = filename.length - 4;
+  const d1 = filename.indexOf("-");
+  const d2 = filename.indexOf("-", d1 + 1);
+  const p3 = filename.lastIndexOf("-", end - 1);
+  const p2 = filename.lastIndexOf("-", p3 - 1);
+  const p1 = filename.lastIndexOf("-", p2 - 1);
+  if (d1 <= 0 || d2 < 0 || p1 < d2) return null;
+  // Either no build tag (p1 is d2) or one that starts with a digit, with no other dash.
+  if (p1 !== d2) {
+    const code = filename.charCodeAt(d2 + 1);
+    if (filename.indexOf("-", d2 + 1) !== p1 || code < 48 || code > 57) return null;
+  }
+  return { version: filename.slice(d1 + 1, d2), tags: filename.slice(p1 + 1, end) };
+}
+
+/**
+ * The version of a distribution file name of project `name` (wheel or sdist), parsing each
+ * distinct version text once through `cache`; null when the name is neither.
+ */
+function fileVersion(
+  filename: string,
+  name: string,
+  cache: Map<string, Version | null>,
+): { version: Version | null; tags: string | null } {
+  const wheel = wheelParts(filename);
+  if (wheel === null) {
+    return { version: tryParseSdistFilename(filename, name)?.version ?? null, tags: null };
+  }
+  let version = cache.get(wheel.version);
+  if (version === undefined) cache.set(wheel.version, version = tryParseVersion(wheel.version));
+  return { version, tags: wheel.tags };
+}
+
+/** Every file of `version` among `entries` (a page of project `name`), for a lock. */
+export function filesOfVersion(
+  name: string,
+  entries: Iterable<PageEntry>,
+  version: Version,
+): IndexFile[] {
+  const cache = new Map<string, Version | null>();
+  const out: IndexFile[] = [];
+  for (const entry of entries) {
+    const v = fileVersion(entry.filename, name, cache).version;
+    if (v !== null && v.text === version.text) out.push(entry.file());
+  }
+  return out;
+}
+
 /**
  * Builds the candidates of a project from its files for the target, in one pass over `files`
  * (which may be a lazy iterator: only each version's chosen file is kept). A version whose files
@@ -202,7 +268,7 @@ function foreignWheelsReason(wheels: WheelFilename[], tags: TagSet): string {
  */
 export function buildCandidates(
   name: string,
-  files: Iterable<IndexFile>,
+  files: Iterable<PageEntry>,
   target: Target,
   onlyBinary: boolean,
   noBinary: boolean,
@@ -212,10 +278,11 @@ export function buildCandidates(
     { version: Version; live: VersionFiles; yanked: VersionFiles }
   >();
   const pythonOk = new Map<string, boolean>();
+  const versions = new Map<string, Version | null>();
+  const tagInfo = new Map<string, TagInfo>();
   for (const file of files) {
-    const wheel = tryParseWheelFilename(file.filename);
-    const version = wheel?.version ?? tryParseSdistFilename(file.filename, name)?.version;
-    if (version === undefined) continue;
+    const { version, tags: wheel } = fileVersion(file.filename, name, versions);
+    if (version === null) continue;
     let entry = byVersion.get(version.text);
     if (entry === undefined) {
       entry = { version, live: emptyFiles(), yanked: emptyFiles() };
@@ -240,15 +307,30 @@ export function buildCandidates(
         state.reasons.add("has only wheels and --no-binary is set");
         continue;
       }
-      const rank = bestTagRank(target.tags, wheel.pythonTags, wheel.abiTags, wheel.platformTags);
-      if (rank === undefined) {
-        state.foreignWheels.push(wheel);
+      let info = tagInfo.get(wheel);
+      if (info === undefined) {
+        const [py, abi, plat] = wheel.split("-") as [string, string, string];
+        const tags = {
+          pythonTags: py.split("."),
+          abiTags: abi.split("."),
+          platformTags: plat.split("."),
+        };
+        info = {
+          tags,
+          rank: bestTagRank(target.tags, tags.pythonTags, tags.abiTags, tags.platformTags),
+        };
+        tagInfo.set(wheel, info);
+      }
+      if (info.rank === undefined) {
+        // Kept only to explain a version no file of which fits.
+        if (state.best === null) state.foreignWheels.push(info.tags);
         continue;
       }
-      if (rank < state.bestRank) [state.best, state.bestRank] = [file, rank];
+      if (info.rank < state.bestRank) [state.best, state.bestRank] = [file.file(), info.rank];
+      state.foreignWheels.length = 0;
     } else if (onlyBinary) {
       state.reasons.add("has no compatible wheel and --only-binary is set");
-    } else state.sdist ??= file;
+    } else state.sdist ??= file.file();
   }
   const out: Candidate[] = [];
   for (const { version, live, yanked } of byVersion.values()) {
@@ -285,6 +367,17 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
 
   constructor(options: ProviderOptions) {
     this.#o = options;
+  }
+
+  /**
+   * Waits until the requests started ahead (domain warm-up, metadata prefetch) have settled, so
+   * nothing keeps running or writing to the cache once a resolution returns.
+   */
+  async idle(): Promise<void> {
+    for (let seen = -1; seen !== this.#domains.size + this.#metadata.size;) {
+      seen = this.#domains.size + this.#metadata.size;
+      await Promise.allSettled([...this.#domains.values(), ...this.#metadata.values()]);
+    }
   }
 
   /** The indexes asked, credentials removed. */
@@ -328,7 +421,7 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
       return {
         name,
         index: null,
-        candidates: buildCandidates(name, [file], this.#o.target, false, false),
+        candidates: buildCandidates(name, [fileEntry(file)], this.#o.target, false, false),
       };
     }
     const page = await this.#o.index.projectPage(name);
@@ -338,7 +431,7 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
       index: page.index,
       candidates: buildCandidates(
         name,
-        page.files(),
+        page.entries(),
         this.#o.target,
         binary(this.#o.onlyBinary),
         binary(this.#o.noBinary),
@@ -402,20 +495,17 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
     });
   }
 
-  preferred(pkg: string, allowed: VersionSet): number[] {
+  preferred(pkg: string, allowed: VersionSet, limit = Infinity): number[] {
     if (pkg === ROOT) return [0];
     const { name } = splitKey(pkg);
     const domain = this.#loaded.get(name)!;
-    const indices = [...allowed.indices()];
     const lowest = this.#o.resolution === "lowest" ||
       (this.#o.resolution === "lowest-direct" && this.#o.direct.has(name));
-    if (!lowest) indices.reverse();
     const pref = this.#o.preferences.get(name);
-    if (pref !== undefined) {
-      const i = indices.findIndex((x) => domain.candidates[x]!.version.text === pref);
-      if (i > 0) indices.unshift(...indices.splice(i, 1));
-    }
-    return indices;
+    const p = pref === undefined ? -1 : domain.candidates.findIndex((c) => c.version.text === pref);
+    if (p < 0 || !allowed.has(p)) return lowest ? allowed.lowest(limit) : allowed.highest(limit);
+    const rest = lowest ? allowed.lowest(limit) : allowed.highest(limit);
+    return [p, ...rest.filter((i) => i !== p)].slice(0, limit);
   }
 
   /** Metadata of one version (cached; errors are returned, not thrown). */

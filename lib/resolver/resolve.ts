@@ -11,7 +11,6 @@ import {
   type SpecifierSet,
   specifierSetAllowsPrereleases,
 } from "../pep440/mod.ts";
-import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { evaluateMarker, type Requirement } from "../pep508/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import type { InterpreterInfo } from "../python/mod.ts";
@@ -19,6 +18,7 @@ import type { IndexClient, IndexFile } from "../index/mod.ts";
 import { dependenciesFor } from "../metadata/mod.ts";
 import { type Dependency, NoSolutionError, solve } from "./pubgrub.ts";
 import {
+  filesOfVersion,
   IndexProvider,
   type PrereleaseMode,
   type ResolutionMode,
@@ -153,6 +153,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   try {
     solution = await solve(provider, rootDependencies);
   } catch (error) {
+    await provider.idle();
     if (!(error instanceof NoSolutionError)) throw error;
     const explanation = explainFailure(error.incompatibility, provider);
     throw new ResolutionError("No solution satisfies the requirements", {
@@ -160,6 +161,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       hint: hintsFor(error.incompatibility, provider, options),
     });
   }
+  await provider.idle();
   // Gather base packages with the extras requested of them.
   const chosen = new Map<string, { index: number; extras: Set<string> }>();
   for (const [pkg, index] of solution) {
@@ -206,21 +208,22 @@ async function filesOfChosen(
   chosen: Map<string, { index: number }>,
 ): Promise<Map<string, IndexFile[]>> {
   const out = new Map<string, IndexFile[]>();
-  await Promise.all([...chosen].map(async ([name, { index: i }]) => {
+  const queue = [...chosen];
+  // A few pages at a time: each is read whole from disk while its files are picked.
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await one(next);
+  };
+  const one = async ([name, { index: i }]: [string, { index: number }]) => {
     const candidate = provider.domain(name)!.candidates[i]!;
     if (urls.has(name)) {
       out.set(name, [candidate.best!]);
       return;
     }
     const page = await index.projectPage(name);
-    const files: IndexFile[] = [];
-    for (const f of page?.files() ?? []) {
-      const version = tryParseWheelFilename(f.filename)?.version ??
-        tryParseSdistFilename(f.filename, name)?.version;
-      if (version !== undefined && version.text === candidate.version.text) files.push(f);
-    }
+    const files = filesOfVersion(name, page?.entries() ?? [], candidate.version);
     out.set(name, files.length > 0 ? files : [candidate.best!]);
-  }));
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
   return out;
 }
 
