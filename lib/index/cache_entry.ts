@@ -51,7 +51,7 @@ export async function sealInPlace(kind: EntryKind, bytes: Uint8Array): Promise<v
 }
 
 /** The bytes of an entry of `kind` holding `payload` (its first line seals it). */
-export async function sealEntry(kind: EntryKind, payload: string): Promise<Uint8Array> {
+async function sealEntry(kind: EntryKind, payload: string): Promise<Uint8Array> {
   const out = encoder.encode(entryPlaceholder(kind) + payload);
   await sealInPlace(kind, out);
   return out;
@@ -66,7 +66,7 @@ export interface UncheckedEntry {
 }
 
 /** Splits an entry of `kind` into its announced sha256 and payload, or null for another format. */
-export function splitEntry(kind: EntryKind, bytes: Uint8Array): UncheckedEntry | null {
+function splitEntry(kind: EntryKind, bytes: Uint8Array): UncheckedEntry | null {
   const newline = bytes.indexOf(10);
   if (newline < 0 || newline > 200) return null;
   const m = /^(\S+) (\d+) sha256=([0-9a-f]{64})$/.exec(decoder.decode(bytes.subarray(0, newline)));
@@ -80,17 +80,8 @@ export async function entryIntact(entry: UncheckedEntry): Promise<boolean> {
 }
 
 /** The payload as text when it matches its sha256, else null. */
-export async function checkEntry(entry: UncheckedEntry): Promise<string | null> {
+async function checkEntry(entry: UncheckedEntry): Promise<string | null> {
   return await entryIntact(entry) ? decoder.decode(entry.payload) : null;
-}
-
-/**
- * The payload of a sealed entry of `kind`, or null when the bytes are not one: another format or
- * version, or a payload that does not match its sha256.
- */
-export async function openEntry(kind: EntryKind, bytes: Uint8Array): Promise<string | null> {
-  const entry = splitEntry(kind, bytes);
-  return entry === null ? null : await checkEntry(entry);
 }
 
 /** Reads the entry at `path` without checking it; null when missing or of another format. */

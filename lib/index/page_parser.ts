@@ -16,7 +16,7 @@ import { type IndexFile, jsonFile, parseHtmlPage } from "./simple_page.ts";
 
 const HTML_TAG = /<(!doctype\s+html|html|head|body|a|meta|title|pre|h1)[\s>]/i;
 const QUOTE = 34, BACKSLASH = 92, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93, COMMA = 44, COLON = 58;
+const CLOSE_BRACKET = 93, COMMA = 44;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -27,21 +27,26 @@ export class SimplePageParser {
   readonly #url: string;
   readonly #contentType: string | null;
   readonly #onFile: (file: IndexFile) => void;
-  readonly #decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+  readonly #decoder = new TextDecoder("utf-8", { fatal: true });
   #mode: "start" | "json" | "html" = "start";
-  /** HTML: the whole text, parsed at the end. */
-  #html: string[] = [];
-  // JSON scanning state: `#buf` holds the text not yet discarded, `#i` the next index to scan.
-  #buf = "";
-  #i = 0;
+  /** Bytes of the byte-order mark seen at the start. */
+  #bom = 0;
+  /** HTML: the whole body, decoded and parsed at the end. */
+  #html: Uint8Array[] = [];
+  // JSON scanning state, kept across pieces. The scan works on bytes: JSON's structural
+  // characters are ASCII, and no byte of a multi-byte UTF-8 character is ASCII.
   #depth = 0;
   #inString = false;
-  #stringStart = -1;
+  /** The previous byte, inside a string, was an unescaped backslash. */
+  #escaped = false;
   #expectKey = false;
+  /** Pieces of the key being read (depth 1), or null when not reading one. */
+  #keyParts: Uint8Array[] | null = null;
   #key: string | null = null;
   #inFiles = false;
   #sawFiles = false;
-  #objectStart = -1;
+  /** Pieces of the file entry being read (depth 3 in `files`), or null. */
+  #objectParts: Uint8Array[] | null = null;
   #done = false;
 
   /**
@@ -66,9 +71,9 @@ export class SimplePageParser {
     );
   }
 
-  #decode(chunk: Uint8Array, stream: boolean): string {
+  #decode(bytes: Uint8Array): string {
     try {
-      return this.#decoder.decode(chunk, { stream });
+      return this.#decoder.decode(bytes);
     } catch {
       throw this.#fail("the body is not UTF-8 text");
     }
@@ -79,19 +84,20 @@ export class SimplePageParser {
    * @throws {NetworkError} as soon as the body cannot be a page.
    */
   write(chunk: Uint8Array): void {
-    this.#take(this.#decode(chunk, true));
-  }
-
-  #take(text: string): void {
-    if (text === "") return;
+    let i = 0;
     if (this.#mode === "start") {
-      const first = text.trimStart();
-      if (first === "") return;
-      this.#mode = first[0] === "{" ? "json" : "html";
-      text = first;
+      const BOM = [0xef, 0xbb, 0xbf];
+      while (i < chunk.length) {
+        const b = chunk[i]!;
+        if (this.#bom < 3 && b === BOM[this.#bom]) this.#bom++;
+        else if (!isSpace(b)) break;
+        i++;
+      }
+      if (i === chunk.length) return;
+      this.#mode = chunk[i] === OPEN_BRACE ? "json" : "html";
     }
-    if (this.#mode === "html") this.#html.push(text);
-    else this.#scan(text);
+    if (this.#mode === "html") this.#html.push(chunk.subarray(i));
+    else this.#scan(chunk, i);
   }
 
   /**
@@ -99,14 +105,20 @@ export class SimplePageParser {
    * @throws {NetworkError} when it was not a page.
    */
   end(): void {
-    this.#take(this.#decode(new Uint8Array(), false));
     if (this.#mode === "json") {
       if (!this.#done) throw this.#fail("invalid JSON (it ends too early)");
       if (!this.#sawFiles) throw this.#fail("JSON that is not a PEP 691 project page");
       return;
     }
-    const text = this.#html.join("");
+    const parts = this.#html;
     this.#html = [];
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
+    const text = this.#decode(bytes);
     if ((this.#contentType ?? "").toLowerCase().includes("json")) {
       throw this.#fail("invalid JSON");
     }
@@ -114,54 +126,55 @@ export class SimplePageParser {
     for (const file of parseHtmlPage(text, this.#url)) this.#onFile(file);
   }
 
-  #scan(text: string): void {
-    if (this.#done) {
-      if (text.trim() !== "") throw this.#fail("invalid JSON (text after the page)");
-      return;
-    }
-    let buf = this.#buf + text;
-    let i = this.#i;
-    const n = buf.length;
+  #scan(chunk: Uint8Array, from: number): void {
+    const n = chunk.length;
+    let i = from;
+    let objectStart = this.#objectParts === null ? -1 : i;
+    let keyStart = this.#keyParts === null ? -1 : i;
+    let nextBackslash = -2;
     while (i < n) {
       if (this.#inString) {
-        // Jump to the closing quote: one not preceded by an odd number of backslashes.
-        let q = buf.indexOf('"', i);
-        for (;;) {
-          if (q < 0) break;
-          let slashes = 0;
-          for (let k = q - 1; k >= 0 && buf.charCodeAt(k) === BACKSLASH; k--) slashes++;
-          if (slashes % 2 === 0) break;
-          q = buf.indexOf('"', q + 1);
+        if (this.#escaped) {
+          this.#escaped = false;
+          i++;
+          continue;
         }
-        if (q < 0) {
+        // Jump to the next quote or backslash.
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
+        const quote = chunk.indexOf(QUOTE, i);
+        if (nextBackslash >= 0 && (quote < 0 || nextBackslash < quote)) {
+          this.#escaped = true;
+          i = nextBackslash + 1;
+          continue;
+        }
+        if (quote < 0) {
           i = n;
           break;
         }
         this.#inString = false;
-        if (this.#depth === 1 && this.#stringStart >= 0 && this.#key === null) {
-          try {
-            this.#key = JSON.parse(buf.slice(this.#stringStart, q + 1)) as string;
-          } catch {
-            throw this.#fail("invalid JSON");
-          }
+        if (this.#keyParts !== null) {
+          this.#keyParts.push(chunk.subarray(keyStart, quote));
+          this.#key = this.#keyText(this.#keyParts);
+          this.#keyParts = null;
+          keyStart = -1;
         }
-        this.#stringStart = -1;
-        i = q + 1;
+        i = quote + 1;
         continue;
       }
-      const c = buf.charCodeAt(i);
+      const c = chunk[i]!;
       if (isSpace(c)) {
         i++;
         continue;
       }
+      if (this.#done) throw this.#fail("invalid JSON (text after the page)");
       const depth = this.#depth;
       if (depth === 0 && c !== OPEN_BRACE) throw this.#fail("invalid JSON");
       if (depth === 1 && this.#expectKey) {
         if (c === QUOTE) {
           this.#expectKey = false;
-          this.#key = null;
           this.#inString = true;
-          this.#stringStart = i;
+          this.#keyParts = [];
+          keyStart = i + 1;
           i++;
           continue;
         }
@@ -173,7 +186,6 @@ export class SimplePageParser {
       switch (c) {
         case QUOTE:
           this.#inString = true;
-          this.#stringStart = depth === 1 ? -1 : i;
           break;
         case OPEN_BRACE:
         case OPEN_BRACKET:
@@ -183,14 +195,17 @@ export class SimplePageParser {
             this.#inFiles = true;
             this.#sawFiles = true;
           } else if (this.#depth === 3 && this.#inFiles && c === OPEN_BRACE) {
-            this.#objectStart = i;
+            this.#objectParts = [];
+            objectStart = i;
           }
           break;
         case CLOSE_BRACE:
         case CLOSE_BRACKET:
-          if (this.#depth === 3 && this.#inFiles && c === CLOSE_BRACE) {
-            this.#file(buf.slice(this.#objectStart, i + 1));
-            this.#objectStart = -1;
+          if (this.#depth === 3 && this.#objectParts !== null && c === CLOSE_BRACE) {
+            this.#objectParts.push(chunk.subarray(objectStart, i + 1));
+            this.#file(this.#objectParts);
+            this.#objectParts = null;
+            objectStart = -1;
           } else if (this.#depth === 2 && this.#inFiles) this.#inFiles = false;
           this.#depth--;
           if (this.#depth === 0) this.#done = true;
@@ -198,39 +213,34 @@ export class SimplePageParser {
         case COMMA:
           if (depth === 1) this.#expectKey = true;
           break;
-        case COLON:
-          break;
         default:
           break;
       }
       i++;
-      if (this.#done) {
-        if (buf.slice(i).trim() !== "") throw this.#fail("invalid JSON (text after the page)");
-        i = n;
-        break;
-      }
     }
-    // Keep only what an unfinished file entry or string still needs.
-    const keep = Math.min(
-      this.#objectStart >= 0 ? this.#objectStart : n,
-      this.#inString && this.#stringStart >= 0 ? this.#stringStart : n,
-      this.#inString ? Math.max(0, n - 64) : n,
-    );
-    if (keep > 0) {
-      buf = buf.slice(keep);
-      i -= keep;
-      if (this.#objectStart >= 0) this.#objectStart -= keep;
-      if (this.#stringStart >= 0) this.#stringStart -= keep;
+    // Keep the unfinished parts (copied: the piece's buffer may be reused).
+    if (this.#objectParts !== null && objectStart >= 0) {
+      this.#objectParts.push(chunk.slice(objectStart));
     }
-    this.#buf = buf;
-    this.#i = i;
+    if (this.#keyParts !== null && keyStart >= 0) this.#keyParts.push(chunk.slice(keyStart));
   }
 
-  #file(text: string): void {
+  #keyText(parts: Uint8Array[]): string {
+    const text = this.#decode(joinBytes(parts));
+    if (!text.includes("\\")) return text;
+    try {
+      return JSON.parse(`"${text}"`) as string;
+    } catch {
+      throw this.#fail("invalid JSON");
+    }
+  }
+
+  #file(parts: Uint8Array[]): void {
     let entry: unknown;
     try {
-      entry = JSON.parse(text);
-    } catch {
+      entry = JSON.parse(this.#decode(joinBytes(parts)));
+    } catch (error) {
+      if (error instanceof NetworkError) throw error;
       throw this.#fail("invalid JSON");
     }
     const f = entry as Record<string, unknown>;
@@ -242,18 +252,13 @@ export class SimplePageParser {
   }
 }
 
-/**
- * Parses a whole project page answered by an index (see {@linkcode SimplePageParser}).
- * @throws {NetworkError} naming the URL (credentials removed) when the body is not a page.
- */
-export function parseSimplePage(
-  body: Uint8Array,
-  contentType: string | null,
-  url: string,
-): IndexFile[] {
-  const files: IndexFile[] = [];
-  const parser = new SimplePageParser(contentType, url, (f) => files.push(f));
-  parser.write(body);
-  parser.end();
-  return files;
+function joinBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

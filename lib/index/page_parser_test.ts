@@ -74,7 +74,11 @@ Deno.test("SimplePageParser rejects what is not a page, naming the URL", async (
       NetworkError,
       `${URL} did not answer with a package index page (${reason}`,
     );
-  await fails(new Uint8Array([0x7b, 0xff, 0xfe]), "application/json", "the body is not UTF-8");
+  await fails(new Uint8Array([0xff, 0xfe, 0x7b]), "text/html", "the body is not UTF-8");
+  await fails(new Uint8Array([0x7b, 0xff, 0xfe]), "application/json", "invalid JSON");
+  const badEntry = new TextEncoder().encode('{"files": [{"filename": "?", "url": "x"}]}');
+  badEntry[badEntry.indexOf(63)] = 0xff;
+  await fails(badEntry, null, "the body is not UTF-8");
   await fails('{"files": [', "application/json", "invalid JSON (it ends too early)");
   await fails("{nope}", null, "invalid JSON");
   await fails('{"files": [1, 2]}', null, "JSON that is not a PEP 691 project page");

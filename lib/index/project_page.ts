@@ -81,32 +81,39 @@ export class ByteBuilder {
     return this.#length;
   }
 
-  /** Appends `text` as UTF-8. */
+  #reserve(bytes: number): void {
+    if (this.#length + bytes <= this.#buf.length) return;
+    const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.#length + bytes));
+    grown.set(this.#buf.subarray(0, this.#length));
+    this.#buf = grown;
+  }
+
+  /** Appends one byte. */
+  byte(value: number): void {
+    this.#reserve(1);
+    this.#buf[this.#length++] = value;
+  }
+
+  /** Appends `text` as UTF-8 (ASCII is copied byte by byte, allocating nothing). */
   text(text: string): void {
-    for (;;) {
-      const room = this.#buf.subarray(this.#length);
-      if (room.length >= text.length * 3) {
-        this.#length += encoder.encodeInto(text, room).written;
+    this.#reserve(text.length * 3);
+    const buf = this.#buf;
+    let at = this.#length;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) {
+        this.#length = at;
+        this.#length += encoder.encodeInto(text.slice(i), buf.subarray(at)).written;
         return;
       }
-      const { read, written } = encoder.encodeInto(text, room);
-      if (read === text.length) {
-        this.#length += written;
-        return;
-      }
-      const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.#length + text.length * 3));
-      grown.set(this.#buf.subarray(0, this.#length));
-      this.#buf = grown;
+      buf[at++] = code;
     }
+    this.#length = at;
   }
 
   /** Appends raw bytes. */
   bytes(bytes: Uint8Array): void {
-    if (this.#length + bytes.length > this.#buf.length) {
-      const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.#length + bytes.length));
-      grown.set(this.#buf.subarray(0, this.#length));
-      this.#buf = grown;
-    }
+    this.#reserve(bytes.length);
     this.#buf.set(bytes, this.#length);
     this.#length += bytes.length;
   }
@@ -117,7 +124,10 @@ export class ByteBuilder {
   }
 }
 
-/** Appends the files of a page to a {@linkcode ByteBuilder}, one line each. */
+/**
+ * Appends the files of a page to a {@linkcode ByteBuilder}, one line each (the format of
+ * {@linkcode encodeFile}), field by field: no line string is ever made.
+ */
 export class LinesWriter {
   readonly #out: ByteBuilder;
   #first = true;
@@ -125,10 +135,31 @@ export class LinesWriter {
     this.#out = out;
   }
   /** Appends one file's line. */
-  add(file: IndexFile): void {
-    if (!this.#first) this.#out.text("\n");
+  add(f: IndexFile): void {
+    const out = this.#out;
+    if (!this.#first) out.byte(10);
     this.#first = false;
-    this.#out.text(encodeFile(file));
+    out.text(escape(f.filename));
+    out.byte(9);
+    out.text(escape(f.url));
+    out.byte(9);
+    if (f.sha256 !== null) out.text(escape(f.sha256));
+    out.byte(9);
+    if (f.requiresPython !== null) out.text(escape(f.requiresPython));
+    out.byte(9);
+    if (f.yanked === null) out.byte(45);
+    else {
+      out.byte(121);
+      out.text(escape(f.yanked));
+    }
+    out.byte(9);
+    if (f.coreMetadata === false) out.byte(48);
+    else if (f.coreMetadata === true) out.byte(49);
+    else out.text(escape(f.coreMetadata));
+    out.byte(9);
+    if (f.size !== null) out.text(String(f.size));
+    out.byte(9);
+    if (f.uploadTime !== null) out.text(escape(f.uploadTime));
   }
 }
 
