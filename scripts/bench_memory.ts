@@ -13,10 +13,11 @@
  *
  * With `--v8-flags FLAGS`, gestvenv is measured a second time in each run with
  * `DENO_V8_FLAGS=FLAGS` (e.g. `--max-semi-space-size=4`), to show what the launcher's V8 settings
- * change.
+ * change. With `--before DIR`, the `main.ts` of another checkout (e.g. the commit before a change,
+ * from `git archive`) is measured too, as "gestvenv (before)".
  *
  * Usage: `deno run -A scripts/bench_memory.ts [--set airflow|jupyter|flask] [--runs 3]
- *   [--python 3.11] [--uv PATH] [--index URL] [--v8-flags FLAGS]`
+ *   [--python 3.11] [--uv PATH] [--index URL] [--v8-flags FLAGS] [--before DIR]`
  *
  * Linux only (GNU time).
  *
@@ -48,6 +49,7 @@ const python = (await findInterpreter(flag("--python", "3.11"))).realPath;
 const uv = flag("--uv") ?? await findExecutable("uv");
 if (uv === undefined) throw new Error("uv not found: pass --uv PATH");
 const v8Flags = flag("--v8-flags");
+const before = flag("--before");
 const main = new URL("../main.ts", import.meta.url).pathname;
 const work = await Deno.makeTempDir({ prefix: "gestvenv-bench-memory-" });
 const reqFile = join(work, "requirements.in");
@@ -89,12 +91,12 @@ const gestvenv = (extraEnv: Record<string, string>): Tool["env"] => (cache) => (
   GESTVENV_HOME: cache,
   ...extraEnv,
 });
-const gestvenvArgv = () => [
+const gestvenvArgv = (entry = main) => () => [
   Deno.execPath(),
   "run",
   "--quiet",
   ...PERMISSION_FLAGS,
-  main,
+  entry,
   "resolve",
   "-r",
   reqFile,
@@ -106,7 +108,7 @@ const gestvenvArgv = () => [
   "requirements",
 ];
 const tools: Tool[] = [
-  { label: "gestvenv", argv: gestvenvArgv, env: gestvenv({}) },
+  { label: "gestvenv", argv: gestvenvArgv(), env: gestvenv({}) },
   {
     label: "uv",
     argv: (cache) => [
@@ -128,8 +130,13 @@ const tools: Tool[] = [
   },
   ...(v8Flags === undefined ? [] : [{
     label: `gestvenv, DENO_V8_FLAGS=${v8Flags}`,
-    argv: gestvenvArgv,
+    argv: gestvenvArgv(),
     env: gestvenv({ DENO_V8_FLAGS: v8Flags }),
+  }]),
+  ...(before === undefined ? [] : [{
+    label: "gestvenv (before)",
+    argv: gestvenvArgv(join(before, "main.ts")),
+    env: gestvenv({}),
   }]),
 ];
 

@@ -19,9 +19,10 @@
  *   same run is read back from the cache without a request.
  * - Metadata: PEP 658/714 `.metadata` file (at most `MAX_METADATA_BYTES`), else an HTTP range
  *   request of the wheel's central directory, else the download; cached as sealed entries under
- *   `cache/metadata-v1`, keyed by the file's sha256. sdists: static `PKG-INFO` (PEP 643), else a
- *   build (at most one per core at a time); a failed build is remembered per sdist sha256 and
- *   build interpreter (`cache/sdist-build-failures-v1`) and not retried before `refresh`.
+ *   `cache/metadata-v1` (the header part only, not the long description), keyed by the file's
+ *   sha256. sdists: static `PKG-INFO` (PEP 643), else a build (at most one per core at a time);
+ *   a failed build is remembered per sdist sha256 and build interpreter
+ *   (`cache/sdist-build-failures-v1`) and not retried before `refresh`.
  *
  * @module
  */
@@ -33,6 +34,7 @@ import {
   type CoreMetadata,
   decodeMetadata,
   MAX_METADATA_BYTES,
+  metadataHeader,
   parseCoreMetadata,
   type RangeSource,
   readWheelMetadata,
@@ -436,7 +438,8 @@ export class IndexClient {
         // An entry that passes its checksum but does not parse was written wrong: fetch again.
       }
     }
-    const text = await this.#fetchMetadata(file);
+    // Only the header is kept: the long description is often most of the file and never used.
+    const text = metadataHeader(await this.#fetchMetadata(file));
     const metadata = parseCoreMetadata(text, source);
     await writeEntry(METADATA_ENTRY, cachePath, text);
     return metadata;

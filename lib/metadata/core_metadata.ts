@@ -44,6 +44,15 @@ export interface CoreMetadata {
   classifiers: string[];
 }
 
+/**
+ * The header part of core-metadata text: everything up to the first empty line, without the
+ * body (the long description, often most of the file, which gestvenv never reads).
+ */
+export function metadataHeader(text: string): string {
+  const m = /\r?\n\r?\n/.exec(text);
+  return m === null ? text : text.slice(0, m.index + (text[m.index] === "\r" ? 2 : 1));
+}
+
 /** Splits core-metadata text into (lower-case key, value) pairs; stops at the body. */
 export function parseMetadataFields(text: string): [string, string][] {
   const fields: [string, string][] = [];

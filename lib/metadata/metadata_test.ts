@@ -13,6 +13,7 @@ import {
   bytesSource,
   dependenciesFor,
   findWheelMetadata,
+  metadataHeader,
   parseCoreMetadata,
   readWheelMetadata,
   readZipDirectory,
@@ -137,4 +138,14 @@ Deno.test("a corrupt archive is a distribution error (exit 1), not a usage error
     DistributionError,
     "larger than 10 bytes",
   );
+});
+
+Deno.test("metadataHeader() keeps the fields and drops the description", () => {
+  assertEquals(metadataHeader(TEXT), TEXT.slice(0, TEXT.indexOf("\n\n") + 1));
+  assertEquals(parseCoreMetadata(metadataHeader(TEXT)), parseCoreMetadata(TEXT));
+  assertEquals(
+    metadataHeader("Name: a\r\nVersion: 1\r\n\r\nbody\r\n"),
+    "Name: a\r\nVersion: 1\r\n",
+  );
+  assertEquals(metadataHeader("Name: a\nVersion: 1\n"), "Name: a\nVersion: 1\n");
 });
