@@ -298,9 +298,9 @@ export class IndexClient {
         } catch {
           continue; // Try the next form; a missing directory means "not on this index".
         }
-        return new TextEncoder().encode(encodeFiles(
+        return encodeFiles(
           file.endsWith(".json") ? parseJsonPage(text, pageUrl) : parseHtmlPage(text, pageUrl),
-        ));
+        );
       }
       return null;
     }

@@ -97,8 +97,10 @@ Deno.test("a page's compact lines round-trip every field, and entries() decode o
   const out = new ByteBuilder(8);
   const lines = new LinesWriter(out);
   for (const f of files) lines.add(f);
-  assertEquals(out.view(), new TextEncoder().encode(encodeFiles(files)));
+  assertEquals(out.view(), encodeFiles(files));
   assertEquals([...decodeFiles(out.view())], files);
+  // Field separators and newlines inside fields are escaped, so every line stays one file.
+  assertEquals(new TextDecoder().decode(out.view()).split("\n").length, files.length);
   const linked: IndexFile = {
     ...files[0]!,
     filename: "demo-1.0-py3-none-any.whl",

@@ -27,20 +27,12 @@ function unescape(field: string): string {
     : field;
 }
 
-/** One file as a line (without the newline). */
-export function encodeFile(f: IndexFile): string {
-  return `${escape(f.filename)}\t${escape(f.url)}\t${f.sha256 === null ? "" : escape(f.sha256)}\t${
-    f.requiresPython === null ? "" : escape(f.requiresPython)
-  }\t${f.yanked === null ? "-" : escape(`y${f.yanked}`)}\t${
-    f.coreMetadata === false ? "0" : f.coreMetadata === true ? "1" : escape(f.coreMetadata)
-  }\t${f.size === null ? "" : f.size}\t${f.uploadTime === null ? "" : escape(f.uploadTime)}`;
-}
-
-/** Files as lines joined with `\n` (encode it as UTF-8 for {@linkcode ProjectPage}). */
-export function encodeFiles(files: Iterable<IndexFile>): string {
-  const lines: string[] = [];
-  for (const f of files) lines.push(encodeFile(f));
-  return lines.join("\n");
+/** Files as lines (see the module documentation), UTF-8 encoded. */
+export function encodeFiles(files: Iterable<IndexFile>): Uint8Array {
+  const out = new ByteBuilder();
+  const lines = new LinesWriter(out);
+  for (const f of files) lines.add(f);
+  return out.view();
 }
 
 /** The file of one line, or null when the line is malformed. */
@@ -125,8 +117,8 @@ export class ByteBuilder {
 }
 
 /**
- * Appends the files of a page to a {@linkcode ByteBuilder}, one line each (the format of
- * {@linkcode encodeFile}), field by field: no line string is ever made.
+ * Appends the files of a page to a {@linkcode ByteBuilder}, one line each (see the module
+ * documentation), field by field: no line string is ever made.
  */
 export class LinesWriter {
   readonly #out: ByteBuilder;
@@ -240,7 +232,7 @@ export class ProjectPage {
   readonly #linked: readonly IndexFile[];
 
   /**
-   * @param lines The index's files, as {@linkcode encodeFiles} writes them, UTF-8 encoded.
+   * @param lines The index's files, as {@linkcode encodeFiles} writes them.
    * @param linked Find-links files of the project, listed after the index's.
    */
   constructor(
