@@ -44,7 +44,7 @@ export const RESOLVE_FLAGS = {
   },
   onlyBinary: repeatable("Use only wheels for these packages (`:all:` for every one)", "name"),
   noBinary: repeatable("Never use wheels for these packages (`:all:` for every one)", "name"),
-  refresh: toggle("Revalidate cached index pages"),
+  refresh: toggle("Fetch index pages again, unconditionally, and retry failed sdist builds"),
   offline: toggle("Use only the cache; no network"),
   indexUrl: optionalText("Package index (overrides the configuration)", "url"),
 } as const;

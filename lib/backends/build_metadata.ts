@@ -6,8 +6,10 @@
  *
  * @module
  */
+import type { IndexSettings } from "../config/mod.ts";
 import { BackendError } from "../errors/mod.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
+import { indexArgs, pipNetworkArgs } from "./_index_args.ts";
 
 interface ReportMetadata {
   metadata_version?: string;
@@ -19,12 +21,26 @@ interface ReportMetadata {
   summary?: string;
 }
 
+/** Options for {@linkcode buildSdistMetadata}. */
+export interface BuildSdistMetadataOptions {
+  /**
+   * gestvenv's index settings: the build dependencies come from these indexes when set (else
+   * pip's configuration), within gestvenv's network timeouts.
+   */
+  index?: IndexSettings;
+}
+
 /**
  * Builds the core metadata of the sdist at `path` with `python -m pip` (pip ≥ 22.2), in a
  * temporary directory; returns METADATA text. Requires `--allow-run` and `--allow-write`.
  * @throws {BackendError} when pip is missing or the build fails (its output in `details`).
  */
-export async function buildSdistMetadata(python: string, path: string): Promise<string> {
+export async function buildSdistMetadata(
+  python: string,
+  path: string,
+  options: BuildSdistMetadataOptions = {},
+): Promise<string> {
+  const index = options.index ?? { extraIndexUrls: [], findLinks: [] };
   const result = await runTool(python, [
     "-m",
     "pip",
@@ -35,6 +51,8 @@ export async function buildSdistMetadata(python: string, path: string): Promise<
     "--quiet",
     "--report",
     "-",
+    ...indexArgs(index),
+    ...pipNetworkArgs(index),
     path,
   ]);
   failIfUnsuccessful("pip", `build the metadata of ${path}`, result);

@@ -4,7 +4,7 @@ import { BackendError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
-import { indexArgs } from "./_index_args.ts";
+import { indexArgs, pipNetworkArgs } from "./_index_args.ts";
 import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 /** The first pip release with `--python` (run pip against another environment). */
@@ -27,7 +27,8 @@ async function findPipVersion(dirs: string[]): Promise<string | undefined> {
  * `pip --python <env>/bin/python` (pip >= 22.3), so environments need no pip of their own; when the
  * base interpreter has no such pip, the environment is seeded with `ensurepip` and its own pip runs.
  * pip reads its own configuration (`pip.conf`, `PIP_*`); gestvenv's index settings are added as
- * options only when set.
+ * options only when set. gestvenv's network timeouts are always passed (`--timeout`,
+ * `--retries 1`), so an index that hangs fails in seconds, not minutes.
  */
 export class PipBackend extends PipCliBackend {
   readonly name = "pip" as const;
@@ -77,7 +78,7 @@ export class PipBackend extends PipCliBackend {
   }
 
   protected indexOptions(index: IndexSettings): Promise<string[]> {
-    return Promise.resolve(indexArgs(index));
+    return Promise.resolve([...indexArgs(index), ...pipNetworkArgs(index)]);
   }
 
   async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {

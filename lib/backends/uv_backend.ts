@@ -1,7 +1,7 @@
 import { type IndexSettings, readPipIndexSettings } from "../config/mod.ts";
 import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
-import { hasIndexOverrides, indexArgs } from "./_index_args.ts";
+import { hasIndexOverrides, indexArgs, uvNetworkEnv } from "./_index_args.ts";
 import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 async function localIndexExists(url: string): Promise<boolean> {
@@ -37,7 +37,8 @@ export async function uvIndexArgs(index: IndexSettings): Promise<string[]> {
  * The uv backend: `uv pip install --python <env>/bin/python ...`. uv does not read pip's
  * configuration, so unless gestvenv's own index settings are set, pip's (`pip.conf`, `PIP_*`) are
  * translated into uv options; `file://` indexes that do not exist are dropped, as pip only warns
- * about them.
+ * about them. gestvenv's network timeouts are passed in uv's environment (`UV_HTTP_TIMEOUT`,
+ * `UV_HTTP_CONNECT_TIMEOUT`, `UV_HTTP_RETRIES=1`).
  */
 export class UvBackend extends PipCliBackend {
   readonly name = "uv" as const;
@@ -58,7 +59,7 @@ export class UvBackend extends PipCliBackend {
     const result = await runTool(this.#uv, ["pip", ...args, "--python", target.layout.python], {
       onLine: options.onOutput,
       signal: options.signal,
-      env: { UV_NO_PROGRESS: "1" },
+      env: { UV_NO_PROGRESS: "1", ...uvNetworkEnv(options.index) },
     });
     failIfUnsuccessful("uv", action, result);
     return { output: `${result.stdout}${result.stderr}` };

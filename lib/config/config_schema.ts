@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors/mod.ts";
+import { parseTimeoutSeconds } from "./http_settings.ts";
 
 /**
  * The user configuration (`~/.gestvenv/config.toml`). Every key is optional; see
@@ -12,7 +13,12 @@ export interface GestvenvConfig {
   extra_index_urls?: string[];
   find_links?: string[];
   uv_path?: string;
-  lock_timeout?: string;
+  /** Seconds; a number, or numeric text. */
+  lock_timeout?: number | string;
+  /** Seconds; a number, or numeric text. */
+  http_connect_timeout?: number | string;
+  /** Seconds; a number, or numeric text. */
+  http_read_timeout?: number | string;
 }
 
 /** The name of one configuration key. */
@@ -20,7 +26,7 @@ export type ConfigKey = keyof GestvenvConfig;
 
 /** How a configuration key is typed, validated and documented. */
 export interface ConfigKeySpec {
-  /** `string`, `list` (of strings), `choice`, or `seconds` (a number >= 0, stored as text). */
+  /** `string`, `list` (of strings), `choice`, or `seconds` (a positive number). */
   type: "string" | "list" | "choice" | "seconds";
   /** Allowed values for `choice`. */
   choices?: readonly string[];
@@ -74,11 +80,19 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
       "Seconds to wait for an environment another gestvenv command is changing (`--wait`: no limit)",
     default: "120",
   },
+  http_connect_timeout: {
+    type: "seconds",
+    description:
+      "Seconds to connect to an index and get its answer's headers (also given to pip and uv)",
+    default: "15",
+  },
+  http_read_timeout: {
+    type: "seconds",
+    description:
+      "Seconds of silence allowed while an index sends a body (also given to pip and uv)",
+    default: "30",
+  },
 };
-
-function isSeconds(text: string): boolean {
-  return /^\d+(\.\d+)?$/.test(text.trim());
-}
 
 /** Whether `key` is a known configuration key. */
 export function isConfigKey(key: string): key is ConfigKey {
@@ -91,7 +105,7 @@ export function isConfigKey(key: string): key is ConfigKey {
  *
  * @throws {ConfigError} For unknown keys and invalid values.
  */
-export function parseConfigValue(key: string, raw: string): string | string[] {
+export function parseConfigValue(key: string, raw: string): string | string[] | number {
   if (!isConfigKey(key)) {
     throw new ConfigError(`Unknown configuration key \`${key}\``, {
       hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
@@ -99,11 +113,7 @@ export function parseConfigValue(key: string, raw: string): string | string[] {
   }
   const spec = CONFIG_KEYS[key];
   if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
-  if (spec.type === "seconds" && !isSeconds(raw)) {
-    throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
-      hint: "Give a number of seconds, e.g. 60",
-    });
-  }
+  if (spec.type === "seconds") return parseTimeoutSeconds(raw, `\`${key}\``) / 1000;
   if (spec.type === "choice" && !spec.choices!.includes(raw)) {
     throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
       hint: `Use one of: ${spec.choices!.join(", ")}`,
@@ -129,18 +139,17 @@ export function validateConfig(
       continue;
     }
     const spec = CONFIG_KEYS[key];
+    if (spec.type === "seconds") {
+      parseTimeoutSeconds(value, `\`${key}\` of ${file}`);
+      continue;
+    }
     const ok = spec.type === "list"
       ? Array.isArray(value) && value.every((v) => typeof v === "string")
-      : spec.type === "seconds"
-      ? (typeof value === "string" && isSeconds(value)) ||
-        (typeof value === "number" && value >= 0)
       : typeof value === "string" && (spec.type !== "choice" || spec.choices!.includes(value));
     if (!ok) {
       throw new ConfigError(`Invalid value for \`${key}\` in ${file}`, {
         hint: spec.type === "list"
           ? `\`${key}\` takes a list of strings`
-          : spec.type === "seconds"
-          ? `\`${key}\` takes a number of seconds`
           : spec.type === "choice"
           ? `\`${key}\` takes one of: ${spec.choices!.join(", ")}`
           : `\`${key}\` takes a string`,

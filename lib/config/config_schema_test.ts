@@ -25,3 +25,22 @@ Deno.test("validateConfig() keeps unknown keys and rejects wrong types", async (
     "find_links",
   );
 });
+
+Deno.test("timeouts are seconds: `config set` stores a number, the file may hold a number or text", async () => {
+  assertEquals(parseConfigValue("http_read_timeout", "45"), 45);
+  assertEquals(parseConfigValue("http_connect_timeout", "2.5"), 2.5);
+  await assertRejects(
+    () => Promise.resolve().then(() => parseConfigValue("http_read_timeout", "never")),
+    ConfigError,
+    "Invalid timeout `never`",
+  );
+  assertEquals(
+    validateConfig({ http_read_timeout: 60, http_connect_timeout: "10" }, "f").unknown,
+    [],
+  );
+  await assertRejects(
+    () => Promise.resolve().then(() => validateConfig({ http_read_timeout: [1] }, "f")),
+    ConfigError,
+    "`http_read_timeout` of f",
+  );
+});

@@ -8,3 +8,4 @@ export * from "./config_schema.ts";
 export * from "./config_file.ts";
 export * from "./pip_config.ts";
 export * from "./settings.ts";
+export * from "./http_settings.ts";

@@ -1,6 +1,7 @@
 import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
+import type { HttpTimeouts } from "./http_settings.ts";
 
-/** Package index settings: where distributions come from. */
+/** Package index settings: where distributions come from, and how long to wait for them. */
 export interface IndexSettings {
   /** Primary index URL (PEP 503/691 simple API), or undefined for the installer's default. */
   indexUrl?: string | undefined;
@@ -8,6 +9,8 @@ export interface IndexSettings {
   extraIndexUrls: string[];
   /** Directories or HTML pages listing distribution files. */
   findLinks: string[];
+  /** Network timeouts (gestvenv's settings; pip's configuration never sets them here). */
+  http?: HttpTimeouts | undefined;
 }
 
 /**

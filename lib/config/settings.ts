@@ -1,6 +1,7 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { IndexSettings } from "./pip_config.ts";
+import { parseTimeoutSeconds, resolveHttpTimeouts } from "./http_settings.ts";
 
 /** Backend choice: `auto` prefers uv and falls back to pip. */
 export type BackendChoice = "auto" | "pip" | "uv";
@@ -50,12 +51,21 @@ export interface ResolveSettingsOptions {
   env?: EnvLookup;
 }
 
-function lockTimeout(seconds: string | undefined): number {
-  const value = seconds === undefined ? NaN : Number(seconds);
-  return Number.isFinite(value) && value >= 0 ? value * 1000 : DEFAULT_LOCK_TIMEOUT_MS;
+/** The lock timeout in ms: `GESTVENV_LOCK_TIMEOUT`, else `lock_timeout`, else the default. */
+function lockTimeout(config: GestvenvConfig, env: EnvLookup): number {
+  const fromEnv = env(ENV_VARS.LOCK_TIMEOUT);
+  if (fromEnv !== undefined) return parseTimeoutSeconds(fromEnv, ENV_VARS.LOCK_TIMEOUT);
+  if (config.lock_timeout !== undefined) {
+    return parseTimeoutSeconds(config.lock_timeout, "`lock_timeout`");
+  }
+  return DEFAULT_LOCK_TIMEOUT_MS;
 }
 
-/** Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`. */
+/**
+ * Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`.
+ * @throws {ConfigError} when a timeout (`GESTVENV_HTTP_*_TIMEOUT`, `http_*_timeout`,
+ *   `GESTVENV_LOCK_TIMEOUT`, `lock_timeout`) is not a positive number of seconds.
+ */
 export function resolveSettings(
   home: HomeLayout,
   config: GestvenvConfig,
@@ -75,10 +85,9 @@ export function resolveSettings(
       indexUrl,
       extraIndexUrls: flags.extraIndexUrls ?? config.extra_index_urls ?? [],
       findLinks: flags.findLinks ?? config.find_links ?? [],
+      http: resolveHttpTimeouts(config, env),
     },
     uvPath: env(ENV_VARS.UV) ?? config.uv_path,
-    lockTimeoutMs: flags.wait
-      ? undefined
-      : lockTimeout(env(ENV_VARS.LOCK_TIMEOUT) ?? config.lock_timeout),
+    lockTimeoutMs: flags.wait ? undefined : lockTimeout(config, env),
   };
 }

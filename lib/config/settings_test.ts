@@ -1,4 +1,6 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
+import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { ConfigError } from "../errors/mod.ts";
+import type { GestvenvConfig } from "./config_schema.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { resolveSettings } from "./settings.ts";
 
@@ -39,5 +41,35 @@ Deno.test("resolveSettings() applies flags > GESTVENV_* > config file > defaults
     env: none,
     flags: { extraIndexUrls: ["b"] },
   }).index;
-  assertEquals(index, { indexUrl: "c", extraIndexUrls: ["b"], findLinks: [] });
+  assertEquals(index, {
+    indexUrl: "c",
+    extraIndexUrls: ["b"],
+    findLinks: [],
+    http: { connectTimeoutMs: undefined, readTimeoutMs: undefined },
+  });
+});
+
+Deno.test("resolveSettings() reads the HTTP timeouts: GESTVENV_HTTP_* > config file, in seconds", async () => {
+  const vars = (map: Record<string, string>) => (name: string) => map[name];
+  const http = (config: GestvenvConfig, env: Record<string, string> = {}) =>
+    resolveSettings(home, config, { env: vars(env) }).index.http;
+  assertEquals(http({}), { connectTimeoutMs: undefined, readTimeoutMs: undefined });
+  assertEquals(http({ http_connect_timeout: 5, http_read_timeout: "2.5" }), {
+    connectTimeoutMs: 5000,
+    readTimeoutMs: 2500,
+  });
+  assertEquals(
+    http({ http_read_timeout: 60 }, {
+      GESTVENV_HTTP_READ_TIMEOUT: "7",
+      GESTVENV_HTTP_CONNECT_TIMEOUT: "1",
+    }),
+    { connectTimeoutMs: 1000, readTimeoutMs: 7000 },
+  );
+  for (const bad of ["0", "-1", "soon", "1e9"]) {
+    await assertRejects(
+      () => Promise.resolve().then(() => http({}, { GESTVENV_HTTP_READ_TIMEOUT: bad })),
+      ConfigError,
+      "GESTVENV_HTTP_READ_TIMEOUT",
+    );
+  }
 });

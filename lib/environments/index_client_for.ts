@@ -18,7 +18,11 @@ export interface IndexClientForOptions {
   refresh?: boolean;
   /** Use only the cache (`--offline`). @default false */
   offline?: boolean;
-  /** Interpreter whose pip builds sdist metadata when it is dynamic; none = such sdists fail. */
+  /**
+   * Interpreter whose pip builds sdist metadata when it is dynamic (one build per core at a
+   * time; a failure is remembered per sdist and interpreter until `refresh`); none = such sdists
+   * fail.
+   */
   buildPython?: string | undefined;
   /** Extra index settings from a requirements file (`--index-url` lines win over config). */
   fromFile?: {
@@ -29,7 +33,10 @@ export interface IndexClientForOptions {
   };
 }
 
-/** Builds the index client for `ctx`. Reads pip's configuration (`--allow-read`, `--allow-env`). */
+/**
+ * Builds the index client for `ctx`, with the network timeouts of its settings. Reads pip's
+ * configuration (`--allow-read`, `--allow-env`).
+ */
 export async function indexClientFor(
   ctx: EnvironmentContext,
   options: IndexClientForOptions = {},
@@ -49,26 +56,20 @@ export async function indexClientFor(
     ...(own.findLinks.length > 0 || own.indexUrl !== undefined ? own.findLinks : pip.findLinks),
   ];
   const build = options.buildPython;
-  // Builds are CPU-bound processes: run at most one per core at a time.
-  const slots = Math.max(1, navigator.hardwareConcurrency ?? 2);
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const buildBounded = async (python: string, path: string) => {
-    if (running >= slots) await new Promise<void>((r) => waiting.push(r));
-    running++;
-    try {
-      return await buildSdistMetadata(python, path);
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
+  const http = ctx.settings.index.http;
   return new IndexClient({
     indexes: file.noIndex ? [] : [primary, ...extras],
     findLinks,
     cacheDir: ctx.home.cacheDir,
-    http: new HttpClient({ offline: options.offline ?? false }),
+    http: new HttpClient({
+      offline: options.offline ?? false,
+      connectTimeoutMs: http?.connectTimeoutMs,
+      readTimeoutMs: http?.readTimeoutMs,
+    }),
     refresh: options.refresh ?? false,
-    buildMetadata: build === undefined ? undefined : (path) => buildBounded(build, path),
+    buildMetadata: build === undefined ? undefined : {
+      id: build,
+      build: (path) => buildSdistMetadata(build, path, { index: own }),
+    },
   });
 }

@@ -26,6 +26,7 @@ export * from "./export_environment.ts";
 export * from "./orphans.ts";
 export * from "./active_environment.ts";
 export * from "./index_client_for.ts";
+export * from "./index_failure.ts";
 export * from "./environment_lock.ts";
 export * from "./sync_lock.ts";
 export * from "./dependency_graph.ts";

@@ -46,9 +46,6 @@ import { environmentLockPath } from "./environment_lock.ts";
 /** Distributions a sync never removes: the environment's own installer. */
 const KEEP = new Set(["pip"]);
 
-/** Whole-response timeout of one artifact download, in ms (wheels can be hundreds of MB). */
-const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
-
 /** One distribution a lock installs. */
 export interface PlannedInstall {
   /** PEP 503 normalized name. */
@@ -240,7 +237,9 @@ export async function installFromLock(
         size: file.size,
       };
     });
-    const http = options.http ?? new HttpClient({ timeoutMs: DOWNLOAD_TIMEOUT_MS });
+    // The index timeouts: connecting, and silence while a body arrives (a big wheel that keeps
+    // flowing is never cut).
+    const http = options.http ?? new HttpClient({ ...ctx.settings.index.http });
     const dir = await Deno.makeTempDir({ prefix: "gestvenv-lock-" });
     try {
       ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);

@@ -127,6 +127,27 @@ export class InvalidSyntaxError extends GestvenvError {
   }
 }
 
+/**
+ * A distribution file (wheel, sdist) or a part of one (METADATA, PKG-INFO, a `.metadata` file,
+ * PEP 658) is corrupt, hostile or larger than gestvenv accepts (exit 1). It is a fault of the
+ * artifact, not of the command line (exit 2) nor of the network (exit 5) nor of the cache (30):
+ * re-running will not help, another version or another index might. `source` names the file
+ * (`demo-1.0-py3-none-any.whl`) when known.
+ */
+export class DistributionError extends GestvenvError {
+  /** The distribution file at fault, or undefined. */
+  readonly source: string | undefined;
+  constructor(message: string, source?: string, options: GestvenvErrorOptions = {}) {
+    super(
+      source === undefined ? message : `${source}: ${message}`,
+      EXIT_CODE.GENERAL,
+      "bad_distribution",
+      options,
+    );
+    this.source = source;
+  }
+}
+
 /** No set of versions satisfies the requirements; the message explains why (exit 1). */
 export class ResolutionError extends GestvenvError {
   constructor(message: string, options: GestvenvErrorOptions = {}) {

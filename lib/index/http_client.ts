@@ -1,22 +1,48 @@
 /**
- * The HTTP layer of the index client: a bounded number of requests in flight, timeouts,
- * retries with exponential back-off and jitter on connection errors, 408, 429 and 5xx
- * (honouring `Retry-After`), immediate errors on 401/403/404 naming the URL, and credentials
- * from the URL or `~/.netrc` sent as HTTP Basic auth and never printed.
+ * The HTTP layer of the index client: a bounded number of requests in flight, two timeouts (to
+ * connect and get the headers; of silence while reading the body), retries with exponential
+ * back-off and jitter on connection errors, timeouts, 408, 429 and 5xx (honouring `Retry-After`),
+ * immediate errors on 401/403/404 naming the URL, and credentials from the URL or `~/.netrc` sent
+ * as HTTP Basic auth and never printed.
+ *
+ * Every failure to get a whole answer (refused or reset connection, a body that stops halfway, a
+ * timeout, a 5xx after the retries) is a {@linkcode NetworkError} (exit 5) whose message names the
+ * URL, credentials removed.
  *
  * @module
  */
-import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import {
+  DistributionError,
+  GestvenvError,
+  NetworkError,
+  PackageNotFoundError,
+} from "../errors/mod.ts";
 import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 import { type Credentials, parseNetrc } from "./netrc.ts";
+
+/** Default time to connect and receive the response headers, in ms (pip's 15 s). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** Default longest silence while a body arrives, in ms (uv's `UV_HTTP_TIMEOUT`, 30 s). */
+export const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
 /** Options for {@linkcode HttpClient}. */
 export interface HttpClientOptions {
   /** Requests in flight at most. @default 50 (uv's download concurrency) */
   concurrency?: number;
-  /** Per-request timeout in ms (whole response). @default 30000 */
-  timeoutMs?: number;
-  /** Retries after the first attempt. @default 3 */
+  /**
+   * Time allowed to connect and receive the response headers, in ms.
+   * @default DEFAULT_CONNECT_TIMEOUT_MS
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * Longest silence allowed between two pieces of the body, in ms (a slow but steady download
+   * never times out). @default DEFAULT_READ_TIMEOUT_MS
+   */
+  readTimeoutMs?: number | undefined;
+  /**
+   * Retries after the first attempt. An attempt that timed out is retried once at most, so a
+   * hanging server costs two timeouts, not four. @default 3
+   */
   retries?: number;
   /** First back-off delay in ms; doubles each retry, with jitter, capped at 30 s. @default 500 */
   backoffMs?: number;
@@ -24,6 +50,34 @@ export interface HttpClientOptions {
   env?: EnvLookup;
   /** Refuse all network access (`--offline`). @default false */
   offline?: boolean;
+}
+
+/** Options of one {@linkcode HttpClient.request}. */
+export interface RequestOptions {
+  /** Request headers. */
+  headers?: Record<string, string>;
+  /** @default "GET" */
+  method?: "GET" | "HEAD";
+  /** Statuses returned rather than thrown (e.g. 404 for "project not on this index"). */
+  accept?: number[];
+  /**
+   * Largest body accepted, in bytes: reading stops past it and a `DistributionError` is thrown
+   * (for answers that are parts of a distribution, such as a PEP 658 `.metadata` file).
+   * @default Infinity
+   */
+  maxBytes?: number;
+  /**
+   * Receives the body of a 2xx answer piece by piece instead of collecting it (the returned
+   * `body` is then empty). Called once per attempt, with the answer; a retry starts a new sink,
+   * so the caller uses the last one it made. An error it throws ends the request at once (a
+   * `GestvenvError` is never retried).
+   */
+  sink?: (response: Response) => BodySink;
+}
+
+/** Takes a body as it arrives (see {@linkcode RequestOptions.sink}). */
+export interface BodySink {
+  write(chunk: Uint8Array): void;
 }
 
 /** A request's answer: status, headers and body bytes. */
@@ -42,10 +96,29 @@ export function redactUrl(url: string): string {
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
+/** Why an attempt was aborted by us. */
+class TimedOut extends Error {
+  constructor(readonly phase: "connect" | "read", readonly ms: number) {
+    super(
+      phase === "connect"
+        ? `no answer within ${ms / 1000} s`
+        : `the answer stopped arriving for ${ms / 1000} s`,
+    );
+  }
+}
+
+/** A body larger than the caller's bound. */
+class TooLarge extends Error {}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
 /** A small HTTP client for package indexes. Requires `--allow-net` (and `--allow-read` for netrc). */
 export class HttpClient {
   readonly #concurrency: number;
-  readonly #timeoutMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #readTimeoutMs: number;
   readonly #retries: number;
   readonly #backoffMs: number;
   readonly #env: EnvLookup;
@@ -58,7 +131,8 @@ export class HttpClient {
 
   constructor(options: HttpClientOptions = {}) {
     this.#concurrency = options.concurrency ?? 50;
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.#readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
     this.#retries = options.retries ?? 3;
     this.#backoffMs = options.backoffMs ?? 500;
     this.#env = options.env ?? readEnv;
@@ -68,6 +142,11 @@ export class HttpClient {
   /** Whether network access is refused. */
   get offline(): boolean {
     return this.#offline;
+  }
+
+  /** The timeouts in use, in ms. */
+  get timeouts(): { connectTimeoutMs: number; readTimeoutMs: number } {
+    return { connectTimeoutMs: this.#connectTimeoutMs, readTimeoutMs: this.#readTimeoutMs };
   }
 
   async #acquire(): Promise<void> {
@@ -107,15 +186,75 @@ export class HttpClient {
   }
 
   /**
+   * One attempt: the response and its whole body, under the two timeouts.
+   * @throws {TimedOut} when a timeout fires, {@linkcode TooLarge} past `maxBytes`, or the fetch
+   *   error (refused, reset, cut short).
+   */
+  async #attempt(
+    url: URL,
+    method: "GET" | "HEAD",
+    headers: Headers,
+    maxBytes: number,
+    makeSink: ((response: Response) => BodySink) | undefined,
+  ): Promise<{ response: Response; body: Uint8Array }> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (phase: "connect" | "read") => {
+      clearTimeout(timer);
+      const ms = phase === "connect" ? this.#connectTimeoutMs : this.#readTimeoutMs;
+      timer = setTimeout(() => controller.abort(new TimedOut(phase, ms)), ms);
+    };
+    try {
+      arm("connect");
+      const response = await fetch(url, { method, headers, signal: controller.signal });
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      const sink = makeSink !== undefined && response.status < 300 ? makeSink(response) : undefined;
+      if (response.body !== null) {
+        const reader = response.body.getReader();
+        try {
+          for (;;) {
+            arm("read");
+            const { done, value } = await reader.read();
+            if (done) break;
+            total += value.length;
+            if (total > maxBytes) throw new TooLarge();
+            if (sink !== undefined) sink.write(value);
+            else chunks.push(value);
+          }
+        } catch (error) {
+          await reader.cancel().catch(() => {});
+          throw error;
+        }
+      }
+      if (sink !== undefined) return { response, body: new Uint8Array() };
+      const body = chunks.length === 1 ? chunks[0]! : new Uint8Array(total);
+      if (chunks.length !== 1) {
+        let offset = 0;
+        for (const chunk of chunks) {
+          body.set(chunk, offset);
+          offset += chunk.length;
+        }
+      }
+      return { response, body };
+    } catch (error) {
+      const reason = controller.signal.reason;
+      throw reason instanceof TimedOut ? reason : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Sends a GET (or HEAD) request and reads the whole body. Statuses other than 2xx/304/206 are
    * errors, except when listed in `accept` (e.g. 404 for "project not on this index").
    * @throws {PackageNotFoundError} on 404/410 (unless accepted).
-   * @throws {NetworkError} on 401/403, other statuses, and connection failures after retries.
+   * @throws {NetworkError} on 401/403, other statuses, and connection failures, cut bodies and
+   *   timeouts after the retries; the message names the URL (credentials removed).
+   * @throws {DistributionError} when the body is larger than `maxBytes`.
+   * @throws {GestvenvError} what the `sink` throws.
    */
-  async request(
-    url: string,
-    init: { headers?: Record<string, string>; method?: "GET" | "HEAD"; accept?: number[] } = {},
-  ): Promise<HttpResponse> {
+  async request(url: string, init: RequestOptions = {}): Promise<HttpResponse> {
     const shown = redactUrl(url);
     if (this.#offline) {
       throw new NetworkError(`Cannot fetch ${shown}: network access is disabled (--offline)`, {
@@ -128,7 +267,9 @@ export class HttpClient {
     if (auth !== undefined) headers.set("authorization", auth);
     parsed.username = "";
     parsed.password = "";
+    const maxBytes = init.maxBytes ?? Infinity;
     let lastError: unknown;
+    let timeouts = 0;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
       if (attempt > 0) {
         const base = Math.min(30_000, this.#backoffMs * 2 ** (attempt - 1));
@@ -139,14 +280,24 @@ export class HttpClient {
       let body: Uint8Array;
       try {
         this.requestCount++;
-        response = await fetch(parsed, {
-          method: init.method ?? "GET",
+        ({ response, body } = await this.#attempt(
+          parsed,
+          init.method ?? "GET",
           headers,
-          signal: AbortSignal.timeout(this.#timeoutMs),
-        });
-        body = new Uint8Array(await response.arrayBuffer());
+          maxBytes,
+          init.sink,
+        ));
       } catch (error) {
+        if (error instanceof GestvenvError) throw error;
+        if (error instanceof TooLarge) {
+          throw new DistributionError(
+            `${shown} sent more than ${maxBytes} bytes; refusing to read further`,
+            undefined,
+            { hint: "The index serves a file far larger than it should be; tell its owners" },
+          );
+        }
         lastError = error;
+        if (error instanceof TimedOut && ++timeouts >= 2) break;
         continue;
       } finally {
         this.#release();
@@ -171,6 +322,16 @@ export class HttpClient {
       }
       throw new NetworkError(`${shown} answered HTTP ${status}`, {
         hint: "The index may be down; try again later",
+      });
+    }
+    if (lastError instanceof TimedOut) {
+      throw new NetworkError(`Cannot fetch ${shown}: ${lastError.message}`, {
+        cause: lastError,
+        hint: `The index does not answer; check the URL and the network, or raise the timeout (${
+          lastError.phase === "connect"
+            ? `GESTVENV_HTTP_CONNECT_TIMEOUT, now ${seconds(this.#connectTimeoutMs)}`
+            : `GESTVENV_HTTP_READ_TIMEOUT, now ${seconds(this.#readTimeoutMs)}`
+        })`,
       });
     }
     const reason = lastError instanceof Error ? lastError.message : String(lastError);

@@ -2,35 +2,61 @@
  * The index client: finds a project's files on the configured indexes and find-links locations,
  * and reads a file's core metadata with as little transfer as possible.
  *
- * - Pages: PEP 691 JSON first, PEP 503 HTML otherwise; `file://` indexes read from disk.
+ * - Pages: PEP 691 JSON first, PEP 503 HTML otherwise; `file://` indexes read from disk. An
+ *   answer that is neither (garbage, a proxy's error page served as 200) is a `NetworkError`
+ *   naming the URL, never "no such project".
  * - Precedence: indexes are asked in order (primary, then extras) and the **first index that
  *   has the project wins**; later indexes are not merged in, so a public index cannot shadow a
  *   private one (dependency confusion). Find-links files are always added.
- * - Cache: pages are kept under `cache/simple-v1` with their ETag/Last-Modified and
- *   Cache-Control `max-age`; a fresh page sends no request, a stale one is revalidated
- *   (304 keeps it); `refresh` revalidates everything once per client.
- * - Metadata: PEP 658/714 `.metadata` file, else an HTTP range request of the wheel's central
- *   directory, else the download; cached under `cache/metadata-v1`, keyed by the file's sha256.
+ * - Page cache (`cache/simple-v1`): each project page is a sealed entry (`cache_entry.ts`: format
+ *   version and sha256 of its content) holding its ETag/Last-Modified, Cache-Control `max-age`
+ *   and the files in compact lines (`project_page.ts`). A fresh page sends no request, a stale one
+ *   is revalidated (304 keeps it). An entry that fails its checksum is absent: never trusted,
+ *   never the base of a conditional request. `refresh` fetches every page once per client
+ *   **unconditionally** (no If-None-Match/If-Modified-Since), so a 304 can never keep a bad
+ *   page; a 304 to an unconditional request is an error.
+ * - Memory: the client keeps no page once it has been handed out; a page asked for again in the
+ *   same run is read back from the cache without a request.
+ * - Metadata: PEP 658/714 `.metadata` file (at most `MAX_METADATA_BYTES`), else an HTTP range
+ *   request of the wheel's central directory, else the download; cached as sealed entries under
+ *   `cache/metadata-v1` (the header part only, not the long description), keyed by the file's
+ *   sha256. sdists: static `PKG-INFO` (PEP 643), else a build (at most one per core at a time);
+ *   a failed build is remembered per sdist sha256 and build interpreter
+ *   (`cache/sdist-build-failures-v1`) and not retried before `refresh`.
  *
  * @module
  */
-import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
-import { atomicWriteFile } from "../fs/mod.ts";
+import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import {
   bytesSource,
   type CoreMetadata,
-  findWheelMetadata,
+  decodeMetadata,
+  MAX_METADATA_BYTES,
+  metadataHeader,
   parseCoreMetadata,
   type RangeSource,
-  readZipDirectory,
-  readZipEntry,
+  readWheelMetadata,
 } from "../metadata/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { HttpClient, redactUrl } from "./http_client.ts";
 import { type IndexFile, parseHtmlPage, parseJsonPage, SIMPLE_ACCEPT } from "./simple_page.ts";
+import { SimplePageParser } from "./page_parser.ts";
 import { readSdistPkgInfo } from "./sdist_metadata.ts";
+import {
+  entryIntact,
+  type EntryKind,
+  entryPlaceholder,
+  readEntry,
+  readEntryStart,
+  readUncheckedEntry,
+  sealInPlace,
+  sha256Hex,
+  writeEntry,
+} from "./cache_entry.ts";
+import { atomicWriteFile } from "../fs/mod.ts";
+import { ByteBuilder, encodeFiles, LinesWriter, ProjectPage } from "./project_page.ts";
 
 /** Where a project's files came from. */
 export interface ProjectFiles {
@@ -40,6 +66,19 @@ export interface ProjectFiles {
   index: string | null;
   /** Files, index files first, then find-links files. */
   files: IndexFile[];
+}
+
+/**
+ * Builds the metadata of sdists whose dependencies are dynamic (PEP 643).
+ */
+export interface SdistMetadataBuilder {
+  /** Builds METADATA text from the sdist archive at `path`. @throws {BackendError} on failure. */
+  build(path: string): Promise<string>;
+  /**
+   * Identifies the build environment (e.g. the interpreter's path and version): a failed build
+   * is remembered per sdist sha256 and this key.
+   */
+  id: string;
 }
 
 /** Options for {@linkcode IndexClient}. */
@@ -52,33 +91,72 @@ export interface IndexClientOptions {
   cacheDir: string;
   /** The HTTP client. @default new HttpClient() */
   http?: HttpClient;
-  /** Revalidate cached pages even when fresh (`--refresh`). @default false */
+  /**
+   * Fetch every page again, unconditionally, and retry failed sdist builds (`--refresh`).
+   * @default false
+   */
   refresh?: boolean;
   /** Freshness when an index sends no `max-age`, in seconds. @default 0 (always revalidate) */
   defaultMaxAge?: number;
+  /** Builds the metadata of sdists with dynamic dependencies; without it they cannot be used. */
+  buildMetadata?: SdistMetadataBuilder | undefined;
+  /** sdist metadata builds at a time (they are CPU-bound processes). @default the core count */
+  buildConcurrency?: number;
   /**
-   * Builds the metadata of an sdist whose dependencies are dynamic (PEP 643), given the path of
-   * the downloaded archive; without it such sdists cannot be used.
+   * Project pages fetched at a time. Pages are the large answers (a few MB for projects with
+   * thousands of files): a bound keeps the bodies waiting to be parsed from piling up in memory.
+   * @default 12
    */
-  buildMetadata?: ((path: string) => Promise<string>) | undefined;
+  pageConcurrency?: number;
 }
 
-interface CachedPage {
+/** The page cache entry's first payload line (JSON); the file lines follow. */
+interface PageMeta {
   url: string;
   etag: string | null;
   lastModified: string | null;
+  /** ms since the epoch. */
   storedAt: number;
+  /** seconds. */
   maxAge: number;
-  /** null = the index does not have the project (404, cached like a page). */
-  files: IndexFile[] | null;
+  /** The index does not have the project (404, cached like a page). */
+  missing: boolean;
 }
 
-const encoder = new TextEncoder();
+const PAGE_ENTRY: EntryKind = { name: "gestvenv-simple-page", version: 2 };
+const METADATA_ENTRY: EntryKind = { name: "gestvenv-metadata", version: 2 };
+const BUILD_FAILURE_ENTRY: EntryKind = { name: "gestvenv-sdist-build-failure", version: 1 };
 
-async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  const digest = await crypto.subtle.digest("SHA-256", bytes.slice());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+/** A page cache entry whose meta line was read; its files are checked only when needed. */
+interface CachedPage {
+  /** Not trusted before `lines()` answered non-null (see below). */
+  meta: PageMeta;
+  /** The file lines once the whole entry matched its sha256, else null (treat as absent). */
+  lines(): Promise<Uint8Array | null>;
+}
+
+async function readCachedPage(path: string): Promise<CachedPage | undefined> {
+  // The meta line first: a stale entry without validators is never read whole.
+  const start = await readEntryStart(PAGE_ENTRY, path);
+  const newline = start?.indexOf(10) ?? -1;
+  if (start === null || newline < 0) return undefined;
+  let meta: PageMeta;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(start.subarray(0, newline))) as PageMeta;
+  } catch {
+    return undefined;
+  }
+  if (typeof meta.storedAt !== "number" || typeof meta.maxAge !== "number") return undefined;
+  return {
+    meta,
+    async lines() {
+      const entry = await readUncheckedEntry(PAGE_ENTRY, path);
+      if (entry === null || !(await entryIntact(entry))) return null;
+      const nl = entry.payload.indexOf(10);
+      if (nl !== newline) return null; // Changed since the meta line was read.
+      return entry.payload.subarray(nl + 1);
+    },
+  };
 }
 
 function maxAgeOf(headers: Headers, fallback: number): number {
@@ -100,8 +178,17 @@ export class IndexClient {
   readonly #cacheDir: string;
   readonly #refresh: boolean;
   readonly #defaultMaxAge: number;
-  readonly #buildMetadata: ((path: string) => Promise<string>) | undefined;
-  readonly #projects = new Map<string, Promise<ProjectFiles | null>>();
+  readonly #builder: SdistMetadataBuilder | undefined;
+  readonly #buildSlots: number;
+  #builds = 0;
+  readonly #buildQueue: (() => void)[] = [];
+  readonly #pageSlots: number;
+  #pages = 0;
+  readonly #pageQueue: (() => void)[] = [];
+  /** Lookups in flight (dropped once settled, so pages are not kept alive). */
+  readonly #pending = new Map<string, Promise<ProjectPage | null>>();
+  /** Page cache entries fetched or revalidated by this client: read back without a request. */
+  readonly #validated = new Set<string>();
   readonly #metadata = new Map<string, Promise<CoreMetadata>>();
   readonly #findLinksFiles = new Map<string, Promise<IndexFile[]>>();
 
@@ -112,7 +199,12 @@ export class IndexClient {
     this.http = options.http ?? new HttpClient();
     this.#refresh = options.refresh ?? false;
     this.#defaultMaxAge = options.defaultMaxAge ?? 0;
-    this.#buildMetadata = options.buildMetadata;
+    this.#builder = options.buildMetadata;
+    this.#pageSlots = Math.max(1, options.pageConcurrency ?? 12);
+    this.#buildSlots = Math.max(
+      1,
+      options.buildConcurrency ?? navigator.hardwareConcurrency ?? 2,
+    );
   }
 
   /** The indexes in precedence order, credentials removed. */
@@ -121,29 +213,40 @@ export class IndexClient {
   }
 
   /**
-   * The files of project `name`: those of the first index that has it, plus find-links files.
-   * Resolves to null when no source has the project. Concurrent calls share one lookup.
-   * @throws {NetworkError} when an index cannot be reached.
+   * The files of project `name`: those of the first index that has it, plus find-links files,
+   * decoded lazily (see {@linkcode ProjectPage}). Resolves to null when no source has the
+   * project. Concurrent calls share one lookup; a later call in the same run reads the page
+   * back from the cache, without a request.
+   * @throws {NetworkError} when an index cannot be reached, times out, or answers garbage.
    */
-  projectFiles(name: string): Promise<ProjectFiles | null> {
+  projectPage(name: string): Promise<ProjectPage | null> {
     const key = normalizeName(name);
-    let pending = this.#projects.get(key);
+    let pending = this.#pending.get(key);
     if (pending === undefined) {
-      pending = this.#lookup(key);
-      this.#projects.set(key, pending);
+      pending = this.#lookup(key).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
     }
     return pending;
   }
 
-  async #lookup(name: string): Promise<ProjectFiles | null> {
+  /**
+   * The files of project `name` as one array (see {@linkcode projectPage}).
+   * @throws {NetworkError} when an index cannot be reached, times out, or answers garbage.
+   */
+  async projectFiles(name: string): Promise<ProjectFiles | null> {
+    const page = await this.projectPage(name);
+    return page === null ? null : { name: page.name, index: page.index, files: [...page.files()] };
+  }
+
+  async #lookup(name: string): Promise<ProjectPage | null> {
     const linked = (await Promise.all(this.#findLinks.map((l) => this.#findLinksListing(l))))
       .flat()
       .filter((f) => fileProject(f.filename, name));
     for (const index of this.#indexes) {
-      const files = await this.#indexPage(index, name);
-      if (files !== null) return { name, index: redactUrl(index), files: [...files, ...linked] };
+      const lines = await this.#indexPage(index, name);
+      if (lines !== null) return new ProjectPage(name, redactUrl(index), lines, linked);
     }
-    return linked.length > 0 ? { name, index: null, files: linked } : null;
+    return linked.length > 0 ? new ProjectPage(name, null, new Uint8Array(), linked) : null;
   }
 
   #findLinksListing(location: string): Promise<IndexFile[]> {
@@ -183,19 +286,21 @@ export class IndexClient {
     return parseHtmlPage(new TextDecoder().decode(response.body), response.url);
   }
 
-  async #indexPage(index: string, name: string): Promise<IndexFile[] | null> {
+  /** The file lines (UTF-8) of `name` on `index`, or null when the index does not have it. */
+  async #indexPage(index: string, name: string): Promise<Uint8Array | null> {
     const pageUrl = `${index}/${name}/`;
     if (pageUrl.startsWith("file://")) {
       const dir = filePath(pageUrl);
       for (const file of ["index.json", "index.html"]) {
+        let text: string;
         try {
-          const text = await Deno.readTextFile(join(dir, file));
-          return file.endsWith(".json")
-            ? parseJsonPage(text, pageUrl)
-            : parseHtmlPage(text, pageUrl);
+          text = await Deno.readTextFile(join(dir, file));
         } catch {
-          // Try the next form; a missing directory means "not on this index".
+          continue; // Try the next form; a missing directory means "not on this index".
         }
+        return encodeFiles(
+          file.endsWith(".json") ? parseJsonPage(text, pageUrl) : parseHtmlPage(text, pageUrl),
+        );
       }
       return null;
     }
@@ -205,54 +310,112 @@ export class IndexClient {
       (await sha256Hex(redactUrl(index))).slice(0, 16),
       `${name}.json`,
     );
-    let cached: CachedPage | undefined;
-    try {
-      cached = JSON.parse(await Deno.readTextFile(cachePath)) as CachedPage;
-    } catch {
-      cached = undefined;
-    }
-    const now = Date.now();
+    const cached = await readCachedPage(cachePath);
+    // The entry is used, or trusted as a conditional request's base, only once it is checked.
+    let base: { meta: PageMeta; lines: Uint8Array } | undefined;
     if (cached !== undefined) {
-      const fresh = now - cached.storedAt < cached.maxAge * 1000;
-      if ((fresh && !this.#refresh) || this.http.offline) return cached.files;
+      const fresh = Date.now() - cached.meta.storedAt < cached.meta.maxAge * 1000;
+      const use = this.#validated.has(cachePath) || this.http.offline ||
+        (fresh && !this.#refresh);
+      const revalidate = !this.#refresh &&
+        (cached.meta.etag !== null || cached.meta.lastModified !== null);
+      if (use || revalidate) {
+        const lines = await cached.lines();
+        if (lines !== null) {
+          if (use) return cached.meta.missing ? null : lines;
+          base = { meta: cached.meta, lines };
+        }
+      }
     }
     const headers: Record<string, string> = { accept: SIMPLE_ACCEPT };
-    if (cached?.etag) headers["if-none-match"] = cached.etag;
-    if (cached?.lastModified) headers["if-modified-since"] = cached.lastModified;
+    if (base?.meta.etag) headers["if-none-match"] = base.meta.etag;
+    if (base?.meta.lastModified) headers["if-modified-since"] = base.meta.lastModified;
+    const conditional = headers["if-none-match"] !== undefined ||
+      headers["if-modified-since"] !== undefined;
+    const metaOf = (headers: Headers, missing: boolean): PageMeta => ({
+      url: redactUrl(pageUrl),
+      etag: headers.get("etag") ?? base?.meta.etag ?? null,
+      lastModified: headers.get("last-modified") ?? base?.meta.lastModified ?? null,
+      storedAt: Date.now(),
+      maxAge: maxAgeOf(headers, this.#defaultMaxAge),
+      missing,
+    });
+    // The entry is built in one byte buffer as the body arrives: placeholder first line, meta
+    // line, then one line per file as soon as the parser has it.
+    const start = (meta: PageMeta) => {
+      const builder = new ByteBuilder();
+      builder.text(entryPlaceholder(PAGE_ENTRY));
+      builder.text(`${JSON.stringify(meta)}\n`);
+      return builder;
+    };
+    let out: ByteBuilder | undefined;
+    let parser: SimplePageParser | undefined;
     let response;
     try {
-      response = await this.http.request(pageUrl, { headers, accept: [404, 410] });
+      response = await this.#pageSlot(() =>
+        this.http.request(pageUrl, {
+          headers,
+          accept: [404, 410],
+          sink: (answer) => {
+            const builder = out = start(metaOf(answer.headers, false));
+            const lines = new LinesWriter(builder);
+            parser = new SimplePageParser(
+              answer.headers.get("content-type"),
+              redactUrl(answer.url || pageUrl),
+              (file) => lines.add(file),
+            );
+            return parser;
+          },
+        })
+      );
     } catch (error) {
       if (error instanceof PackageNotFoundError) return null;
       throw error;
     }
-    let files: IndexFile[] | null;
-    if (response.status === 304 && cached !== undefined) files = cached.files;
-    else if (response.status === 404 || response.status === 410) files = null;
-    else {
-      const text = new TextDecoder().decode(response.body);
-      const type = response.headers.get("content-type") ?? "";
-      files = type.includes("json")
-        ? parseJsonPage(text, response.url)
-        : parseHtmlPage(text, response.url);
+    let missing = false;
+    if (response.status === 304) {
+      if (!conditional || base === undefined) {
+        throw new NetworkError(
+          `${redactUrl(pageUrl)} answered 304 Not Modified to a request that was not conditional`,
+          { hint: "The index (or a proxy in front of it) is misbehaving; try again later" },
+        );
+      }
+      missing = base.meta.missing;
+      out = start(metaOf(response.headers, missing));
+      out.bytes(base.lines);
+    } else if (response.status === 404 || response.status === 410) {
+      missing = true;
+      out = start(metaOf(response.headers, true));
+    } else parser!.end();
+    const entry = out!.view();
+    await sealInPlace(PAGE_ENTRY, entry);
+    await atomicWriteFile(cachePath, entry);
+    this.#validated.add(cachePath);
+    if (missing) return null;
+    const head = entryPlaceholder(PAGE_ENTRY).length;
+    return entry.subarray(entry.indexOf(10, head) + 1);
+  }
+
+  /** Runs one page request when fewer than `pageConcurrency` are in flight. */
+  async #pageSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#pages >= this.#pageSlots) await new Promise<void>((r) => this.#pageQueue.push(r));
+    else this.#pages++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.#pageQueue.shift();
+      if (next !== undefined) next();
+      else this.#pages--;
     }
-    const entry: CachedPage = {
-      url: redactUrl(pageUrl),
-      etag: response.headers.get("etag") ?? cached?.etag ?? null,
-      lastModified: response.headers.get("last-modified") ?? cached?.lastModified ?? null,
-      storedAt: now,
-      maxAge: maxAgeOf(response.headers, this.#defaultMaxAge),
-      files,
-    };
-    await atomicWriteFile(cachePath, JSON.stringify(entry));
-    return files;
   }
 
   /**
    * The core metadata of one file (PEP 658 `.metadata`, else a range request, else the
-   * download; sdists only when their metadata is static, PEP 643).
+   * download; sdists from a static PKG-INFO (PEP 643), else built).
    * @throws {NetworkError} on transfer failures or a metadata hash mismatch.
-   * @throws {PackageNotFoundError} when an sdist's dependencies are dynamic.
+   * @throws {DistributionError} when the file or its METADATA is corrupt or too large.
+   * @throws {PackageNotFoundError} when an sdist's dependencies are dynamic and nothing builds.
+   * @throws {BackendError} when building an sdist's metadata fails (now or, cached, before).
    */
   metadata(file: IndexFile): Promise<CoreMetadata> {
     let pending = this.#metadata.get(file.url);
@@ -267,35 +430,41 @@ export class IndexClient {
     const key = file.sha256 ?? await sha256Hex(redactUrl(file.url));
     const cachePath = join(this.#cacheDir, "metadata-v1", key.slice(0, 2), `${key}.METADATA`);
     const source = `${file.filename} METADATA`;
-    try {
-      return parseCoreMetadata(await Deno.readTextFile(cachePath), source);
-    } catch {
-      // Not cached yet.
+    const cached = await readEntry(METADATA_ENTRY, cachePath);
+    if (cached !== null) {
+      try {
+        return parseCoreMetadata(cached, source);
+      } catch {
+        // An entry that passes its checksum but does not parse was written wrong: fetch again.
+      }
     }
-    const text = await this.#fetchMetadata(file);
+    // Only the header is kept: the long description is often most of the file and never used.
+    const text = metadataHeader(await this.#fetchMetadata(file));
     const metadata = parseCoreMetadata(text, source);
-    await atomicWriteFile(cachePath, text);
+    await writeEntry(METADATA_ENTRY, cachePath, text);
     return metadata;
   }
 
   async #fetchMetadata(file: IndexFile): Promise<string> {
-    const decoder = new TextDecoder();
     const isWheel = file.filename.endsWith(".whl");
     if (file.url.startsWith("file://")) {
       const bytes = await Deno.readFile(filePath(file.url));
       return await this.#metadataFromBytes(file, bytes);
     }
     if (isWheel && file.coreMetadata !== false) {
-      const response = await this.http.request(`${file.url}.metadata`);
+      const response = await this.http.request(`${file.url}.metadata`, {
+        maxBytes: MAX_METADATA_BYTES,
+      });
       if (
         typeof file.coreMetadata === "string" &&
         await sha256Hex(response.body) !== file.coreMetadata
       ) {
         throw new NetworkError(
           `The metadata of ${file.filename} does not match its sha256 from the index`,
+          { hint: "The index serves inconsistent files; try again with --refresh" },
         );
       }
-      return decoder.decode(response.body);
+      return decodeMetadata(response.body, file.filename);
     }
     if (isWheel) {
       // Range request for the last 16 KiB: the central directory, usually all we need.
@@ -321,9 +490,7 @@ export class IndexClient {
               return r.status === 206 ? r.body : r.body.subarray(offset, offset + length);
             },
           };
-          const entries = await readZipDirectory(remote, 16384);
-          const entry = findWheelMetadata(entries);
-          if (entry !== undefined) return decoder.decode(await readZipEntry(remote, entry));
+          return await readWheelMetadata(remote, file.filename, 16384);
         }
       }
       return await this.#metadataFromBytes(
@@ -335,16 +502,14 @@ export class IndexClient {
   }
 
   async #metadataFromBytes(file: IndexFile, bytes: Uint8Array): Promise<string> {
-    if (file.sha256 !== null && await sha256Hex(bytes) !== file.sha256) {
+    const sha256 = await sha256Hex(bytes);
+    if (file.sha256 !== null && sha256 !== file.sha256) {
       throw new NetworkError(`${file.filename} does not match its sha256 from the index`, {
         hint: "The download was corrupted or the index changed the file; try again with --refresh",
       });
     }
     if (file.filename.endsWith(".whl")) {
-      const source = bytesSource(bytes);
-      const entry = findWheelMetadata(await readZipDirectory(source));
-      if (entry === undefined) throw new PackageNotFoundError(`${file.filename} has no METADATA`);
-      return new TextDecoder().decode(await readZipEntry(source, entry));
+      return await readWheelMetadata(bytesSource(bytes), file.filename);
     }
     const pkgInfo = await readSdistPkgInfo(file.filename, bytes);
     if (pkgInfo !== null) {
@@ -352,20 +517,60 @@ export class IndexClient {
       const version = Number(metadata.metadataVersion);
       if (version >= 2.2 && !metadata.dynamic.includes("requires-dist")) return pkgInfo;
     }
-    if (this.#buildMetadata !== undefined) {
-      const dir = await Deno.makeTempDir({ prefix: "gestvenv-sdist-" });
-      try {
-        const path = join(dir, file.filename);
-        await Deno.writeFile(path, bytes);
-        return await this.#buildMetadata(path);
-      } finally {
-        await Deno.remove(dir, { recursive: true }).catch(() => {});
-      }
-    }
+    if (this.#builder !== undefined) return await this.#build(file, bytes, sha256);
     throw new PackageNotFoundError(
       `${file.filename} is a source distribution whose dependencies are only known after a build`,
       { hint: "Its metadata is dynamic (PEP 643); use a version that has a wheel" },
     );
+  }
+
+  /** Builds an sdist's metadata, one per core at a time; failures are remembered. */
+  async #build(file: IndexFile, bytes: Uint8Array, sha256: string): Promise<string> {
+    const builder = this.#builder!;
+    const failurePath = join(
+      this.#cacheDir,
+      "sdist-build-failures-v1",
+      sha256.slice(0, 2),
+      `${sha256}-${(await sha256Hex(builder.id)).slice(0, 16)}.json`,
+    );
+    if (!this.#refresh) {
+      const failure = await readEntry(BUILD_FAILURE_ENTRY, failurePath);
+      if (failure !== null) {
+        const { message, details, at } = JSON.parse(failure) as {
+          message: string;
+          details?: string;
+          at: string;
+        };
+        throw new BackendError(`${message} (remembered from ${at})`, {
+          details,
+          hint: "Fix what made the build fail, then run again with --refresh to retry it",
+        });
+      }
+    }
+    if (this.#builds >= this.#buildSlots) await new Promise<void>((r) => this.#buildQueue.push(r));
+    else this.#builds++;
+    const dir = await Deno.makeTempDir({ prefix: "gestvenv-sdist-" });
+    try {
+      const path = join(dir, file.filename);
+      await Deno.writeFile(path, bytes);
+      return await builder.build(path);
+    } catch (error) {
+      if (error instanceof BackendError) {
+        const record = {
+          message: error.message,
+          details: error.details,
+          at: new Date().toISOString(),
+          interpreter: builder.id,
+        };
+        await writeEntry(BUILD_FAILURE_ENTRY, failurePath, JSON.stringify(record)).catch(() => {});
+      }
+      throw error;
+    } finally {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      const next = this.#buildQueue.shift();
+      if (next !== undefined) next();
+      else this.#builds--;
+    }
   }
 }
 

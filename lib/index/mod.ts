@@ -5,6 +5,9 @@
  * @module
  */
 export * from "./http_client.ts";
+export * from "./cache_entry.ts";
+export * from "./project_page.ts";
+export * from "./page_parser.ts";
 export * from "./index_client.ts";
 export * from "./netrc.ts";
 export * from "./simple_page.ts";

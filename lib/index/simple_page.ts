@@ -63,26 +63,59 @@ function metadataFlag(value: unknown): boolean | string {
   return value === true;
 }
 
-/** Parses a PEP 691 JSON project page; relative URLs resolve against `pageUrl`. */
+/**
+ * Parses a PEP 691 JSON project page; relative URLs resolve against `pageUrl`.
+ * @throws {SyntaxError} when the text is not JSON.
+ */
 export function parseJsonPage(text: string, pageUrl: string): IndexFile[] {
-  const page = JSON.parse(text) as { files?: Record<string, unknown>[] };
-  return (page.files ?? []).map((f) => {
-    const { url, sha256 } = splitHash(new URL(String(f.url), pageUrl).href);
-    const hashes = (f.hashes ?? {}) as Record<string, string>;
-    const yanked = f.yanked;
-    return {
-      filename: String(f.filename),
-      url,
-      sha256: hashes.sha256?.toLowerCase() ?? sha256,
-      requiresPython: typeof f["requires-python"] === "string" && f["requires-python"] !== ""
-        ? f["requires-python"] as string
-        : null,
-      yanked: yanked === true ? "" : typeof yanked === "string" ? yanked : null,
-      coreMetadata: metadataFlag(f["core-metadata"] ?? f["dist-info-metadata"]),
-      size: typeof f.size === "number" ? f.size : null,
-      uploadTime: typeof f["upload-time"] === "string" ? f["upload-time"] as string : null,
-    };
-  });
+  return jsonPageFiles(JSON.parse(text) as { files?: Record<string, unknown>[] }, pageUrl);
+}
+
+/** `href` resolved against `base`, or null when it is not a URL (such links are skipped). */
+function resolveUrl(href: string, base: string): string | null {
+  // Most indexes (PyPI's JSON) give plain absolute URLs: no need to parse them.
+  if (/^https:\/\/[A-Za-z0-9.-]+\/[A-Za-z0-9._~\/%+-]*(#[A-Za-z0-9=]*)?$/.test(href)) return href;
+  try {
+    return new URL(href, base).href;
+  } catch {
+    return null;
+  }
+}
+
+function jsonPageFiles(page: { files?: Record<string, unknown>[] }, pageUrl: string): IndexFile[] {
+  const files: IndexFile[] = [];
+  for (const f of page.files ?? []) {
+    const file = jsonFile(f, pageUrl);
+    if (file !== null) files.push(file);
+  }
+  return files;
+}
+
+/**
+ * One entry of a PEP 691 page's `files` array as an {@linkcode IndexFile}, or null when its
+ * `url` is not a URL (skipped, as pip does).
+ */
+export function jsonFile(f: Record<string, unknown>, pageUrl: string): IndexFile | null {
+  const href = resolveUrl(String(f.url), pageUrl);
+  if (href === null) return null;
+  const { url, sha256 } = splitHash(href);
+  const hashes = (typeof f.hashes === "object" && f.hashes !== null ? f.hashes : {}) as Record<
+    string,
+    unknown
+  >;
+  const yanked = f.yanked;
+  return {
+    filename: String(f.filename),
+    url,
+    sha256: typeof hashes.sha256 === "string" ? hashes.sha256.toLowerCase() : sha256,
+    requiresPython: typeof f["requires-python"] === "string" && f["requires-python"] !== ""
+      ? f["requires-python"] as string
+      : null,
+    yanked: yanked === true ? "" : typeof yanked === "string" ? yanked : null,
+    coreMetadata: metadataFlag(f["core-metadata"] ?? f["dist-info-metadata"]),
+    size: typeof f.size === "number" ? f.size : null,
+    uploadTime: typeof f["upload-time"] === "string" ? f["upload-time"] as string : null,
+  };
 }
 
 const ANCHOR = /<a\s([^>]*)>([^<]*)<\/a>/gi;
@@ -91,7 +124,7 @@ const ATTRIBUTE = /([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))|([a-z-]+)/g
 /** Parses a PEP 503 HTML page (or a find-links page); relative URLs resolve against `pageUrl`. */
 export function parseHtmlPage(text: string, pageUrl: string): IndexFile[] {
   const base = /<base\s[^>]*href\s*=\s*["']([^"']+)["']/i.exec(text)?.[1];
-  const baseUrl = base === undefined ? pageUrl : new URL(unescapeHtml(base), pageUrl).href;
+  const baseUrl = (base === undefined ? null : resolveUrl(unescapeHtml(base), pageUrl)) ?? pageUrl;
   const files: IndexFile[] = [];
   for (const [, attrText, label] of text.matchAll(ANCHOR)) {
     const attrs = new Map<string, string>();
@@ -102,8 +135,15 @@ export function parseHtmlPage(text: string, pageUrl: string): IndexFile[] {
     }
     const href = attrs.get("href");
     if (href === undefined) continue;
-    const { url, sha256 } = splitHash(new URL(href, baseUrl).href);
-    const filename = decodeURIComponent(url.split("/").pop() ?? "") || unescapeHtml(label!.trim());
+    const resolved = resolveUrl(href, baseUrl);
+    if (resolved === null) continue;
+    const { url, sha256 } = splitHash(resolved);
+    let filename: string;
+    try {
+      filename = decodeURIComponent(url.split("/").pop() ?? "") || unescapeHtml(label!.trim());
+    } catch {
+      continue; // A malformed %-escape: not a file name.
+    }
     const yanked = attrs.get("data-yanked");
     files.push({
       filename,

@@ -44,6 +44,15 @@ export interface CoreMetadata {
   classifiers: string[];
 }
 
+/**
+ * The header part of core-metadata text: everything up to the first empty line, without the
+ * body (the long description, often most of the file, which gestvenv never reads).
+ */
+export function metadataHeader(text: string): string {
+  const m = /\r?\n\r?\n/.exec(text);
+  return m === null ? text : text.slice(0, m.index + (text[m.index] === "\r" ? 2 : 1));
+}
+
 /** Splits core-metadata text into (lower-case key, value) pairs; stops at the body. */
 export function parseMetadataFields(text: string): [string, string][] {
   const fields: [string, string][] = [];
@@ -97,6 +106,18 @@ export function parseCoreMetadata(text: string, source?: string): CoreMetadata {
   };
 }
 
+/** Parsed `Requires-Dist` entries, by metadata object (a resolver asks for them many times). */
+const parsed = new WeakMap<CoreMetadata, Requirement[]>();
+
+function parsedRequirements(metadata: CoreMetadata, source?: string): Requirement[] {
+  let requirements = parsed.get(metadata);
+  if (requirements === undefined) {
+    requirements = metadata.requiresDist.map((text) => parseRequirement(text, source));
+    parsed.set(metadata, requirements);
+  }
+  return requirements;
+}
+
 /**
  * The dependencies a distribution needs in `environment` with `extras` requested: each
  * `Requires-Dist` whose marker holds with `extra` unset or set to one of the extras
@@ -110,8 +131,7 @@ export function dependenciesFor(
   source?: string,
 ): { requirement: Requirement; extra: string | null }[] {
   const out: { requirement: Requirement; extra: string | null }[] = [];
-  for (const text of metadata.requiresDist) {
-    const requirement = parseRequirement(text, source);
+  for (const requirement of parsedRequirements(metadata, source)) {
     if (requirement.marker === null) {
       out.push({ requirement, extra: null });
       continue;

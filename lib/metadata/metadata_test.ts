@@ -1,12 +1,21 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "../../tests/helpers/assert.ts";
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
+import { buildMetadataBomb } from "../../tests/helpers/zip_bomb.ts";
+import { DistributionError } from "../errors/mod.ts";
 import type { MarkerEnvironment } from "../python/mod.ts";
 import vectors from "../../tests/data/pep508_vectors.json" with { type: "json" };
 import {
   bytesSource,
   dependenciesFor,
   findWheelMetadata,
+  metadataHeader,
   parseCoreMetadata,
+  readWheelMetadata,
   readZipDirectory,
   readZipEntry,
 } from "./mod.ts";
@@ -63,4 +72,80 @@ Deno.test("the zip reader finds METADATA in a wheel from its central directory",
   assertEquals(entry.name, "demo_pkg-1.0.dist-info/METADATA");
   const text = new TextDecoder().decode(await readZipEntry(source, entry));
   assertEquals(parseCoreMetadata(text).requiresDist, ["other>=1"]);
+});
+
+Deno.test("readWheelMetadata() refuses a deflate bomb that declares its size, before inflating", async () => {
+  const bomb = await buildMetadataBomb({ name: "bomb", version: "1.0", inflatedBytes: 300 << 20 });
+  assert(bomb.bytes.length < 2 << 20, `the bomb should be small, is ${bomb.bytes.length} bytes`);
+  const error = await assertRejects(
+    () => readWheelMetadata(bytesSource(bomb.bytes), bomb.filename),
+    DistributionError,
+  ) as DistributionError;
+  assertEquals(error.exitCode, 1);
+  assertStringIncludes(error.message, "bomb-1.0-py3-none-any.whl: zip entry");
+  assertStringIncludes(error.message, "larger than 8 MiB (declared 300 MiB)");
+});
+
+Deno.test("readWheelMetadata() stops inflating a bomb that lies about its size, in bounded memory", async () => {
+  const bomb = await buildMetadataBomb({
+    name: "liar",
+    version: "1.0",
+    inflatedBytes: 400 << 20,
+    declaredSize: 4 << 20,
+  });
+  const before = Deno.memoryUsage().rss;
+  const error = await assertRejects(
+    () => readWheelMetadata(bytesSource(bomb.bytes), bomb.filename),
+    DistributionError,
+    "inflates past that",
+  );
+  const grown = Deno.memoryUsage().rss - before;
+  assert(grown < 100 << 20, `reading the bomb grew RSS by ${grown >> 20} MiB`);
+  assertStringIncludes(error.message, "liar-1.0-py3-none-any.whl");
+  // A declared size smaller than the compressed data is refused before inflating.
+  const tiny = await buildMetadataBomb({
+    name: "liar",
+    version: "1.0",
+    inflatedBytes: 50 << 20,
+    declaredSize: 1000,
+  });
+  await assertRejects(
+    () => readWheelMetadata(bytesSource(tiny.bytes), tiny.filename),
+    DistributionError,
+    "compressed size too large",
+  );
+});
+
+Deno.test("a corrupt archive is a distribution error (exit 1), not a usage error", async () => {
+  const wheel = buildWheel({ name: "demo", version: "1.0" });
+  const truncated = wheel.bytes.slice(0, wheel.bytes.length - 30);
+  const cut = await assertRejects(
+    () => readWheelMetadata(bytesSource(truncated), wheel.filename),
+    DistributionError,
+  ) as DistributionError;
+  assertEquals([cut.exitCode, cut.code], [1, "bad_distribution"]);
+  assertStringIncludes(cut.message, "demo-1.0-py3-none-any.whl: not a zip archive");
+  // A METADATA entry whose size field lies (stored entry, size doubled) is caught too.
+  const entries = await readZipDirectory(bytesSource(wheel.bytes));
+  const entry = findWheelMetadata(entries)!;
+  await assertRejects(
+    () => readZipEntry(bytesSource(wheel.bytes), { ...entry, size: entry.size * 2 }),
+    DistributionError,
+    "declares",
+  );
+  await assertRejects(
+    () => readZipEntry(bytesSource(wheel.bytes), entry, { maxBytes: 10 }),
+    DistributionError,
+    "larger than 10 bytes",
+  );
+});
+
+Deno.test("metadataHeader() keeps the fields and drops the description", () => {
+  assertEquals(metadataHeader(TEXT), TEXT.slice(0, TEXT.indexOf("\n\n") + 1));
+  assertEquals(parseCoreMetadata(metadataHeader(TEXT)), parseCoreMetadata(TEXT));
+  assertEquals(
+    metadataHeader("Name: a\r\nVersion: 1\r\n\r\nbody\r\n"),
+    "Name: a\r\nVersion: 1\r\n",
+  );
+  assertEquals(metadataHeader("Name: a\nVersion: 1\n"), "Name: a\nVersion: 1\n");
 });

@@ -5,3 +5,4 @@
  */
 export * from "./core_metadata.ts";
 export * from "./zip_reader.ts";
+export * from "./wheel_metadata.ts";

@@ -4,9 +4,14 @@
  * asked for. It works on a local file or on any byte-range source, such as HTTP range requests,
  * so `METADATA` can be read from the end of a remote wheel without downloading it.
  *
+ * Archives come from the network and may be hostile: every size read from them is checked before
+ * anything is allocated for it, and an entry is inflated as a stream that stops past its bound, so
+ * a deflate bomb (a tiny entry that inflates to gigabytes) costs at most the bound in memory.
+ * Every fault is a {@linkcode DistributionError}.
+ *
  * @module
  */
-import { InvalidSyntaxError } from "../errors/mod.ts";
+import { DistributionError } from "../errors/mod.ts";
 
 /** Reads `length` bytes at `offset` of an archive of `size` bytes. */
 export interface RangeSource {
@@ -30,6 +35,9 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
+/** Largest central directory read (bytes); wheels with tens of thousands of files need a few MB. */
+export const MAX_ZIP_DIRECTORY_BYTES = 64 * 1024 * 1024;
+
 const EOCD = 0x06054b50, EOCD64 = 0x06064b50, EOCD64_LOCATOR = 0x07064b50, CDH = 0x02014b50;
 
 function view(bytes: Uint8Array): DataView {
@@ -39,7 +47,8 @@ function view(bytes: Uint8Array): DataView {
 /**
  * Reads the central directory of an archive, fetching the last `tail` bytes first (default
  * 16 KiB, enough for most wheels) and more only when the directory is larger.
- * @throws {InvalidSyntaxError} when the bytes are not a zip archive.
+ * @throws {DistributionError} when the bytes are not a zip archive, or its directory is corrupt
+ *   or larger than {@linkcode MAX_ZIP_DIRECTORY_BYTES}.
  */
 export async function readZipDirectory(source: RangeSource, tail = 16384): Promise<ZipEntry[]> {
   const tailLength = Math.min(source.size, Math.max(tail, 22));
@@ -53,24 +62,31 @@ export async function readZipDirectory(source: RangeSource, tail = 16384): Promi
       break;
     }
   }
-  if (eocd < 0) throw new InvalidSyntaxError("not a zip archive (no end of central directory)");
+  if (eocd < 0) throw new DistributionError("not a zip archive (no end of central directory)");
   let count = dv.getUint16(eocd + 10, true);
   let cdSize = dv.getUint32(eocd + 12, true);
   let cdOffset = dv.getUint32(eocd + 16, true);
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const loc = eocd - 20;
     if (loc < 0 || dv.getUint32(loc, true) !== EOCD64_LOCATOR) {
-      throw new InvalidSyntaxError("zip64 archive without its locator");
+      throw new DistributionError("zip64 archive without its locator");
     }
     const eocd64Offset = Number(dv.getBigUint64(loc + 8, true));
     const rec = eocd64Offset >= tailStart
       ? end.subarray(eocd64Offset - tailStart, eocd64Offset - tailStart + 56)
       : await source.read(eocd64Offset, 56);
     const v64 = view(rec);
-    if (v64.getUint32(0, true) !== EOCD64) throw new InvalidSyntaxError("bad zip64 record");
+    if (rec.length < 56 || view(rec).getUint32(0, true) !== EOCD64) {
+      throw new DistributionError("bad zip64 record");
+    }
     count = Number(v64.getBigUint64(32, true));
     cdSize = Number(v64.getBigUint64(40, true));
     cdOffset = Number(v64.getBigUint64(48, true));
+  }
+  if (cdSize > MAX_ZIP_DIRECTORY_BYTES || cdOffset + cdSize > source.size || count * 46 > cdSize) {
+    throw new DistributionError(
+      `corrupt or oversized zip central directory (${count} entries in ${cdSize} bytes at ${cdOffset})`,
+    );
   }
   const cd = cdOffset >= tailStart && cdOffset + cdSize <= source.size
     ? end.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize)
@@ -81,7 +97,7 @@ export async function readZipDirectory(source: RangeSource, tail = 16384): Promi
   let p = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cd.length || cv.getUint32(p, true) !== CDH) {
-      throw new InvalidSyntaxError("corrupt zip central directory");
+      throw new DistributionError("corrupt zip central directory");
     }
     const nameLength = cv.getUint16(p + 28, true);
     const extraLength = cv.getUint16(p + 30, true);
@@ -117,27 +133,112 @@ export async function readZipDirectory(source: RangeSource, tail = 16384): Promi
   return entries;
 }
 
+/** Options for {@linkcode readZipEntry}. */
+export interface ReadZipEntryOptions {
+  /**
+   * Largest uncompressed size accepted, in bytes: an entry that declares more is refused before
+   * it is read, and inflating stops (with an error) past it when the declared size lies.
+   * @default Infinity
+   */
+  maxBytes?: number;
+}
+
 /**
- * Reads and decompresses one entry (stored or deflated).
- * @throws {InvalidSyntaxError} on an unsupported compression method or a corrupt header.
+ * Reads and decompresses one entry (stored or deflated), checking that it inflates to exactly its
+ * declared size.
+ * @throws {DistributionError} on an unsupported compression method, a corrupt header or
+ *   stream, a size that differs from the declared one, or an entry larger than `maxBytes`.
  */
-export async function readZipEntry(source: RangeSource, entry: ZipEntry): Promise<Uint8Array> {
+export async function readZipEntry(
+  source: RangeSource,
+  entry: ZipEntry,
+  options: ReadZipEntryOptions = {},
+): Promise<Uint8Array> {
+  const max = options.maxBytes ?? Infinity;
+  const tooLarge = (size: string) =>
+    new DistributionError(
+      `zip entry ${entry.name} is larger than ${formatBytes(max)} (${size}); refusing to read it`,
+    );
+  if (entry.size > max) throw tooLarge(`declared ${formatBytes(entry.size)}`);
+  // Deflate never expands data by more than ~0.03% plus a few bytes per block.
+  if (entry.compressedSize > entry.size + entry.size / 1000 + 1024) {
+    throw new DistributionError(`corrupt zip entry ${entry.name} (compressed size too large)`);
+  }
   // Local header (30 bytes + name + extra); its lengths may differ from the central record's.
   const header = await source.read(entry.localHeaderOffset, 30);
+  if (header.length < 30 || view(header).getUint32(0, true) !== 0x04034b50) {
+    throw new DistributionError(`corrupt zip entry ${entry.name}`);
+  }
   const hv = view(header);
-  if (hv.getUint32(0, true) !== 0x04034b50) {
-    throw new InvalidSyntaxError(`corrupt zip entry ${entry.name}`);
-  }
   const start = entry.localHeaderOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
-  const raw = await source.read(start, entry.compressedSize);
-  if (entry.method === 0) return raw;
-  if (entry.method !== 8) {
-    throw new InvalidSyntaxError(`zip entry ${entry.name} uses unsupported method ${entry.method}`);
+  if (start + entry.compressedSize > source.size) {
+    throw new DistributionError(`corrupt zip entry ${entry.name} (past the end of the archive)`);
   }
-  const stream = new Blob([raw.slice()]).stream().pipeThrough(
-    new DecompressionStream("deflate-raw"),
-  );
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const raw = await source.read(start, entry.compressedSize);
+  if (entry.method === 0) {
+    if (raw.length !== entry.size) {
+      throw new DistributionError(`corrupt zip entry ${entry.name} (truncated)`);
+    }
+    return raw;
+  }
+  if (entry.method !== 8) {
+    throw new DistributionError(`zip entry ${entry.name} uses unsupported method ${entry.method}`);
+  }
+  const reader = chunkedStream(raw).pipeThrough(new DecompressionStream("deflate-raw"))
+    .getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > max) throw tooLarge(`it inflates past that, declaring ${entry.size} bytes`);
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    if (error instanceof DistributionError) throw error;
+    throw new DistributionError(`corrupt zip entry ${entry.name} (bad deflate stream)`, undefined, {
+      cause: error,
+    });
+  }
+  if (total !== entry.size) {
+    throw new DistributionError(
+      `corrupt zip entry ${entry.name} (inflates to ${total} bytes, declares ${entry.size})`,
+    );
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/**
+ * A stream of `bytes` in slices of `chunkSize` bytes, produced only as the reader pulls. Feed
+ * compressed data to a `DecompressionStream` through it: each slice inflates to at most ~1000
+ * times its size, so a bomb's output arrives in bounded pieces the reader can stop on (one big
+ * chunk would be inflated whole, at once).
+ */
+export function chunkedStream(bytes: Uint8Array, chunkSize = 1024): ReadableStream<BufferSource> {
+  let offset = 0;
+  return new ReadableStream<BufferSource>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + chunkSize));
+      offset += chunkSize;
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** `8 MiB`, `512 KiB`, `100 bytes`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
 }
 
 /** A {@linkcode RangeSource} over bytes in memory. */

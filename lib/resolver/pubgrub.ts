@@ -28,8 +28,8 @@ export type VersionDependencies =
 export interface DependencyProvider {
   /** Number of known versions of `pkg` (its domain size); loads the package. */
   domainSize(pkg: string): Promise<number>;
-  /** Candidate version indices of `allowed`, most preferred first. */
-  preferred(pkg: string, allowed: VersionSet): number[];
+  /** Candidate version indices of `allowed`, most preferred first; at most `limit` of them. */
+  preferred(pkg: string, allowed: VersionSet, limit?: number): number[];
   /** Dependencies of version `index` of `pkg`. */
   dependencies(pkg: string, index: number): Promise<VersionDependencies>;
   /** Incompatibilities known up front for `pkg` (constraints), given its domain size. */
@@ -214,7 +214,7 @@ export async function solve(
     const pkg = best.pkg;
     for (const t of solution.undecided()) {
       if (t.pkg !== pkg) {
-        const first = provider.preferred(t.pkg, t.set)[0];
+        const first = provider.preferred(t.pkg, t.set, 1)[0];
         if (first !== undefined) provider.prefetch(t.pkg, first, true);
       }
     }
@@ -237,7 +237,7 @@ export async function solve(
       continue;
     }
     const size = await load(pkg);
-    const candidates = provider.preferred(pkg, best.set);
+    const candidates = provider.preferred(pkg, best.set, 50);
     const index = candidates[0];
     // Backtracking through many versions of one package: fetch the next ones' metadata in
     // parallel instead of one round trip per try (uv's batch prefetch, after a few tries).

@@ -15,8 +15,32 @@ import type { VersionSet } from "./version_set.ts";
 export interface SetFormatter {
   /** `flask>=2.0,<=2.3.3`, `flask==2.0.0`, or `flask` for every version. */
   describe(pkg: string, set: VersionSet): string;
-  /** Why no version of `pkg` matches `label` (not found, only pre-releases, ...). */
+  /** Why no version of `pkg` matches `label` (not found, only yanked or pre-releases, ...). */
   whyNone(pkg: string, label: string): string;
+  /**
+   * Sentences to print after the derivation, given the specifiers it names (`pkg` and label):
+   * what makes it look contradictory on its face (a version every specifier matches but that is
+   * left out, e.g. yanked). Optional.
+   */
+  notes?(named: Iterable<{ pkg: string; label: string }>): string[];
+}
+
+/** The specifiers (package and label) an explanation names: its requirements and constraints. */
+function namedSpecifiers(root: Incompatibility): { pkg: string; label: string }[] {
+  const out: { pkg: string; label: string }[] = [];
+  const seen = new Set<Incompatibility>();
+  const walk = (i: Incompatibility) => {
+    if (seen.has(i)) return;
+    seen.add(i);
+    const cause = i.cause;
+    if (cause.kind === "derived") {
+      walk(cause.left);
+      walk(cause.right);
+    } else if (cause.kind === "dependency") out.push({ pkg: cause.to, label: cause.label });
+    else if (cause.kind === "constraint") out.push({ pkg: cause.pkg, label: cause.label });
+  };
+  walk(root);
+  return out;
 }
 
 function termText(t: Term, f: SetFormatter): string {
@@ -72,9 +96,16 @@ export function incompatibilityText(i: Incompatibility, f: SetFormatter): string
 
 /**
  * The whole explanation of the terminal incompatibility `root`, one sentence per line, ending
- * with the conclusion. Lines referenced later are numbered `(1)`, `(2)`.
+ * with the conclusion, then the formatter's notes (after a blank line). Lines referenced later
+ * are numbered `(1)`, `(2)`.
  */
 export function explainFailure(root: Incompatibility, f: SetFormatter): string {
+  const notes = f.notes?.(namedSpecifiers(root)) ?? [];
+  const derivation = explainDerivation(root, f);
+  return notes.length === 0 ? derivation : `${derivation}\n\n${notes.join("\n")}`;
+}
+
+function explainDerivation(root: Incompatibility, f: SetFormatter): string {
   const lines: [string, number | undefined][] = [];
   const lineNumbers = new Map<Incompatibility, number>();
   const refCount = new Map<Incompatibility, number>();

@@ -5,7 +5,12 @@
  * @module
  */
 import { ResolutionError, UsageError } from "../errors/mod.ts";
-import { parseVersion, type SpecifierSet } from "../pep440/mod.ts";
+import {
+  parseVersion,
+  type Specifier,
+  type SpecifierSet,
+  specifierSetAllowsPrereleases,
+} from "../pep440/mod.ts";
 import { evaluateMarker, type Requirement } from "../pep508/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import type { InterpreterInfo } from "../python/mod.ts";
@@ -13,6 +18,7 @@ import type { IndexClient, IndexFile } from "../index/mod.ts";
 import { dependenciesFor } from "../metadata/mod.ts";
 import { type Dependency, NoSolutionError, solve } from "./pubgrub.ts";
 import {
+  filesOfVersion,
   IndexProvider,
   type PrereleaseMode,
   type ResolutionMode,
@@ -111,6 +117,22 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   }
   const only = (list: string[] | undefined) => new Set(list ?? []);
   const direct = new Set(active.map((r) => r.normalizedName));
+  // What the user's own requirements and constraints say about pre-releases and yanked pins
+  // holds for the project everywhere in the graph.
+  const userPrereleases = new Set<string>();
+  const userPins = new Map<string, Specifier[]>();
+  for (
+    const [name, specifier] of [
+      ...active.map((r) => [r.normalizedName, r.specifier] as const),
+      ...[...constraints].flatMap(([name, specs]) => specs.map((s) => [name, s] as const)),
+    ]
+  ) {
+    if (specifierSetAllowsPrereleases(specifier)) userPrereleases.add(name);
+    const pins = specifier.specifiers.filter((s) =>
+      (s.operator === "==" && !s.wildcard) || s.operator === "==="
+    );
+    if (pins.length > 0) userPins.set(name, [...(userPins.get(name) ?? []), ...pins]);
+  }
   const provider = new IndexProvider({
     index: options.index,
     target,
@@ -122,6 +144,8 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     constraints,
     urls,
     direct,
+    userPrereleases,
+    userPins,
   });
   await Promise.all(active.map((r) => provider.loadDomain(r.normalizedName)));
   const rootDependencies: Dependency[] = active.flatMap((r) => provider.requirementDependencies(r));
@@ -129,6 +153,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   try {
     solution = await solve(provider, rootDependencies);
   } catch (error) {
+    await provider.idle();
     if (!(error instanceof NoSolutionError)) throw error;
     const explanation = explainFailure(error.incompatibility, provider);
     throw new ResolutionError("No solution satisfies the requirements", {
@@ -136,6 +161,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       hint: hintsFor(error.incompatibility, provider, options),
     });
   }
+  await provider.idle();
   // Gather base packages with the extras requested of them.
   const chosen = new Map<string, { index: number; extras: Set<string> }>();
   for (const [pkg, index] of solution) {
@@ -145,6 +171,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     if (extra !== null) entry.extras.add(extra);
   }
   const packages: ResolvedPackage[] = [];
+  const files = await filesOfChosen(options.index, urls, provider, chosen);
   for (const [name, { index, extras }] of chosen) {
     const domain = provider.domain(name)!;
     const candidate = domain.candidates[index]!;
@@ -160,7 +187,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
       extras: [...extras].sort(),
       index: domain.index,
       file: candidate.best!,
-      files: candidate.files,
+      files: files.get(name)!,
       requiresPython: metadata?.requiresPython ?? null,
       dependencies: [...new Set(deps)].filter((d) => chosen.has(d) && d !== name).sort(),
       direct: direct.has(name),
@@ -168,6 +195,36 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
   }
   packages.sort((a, b) => a.name.localeCompare(b.name));
   return { python: options.interpreter.version, packages, requirements: options.requirements };
+}
+
+/**
+ * Every file of each chosen version (for locks): the resolver kept only the one to install, so
+ * the pages are read again (from the cache this run validated, without a request).
+ */
+async function filesOfChosen(
+  index: IndexClient,
+  urls: Map<string, string>,
+  provider: IndexProvider,
+  chosen: Map<string, { index: number }>,
+): Promise<Map<string, IndexFile[]>> {
+  const out = new Map<string, IndexFile[]>();
+  const queue = [...chosen];
+  // A few pages at a time: each is read whole from disk while its files are picked.
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await one(next);
+  };
+  const one = async ([name, { index: i }]: [string, { index: number }]) => {
+    const candidate = provider.domain(name)!.candidates[i]!;
+    if (urls.has(name)) {
+      out.set(name, [candidate.best!]);
+      return;
+    }
+    const page = await index.projectPage(name);
+    const files = filesOfVersion(name, page?.entries() ?? [], candidate.version);
+    out.set(name, files.length > 0 ? files : [candidate.best!]);
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return out;
 }
 
 function hintsFor(
@@ -212,7 +269,7 @@ function hintsFor(
           `some versions of ${name} need another Python than ${options.interpreter.version}; try --python`,
         );
       }
-      const platform = domain.candidates.filter((c) => c.unusable?.includes("platform"));
+      const platform = domain.candidates.filter((c) => c.unusable?.includes("has wheels for"));
       if (platform.length > 0 && i.cause.kind === "unavailable") {
         hints.push(
           `${name} has no wheel for ${options.interpreter.sysconfig_platform} and Python ${options.interpreter.version}`,

@@ -13,11 +13,11 @@ import { buildWheel, type BuiltWheel, type WheelSpec } from "../../tests/helpers
 import { type LocalIndex, serveIndex, type ServeOptions } from "../../tests/helpers/local_index.ts";
 import vectors from "../../tests/data/pep425_vectors.json" with { type: "json" };
 import pep508 from "../../tests/data/pep508_vectors.json" with { type: "json" };
-import { ResolutionError } from "../errors/mod.ts";
-import { IndexClient } from "../index/mod.ts";
+import { BackendError, ResolutionError } from "../errors/mod.ts";
+import { IndexClient, type SdistMetadataBuilder } from "../index/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
 import type { InterpreterInfo } from "../python/mod.ts";
-import { resolve, type ResolveOptions } from "./mod.ts";
+import { type Resolution, resolve, type ResolveOptions } from "./mod.ts";
 import { assertSnapshot } from "../../tests/helpers/snapshot.ts";
 import { zipSync } from "fflate";
 
@@ -28,10 +28,16 @@ const PYTHON = {
   markers: pep508.environments.linux311,
 } as unknown as InterpreterInfo;
 
+type RunOptions = Partial<ResolveOptions> & {
+  refresh?: boolean;
+  buildMetadata?: SdistMetadataBuilder;
+};
+
 interface Scenario {
   index: LocalIndex;
   cacheDir: string;
-  run(reqs: string[], options?: Partial<ResolveOptions> & { refresh?: boolean }): Promise<string[]>;
+  run(reqs: string[], options?: RunOptions): Promise<string[]>;
+  resolution(reqs: string[], options?: RunOptions): Promise<Resolution>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -39,22 +45,22 @@ async function scenario(specs: WheelSpec[], serve: ServeOptions = {}): Promise<S
   const wheels: BuiltWheel[] = specs.map(buildWheel);
   const index = serveIndex(wheels, serve);
   const cacheDir = await Deno.makeTempDir({ prefix: "gv-resolve-" });
+  const resolution = async (reqs: string[], options: RunOptions = {}) => {
+    const { refresh = false, buildMetadata, ...rest } = options;
+    const client = new IndexClient({ indexes: [index.url], cacheDir, refresh, buildMetadata });
+    return await resolve({
+      requirements: reqs.map((r) => parseRequirement(r)),
+      interpreter: PYTHON,
+      index: client,
+      ...rest,
+    });
+  };
   return {
     index,
     cacheDir,
+    resolution,
     async run(reqs, options = {}) {
-      const client = new IndexClient({
-        indexes: [index.url],
-        cacheDir,
-        refresh: options.refresh ?? false,
-      });
-      const resolution = await resolve({
-        requirements: reqs.map((r) => parseRequirement(r)),
-        interpreter: PYTHON,
-        index: client,
-        ...options,
-      });
-      return resolution.packages.map((p) => `${p.name}==${p.version}`);
+      return (await resolution(reqs, options)).packages.map((p) => `${p.name}==${p.version}`);
     },
     async [Symbol.asyncDispose]() {
       await index.close();
@@ -66,7 +72,7 @@ async function scenario(specs: WheelSpec[], serve: ServeOptions = {}): Promise<S
 async function failure(
   s: Scenario,
   reqs: string[],
-  options: Partial<ResolveOptions> = {},
+  options: RunOptions = {},
 ): Promise<ResolutionError> {
   const error = await assertRejects(() => s.run(reqs, options), ResolutionError);
   return error as ResolutionError;
@@ -193,15 +199,52 @@ Deno.test("resolver: dependency cycles resolve", async () => {
   assertEquals(await s.run(["chicken"]), ["chicken==1.0", "egg==1.0"]);
 });
 
-Deno.test("resolver: wheels for another platform are not used, and the error says so", async () => {
+Deno.test("resolver: wheels for another platform are not used; the error names what has wheels (snapshot)", async (t) => {
   await using s = await scenario([
     { name: "native", version: "1.0", tag: "cp311-cp311-manylinux_2_17_x86_64" },
+    { name: "native", version: "1.0", tag: "cp311-cp311-win_amd64" },
     { name: "native", version: "2.0", tag: "cp311-cp311-win_amd64" },
+    { name: "native", version: "2.0", tag: "cp311-cp311-macosx_11_0_arm64" },
+    { name: "tf", version: "2.15.0", tag: "cp39-cp39-manylinux_2_17_x86_64" },
+    { name: "tf", version: "2.15.0", tag: "cp310-cp310-manylinux_2_17_x86_64" },
+    { name: "tf", version: "2.15.0", tag: "cp38-cp38-manylinux_2_17_x86_64" },
+    { name: "dbg", version: "1.0", tag: "cp311-cp311d-manylinux_2_17_x86_64" },
   ]);
   assertEquals(await s.run(["native"]), ["native==1.0"]);
-  const error = await failure(s, ["native==2.0"]);
-  assertStringIncludes(error.details!, "native==2.0 has no wheel for this platform and Python");
-  assertStringIncludes(error.hint ?? "", "has no wheel for linux-x86_64");
+  const native = await failure(s, ["native==2.0"]);
+  assertStringIncludes(
+    native.details!,
+    "native==2.0 has wheels for macosx_11_0_arm64, win_amd64 only",
+  );
+  assertStringIncludes(native.hint ?? "", "has no wheel for linux-x86_64");
+  await assertSnapshot(t, native.details!);
+  const tf = await failure(s, ["tf==2.15.0"]);
+  assertStringIncludes(tf.details!, "tf==2.15.0 has wheels for cp38, cp39, cp310 only");
+  await assertSnapshot(t, tf.details!);
+  const dbg = await failure(s, ["dbg"]);
+  assertStringIncludes(dbg.details!, "dbg==1.0 has wheels for cp311d only (ABI tags)");
+});
+
+Deno.test("resolver: a lock gets every file of the chosen version, and only those", async () => {
+  await using s = await scenario([
+    { name: "native", version: "1.0", tag: "cp311-cp311-manylinux_2_17_x86_64" },
+    { name: "native", version: "1.0", tag: "cp311-cp311-win_amd64" },
+    { name: "native", version: "2.0", tag: "cp311-cp311-win_amd64" },
+  ]);
+  const [native] = (await s.resolution(["native"])).packages;
+  assertEquals(native!.file.filename, "native-1.0-cp311-cp311-manylinux_2_17_x86_64.whl");
+  assertEquals(native!.files.map((f) => f.filename).sort(), [
+    "native-1.0-cp311-cp311-manylinux_2_17_x86_64.whl",
+    "native-1.0-cp311-cp311-win_amd64.whl",
+  ]);
+  assert(native!.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256 ?? "")));
+  const before = s.index.requests.length;
+  await s.resolution(["native"]);
+  assertEquals(
+    s.index.requests.slice(before).filter((p) => p === "/simple/native/").length,
+    1,
+    "the page is fetched once per resolve, then read back from the cache for the lock",
+  );
 });
 
 Deno.test("resolver: constraints, preferences and lowest resolution", async () => {
@@ -261,4 +304,143 @@ Deno.test("sdists: static PKG-INFO (PEP 643) is used; --only-binary refuses them
   assertEquals(await s.run(["srconly"]), ["base==1.0", "srconly==1.0"]);
   const error = await failure(s, ["srconly"], { onlyBinary: [":all:"] });
   assertStringIncludes(error.details!, "has no compatible wheel and --only-binary is set");
+});
+
+Deno.test("resolver: a pre-release the user names is allowed for that project everywhere (snapshot)", async (t) => {
+  await using s = await scenario([
+    { name: "a", version: "1.0", dependencies: ["c>=1.0.0,<=3.0.0"] },
+    { name: "c", version: "0.5.0" },
+    { name: "c", version: "2.0.0b1" },
+    { name: "c", version: "4.0.0" },
+    { name: "x", version: "1.0", dependencies: ["b>=0.5"] },
+    { name: "b", version: "0.1.0" },
+    { name: "b", version: "1.0.0a2" },
+  ]);
+  // The issue's cases: `c>=0.0.0a1` and `b>0.1a1` name pre-releases; the transitive
+  // `c>=1.0.0,<=3.0.0` and `b>=0.5` then accept them too.
+  assertEquals(await s.run(["a", "c>=0.0.0a1"]), ["a==1.0", "c==2.0.0b1"]);
+  assertEquals(await s.run(["x", "b>0.1a1"]), ["b==1.0.0a2", "x==1.0"]);
+  // A constraint naming a pre-release does the same.
+  assertEquals(
+    await s.run(["a"], { constraints: [parseRequirement("c>=2.0.0b1")] }),
+    ["a==1.0", "c==2.0.0b1"],
+  );
+  // Not named by the user: the transitive specifier does not admit it, and the explanation says
+  // why rather than "no version matches".
+  const error = await failure(s, ["a"]);
+  assertStringIncludes(
+    error.details!,
+    "a==1.0 depends on c>=1.0.0,<=3.0.0 (c==2.0.0b1 is a pre-release: pre-releases of c are used only where a requirement names one, or with --prerelease allow)",
+  );
+  await assertSnapshot(t, error.details!);
+  // --prerelease disallow wins over the user's specifier.
+  const disallowed = await failure(s, ["a", "c>=0.0.0a1"], { prerelease: "disallow" });
+  assertStringIncludes(disallowed.details!, "pre-releases are disallowed (--prerelease disallow)");
+});
+
+Deno.test("resolver: a conflict over a pre-release does not read as contradictory (snapshot)", async (t) => {
+  await using s = await scenario([
+    { name: "x", version: "1.0", dependencies: ["c==2.0.0b1"] },
+    { name: "y", version: "1.0", dependencies: ["c>=1,<=3"] },
+    { name: "c", version: "0.5.0" },
+    { name: "c", version: "1.5.0" },
+    { name: "c", version: "2.0.0b1" },
+    { name: "c", version: "3.5.0" },
+  ]);
+  const error = await failure(s, ["x", "y"]);
+  assertStringIncludes(
+    error.details!,
+    "c==2.0.0b1 is a pre-release; pre-releases of c are used only where a requirement names one, or with --prerelease allow.",
+  );
+  await assertSnapshot(t, error.details!);
+});
+
+Deno.test("resolver: a yanked version the user pins is selectable everywhere in the graph", async () => {
+  await using s = await scenario(
+    [
+      { name: "a", version: "1.0", dependencies: ["b>=1"] },
+      { name: "b", version: "0.9" },
+      { name: "b", version: "1.0.0" },
+    ],
+    { yanked: { "b-1.0.0-py3-none-any.whl": "broken build" } },
+  );
+  assertEquals(await s.run(["a", "b==1.0.0"]), ["a==1.0", "b==1.0.0"]);
+  assertEquals(await s.run(["a", "b===1.0.0"]), ["a==1.0", "b==1.0.0"]);
+  assertEquals(
+    await s.run(["a"], { constraints: [parseRequirement("b==1.0.0")] }),
+    ["a==1.0", "b==1.0.0"],
+  );
+  // Unpinned, the yanked version is not used, and the explanation names it with its reason.
+  const error = await failure(s, ["a"]);
+  assertStringIncludes(
+    error.details!,
+    "a==1.0 depends on b>=1 (b==1.0.0 was yanked (reason: broken build))",
+  );
+});
+
+Deno.test("resolver: explanations name yanked versions and never read as contradictory (snapshot)", async (t) => {
+  await using s = await scenario(
+    [
+      { name: "a", version: "1.0", dependencies: ["b>=1.0"] },
+      { name: "b", version: "0.9" },
+      { name: "b", version: "1.0" },
+      { name: "b", version: "1.1" },
+      { name: "lone", version: "1.0.0" },
+    ],
+    { yanked: { "b-1.0-py3-none-any.whl": "security issue", "lone-1.0.0-py3-none-any.whl": "" } },
+  );
+  // `b>=1.0` and `b<1.1` both match b 1.0 on their face: the note says why it is not used.
+  const error = await failure(s, ["a", "b<1.1"]);
+  assertStringIncludes(
+    error.details!,
+    "b==1.0 was yanked (reason: security issue); a yanked version is used only when pinned with == or ===.",
+  );
+  await assertSnapshot(t, error.details!);
+  const lone = await failure(s, ["lone"]);
+  assertStringIncludes(lone.details!, "you require lone (lone==1.0.0 was yanked)");
+  await assertSnapshot(t, lone.details!);
+});
+
+Deno.test("resolver: sdist-only versions are built in parallel, and a failed build is not retried next run", async () => {
+  const { zipSync } = await import("fflate");
+  const dynamic = (name: string) =>
+    zipSync({
+      [`${name}-1.0/PKG-INFO`]: new TextEncoder().encode(
+        `Metadata-Version: 2.2\nName: ${name}\nVersion: 1.0\nDynamic: Requires-Dist\n\n`,
+      ),
+    });
+  await using s = await scenario([{ name: "base", version: "1.0" }], {
+    extraFiles: Object.fromEntries(
+      ["p", "q", "r", "broken"].map((n) => [`${n}-1.0.zip`, dynamic(n)]),
+    ),
+  });
+  let running = 0, most = 0;
+  const builds: string[] = [];
+  const builder: SdistMetadataBuilder = {
+    id: "python3.11",
+    async build(path) {
+      const name = path.split("/").pop()!.slice(0, -"-1.0.zip".length);
+      builds.push(name);
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 150));
+      running--;
+      if (name === "broken") throw new BackendError("pip failed to build broken-1.0.zip");
+      return `Metadata-Version: 2.1\nName: ${name}\nVersion: 1.0\nRequires-Dist: base\n\n`;
+    },
+  };
+  assertEquals(await s.run(["p", "q", "r"], { buildMetadata: builder }), [
+    "base==1.0",
+    "p==1.0",
+    "q==1.0",
+    "r==1.0",
+  ]);
+  assert(most >= 2, `builds ran one at a time (${most})`);
+  const first = await failure(s, ["broken"], { buildMetadata: builder });
+  assertStringIncludes(
+    first.details!,
+    "broken==1.0 cannot be used: pip failed to build broken-1.0.zip",
+  );
+  const again = await failure(s, ["broken"], { buildMetadata: builder });
+  assertStringIncludes(again.details!, "(remembered from");
+  assertEquals(builds.filter((n) => n === "broken").length, 1, "not rebuilt on the next run");
 });

@@ -108,6 +108,32 @@ export class VersionSet {
     for (let i = 0; i < this.size; i++) if (this.has(i)) yield i;
   }
 
+  /** Up to `limit` members, descending (highest first), skipping empty words. */
+  highest(limit: number): number[] {
+    const out: number[] = [];
+    for (let w = this.#words.length - 1; w >= 0 && out.length < limit; w--) {
+      const word = this.#words[w]!;
+      if (word === 0) continue;
+      for (let b = 31; b >= 0 && out.length < limit; b--) {
+        if ((word & (1 << b)) !== 0) out.push(w * 32 + b);
+      }
+    }
+    return out;
+  }
+
+  /** Up to `limit` members, ascending (lowest first), skipping empty words. */
+  lowest(limit: number): number[] {
+    const out: number[] = [];
+    for (let w = 0; w < this.#words.length && out.length < limit; w++) {
+      const word = this.#words[w]!;
+      if (word === 0) continue;
+      for (let b = 0; b < 32 && out.length < limit; b++) {
+        if ((word & (1 << b)) !== 0) out.push(w * 32 + b);
+      }
+    }
+    return out;
+  }
+
   /** A string key for maps. */
   key(): string {
     return Array.from(this.#words, (w) => w.toString(36)).join(".");

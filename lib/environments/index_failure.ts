@@ -1,0 +1,65 @@
+/**
+ * Telling "the package does not exist" from "the index is broken" after a backend install
+ * failed. pip turns an index that answers 500, resets, times out or serves garbage into
+ * "No matching distribution found", which maps to `PackageNotFoundError` (exit 4); the user then
+ * hunts for a typo that is not there. {@linkcode explainInstallFailure} asks gestvenv's own index
+ * client for the projects: if the index misbehaves, the failure is reported as what it is, a
+ * `NetworkError` (exit 5) naming the index URL.
+ *
+ * @module
+ */
+import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import type { EnvironmentContext } from "./context.ts";
+import { indexClientFor } from "./index_client_for.ts";
+
+/**
+ * Rethrows `error` from a failed backend install, or a better one. Call it in the `catch` of a
+ * backend install (`create --packages`, `install`, `update`) with the names of the projects that
+ * were asked for:
+ *
+ * ```ts
+ * try {
+ *   await backend.install(target, request, call);
+ * } catch (error) {
+ *   await explainInstallFailure(ctx, error, ["flask", "requests"]);
+ * }
+ * ```
+ *
+ * - `error` is not a `PackageNotFoundError`: it is rethrown unchanged, with no request made.
+ * - Otherwise gestvenv's index client (`indexClientFor(ctx)`: the same indexes, timeouts and
+ *   cache as resolution) looks the projects up, all at once. When an index cannot be reached,
+ *   answers 5xx, resets, times out or serves something that is not an index page, a
+ *   `NetworkError` (exit 5) is thrown: its message names the project and the index URL
+ *   (credentials removed), its `details` keep the backend's output, its `cause` is the original
+ *   error.
+ * - When the index answers properly (the project exists or is really missing), the original
+ *   `PackageNotFoundError` is rethrown.
+ *
+ * Requires `--allow-net` (and `--allow-read`/`--allow-write` on the cache).
+ * @param projectNames Project names as given (normalized here); requirement strings are not
+ *   accepted (pass `requirement.name`). Empty: nothing to check, `error` is rethrown.
+ * @throws {NetworkError} when an index misbehaves for one of the projects.
+ * @throws {unknown} `error` itself otherwise.
+ */
+export async function explainInstallFailure(
+  ctx: EnvironmentContext,
+  error: unknown,
+  projectNames: string[],
+): Promise<never> {
+  if (!(error instanceof PackageNotFoundError) || projectNames.length === 0) throw error;
+  const client = await indexClientFor(ctx);
+  const lookups = await Promise.allSettled(
+    projectNames.map(async (name) => ({ name, page: await client.projectPage(name) })),
+  );
+  for (const [i, lookup] of lookups.entries()) {
+    if (lookup.status === "rejected" && lookup.reason instanceof NetworkError) {
+      const failure = lookup.reason;
+      throw new NetworkError(`Cannot install \`${projectNames[i]}\`: ${failure.message}`, {
+        cause: error,
+        hint: failure.hint,
+        details: error.details,
+      });
+    }
+  }
+  throw error;
+}
