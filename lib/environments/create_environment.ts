@@ -20,7 +20,13 @@ import { removeJournal, writeJournal } from "./journal.ts";
 import { withEnvironmentLock } from "./recover_interrupted.ts";
 import { installFromLock } from "./sync_lock.ts";
 import type { Pylock } from "../lock/mod.ts";
-import { checkRequirementTexts, mergeRequirements, requirementLines } from "./requirements_text.ts";
+import { explainInstallFailure } from "./index_failure.ts";
+import {
+  checkRequirementTexts,
+  mergeRequirements,
+  requestedProjectNames,
+  requirementLines,
+} from "./requirements_text.ts";
 import { leftoverPath, moveIntoPlace } from "./staging.ts";
 
 /** Options for {@linkcode createEnvironment}. */
@@ -262,13 +268,21 @@ async function fillEnvironment(
         [...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")
       } with ${backend.name}`,
     );
-    await backend.install(target, {
-      requirements: what.packages,
-      requirementFiles: what.files,
-      editables: [],
-      upgrade: false,
-      dryRun: false,
-    }, call);
+    try {
+      await backend.install(target, {
+        requirements: what.packages,
+        requirementFiles: what.files,
+        editables: [],
+        upgrade: false,
+        dryRun: false,
+      }, call);
+    } catch (error) {
+      await explainInstallFailure(
+        ctx,
+        error,
+        await requestedProjectNames(what.packages, what.files),
+      );
+    }
     ctx.reporter.done();
     await failpoint("create.after-install");
   }

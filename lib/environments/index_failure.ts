@@ -1,14 +1,14 @@
 /**
  * Telling "the package does not exist" from "the index is broken" after a backend install
- * failed. pip turns an index that answers 500, resets, times out or serves garbage into
- * "No matching distribution found", which maps to `PackageNotFoundError` (exit 4); the user then
- * hunts for a typo that is not there. {@linkcode explainInstallFailure} asks gestvenv's own index
+ * failed. pip turns an index that answers 500, resets or times out into "No matching distribution
+ * found", which maps to `PackageNotFoundError` (exit 4), and crashes on a page of garbage (a
+ * `BackendError`, exit 20); the user then hunts for a typo or a pip bug that is not there. {@linkcode explainInstallFailure} asks gestvenv's own index
  * client for the projects: if the index misbehaves, the failure is reported as what it is, a
  * `NetworkError` (exit 5) naming the index URL.
  *
  * @module
  */
-import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
 import type { EnvironmentContext } from "./context.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
@@ -25,7 +25,8 @@ import { indexClientFor } from "./index_client_for.ts";
  * }
  * ```
  *
- * - `error` is not a `PackageNotFoundError`: it is rethrown unchanged, with no request made.
+ * - `error` is neither a `PackageNotFoundError` nor a `BackendError`: it is rethrown unchanged,
+ *   with no request made.
  * - Otherwise gestvenv's index client (`indexClientFor(ctx)`: the same indexes, timeouts and
  *   cache as resolution) looks the projects up, all at once. When an index cannot be reached,
  *   answers 5xx, resets, times out or serves something that is not an index page, a
@@ -33,7 +34,7 @@ import { indexClientFor } from "./index_client_for.ts";
  *   (credentials removed), its `details` keep the backend's output, its `cause` is the original
  *   error.
  * - When the index answers properly (the project exists or is really missing), the original
- *   `PackageNotFoundError` is rethrown.
+ *   error is rethrown.
  *
  * Requires `--allow-net` (and `--allow-read`/`--allow-write` on the cache).
  * @param projectNames Project names as given (normalized here); requirement strings are not
@@ -46,7 +47,8 @@ export async function explainInstallFailure(
   error: unknown,
   projectNames: string[],
 ): Promise<never> {
-  if (!(error instanceof PackageNotFoundError) || projectNames.length === 0) throw error;
+  const suspicious = error instanceof PackageNotFoundError || error instanceof BackendError;
+  if (!suspicious || projectNames.length === 0) throw error;
   const client = await indexClientFor(ctx);
   const lookups = await Promise.allSettled(
     projectNames.map(async (name) => ({ name, page: await client.projectPage(name) })),

@@ -11,7 +11,7 @@ import {
 import { type BadIndex, serveBadIndex } from "../../tests/helpers/bad_index.ts";
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
 import { PipBackend } from "../backends/mod.ts";
-import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import { BackendError, NetworkError, PackageNotFoundError, UsageError } from "../errors/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
 import { type EnvironmentContext, SILENT_REPORTER } from "./context.ts";
@@ -92,7 +92,7 @@ Deno.test("explainInstallFailure(): an index that answers 500, hangs or sends ga
   });
 });
 
-Deno.test("explainInstallFailure(): a healthy index keeps exit 4; other errors pass through untouched", async () => {
+Deno.test("explainInstallFailure(): a healthy index keeps exit 4 (and a backend's own failure); other errors pass through untouched", async () => {
   await using index = serveBadIndex([buildWheel({ name: "demo", version: "1.0" })]);
   await withHome(async (root) => {
     const ctx = contextFor(index, root);
@@ -113,18 +113,23 @@ Deno.test("explainInstallFailure(): a healthy index keeps exit 4; other errors p
       versionless,
       "the project exists: the version asked for does not, exit 4 is right",
     );
-    const before = index.count();
     const backend = new BackendError("pip failed to install packages (exit code 2)");
     assertEquals(
       await assertRejects(() => explainInstallFailure(ctx, backend, ["demo"]), BackendError),
       backend,
+    );
+    const before = index.count();
+    const usage = new UsageError("bad");
+    assertEquals(
+      await assertRejects(() => explainInstallFailure(ctx, usage, ["demo"]), UsageError),
+      usage,
     );
     assertEquals(
       await assertRejects(() => explainInstallFailure(ctx, pipSaid(), []), PackageNotFoundError)
         .then((e) => e.message),
       "No distribution found for `demo`",
     );
-    assertEquals(index.count(), before, "no request for errors that are not 'not found'");
+    assertEquals(index.count(), before, "no request for errors that are not the index's doing");
   });
 });
 

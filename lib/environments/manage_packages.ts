@@ -20,10 +20,12 @@ import {
 import { withEnvironmentLock } from "./recover_interrupted.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { refreshEnvironmentLock } from "./environment_lock.ts";
+import { explainInstallFailure } from "./index_failure.ts";
 import {
   checkRequirementTexts,
   dropRequirements,
   mergeRequirements,
+  requestedProjectNames,
   requirementLines,
 } from "./requirements_text.ts";
 
@@ -224,14 +226,23 @@ export async function installPackages(
       record,
       backend,
       target,
-      () =>
-        backend.install(target, {
-          requirements: [...requirements, ...repairs],
-          requirementFiles: files,
-          editables,
-          upgrade: options.upgrade ?? false,
-          dryRun: options.dryRun ?? false,
-        }, backendCall(ctx)),
+      async () => {
+        try {
+          return await backend.install(target, {
+            requirements: [...requirements, ...repairs],
+            requirementFiles: files,
+            editables,
+            upgrade: options.upgrade ?? false,
+            dryRun: options.dryRun ?? false,
+          }, backendCall(ctx));
+        } catch (error) {
+          return await explainInstallFailure(
+            ctx,
+            error,
+            await requestedProjectNames(requirements, files),
+          );
+        }
+      },
     );
     if (options.dryRun) return { record, changes: [], report: out.output };
     if (options.record === "upgrade") {

@@ -343,3 +343,18 @@ export function dropRequirements(existing: string[], names: string[]): string[] 
     return name === undefined || !drop.has(normalizeName(name));
   });
 }
+
+/**
+ * The project names of requirement strings and of the requirement lines of files (paths, URLs
+ * and option lines skipped), for looking them up on an index. Requires `--allow-read`.
+ */
+export async function requestedProjectNames(
+  requirements: string[],
+  files: string[] = [],
+): Promise<string[]> {
+  const texts = [...requirements];
+  for (const file of files) texts.push(...requirementLines(await Deno.readTextFile(file)));
+  const names = texts.filter((t) => !looksLikePathOrUrl(t)).map(requirementName)
+    .filter((n): n is string => n !== undefined);
+  return [...new Set(names.map(normalizeName))];
+}
