@@ -20,27 +20,27 @@ interface ListFlags extends GlobalFlags {
   readonly detailed?: boolean;
 }
 
-/** One warning line about an orphan, with what fixes it. */
+/** One warning line about an orphan, with the command that fixes it. */
 export function describeOrphan(o: Orphan): string {
-  const busy = o.busy === false
-    ? ""
-    : ` (in progress: ${
-      o.busy === null ? "another process" : `\`${o.busy.command}\` pid ${o.busy.pid}`
-    })`;
-  const fix = o.fix === null || o.busy !== false ? "" : `; fix: \`${o.fix}\``;
+  if (o.busy !== false) {
+    const who = o.busy === null ? "another process" : `\`${o.busy.command}\` (pid ${o.busy.pid})`;
+    return `${o.path} is being changed by ${who}`;
+  }
+  const run = (what: string) => o.fix === null ? "" : `; \`${o.fix}\` ${what}`;
   switch (o.kind) {
     case "missing":
-      return `\`${o.name}\` is registered but ${o.path} is gone${fix}`;
+      return `\`${o.name}\` is registered but ${o.path} no longer exists${run("drops the entry")}`;
     case "unregistered":
-      return `${o.path} is an environment the registry does not know${busy}${fix}`;
+      return `${o.path} is an environment the registry does not know${run("adopts it")}`;
     case "broken":
-      return `${o.registered ? `\`${o.name}\`` : o.path} is broken: ${o.reason}${busy}${fix}`;
+      return `${o.registered ? `\`${o.name}\`` : o.path} is broken: ${o.reason}` +
+        (o.fix === null ? "" : `; fix: \`${o.fix}\``);
     case "leftover":
-      return `${o.path} is ${o.reason}${busy}${fix}`;
+      return `${o.path} is ${o.reason}${run("removes it")}`;
     case "interrupted":
-      return `${o.reason} (${o.name})${busy}${fix}`;
+      return `${o.reason}${run(`(or the next command on \`${o.name}\`) finishes or undoes it`)}`;
     case "invalid":
-      return `The registry entry \`${o.name}\` is invalid: ${o.reason}${fix}`;
+      return `The registry entry \`${o.name}\` is invalid: ${o.reason}${run("drops it")}`;
   }
 }
 

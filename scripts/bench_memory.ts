@@ -3,7 +3,8 @@
  * (`/usr/bin/time -f %M`, which covers the process and the children it waited for, such as sdist
  * builds) and the wall time of
  *
- * - gestvenv: `gestvenv resolve -r FILE --python PY --index-url URL --format requirements`
+ * - gestvenv: `gestvenv resolve -r FILE --python PY --index-url URL --format requirements`, run as
+ *   shipped (with `V8_FLAGS` from commands/_self.ts) and without them
  * - uv: `uv pip compile FILE --python PY --index-url URL --cache-dir DIR`
  *
  * **Cold**: an empty cache (a new `GESTVENV_HOME`, a new `--cache-dir`); **warm**: the same command
@@ -24,7 +25,7 @@
  * @module
  */
 import { join } from "node:path";
-import { PERMISSION_FLAGS } from "../commands/_self.ts";
+import { PERMISSION_FLAGS, V8_FLAGS } from "../commands/_self.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -91,10 +92,11 @@ const gestvenv = (extraEnv: Record<string, string>): Tool["env"] => (cache) => (
   GESTVENV_HOME: cache,
   ...extraEnv,
 });
-const gestvenvArgv = (entry = main) => () => [
+const gestvenvArgv = (entry = main, v8: readonly string[] = V8_FLAGS) => () => [
   Deno.execPath(),
   "run",
   "--quiet",
+  ...v8,
   ...PERMISSION_FLAGS,
   entry,
   "resolve",
@@ -109,6 +111,7 @@ const gestvenvArgv = (entry = main) => () => [
 ];
 const tools: Tool[] = [
   { label: "gestvenv", argv: gestvenvArgv(), env: gestvenv({}) },
+  { label: "gestvenv, no V8 flags", argv: gestvenvArgv(main, []), env: gestvenv({}) },
   {
     label: "uv",
     argv: (cache) => [
@@ -135,7 +138,7 @@ const tools: Tool[] = [
   }]),
   ...(before === undefined ? [] : [{
     label: "gestvenv (before)",
-    argv: gestvenvArgv(join(before, "main.ts")),
+    argv: gestvenvArgv(join(before, "main.ts"), []),
     env: gestvenv({}),
   }]),
 ];

@@ -1,13 +1,13 @@
 /**
  * Builds the release binaries with `deno compile` for every target, with exactly the permissions
- * gestvenv needs (never `-A`). Needs Deno's download server for the runtime of each target, so it
+ * gestvenv needs (never `-A`) and its V8 settings (`V8_FLAGS`, baked into the binary). Needs Deno's download server for the runtime of each target, so it
  * runs on release machines, not in this sandbox.
  *
  * Usage: `deno task compile [--target TRIPLE]` → `dist/gestvenv-<target>[.exe]`
  *
  * @module
  */
-import { PERMISSION_FLAGS } from "../commands/_self.ts";
+import { PERMISSION_FLAGS, V8_FLAGS } from "../commands/_self.ts";
 
 /** Every target gestvenv ships for. */
 export const TARGETS = [
@@ -26,6 +26,7 @@ if (import.meta.main) {
     const output = `dist/gestvenv-${target}${target.includes("windows") ? ".exe" : ""}`;
     const args = [
       "compile",
+      ...V8_FLAGS,
       ...PERMISSION_FLAGS,
       "--target",
       target,

@@ -5,6 +5,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { join } from "node:path";
 import { assertConsistent } from "../helpers/consistency.ts";
+import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 
 const exists = (path: string) => Deno.lstat(path).then(() => true, () => false);
@@ -200,5 +201,31 @@ Deno.test("environment names that are JavaScript object properties work like any
   assertOk(await ctx.run(["delete", "__proto__", "--force"]));
   assertEquals((await ctx.run(["info", "__proto__"])).code, 3);
   assertEquals(await names(ctx), ["constructor", "hasOwnProperty", "valueOf"]);
+  await assertConsistent(ctx);
+});
+
+Deno.test("what list and cleanup say about orphans and interrupted commands (snapshot)", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "kept"]));
+  assertOk(await ctx.run(["create", "gone"]));
+  await Deno.remove(ctx.envPath("gone"), { recursive: true });
+  assertOk(await ctx.exec("python3", ["-m", "venv", "--without-pip", ctx.envPath("found")]));
+  const killed = await ctx.run(["create", "half"], {
+    env: { GESTVENV_FAILPOINT: "create.after-staging:exit" },
+  });
+  assertEquals(killed.code, 137);
+  const filter = (text: string) =>
+    filterText(text, [[ctx.home, "<HOME>"], [ctx.work, "<WORK>"]])
+      .replace(/\.gestvenv-staging-half-\d+-\d+/g, ".gestvenv-staging-half-<PID>-<MS>")
+      .replace(/\(\d+(\.\d+)? (B|KiB|MiB)\)/g, "(<SIZE>)");
+  const list = await ctx.run(["list"]);
+  assertOk(list);
+  await assertSnapshot(t, filter(list.stderr));
+  const plan = await ctx.run(["cleanup", "--orphaned", "--dry-run"]);
+  assertOk(plan);
+  await assertSnapshot(t, filter(plan.stderr));
+  const done = await ctx.run(["cleanup", "--orphaned"]);
+  assertOk(done);
+  await assertSnapshot(t, filter(done.stderr));
   await assertConsistent(ctx);
 });
