@@ -93,8 +93,8 @@ export async function checkFreeName(ctx: EnvironmentContext, name: string): Prom
  * killed process leaves an entry the next command finishes or undoes (`recover_interrupted.ts`).
  * The caller holds the lock of `record.name` (and checked the name and path are free).
  *
- * `build(staging)` fills the staging directory; afterwards every script and `.pth` file that
- * names the staging path is re-targeted to `record.path`.
+ * `build(staging)` fills the staging directory so that it works once renamed to `record.path`
+ * (anything that names the staging path must be re-targeted by `build`).
  *
  * @returns The registered record (with `packages` as `build` left them).
  */
@@ -124,7 +124,6 @@ export async function buildAndRegister(
       name: record.name,
       created_at: record.created_at,
     });
-    await relocateVirtualenv(staging, { oldRoot: staging, newRoot: record.path });
     await failpoint(`${op}.before-move`);
     throwIfInterrupted(ctx.signal);
     await moveIntoPlace(staging, record.path);
@@ -292,5 +291,8 @@ async function fillEnvironment(
   if (what.lock !== undefined) {
     await installFromLock(ctx, building, backend, target, what.lock, false);
   } else await refreshEnvironmentLock(ctx, building, target);
+  // Installers (and pip's seeding) wrote the staging path into script shebangs and `.pth`
+  // files: make them name the final path (the activation scripts already do).
+  await relocateVirtualenv(staging, { oldRoot: staging, newRoot: record.path, activators: false });
   record.packages = await snapshotPackages(backend, target);
 }

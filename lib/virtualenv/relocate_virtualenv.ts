@@ -1,7 +1,7 @@
 import { join } from "../paths/mod.ts";
 import { BIN_NAME, inspectVirtualenv } from "./layout.ts";
 import { formatPyvenvCfg, readPyvenvCfg } from "./pyvenv_cfg.ts";
-import { writeActivators } from "./write_activators.ts";
+import { ACTIVATOR_FILES, writeActivators } from "./write_activators.ts";
 
 /** Options for {@linkcode relocateVirtualenv}. */
 export interface RelocateOptions {
@@ -14,6 +14,11 @@ export interface RelocateOptions {
   newRoot?: string | undefined;
   /** New activation prompt. @default unchanged */
   prompt?: string | undefined;
+  /**
+   * Write the activation scripts again for the new root. `false` when they already name it (an
+   * environment built in a staging directory for its final path). @default true
+   */
+  activators?: boolean;
 }
 
 const MAX_REWRITE_BYTES = 4 * 1024 * 1024;
@@ -72,13 +77,15 @@ export async function relocateVirtualenv(
     changed.push(join(root, "pyvenv.cfg"));
   }
   const prompt = cfg.get("prompt") ?? options.prompt ?? newRoot;
-  const activators = await writeActivators(root, {
-    prompt,
-    binName: BIN_NAME,
-    pathSep: Deno.build.os === "windows" ? ";" : ":",
-    finalRoot: newRoot,
-  });
-  changed.push(...activators);
+  const activators = options.activators === false
+    ? ACTIVATOR_FILES.map((name) => join(layout.binDir, name))
+    : await writeActivators(root, {
+      prompt,
+      binName: BIN_NAME,
+      pathSep: Deno.build.os === "windows" ? ";" : ":",
+      finalRoot: newRoot,
+    });
+  if (options.activators !== false) changed.push(...activators);
   const skip = new Set(activators);
   for await (const entry of Deno.readDir(layout.binDir)) {
     const path = join(layout.binDir, entry.name);
