@@ -10,6 +10,7 @@ import {
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
+  isValidEnvironmentName,
   loadRegistry,
   readRegistry,
   requireLayout,
@@ -85,11 +86,6 @@ export async function useEnvironment(
   await requireLayout(record);
   await touchEnvironment(ctx, name);
   return record;
-}
-
-/** Whether `name` could be an environment name (letters, digits, `.`, `_`, `-`). */
-function isValidEnvironmentName(name: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name);
 }
 
 /**

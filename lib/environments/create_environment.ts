@@ -47,6 +47,12 @@ export interface CreateEnvironmentOptions {
   dryRun?: boolean;
   /** Install exactly this PEP 751 lock (no resolution; hashes checked) instead of packages. */
   lock?: Pylock | undefined;
+  /**
+   * What to record as the requirements the user asked for, when it differs from what is
+   * installed (an import installs an export's frozen pins but records its requirements).
+   * @default the packages, the lines of the requirement files, or the lock's requirements
+   */
+  recordRequirements?: string[] | undefined;
 }
 
 /** The outcome of {@linkcode createEnvironment}. */
@@ -198,8 +204,11 @@ export async function createEnvironment(
   const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
     cacheDir: ctx.home.cacheDir,
   });
-  const requested = options.lock?.gestvenv?.requirements ?? [...packages];
-  for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
+  const requested = options.recordRequirements ?? options.lock?.gestvenv?.requirements ??
+    [...packages];
+  if (options.recordRequirements === undefined) {
+    for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
+  }
   const timestamp = now();
   const record: EnvironmentRecord = {
     name,

@@ -26,3 +26,13 @@ export function validateEnvironmentName(name: string): void {
     fail("it contains characters other than letters, digits, `.`, `_` and `-`");
   }
 }
+
+/** Whether `name` is a valid environment name (see {@linkcode validateEnvironmentName}). */
+export function isValidEnvironmentName(name: string): boolean {
+  try {
+    validateEnvironmentName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,12 +4,7 @@ import { InvalidSyntaxError, OperationError } from "../errors/mod.ts";
 import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { absolute, basename } from "../paths/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
-import {
-  changeRegistry,
-  type EnvironmentContext,
-  getEnvironment,
-  openEnvironment,
-} from "./context.ts";
+import { type EnvironmentContext, getEnvironment, openEnvironment } from "./context.ts";
 import { createEnvironment, type CreateEnvironmentResult } from "./create_environment.ts";
 import type { PackagePin } from "./environment_record.ts";
 import {
@@ -320,22 +315,13 @@ export async function importEnvironment(
   const doc = checkExportDocument(path, JSON.parse(text) as Record<string, unknown>);
   const python = options.python ??
     await samePython(ctx, doc.python.implementation, doc.python.version);
-  const result = await createEnvironment(ctx, name, {
+  // What the user asked for is the export's requirements, not the frozen versions: so that
+  // `update --all` moves what the original environment would have moved.
+  return await createEnvironment(ctx, name, {
     python,
     description: doc.description ?? undefined,
     packages: doc.freeze.flatMap((l) => l.startsWith("-e ") ? [] : requirementLines(l)),
+    recordRequirements: doc.requirements?.filter((r) => !r.startsWith("-e ")),
     dryRun,
   });
-  // What the user asked for is the export's requirements, not the frozen versions: so that
-  // `update --all` moves what the original environment would have moved.
-  const asked = doc.requirements?.filter((r) => !r.startsWith("-e "));
-  if (asked === undefined) return result;
-  if (dryRun) return { ...result, record: { ...result.record, requirements: asked } };
-  const record = await changeRegistry(ctx, (registry) => {
-    const current = registry.environments.get(name);
-    if (current === undefined || current.id !== result.record.id) return result.record;
-    current.requirements = asked;
-    return current;
-  });
-  return { ...result, record };
 }

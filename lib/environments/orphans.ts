@@ -22,7 +22,7 @@ import {
   now,
 } from "./context.ts";
 import type { EnvironmentRecord } from "./environment_record.ts";
-import { validateEnvironmentName } from "./environment_name.ts";
+import { isValidEnvironmentName } from "./environment_name.ts";
 import { type EnvironmentMarker, readEnvironmentMarker } from "./environment_marker.ts";
 import { journalNames, readJournal } from "./journal.ts";
 import { recoverInterrupted, type Recovery } from "./recover_interrupted.ts";
@@ -378,9 +378,7 @@ export async function planCleanup(
               skip(o, `it is not a complete environment: ${o.reason}`, o.fix);
               break;
             }
-            try {
-              validateEnvironmentName(o.name);
-            } catch {
+            if (!isValidEnvironmentName(o.name)) {
               skip(o, "its directory name is not a valid environment name");
               break;
             }
