@@ -163,3 +163,22 @@ Deno.test("Ctrl-C during clone removes the half copy and keeps the source", asyn
   assertEquals(await registered(ctx), ["src"]);
   await scriptRuns(ctx, "src");
 });
+
+Deno.test("Ctrl-C or SIGTERM during install stops pip, records what is there, exits 130 or 143", async (t) => {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    await t.step(signal, async () => {
+      await using ctx = await createTestContext();
+      assertOk(await ctx.run(["create", "i", "--packages", "demo-dep==1.0.0"]));
+      const result = await ctx.run(["install", "demo-pkg", "other-pkg", "--env", "i"], {
+        env: { GESTVENV_FAILPOINT: `backend.spawned:signal:${signal}` },
+      });
+      assertEquals(result.code, code, result.stderr);
+      assertStringIncludes(result.stderr, "Interrupted");
+      await assertConsistent(ctx, `after ${signal}`);
+      // Nothing half done is left for the next install: it completes normally.
+      assertOk(await ctx.run(["install", "demo-pkg", "--env", "i"]));
+      await scriptRuns(ctx, "i");
+      await assertConsistent(ctx);
+    });
+  }
+});
