@@ -15,15 +15,10 @@
  * @module
  */
 import { join } from "node:path";
-import { PERMISSION_FLAGS } from "../commands/_self.ts";
+import { flag, gestvenvCommand } from "./_bench_args.ts";
 import { uvIndexArgs } from "../lib/backends/mod.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
-
-function flag(name: string, fallback?: string): string | undefined {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Deno.args[i + 1] : fallback;
-}
 
 const runs = Number(flag("--runs", "10"));
 const only = flag("--only");
@@ -33,7 +28,7 @@ const python = flag("--python") ??
 const uv = flag("--uv") ?? await findExecutable("uv");
 const virtualenv = flag("--virtualenv") ?? await findExecutable("virtualenv");
 const main = new URL("../main.ts", import.meta.url).pathname;
-const gestvenv = [Deno.execPath(), "run", "--quiet", ...PERMISSION_FLAGS, main];
+const gestvenv = gestvenvCommand(main);
 const work = await Deno.makeTempDir({ prefix: "gestvenv-bench-" });
 const home = join(work, "home");
 const env = { ...Deno.env.toObject(), GESTVENV_HOME: home, NO_COLOR: "1" };

@@ -25,25 +25,12 @@
  * @module
  */
 import { join } from "node:path";
-import { PERMISSION_FLAGS, V8_FLAGS } from "../commands/_self.ts";
+import { V8_FLAGS } from "../commands/_self.ts";
+import { chosenSet, flag, gestvenvCommand } from "./_bench_args.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
-function flag(name: string, fallback?: string): string | undefined {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Deno.args[i + 1] : fallback;
-}
-
-const SETS: Record<string, string[]> = {
-  flask: ["flask"],
-  jupyter: ["jupyter"],
-  airflow: ["apache-airflow==2.9.3"],
-};
-const setName = flag("--set", "airflow")!;
-const requirements = SETS[setName];
-if (requirements === undefined) {
-  throw new Error(`unknown set ${setName}: ${Object.keys(SETS).join(", ")}`);
-}
+const { requirements } = chosenSet("airflow");
 const runs = Number(flag("--runs", "3"));
 const index = flag("--index", "https://pypi.org/simple")!;
 const python = (await findInterpreter(flag("--python", "3.11"))).realPath;
@@ -93,12 +80,7 @@ const gestvenv = (extraEnv: Record<string, string>): Tool["env"] => (cache) => (
   ...extraEnv,
 });
 const gestvenvArgv = (entry = main, v8: readonly string[] = V8_FLAGS) => () => [
-  Deno.execPath(),
-  "run",
-  "--quiet",
-  ...v8,
-  ...PERMISSION_FLAGS,
-  entry,
+  ...gestvenvCommand(entry, v8),
   "resolve",
   "-r",
   reqFile,

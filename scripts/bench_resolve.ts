@@ -15,25 +15,11 @@
  * @module
  */
 import { join } from "node:path";
-import { PERMISSION_FLAGS } from "../commands/_self.ts";
+import { chosenSet, flag, gestvenvCommand } from "./_bench_args.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
-function flag(name: string, fallback?: string): string | undefined {
-  const i = Deno.args.indexOf(name);
-  return i >= 0 ? Deno.args[i + 1] : fallback;
-}
-
-const SETS: Record<string, string[]> = {
-  flask: ["flask"],
-  jupyter: ["jupyter"],
-  airflow: ["apache-airflow==2.9.3"],
-};
-const setName = flag("--set", "jupyter")!;
-const requirements = SETS[setName];
-if (requirements === undefined) {
-  throw new Error(`unknown set ${setName}: ${Object.keys(SETS).join(", ")}`);
-}
+const { requirements } = chosenSet("jupyter");
 const runs = Number(flag("--runs", "5"));
 const pipRuns = Number(flag("--pip-runs", "2"));
 const index = flag("--index", "https://pypi.org/simple")!;
@@ -72,11 +58,7 @@ const tools: Tool[] = [
   {
     label: "gestvenv",
     argv: () => [
-      Deno.execPath(),
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS,
-      main,
+      ...gestvenvCommand(main),
       "resolve",
       "-r",
       reqFile,
