@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors/mod.ts";
-import { type EnvLookup, readEnv } from "../paths/mod.ts";
+import { ENV_VARS, type EnvLookup, readEnv } from "../paths/mod.ts";
 
 /**
  * Network timeouts for package indexes, in milliseconds. Unset fields mean the defaults of the
@@ -14,14 +14,6 @@ export interface HttpTimeouts {
   /** Longest silence allowed between two pieces of a response body, in ms. */
   readTimeoutMs?: number | undefined;
 }
-
-/** The variables that set the timeouts, in seconds (they win over the configuration file). */
-export const HTTP_TIMEOUT_ENV_VARS = {
-  /** Seconds allowed to connect to an index and get its answer's headers. */
-  CONNECT: "GESTVENV_HTTP_CONNECT_TIMEOUT",
-  /** Seconds of silence allowed while reading an answer's body. */
-  READ: "GESTVENV_HTTP_READ_TIMEOUT",
-} as const;
 
 /**
  * Reads a timeout in seconds (a number, or text such as `"30"` or `"2.5"`), as milliseconds.
@@ -58,7 +50,7 @@ export function resolveHttpTimeouts(
     return fromFile === undefined ? undefined : parseTimeoutSeconds(fromFile, `\`${key}\``);
   };
   return {
-    connectTimeoutMs: pick(HTTP_TIMEOUT_ENV_VARS.CONNECT, "http_connect_timeout"),
-    readTimeoutMs: pick(HTTP_TIMEOUT_ENV_VARS.READ, "http_read_timeout"),
+    connectTimeoutMs: pick(ENV_VARS.HTTP_CONNECT_TIMEOUT, "http_connect_timeout"),
+    readTimeoutMs: pick(ENV_VARS.HTTP_READ_TIMEOUT, "http_read_timeout"),
   };
 }

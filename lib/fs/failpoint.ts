@@ -13,9 +13,10 @@
  *
  * @module
  */
+import { ENV_VARS } from "../paths/mod.ts";
 
 /** The environment variable that names the active failpoints. */
-export const FAILPOINT_ENV = "GESTVENV_FAILPOINT";
+export const FAILPOINT_ENV: typeof ENV_VARS.FAILPOINT = ENV_VARS.FAILPOINT;
 
 type Action =
   | { kind: "exit" }

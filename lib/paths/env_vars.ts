@@ -22,6 +22,12 @@ export const ENV_VARS = {
   INDEX_URL: "GESTVENV_INDEX_URL",
   /** Seconds to wait for an environment another gestvenv process holds (as `lock_timeout`). */
   LOCK_TIMEOUT: "GESTVENV_LOCK_TIMEOUT",
+  /** Seconds allowed to connect to an index and get its answer's headers (`http_connect_timeout`). */
+  HTTP_CONNECT_TIMEOUT: "GESTVENV_HTTP_CONNECT_TIMEOUT",
+  /** Seconds of silence allowed while an index sends a body (`http_read_timeout`). */
+  HTTP_READ_TIMEOUT: "GESTVENV_HTTP_READ_TIMEOUT",
+  /** Names failpoints for crash tests (`lib/fs/failpoint.ts`); never set in normal use. */
+  FAILPOINT: "GESTVENV_FAILPOINT",
 } as const;
 
 /** Reads an environment variable; empty values count as unset. Requires `--allow-env`. */
