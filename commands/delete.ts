@@ -34,11 +34,12 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
   func: action("delete", async (ctx, flags: DeleteFlags, name: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
+    // The plan (with its size) is what the user confirms; the deletion re-checks under the lock.
     const plan = await deleteEnvironment(env, name, { dryRun: true });
     const what = plan.scope === "files"
-      ? `the files gestvenv made in ${plan.record.path} (${formatBytes(plan.sizeBytes)})`
+      ? `the files gestvenv made in ${plan.record.path} (${formatBytes(plan.sizeBytes ?? 0)})`
       : plan.scope === "directory"
-      ? `${plan.record.path} (${formatBytes(plan.sizeBytes)})`
+      ? `${plan.record.path} (${formatBytes(plan.sizeBytes ?? 0)})`
       : "its registry entry (the directory is already gone)";
     if (!flags.force && !ctx.dryRun) {
       const yes = await confirm(ctx, `Delete \`${name}\`: ${what}?`);
@@ -58,7 +59,7 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
         name,
         path: result.record.path,
         scope: result.scope,
-        size_bytes: result.sizeBytes,
+        size_bytes: plan.sizeBytes,
         kept: result.kept,
         dry_run: ctx.dryRun,
       });

@@ -38,3 +38,28 @@ export function chosenSet(fallback: string): { name: string; requirements: strin
 export function gestvenvCommand(main: string, v8: readonly string[] = V8_FLAGS): string[] {
   return [Deno.execPath(), "run", "--quiet", ...v8, ...PERMISSION_FLAGS, main];
 }
+
+/**
+ * `uv pip compile FILE --python PY --index-url URL --cache-dir DIR --quiet`, plus `extra`: how
+ * every script asks uv for the same resolution as gestvenv's.
+ */
+export function uvCompileCommand(
+  uv: string,
+  options: { requirements: string; python: string; index: string; cache: string },
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    uv,
+    "pip",
+    "compile",
+    options.requirements,
+    "--python",
+    options.python,
+    "--index-url",
+    options.index,
+    "--cache-dir",
+    options.cache,
+    "--quiet",
+    ...extra,
+  ];
+}

@@ -26,7 +26,7 @@
  */
 import { join } from "node:path";
 import { V8_FLAGS } from "../commands/_self.ts";
-import { chosenSet, flag, gestvenvCommand } from "./_bench_args.ts";
+import { chosenSet, flag, gestvenvCommand, uvCompileCommand } from "./_bench_args.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -96,21 +96,11 @@ const tools: Tool[] = [
   { label: "gestvenv, no V8 flags", argv: gestvenvArgv(main, []), env: gestvenv({}) },
   {
     label: "uv",
-    argv: (cache) => [
-      uv,
-      "pip",
-      "compile",
-      reqFile,
-      "--python",
-      python,
-      "--index-url",
-      index,
-      "--cache-dir",
-      cache,
-      "--quiet",
-      "--no-header",
-      "--no-annotate",
-    ],
+    argv: (cache) =>
+      uvCompileCommand(uv, { requirements: reqFile, python, index, cache }, [
+        "--no-header",
+        "--no-annotate",
+      ]),
     env: () => ({}),
   },
   ...(v8Flags === undefined ? [] : [{

@@ -15,7 +15,7 @@
  * @module
  */
 import { join } from "node:path";
-import { chosenSet, flag, gestvenvCommand } from "./_bench_args.ts";
+import { chosenSet, flag, gestvenvCommand, uvCompileCommand } from "./_bench_args.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -74,21 +74,7 @@ const tools: Tool[] = [
   },
   ...(uv === undefined ? [] : [{
     label: "uv",
-    argv: (
-      cache: string,
-    ) => [
-      uv,
-      "pip",
-      "compile",
-      reqFile,
-      "--python",
-      python,
-      "--index-url",
-      index,
-      "--cache-dir",
-      cache,
-      "--quiet",
-    ],
+    argv: (cache: string) => uvCompileCommand(uv, { requirements: reqFile, python, index, cache }),
     env: () => ({}),
     runs,
   }]),

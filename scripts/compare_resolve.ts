@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../commands/_self.ts";
+import { uvCompileCommand } from "./_bench_args.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -122,20 +123,13 @@ for (const set of SETS) {
       pipPins.set(item.metadata.name.toLowerCase().replace(/[-_.]+/g, "-"), item.metadata.version);
     }
   }
-  const u = uv === undefined ? undefined : await run([
-    uv,
-    "pip",
-    "compile",
-    reqFile,
-    "--python",
-    python,
-    "--index-url",
-    INDEX,
-    "--no-header",
-    "--quiet",
-    "--cache-dir",
-    join(work, "uv-cache"),
-  ]);
+  const u = uv === undefined ? undefined : await run(
+    uvCompileCommand(
+      uv,
+      { requirements: reqFile, python, index: INDEX, cache: join(work, "uv-cache") },
+      ["--no-header"],
+    ),
+  );
   const gPins = pins(g.out);
   const vsPip = g.ok && p.ok ? diff(gPins, pipPins) : [`gestvenv ok=${g.ok} pip ok=${p.ok}`];
   const vsUv = u === undefined

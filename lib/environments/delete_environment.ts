@@ -18,8 +18,9 @@ export interface DeleteResult {
    * gestvenv made in a folder of the user's (`create --path`); `entry`: the directory was
    * already gone, only the registry entry. */
   scope: "directory" | "files" | "entry";
-  /** Bytes on disk of the environment before deletion. */
-  sizeBytes: number;
+  /** Bytes on disk of the environment, measured for a dry run (the plan shown before
+   * confirming); null when it was deleted (not walked a second time). */
+  sizeBytes: number | null;
   /** Files left in a user's folder because gestvenv did not make them (relative paths). */
   kept: string[];
 }
@@ -65,7 +66,7 @@ export async function deleteEnvironment(
   name: string,
   options: { dryRun?: boolean } = {},
 ): Promise<DeleteResult> {
-  const plan = async (): Promise<DeleteResult> => {
+  const plan = async (measure: boolean): Promise<DeleteResult> => {
     const record = (await loadRegistry(ctx)).environments.get(name);
     if (record === undefined) throw new EnvironmentNotFoundError(name);
     if (!(await pathExists(record.path))) return { record, scope: "entry", sizeBytes: 0, kept: [] };
@@ -73,13 +74,13 @@ export async function deleteEnvironment(
     return {
       record,
       scope: isManagedPath(ctx, record) ? "directory" : "files",
-      sizeBytes: await treeSize(record.path),
+      sizeBytes: measure ? await treeSize(record.path) : null,
       kept: [],
     };
   };
-  if (options.dryRun) return await plan();
+  if (options.dryRun) return await plan(true);
   return await withEnvironmentLock(ctx, name, async () => {
-    const result = await plan();
+    const result = await plan(false);
     const { record } = result;
     const trash = result.scope === "directory" ? leftoverPath(record.path, "trash") : null;
     const journal = await writeJournal(ctx, {

@@ -225,6 +225,22 @@ export async function installFromLock(
   const files = plan.install.filter((p) => p.locked.file !== null);
   const directories = plan.install.filter((p) => p.locked.directory !== null);
   const call = backendCall(ctx);
+  // Paths we built or validated, exactly those, no dependencies.
+  const installLocal = async (step: string, paths: string[], editables: string[]) => {
+    ctx.reporter.step(step);
+    try {
+      await backend.install(target, {
+        requirements: paths,
+        requirementFiles: [],
+        editables,
+        upgrade: false,
+        noDeps: true,
+        dryRun: false,
+      }, call);
+    } finally {
+      ctx.reporter.done();
+    }
+  };
   if (files.length > 0) {
     const indexes = await configuredIndexes(ctx);
     const specs: ArtifactSpec[] = files.map((p) => {
@@ -250,37 +266,21 @@ export async function installFromLock(
         ctx.reporter.done();
       }
       await failpoint("lock.after-verify");
-      ctx.reporter.step(`Installing ${files.length} locked distributions into ${record.name}`);
-      try {
-        await backend.install(target, {
-          requirements: fetched.map((f) => f.path),
-          requirementFiles: [],
-          editables: [],
-          upgrade: false,
-          noDeps: true,
-          dryRun: false,
-        }, call);
-      } finally {
-        ctx.reporter.done();
-      }
+      await installLocal(
+        `Installing ${files.length} locked distributions into ${record.name}`,
+        fetched.map((f) => f.path),
+        [],
+      );
     } finally {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   }
   if (directories.length > 0) {
-    ctx.reporter.step(`Installing ${directories.map((d) => d.name).join(" ")} from directories`);
-    try {
-      await backend.install(target, {
-        requirements: directories.filter((d) => !d.editable).map((d) => d.path!),
-        requirementFiles: [],
-        editables: directories.filter((d) => d.editable).map((d) => d.path!),
-        upgrade: false,
-        noDeps: true,
-        dryRun: false,
-      }, call);
-    } finally {
-      ctx.reporter.done();
-    }
+    await installLocal(
+      `Installing ${directories.map((d) => d.name).join(" ")} from directories`,
+      directories.filter((d) => !d.editable).map((d) => d.path!),
+      directories.filter((d) => d.editable).map((d) => d.path!),
+    );
   }
   if (plan.remove.length > 0) {
     const names = plan.remove.map((r) => r.name);
