@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Reporter } from "../lib/environments/mod.ts";
+import type { Reporter } from "../lib/events/mod.ts";
 import type { Printer } from "./_output.ts";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -9,25 +9,11 @@ import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
 import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
 import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
+import type { Reporter } from "../events/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
 import { readRegistry, type Registry, updateRegistry } from "./registry.ts";
-
-/** Progress callbacks; lib code reports through these and never prints. */
-export interface Reporter {
-  /** A step of a long operation starts (e.g. "Installing flask"). */
-  step(message: string): void;
-  /** A step ended. */
-  done(): void;
-  /** A warning the user should see. */
-  warn(message: string): void;
-  /** A line of backend output, when the caller wants it streamed. */
-  output?: ((line: string) => void) | undefined;
-}
-
-/** A reporter that drops everything. */
-export const SILENT_REPORTER: Reporter = { step() {}, done() {}, warn() {} };
 
 /** Everything environment operations need: where things are, settings, and a reporter. */
 export interface EnvironmentContext {

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { DryRunViolationError } from "../errors/mod.ts";
 import { resolveHome } from "../paths/mod.ts";
 import { resolveSettings } from "../config/mod.ts";
-import { changeRegistry, type EnvironmentContext, SILENT_REPORTER } from "./context.ts";
+import { SILENT_REPORTER } from "../events/mod.ts";
+import { changeRegistry, type EnvironmentContext } from "./context.ts";
 import { writeJournal } from "./journal.ts";
 
 Deno.test("in a dry run, the registry and the journal refuse every change", async () => {

@@ -14,7 +14,8 @@ import { PipBackend } from "../backends/mod.ts";
 import { BackendError, NetworkError, PackageNotFoundError, UsageError } from "../errors/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
-import { type EnvironmentContext, SILENT_REPORTER } from "./context.ts";
+import { SILENT_REPORTER } from "../events/mod.ts";
+import type { EnvironmentContext } from "./context.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 
 function contextFor(index: BadIndex, root: string): EnvironmentContext {
