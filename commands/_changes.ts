@@ -1,4 +1,4 @@
-import type { PackageChange } from "../lib/environments/mod.ts";
+import type { PackageChange } from "../lib/packages/mod.ts";
 import { type CommandContext, formatFor } from "./_context.ts";
 
 /** Prints what a package operation changed, uv style: `+ name==1.0`, `- name==1.0`, `~ a 1 → 2`. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ResolveRequirementsOptions } from "../lib/environments/mod.ts";
+import type { ResolveRequirementsOptions } from "../lib/packages/mod.ts";
 import { normalizeName } from "../lib/names/mod.ts";
 import { optionalText, repeatable, toggle } from "./_help.ts";
 

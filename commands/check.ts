@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { checkPackages } from "../lib/environments/mod.ts";
+import { checkPackages } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,

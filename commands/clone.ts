@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { cloneEnvironment } from "../lib/environments/mod.ts";
+import { cloneEnvironment } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,

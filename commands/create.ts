@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { createEnvironment } from "../lib/environments/mod.ts";
+import { createEnvironment } from "../lib/packages/mod.ts";
 import { readLockFile } from "./_lock_file.ts";
 import {
   action,

@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { exportEnvironment } from "../lib/environments/mod.ts";
+import { exportEnvironment } from "../lib/packages/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {

@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { importEnvironment } from "../lib/environments/mod.ts";
+import { importEnvironment } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,

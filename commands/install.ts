@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { installPackages } from "../lib/environments/mod.ts";
+import { installPackages } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,

@@ -1,12 +1,6 @@
 import { buildCommand } from "@stricli/core";
-import {
-  environmentLockPath,
-  getEnvironment,
-  loadRegistry,
-  lockInstalled,
-  openEnvironment,
-  resolveRequirements,
-} from "../lib/environments/mod.ts";
+import { getEnvironment, loadRegistry, openEnvironment } from "../lib/environments/mod.ts";
+import { environmentLockPath, lockInstalled, resolveRequirements } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { buildPylock, formatPylock, parsePylock } from "../lib/lock/mod.ts";

@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { resolveRequirements } from "../lib/environments/mod.ts";
+import { resolveRequirements } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { buildPylock, formatPylock } from "../lib/lock/mod.ts";
 import {

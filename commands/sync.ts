@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { type LockPlan, syncEnvironment } from "../lib/environments/mod.ts";
+import { type LockPlan, syncEnvironment } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {

@@ -1,10 +1,6 @@
 import { buildCommand } from "@stricli/core";
-import {
-  type DependencyGraph,
-  getEnvironment,
-  installedGraph,
-  openEnvironment,
-} from "../lib/environments/mod.ts";
+import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
+import { type DependencyGraph, installedGraph } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,

@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { uninstallPackages } from "../lib/environments/mod.ts";
+import { uninstallPackages } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,

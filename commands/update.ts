@@ -1,5 +1,5 @@
 import { buildCommand } from "@stricli/core";
-import { updatePackages } from "../lib/environments/mod.ts";
+import { updatePackages } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,

@@ -1,10 +1,6 @@
 import { buildCommand } from "@stricli/core";
-import {
-  chainsTo,
-  getEnvironment,
-  installedGraph,
-  openEnvironment,
-} from "../lib/environments/mod.ts";
+import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
+import { chainsTo, installedGraph } from "../lib/packages/mod.ts";
 import { PackageNotFoundError } from "../lib/errors/mod.ts";
 import { normalizeName } from "../lib/names/mod.ts";
 import {

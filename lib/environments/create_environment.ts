@@ -1,5 +1,5 @@
 import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
-import { OperationError, throwIfInterrupted, UsageError } from "../errors/mod.ts";
+import { OperationError, throwIfInterrupted } from "../errors/mod.ts";
 import { failpoint, isEmptyDir, pathExists } from "../fs/mod.ts";
 import { absolute, join } from "../paths/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
@@ -15,44 +15,38 @@ import {
 import type { EnvironmentRecord } from "./environment_record.ts";
 import { validateEnvironmentName } from "./environment_name.ts";
 import { newEnvironmentId, writeEnvironmentMarker } from "./environment_marker.ts";
-import { refreshEnvironmentLock } from "./environment_lock.ts";
 import { removeJournal, writeJournal } from "./journal.ts";
 import { withEnvironmentLock } from "./recover_interrupted.ts";
-import { installFromLock } from "./sync_lock.ts";
-import type { Pylock } from "../lock/mod.ts";
-import { explainInstallFailure } from "./index_failure.ts";
-import {
-  checkRequirementTexts,
-  mergeRequirements,
-  requestedProjectNames,
-  requirementLines,
-} from "./requirements_text.ts";
 import { leftoverPath, moveIntoPlace } from "./staging.ts";
 
-/** Options for {@linkcode createEnvironment}. */
-export interface CreateEnvironmentOptions {
+/**
+ * Fills a new environment with distributions (`lib/packages` installs the requested packages or
+ * a lock this way): called once the virtual environment exists in its staging directory and the
+ * backend prepared it, before it moves into place. `building` is the record with `path` set to
+ * the staging directory; `target` points there too.
+ */
+export type PopulateEnvironment = (
+  building: EnvironmentRecord,
+  backend: Backend,
+  target: BackendTarget,
+) => Promise<void>;
+
+/** Options for {@linkcode buildEnvironment}. */
+export interface BuildEnvironmentOptions {
   /** Interpreter request (`3.11`, `>=3.10`, `pypy3`, a path). @default settings, then python3 on PATH */
   python?: string | undefined;
   /** Free-text description kept in the registry. */
   description?: string | undefined;
-  /** Requirements to install right away. @default [] */
-  packages?: string[];
-  /** requirements.txt files to install right away. @default [] */
-  requirementFiles?: string[];
   /** Put pip into the environment. @default false */
   seed?: boolean;
   /** Create the environment in this directory instead of `<environments>/<name>`. */
   path?: string | undefined;
   /** Describe what would be done and change nothing. @default false */
   dryRun?: boolean;
-  /** Install exactly this PEP 751 lock (no resolution; hashes checked) instead of packages. */
-  lock?: Pylock | undefined;
-  /**
-   * What to record as the requirements the user asked for, when it differs from what is
-   * installed (an import installs an export's frozen pins but records its requirements).
-   * @default the packages, the lines of the requirement files, or the lock's requirements
-   */
-  recordRequirements?: string[] | undefined;
+  /** The requirements recorded as what the user asked for. @default [] */
+  requirements?: string[] | undefined;
+  /** Installs distributions into the new environment. @default nothing is installed */
+  populate?: PopulateEnvironment | undefined;
 }
 
 /** The outcome of {@linkcode createEnvironment}. */
@@ -161,42 +155,27 @@ export async function buildAndRegister(
 
 /**
  * Creates a named environment: finds the interpreter, creates the PEP 405 environment natively
- * in a staging directory, lets the backend prepare it (and seed pip with `seed`), installs the
- * requested packages, reads back what is installed, then moves it into place and registers it
- * (see {@linkcode buildAndRegister}). If any step fails or the user interrupts, what was made is
+ * in a staging directory, lets the backend prepare it (and seed pip with `seed`), lets `populate`
+ * install into it, reads back what is installed, then moves it into place and registers it (see
+ * {@linkcode buildAndRegister}). If any step fails or the user interrupts, what was made is
  * removed and nothing is registered; an existing directory is never deleted.
  *
  * @throws {UsageError} For an invalid name.
  * @throws {OperationError} `environment_exists` if the name is registered or its directory is
  *   taken; `interpreter_not_found` if no interpreter matches.
- * @throws {BackendError | PackageNotFoundError | NetworkError} When the install fails.
  * @throws {InterruptedError} On Ctrl-C or SIGTERM (exit 130/143), after the roll-back.
+ * @throws What `populate` throws.
  */
-export async function createEnvironment(
+export async function buildEnvironment(
   ctx: EnvironmentContext,
   name: string,
-  options: CreateEnvironmentOptions = {},
+  options: BuildEnvironmentOptions = {},
 ): Promise<CreateEnvironmentResult> {
   validateEnvironmentName(name);
-  const packages = options.packages ?? [];
-  const files = (options.requirementFiles ?? []).map((p) => absolute(p));
   const path = options.path === undefined
     ? defaultEnvironmentPath(ctx, name)
     : absolute(options.path);
   await checkFreeName(ctx, name);
-  for (const file of files) {
-    if (!(await pathExists(file))) {
-      throw new OperationError(`Requirements file ${file} does not exist`, "file_not_found", {
-        hint: "Check the path given to `-r`",
-      });
-    }
-  }
-  await checkRequirementTexts(packages, files);
-  if (options.lock !== undefined && (packages.length > 0 || files.length > 0)) {
-    throw new UsageError("A lock cannot be combined with packages or requirement files", {
-      hint: "Create from the lock, then `gestvenv install` what else you need",
-    });
-  }
   const backend = await selectBackend(
     ctx.backendOverride ?? ctx.settings.backend,
     ctx.settings.uvPath,
@@ -204,11 +183,6 @@ export async function createEnvironment(
   const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
     cacheDir: ctx.home.cacheDir,
   });
-  const requested = options.recordRequirements ?? options.lock?.gestvenv?.requirements ??
-    [...packages];
-  if (options.recordRequirements === undefined) {
-    for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
-  }
   const timestamp = now();
   const record: EnvironmentRecord = {
     name,
@@ -223,7 +197,7 @@ export async function createEnvironment(
     description: options.description ?? null,
     created_at: timestamp,
     last_used_at: timestamp,
-    requirements: mergeRequirements([], requested),
+    requirements: options.requirements ?? [],
     packages: [],
   };
   if (options.dryRun) {
@@ -235,24 +209,22 @@ export async function createEnvironment(
     await checkFreeName(ctx, name);
     await buildAndRegister(ctx, "create", record, async (staging) => {
       await fillEnvironment(ctx, backend, interpreter, record, staging, {
-        packages,
-        files,
         seed: options.seed ?? false,
-        lock: options.lock,
+        populate: options.populate,
       });
     });
   });
   return { record, dryRun: false };
 }
 
-/** Creates the virtual environment at `staging` and installs into it; updates `record.packages`. */
+/** Creates the virtual environment at `staging` and populates it; updates `record.packages`. */
 async function fillEnvironment(
   ctx: EnvironmentContext,
   backend: Backend,
   interpreter: Interpreter,
   record: EnvironmentRecord,
   staging: string,
-  what: { packages: string[]; files: string[]; seed: boolean; lock: Pylock | undefined },
+  what: { seed: boolean; populate: PopulateEnvironment | undefined },
 ): Promise<void> {
   ctx.reporter.step(
     `Creating ${record.name} with ${interpreter.info.implementation_display} ${interpreter.info.version}`,
@@ -266,40 +238,12 @@ async function fillEnvironment(
   await failpoint("create.after-staging");
   throwIfInterrupted(ctx.signal);
   const target: BackendTarget = { layout, interpreter };
-  const call = backendCall(ctx);
   if (what.seed) ctx.reporter.step("Seeding pip");
-  await backend.create(target, what.seed, call);
+  await backend.create(target, what.seed, backendCall(ctx));
   ctx.reporter.done();
-  if (what.packages.length > 0 || what.files.length > 0) {
-    ctx.reporter.step(
-      `Installing ${
-        [...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")
-      } with ${backend.name}`,
-    );
-    try {
-      await backend.install(target, {
-        requirements: what.packages,
-        requirementFiles: what.files,
-        editables: [],
-        upgrade: false,
-        dryRun: false,
-      }, call);
-    } catch (error) {
-      await explainInstallFailure(
-        ctx,
-        error,
-        await requestedProjectNames(what.packages, what.files),
-      );
-    }
-    ctx.reporter.done();
-    await failpoint("create.after-install");
-  }
+  // What is written while populating names the staging directory, not the final path.
+  await what.populate?.({ ...record, path: staging }, backend, target);
   throwIfInterrupted(ctx.signal);
-  // The lock is written into the staging directory; it names no path of the environment.
-  const building = { ...record, path: staging };
-  if (what.lock !== undefined) {
-    await installFromLock(ctx, building, backend, target, what.lock, false);
-  } else await refreshEnvironmentLock(ctx, building, target);
   // Installers (and pip's seeding) wrote the staging path into script shebangs and `.pth`
   // files: make them name the final path (the activation scripts already do).
   await relocateVirtualenv(staging, { oldRoot: staging, newRoot: record.path, activators: false });

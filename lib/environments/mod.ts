@@ -1,8 +1,9 @@
 /**
- * Named environments: the registry (`environments.json`, atomic and locked), and the operations
- * that keep it true: create, install, uninstall, update, check, delete, rename, clone, export,
- * import, orphan clean-up; each crash-consistent (staging directories, a journal, recovery of
- * what a killed command left) and serialized per environment by cross-process locks.
+ * Named environments: the registry (`environments.json`, atomic and locked) and the lifecycle
+ * that keeps it true: create (with a step that `lib/packages` fills), delete, rename, orphan
+ * clean-up, the active environment; each crash-consistent (staging directories, a journal,
+ * recovery of what a killed command left) and serialized per environment by cross-process locks.
+ * What changes an environment's distributions lives in `lib/packages`.
  *
  * @module
  */
@@ -16,18 +17,8 @@ export * from "./journal.ts";
 export * from "./staging.ts";
 export * from "./recover_interrupted.ts";
 export * from "./remove_environment_files.ts";
-export * from "./requirements_text.ts";
 export * from "./create_environment.ts";
-export * from "./manage_packages.ts";
 export * from "./delete_environment.ts";
 export * from "./rename_environment.ts";
-export * from "./clone_environment.ts";
-export * from "./export_environment.ts";
 export * from "./orphans.ts";
 export * from "./active_environment.ts";
-export * from "./index_client_for.ts";
-export * from "./index_failure.ts";
-export * from "./environment_lock.ts";
-export * from "./sync_lock.ts";
-export * from "./dependency_graph.ts";
-export * from "./resolve_requirements.ts";

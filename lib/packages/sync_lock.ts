@@ -35,12 +35,12 @@ import {
   assertMayChange,
   backendCall,
   type EnvironmentContext,
+  type EnvironmentRecord,
   getEnvironment,
   openEnvironment,
   recordInstalled,
-} from "./context.ts";
-import { withEnvironmentLock } from "./recover_interrupted.ts";
-import type { EnvironmentRecord } from "./environment_record.ts";
+  withEnvironmentLock,
+} from "../environments/mod.ts";
 import { environmentLockPath } from "./environment_lock.ts";
 
 /** Distributions a sync never removes: the environment's own installer. */

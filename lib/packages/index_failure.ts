@@ -9,7 +9,7 @@
  * @module
  */
 import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
-import type { EnvironmentContext } from "./context.ts";
+import type { EnvironmentContext } from "../environments/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
 /**

@@ -14,7 +14,7 @@ import {
   type ResolutionMode,
   resolve,
 } from "../resolver/mod.ts";
-import type { EnvironmentContext } from "./context.ts";
+import type { EnvironmentContext } from "../environments/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
 /** Options for {@linkcode resolveRequirements}. */

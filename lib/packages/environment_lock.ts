@@ -13,8 +13,11 @@ import { buildPylock, formatPylock, type LockablePackage, type Pylock } from "..
 import { dependenciesFor, parseCoreMetadata } from "../metadata/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { BackendTarget } from "../backends/mod.ts";
-import { assertMayChange, type EnvironmentContext } from "./context.ts";
-import type { EnvironmentRecord } from "./environment_record.ts";
+import {
+  assertMayChange,
+  type EnvironmentContext,
+  type EnvironmentRecord,
+} from "../environments/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
 /** The path of an environment's lock. */

@@ -15,7 +15,7 @@ import { BackendError, NetworkError, PackageNotFoundError, UsageError } from "..
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
 import { SILENT_REPORTER } from "../events/mod.ts";
-import type { EnvironmentContext } from "./context.ts";
+import type { EnvironmentContext } from "../environments/mod.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 
 function contextFor(index: BadIndex, root: string): EnvironmentContext {

@@ -4,9 +4,14 @@ import { InvalidSyntaxError, OperationError } from "../errors/mod.ts";
 import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { absolute, basename } from "../paths/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
-import { type EnvironmentContext, getEnvironment, openEnvironment } from "./context.ts";
-import { createEnvironment, type CreateEnvironmentResult } from "./create_environment.ts";
-import type { PackagePin } from "./environment_record.ts";
+import {
+  type CreateEnvironmentResult,
+  type EnvironmentContext,
+  getEnvironment,
+  openEnvironment,
+  type PackagePin,
+} from "../environments/mod.ts";
+import { createEnvironment } from "./create_environment.ts";
 import {
   checkRequirementText,
   checkRequirementTexts,

@@ -13,12 +13,12 @@ import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/m
 import {
   backendCall,
   type EnvironmentContext,
+  type EnvironmentRecord,
   getEnvironment,
   openEnvironment,
   recordInstalled,
-} from "./context.ts";
-import { withEnvironmentLock } from "./recover_interrupted.ts";
-import type { EnvironmentRecord } from "./environment_record.ts";
+  withEnvironmentLock,
+} from "../environments/mod.ts";
 import { refreshEnvironmentLock } from "./environment_lock.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 import {

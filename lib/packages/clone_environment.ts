@@ -2,24 +2,22 @@ import { EnvironmentNotFoundError, throwIfInterrupted } from "../errors/mod.ts";
 import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";
-import {
-  type EnvironmentContext,
-  getEnvironment,
-  loadRegistry,
-  now,
-  openEnvironment,
-} from "./context.ts";
+import { createEnvironment } from "./create_environment.ts";
 import {
   buildAndRegister,
   checkFreeName,
   checkFreePath,
-  createEnvironment,
   defaultEnvironmentPath,
-} from "./create_environment.ts";
-import type { EnvironmentRecord } from "./environment_record.ts";
-import { validateEnvironmentName } from "./environment_name.ts";
-import { newEnvironmentId } from "./environment_marker.ts";
-import { withEnvironmentLock } from "./recover_interrupted.ts";
+  type EnvironmentContext,
+  type EnvironmentRecord,
+  getEnvironment,
+  loadRegistry,
+  newEnvironmentId,
+  now,
+  openEnvironment,
+  validateEnvironmentName,
+  withEnvironmentLock,
+} from "../environments/mod.ts";
 
 /** How a clone was made. */
 export type CloneMethod = "copy" | "reinstall";

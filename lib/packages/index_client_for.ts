@@ -7,7 +7,7 @@
 import { buildSdistMetadata } from "../backends/mod.ts";
 import { readPipIndexSettings } from "../config/mod.ts";
 import { HttpClient, IndexClient } from "../index/mod.ts";
-import type { EnvironmentContext } from "./context.ts";
+import type { EnvironmentContext } from "../environments/mod.ts";
 
 /** The default index (PyPI's simple API). */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple";

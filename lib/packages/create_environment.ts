@@ -1,0 +1,141 @@
+import type { Backend, BackendTarget } from "../backends/mod.ts";
+import {
+  backendCall,
+  buildEnvironment,
+  checkFreeName,
+  type CreateEnvironmentResult,
+  type EnvironmentContext,
+  type EnvironmentRecord,
+  validateEnvironmentName,
+} from "../environments/mod.ts";
+import { OperationError, throwIfInterrupted, UsageError } from "../errors/mod.ts";
+import { failpoint, pathExists } from "../fs/mod.ts";
+import type { Pylock } from "../lock/mod.ts";
+import { absolute } from "../paths/mod.ts";
+import { refreshEnvironmentLock } from "./environment_lock.ts";
+import { explainInstallFailure } from "./index_failure.ts";
+import {
+  checkRequirementTexts,
+  mergeRequirements,
+  requestedProjectNames,
+  requirementLines,
+} from "./requirements_text.ts";
+import { installFromLock } from "./sync_lock.ts";
+
+/** Options for {@linkcode createEnvironment}. */
+export interface CreateEnvironmentOptions {
+  /** Interpreter request (`3.11`, `>=3.10`, `pypy3`, a path). @default settings, then python3 on PATH */
+  python?: string | undefined;
+  /** Free-text description kept in the registry. */
+  description?: string | undefined;
+  /** Requirements to install right away. @default [] */
+  packages?: string[];
+  /** requirements.txt files to install right away. @default [] */
+  requirementFiles?: string[];
+  /** Put pip into the environment. @default false */
+  seed?: boolean;
+  /** Create the environment in this directory instead of `<environments>/<name>`. */
+  path?: string | undefined;
+  /** Describe what would be done and change nothing. @default false */
+  dryRun?: boolean;
+  /** Install exactly this PEP 751 lock (no resolution; hashes checked) instead of packages. */
+  lock?: Pylock | undefined;
+  /**
+   * What to record as the requirements the user asked for, when it differs from what is
+   * installed (an import installs an export's frozen pins but records its requirements).
+   * @default the packages, the lines of the requirement files, or the lock's requirements
+   */
+  recordRequirements?: string[] | undefined;
+}
+
+/**
+ * Creates a named environment with packages: checks the requirements (texts and files) first,
+ * then creates the environment (`buildEnvironment`: staging, journal, registered last) and
+ * installs the requested packages, or exactly `lock`, into it, and writes its `pylock.toml`. If
+ * any step fails or the user interrupts, what was made is removed and nothing is registered.
+ *
+ * @throws {UsageError} For an invalid name, or a lock combined with packages.
+ * @throws {InvalidSyntaxError} For an invalid requirement.
+ * @throws {OperationError} `environment_exists` if the name is registered or its directory is
+ *   taken; `interpreter_not_found` if no interpreter matches; `file_not_found` for a missing
+ *   requirements file.
+ * @throws {BackendError | PackageNotFoundError | NetworkError} When the install fails.
+ * @throws {InterruptedError} On Ctrl-C or SIGTERM (exit 130/143), after the roll-back.
+ */
+export async function createEnvironment(
+  ctx: EnvironmentContext,
+  name: string,
+  options: CreateEnvironmentOptions = {},
+): Promise<CreateEnvironmentResult> {
+  validateEnvironmentName(name);
+  await checkFreeName(ctx, name);
+  const packages = options.packages ?? [];
+  const files = (options.requirementFiles ?? []).map((p) => absolute(p));
+  for (const file of files) {
+    if (!(await pathExists(file))) {
+      throw new OperationError(`Requirements file ${file} does not exist`, "file_not_found", {
+        hint: "Check the path given to `-r`",
+      });
+    }
+  }
+  await checkRequirementTexts(packages, files);
+  if (options.lock !== undefined && (packages.length > 0 || files.length > 0)) {
+    throw new UsageError("A lock cannot be combined with packages or requirement files", {
+      hint: "Create from the lock, then `gestvenv install` what else you need",
+    });
+  }
+  const requested = options.recordRequirements ?? options.lock?.gestvenv?.requirements ??
+    [...packages];
+  if (options.recordRequirements === undefined) {
+    for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
+  }
+  return await buildEnvironment(ctx, name, {
+    python: options.python,
+    description: options.description,
+    seed: options.seed ?? false,
+    path: options.path,
+    dryRun: options.dryRun ?? false,
+    requirements: mergeRequirements([], requested),
+    populate: (building, backend, target) =>
+      populate(ctx, building, backend, target, { packages, files, lock: options.lock }),
+  });
+}
+
+/** Installs the packages or the lock into the environment being built, and writes its lock. */
+async function populate(
+  ctx: EnvironmentContext,
+  building: EnvironmentRecord,
+  backend: Backend,
+  target: BackendTarget,
+  what: { packages: string[]; files: string[]; lock: Pylock | undefined },
+): Promise<void> {
+  if (what.packages.length > 0 || what.files.length > 0) {
+    ctx.reporter.step(
+      `Installing ${
+        [...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")
+      } with ${backend.name}`,
+    );
+    try {
+      await backend.install(target, {
+        requirements: what.packages,
+        requirementFiles: what.files,
+        editables: [],
+        upgrade: false,
+        dryRun: false,
+      }, backendCall(ctx));
+    } catch (error) {
+      await explainInstallFailure(
+        ctx,
+        error,
+        await requestedProjectNames(what.packages, what.files),
+      );
+    }
+    ctx.reporter.done();
+    await failpoint("create.after-install");
+  }
+  throwIfInterrupted(ctx.signal);
+  // The lock is written into the staging directory; it names no path of the environment.
+  if (what.lock !== undefined) {
+    await installFromLock(ctx, building, backend, target, what.lock, false);
+  } else await refreshEnvironmentLock(ctx, building, target);
+}

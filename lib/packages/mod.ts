@@ -1,0 +1,20 @@
+/**
+ * What changes an environment's distributions, and what reads or writes them as files: install,
+ * uninstall, update, check, sync from a lock, the environment's `pylock.toml`, resolve, the
+ * dependency tree, create with packages, clone, export and import. Built on the registry and
+ * lifecycle of `lib/environments` (locks, journal, staging), each operation under the
+ * environment's lock.
+ *
+ * @module
+ */
+export * from "./requirements_text.ts";
+export * from "./create_environment.ts";
+export * from "./manage_packages.ts";
+export * from "./clone_environment.ts";
+export * from "./export_environment.ts";
+export * from "./index_client_for.ts";
+export * from "./index_failure.ts";
+export * from "./environment_lock.ts";
+export * from "./sync_lock.ts";
+export * from "./dependency_graph.ts";
+export * from "./resolve_requirements.ts";
