@@ -10,7 +10,7 @@ import type { UnpackedFile, UnpackedWheel } from "../cache/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { DistributionError, GestvenvError, OperationError } from "../errors/mod.ts";
-import { atomicWriteFile } from "../fs/mod.ts";
+import { atomicWriteFile, failpoint } from "../fs/mod.ts";
 import { parseCoreMetadata, parseMetadataFields } from "../metadata/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { dirname, join } from "../paths/mod.ts";
@@ -366,6 +366,7 @@ export async function installWheelWithFiles(
       rows.push({ path: rel(dest), sha256: await sha256Hex(bytes), size: bytes.length });
     }
     // RECORD last: without it, `lib/distribution` treats the install as not finished.
+    await failpoint("installer.before_record");
     rows.push({ path: `${layout.distInfo}/RECORD`, sha256: null, size: null });
     await atomicWriteFile(join(distInfoDest, "RECORD"), formatRecord(rows), {
       createParents: false,

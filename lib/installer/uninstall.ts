@@ -8,6 +8,7 @@
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import { readRecord } from "../distribution/mod.ts";
 import { DistributionError, OperationError } from "../errors/mod.ts";
+import { failpoint } from "../fs/mod.ts";
 import { basename, dirname, join, normalize } from "../paths/mod.ts";
 import { type InstallTarget, isInside, schemeDirs } from "./install_target.ts";
 import { mapLimit } from "./pool.ts";
@@ -119,8 +120,8 @@ export async function recordedPaths(
  * Uninstalls `dist` from `target`: removes exactly the files its RECORD lists (resolved against
  * the site-packages directory holding its `.dist-info`), the `__pycache__/*.pyc` of removed `.py`
  * files, the `.dist-info` directory (RECORD last, so an interrupted uninstall can run again), then
- * directories left empty, up to but never including site-packages, `bin/`, `include/`, the
- * environment root or their parents. Files already gone are skipped. Every path is checked before
+ * directories left empty, up to but never including site-packages, `bin/`, the environment root or
+ * their parents. Files already gone are skipped. Every path is checked before
  * anything is removed. Requires `--allow-read` and `--allow-write`.
  *
  * @throws {OperationError} `record_missing` when the distribution has no RECORD.
@@ -149,6 +150,7 @@ export async function uninstallDistribution(
   await mapLimit([...stemsByDir], FILE_CONCURRENCY, ([dir, stems]) => removeBytecode(dir, stems));
   // The .dist-info last, its RECORD at the very end.
   await mapLimit(inDistInfo.filter((p) => p !== record), FILE_CONCURRENCY, removeIfPresent);
+  await failpoint("installer.uninstall.before_record");
   await removeIfPresent(record);
   // The .dist-info directory belongs to the distribution as a whole (files an older installer
   // left there unlisted go with it).
@@ -159,7 +161,7 @@ export async function uninstallDistribution(
   const dirs = schemeDirs(target);
   const root = normalize(target.layout.root);
   const protectedDirs = new Set<string>([root]);
-  for (const keep of [dirs.purelib, dirs.platlib, dirs.scripts, join(root, "include")]) {
+  for (const keep of [dirs.purelib, dirs.platlib, dirs.scripts]) {
     for (let d = keep; isInside(d, root); d = dirname(d)) {
       protectedDirs.add(d);
       if (d === root) break;
