@@ -115,13 +115,13 @@ export function describeFilename(
     return {
       filename,
       project: wheel.name,
-      version: wheel.version.toString(),
+      version: wheel.version.text,
       tags: filename.slice(0, -4).split("-").slice(-3).join("-"),
     };
   }
   const sdist = tryParseSdistFilename(filename);
   if (sdist !== null) {
-    return { filename, project: sdist.name, version: sdist.version.toString(), tags: null };
+    return { filename, project: sdist.name, version: sdist.version.text, tags: null };
   }
   return { filename, project: "", version: "", tags: null };
 }

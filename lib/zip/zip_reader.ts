@@ -319,19 +319,27 @@ export function bytesSource(bytes: Uint8Array, name?: string): RangeSource {
  */
 export async function fileSource(file: Deno.FsFile, name?: string): Promise<RangeSource> {
   const size = (await file.stat()).size;
+  // Reads are seek + read on one handle: run them one at a time, so concurrent readers (a wheel
+  // unpacked by several workers) never interleave a seek between another's seek and read.
+  let queue: Promise<unknown> = Promise.resolve();
+  const readAt = async (offset: number, length: number) => {
+    const buf = new Uint8Array(length);
+    await file.seek(offset, Deno.SeekMode.Start);
+    let filled = 0;
+    while (filled < length) {
+      const n = await file.read(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return buf.subarray(0, filled);
+  };
   return {
     size,
     name,
-    async read(offset, length) {
-      const buf = new Uint8Array(length);
-      await file.seek(offset, Deno.SeekMode.Start);
-      let filled = 0;
-      while (filled < length) {
-        const n = await file.read(buf.subarray(filled));
-        if (n === null) break;
-        filled += n;
-      }
-      return buf.subarray(0, filled);
+    read(offset, length) {
+      const result = queue.then(() => readAt(offset, length));
+      queue = result.catch(() => {});
+      return result;
     },
   };
 }
