@@ -18,6 +18,7 @@ import { parseRecord } from "../distribution/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import {
+  bytesSource,
   checkArchiveEntries,
   fileSource,
   inflateZipEntry,
@@ -37,8 +38,22 @@ export const MANIFEST_FORMAT = 1;
 /** Largest RECORD read, in bytes (real ones: a few KB to a few MB). */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
+/** Wheels up to this size (bytes) are read into memory whole to be unpacked. */
+const WHOLE_READ_BYTES = 64 * 1024 * 1024;
+
+async function readAll(file: Deno.FsFile, size: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = await file.read(buf.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return buf.subarray(0, filled);
+}
+
 /** Files inflated at once while unpacking. */
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 
 /** A manifest as stored in `wheels-v1/<sha256>.json`. */
 export interface WheelManifest {
@@ -162,7 +177,12 @@ export async function unpackWheelFile(
 ): Promise<WheelManifest> {
   const makeHasher = await hasherFactory();
   using file = await Deno.open(path, { read: true });
-  const source = await fileSource(file, filename);
+  // A wheel of reasonable size is read whole: its entries are then sliced from memory instead of
+  // a seek and a read each, one at a time; a larger one is read piece by piece.
+  const size = (await file.stat()).size;
+  const source = size <= WHOLE_READ_BYTES
+    ? bytesSource(await readAll(file, size), filename)
+    : await fileSource(file, filename);
   const entries = await readZipDirectory(source);
   checkArchiveEntries(entries, filename, source.size);
   const recordEntry = findRecord(entries, filename);
@@ -227,7 +247,12 @@ export async function unpackWheelFile(
       const target = known ? undefined : join(staging, String(index));
       const out = target === undefined
         ? undefined
-        : await Deno.open(target, { write: true, createNew: true, mode: 0o600 });
+        // Created read-only at once (the open handle may still write): no chmod per file.
+        : await Deno.open(target, {
+          write: true,
+          createNew: true,
+          mode: executable ? 0o555 : 0o444,
+        });
       let size = 0;
       try {
         for await (const chunk of inflateZipEntry(source, entry)) {
@@ -258,7 +283,6 @@ export async function unpackWheelFile(
           );
         }
       }
-      if (target !== undefined) await Deno.chmod(target, executable ? 0o555 : 0o444);
       return { file: { path: entry.name, sha256: hex, size, executable }, staged: target };
     };
     await Promise.all(
@@ -269,17 +293,25 @@ export async function unpackWheelFile(
     // hard-linked into environments).
     const shards = new Set<string>();
     for (const { file: f, staged } of results) {
-      if (staged === undefined) continue;
-      const dest = storedFilePath(root, f.sha256, f.executable);
-      const shard = dest.slice(0, dest.lastIndexOf("/"));
-      if (!shards.has(shard)) {
-        await Deno.mkdir(shard, { recursive: true });
-        shards.add(shard);
-      }
-      const exists = await Deno.lstat(dest).then((s) => s.isFile, () => false);
-      if (exists) continue;
-      await Deno.rename(staged, dest);
+      if (staged !== undefined) shards.add(f.sha256.slice(0, 2));
     }
+    await Promise.all(
+      [...shards].map((shard) => Deno.mkdir(join(root, FILES_BUCKET, shard), { recursive: true })),
+    );
+    const toPublish = results.filter((r) => r.staged !== undefined);
+    let nextPublish = 0;
+    const publisher = async () => {
+      while (nextPublish < toPublish.length) {
+        const { file: f, staged } = toPublish[nextPublish++]!;
+        // link, not rename: content already stored keeps its inode (environments may share it).
+        try {
+          await Deno.link(staged!, storedFilePath(root, f.sha256, f.executable));
+        } catch (error) {
+          if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, publisher));
     const manifest: WheelManifest = {
       format: MANIFEST_FORMAT,
       filename,
