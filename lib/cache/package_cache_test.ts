@@ -371,3 +371,79 @@ Deno.test("hostile wheels are rejected (exit 1) naming the wheel, and nothing is
     await assertSnapshot(t, filterText(messages.join("\n")));
   });
 });
+
+Deno.test("cleaning's exclusive lock waits for normal work's shared locks; shared ones coexist", async () => {
+  await withCache(async (cache, root) => {
+    const other = await openCache(root);
+    try {
+      const events: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const reader = cache.withSharedLock(async () => {
+        events.push("shared 1");
+        await held;
+        events.push("shared 1 done");
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      // A second shared holder (another handle, as another process would be) gets in at once.
+      await other.withSharedLock(() => Promise.resolve(void events.push("shared 2")));
+      const cleaner = other.withExclusiveLock(async () => {
+        events.push("exclusive");
+        // Inside it, the cache's own methods do not lock again (no self-deadlock).
+        assertEquals(await other.find("f".repeat(64)), undefined);
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      assertEquals(events, ["shared 1", "shared 2"]);
+      release();
+      await Promise.all([reader, cleaner]);
+      assertEquals(events, ["shared 1", "shared 2", "shared 1 done", "exclusive"]);
+    } finally {
+      other.close();
+    }
+  });
+});
+
+Deno.test("an unpack killed before it publishes leaves no manifest; the next open cleans up", async () => {
+  const wheel = buildWheel({ name: "demo", version: "1.0" });
+  const index = serveIndex([wheel]);
+  try {
+    await withCache(async (cache, root) => {
+      const stored = await cache.fetchArtifact(requestFor(index, wheel), http());
+      cache.close();
+      const script = join(root, "..", "unpack.ts");
+      await Deno.writeTextFile(
+        script,
+        `import { openCache } from "${new URL("./mod.ts", import.meta.url).href}";
+const cache = await openCache(Deno.args[0]);
+await cache.unpackWheel(JSON.parse(Deno.args[1]));`,
+      );
+      const killed = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--config",
+          new URL("../../deno.json", import.meta.url).pathname,
+          script,
+          root,
+          JSON.stringify(stored),
+        ],
+        env: { GESTVENV_FAILPOINT: "cache.unpack.before_publish:exit" },
+        stderr: "piped",
+      }).output();
+      assertEquals(killed.signal, "SIGKILL");
+      assertEquals(await filesUnder(join(root, "wheels-v1")), []);
+      const staged = await filesUnder(join(root, "files-v1"));
+      assert(staged.length > 0 && staged.every((p) => p.includes(".tmp-")), String(staged));
+      const reopened = await openCache(root);
+      try {
+        assertEquals(await filesUnder(join(root, "files-v1")), []);
+        const unpacked = await reopened.unpackWheel(stored);
+        assertEquals(unpacked.files.length, 4);
+      } finally {
+        reopened.close();
+      }
+    });
+  } finally {
+    await index.close();
+  }
+});
