@@ -50,6 +50,10 @@ async function du(dir: string): Promise<{ bytes: number; files: number }> {
   return { bytes, files };
 }
 
+const encoder = new TextEncoder();
+const say = (line: string) => Deno.stdout.writeSync(encoder.encode(line + "\n"));
+const note = (line: string) => Deno.stderr.writeSync(encoder.encode(line + "\n"));
+
 const cache = await openCache(root);
 let artifactBytes = 0, unpackedBytes = 0, unpackedFiles = 0;
 const started = performance.now();
@@ -69,7 +73,7 @@ for (const file of wheels) {
   artifactBytes += stored.size;
   for (const f of unpacked.files) unpackedBytes += f.size;
   unpackedFiles += unpacked.files.length;
-  console.error(
+  note(
     `${file.filename}: ${unpacked.files.length} files, unpacked in ${ms.toFixed(0)} ms`,
   );
 }
@@ -77,16 +81,16 @@ const elapsed = performance.now() - started;
 cache.close();
 const store = await du(join(root, "files-v1"));
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-console.log(
+say(
   `project: ${project}, ${wheels.length} wheels (${
     wheels.map((w) => /^[^-]+-([^-]+)-/.exec(w.filename)![1]).join(", ")
   })`,
 );
-console.log(`artifacts (wheels):        ${mib(artifactBytes)}`);
-console.log(`unpacked, one tree each:   ${mib(unpackedBytes)} in ${unpackedFiles} files`);
-console.log(`files-v1 actually stored:  ${mib(store.bytes)} in ${store.files} files`);
-console.log(
+say(`artifacts (wheels):        ${mib(artifactBytes)}`);
+say(`unpacked, one tree each:   ${mib(unpackedBytes)} in ${unpackedFiles} files`);
+say(`files-v1 actually stored:  ${mib(store.bytes)} in ${store.files} files`);
+say(
   `saving: ${((1 - store.bytes / unpackedBytes) * 100).toFixed(1)}% of the unpacked bytes ` +
     `(${(unpackedBytes / store.bytes).toFixed(1)}x); total ${(elapsed / 1000).toFixed(1)} s`,
 );
-console.log(`cache: ${root}`);
+say(`cache: ${root}`);
