@@ -29,6 +29,12 @@ export interface UnpackedWheel {
   sha256: string;
   /** Every file of the archive, RECORD included, in archive order. */
   files: readonly UnpackedFile[];
-  /** Absolute path of the stored file with this sha256 (to link or copy from). */
-  storedFile(sha256: string): string;
+  /**
+   * Absolute path of the stored file with this sha256 (to link or copy from). Stored files are
+   * read-only: mode 0444, or 0555 for the copy of an executable file. The same content can be
+   * stored twice, once per mode (a hard link shares its mode, so an executable and a plain file
+   * with equal bytes cannot be one inode): pass the file's `executable` to get the right copy.
+   * @param executable The {@linkcode UnpackedFile.executable} of the file. @default false
+   */
+  storedFile(sha256: string, executable?: boolean): string;
 }

@@ -8,3 +8,4 @@ export * from "./atomic_write.ts";
 export * from "./file_lock.ts";
 export * from "./failpoint.ts";
 export * from "./tree.ts";
+export * from "./hash.ts";

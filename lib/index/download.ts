@@ -1,9 +1,12 @@
 /**
  * Fetching the artifacts a lock names (wheels and sdists) into a private directory and checking
  * them against the lock before anything is installed: `http(s)` through {@linkcode HttpClient}
- * (retries, netrc, credentials never printed), `file:` from disk. The size is checked when the
- * lock gives one and the sha256 always, on the very bytes that are written, so the file a backend
- * installs is the file that was verified (PEP 751 "Installation": "verify the hashes").
+ * (retries, netrc, credentials never printed), `file:` from disk. The body streams to a temp file
+ * while it is hashed (memory stays flat whatever the size); the size is checked when the lock
+ * gives one and the sha256 always, on the very bytes that are written, and only a verified file
+ * gets its final name, so the file a backend installs is the file that was verified (PEP 751
+ * "Installation": "verify the hashes"). {@linkcode downloadToFile} and
+ * {@linkcode copyToFileHashing} are the streaming steps the package cache uses too.
  *
  * @module
  */
@@ -12,8 +15,10 @@ import {
   GestvenvError,
   OperationError,
   PackageNotFoundError,
+  throwIfInterrupted,
   UsageError,
 } from "../errors/mod.ts";
+import { createHasher, failpoint, type Hasher, hasherFactory } from "../fs/mod.ts";
 import { join } from "../paths/mod.ts";
 import { type HttpClient, redactUrl } from "./http_client.ts";
 
@@ -51,7 +56,7 @@ export interface ArtifactMismatch {
 
 /** Options for {@linkcode fetchArtifacts}. */
 export interface FetchArtifactsOptions {
-  /** Artifacts fetched at once (each is held in memory while it is hashed). @default 4 */
+  /** Artifacts fetched at once (each streams to disk while it is hashed). @default 4 */
   concurrency?: number;
 }
 
@@ -151,48 +156,181 @@ function safeFilename(name: string): boolean {
     !/[/\\]/.test(name) && !CONTROL_OR_SPACE.test(name);
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+/** What was written by {@linkcode downloadToFile} or {@linkcode copyToFileHashing}. */
+export interface WrittenFile {
+  /** sha256 of the bytes written, lowercase hex. */
+  sha256: string;
+  /** Bytes written. */
+  size: number;
 }
 
-async function readLocal(spec: ArtifactSpec): Promise<Uint8Array> {
-  const path = fileUrlToPath(spec.url);
+/** Options for {@linkcode downloadToFile} and {@linkcode copyToFileHashing}. */
+export interface StreamToFileOptions {
+  /** Stops the transfer (between chunks); an abort by SIGINT/SIGTERM is an `InterruptedError`. */
+  signal?: AbortSignal | undefined;
+  /** Called with the bytes received so far (cumulative; restarts at 0 when a retry restarts). */
+  onProgress?: ((bytes: number) => void) | undefined;
+  /** Mode of the new file (POSIX). @default 0o600 */
+  mode?: number;
+}
+
+function checkSignal(signal: AbortSignal | undefined): void {
+  try {
+    throwIfInterrupted(signal);
+  } catch (error) {
+    if (error instanceof GestvenvError) throw error;
+    // Any other abort ends the transfer at once too (a GestvenvError is never retried).
+    throw new OperationError("the transfer was cancelled", "cancelled", { cause: error });
+  }
+}
+
+/**
+ * Downloads `url` into a new file at `path` (which must not exist: it is created, never
+ * followed or overwritten), hashing the bytes as they are written; nothing is held in memory but
+ * the chunk in flight. A retry of {@linkcode HttpClient.request} restarts the file and the hash.
+ * On any failure the partial file is removed. Failpoint `download.after_write` runs once the
+ * body is written, before the file is synced and closed.
+ * @throws {NetworkError | PackageNotFoundError} when it cannot be fetched (URL redacted).
+ * @throws {InterruptedError} when `signal` is aborted by SIGINT/SIGTERM.
+ */
+export async function downloadToFile(
+  http: HttpClient,
+  url: string,
+  path: string,
+  options: StreamToFileOptions = {},
+): Promise<WrittenFile> {
+  const { signal, onProgress, mode = 0o600 } = options;
+  checkSignal(signal);
+  const makeHasher = await hasherFactory();
+  const file = await Deno.open(path, { write: true, createNew: true, mode });
+  let hasher: Hasher = makeHasher();
+  let size = 0;
+  try {
+    try {
+      await http.request(url, {
+        sink: () => {
+          // A new attempt: start the file and the hash again.
+          file.truncateSync(0);
+          file.seekSync(0, Deno.SeekMode.Start);
+          hasher = makeHasher();
+          size = 0;
+          onProgress?.(0);
+          return {
+            write(chunk: Uint8Array) {
+              checkSignal(signal);
+              let written = 0;
+              while (written < chunk.length) written += file.writeSync(chunk.subarray(written));
+              hasher.update(chunk);
+              size += chunk.length;
+              onProgress?.(size);
+            },
+          };
+        },
+      });
+      await failpoint("download.after_write");
+      await file.syncData();
+    } finally {
+      file.close();
+    }
+  } catch (error) {
+    await Deno.remove(path).catch(() => {});
+    throw error;
+  }
+  return { sha256: hasher.hex(), size };
+}
+
+/**
+ * Copies the regular file `from` into a new file at `path` (created, never followed or
+ * overwritten), hashing the bytes as they are written. On any failure the partial file is
+ * removed.
+ * @param label Names what is copied in errors (`demo-pkg 1.0.0`).
+ * @throws {PackageNotFoundError} when `from` is missing or not a regular file.
+ * @throws {OperationError} when `from` changes while it is read.
+ */
+export async function copyToFileHashing(
+  from: string,
+  path: string,
+  label: string,
+  options: StreamToFileOptions = {},
+): Promise<WrittenFile> {
+  const { signal, onProgress, mode = 0o600 } = options;
+  checkSignal(signal);
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
+    info = await Deno.stat(from);
   } catch (error) {
-    throw new PackageNotFoundError(`${spec.label}: ${path} does not exist`, {
+    throw new PackageNotFoundError(`${label}: ${from} does not exist`, {
       cause: error,
       hint: "The lock names a local file that is not there; lock again where the files are",
     });
   }
   // Opening a FIFO or a device could block or never end: only regular files are read.
   if (!info.isFile) {
-    throw new PackageNotFoundError(`${spec.label}: ${path} is not a regular file`, {
+    throw new PackageNotFoundError(`${label}: ${from} is not a regular file`, {
       hint: "A lock's file: URL must name a wheel or sdist file",
     });
   }
-  using file = await Deno.open(path, { read: true });
-  const now = await file.stat();
+  using input = await Deno.open(from, { read: true });
+  const now = await input.stat();
   if (!now.isFile || (info.ino !== null && now.ino !== info.ino)) {
-    throw new OperationError(`${path} changed while it was being read`, "file_changed", {
+    throw new OperationError(`${from} changed while it was being read`, "file_changed", {
       hint: "Try again",
     });
   }
-  const out = new Uint8Array(now.size);
-  let offset = 0;
-  while (offset < out.length) {
-    const n = await file.read(out.subarray(offset));
-    if (n === null) break;
-    offset += n;
+  const hasher = await createHasher();
+  const output = await Deno.open(path, { write: true, createNew: true, mode });
+  let size = 0;
+  try {
+    try {
+      const buffer = new Uint8Array(1024 * 1024);
+      for (;;) {
+        checkSignal(signal);
+        const n = await input.read(buffer);
+        if (n === null) break;
+        const chunk = buffer.subarray(0, n);
+        let written = 0;
+        while (written < n) written += await output.write(chunk.subarray(written));
+        hasher.update(chunk);
+        size += n;
+        onProgress?.(size);
+      }
+      await output.syncData();
+    } finally {
+      output.close();
+    }
+  } catch (error) {
+    await Deno.remove(path).catch(() => {});
+    throw error;
   }
-  return out.subarray(0, offset);
+  return { sha256: hasher.hex(), size };
+}
+
+let tempCounter = 0;
+
+/** A temp name beside `path` that gestvenv's cleaners recognise as its own: `<path>.tmp-<pid>-<n>`. */
+export function tempNameFor(path: string): string {
+  return `${path}.tmp-${Deno.pid}-${++tempCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Checks that a URL, file name and sha256 are usable for fetching an artifact.
+ * @throws {UsageError} for a URL or file name that is not safe to use, or a malformed sha256.
+ */
+export function checkArtifactSpec(spec: ArtifactSpec): void {
+  const problem = artifactUrlProblem(spec.url);
+  if (problem !== null) throw new UsageError(`${spec.label}: ${redactUrl(spec.url)} ${problem}`);
+  if (!safeFilename(spec.filename)) {
+    throw new UsageError(`${spec.label}: ${JSON.stringify(spec.filename)} is not a file name`);
+  }
+  if (!/^[0-9a-f]{64}$/.test(spec.sha256)) {
+    throw new UsageError(`${spec.label}: the expected sha256 is not 64 hex digits`);
+  }
 }
 
 /**
  * Fetches one artifact into `dir` under its file name and verifies it: the size when the spec has
- * one, the sha256 always. The file is written only after it is verified.
+ * one, the sha256 always. The bytes stream into a temp file in `dir`; the file gets its name only
+ * after it is verified (a mismatch leaves nothing behind).
  * @param dir A directory only this process writes into (e.g. from `Deno.makeTempDir`).
  * @throws {ArtifactMismatchError} when the bytes differ from the spec.
  * @throws {UsageError} for a URL or file name that is not safe to use.
@@ -202,28 +340,28 @@ export async function fetchArtifact(
   http: HttpClient,
   spec: ArtifactSpec,
   dir: string,
+  options: StreamToFileOptions = {},
 ): Promise<FetchedArtifact> {
-  const problem = artifactUrlProblem(spec.url);
-  if (problem !== null) throw new UsageError(`${spec.label}: ${redactUrl(spec.url)} ${problem}`);
-  if (!safeFilename(spec.filename)) {
-    throw new UsageError(`${spec.label}: ${JSON.stringify(spec.filename)} is not a file name`);
-  }
-  if (!/^[0-9a-f]{64}$/.test(spec.sha256)) {
-    throw new UsageError(`${spec.label}: the expected sha256 is not 64 hex digits`);
-  }
-  const bytes = spec.url.toLowerCase().startsWith("file:")
-    ? await readLocal(spec)
-    : (await http.request(spec.url)).body;
-  const actualSha256 = await sha256Hex(bytes);
-  if (
-    actualSha256 !== spec.sha256 || (spec.size !== undefined && bytes.length !== spec.size)
-  ) {
-    throw new ArtifactMismatchError([{ spec, actualSha256, actualSize: bytes.length }]);
-  }
+  checkArtifactSpec(spec);
   const path = join(dir, spec.filename);
-  // createNew: never follow or overwrite something already there.
-  await Deno.writeFile(path, bytes, { createNew: true, mode: 0o600 });
-  return { spec, path, size: bytes.length };
+  const tmp = tempNameFor(path);
+  const written = spec.url.toLowerCase().startsWith("file:")
+    ? await copyToFileHashing(fileUrlToPath(spec.url), tmp, spec.label, options)
+    : await downloadToFile(http, spec.url, tmp, options);
+  try {
+    if (
+      written.sha256 !== spec.sha256 || (spec.size !== undefined && written.size !== spec.size)
+    ) {
+      throw new ArtifactMismatchError([
+        { spec, actualSha256: written.sha256, actualSize: written.size },
+      ]);
+    }
+    // link, not rename: never replace something already there.
+    await Deno.link(tmp, path);
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
+  return { spec, path, size: written.size };
 }
 
 /**

@@ -1,8 +1,11 @@
 import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
-import { PackageNotFoundError, UsageError } from "../errors/mod.ts";
+import { buildWheel } from "../../tests/helpers/build_wheel.ts";
+import { serveBadIndex } from "../../tests/helpers/bad_index.ts";
+import { InterruptedError, PackageNotFoundError, UsageError } from "../errors/mod.ts";
 import {
   ArtifactMismatchError,
   artifactUrlProblem,
+  downloadToFile,
   fetchArtifact,
   fetchArtifacts,
   fileUrlToPath,
@@ -185,4 +188,42 @@ Deno.test("artifactUrlProblem() accepts http, https and plain file URLs only", (
   ];
   for (const [url, problem] of bad) assertEquals(artifactUrlProblem(url), problem, url);
   assertEquals(fileUrlToPath("file:///srv/a%20b.whl"), "/srv/a b.whl");
+});
+
+Deno.test("downloadToFile() streams to disk while hashing and restarts the file on a retry", async () => {
+  const wheel = buildWheel({ name: "demo", version: "1.0", moduleSource: "x = 1\n".repeat(5000) });
+  await using index = serveBadIndex([wheel]);
+  // The first answer stops halfway; the retry must not append to what it left.
+  index.misbehave("truncate", { path: /\.whl$/, times: 1 });
+  const dir = await Deno.makeTempDir();
+  try {
+    const progress: number[] = [];
+    const url = `${index.url.replace(/\/simple$/, "")}/files/${wheel.filename}`;
+    const written = await downloadToFile(
+      new HttpClient({ retries: 2, backoffMs: 1 }),
+      url,
+      `${dir}/out.whl`,
+      { onProgress: (n) => progress.push(n) },
+    );
+    assertEquals(written, { sha256: wheel.sha256, size: wheel.bytes.length });
+    assertEquals(await Deno.readFile(`${dir}/out.whl`), wheel.bytes);
+    assertEquals(index.count(/\.whl$/), 2);
+    assert(progress.includes(0) && progress.at(-1) === wheel.bytes.length, String(progress));
+    // An aborted transfer leaves no file; Ctrl-C is an InterruptedError (exit 130).
+    const controller = new AbortController();
+    controller.abort("SIGINT");
+    await assertRejects(
+      () => downloadToFile(new HttpClient(), url, `${dir}/cut.whl`, { signal: controller.signal }),
+      InterruptedError,
+    );
+    assertEquals(await listDir(dir), ["out.whl"]);
+    // A failed download removes its partial file too.
+    await assertRejects(
+      () => downloadToFile(new HttpClient({ retries: 0 }), url + ".missing", `${dir}/gone.whl`),
+      PackageNotFoundError,
+    );
+    assertEquals(await listDir(dir), ["out.whl"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -30,15 +30,14 @@ import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.
 import { join } from "../paths/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import {
-  bytesSource,
   type CoreMetadata,
   decodeMetadata,
   MAX_METADATA_BYTES,
   metadataHeader,
   parseCoreMetadata,
-  type RangeSource,
   readWheelMetadata,
 } from "../metadata/mod.ts";
+import { bytesSource, type RangeSource } from "../zip/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { HttpClient, redactUrl } from "./http_client.ts";
 import { type IndexFile, parseHtmlPage, parseJsonPage, SIMPLE_ACCEPT } from "./simple_page.ts";

@@ -9,16 +9,15 @@
  * @module
  */
 import { DistributionError } from "../errors/mod.ts";
+import { decodeMetadata, MAX_METADATA_BYTES } from "../metadata/mod.ts";
 import {
   bytesSource,
   chunkedStream,
-  decodeMetadata,
   findWheelMetadata,
   formatBytes,
-  MAX_METADATA_BYTES,
   readZipDirectory,
   readZipEntry,
-} from "../metadata/mod.ts";
+} from "../zip/mod.ts";
 
 /** How far into an uncompressed sdist tar gestvenv looks for `PKG-INFO`, in bytes. */
 export const MAX_SDIST_SCAN_BYTES = 1024 * 1024 * 1024;

@@ -9,16 +9,8 @@ import { buildMetadataBomb } from "../../tests/helpers/zip_bomb.ts";
 import { DistributionError } from "../errors/mod.ts";
 import type { MarkerEnvironment } from "../python/mod.ts";
 import vectors from "../../tests/data/pep508_vectors.json" with { type: "json" };
-import {
-  bytesSource,
-  dependenciesFor,
-  findWheelMetadata,
-  metadataHeader,
-  parseCoreMetadata,
-  readWheelMetadata,
-  readZipDirectory,
-  readZipEntry,
-} from "./mod.ts";
+import { dependenciesFor, metadataHeader, parseCoreMetadata, readWheelMetadata } from "./mod.ts";
+import { bytesSource, findWheelMetadata, readZipDirectory, readZipEntry } from "../zip/mod.ts";
 
 const env = vectors.environments.linux311 as MarkerEnvironment;
 

@@ -4,5 +4,4 @@
  * @module
  */
 export * from "./core_metadata.ts";
-export * from "./zip_reader.ts";
 export * from "./wheel_metadata.ts";

@@ -11,7 +11,7 @@ import {
   type RangeSource,
   readZipDirectory,
   readZipEntry,
-} from "./zip_reader.ts";
+} from "../zip/mod.ts";
 
 /**
  * Largest METADATA or PKG-INFO gestvenv reads, in bytes (uncompressed). Real ones are a few KB to

@@ -8,6 +8,11 @@
 export const ENV_VARS = {
   /** Moves gestvenv's whole home (default `~/.gestvenv`): config, registry, environments, cache. */
   HOME: "GESTVENV_HOME",
+  /**
+   * Moves the package cache (default `<GESTVENV_HOME>/cache`): downloaded artifacts, unpacked
+   * wheels, index pages, interpreter probes.
+   */
+  CACHE_DIR: "GESTVENV_CACHE_DIR",
   /** Installer backend: `auto`, `pip` or `uv`; overrides the config file. */
   BACKEND: "GESTVENV_BACKEND",
   /** Path of the `uv` binary to use for the uv backend. */

@@ -11,7 +11,10 @@ export interface HomeLayout {
   registryFile: string;
   /** Default parent of named environments: `<root>/environments`. */
   environmentsDir: string;
-  /** Caches (interpreter probes, ...): `<root>/cache`. */
+  /**
+   * The cache root (artifacts, unpacked wheels, index pages, interpreter probes):
+   * `$GESTVENV_CACHE_DIR` (made absolute) or `<root>/cache`.
+   */
   cacheDir: string;
   /** Lock files for per-environment operations: `<root>/locks`. */
   locksDir: string;
@@ -29,11 +32,13 @@ export function userHomeDir(env: EnvLookup = readEnv): string {
 }
 
 /**
- * Resolves gestvenv's home layout: `GESTVENV_HOME` if set (made absolute), else `~/.gestvenv`.
+ * Resolves gestvenv's home layout: `GESTVENV_HOME` if set (made absolute), else `~/.gestvenv`;
+ * the cache moves on its own with `GESTVENV_CACHE_DIR`.
  * Nothing is created on disk. Requires `--allow-env`.
  */
 export function resolveHome(env: EnvLookup = readEnv): HomeLayout {
   const override = env(ENV_VARS.HOME);
+  const cacheOverride = env(ENV_VARS.CACHE_DIR);
   const root = override !== undefined
     ? absolute(override, env)
     : join(userHomeDir(env), ".gestvenv");
@@ -42,7 +47,7 @@ export function resolveHome(env: EnvLookup = readEnv): HomeLayout {
     configFile: join(root, "config.toml"),
     registryFile: join(root, "environments.json"),
     environmentsDir: join(root, "environments"),
-    cacheDir: join(root, "cache"),
+    cacheDir: cacheOverride !== undefined ? absolute(cacheOverride, env) : join(root, "cache"),
     locksDir: join(root, "locks"),
   };
 }

@@ -18,3 +18,14 @@ Deno.test("resolveHome() uses GESTVENV_HOME, else ~/.gestvenv, and lays out its 
   assertEquals(resolveHome(env).root, join(Deno.cwd(), "rel"));
   assertEquals(absolute("/x"), "/x");
 });
+
+Deno.test("resolveHome() puts the cache under the home unless GESTVENV_CACHE_DIR moves it", () => {
+  const vars: Record<string, string> = { HOME: "/home/ada", GESTVENV_HOME: "/srv/gv" };
+  const env = (name: string) => vars[name];
+  assertEquals(resolveHome(env).cacheDir, "/srv/gv/cache");
+  vars.GESTVENV_CACHE_DIR = "/fast/cache";
+  assertEquals(resolveHome(env).cacheDir, "/fast/cache");
+  assertEquals(resolveHome(env).root, "/srv/gv");
+  vars.GESTVENV_CACHE_DIR = "~/c";
+  assertEquals(resolveHome(env).cacheDir, "/home/ada/c");
+});

@@ -12,11 +12,14 @@
  * @module
  */
 import { DistributionError } from "../errors/mod.ts";
+import { crc32 } from "./crc32.ts";
 
 /** Reads `length` bytes at `offset` of an archive of `size` bytes. */
 export interface RangeSource {
   /** Total size in bytes. */
   size: number;
+  /** The archive's file name, named in errors (`demo-1.0-py3-none-any.whl`), when known. */
+  name?: string | undefined;
   /** Reads bytes `[offset, offset + length)`. */
   read(offset: number, length: number): Promise<Uint8Array>;
 }
@@ -33,6 +36,15 @@ export interface ZipEntry {
   size: number;
   /** Offset of the local file header. */
   localHeaderOffset: number;
+  /** CRC-32 of the uncompressed bytes, as the central directory records it. */
+  crc32?: number;
+  /** General purpose bit flag (bit 0: encrypted; bit 3: sizes in a data descriptor). */
+  flags?: number;
+  /**
+   * Unix mode bits (`st_mode`: type and permissions) when the archive was made on Unix (the high
+   * 16 bits of the external attributes), else undefined.
+   */
+  unixMode?: number | undefined;
 }
 
 /** Largest central directory read (bytes); wheels with tens of thousands of files need a few MB. */
@@ -51,6 +63,26 @@ function view(bytes: Uint8Array): DataView {
  *   or larger than {@linkcode MAX_ZIP_DIRECTORY_BYTES}.
  */
 export async function readZipDirectory(source: RangeSource, tail = 16384): Promise<ZipEntry[]> {
+  try {
+    return await readDirectory(source, tail);
+  } catch (error) {
+    throw nameArchive(error, source);
+  }
+}
+
+/** Gives a {@linkcode DistributionError} without a source the archive's name, when known. */
+function nameArchive(error: unknown, source: RangeSource): unknown {
+  if (error instanceof DistributionError && error.source === undefined && source.name) {
+    return new DistributionError(error.message, source.name, {
+      cause: error,
+      hint: error.hint ?? "The file is corrupt or hostile; use another version, or tell the " +
+          "index's owners",
+    });
+  }
+  return error;
+}
+
+async function readDirectory(source: RangeSource, tail: number): Promise<ZipEntry[]> {
   const tailLength = Math.min(source.size, Math.max(tail, 22));
   const tailStart = source.size - tailLength;
   const end = await source.read(tailStart, tailLength);
@@ -121,12 +153,18 @@ export async function readZipDirectory(source: RangeSource, tail = 16384): Promi
       }
       e += 4 + len;
     }
+    const madeBy = cv.getUint16(p + 4, true) >>> 8;
+    const external = cv.getUint32(p + 38, true);
     entries.push({
       name,
       method: cv.getUint16(p + 10, true),
       compressedSize,
       size,
       localHeaderOffset,
+      crc32: cv.getUint32(p + 16, true),
+      flags: cv.getUint16(p + 8, true),
+      // 3 = Unix, 19 = OS X (APPNOTE 4.4.2): st_mode in the high half of the attributes.
+      unixMode: madeBy === 3 || madeBy === 19 ? external >>> 16 : undefined,
     });
     p = extraEnd + commentLength;
   }
@@ -154,6 +192,18 @@ export async function readZipEntry(
   entry: ZipEntry,
   options: ReadZipEntryOptions = {},
 ): Promise<Uint8Array> {
+  try {
+    return await readEntry(source, entry, options);
+  } catch (error) {
+    throw nameArchive(error, source);
+  }
+}
+
+async function readEntry(
+  source: RangeSource,
+  entry: ZipEntry,
+  options: ReadZipEntryOptions,
+): Promise<Uint8Array> {
   const max = options.maxBytes ?? Infinity;
   const tooLarge = (size: string) =>
     new DistributionError(
@@ -179,6 +229,7 @@ export async function readZipEntry(
     if (raw.length !== entry.size) {
       throw new DistributionError(`corrupt zip entry ${entry.name} (truncated)`);
     }
+    checkCrc(entry, crc32(raw));
     return raw;
   }
   if (entry.method !== 8) {
@@ -214,7 +265,23 @@ export async function readZipEntry(
     out.set(chunk, offset);
     offset += chunk.length;
   }
+  checkCrc(entry, crc32(out));
   return out;
+}
+
+/** @throws {DistributionError} when `actual` differs from the CRC-32 the directory records. */
+export function checkCrc(entry: ZipEntry, actual: number): void {
+  if (entry.crc32 !== undefined && actual !== entry.crc32) {
+    throw new DistributionError(
+      `corrupt zip entry ${entry.name} (CRC-32 ${hex8(actual)}, the archive records ${
+        hex8(entry.crc32)
+      })`,
+    );
+  }
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, "0");
 }
 
 /**
@@ -241,26 +308,38 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** A {@linkcode RangeSource} over bytes in memory. */
-export function bytesSource(bytes: Uint8Array): RangeSource {
-  return { size: bytes.length, read: (o, l) => Promise.resolve(bytes.subarray(o, o + l)) };
+/** A {@linkcode RangeSource} over bytes in memory; `name` names the archive in errors. */
+export function bytesSource(bytes: Uint8Array, name?: string): RangeSource {
+  return { size: bytes.length, name, read: (o, l) => Promise.resolve(bytes.subarray(o, o + l)) };
 }
 
-/** A {@linkcode RangeSource} over an open file. Requires `--allow-read`. */
-export async function fileSource(file: Deno.FsFile): Promise<RangeSource> {
+/**
+ * A {@linkcode RangeSource} over an open file; `name` names the archive in errors. Requires
+ * `--allow-read`.
+ */
+export async function fileSource(file: Deno.FsFile, name?: string): Promise<RangeSource> {
   const size = (await file.stat()).size;
+  // Reads are seek + read on one handle: run them one at a time, so concurrent readers (a wheel
+  // unpacked by several workers) never interleave a seek between another's seek and read.
+  let queue: Promise<unknown> = Promise.resolve();
+  const readAt = async (offset: number, length: number) => {
+    const buf = new Uint8Array(length);
+    await file.seek(offset, Deno.SeekMode.Start);
+    let filled = 0;
+    while (filled < length) {
+      const n = await file.read(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return buf.subarray(0, filled);
+  };
   return {
     size,
-    async read(offset, length) {
-      const buf = new Uint8Array(length);
-      await file.seek(offset, Deno.SeekMode.Start);
-      let filled = 0;
-      while (filled < length) {
-        const n = await file.read(buf.subarray(filled));
-        if (n === null) break;
-        filled += n;
-      }
-      return buf.subarray(0, filled);
+    name,
+    read(offset, length) {
+      const result = queue.then(() => readAt(offset, length));
+      queue = result.catch(() => {});
+      return result;
     },
   };
 }
