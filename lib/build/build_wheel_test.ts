@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/helpers/assert.ts";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { BuildError } from "../errors/mod.ts";
+import { BuildError, DistributionError } from "../errors/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
 import { serveIndex } from "../../tests/helpers/local_index.ts";
 import { writeLocalProject } from "../../tests/helpers/local_project.ts";
@@ -325,5 +325,25 @@ Deno.test("buildWheel() refuses an editable build of an sdist and a missing buil
     }
     assert(error instanceof BuildError);
     assertStringIncludes(error.message, "cannot import the build backend 'nowhere'");
+  });
+});
+
+Deno.test("buildWheel() refuses a hostile sdist before any build environment exists", async () => {
+  await withIndex(async (dir, cacheRoot, pip) => {
+    const sdist = await writeSdist(dir, "hostile-1.0.tar.gz", [
+      ...tinyProjectMembers({ name: "hostile" }),
+      { name: "hostile-1.0/escape", type: "symlink", linkName: "../../../../../../etc/passwd" },
+    ]);
+    const options = { interpreter: await interpreter(), cacheRoot, installInto: pip.installInto };
+    let error: unknown;
+    try {
+      await buildWheel({ kind: "sdist", ...sdist }, options);
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof DistributionError, `expected a DistributionError, got ${error}`);
+    assertEquals(error.source, "hostile-1.0.tar.gz");
+    assertEquals(pip.calls.length, 0);
+    assertEquals(await buildEnvDirs(cacheRoot), []);
   });
 });

@@ -219,6 +219,11 @@ async function createLinks(
   directories: Set<string>,
 ): Promise<void> {
   const symlinks = new Set(links.filter((l) => !l.hard).map((l) => l.name));
+  const parents = new Set<string>();
+  for (const key of [...files, ...directories]) {
+    const segments = key.split("/");
+    for (let i = 1; i < segments.length; i++) parents.add(segments.slice(0, i).join("/"));
+  }
   const refuse = (link: PendingLink, why: string) =>
     new DistributionError(
       `refusing the archive member \`${link.name}\` (a link to \`${link.target}\`): ${why}`,
@@ -233,6 +238,7 @@ async function createLinks(
     if (files.has(link.name) || directories.has(link.name)) {
       throw refuse(link, "another member has the same name");
     }
+    if (parents.has(link.name)) throw refuse(link, "other members lie inside it");
     if (link.hard) {
       // Hard link names are relative to the archive root.
       const target = safeSegments(link.target, archive).join("/");
