@@ -347,3 +347,48 @@ Deno.test("buildWheel() refuses a hostile sdist before any build environment exi
     assertEquals(await buildEnvDirs(cacheRoot), []);
   });
 });
+
+Deno.test("buildWheel() passes config_settings to every hook and keys the cache by them", async () => {
+  await withIndex(async (dir, cacheRoot, pip) => {
+    const counter = join(dir, "counter.jsonl");
+    const sdist = await writeSdist(
+      dir,
+      "cs-1.0.tar.gz",
+      tinyProjectMembers({ name: "cs", counter }),
+    );
+    const options = { interpreter: await interpreter(), cacheRoot, installInto: pip.installInto };
+    const plain = await buildWheel({ kind: "sdist", ...sdist }, options);
+    const configSettings = { "--build-option": ["--a", "--b"], mode: "fast" };
+    const tuned = await buildWheel({ kind: "sdist", ...sdist }, { ...options, configSettings });
+    assertEquals(tuned.cached, false, "other settings, other wheel");
+    assert(tuned.path !== plain.path);
+    assert(tuned.path.includes(`${sdist.sha256}-cs`));
+    const calls = await readCounter(counter);
+    assertEquals(calls.map((c) => c.config_settings), [null, null, configSettings, configSettings]);
+    assertEquals(
+      (await buildWheel({ kind: "sdist", ...sdist }, { ...options, configSettings })).cached,
+      true,
+    );
+  });
+});
+
+Deno.test("buildMetadata() without prepare_metadata_for_build_wheel builds the wheel once and keeps it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-build-test-" });
+  try {
+    // The local project's in-tree backend has no prepare_metadata_for_build_wheel.
+    const tree = await writeLocalProject(join(dir, "proj"));
+    const options = {
+      interpreter: await interpreter(),
+      cacheRoot: join(dir, "cache"),
+      installInto: noInstall,
+    };
+    const metadata = await buildMetadata({ kind: "tree", path: tree }, options);
+    assertEquals(metadata, "Metadata-Version: 2.1\nName: localproj\nVersion: 0.1.0\n");
+    // The wheel built to get the metadata is in the cache: building it is a hit.
+    const wheel = await buildWheel({ kind: "tree", path: tree }, options);
+    assertEquals(wheel.cached, true);
+    assertEquals((await wheelFiles(wheel.path))["localproj/__init__.py"], "ANSWER = 42\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -16,7 +16,7 @@ import type { VirtualenvLayout } from "../../lib/virtualenv/mod.ts";
  * The tiny build backend (module `tiny_backend`). It reads `[project]` name and version and
  * `[tool.tiny-backend]` from pyproject.toml (`tomllib`: Python 3.11+), packs `<import name>/`
  * into a wheel, and appends one line per hook call to the file `counter` names (JSON: hook,
- * `sys.prefix`), so tests can count backend runs and see where they ran. `fail = N` makes
+ * `sys.prefix`, `config_settings`), so tests can count backend runs and see where they ran. `fail = N` makes
  * `build_wheel` print 60 numbered lines and exit with code N; `extra-requires` is what
  * `get_requires_for_build_wheel` returns.
  */
@@ -29,12 +29,12 @@ def _config():
         data = tomllib.load(f)
     return data["project"], data.get("tool", {}).get("tiny-backend", {})
 
-def _record(hook):
+def _record(hook, config_settings):
     project, tool = _config()
     counter = tool.get("counter")
     if counter:
         with open(counter, "a") as f:
-            f.write(json.dumps({"hook": hook, "prefix": sys.prefix}) + "\\n")
+            f.write(json.dumps({"hook": hook, "prefix": sys.prefix, "config_settings": config_settings}) + "\\n")
     return project, tool
 
 def _dist(project):
@@ -46,11 +46,11 @@ def _metadata(project):
         "".join("Requires-Dist: %s\\n" % d for d in project.get("dependencies", [])))
 
 def get_requires_for_build_wheel(config_settings=None):
-    project, tool = _record("get_requires_for_build_wheel")
+    project, tool = _record("get_requires_for_build_wheel", config_settings)
     return list(tool.get("extra-requires", []))
 
 def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    project, tool = _record("prepare_metadata_for_build_wheel")
+    project, tool = _record("prepare_metadata_for_build_wheel", config_settings)
     info = "%s-%s.dist-info" % (_dist(project), project["version"])
     os.makedirs(os.path.join(metadata_directory, info))
     with open(os.path.join(metadata_directory, info, "METADATA"), "w") as f:
@@ -58,7 +58,7 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
     return info
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    project, tool = _record("build_wheel")
+    project, tool = _record("build_wheel", config_settings)
     if tool.get("fail"):
         for i in range(60):
             print("tiny-backend line %d" % i, file=sys.stderr if i % 2 else sys.stdout, flush=True)
@@ -242,7 +242,9 @@ export function tinyProjectMembers(options: TinyProjectOptions = {}): TarMember[
 }
 
 /** The lines the tiny backend appended to `counter`, parsed. */
-export async function readCounter(counter: string): Promise<{ hook: string; prefix: string }[]> {
+export async function readCounter(
+  counter: string,
+): Promise<{ hook: string; prefix: string; config_settings: unknown }[]> {
   try {
     return (await Deno.readTextFile(counter)).trim().split("\n").filter((l) => l !== "").map((l) =>
       JSON.parse(l)
