@@ -1,7 +1,8 @@
 /**
  * The PEP 517 / PEP 660 hook driver: a Python script that `lib/build` writes to a temporary
  * directory and runs with the build environment's interpreter, in the source tree:
- * `<env python> -I pep517_driver.py <hook> <control dir>`.
+ * `<env python> -I -u pep517_driver.py <hook> <control dir>`. The driver sends its stderr into its
+ * stdout (one pipe, so the backend's lines keep their order).
  *
  * `<control dir>/input.json` holds `{"backend": "mod.sub:obj.attr", "backend_path": [absolute
  * paths], "kwargs": {...}}`; the driver writes `<control dir>/output.json` as
@@ -201,6 +202,10 @@ def main():
         sys.stderr.write("usage: pep517_driver.py HOOK CONTROL_DIR\\n")
         sys.exit(2)
     hook_name, control_dir = sys.argv[1], sys.argv[2]
+    # One stream for the backend and the tools it runs, so its lines arrive in the order written.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(1, 2)
     with open(os.path.join(control_dir, "input.json")) as f:
         request = json.load(f)
     try:

@@ -322,10 +322,11 @@ export async function buildWheel(source: BuildSource, options: BuildOptions): Pr
     if (again !== undefined) {
       return { path: join(prepared.cacheDir, again), filename: again, cached: true };
     }
+    await removeDebris(bucket, prepared.key);
     return await withSourceTree(prepared, options.signal, async (tree) => {
       const builder = await prepareBuilder(tree, prepared, options);
       throwIfInterrupted(options.signal);
-      const out = await Deno.makeTempDir({ dir: bucket, prefix: ".tmp-build-" });
+      const out = await Deno.makeTempDir({ dir: bucket, prefix: `.tmp-${prepared.key}.build-` });
       try {
         const name = await builder.call(prepared.editable ? "build_editable" : "build_wheel", {
           wheel_directory: out,
@@ -347,6 +348,22 @@ export async function buildWheel(source: BuildSource, options: BuildOptions): Pr
       }
     });
   }, { label: `the build of ${prepared.label}`, holder: { command: "build" } });
+}
+
+/**
+ * Removes what a build of `key` that died halfway left in the bucket (its `.tmp-<key>.*`
+ * directories); called under the key's lock, so no live build owns them.
+ */
+async function removeDebris(bucket: string, key: string): Promise<void> {
+  try {
+    for await (const entry of Deno.readDir(bucket)) {
+      if (entry.name.startsWith(`.tmp-${key}.`)) {
+        await Deno.remove(join(bucket, entry.name), { recursive: true }).catch(() => {});
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 /** METADATA of a cached wheel, or undefined when there is none. */
@@ -404,10 +421,11 @@ export async function buildMetadata(source: BuildSource, options: BuildOptions):
     const again = await readCachedMetadata(metadataPath) ??
       await metadataFromCachedWheel(prepared, options.interpreter);
     if (again !== undefined) return again;
+    await removeDebris(bucket, prepared.key);
     return await withSourceTree(prepared, options.signal, async (tree) => {
       const builder = await prepareBuilder(tree, prepared, options);
       throwIfInterrupted(options.signal);
-      const out = await Deno.makeTempDir({ dir: bucket, prefix: ".tmp-metadata-" });
+      const out = await Deno.makeTempDir({ dir: bucket, prefix: `.tmp-${prepared.key}.metadata-` });
       try {
         const distInfo = await checkReturnedName(
           await builder.call(

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../../tests/helpers/assert.ts";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { BuildError, DistributionError } from "../errors/mod.ts";
+import { BuildError, DistributionError, InterruptedError } from "../errors/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
 import { serveIndex } from "../../tests/helpers/local_index.ts";
 import { writeLocalProject } from "../../tests/helpers/local_project.ts";
@@ -259,20 +259,16 @@ Deno.test("buildWheel() reports a failing backend with its exit code and the tai
     assertEquals(error.backendExitCode, 3);
     assertEquals(error.code, "build_failed");
     assertEquals(seen.length, 60, "every line reached onOutput");
-    assertStringIncludes(error.message, "tiny-backend line 59");
-    assertStringIncludes(error.message, "tiny-backend line 20");
-    assert(!error.message.includes("tiny-backend line 19\n"), "only the last 40 lines are kept");
+    assertEquals(seen, Array.from({ length: 60 }, (_, i) => `tiny-backend line ${i}`));
+    const tail = Array.from({ length: 40 }, (_, i) => `  tiny-backend line ${i + 20}`).join("\n");
+    assert(error.message.endsWith(`output:\n${tail}`), "the last 40 lines, in order");
     assert(error.hint !== undefined);
     // Nothing was cached.
     const bucket = join(cacheRoot, "built-wheels-v1");
     for await (const entry of Deno.readDir(bucket)) {
       assert(!entry.isDirectory, `unexpected ${entry.name} in the wheel cache`);
     }
-    // The lines interleave stdout and stderr in arrival order; the snapshot keeps only the head.
-    const text = filterText(`${error.message.split("\n")[0]}\nhint: ${error.hint}`, [[
-      dir,
-      "<TMP>",
-    ]]);
+    const text = filterText(`${error.message}\nhint: ${error.hint}`, [[dir, "<TMP>"]]);
     await assertSnapshot(t, text);
   });
 });
@@ -391,4 +387,43 @@ Deno.test("buildMetadata() without prepare_metadata_for_build_wheel builds the w
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("buildWheel() stops the backend on Ctrl-C and caches nothing", async () => {
+  await withIndex(async (dir, cacheRoot, pip) => {
+    const counter = join(dir, "counter.jsonl");
+    const sdist = await writeSdist(
+      dir,
+      "slow-1.0.tar.gz",
+      tinyProjectMembers({ name: "slow", counter, sleep: 30 }),
+    );
+    const controller = new AbortController();
+    const options = {
+      interpreter: await interpreter(),
+      cacheRoot,
+      installInto: pip.installInto,
+      signal: controller.signal,
+    };
+    const started = performance.now();
+    const build = buildWheel({ kind: "sdist", ...sdist }, options);
+    const watch = (async () => {
+      while (!(await readCounter(counter)).some((c) => c.hook === "build_wheel")) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      controller.abort("SIGINT");
+    })();
+    let error: unknown;
+    try {
+      await build;
+    } catch (e) {
+      error = e;
+    }
+    await watch;
+    assert(error instanceof InterruptedError, `expected an InterruptedError, got ${error}`);
+    assertEquals(error.exitCode, 130);
+    assert(performance.now() - started < 25_000, "the backend was stopped, not waited for");
+    for await (const entry of Deno.readDir(join(cacheRoot, "built-wheels-v1"))) {
+      assert(!entry.isDirectory, `unexpected ${entry.name} in the wheel cache`);
+    }
+  });
 });

@@ -133,7 +133,8 @@ export async function runHook(
         kwargs,
       }),
     );
-    const flags = options.isolatedFlag ? ["-I"] : ["-E", "-s"];
+    // -u: unbuffered (-I ignores PYTHONUNBUFFERED), so output arrives as it is written.
+    const flags = options.isolatedFlag ? ["-I", "-u"] : ["-E", "-s", "-u"];
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(options.env.python, {

@@ -17,7 +17,8 @@ import type { VirtualenvLayout } from "../../lib/virtualenv/mod.ts";
  * `[tool.tiny-backend]` from pyproject.toml (`tomllib`: Python 3.11+), packs `<import name>/`
  * into a wheel, and appends one line per hook call to the file `counter` names (JSON: hook,
  * `sys.prefix`, `config_settings`), so tests can count backend runs and see where they ran. `fail = N` makes
- * `build_wheel` print 60 numbered lines and exit with code N; `extra-requires` is what
+ * `build_wheel` print 60 numbered lines and exit with code N; `sleep = S` makes it sleep S
+ * seconds first; `extra-requires` is what
  * `get_requires_for_build_wheel` returns.
  */
 const BACKEND_SOURCE = `
@@ -59,6 +60,9 @@ def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
 
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     project, tool = _record("build_wheel", config_settings)
+    if tool.get("sleep"):
+        import time
+        time.sleep(float(tool["sleep"]))
     if tool.get("fail"):
         for i in range(60):
             print("tiny-backend line %d" % i, file=sys.stderr if i % 2 else sys.stdout, flush=True)
@@ -197,6 +201,8 @@ export interface TinyProjectOptions {
   counter?: string;
   /** Make `build_wheel` exit with this code. */
   fail?: number;
+  /** Make `build_wheel` sleep this many seconds first. */
+  sleep?: number;
   /** What `get_requires_for_build_wheel` returns. */
   extraRequires?: string[];
   /** `[project] dependencies`. */
@@ -212,6 +218,7 @@ export function tinyProjectMembers(options: TinyProjectOptions = {}): TarMember[
   const tool = [
     ...(options.counter !== undefined ? [`counter = ${JSON.stringify(options.counter)}`] : []),
     ...(options.fail !== undefined ? [`fail = ${options.fail}`] : []),
+    ...(options.sleep !== undefined ? [`sleep = ${options.sleep}`] : []),
     ...(options.extraRequires !== undefined
       ? [`extra-requires = ${JSON.stringify(options.extraRequires)}`]
       : []),
