@@ -9,3 +9,4 @@ export * from "./activate_csh.ts";
 export * from "./activate_nu.ts";
 export * from "./activate_ps1.ts";
 export * from "./activate_bat.ts";
+export * from "./pep517_driver.ts";

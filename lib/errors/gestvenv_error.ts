@@ -220,3 +220,35 @@ export class DryRunViolationError extends GestvenvError {
     );
   }
 }
+
+/**
+ * Building a wheel from source (PEP 517 / PEP 660) failed: the build backend could not be loaded,
+ * lacks a hook the build needs, returned nonsense, or exited with an error. The message ends with
+ * the last lines the backend printed. The exit code is the backend process's own exit code when it
+ * failed with one (as `pip` and `uv` report a failed build), else 1.
+ */
+export class BuildError extends GestvenvError {
+  /** What was being built (`demo-1.0.tar.gz`, a directory), for messages. */
+  readonly source: string;
+  /** The backend process's exit code, or undefined when it did not fail by exiting. */
+  readonly backendExitCode: number | undefined;
+  constructor(
+    message: string,
+    source: string,
+    backendExitCode?: number,
+    options: GestvenvErrorOptions = {},
+  ) {
+    super(
+      message,
+      // The backend's own code (1–255) is passed through, as the issue asks: it is not one of
+      // gestvenv's named codes, hence the cast.
+      (backendExitCode !== undefined && backendExitCode > 0 && backendExitCode < 256
+        ? backendExitCode
+        : EXIT_CODE.GENERAL) as ExitCode,
+      "build_failed",
+      options,
+    );
+    this.source = source;
+    this.backendExitCode = backendExitCode;
+  }
+}
