@@ -8,14 +8,8 @@
 import { basename, join } from "../paths/mod.ts";
 import { atomicWriteFile, failpoint, withFileLock } from "../fs/mod.ts";
 import { BuildError, OperationError, throwIfInterrupted, UsageError } from "../errors/mod.ts";
-import {
-  decodeMetadata,
-  fileSource,
-  findWheelMetadata,
-  MAX_METADATA_BYTES,
-  readZipDirectory,
-  readZipEntry,
-} from "../metadata/mod.ts";
+import { decodeMetadata, MAX_METADATA_BYTES } from "../metadata/mod.ts";
+import { fileSource, findWheelMetadata, readZipDirectory, readZipEntry } from "../zip/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
 import { bestTagRank, supportedTags } from "../pep425/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";

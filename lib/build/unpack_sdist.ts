@@ -6,7 +6,7 @@
  */
 import { basename, join } from "../paths/mod.ts";
 import { DistributionError, throwIfInterrupted } from "../errors/mod.ts";
-import { fileSource, readZipDirectory, readZipEntry } from "../metadata/mod.ts";
+import { fileSource, readZipDirectory, readZipEntry } from "../zip/mod.ts";
 import { readTar, type TarEntry } from "./tar_reader.ts";
 
 /** Largest total size of the files an sdist may unpack to, in bytes (4 GiB). */
