@@ -14,7 +14,7 @@ export function printChanges(
       environment: change.record.name,
       dry_run: dryRun,
       changes: change.changes,
-      report: change.report ?? null,
+      ...(change.plan === undefined ? {} : { plan: change.plan }),
       ...(change.heldBack === undefined ? {} : { held_back: change.heldBack }),
     });
     return;
@@ -27,9 +27,13 @@ export function printChanges(
     );
   }
   if (dryRun) {
-    if (change.report !== undefined) p.info(change.report.trim());
+    if (change.changes.length === 0) p.info(`Nothing would change in \`${change.record.name}\``);
     for (const c of change.changes) {
-      p.info(` ${p.err.red("-")} ${c.name}==${c.before} (would be removed)`);
+      if (c.before === null) {
+        p.info(` ${p.err.green("+")} ${c.name}==${c.after} (would be installed)`);
+      } else if (c.after === null) {
+        p.info(` ${p.err.red("-")} ${c.name}==${c.before} (would be removed)`);
+      } else p.info(` ${p.err.yellow("~")} ${c.name} ${c.before} → ${c.after} (would change)`);
     }
     return;
   }

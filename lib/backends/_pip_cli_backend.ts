@@ -10,11 +10,10 @@ import type {
   BackendOutput,
   BackendTarget,
   InstallRequest,
-  OutdatedDistribution,
 } from "./backend.ts";
 
 /**
- * What pip and `uv pip` have in common: the `install` and `list --outdated --format json`
+ * What pip and `uv pip` have in common: the `install`
  * command lines, and reading installed distributions from the environment's `*.dist-info`
  * (never from the tool's own output). Subclasses say how to run the tool and which index options
  * to pass.
@@ -27,7 +26,6 @@ export abstract class PipCliBackend implements Backend {
     names: string[],
     options: BackendCallOptions,
   ): Promise<BackendOutput>;
-  abstract checkConsistency(target: BackendTarget, options: BackendCallOptions): Promise<string[]>;
 
   /** Runs `<tool> ARGS` for `target`; throws the typed error of a failure. */
   protected abstract run(
@@ -62,33 +60,5 @@ export abstract class PipCliBackend implements Backend {
 
   async freeze(target: BackendTarget): Promise<string[]> {
     return await freezeDistributions(await this.listInstalled(target));
-  }
-
-  async outdated(
-    target: BackendTarget,
-    options: BackendCallOptions,
-  ): Promise<OutdatedDistribution[]> {
-    const args = [
-      "list",
-      "--outdated",
-      "--format",
-      "json",
-      ...await this.indexOptions(options.index),
-    ];
-    const { output } = await this.run(
-      target,
-      args,
-      { ...options, onOutput: undefined },
-      "list outdated packages",
-    );
-    const start = output.indexOf("[");
-    const json = start < 0 ? "[]" : output.slice(start, output.lastIndexOf("]") + 1);
-    return (JSON.parse(json) as OutdatedDistribution[]).map((
-      { name, version, latest_version },
-    ) => ({
-      name,
-      version,
-      latest_version,
-    }));
   }
 }

@@ -42,34 +42,18 @@ export interface BackendCallOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** A distribution with a newer version on the index. */
-export interface OutdatedDistribution {
-  name: string;
-  version: string;
-  latest_version: string;
-}
-
 /** What a backend call printed, for reports and dry runs. */
 export interface BackendOutput {
   /** Combined stdout and stderr text. */
   output: string;
 }
 
-/**
- * An installer backend. Environments are always created natively by gestvenv (PEP 405);
- * a backend prepares them (`create`) and then installs, uninstalls and inspects packages.
- */
-export interface Backend {
-  /** `pip` or `uv`. */
-  readonly name: "pip" | "uv";
-  /** Prepares a freshly created environment; with `seed`, puts pip into it. */
+/** What every backend does: prepare a new environment, remove distributions, read what is installed. */
+export interface BackendBase {
+  /** `native` (gestvenv's own installer), `pip` or `uv`. */
+  readonly name: "native" | "pip" | "uv";
+  /** Prepares a freshly created environment; with `seed`, puts pip into it (pip/uv only). */
   create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void>;
-  /** Installs distributions into the environment. */
-  install(
-    target: BackendTarget,
-    request: InstallRequest,
-    options: BackendCallOptions,
-  ): Promise<BackendOutput>;
   /** Removes distributions (by name) from the environment. */
   uninstall(
     target: BackendTarget,
@@ -80,8 +64,29 @@ export interface Backend {
   listInstalled(target: BackendTarget): Promise<InstalledDistribution[]>;
   /** `pip freeze`-style requirement lines of what is installed. */
   freeze(target: BackendTarget): Promise<string[]>;
-  /** Installed distributions that have newer versions on the index. */
-  outdated(target: BackendTarget, options: BackendCallOptions): Promise<OutdatedDistribution[]>;
-  /** Broken dependency problems (`pip check`); empty when consistent. */
-  checkConsistency(target: BackendTarget, options: BackendCallOptions): Promise<string[]>;
+}
+
+/**
+ * An external installer (pip or uv) used as an adapter: gestvenv resolves and locks, then hands the
+ * tool the verified files of the lock (`--no-deps`), so the tool never decides what is installed.
+ * Environments are always created natively by gestvenv (PEP 405).
+ */
+export interface Backend extends BackendBase {
+  /** `pip` or `uv`. */
+  readonly name: "pip" | "uv";
+  /** Installs distributions into the environment. */
+  install(
+    target: BackendTarget,
+    request: InstallRequest,
+    options: BackendCallOptions,
+  ): Promise<BackendOutput>;
+}
+
+/** Any backend: gestvenv's own installer (`native`, installed through `lib/installer`) or a tool. */
+export type AnyBackend = Backend | NativeBackendLike;
+
+/** The native backend as the other areas see it (see `NativeBackend`). */
+export interface NativeBackendLike extends BackendBase {
+  /** Always `native`. */
+  readonly name: "native";
 }

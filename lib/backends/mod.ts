@@ -7,5 +7,6 @@
 export * from "./backend.ts";
 export * from "./pip_backend.ts";
 export * from "./uv_backend.ts";
+export * from "./native_backend.ts";
 export * from "./select_backend.ts";
 export * from "./build_metadata.ts";

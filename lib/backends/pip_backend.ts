@@ -92,11 +92,4 @@ export class PipBackend extends PipCliBackend {
   ): Promise<BackendOutput> {
     return await this.run(target, ["uninstall", "--yes", ...names], options, "uninstall packages");
   }
-
-  async checkConsistency(target: BackendTarget, options: BackendCallOptions): Promise<string[]> {
-    const [program, ...prefix] = await this.#pip(target, options);
-    const result = await runTool(program!, [...prefix, "check"]);
-    if (result.code === 0) return [];
-    return result.stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
-  }
 }

@@ -87,13 +87,4 @@ export class UvBackend extends PipCliBackend {
   ): Promise<BackendOutput> {
     return await this.run(target, ["uninstall", ...names], options, "uninstall packages");
   }
-
-  async checkConsistency(target: BackendTarget, _options: BackendCallOptions): Promise<string[]> {
-    const result = await runTool(this.#uv, ["pip", "check", "--python", target.layout.python], {
-      env: { UV_NO_PROGRESS: "1" },
-    });
-    if (result.code === 0) return [];
-    return `${result.stdout}\n${result.stderr}`.split(/\r?\n/).map((l) => l.trim())
-      .filter((l) => l !== "" && !/^(Checked|Found) \d+/.test(l));
-  }
 }

@@ -6,13 +6,15 @@ import { parseTimeoutSeconds } from "./http_settings.ts";
  * {@linkcode CONFIG_KEYS} for meanings and defaults.
  */
 export interface GestvenvConfig {
-  backend?: "auto" | "pip" | "uv";
+  backend?: "auto" | "native" | "pip" | "uv";
   default_python?: string;
   environments_path?: string;
   index_url?: string;
   extra_index_urls?: string[];
   find_links?: string[];
   uv_path?: string;
+  /** How files are put into environments: `clone`, `hardlink` or `copy`. */
+  link_mode?: "clone" | "hardlink" | "copy";
   /** Seconds; a number, or numeric text. */
   lock_timeout?: number | string;
   /** Seconds; a number, or numeric text. */
@@ -40,8 +42,9 @@ export interface ConfigKeySpec {
 export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
   backend: {
     type: "choice",
-    choices: ["auto", "pip", "uv"],
-    description: "Installer backend; `auto` prefers uv when found and falls back to pip",
+    choices: ["auto", "native", "pip", "uv"],
+    description:
+      "Installer backend; `auto` = `native` (gestvenv's own installer); pip and uv apply gestvenv's lock",
     default: "auto",
   },
   default_python: {
@@ -73,6 +76,13 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     type: "string",
     description: "Path of the uv binary for the uv backend",
     default: "uv on PATH",
+  },
+  link_mode: {
+    type: "choice",
+    choices: ["clone", "hardlink", "copy"],
+    description:
+      "How the native installer puts cached files into environments (falls back clone → hardlink → copy)",
+    default: "clone where the filesystem can, else hardlink",
   },
   lock_timeout: {
     type: "seconds",

@@ -2,9 +2,15 @@ import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "..
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { IndexSettings } from "./pip_config.ts";
 import { parseTimeoutSeconds, resolveHttpTimeouts } from "./http_settings.ts";
+import { ConfigError } from "../errors/mod.ts";
 
-/** Backend choice: `auto` prefers uv and falls back to pip. */
-export type BackendChoice = "auto" | "pip" | "uv";
+/** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
+export type BackendChoice = "auto" | "native" | "pip" | "uv";
+
+/** How the native installer puts cached files into environments. */
+export type LinkModeChoice = "clone" | "hardlink" | "copy";
+
+const LINK_MODES: readonly LinkModeChoice[] = ["clone", "hardlink", "copy"];
 
 /**
  * Settings after precedence is applied: command-line flags, then `GESTVENV_*` variables, then the
@@ -27,6 +33,11 @@ export interface ResolvedSettings {
    * `lock_timeout` (seconds). @default 120000
    */
   lockTimeoutMs: number | undefined;
+  /**
+   * The link mode the native installer tries first (`--link-mode`, `GESTVENV_LINK_MODE`,
+   * `link_mode`); undefined lets the installer choose.
+   */
+  linkMode: LinkModeChoice | undefined;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
@@ -41,6 +52,28 @@ export interface SettingsFlags {
   findLinks?: string[] | undefined;
   /** `--wait`: no lock timeout. */
   wait?: boolean | undefined;
+  /** `--link-mode`. */
+  linkMode?: string | undefined;
+}
+
+/** The link mode: `--link-mode`, else `GESTVENV_LINK_MODE`, else `link_mode`. */
+function linkMode(
+  flag: string | undefined,
+  config: GestvenvConfig,
+  env: EnvLookup,
+): LinkModeChoice | undefined {
+  const [value, source] = flag !== undefined
+    ? [flag, "--link-mode"]
+    : env(ENV_VARS.LINK_MODE) !== undefined
+    ? [env(ENV_VARS.LINK_MODE)!, ENV_VARS.LINK_MODE]
+    : [config.link_mode, "`link_mode`"];
+  if (value === undefined) return undefined;
+  if (!(LINK_MODES as readonly string[]).includes(value)) {
+    throw new ConfigError(`${source} is \`${value}\`, not one of ${LINK_MODES.join(", ")}`, {
+      hint: "Use `clone`, `hardlink` or `copy`",
+    });
+  }
+  return value as LinkModeChoice;
 }
 
 /** Options for {@linkcode resolveSettings}. */
@@ -89,5 +122,6 @@ export function resolveSettings(
     },
     uvPath: env(ENV_VARS.UV) ?? config.uv_path,
     lockTimeoutMs: flags.wait ? undefined : lockTimeout(config, env),
+    linkMode: linkMode(flags.linkMode, config, env),
   };
 }

@@ -1,8 +1,9 @@
 import { join } from "../paths/mod.ts";
 import {
-  type Backend,
+  type AnyBackend,
   type BackendCallOptions,
   type BackendTarget,
+  findUv,
   selectBackend,
 } from "../backends/mod.ts";
 import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
@@ -157,7 +158,8 @@ export async function requireLayout(record: EnvironmentRecord): Promise<Virtuale
 
 /**
  * The backend and target for an existing environment: `--backend` if given, else the one the
- * environment was created with (a uv environment falls back to pip when uv is gone).
+ * environment was created with (a uv environment falls back to the native installer when uv is
+ * gone).
  *
  * @throws {OperationError} `environment_broken` when the directory or its `pyvenv.cfg` is gone,
  *   or its interpreter is.
@@ -165,13 +167,17 @@ export async function requireLayout(record: EnvironmentRecord): Promise<Virtuale
 export async function openEnvironment(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
-): Promise<{ backend: Backend; target: BackendTarget }> {
+): Promise<{ backend: AnyBackend; target: BackendTarget }> {
   const layout = await requireLayout(record);
-  const choice: BackendChoice = ctx.backendOverride ?? (record.backend === "uv" ? "auto" : "pip");
-  const backend = await selectBackend(choice, ctx.settings.uvPath);
-  if (backend.name !== record.backend && ctx.backendOverride === undefined) {
-    ctx.reporter.warn(`uv was not found; using pip for \`${record.name}\``);
+  let choice: BackendChoice = ctx.backendOverride ?? record.backend;
+  if (
+    ctx.backendOverride === undefined && choice === "uv" &&
+    await findUv(ctx.settings.uvPath) === undefined
+  ) {
+    ctx.reporter.warn(`uv was not found; using gestvenv's installer for \`${record.name}\``);
+    choice = "native";
   }
+  const backend = await selectBackend(choice, ctx.settings.uvPath);
   let interpreter: Interpreter;
   try {
     const { realPath, info } = await queryInterpreter(record.python.path, {
@@ -195,20 +201,17 @@ export async function openEnvironment(
   };
 }
 
-/** A backend whose changing calls refuse (their own `--dry-run` reports still work). */
-function dryRunBackend(backend: Backend): Backend {
+/** A backend whose changing calls refuse. */
+function dryRunBackend(backend: AnyBackend): AnyBackend {
   const refuse = (what: string) => Promise.reject(new DryRunViolationError(what));
-  return {
-    name: backend.name,
+  const inspect = {
     create: () => refuse("prepare the environment"),
-    install: (target, request, options) =>
-      request.dryRun ? backend.install(target, request, options) : refuse("install packages"),
     uninstall: () => refuse("uninstall packages"),
-    listInstalled: (target) => backend.listInstalled(target),
-    freeze: (target) => backend.freeze(target),
-    outdated: (target, options) => backend.outdated(target, options),
-    checkConsistency: (target, options) => backend.checkConsistency(target, options),
+    listInstalled: (target: BackendTarget) => backend.listInstalled(target),
+    freeze: (target: BackendTarget) => backend.freeze(target),
   };
+  if (backend.name === "native") return { name: "native", ...inspect };
+  return { name: backend.name, ...inspect, install: () => refuse("install packages") };
 }
 
 /** The options of every backend call of `ctx`: index settings, output streaming, interrupts. */
@@ -218,7 +221,7 @@ export function backendCall(ctx: EnvironmentContext): BackendCallOptions {
 
 /** Reads back what is installed, as registry pins. */
 export async function snapshotPackages(
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
 ): Promise<PackagePin[]> {
   return (await backend.listInstalled(target)).map((d) => ({ name: d.name, version: d.version }));
@@ -237,7 +240,7 @@ export function now(): string {
 export async function recordInstalled(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
   editRequirements: (reqs: string[]) => string[],
 ): Promise<EnvironmentRecord> {

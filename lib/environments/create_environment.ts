@@ -1,4 +1,4 @@
-import { type Backend, type BackendTarget, selectBackend } from "../backends/mod.ts";
+import { type AnyBackend, type BackendTarget, selectBackend } from "../backends/mod.ts";
 import { OperationError, throwIfInterrupted } from "../errors/mod.ts";
 import { failpoint, isEmptyDir, pathExists } from "../fs/mod.ts";
 import { absolute, join } from "../paths/mod.ts";
@@ -27,7 +27,7 @@ import { leftoverPath, moveIntoPlace } from "./staging.ts";
  */
 export type PopulateEnvironment = (
   building: EnvironmentRecord,
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
 ) => Promise<void>;
 
@@ -220,7 +220,7 @@ export async function buildEnvironment(
 /** Creates the virtual environment at `staging` and populates it; updates `record.packages`. */
 async function fillEnvironment(
   ctx: EnvironmentContext,
-  backend: Backend,
+  backend: AnyBackend,
   interpreter: Interpreter,
   record: EnvironmentRecord,
   staging: string,

@@ -22,8 +22,8 @@ export interface EnvironmentRecord {
   id: string | null;
   /** The base interpreter it was created from. */
   python: { path: string; version: string; implementation: string };
-  /** The backend that manages it: `pip` or `uv`. */
-  backend: "pip" | "uv";
+  /** The backend that manages it: `native` (gestvenv's installer), `pip` or `uv`. */
+  backend: "native" | "pip" | "uv";
   /** Free text from `--description`, or null. */
   description: string | null;
   /** ISO 8601 creation time. */
@@ -64,7 +64,10 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
       isString(python.implementation),
       "`python` is incomplete",
     ],
-    [value.backend === "pip" || value.backend === "uv", "`backend` is not pip or uv"],
+    [
+      value.backend === "native" || value.backend === "pip" || value.backend === "uv",
+      "`backend` is not native, pip or uv",
+    ],
     [value.description === null || isString(value.description), "`description` is invalid"],
     [isString(value.created_at) && isString(value.last_used_at), "its times are missing"],
     [
@@ -89,7 +92,7 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
       version: python_.version!,
       implementation: python_.implementation!,
     },
-    backend: value.backend as "pip" | "uv",
+    backend: value.backend as "native" | "pip" | "uv",
     description: value.description as string | null,
     created_at: value.created_at as string,
     last_used_at: value.last_used_at as string,

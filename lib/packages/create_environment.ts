@@ -1,6 +1,5 @@
-import type { Backend, BackendTarget } from "../backends/mod.ts";
+import type { AnyBackend, BackendTarget } from "../backends/mod.ts";
 import {
-  backendCall,
   buildEnvironment,
   checkFreeName,
   type CreateEnvironmentResult,
@@ -12,7 +11,6 @@ import { OperationError, throwIfInterrupted, UsageError } from "../errors/mod.ts
 import { failpoint, pathExists } from "../fs/mod.ts";
 import type { Pylock } from "../lock/mod.ts";
 import { absolute } from "../paths/mod.ts";
-import { refreshEnvironmentLock } from "./environment_lock.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 import {
   checkRequirementTexts,
@@ -20,7 +18,8 @@ import {
   requestedProjectNames,
   requirementLines,
 } from "./requirements_text.ts";
-import { installFromLock } from "./sync_lock.ts";
+import { directoryMetadataReader, installFromLock } from "./sync_lock.ts";
+import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
 
 /** Options for {@linkcode createEnvironment}. */
 export interface CreateEnvironmentOptions {
@@ -97,45 +96,66 @@ export async function createEnvironment(
     dryRun: options.dryRun ?? false,
     requirements: mergeRequirements([], requested),
     populate: (building, backend, target) =>
-      populate(ctx, building, backend, target, { packages, files, lock: options.lock }),
+      populate(ctx, building, backend, target, {
+        packages,
+        files,
+        lock: options.lock,
+        seed: options.seed ?? false,
+        record: mergeRequirements([], requested),
+      }),
   });
 }
 
-/** Installs the packages or the lock into the environment being built, and writes its lock. */
+/**
+ * Installs the packages (resolved by gestvenv, locked, then applied by the backend), or exactly
+ * `lock`, into the environment being built; the environment's lock is written first. The native
+ * backend seeds pip (`seed`) through the same resolution.
+ */
 async function populate(
   ctx: EnvironmentContext,
   building: EnvironmentRecord,
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
-  what: { packages: string[]; files: string[]; lock: Pylock | undefined },
+  what: {
+    packages: string[];
+    files: string[];
+    lock: Pylock | undefined;
+    seed: boolean;
+    record: string[];
+  },
 ): Promise<void> {
-  if (what.packages.length > 0 || what.files.length > 0) {
+  let lock = what.lock;
+  const seed = what.seed && backend.name === "native" ? ["pip"] : [];
+  if (
+    lock === undefined && (what.packages.length > 0 || what.files.length > 0 || seed.length > 0)
+  ) {
     ctx.reporter.step(
-      `Installing ${
-        [...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")
-      } with ${backend.name}`,
+      `Resolving ${[...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")}`,
     );
     try {
-      await backend.install(target, {
-        requirements: what.packages,
+      const wanted = await resolvableRequirements(what.packages);
+      lock = await lockForRequirements(ctx, target, {
+        requirements: [...wanted.requirements, ...seed],
         requirementFiles: what.files,
-        editables: [],
-        upgrade: false,
-        dryRun: false,
-      }, backendCall(ctx));
+        editables: wanted.directories.map((path) => ({ path, editable: false })),
+        directoryMetadata: directoryMetadataReader(ctx, target),
+        record: what.record,
+        environment: building.name,
+      });
     } catch (error) {
       await explainInstallFailure(
         ctx,
         error,
         await requestedProjectNames(what.packages, what.files),
       );
+    } finally {
+      ctx.reporter.done();
     }
-    ctx.reporter.done();
-    await failpoint("create.after-install");
   }
   throwIfInterrupted(ctx.signal);
   // The lock is written into the staging directory; it names no path of the environment.
-  if (what.lock !== undefined) {
-    await installFromLock(ctx, building, backend, target, what.lock, false);
-  } else await refreshEnvironmentLock(ctx, building, target);
+  if (lock !== undefined) {
+    await installFromLock(ctx, building, backend, target, lock, false);
+    await failpoint("create.after-install");
+  }
 }

@@ -8,7 +8,12 @@
  *
  * @module
  */
-import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import {
+  BackendError,
+  NetworkError,
+  PackageNotFoundError,
+  ResolutionError,
+} from "../errors/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
@@ -25,14 +30,16 @@ import { indexClientFor } from "./index_client_for.ts";
  * }
  * ```
  *
- * - `error` is neither a `PackageNotFoundError` nor a `BackendError`: it is rethrown unchanged,
- *   with no request made.
+ * - `error` is neither a `PackageNotFoundError`, a `BackendError` nor a `ResolutionError`: it is
+ *   rethrown unchanged, with no request made.
  * - Otherwise gestvenv's index client (`indexClientFor(ctx)`: the same indexes, timeouts and
  *   cache as resolution) looks the projects up, all at once. When an index cannot be reached,
  *   answers 5xx, resets, times out or serves something that is not an index page, a
  *   `NetworkError` (exit 5) is thrown: its message names the project and the index URL
  *   (credentials removed), its `details` keep the backend's output, its `cause` is the original
  *   error.
+ * - A `ResolutionError` when a named project is on no index becomes a `PackageNotFoundError`
+ *   (exit 4) whose `details` hold the resolver's explanation.
  * - When the index answers properly (the project exists or is really missing), the original
  *   error is rethrown.
  *
@@ -47,7 +54,8 @@ export async function explainInstallFailure(
   error: unknown,
   projectNames: string[],
 ): Promise<never> {
-  const suspicious = error instanceof PackageNotFoundError || error instanceof BackendError;
+  const suspicious = error instanceof PackageNotFoundError || error instanceof BackendError ||
+    error instanceof ResolutionError;
   if (!suspicious || projectNames.length === 0) throw error;
   const client = await indexClientFor(ctx);
   const lookups = await Promise.allSettled(
@@ -62,6 +70,23 @@ export async function explainInstallFailure(
         details: error.details,
       });
     }
+  }
+  // Our resolver found no solution because a project the user named is on no index: that is
+  // "package not found" (exit 4), with the resolver's explanation.
+  const missing = lookups.flatMap((l, i) =>
+    l.status === "fulfilled" && l.value.page === null ? [projectNames[i]!] : []
+  );
+  if (error instanceof ResolutionError && missing.length > 0) {
+    throw new PackageNotFoundError(
+      `${missing.map((n) => `\`${n}\``).join(", ")} not found on the indexes (${
+        client.indexes.join(", ") || "none configured"
+      })`,
+      {
+        cause: error,
+        details: error.message,
+        hint: "Check the spelling, or the index settings (`--index-url`, `gestvenv config`)",
+      },
+    );
   }
   throw error;
 }

@@ -40,6 +40,7 @@ function contextFor(index: BadIndex, root: string): EnvironmentContext {
       },
       uvPath: undefined,
       lockTimeoutMs: 1000,
+      linkMode: undefined,
     },
     creatorVersion: "test",
     reporter: SILENT_REPORTER,

@@ -6,11 +6,15 @@ import {
 } from "../errors/mod.ts";
 import { readBrokenDistributions } from "../distribution/mod.ts";
 import { isValidProjectName, normalizeName, requirementName } from "../names/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
-import type { Backend, BackendTarget, OutdatedDistribution } from "../backends/mod.ts";
+import type { AnyBackend, BackendTarget } from "../backends/mod.ts";
+import { checkDependencies } from "../installer/mod.ts";
+import { formatPylock, parsePylock } from "../lock/mod.ts";
+import { atomicWriteFile } from "../fs/mod.ts";
 import {
+  assertMayChange,
   backendCall,
   type EnvironmentContext,
   type EnvironmentRecord,
@@ -19,8 +23,17 @@ import {
   recordInstalled,
   withEnvironmentLock,
 } from "../environments/mod.ts";
-import { refreshEnvironmentLock } from "./environment_lock.ts";
+import { environmentLockPath } from "./environment_lock.ts";
 import { explainInstallFailure } from "./index_failure.ts";
+import { indexClientFor } from "./index_client_for.ts";
+import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
+import { latestVersions } from "./latest_versions.ts";
+import {
+  directoryMetadataReader,
+  installFromLock,
+  type LockPlan,
+  planLockInstall,
+} from "./sync_lock.ts";
 import {
   checkRequirementTexts,
   dropRequirements,
@@ -73,8 +86,8 @@ export interface PackageChange {
   record: EnvironmentRecord;
   /** Distributions added or changed: `name` → `[old version or null, new version or null]`. */
   changes: Array<{ name: string; before: string | null; after: string | null }>;
-  /** For dry runs: the backend's own report. */
-  report?: string;
+  /** For dry runs: what applying the resolution's lock would do. */
+  plan?: LockPlan;
   /** For `update`: what was not moved (pins, direct references). */
   heldBack?: HeldBack[];
 }
@@ -105,11 +118,10 @@ function diff(
 async function commit(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
   editRequirements: (reqs: string[]) => string[],
 ): Promise<PackageChange> {
-  await refreshEnvironmentLock(ctx, record, target);
   const updated = await recordInstalled(ctx, record, backend, target, editRequirements);
   return { record: updated, changes: diff(record.packages, updated.packages) };
 }
@@ -142,7 +154,7 @@ function loosenRequirements(reqs: string[], loosen: ReadonlySet<string>): string
 async function recordingInterrupts<T>(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
   step: () => Promise<T>,
 ): Promise<T> {
@@ -185,16 +197,44 @@ async function discardBrokenDistributions(
   return again;
 }
 
+/** Preferred versions: what is installed, except the projects being upgraded. */
+function installedPreferences(
+  installed: Array<{ normalized_name: string; version: string }>,
+  upgrade: "none" | "all" | ReadonlySet<string>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  if (upgrade === "all") return out;
+  for (const d of installed) {
+    if (upgrade !== "none" && upgrade.has(d.normalized_name)) continue;
+    out.set(d.normalized_name, d.version);
+  }
+  return out;
+}
+
+/** The changes a lock plan makes, as `name: before → after` rows. */
+function planChanges(plan: LockPlan): PackageChange["changes"] {
+  return [
+    ...plan.install.map((p) => ({ name: p.name, before: p.replaces, after: p.version })),
+    ...plan.remove.map((p) => ({ name: p.name, before: p.version, after: null })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /**
- * Installs packages into the named environment through its backend, then reads back the
- * installed distributions into the registry and remembers the requirements the user asked for.
- * Every requirement (arguments and the lines of the files) is checked with our PEP 508 parser
- * before anything runs, so an invalid one installs nothing and is never recorded.
+ * Installs packages into the named environment: resolves (our resolver) the environment's
+ * recorded requirements together with the new ones (installed versions preferred, except what is
+ * upgraded), writes the environment's lock (`pylock.toml`, PEP 751) from that resolution, and
+ * applies the lock with the environment's backend (gestvenv's installer, or pip/uv given the
+ * verified files); then records what is installed and what the user asked for. Every
+ * requirement (arguments and the lines of the files) is checked with our PEP 508 parser before
+ * anything runs, so an invalid one installs nothing and is never recorded. With `dryRun` the
+ * resolution and the plan are computed and nothing is changed.
  *
  * @throws {InvalidSyntaxError} (exit 2) For an invalid requirement, naming `command line` or
  *   `file:line`, the column and a hint.
  * @throws {EnvironmentNotFoundError} When the environment does not exist.
- * @throws {BackendError | PackageNotFoundError | NetworkError} When the backend fails.
+ * @throws {ResolutionError} When the requirements cannot be satisfied (with the explanation).
+ * @throws {PackageNotFoundError | NetworkError | BackendError | BuildError} When an install step
+ *   fails.
  * @throws {InterruptedError} On Ctrl-C or SIGTERM (what was installed by then is recorded).
  */
 export async function installPackages(
@@ -207,52 +247,70 @@ export async function installPackages(
   const editables = (options.editables ?? []).map((p) => absolute(p));
   await checkRequirementTexts(requirements, files);
   await getEnvironment(ctx, name);
-  return await withEnvironmentLock(ctx, name, async () => {
+  const run = async () => {
     // Read under the lock: another process may have changed the environment while we waited.
     const record = await getEnvironment(ctx, name);
     const { backend, target } = await openEnvironment(ctx, record);
     throwIfInterrupted(ctx.signal);
-    const repairs = await discardBrokenDistributions(ctx, record, target);
-    const what = [
-      ...requirements,
-      ...files.map((f) => `-r ${f}`),
-      ...editables.map((e) => `-e ${e}`),
-    ].join(" ");
-    ctx.reporter.step(
-      `${options.upgrade ? "Upgrading" : "Installing"} ${what} in ${name} with ${backend.name}`,
+    await discardBrokenDistributions(ctx, record, target);
+    const asked = [...requirements, ...editables.map((e) => `-e ${e}`)];
+    for (const file of files) asked.push(...requirementLines(await Deno.readTextFile(file)));
+    const loosen = new Set((options.loosen ?? []).map(normalizeName));
+    const recorded = options.record === "upgrade"
+      ? loosenRequirements(record.requirements, loosen)
+      : record.requirements;
+    // What the environment must satisfy: what was asked for before, and now.
+    const wanted = await resolvableRequirements(
+      mergeRequirements(recorded.filter((r) => !r.startsWith("-e ")), requirements),
     );
-    const out = await recordingInterrupts(
+    const directories = [...wanted.directories, ...editables];
+    const installed = await backend.listInstalled(target);
+    const upgrade = !options.upgrade
+      ? "none"
+      : options.record === "upgrade"
+      ? new Set(requirements.map((r) => normalizeName(requirementName(r) ?? r)))
+      : "all";
+    ctx.reporter.step(`Resolving for ${name}`);
+    let lock;
+    try {
+      lock = await lockForRequirements(ctx, target, {
+        requirements: wanted.requirements,
+        requirementFiles: files,
+        editables: directories.map((path) => ({ path, editable: editables.includes(path) })),
+        directoryMetadata: directoryMetadataReader(ctx, target),
+        preferences: installedPreferences(installed, upgrade),
+        record: options.record === "upgrade"
+          ? loosenRequirements(record.requirements, loosen)
+          : mergeRequirements(record.requirements, asked),
+        environment: record.name,
+      });
+    } catch (error) {
+      return await explainInstallFailure(
+        ctx,
+        error,
+        await requestedProjectNames(requirements, files),
+      );
+    } finally {
+      ctx.reporter.done();
+    }
+    const plan = await planLockInstall(lock, target, false);
+    if (options.dryRun || ctx.dryRun) {
+      return { record, changes: planChanges(plan), plan };
+    }
+    await recordingInterrupts(
       ctx,
       record,
       backend,
       target,
-      async () => {
-        try {
-          return await backend.install(target, {
-            requirements: [...requirements, ...repairs],
-            requirementFiles: files,
-            editables,
-            upgrade: options.upgrade ?? false,
-            dryRun: options.dryRun ?? false,
-          }, backendCall(ctx));
-        } catch (error) {
-          return await explainInstallFailure(
-            ctx,
-            error,
-            await requestedProjectNames(requirements, files),
-          );
-        }
-      },
+      () => installFromLock(ctx, record, backend, target, lock, false),
     );
-    if (options.dryRun) return { record, changes: [], report: out.output };
     if (options.record === "upgrade") {
-      const loosen = new Set((options.loosen ?? []).map(normalizeName));
       return await commit(ctx, record, backend, target, (reqs) => loosenRequirements(reqs, loosen));
     }
-    const asked = [...requirements, ...editables.map((e) => `-e ${e}`)];
-    for (const file of files) asked.push(...requirementLines(await Deno.readTextFile(file)));
     return await commit(ctx, record, backend, target, (reqs) => mergeRequirements(reqs, asked));
-  });
+  };
+  if (options.dryRun || ctx.dryRun) return await run();
+  return await withEnvironmentLock(ctx, name, run);
 }
 
 /**
@@ -301,8 +359,35 @@ export async function uninstallPackages(
       target,
       () => backend.uninstall(target, present, backendCall(ctx)),
     );
+    await dropFromEnvironmentLock(ctx, record, present);
     return await commit(ctx, record, backend, target, (reqs) => dropRequirements(reqs, present));
   });
+}
+
+/**
+ * Removes uninstalled distributions from the environment's lock (no resolution, no network): the
+ * lock keeps describing what the environment holds. A missing or unreadable lock is left alone.
+ */
+async function dropFromEnvironmentLock(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  names: string[],
+): Promise<void> {
+  const path = environmentLockPath(record);
+  let lock;
+  try {
+    lock = parsePylock(await Deno.readTextFile(path), path);
+  } catch {
+    return;
+  }
+  assertMayChange(ctx, `rewrite ${path}`);
+  const drop = new Set(names.map(normalizeName));
+  lock.packages = lock.packages.filter((p) => !drop.has(normalizeName(p.name)));
+  for (const p of lock.packages) p.dependencies = p.dependencies.filter((d) => !drop.has(d));
+  if (lock.gestvenv !== undefined) {
+    lock.gestvenv.requirements = dropRequirements(lock.gestvenv.requirements, names);
+  }
+  await atomicWriteFile(path, formatPylock(lock));
 }
 
 /** Options for {@linkcode updatePackages}. */
@@ -447,8 +532,11 @@ export interface PackageStatus {
 }
 
 /**
- * Compares installed distributions with the newest versions on the index, and checks that their
- * dependencies are consistent (`pip check`).
+ * Compares installed distributions with the newest versions on the indexes (gestvenv's index
+ * client: the versions our resolver could choose for this interpreter), and checks that their
+ * dependencies are consistent (`pip check`, computed from the installed METADATA).
+ *
+ * @throws {NetworkError} When an index cannot be reached.
  */
 export async function checkPackages(
   ctx: EnvironmentContext,
@@ -456,27 +544,34 @@ export async function checkPackages(
 ): Promise<{ packages: PackageStatus[]; problems: string[] }> {
   const record = await getEnvironment(ctx, name);
   const { backend, target } = await openEnvironment(ctx, record);
-  const call = { index: ctx.settings.index };
+  const installed = await backend.listInstalled(target);
   ctx.reporter.step(`Checking ${name} against the index`);
-  let outdated: OutdatedDistribution[];
+  let latest: Map<string, string>;
   let problems: string[];
   try {
-    [outdated, problems] = await Promise.all([
-      backend.outdated(target, call),
-      backend.checkConsistency(target, call),
+    [latest, problems] = await Promise.all([
+      indexClientFor(ctx).then((index) =>
+        latestVersions(index, installed, target.interpreter.info)
+      ),
+      checkDependencies(target.layout.sitePackages, target.interpreter.info.markers),
     ]);
   } finally {
     ctx.reporter.done();
   }
-  const newer = new Map(outdated.map((o) => [normalizeName(o.name), o.latest_version]));
-  const packages = (await backend.listInstalled(target)).map((d) => {
-    const latest = newer.get(d.normalized_name);
+  const packages = installed.map((d) => {
+    const newest = latest.get(d.normalized_name);
+    const newer = newest !== undefined && isNewer(newest, d.version);
     return {
       name: d.name,
       version: d.version,
-      latest_version: latest ?? d.version,
-      outdated: latest !== undefined,
+      latest_version: newer ? newest : d.version,
+      outdated: newer,
     };
   });
   return { packages, problems };
+}
+
+function isNewer(candidate: string, current: string): boolean {
+  const a = tryParseVersion(candidate), b = tryParseVersion(current);
+  return a !== null && b !== null && compareVersions(a, b) > 0;
 }

@@ -2,25 +2,25 @@
  * Installing exactly what a PEP 751 lock lists. A plan is computed first (for each package whose
  * marker holds: the best wheel for the interpreter, else the sdist, else its directory; what is
  * already installed at that version is kept; for a sync, what the lock does not list is removed).
- * Applying it fetches every file into a private temp directory and verifies its size and sha256
- * (all of them, before anything is installed), then hands the verified files to the backend as
- * absolute paths with `--no-deps`, then installs the lock's directories. No requirements file is
- * written; no lock field reaches a command line except as a path we built.
+ * Applying it goes through gestvenv's installer (`native`), or hands pip/uv the files fetched into
+ * the cache and verified (absolute paths, `--no-deps`). No requirements file is written; no lock
+ * field reaches a command line except as a path we built.
  *
  * @module
  */
-import type { Backend, BackendTarget } from "../backends/mod.ts";
+import type { AnyBackend, Backend, BackendTarget } from "../backends/mod.ts";
 import { readPipIndexSettings } from "../config/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
+import { buildMetadata } from "../build/mod.ts";
 import { OperationError, PackageNotFoundError } from "../errors/mod.ts";
-import { atomicWriteFile, failpoint } from "../fs/mod.ts";
 import {
-  type ArtifactSpec,
-  fetchArtifacts,
-  type FetchedArtifact,
-  HttpClient,
-  redactUrl,
-} from "../index/mod.ts";
+  type InstallPlan,
+  namesToRepair,
+  planInstall,
+  readPendingInstall,
+} from "../installer/mod.ts";
+import { atomicWriteFile, failpoint } from "../fs/mod.ts";
+import { redactUrl } from "../index/mod.ts";
 import {
   formatPylock,
   type LockedInstall,
@@ -30,7 +30,7 @@ import {
   selectLockedFiles,
 } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
-import { tryParseVersion, versionsEqual } from "../pep440/mod.ts";
+import { parseRequirement } from "../pep508/mod.ts";
 import {
   assertMayChange,
   backendCall,
@@ -42,6 +42,16 @@ import {
   withEnvironmentLock,
 } from "../environments/mod.ts";
 import { environmentLockPath } from "./environment_lock.ts";
+import { lockForRequirements } from "./lock_requirements.ts";
+import {
+  applyNativePlan,
+  desiredFromLocked,
+  type InstallRequirements,
+  installTargetOf,
+  type NativeSession,
+  withIndexCredentials,
+  withNativeSession,
+} from "./native_install.ts";
 
 /** Distributions a sync never removes: the environment's own installer. */
 const KEEP = new Set(["pip"]);
@@ -86,7 +96,9 @@ export interface LockPlan {
  * Computes what applying `lock` to `target` would do, changing nothing: the files to install
  * (markers evaluated, best wheel for the interpreter's tags, else the sdist), which installed
  * distributions already match, and, when `exact`, which ones the lock does not list (pip is
- * kept). Every file to install must have a sha256 and every directory must exist.
+ * kept). Every file to install must have a sha256 and every directory must exist. The decision
+ * is the installer's (`planInstall`); distributions an interrupted install left half done are
+ * installed again.
  * @throws {UsageError} when the lock is not meant for this interpreter.
  * @throws {InvalidSyntaxError} when a package has no file here or a file has no sha256.
  * @throws {PackageNotFoundError} when a locked directory is missing or is not a directory.
@@ -96,45 +108,66 @@ export async function planLockInstall(
   target: BackendTarget,
   exact: boolean,
 ): Promise<LockPlan> {
+  return (await planLockInstallFull(lock, target, exact)).plan;
+}
+
+/** The lock plan and the installer plan behind it. */
+async function planLockInstallFull(
+  lock: Pylock,
+  target: BackendTarget,
+  exact: boolean,
+): Promise<{ plan: LockPlan; installer: InstallPlan<LockedInstall> }> {
   const info = target.interpreter.info;
   const selected = selectLockedFiles(lock, info.markers, supportedTags(info));
   requireSha256(lock, selected);
   for (const s of selected) {
     if (s.directory !== null) await requireDirectory(lock, s);
   }
-  const installed = new Map(
-    (await readInstalledDistributions(target.layout.sitePackages)).map((d) => [
-      d.normalized_name,
-      d,
-    ]),
+  const installed = await readInstalledDistributions(target.layout.sitePackages);
+  const requested = requestedNames(lock);
+  // Directories are always installed again (their content has no version to compare), as are
+  // the distributions an interrupted install was changing.
+  const reinstall = namesToRepair(await readPendingInstall(installTargetOf(target)));
+  for (const s of selected) if (s.directory !== null) reinstall.add(s.name);
+  const installer = planInstall(
+    selected.map((s) => desiredFromLocked(s, requested)),
+    installed,
+    { exact, keep: KEEP, reinstall },
   );
-  const plan: LockPlan = { install: [], unchanged: [], remove: [] };
-  for (const s of selected) {
-    const current = installed.get(s.name);
-    const have = current === undefined ? null : tryParseVersion(current.version);
-    const want = s.version === undefined ? null : tryParseVersion(s.version);
-    if (s.file !== null && have !== null && want !== null && versionsEqual(have, want)) {
-      plan.unchanged.push({ name: s.name, version: current!.version });
-      continue;
-    }
-    plan.install.push({
-      name: s.name,
-      version: s.version ?? null,
-      file: s.file?.name ?? null,
-      url: s.file === null ? null : redactUrl(s.file.url),
-      path: s.directory?.path ?? null,
-      editable: s.directory?.editable ?? false,
-      replaces: current === undefined ? null : current.version,
-      locked: s,
-    });
+  const replaced = new Set(installer.install.map((i) => i.replaces?.dist_info).filter(Boolean));
+  const plan: LockPlan = {
+    install: installer.install.map(({ desired, replaces }) => {
+      const s = desired.source;
+      return {
+        name: s.name,
+        version: s.version ?? null,
+        file: s.file?.name ?? null,
+        url: s.file === null ? null : redactUrl(s.file.url),
+        path: s.directory?.path ?? null,
+        editable: s.directory?.editable ?? false,
+        replaces: replaces === null ? null : replaces.version,
+        locked: s,
+      };
+    }),
+    unchanged: installer.keep
+      .filter((d) => selected.some((s) => s.name === d.normalized_name))
+      .map((d) => ({ name: d.normalized_name, version: d.version })),
+    remove: installer.remove
+      .filter((d) => !replaced.has(d.dist_info))
+      .map((d) => ({ name: d.normalized_name, version: d.version })),
+  };
+  return { plan, installer };
+}
+
+/** PEP 503 names of the requirements a lock records as asked for by the user. */
+function requestedNames(lock: Pylock): Set<string> {
+  const names = new Set<string>();
+  for (const text of lock.gestvenv?.requirements ?? []) {
+    try {
+      names.add(parseRequirement(text).normalizedName);
+    } catch { /* `-e PATH` and other non-requirement lines */ }
   }
-  if (exact) {
-    const wanted = new Set(selected.map((s) => s.name));
-    for (const [name, dist] of installed) {
-      if (!wanted.has(name) && !KEEP.has(name)) plan.remove.push({ name, version: dist.version });
-    }
-  }
-  return plan;
+  return names;
 }
 
 async function requireDirectory(lock: Pylock, s: LockedInstall): Promise<void> {
@@ -158,37 +191,12 @@ async function requireDirectory(lock: Pylock, s: LockedInstall): Promise<void> {
 
 /** Options for {@linkcode installFromLock}. */
 export interface InstallFromLockOptions {
-  /** The HTTP client that fetches the files. @default a new client with a 5-minute timeout */
-  http?: HttpClient;
-  /** A plan computed beforehand by {@linkcode planLockInstall}. @default computed here */
-  plan?: LockPlan;
+  /** Write the lock as the environment's `pylock.toml` (before installing). @default true */
+  writeLock?: boolean;
 }
 
-/**
- * Adds the credentials of a configured index to a file URL on the same origin (as pip reuses its
- * index credentials for files), since locks never keep credentials. Never printed.
- */
-function withIndexCredentials(url: string, indexes: string[]): string {
-  if (!/^https?:/i.test(url)) return url;
-  const target = new URL(url);
-  if (target.username !== "" || target.password !== "") return url;
-  for (const index of indexes) {
-    let u: URL;
-    try {
-      u = new URL(index);
-    } catch {
-      continue;
-    }
-    if (u.origin === target.origin && (u.username !== "" || u.password !== "")) {
-      target.username = u.username;
-      target.password = u.password;
-      return target.href;
-    }
-  }
-  return url;
-}
-
-async function configuredIndexes(ctx: EnvironmentContext): Promise<string[]> {
+/** Index URLs configured for `ctx` (gestvenv's, then pip's), whose credentials files reuse. */
+export async function configuredIndexes(ctx: EnvironmentContext): Promise<string[]> {
   const own = ctx.settings.index;
   const pip = await readPipIndexSettings().catch(() => undefined);
   return [
@@ -200,37 +208,185 @@ async function configuredIndexes(ctx: EnvironmentContext): Promise<string[]> {
 }
 
 /**
- * Applies a lock to `target`: computes the plan (see {@linkcode planLockInstall}), fetches every
- * file to install into a private temp directory and verifies its size and sha256, and only when
- * all are verified installs them (absolute paths, `--no-deps`), then the lock's directories,
- * then removes what the lock does not list when `exact`; finally stores the lock as the
- * environment's lock. The temp directory is removed in every case.
+ * Fills build environments for `ctx`: resolves `requirements` (our resolver) for the build
+ * environment's interpreter and applies the resulting lock with the native installer, in the
+ * same session (cache, downloads).
+ */
+function buildEnvironmentInstaller(ctx: EnvironmentContext): InstallRequirements {
+  return async (layout, interpreter, requirements, session) => {
+    const target: BackendTarget = { layout, interpreter };
+    const lock = await lockForRequirements(ctx, target, {
+      requirements,
+      record: requirements,
+      environment: "build environment",
+    });
+    await applyLockNatively(ctx, session, target, lock, false);
+  };
+}
+
+/**
+ * Reads a local project's core metadata through its build backend (PEP 517
+ * `prepare_metadata_for_build_wheel`, or `_editable`), in a build environment filled natively.
+ */
+export function directoryMetadataReader(
+  ctx: EnvironmentContext,
+  target: BackendTarget,
+): (path: string, editable: boolean) => Promise<string> {
+  return async (path, editable) => {
+    const indexes = await configuredIndexes(ctx);
+    return await withNativeSession(ctx, indexes, async (session) => {
+      ctx.reporter.step(`Reading the metadata of ${path}`);
+      try {
+        return await buildMetadata({ kind: "tree", path }, {
+          interpreter: target.interpreter,
+          cacheRoot: session.cache.root,
+          editable,
+          signal: ctx.signal,
+          onOutput: ctx.reporter.output,
+          creatorVersion: ctx.creatorVersion,
+          installInto: (layout, requirements) =>
+            buildEnvironmentInstaller(ctx)(layout, target.interpreter, requirements, session),
+        });
+      } finally {
+        ctx.reporter.done();
+      }
+    });
+  };
+}
+
+/** Applies `lock` to `target` (a build environment) with the native installer in an open session. */
+async function applyLockNatively(
+  ctx: EnvironmentContext,
+  session: NativeSession,
+  target: BackendTarget,
+  lock: Pylock,
+  exact: boolean,
+): Promise<void> {
+  const { plan, installer } = await planLockInstallFull(lock, target, exact);
+  if (plan.install.length === 0 && plan.remove.length === 0) return;
+  await applyNativePlan(ctx, session, installTargetOf(target), installer, {
+    interpreter: target.interpreter,
+    installRequirements: buildEnvironmentInstaller(ctx),
+    linkMode: ctx.settings.linkMode,
+  });
+}
+
+/**
+ * Fetches the files of `plan` into the cache, each verified by sha256 and size while it streams
+ * in (all of them before anything is installed); returns the stored paths in plan order (null
+ * for directories). Files the cache holds are not downloaded again.
+ */
+async function fetchPlanFiles(
+  ctx: EnvironmentContext,
+  session: NativeSession,
+  plan: LockPlan,
+): Promise<Array<string | null>> {
+  const files = plan.install.filter((p) => p.locked.file !== null);
+  if (files.length === 0) return plan.install.map(() => null);
+  ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);
+  try {
+    return await Promise.all(plan.install.map(async (p) => {
+      const file = p.locked.file;
+      if (file === null) return null;
+      const stored = await session.cache.fetchArtifact(
+        {
+          url: withIndexCredentials(file.url, session.indexes),
+          filename: file.name,
+          sha256: file.hashes.sha256!,
+          size: file.size,
+          project: p.name,
+          version: p.version ?? "",
+        },
+        session.http,
+        ctx.signal === undefined ? {} : { signal: ctx.signal },
+      );
+      return stored.path;
+    }));
+  } finally {
+    ctx.reporter.done();
+  }
+}
+
+/**
+ * Applies a lock to `target` (the environment `record`) and makes it the environment's lock:
+ * 1. the plan ({@linkcode planLockInstall}); a plan that changes nothing does no network and no
+ *    file work (the lock is still written when it differs);
+ * 2. every file to install is fetched into the cache and verified by sha256 and size (a file
+ *    that does not match stops everything: nothing is installed, the lock is not written);
+ * 3. the lock is written as `<env>/pylock.toml` (what the environment is meant to be; running
+ *    the command again completes an interrupted install);
+ * 4. `native`: the installer links the wheels from the cache (sdists and directories are built,
+ *    PEP 517/660); `pip`/`uv`: the tool installs exactly the verified files (`--no-deps`), then
+ *    the lock's directories, then removes what the lock does not list when `exact`.
  * @returns the plan that was applied.
  * @throws {ArtifactMismatchError} (exit 5) when any file does not match; nothing is installed.
  * @throws {InvalidSyntaxError | UsageError | PackageNotFoundError} as {@linkcode planLockInstall}.
  * @throws {NetworkError | PackageNotFoundError} when a file cannot be fetched.
- * @throws {BackendError} when the backend fails.
+ * @throws {BackendError | BuildError} when the backend or a build fails.
  */
 export async function installFromLock(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
-  backend: Backend,
+  backend: AnyBackend,
   target: BackendTarget,
   lock: Pylock,
   exact: boolean,
   options: InstallFromLockOptions = {},
 ): Promise<LockPlan> {
   assertMayChange(ctx, `install a lock into ${record.name}`);
-  const plan = options.plan ?? await planLockInstall(lock, target, exact);
-  const files = plan.install.filter((p) => p.locked.file !== null);
-  const directories = plan.install.filter((p) => p.locked.directory !== null);
+  const writeLock = async () => {
+    if (!(options.writeLock ?? true)) return;
+    const path = environmentLockPath(record);
+    const text = formatPylock(lock);
+    const old = await Deno.readTextFile(path).catch(() => null);
+    if (old !== text) await atomicWriteFile(path, text);
+  };
+  const { plan, installer } = await planLockInstallFull(lock, target, exact);
+  if (plan.install.length === 0 && plan.remove.length === 0) {
+    await writeLock();
+    return plan;
+  }
+  const indexes = await configuredIndexes(ctx);
+  return await withNativeSession(ctx, indexes, async (session) => {
+    const paths = await fetchPlanFiles(ctx, session, plan);
+    await failpoint("lock.after-verify");
+    await writeLock();
+    if (backend.name === "native") {
+      ctx.reporter.step(
+        `Installing ${plan.install.length} and removing ${plan.remove.length} distributions in ${record.name}`,
+      );
+      try {
+        await applyNativePlan(ctx, session, installTargetOf(target), installer, {
+          interpreter: target.interpreter,
+          installRequirements: buildEnvironmentInstaller(ctx),
+          linkMode: ctx.settings.linkMode,
+        });
+      } finally {
+        ctx.reporter.done();
+      }
+      return plan;
+    }
+    await applyWithTool(ctx, record, backend, target, plan, paths);
+    return plan;
+  });
+}
+
+/** pip/uv apply the lock: the verified files from the cache, `--no-deps`. */
+async function applyWithTool(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  backend: Backend,
+  target: BackendTarget,
+  plan: LockPlan,
+  paths: Array<string | null>,
+): Promise<void> {
   const call = backendCall(ctx);
   // Paths we built or validated, exactly those, no dependencies.
-  const installLocal = async (step: string, paths: string[], editables: string[]) => {
+  const installLocal = async (step: string, files: string[], editables: string[]) => {
     ctx.reporter.step(step);
     try {
       await backend.install(target, {
-        requirements: paths,
+        requirements: files,
         requirementFiles: [],
         editables,
         upgrade: false,
@@ -241,40 +397,15 @@ export async function installFromLock(
       ctx.reporter.done();
     }
   };
+  const files = paths.filter((p): p is string => p !== null);
   if (files.length > 0) {
-    const indexes = await configuredIndexes(ctx);
-    const specs: ArtifactSpec[] = files.map((p) => {
-      const file = p.locked.file!;
-      return {
-        label: `${p.name}${p.version === null ? "" : ` ${p.version}`}`,
-        url: withIndexCredentials(file.url, indexes),
-        filename: file.name,
-        sha256: file.hashes.sha256!,
-        size: file.size,
-      };
-    });
-    // The index timeouts: connecting, and silence while a body arrives (a big wheel that keeps
-    // flowing is never cut).
-    const http = options.http ?? new HttpClient({ ...ctx.settings.index.http });
-    const dir = await Deno.makeTempDir({ prefix: "gestvenv-lock-" });
-    try {
-      ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);
-      let fetched: FetchedArtifact[];
-      try {
-        fetched = await fetchArtifacts(http, specs, dir);
-      } finally {
-        ctx.reporter.done();
-      }
-      await failpoint("lock.after-verify");
-      await installLocal(
-        `Installing ${files.length} locked distributions into ${record.name}`,
-        fetched.map((f) => f.path),
-        [],
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    await installLocal(
+      `Installing ${files.length} locked distributions into ${record.name} with ${backend.name}`,
+      files,
+      [],
+    );
   }
+  const directories = plan.install.filter((p) => p.locked.directory !== null);
   if (directories.length > 0) {
     await installLocal(
       `Installing ${directories.map((d) => d.name).join(" ")} from directories`,
@@ -291,8 +422,6 @@ export async function installFromLock(
       ctx.reporter.done();
     }
   }
-  await atomicWriteFile(environmentLockPath(record), formatPylock(lock));
-  return plan;
 }
 
 /** Options for {@linkcode syncEnvironment}. */

@@ -27,6 +27,8 @@ export const ENV_VARS = {
   INDEX_URL: "GESTVENV_INDEX_URL",
   /** Seconds to wait for an environment another gestvenv process holds (as `lock_timeout`). */
   LOCK_TIMEOUT: "GESTVENV_LOCK_TIMEOUT",
+  /** How the native installer puts files into environments: `clone`, `hardlink`, `copy`. */
+  LINK_MODE: "GESTVENV_LINK_MODE",
   /** Seconds allowed to connect to an index and get its answer's headers (`http_connect_timeout`). */
   HTTP_CONNECT_TIMEOUT: "GESTVENV_HTTP_CONNECT_TIMEOUT",
   /** Seconds of silence allowed while an index sends a body (`http_read_timeout`). */

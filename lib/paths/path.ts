@@ -59,3 +59,12 @@ export function basename(path: string): string {
   const parts = path.split(SEPARATORS).filter((p) => p !== "");
   return parts[parts.length - 1] ?? "";
 }
+
+/** The `file://` URL of an absolute path (each segment percent-encoded; RFC 8089). */
+export function toFileUrl(path: string): string {
+  const posix = path.replaceAll("\\", "/");
+  const encoded = posix.split("/").map((s) => encodeURIComponent(s).replace(/%3A/gi, ":")).join(
+    "/",
+  );
+  return "file://" + (posix.startsWith("/") ? "" : "/") + encoded;
+}

@@ -232,7 +232,7 @@ Deno.test("a wrong sha256 installs nothing, removes nothing and exits 5 (create 
   }
 });
 
-Deno.test("verified files live only in a private temp directory, removed even when a later step fails", async () => {
+Deno.test("verified files go to the cache under their sha256, never to a temp directory; a kill or failure after verification registers nothing", async () => {
   await using ctx = await createTestContext(WHEELS);
   const tmp = await Deno.makeTempDir({ prefix: "gestvenv-tmp-" });
   const run = (args: string[], failpoint: string) =>
@@ -242,23 +242,27 @@ Deno.test("verified files live only in a private temp directory, removed even wh
       join(ctx.work, "pylock.toml"),
       lockText([entry(ctx, DEP1), entry(ctx, PKG1)]),
     );
-    // Killed right after verification: the files are there, under their validated names only.
+    // pip applies the lock: killed right after verification, the files are in the cache only.
     const killed = await run(
-      ["create", "a", "--from-lock", "pylock.toml"],
+      ["create", "a", "--from-lock", "pylock.toml", "--backend", "pip"],
       "lock.after-verify:exit",
     );
     assert(killed.code !== 0);
-    const left = await tempLeftovers(tmp);
-    assertEquals(left.length, 1, `one private directory: ${left}`);
-    assertEquals((await Deno.stat(left[0]!)).mode! & 0o777, 0o700);
-    assertEquals(
-      (await Array.fromAsync(Deno.readDir(left[0]!))).map((e) => e.name).sort(),
-      [DEP1.filename, PKG1.filename],
-    );
-    await Deno.remove(left[0]!, { recursive: true });
+    assertEquals(await tempLeftovers(tmp), []);
+    for (const wheel of [DEP1, PKG1]) {
+      const stored = join(
+        ctx.home,
+        "cache",
+        "artifacts-v1",
+        wheel.sha256.slice(0, 2),
+        wheel.sha256,
+        wheel.filename,
+      );
+      assertEquals((await Deno.stat(stored)).size, wheel.bytes.length, stored);
+    }
     // A failure at the same step cleans up and registers nothing.
     const failed = await run(
-      ["create", "b", "--from-lock", "pylock.toml"],
+      ["create", "b", "--from-lock", "pylock.toml", "--backend", "pip"],
       "lock.after-verify:error",
     );
     assertEquals(failed.code, 1, failed.stderr);
