@@ -149,6 +149,8 @@ class Cache implements PackageCache {
   readonly root: string;
   readonly #index: CacheIndex;
   #exclusive = 0;
+  readonly #fetching = new Map<string, Promise<StoredArtifact>>();
+  readonly #unpacking = new Map<string, Promise<UnpackedWheel>>();
 
   constructor(root: string, index: CacheIndex) {
     this.root = root;
@@ -182,13 +184,35 @@ class Cache implements PackageCache {
     return { path, filename: row.filename, sha256, size: info.size };
   }
 
+  /**
+   * The stored artifact with this sha256: the index's row checked against the tree; without a
+   * row, one look at the artifact's directory (an artifact whose recording was lost, e.g. a
+   * process killed between the rename and the index write, is recorded again).
+   */
+  async #lookup(sha256: string): Promise<StoredArtifact | undefined> {
+    const row = this.#index.get(sha256);
+    if (row !== undefined) return await this.#stored(sha256, row);
+    const dir = artifactDir(this.root, sha256);
+    const filename = await firstFile(dir).catch(() => undefined);
+    if (filename === undefined) return undefined;
+    const info = await Deno.lstat(join(dir, filename));
+    const now = Date.now();
+    this.#index.put({
+      sha256,
+      ...describeFilename(filename),
+      size: info.size,
+      origin: null,
+      added: info.mtime?.getTime() ?? now,
+      lastUsed: now,
+    });
+    return { path: join(dir, filename), filename, sha256, size: info.size };
+  }
+
   find(sha256: string): Promise<StoredArtifact | undefined> {
     const sha = sha256.toLowerCase();
     if (!isSha256(sha)) return Promise.resolve(undefined);
     return this.withSharedLock(async () => {
-      const row = this.#index.get(sha);
-      if (row === undefined) return undefined;
-      const stored = await this.#stored(sha, row);
+      const stored = await this.#lookup(sha);
       if (stored !== undefined) this.#index.touch(sha);
       return stored;
     });
@@ -223,21 +247,21 @@ class Cache implements PackageCache {
       sha256,
       size: request.size,
     };
-    return await this.withSharedLock(async () => {
-      const row = this.#index.get(sha256);
-      if (row !== undefined) {
-        const stored = await this.#stored(sha256, row);
-        if (stored !== undefined) {
-          if (request.size !== undefined && request.size !== stored.size) {
-            throw new ArtifactMismatchError([{
-              spec,
-              actualSha256: sha256,
-              actualSize: stored.size,
-            }]);
-          }
-          this.#index.touch(sha256);
-          return stored;
+    // The same artifact asked for twice at once in this process is fetched once.
+    const pending = this.#fetching.get(sha256);
+    if (pending !== undefined) return await pending;
+    const fetching = this.withSharedLock(async () => {
+      const stored = await this.#lookup(sha256);
+      if (stored !== undefined) {
+        if (request.size !== undefined && request.size !== stored.size) {
+          throw new ArtifactMismatchError([{
+            spec,
+            actualSha256: sha256,
+            actualSize: stored.size,
+          }]);
         }
+        this.#index.touch(sha256);
+        return stored;
       }
       const tmp = tempNameFor(join(this.root, ARTIFACTS_BUCKET, "download"));
       const streamOptions = { signal: options.signal, onProgress: options.onProgress };
@@ -256,6 +280,12 @@ class Cache implements PackageCache {
         origin: local ? absolute(request.url) : redactUrl(request.url),
       }, spec);
     });
+    this.#fetching.set(sha256, fetching);
+    try {
+      return await fetching;
+    } finally {
+      this.#fetching.delete(sha256);
+    }
   }
 
   /** Verifies a temp file against `spec` (when given), then moves it into place and records it. */
@@ -331,11 +361,17 @@ class Cache implements PackageCache {
         new UsageError(`${artifact.filename}: the sha256 is not 64 hex digits`),
       );
     }
-    return this.withSharedLock(async () => {
+    const pending = this.#unpacking.get(sha256);
+    if (pending !== undefined) return pending;
+    const unpacking = this.withSharedLock(async () => {
       const manifest = await readManifest(this.root, sha256) ??
         await unpackWheelFile(this.root, artifact.path, artifact.filename, sha256);
       return toUnpacked(this.root, manifest);
     });
+    this.#unpacking.set(sha256, unpacking);
+    const forget = () => void this.#unpacking.delete(sha256);
+    unpacking.then(forget, forget);
+    return unpacking;
   }
 
   close(): void {

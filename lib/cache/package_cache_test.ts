@@ -12,7 +12,7 @@ import { unzipSync } from "fflate";
 import { DistributionError } from "../errors/mod.ts";
 import { ArtifactMismatchError, HttpClient } from "../index/mod.ts";
 import { join } from "../paths/mod.ts";
-import { type ArtifactRequest, openCache, type PackageCache } from "./mod.ts";
+import { type ArtifactRequest, CacheIndex, openCache, type PackageCache } from "./mod.ts";
 
 const http = () => new HttpClient({ retries: 0 });
 
@@ -65,9 +65,15 @@ Deno.test("fetchArtifact() stores the wheel by sha256, read-only, and records it
   try {
     await withCache(async (cache, root) => {
       const progress: number[] = [];
-      const stored = await cache.fetchArtifact(requestFor(index, wheel), http(), {
-        onProgress: (n) => progress.push(n),
-      });
+      // Asked twice at once in one process: one download.
+      const [stored, twin] = await Promise.all([
+        cache.fetchArtifact(requestFor(index, wheel), http(), {
+          onProgress: (n) => progress.push(n),
+        }),
+        cache.fetchArtifact(requestFor(index, wheel), http()),
+      ]);
+      assertEquals(twin, stored);
+      assertEquals(index.requests.filter((p) => p.endsWith(".whl")).length, 1);
       const sha = wheel.sha256;
       assertEquals(stored.path, join(root, "artifacts-v1", sha.slice(0, 2), sha, wheel.filename));
       assertEquals(await Deno.readFile(stored.path), wheel.bytes);
@@ -305,6 +311,19 @@ Deno.test("the index is rebuilt from the tree when its database is deleted or co
         assertEquals((await rebuilt.find(wheel.sha256))?.size, wheel.bytes.length);
       } finally {
         rebuilt.close();
+      }
+      // A row lost on its own (a process killed between the rename and the index write) is
+      // recorded again from the artifact's directory on the next lookup.
+      const direct = await CacheIndex.open(root);
+      direct.remove(wheel.sha256);
+      direct.close();
+      const healing = await openCache(root);
+      try {
+        assertEquals(await healing.list(), []);
+        assertEquals((await healing.find(wheel.sha256))?.filename, wheel.filename);
+        assertEquals((await healing.list()).length, 1);
+      } finally {
+        healing.close();
       }
       for (const suffix of ["-wal", "-shm"]) {
         await Deno.remove(join(root, "index-v1.sqlite" + suffix)).catch(() => {});
