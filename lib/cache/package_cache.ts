@@ -121,6 +121,18 @@ export interface PackageCache {
    * in the cache. Methods of this cache called inside `fn` do not take the lock again.
    */
   withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Removes every stored file that no manifest references (left by a wheel whose manifest was
+   * removed) and leftover temp files, holding the lock exclusively.
+   * @returns What was removed: file count and bytes.
+   */
+  prune(): Promise<{ files: number; bytes: number }>;
+  /**
+   * Empties the cache (artifacts, unpacked files, manifests, index rows), holding the lock
+   * exclusively; `CACHEDIR.TAG` and the other buckets stay.
+   * @returns What was removed: file count and bytes.
+   */
+  clean(): Promise<{ files: number; bytes: number }>;
   /** Closes the index database. */
   close(): void;
 }
@@ -374,9 +386,74 @@ class Cache implements PackageCache {
     return unpacking;
   }
 
+  prune(): Promise<{ files: number; bytes: number }> {
+    return this.withExclusiveLock(async () => {
+      const referenced = new Set<string>();
+      for await (const entry of Deno.readDir(join(this.root, WHEELS_BUCKET))) {
+        const sha = entry.name.replace(/\.json$/, "");
+        if (!entry.isFile || !isSha256(sha)) continue;
+        const manifest = await readManifest(this.root, sha);
+        if (manifest === undefined) {
+          await Deno.remove(join(this.root, WHEELS_BUCKET, entry.name)).catch(() => {});
+          continue;
+        }
+        for (const f of manifest.files) {
+          referenced.add(storedFilePath(this.root, f.sha256, f.executable));
+        }
+      }
+      await removeTemps(this.root);
+      return await removeTree(join(this.root, FILES_BUCKET), (path) => !referenced.has(path));
+    });
+  }
+
+  clean(): Promise<{ files: number; bytes: number }> {
+    return this.withExclusiveLock(async () => {
+      const removed = { files: 0, bytes: 0 };
+      for (const bucket of [ARTIFACTS_BUCKET, FILES_BUCKET, WHEELS_BUCKET]) {
+        const r = await removeTree(join(this.root, bucket), () => true);
+        removed.files += r.files;
+        removed.bytes += r.bytes;
+      }
+      for (const row of this.#index.list()) this.#index.remove(row.sha256);
+      return removed;
+    });
+  }
+
   close(): void {
     this.#index.close();
   }
+}
+
+/**
+ * Removes the files under `dir` that `doomed` selects, and the directories left empty (not
+ * `dir` itself).
+ */
+async function removeTree(
+  dir: string,
+  doomed: (path: string) => boolean,
+): Promise<{ files: number; bytes: number }> {
+  const removed = { files: 0, bytes: 0 };
+  const walk = async (path: string): Promise<boolean> => {
+    let empty = true;
+    for await (const entry of Deno.readDir(path)) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory) {
+        if (await walk(child)) await Deno.remove(child);
+        else empty = false;
+      } else if (doomed(child)) {
+        removed.bytes += (await Deno.lstat(child)).size;
+        await Deno.remove(child);
+        removed.files++;
+      } else empty = false;
+    }
+    return empty;
+  };
+  try {
+    await walk(dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
 }
 
 async function firstFile(dir: string): Promise<string | undefined> {

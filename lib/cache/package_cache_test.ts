@@ -466,3 +466,46 @@ await cache.unpackWheel(JSON.parse(Deno.args[1]));`,
     await index.close();
   }
 });
+
+Deno.test("prune() removes only files no manifest references; clean() empties the cache", async () => {
+  const shared = "SHARED = True\n";
+  const a = buildHostileWheel("alpha", "1.0", [
+    { name: "alpha/common.py", data: shared },
+    { name: "alpha/only_a.py", data: "A = 1\n" },
+  ]);
+  const b = buildHostileWheel("beta", "1.0", [
+    { name: "beta/common.py", data: shared },
+    { name: "beta/only_b.py", data: "B = 1\n" },
+  ]);
+  await withCache(async (cache, root) => {
+    const unpacked = [];
+    for (const w of [a, b]) {
+      const src = join(root, "..", w.filename);
+      await Deno.writeFile(src, w.bytes);
+      const stored = await cache.addArtifact(src, {
+        filename: w.filename,
+        project: w.name,
+        version: w.version,
+        origin: src,
+      });
+      unpacked.push(await cache.unpackWheel(stored));
+    }
+    const [ua, ub] = unpacked as [(typeof unpacked)[0], (typeof unpacked)[0]];
+    assertEquals(await cache.prune(), { files: 0, bytes: 0 });
+    await Deno.remove(join(root, "wheels-v1", `${a.sha256}.json`));
+    const pruned = await cache.prune();
+    const onlyA = ua.files.filter((f) => !ub.files.some((g) => g.sha256 === f.sha256));
+    assertEquals(pruned.files, onlyA.length);
+    for (const f of ub.files) await Deno.stat(ub.storedFile(f.sha256, f.executable));
+    for (const f of onlyA) {
+      assertEquals(await Deno.stat(ua.storedFile(f.sha256)).then(() => true, () => false), false);
+    }
+    const cleaned = await cache.clean();
+    assert(cleaned.files > 0 && cleaned.bytes > 0);
+    for (const bucket of ["artifacts-v1", "files-v1", "wheels-v1"]) {
+      assertEquals(await filesUnder(join(root, bucket)), [], bucket);
+    }
+    assertEquals(await cache.list(), []);
+    assertEquals(await cache.find(b.sha256), undefined);
+  });
+});
