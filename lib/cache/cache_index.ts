@@ -22,10 +22,13 @@ type Database = InstanceType<typeof import("node:sqlite").DatabaseSync>;
 
 /** One artifact the cache holds. Times are ms since the epoch. */
 export interface CachedArtifactRow {
+  /** sha256 of the artifact's bytes, lowercase hex (the key). */
   sha256: string;
+  /** Its file name (PEP 427 wheel or sdist name). */
   filename: string;
   /** Normalized project name (from the request, or parsed from the file name on rebuild). */
   project: string;
+  /** Version as requested or parsed from the file name (empty when unknown). */
   version: string;
   /** Wheel tag triple as in the file name (`py3-none-any`), or null for an sdist. */
   tags: string | null;
@@ -33,7 +36,9 @@ export interface CachedArtifactRow {
   size: number;
   /** Where it came from (URL, credentials removed, or a local path), or null when unknown. */
   origin: string | null;
+  /** When it was stored (ms since the epoch). */
   added: number;
+  /** When it was last fetched or found (ms since the epoch). */
   lastUsed: number;
 }
 
@@ -143,6 +148,7 @@ function rowOf(r: Record<string, unknown>): CachedArtifactRow {
 /** The cache index of one cache root (see the module documentation). */
 export class CacheIndex {
   readonly #db: Database;
+  /** Path of the database file. */
   readonly path: string;
 
   private constructor(db: Database, path: string) {

@@ -35,7 +35,7 @@ export const LOCK_FILE = ".lock";
  * The cache directory tag (https://bford.info/cachedir/): backup and archiving tools that honour
  * it skip the cache.
  */
-export const CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n" +
+export const CACHEDIR_TAG: string = "Signature: 8a477f597d28d172789f06886806bc55\n" +
   "# This file is a cache directory tag created by gestvenv.\n" +
   "# For information about cache directory tags see https://bford.info/cachedir/\n";
 

@@ -121,6 +121,18 @@ export interface PackageCache {
    * in the cache. Methods of this cache called inside `fn` do not take the lock again.
    */
   withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Removes every stored file that no manifest references (left by a wheel whose manifest was
+   * removed) and leftover temp files, holding the lock exclusively.
+   * @returns What was removed: file count and bytes.
+   */
+  prune(): Promise<{ files: number; bytes: number }>;
+  /**
+   * Empties the cache (artifacts, unpacked files, manifests, index rows), holding the lock
+   * exclusively; `CACHEDIR.TAG` and the other buckets stay.
+   * @returns What was removed: file count and bytes.
+   */
+  clean(): Promise<{ files: number; bytes: number }>;
   /** Closes the index database. */
   close(): void;
 }
@@ -149,6 +161,8 @@ class Cache implements PackageCache {
   readonly root: string;
   readonly #index: CacheIndex;
   #exclusive = 0;
+  readonly #fetching = new Map<string, Promise<StoredArtifact>>();
+  readonly #unpacking = new Map<string, Promise<UnpackedWheel>>();
 
   constructor(root: string, index: CacheIndex) {
     this.root = root;
@@ -182,13 +196,35 @@ class Cache implements PackageCache {
     return { path, filename: row.filename, sha256, size: info.size };
   }
 
+  /**
+   * The stored artifact with this sha256: the index's row checked against the tree; without a
+   * row, one look at the artifact's directory (an artifact whose recording was lost, e.g. a
+   * process killed between the rename and the index write, is recorded again).
+   */
+  async #lookup(sha256: string): Promise<StoredArtifact | undefined> {
+    const row = this.#index.get(sha256);
+    if (row !== undefined) return await this.#stored(sha256, row);
+    const dir = artifactDir(this.root, sha256);
+    const filename = await firstFile(dir).catch(() => undefined);
+    if (filename === undefined) return undefined;
+    const info = await Deno.lstat(join(dir, filename));
+    const now = Date.now();
+    this.#index.put({
+      sha256,
+      ...describeFilename(filename),
+      size: info.size,
+      origin: null,
+      added: info.mtime?.getTime() ?? now,
+      lastUsed: now,
+    });
+    return { path: join(dir, filename), filename, sha256, size: info.size };
+  }
+
   find(sha256: string): Promise<StoredArtifact | undefined> {
     const sha = sha256.toLowerCase();
     if (!isSha256(sha)) return Promise.resolve(undefined);
     return this.withSharedLock(async () => {
-      const row = this.#index.get(sha);
-      if (row === undefined) return undefined;
-      const stored = await this.#stored(sha, row);
+      const stored = await this.#lookup(sha);
       if (stored !== undefined) this.#index.touch(sha);
       return stored;
     });
@@ -223,21 +259,21 @@ class Cache implements PackageCache {
       sha256,
       size: request.size,
     };
-    return await this.withSharedLock(async () => {
-      const row = this.#index.get(sha256);
-      if (row !== undefined) {
-        const stored = await this.#stored(sha256, row);
-        if (stored !== undefined) {
-          if (request.size !== undefined && request.size !== stored.size) {
-            throw new ArtifactMismatchError([{
-              spec,
-              actualSha256: sha256,
-              actualSize: stored.size,
-            }]);
-          }
-          this.#index.touch(sha256);
-          return stored;
+    // The same artifact asked for twice at once in this process is fetched once.
+    const pending = this.#fetching.get(sha256);
+    if (pending !== undefined) return await pending;
+    const fetching = this.withSharedLock(async () => {
+      const stored = await this.#lookup(sha256);
+      if (stored !== undefined) {
+        if (request.size !== undefined && request.size !== stored.size) {
+          throw new ArtifactMismatchError([{
+            spec,
+            actualSha256: sha256,
+            actualSize: stored.size,
+          }]);
         }
+        this.#index.touch(sha256);
+        return stored;
       }
       const tmp = tempNameFor(join(this.root, ARTIFACTS_BUCKET, "download"));
       const streamOptions = { signal: options.signal, onProgress: options.onProgress };
@@ -256,6 +292,12 @@ class Cache implements PackageCache {
         origin: local ? absolute(request.url) : redactUrl(request.url),
       }, spec);
     });
+    this.#fetching.set(sha256, fetching);
+    try {
+      return await fetching;
+    } finally {
+      this.#fetching.delete(sha256);
+    }
   }
 
   /** Verifies a temp file against `spec` (when given), then moves it into place and records it. */
@@ -331,16 +373,87 @@ class Cache implements PackageCache {
         new UsageError(`${artifact.filename}: the sha256 is not 64 hex digits`),
       );
     }
-    return this.withSharedLock(async () => {
+    const pending = this.#unpacking.get(sha256);
+    if (pending !== undefined) return pending;
+    const unpacking = this.withSharedLock(async () => {
       const manifest = await readManifest(this.root, sha256) ??
         await unpackWheelFile(this.root, artifact.path, artifact.filename, sha256);
       return toUnpacked(this.root, manifest);
+    });
+    this.#unpacking.set(sha256, unpacking);
+    const forget = () => void this.#unpacking.delete(sha256);
+    unpacking.then(forget, forget);
+    return unpacking;
+  }
+
+  prune(): Promise<{ files: number; bytes: number }> {
+    return this.withExclusiveLock(async () => {
+      const referenced = new Set<string>();
+      for await (const entry of Deno.readDir(join(this.root, WHEELS_BUCKET))) {
+        const sha = entry.name.replace(/\.json$/, "");
+        if (!entry.isFile || !isSha256(sha)) continue;
+        const manifest = await readManifest(this.root, sha);
+        if (manifest === undefined) {
+          await Deno.remove(join(this.root, WHEELS_BUCKET, entry.name)).catch(() => {});
+          continue;
+        }
+        for (const f of manifest.files) {
+          referenced.add(storedFilePath(this.root, f.sha256, f.executable));
+        }
+      }
+      await removeTemps(this.root);
+      return await removeTree(join(this.root, FILES_BUCKET), (path) => !referenced.has(path));
+    });
+  }
+
+  clean(): Promise<{ files: number; bytes: number }> {
+    return this.withExclusiveLock(async () => {
+      const removed = { files: 0, bytes: 0 };
+      for (const bucket of [ARTIFACTS_BUCKET, FILES_BUCKET, WHEELS_BUCKET]) {
+        const r = await removeTree(join(this.root, bucket), () => true);
+        removed.files += r.files;
+        removed.bytes += r.bytes;
+      }
+      for (const row of this.#index.list()) this.#index.remove(row.sha256);
+      return removed;
     });
   }
 
   close(): void {
     this.#index.close();
   }
+}
+
+/**
+ * Removes the files under `dir` that `doomed` selects, and the directories left empty (not
+ * `dir` itself).
+ */
+async function removeTree(
+  dir: string,
+  doomed: (path: string) => boolean,
+): Promise<{ files: number; bytes: number }> {
+  const removed = { files: 0, bytes: 0 };
+  const walk = async (path: string): Promise<boolean> => {
+    let empty = true;
+    for await (const entry of Deno.readDir(path)) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory) {
+        if (await walk(child)) await Deno.remove(child);
+        else empty = false;
+      } else if (doomed(child)) {
+        removed.bytes += (await Deno.lstat(child)).size;
+        await Deno.remove(child);
+        removed.files++;
+      } else empty = false;
+    }
+    return empty;
+  };
+  try {
+    await walk(dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
 }
 
 async function firstFile(dir: string): Promise<string | undefined> {

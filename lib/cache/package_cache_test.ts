@@ -12,7 +12,7 @@ import { unzipSync } from "fflate";
 import { DistributionError } from "../errors/mod.ts";
 import { ArtifactMismatchError, HttpClient } from "../index/mod.ts";
 import { join } from "../paths/mod.ts";
-import { type ArtifactRequest, openCache, type PackageCache } from "./mod.ts";
+import { type ArtifactRequest, CacheIndex, openCache, type PackageCache } from "./mod.ts";
 
 const http = () => new HttpClient({ retries: 0 });
 
@@ -65,9 +65,15 @@ Deno.test("fetchArtifact() stores the wheel by sha256, read-only, and records it
   try {
     await withCache(async (cache, root) => {
       const progress: number[] = [];
-      const stored = await cache.fetchArtifact(requestFor(index, wheel), http(), {
-        onProgress: (n) => progress.push(n),
-      });
+      // Asked twice at once in one process: one download.
+      const [stored, twin] = await Promise.all([
+        cache.fetchArtifact(requestFor(index, wheel), http(), {
+          onProgress: (n) => progress.push(n),
+        }),
+        cache.fetchArtifact(requestFor(index, wheel), http()),
+      ]);
+      assertEquals(twin, stored);
+      assertEquals(index.requests.filter((p) => p.endsWith(".whl")).length, 1);
       const sha = wheel.sha256;
       assertEquals(stored.path, join(root, "artifacts-v1", sha.slice(0, 2), sha, wheel.filename));
       assertEquals(await Deno.readFile(stored.path), wheel.bytes);
@@ -306,6 +312,19 @@ Deno.test("the index is rebuilt from the tree when its database is deleted or co
       } finally {
         rebuilt.close();
       }
+      // A row lost on its own (a process killed between the rename and the index write) is
+      // recorded again from the artifact's directory on the next lookup.
+      const direct = await CacheIndex.open(root);
+      direct.remove(wheel.sha256);
+      direct.close();
+      const healing = await openCache(root);
+      try {
+        assertEquals(await healing.list(), []);
+        assertEquals((await healing.find(wheel.sha256))?.filename, wheel.filename);
+        assertEquals((await healing.list()).length, 1);
+      } finally {
+        healing.close();
+      }
       for (const suffix of ["-wal", "-shm"]) {
         await Deno.remove(join(root, "index-v1.sqlite" + suffix)).catch(() => {});
       }
@@ -446,4 +465,47 @@ await cache.unpackWheel(JSON.parse(Deno.args[1]));`,
   } finally {
     await index.close();
   }
+});
+
+Deno.test("prune() removes only files no manifest references; clean() empties the cache", async () => {
+  const shared = "SHARED = True\n";
+  const a = buildHostileWheel("alpha", "1.0", [
+    { name: "alpha/common.py", data: shared },
+    { name: "alpha/only_a.py", data: "A = 1\n" },
+  ]);
+  const b = buildHostileWheel("beta", "1.0", [
+    { name: "beta/common.py", data: shared },
+    { name: "beta/only_b.py", data: "B = 1\n" },
+  ]);
+  await withCache(async (cache, root) => {
+    const unpacked = [];
+    for (const w of [a, b]) {
+      const src = join(root, "..", w.filename);
+      await Deno.writeFile(src, w.bytes);
+      const stored = await cache.addArtifact(src, {
+        filename: w.filename,
+        project: w.name,
+        version: w.version,
+        origin: src,
+      });
+      unpacked.push(await cache.unpackWheel(stored));
+    }
+    const [ua, ub] = unpacked as [(typeof unpacked)[0], (typeof unpacked)[0]];
+    assertEquals(await cache.prune(), { files: 0, bytes: 0 });
+    await Deno.remove(join(root, "wheels-v1", `${a.sha256}.json`));
+    const pruned = await cache.prune();
+    const onlyA = ua.files.filter((f) => !ub.files.some((g) => g.sha256 === f.sha256));
+    assertEquals(pruned.files, onlyA.length);
+    for (const f of ub.files) await Deno.stat(ub.storedFile(f.sha256, f.executable));
+    for (const f of onlyA) {
+      assertEquals(await Deno.stat(ua.storedFile(f.sha256)).then(() => true, () => false), false);
+    }
+    const cleaned = await cache.clean();
+    assert(cleaned.files > 0 && cleaned.bytes > 0);
+    for (const bucket of ["artifacts-v1", "files-v1", "wheels-v1"]) {
+      assertEquals(await filesUnder(join(root, bucket)), [], bucket);
+    }
+    assertEquals(await cache.list(), []);
+    assertEquals(await cache.find(b.sha256), undefined);
+  });
 });

@@ -57,9 +57,13 @@ const CONCURRENCY = 8;
 
 /** A manifest as stored in `wheels-v1/<sha256>.json`. */
 export interface WheelManifest {
+  /** {@linkcode MANIFEST_FORMAT}; a manifest in another format is ignored and remade. */
   format: number;
+  /** The wheel's file name. */
   filename: string;
+  /** The wheel's sha256, lowercase hex (the manifest's key). */
   sha256: string;
+  /** Every file of the wheel, in archive order. */
   files: UnpackedFile[];
 }
 

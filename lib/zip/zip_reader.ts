@@ -269,7 +269,10 @@ async function readEntry(
   return out;
 }
 
-/** @throws {DistributionError} when `actual` differs from the CRC-32 the directory records. */
+/**
+ * Checks an entry's CRC-32 against the central directory's record (skipped when unknown).
+ * @throws {DistributionError} when `actual` differs from the CRC-32 the directory records.
+ */
 export function checkCrc(entry: ZipEntry, actual: number): void {
   if (entry.crc32 !== undefined && actual !== entry.crc32) {
     throw new DistributionError(
