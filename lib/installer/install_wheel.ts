@@ -106,7 +106,7 @@ interface WheelLayout {
 async function readStored(wheel: UnpackedWheel, path: string): Promise<string | undefined> {
   const file = wheel.files.find((f) => f.path === path);
   if (file === undefined) return undefined;
-  return await Deno.readTextFile(wheel.storedFile(file.sha256));
+  return await Deno.readTextFile(wheel.storedFile(file.sha256, file.executable));
 }
 
 function findDistInfo(wheel: UnpackedWheel, project: string): string {
@@ -330,7 +330,7 @@ export async function installWheelWithFiles(
         return;
       }
       if (planned.kind === "script") {
-        const stored = await Deno.readFile(wheel.storedFile(file!.sha256));
+        const stored = await Deno.readFile(wheel.storedFile(file!.sha256, file!.executable));
         const rewritten = rewritePythonShebang(stored, python);
         const bytes = rewritten ?? stored;
         await writeNewFile(dest, bytes, 0o755);
@@ -343,7 +343,7 @@ export async function installWheelWithFiles(
         return;
       }
       const { overwritten } = await linker.place(
-        wheel.storedFile(file!.sha256),
+        wheel.storedFile(file!.sha256, file!.executable),
         dest,
         file!.executable,
       );
