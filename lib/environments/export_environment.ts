@@ -153,7 +153,7 @@ export async function detectImportFormat(
   const lockKey = /^\s*lock-version\s*=/m.test(text);
   const kind = format ?? guessKind(name, text, lockKey);
   if (kind === "toml" || (kind === "pylock" && !lockKey)) {
-    const { parse } = await import("smol-toml");
+    const { parse } = await import("npm:smol-toml@1.9.1");
     try {
       parse(text);
     } catch (error) {

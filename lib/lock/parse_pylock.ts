@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { parse, TomlDate } from "smol-toml";
+import { parse, TomlDate } from "npm:smol-toml@1.9.1";
 import { InvalidSyntaxError } from "../errors/mod.ts";
 import { artifactUrlProblem } from "../index/mod.ts";
 import { isValidProjectName, normalizeName } from "../names/mod.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parse as parseParts, stringify } from "@renovatebot/pep440/lib/version.js";
+import { parse as parseParts, stringify } from "npm:@renovatebot/pep440@5.0.1/lib/version.js";
 import { InvalidSyntaxError } from "../errors/mod.ts";
 
 /** Pre-release phase: alpha, beta or release candidate, normalized (PEP 440 "Pre-releases"). */
