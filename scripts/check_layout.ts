@@ -80,6 +80,9 @@ for await (const file of walk(root)) {
   }
   const shipped = SHIPPED.test(rel) && !rel.endsWith("_test.ts");
   for (const match of text.matchAll(IMPORT)) {
+    // Imports in documentation examples (` * import ...`) and comments are not the file's own.
+    const lineStart = text.lastIndexOf("\n", match.index) + 1;
+    if (/^\s*(\*|\/\/)/.test(text.slice(lineStart, match.index + 1))) continue;
     const spec = match[1] ?? match[2]!;
     if (shipped) checkShippedSpecifier(rel, spec);
     if (!spec.startsWith(".")) continue;

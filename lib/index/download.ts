@@ -33,6 +33,7 @@ export interface ArtifactSpec {
 
 /** An artifact fetched and verified. */
 export interface FetchedArtifact {
+  /** What was asked for. */
   spec: ArtifactSpec;
   /** Absolute path of the verified file (inside the directory given to the fetch). */
   path: string;
@@ -42,6 +43,7 @@ export interface FetchedArtifact {
 
 /** An artifact whose bytes are not the ones the lock promises. */
 export interface ArtifactMismatch {
+  /** What was asked for. */
   spec: ArtifactSpec;
   /** The sha256 of what was received. */
   actualSha256: string;
@@ -68,6 +70,10 @@ const INTEGRITY_HINT =
 export class ArtifactMismatchError extends GestvenvError {
   /** Every artifact that failed verification. */
   readonly mismatches: ArtifactMismatch[];
+  /**
+   * @param mismatches Every artifact that failed verification (at least one).
+   * @param others Other failures met while fetching the rest, for the message.
+   */
   constructor(mismatches: ArtifactMismatch[], others: string[] = []) {
     const first = mismatches[0]!;
     const message = mismatches.length === 1

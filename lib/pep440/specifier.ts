@@ -35,6 +35,7 @@ export interface Specifier {
 
 /** A comma-separated list of specifiers that must all hold; empty means "any version". */
 export interface SpecifierSet {
+  /** The specifiers, in the order written. */
   readonly specifiers: readonly Specifier[];
 }
 

@@ -66,6 +66,15 @@ export function tryParseVersion(text: string): Version | null {
 /**
  * Parses `text` as a PEP 440 version.
  * @throws {InvalidSyntaxError} when it is not one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseVersion } from "./version.ts";
+ *
+ * const v = parseVersion("1.0rc1");
+ * assert(v.pre?.[0] === "rc" && v.release[0] === 1);
+ * ```
  */
 export function parseVersion(text: string, source?: string): Version {
   const version = tryParseVersion(text);
