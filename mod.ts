@@ -220,6 +220,9 @@ export {
 
 // The index client, the resolver and PEP 751 locks.
 export {
+  type ArtifactMismatch,
+  ArtifactMismatchError,
+  type ArtifactSpec,
   type BodySink,
   HttpClient,
   type HttpClientOptions,

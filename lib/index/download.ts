@@ -71,6 +71,8 @@ export class ArtifactMismatchError extends GestvenvError {
   /** Every artifact that failed verification. */
   readonly mismatches: ArtifactMismatch[];
   /**
+   * Creates the error.
+   *
    * @param mismatches Every artifact that failed verification (at least one).
    * @param others Other failures met while fetching the rest, for the message.
    */

@@ -44,3 +44,4 @@ export {
   type SdistMetadataBuilder,
 } from "./index_client.ts";
 export type { PageEntry, ProjectPage } from "./project_page.ts";
+export { type ArtifactMismatch, ArtifactMismatchError, type ArtifactSpec } from "./download.ts";
