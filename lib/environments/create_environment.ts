@@ -171,6 +171,37 @@ export async function buildAndRegister(
  *   taken; `interpreter_not_found` if no interpreter matches.
  * @throws {BackendError | PackageNotFoundError | NetworkError} When the install fails.
  * @throws {InterruptedError} On Ctrl-C or SIGTERM (exit 130/143), after the roll-back.
+ *
+ * @example
+ * ```ts
+ * // Needs a Python 3 on this machine (PATH or pyenv); no network: no packages are installed.
+ * import assert from "node:assert/strict";
+ * import {
+ *   createEnvironment,
+ *   deleteEnvironment,
+ *   type EnvironmentContext,
+ *   resolveHome,
+ *   resolveSettings,
+ *   SILENT_REPORTER,
+ * } from "@gestvenv/gestvenv";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const env = (name: string) => name === "GESTVENV_HOME" ? dir : Deno.env.get(name);
+ * const home = resolveHome(env);
+ * const ctx: EnvironmentContext = {
+ *   home,
+ *   settings: resolveSettings(home, {}, { env }),
+ *   creatorVersion: "example",
+ *   reporter: SILENT_REPORTER,
+ * };
+ * const { record } = await createEnvironment(ctx, "demo");
+ * assert.equal(record.name, "demo");
+ * assert.ok((await Deno.stat(`${record.path}/pyvenv.cfg`)).isFile);
+ * // The name is taken now.
+ * await assert.rejects(createEnvironment(ctx, "demo"), /already exists/);
+ * await deleteEnvironment(ctx, "demo");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function createEnvironment(
   ctx: EnvironmentContext,
