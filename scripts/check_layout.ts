@@ -1,9 +1,10 @@
 /**
  * Enforces the layout rules of code-style.md §6: no `index.ts` and no default exports; `lib/`
  * never imports `commands/`; imports across `lib/` folders go through the folder's `mod.ts`;
- * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports only `lib/<area>/mod.ts`; the CLI's
- * version equals deno.json's; what ships (main.ts, mod.ts, lib/, commands/, templates/) imports npm
- * packages by full `npm:<name>@<version>` specifiers equal to deno.json's `imports`. Exits 1 listing every violation.
+ * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports named symbols of `lib/<area>/mod.ts`
+ * only (no `export *`); the CLI's version equals deno.json's; what ships (main.ts, mod.ts, lib/,
+ * commands/, templates/) imports npm packages by full `npm:<name>@<version>` specifiers equal to
+ * deno.json's `imports`. Exits 1 listing every violation.
  *
  * Usage: `deno run --allow-read scripts/check_layout.ts`
  *
@@ -72,6 +73,9 @@ for await (const file of walk(root)) {
   const text = await Deno.readTextFile(file);
   if (/(^|\/)index\.ts$/.test(rel)) problems.push(`${rel}: no index.ts files (use mod.ts)`);
   if (/^\s*export\s+default\b/m.test(text)) problems.push(`${rel}: no default exports`);
+  if (rel === "mod.ts" && /^\s*export\s+\*/m.test(text)) {
+    problems.push("mod.ts: re-export named symbols (the curated library API), not `export *`");
+  }
   if (
     rel !== "main.ts" && !rel.startsWith("scripts/") && !rel.startsWith("tests/") &&
     !rel.endsWith("_test.ts") && /\bDeno\.exit\(/.test(text)
