@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StricliProcess } from "@stricli/core";
+import type { StricliProcess } from "npm:@stricli/core@1.3.0";
 import {
   type BackendChoice,
   type GestvenvConfig,

@@ -27,7 +27,7 @@ let yamlDump: YamlDump | undefined;
  */
 async function loadYaml(): Promise<YamlDump> {
   if (yamlDump === undefined) {
-    const { dump } = await import("js-yaml");
+    const { dump } = await import("npm:js-yaml@5.5.0");
     yamlDump = (document) => dump(document, { noRefs: true, lineWidth: -1 });
   }
   return yamlDump;
@@ -151,7 +151,7 @@ export class Printer {
 
   /** Renders rows as a table on stdout (cli-table3, loaded on first use to keep start-up fast). */
   async table(head: string[], rows: Array<Array<string | number>>): Promise<void> {
-    const { default: Table } = await import("cli-table3");
+    const { default: Table } = await import("npm:cli-table3@0.6.5");
     const table = new Table({
       head: head.map((h) => this.out.bold(h)),
       style: { head: [], border: [] },

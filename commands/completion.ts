@@ -3,7 +3,7 @@ import {
   buildChoiceParser,
   buildCommand,
   proposeCompletions,
-} from "@stricli/core";
+} from "npm:@stricli/core@1.3.0";
 import {
   action,
   type CliContext,
@@ -36,7 +36,7 @@ export const completionCommand = buildCommand<GlobalFlags, [(typeof SHELLS)[numb
     },
   },
   func: action("completion", async (_ctx, _flags: GlobalFlags, shell: (typeof SHELLS)[number]) => {
-    const { script } = await import("@bomb.sh/tab");
+    const { script } = await import("npm:@bomb.sh/tab@0.0.22");
     const exe = (await findExecutable("gestvenv")) !== undefined
       ? "gestvenv"
       : selfCommand().join(" ");

@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { createEnvironment } from "../lib/packages/mod.ts";
 import { readLockFile } from "./_lock_file.ts";
 import {

@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { deleteEnvironment } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {

@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { exportEnvironment } from "../lib/packages/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";

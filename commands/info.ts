@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { getEnvironment } from "../lib/environments/mod.ts";
 import { pathExists, treeSize } from "../lib/fs/mod.ts";
 import {

@@ -14,7 +14,7 @@ import {
   run,
   text_en,
   version,
-} from "@stricli/core";
+} from "npm:@stricli/core@1.3.0";
 import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
 import { checkCommand } from "./check.ts";

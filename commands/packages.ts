@@ -1,5 +1,5 @@
 import { freezeDistributions } from "../lib/distribution/mod.ts";
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
 import {
   action,

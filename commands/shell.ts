@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { basename, join, readEnv } from "../lib/paths/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
 import { useEnvironment } from "./_target.ts";

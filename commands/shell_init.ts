@@ -1,4 +1,4 @@
-import { buildChoiceParser, buildCommand } from "@stricli/core";
+import { buildChoiceParser, buildCommand } from "npm:@stricli/core@1.3.0";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { ENV_VARS } from "../lib/paths/mod.ts";
 import {

@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
 import { chainsTo, installedGraph } from "../lib/packages/mod.ts";
 import { PackageNotFoundError } from "../lib/errors/mod.ts";

@@ -1,8 +1,10 @@
 /**
  * Enforces the layout rules of code-style.md §6: no `index.ts` and no default exports; `lib/`
  * never imports `commands/`; imports across `lib/` folders go through the folder's `mod.ts`;
- * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports only `lib/<area>/mod.ts`; the CLI's
- * version equals deno.json's. Exits 1 listing every violation.
+ * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports named symbols of `lib/<area>/mod.ts`
+ * only (no `export *`); the CLI's version equals deno.json's; what ships (main.ts, mod.ts, lib/,
+ * commands/, templates/) imports npm packages by full `npm:<name>@<version>` specifiers equal to
+ * deno.json's `imports`. Exits 1 listing every violation.
  *
  * Usage: `deno run --allow-read scripts/check_layout.ts`
  *
@@ -22,6 +24,47 @@ async function* walk(dir: string): AsyncGenerator<string> {
   }
 }
 
+const denoJson = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))) as {
+  version: string;
+  imports: Record<string, string>;
+};
+
+/**
+ * Files that run when gestvenv is used from a URL (`deno run <url>/main.ts`, `import "<url>/mod.ts"`):
+ * a remote module gets no import map, so they name dependencies with full, pinned `npm:` specifiers,
+ * and each must equal the deno.json `imports` entry (the one place versions are chosen, which
+ * `deno.lock` locks).
+ */
+const SHIPPED = /^(main\.ts|mod\.ts|lib\/|commands\/|templates\/)/;
+const PINNED = /^npm:((?:@[^/@]+\/)?[^/@]+)@(\d+\.\d+\.\d+[^/]*)(\/.*)?$/;
+
+for (const [name, target] of Object.entries(denoJson.imports)) {
+  const m = PINNED.exec(target);
+  if (!m || m[1] !== name || m[3] !== undefined) {
+    problems.push(
+      `deno.json: imports["${name}"] must be "npm:${name}@<exact version>", not ${target}`,
+    );
+  }
+}
+
+function checkShippedSpecifier(rel: string, spec: string): void {
+  if (spec.startsWith(".") || spec.startsWith("node:")) return;
+  const m = PINNED.exec(spec);
+  if (!m) {
+    problems.push(
+      `${rel}: import "${spec}" by its full specifier (npm:<name>@<version> as in deno.json); ` +
+        "remote use has no import map",
+    );
+    return;
+  }
+  const declared = denoJson.imports[m[1]!];
+  if (declared !== `npm:${m[1]}@${m[2]}`) {
+    problems.push(
+      `${rel}: "${spec}" does not match deno.json imports["${m[1]}"] (${declared ?? "missing"})`,
+    );
+  }
+}
+
 const IMPORT =
   /(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
@@ -30,14 +73,22 @@ for await (const file of walk(root)) {
   const text = await Deno.readTextFile(file);
   if (/(^|\/)index\.ts$/.test(rel)) problems.push(`${rel}: no index.ts files (use mod.ts)`);
   if (/^\s*export\s+default\b/m.test(text)) problems.push(`${rel}: no default exports`);
+  if (rel === "mod.ts" && /^\s*export\s+\*/m.test(text)) {
+    problems.push("mod.ts: re-export named symbols (the curated library API), not `export *`");
+  }
   if (
     rel !== "main.ts" && !rel.startsWith("scripts/") && !rel.startsWith("tests/") &&
     !rel.endsWith("_test.ts") && /\bDeno\.exit\(/.test(text)
   ) {
     problems.push(`${rel}: Deno.exit is only allowed in main.ts`);
   }
+  const shipped = SHIPPED.test(rel) && !rel.endsWith("_test.ts");
   for (const match of text.matchAll(IMPORT)) {
+    // Imports in documentation examples (` * import ...`) and comments are not the file's own.
+    const lineStart = text.lastIndexOf("\n", match.index) + 1;
+    if (/^\s*(\*|\/\/)/.test(text.slice(lineStart, match.index + 1))) continue;
     const spec = match[1] ?? match[2]!;
+    if (shipped) checkShippedSpecifier(rel, spec);
     if (!spec.startsWith(".")) continue;
     const target = relative(root, normalize(join(dirname(file), spec)));
     if (rel.startsWith("lib/") && target.startsWith("commands/")) {
@@ -56,9 +107,6 @@ for await (const file of walk(root)) {
   }
 }
 
-const denoJson = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))) as {
-  version: string;
-};
 const versionFile = await Deno.readTextFile(join(root, "commands", "_version.ts"));
 if (!versionFile.includes(`"${denoJson.version}"`)) {
   problems.push(`commands/_version.ts: VERSION must equal deno.json version ${denoJson.version}`);

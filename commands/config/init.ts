@@ -1,4 +1,4 @@
-import { buildCommand } from "@stricli/core";
+import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { CONFIG_KEYS } from "../../lib/config/mod.ts";
 import { OperationError } from "../../lib/errors/mod.ts";
 import { atomicWriteFile, pathExists } from "../../lib/fs/mod.ts";

@@ -1,4 +1,4 @@
-import { buildRouteMap } from "@stricli/core";
+import { buildRouteMap } from "npm:@stricli/core@1.3.0";
 import { examples } from "../_help.ts";
 import { configGetCommand } from "./get.ts";
 import { configInitCommand } from "./init.ts";

@@ -1,4 +1,4 @@
-import { compare } from "@renovatebot/pep440";
+import { compare } from "npm:@renovatebot/pep440@5.0.1";
 import type { IndexSettings } from "../config/mod.ts";
 import { BackendError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parse as parseToml } from "smol-toml";
+import { parse as parseToml } from "npm:smol-toml@1.9.1";
 import { join, normalize } from "../paths/mod.ts";
 import { DistributionError, GestvenvError } from "../errors/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";

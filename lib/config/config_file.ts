@@ -1,4 +1,4 @@
-import { parse, stringify } from "smol-toml";
+import { parse, stringify } from "npm:smol-toml@1.9.1";
 import { ConfigError } from "../errors/mod.ts";
 import { atomicWriteFile, withFileLock } from "../fs/mod.ts";
 import { type GestvenvConfig, validateConfig } from "./config_schema.ts";

@@ -6,12 +6,19 @@ import { parseTimeoutSeconds } from "./http_settings.ts";
  * {@linkcode CONFIG_KEYS} for meanings and defaults.
  */
 export interface GestvenvConfig {
+  /** Installer backend (`auto` = `native`, gestvenv's own installer). @default "auto" */
   backend?: "auto" | "native" | "pip" | "uv";
+  /** Interpreter request used when `--python` is absent (`3.11`, `>=3.10`, a path). */
   default_python?: string;
+  /** Parent directory of named environments. @default "<home>/environments" */
   environments_path?: string;
+  /** Primary package index (PEP 503/691 simple API URL), overriding pip's configuration. */
   index_url?: string;
+  /** Additional package indexes, searched after `index_url`. */
   extra_index_urls?: string[];
+  /** Directories or HTML pages of distribution files (pip's `--find-links`). */
   find_links?: string[];
+  /** Path of the uv binary for the uv backend. @default uv on PATH */
   uv_path?: string;
   /** How files are put into environments: `clone`, `hardlink` or `copy`. */
   link_mode?: "clone" | "hardlink" | "copy";

@@ -45,10 +45,15 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
 /** Flag values that take part in settings precedence. */
 export interface SettingsFlags {
+  /** `--backend`: `auto`, `pip` or `uv`. */
   backend?: string | undefined;
+  /** `--python`: an interpreter request. */
   python?: string | undefined;
+  /** `--index-url`. */
   indexUrl?: string | undefined;
+  /** `--extra-index-url` (repeatable). */
   extraIndexUrls?: string[] | undefined;
+  /** `--find-links` (repeatable). */
   findLinks?: string[] | undefined;
   /** `--wait`: no lock timeout. */
   wait?: boolean | undefined;

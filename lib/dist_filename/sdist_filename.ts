@@ -13,9 +13,11 @@ export const SDIST_EXTENSIONS = [".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz
 
 /** A parsed source distribution file name. */
 export interface SdistFilename {
+  /** The file name as given. */
   filename: string;
   /** PEP 503 normalized project name. */
   name: string;
+  /** The PEP 440 version in the name. */
   version: Version;
   /** The archive extension, e.g. `.tar.gz`. */
   extension: (typeof SDIST_EXTENSIONS)[number];

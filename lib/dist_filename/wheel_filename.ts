@@ -51,6 +51,19 @@ export function tryParseWheelFilename(filename: string): WheelFilename | null {
 /**
  * Parses a wheel file name.
  * @throws {InvalidSyntaxError} when it does not follow PEP 427.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseWheelFilename } from "@gestvenv/gestvenv/dist_filename";
+ *
+ * const wheel = parseWheelFilename(
+ *   "numpy-2.0.0-1-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+ * );
+ * assert.equal(wheel.build, "1");
+ * assert.deepEqual(wheel.platformTags, ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]);
+ * assert.throws(() => parseWheelFilename("numpy-2.0.0.tar.gz"));
+ * ```
  */
 export function parseWheelFilename(filename: string): WheelFilename {
   const parsed = tryParseWheelFilename(filename);

@@ -67,6 +67,31 @@ export function lockOptions(ctx: EnvironmentContext, label: string): FileLockOpt
 /**
  * Reads the registry for `ctx`: a damaged file is repaired and invalid entries are skipped, each
  * reported through `ctx.reporter.warn`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   type EnvironmentContext,
+ *   loadRegistry,
+ *   resolveHome,
+ *   resolveSettings,
+ *   SILENT_REPORTER,
+ * } from "@gestvenv/gestvenv";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const env = (name: string) => name === "GESTVENV_HOME" ? dir : Deno.env.get(name);
+ * const home = resolveHome(env);
+ * const ctx: EnvironmentContext = {
+ *   home,
+ *   settings: resolveSettings(home, {}, { env }),
+ *   creatorVersion: "example",
+ *   reporter: SILENT_REPORTER,
+ * };
+ * // A home with no registry yet has no environments (and nothing is created by reading).
+ * assert.equal((await loadRegistry(ctx)).environments.size, 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function loadRegistry(ctx: EnvironmentContext): Promise<Registry> {
   return await readRegistry(ctx.home.registryFile, {

@@ -1,6 +1,8 @@
 /** A distribution name and version as recorded in the registry. */
 export interface PackagePin {
+  /** PEP 503 normalized distribution name. */
   name: string;
+  /** Installed version (PEP 440 text, as the distribution reports it). */
   version: string;
 }
 

@@ -25,6 +25,14 @@ export class GestvenvError extends Error {
   /** Extra diagnostic text (e.g. captured backend output), or undefined. */
   readonly details: string | undefined;
 
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param exitCode The process exit code (see {@linkcode EXIT_CODE}).
+   * @param code A stable snake_case identifier for JSON output.
+   * @param options A hint, a cause and details.
+   */
   constructor(
     message: string,
     exitCode: ExitCode,
@@ -42,6 +50,12 @@ export class GestvenvError extends Error {
 
 /** The command line or an argument is invalid (exit 2). */
 export class UsageError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.USAGE, "usage", options);
   }
@@ -51,6 +65,12 @@ export class UsageError extends GestvenvError {
 export class EnvironmentNotFoundError extends GestvenvError {
   /** The name that was looked up. */
   readonly environment: string;
+  /**
+   * Creates the error.
+   *
+   * @param name The environment name that was looked up.
+   * @param options Overrides the default hint; a cause.
+   */
   constructor(name: string, options: GestvenvErrorOptions = {}) {
     super(
       `Environment \`${name}\` does not exist`,
@@ -68,6 +88,12 @@ export class EnvironmentNotFoundError extends GestvenvError {
 
 /** A package or distribution cannot be found (exit 4). */
 export class PackageNotFoundError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.PACKAGE_NOT_FOUND, "package_not_found", options);
   }
@@ -75,6 +101,12 @@ export class PackageNotFoundError extends GestvenvError {
 
 /** A network operation failed (exit 5). */
 export class NetworkError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.NETWORK, "network", options);
   }
@@ -82,6 +114,12 @@ export class NetworkError extends GestvenvError {
 
 /** The configuration file, a key or a value is invalid (exit 10). */
 export class ConfigError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.CONFIG, "config", options);
   }
@@ -89,6 +127,12 @@ export class ConfigError extends GestvenvError {
 
 /** The installer backend failed; `details` holds its own output (exit 20). */
 export class BackendError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.BACKEND, "backend", options);
   }
@@ -96,6 +140,12 @@ export class BackendError extends GestvenvError {
 
 /** The package cache failed (exit 30). */
 export class CacheError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.CACHE, "cache", options);
   }
@@ -103,6 +153,13 @@ export class CacheError extends GestvenvError {
 
 /** A general failure with a known cause (exit 1): filesystem, interpreter, registry. */
 export class OperationError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param code A stable snake_case identifier (e.g. `interpreter_not_found`).
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, code: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.GENERAL, code, options);
   }
@@ -116,6 +173,13 @@ export class OperationError extends GestvenvError {
 export class InvalidSyntaxError extends GestvenvError {
   /** Where the text came from, or undefined. */
   readonly source: string | undefined;
+  /**
+   * Creates the error.
+   *
+   * @param message What is wrong with the text.
+   * @param source Where the text came from (`requirements.txt:12`), when known.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, source?: string, options: GestvenvErrorOptions = {}) {
     super(
       source === undefined ? message : `${source}: ${message}`,
@@ -137,6 +201,13 @@ export class InvalidSyntaxError extends GestvenvError {
 export class DistributionError extends GestvenvError {
   /** The distribution file at fault, or undefined. */
   readonly source: string | undefined;
+  /**
+   * Creates the error.
+   *
+   * @param message What is wrong with the file.
+   * @param source The distribution file at fault (`demo-1.0-py3-none-any.whl`), when known.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, source?: string, options: GestvenvErrorOptions = {}) {
     super(
       source === undefined ? message : `${source}: ${message}`,
@@ -150,6 +221,12 @@ export class DistributionError extends GestvenvError {
 
 /** No set of versions satisfies the requirements; the message explains why (exit 1). */
 export class ResolutionError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed, as a sentence.
+   * @param options A hint, a cause and details.
+   */
   constructor(message: string, options: GestvenvErrorOptions = {}) {
     super(message, EXIT_CODE.GENERAL, "no_solution", options);
   }
@@ -160,6 +237,14 @@ export class ResolutionError extends GestvenvError {
  * on the same environment (or the registry) and did not finish in time.
  */
 export class LockTimeoutError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param what What was waited for (`environment \`web\``).
+   * @param timeoutMs How long it waited, in ms.
+   * @param holder Who holds the lock (pid and command line).
+   * @param options Overrides the default hint; a cause.
+   */
   constructor(what: string, timeoutMs: number, holder: string, options: GestvenvErrorOptions = {}) {
     super(
       `Gave up after ${Math.round(timeoutMs / 100) / 10} s waiting for ${what}, held by ${holder}`,
@@ -181,6 +266,12 @@ export class LockTimeoutError extends GestvenvError {
 export class InterruptedError extends GestvenvError {
   /** The signal that stopped the command. */
   readonly signal: "SIGINT" | "SIGTERM";
+  /**
+   * Creates the error.
+   *
+   * @param signal The signal received.
+   * @param options A hint, a cause and details.
+   */
   constructor(signal: "SIGINT" | "SIGTERM", options: GestvenvErrorOptions = {}) {
     super(
       `Interrupted by ${signal === "SIGINT" ? "Ctrl-C (SIGINT)" : "SIGTERM"}`,
@@ -208,6 +299,12 @@ export function throwIfInterrupted(signal: AbortSignal | undefined): void {
  * changed: the step refused. Seeing this is a bug in gestvenv (a command that forgot its dry run).
  */
 export class DryRunViolationError extends GestvenvError {
+  /**
+   * Creates the error.
+   *
+   * @param what The change that was refused (`install packages`).
+   * @param options A hint, a cause and details.
+   */
   constructor(what: string, options: GestvenvErrorOptions = {}) {
     super(
       `--dry-run: refused to ${what}; nothing was changed`,
@@ -232,6 +329,13 @@ export class BuildError extends GestvenvError {
   readonly source: string;
   /** The backend process's exit code, or undefined when it did not fail by exiting. */
   readonly backendExitCode: number | undefined;
+  /**
+   * Creates the error.
+   * @param message What failed, with the backend's output tail.
+   * @param source What was being built.
+   * @param backendExitCode The backend's exit code (becomes the exit code when not 0).
+   * @param options A hint, a cause and details.
+   */
   constructor(
     message: string,
     source: string,

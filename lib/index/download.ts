@@ -38,6 +38,7 @@ export interface ArtifactSpec {
 
 /** An artifact fetched and verified. */
 export interface FetchedArtifact {
+  /** What was asked for. */
   spec: ArtifactSpec;
   /** Absolute path of the verified file (inside the directory given to the fetch). */
   path: string;
@@ -47,6 +48,7 @@ export interface FetchedArtifact {
 
 /** An artifact whose bytes are not the ones the lock promises. */
 export interface ArtifactMismatch {
+  /** What was asked for. */
   spec: ArtifactSpec;
   /** The sha256 of what was received. */
   actualSha256: string;
@@ -73,6 +75,12 @@ const INTEGRITY_HINT =
 export class ArtifactMismatchError extends GestvenvError {
   /** Every artifact that failed verification. */
   readonly mismatches: ArtifactMismatch[];
+  /**
+   * Creates the error.
+   *
+   * @param mismatches Every artifact that failed verification (at least one).
+   * @param others Other failures met while fetching the rest, for the message.
+   */
   constructor(mismatches: ArtifactMismatch[], others: string[] = []) {
     const first = mismatches[0]!;
     const message = mismatches.length === 1

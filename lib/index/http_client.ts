@@ -56,7 +56,7 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   /** Request headers. */
   headers?: Record<string, string>;
-  /** @default "GET" */
+  /** HTTP method. @default "GET" */
   method?: "GET" | "HEAD";
   /** Statuses returned rather than thrown (e.g. 404 for "project not on this index"). */
   accept?: number[];
@@ -77,13 +77,17 @@ export interface RequestOptions {
 
 /** Takes a body as it arrives (see {@linkcode RequestOptions.sink}). */
 export interface BodySink {
+  /** Takes the next piece of the body, in order. An error it throws ends the request. */
   write(chunk: Uint8Array): void;
 }
 
 /** A request's answer: status, headers and body bytes. */
 export interface HttpResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers. */
   headers: Headers;
+  /** The body (empty when a `sink` took it). */
   body: Uint8Array;
   /** The final URL after redirects (credentials removed). */
   url: string;
@@ -129,6 +133,11 @@ export class HttpClient {
   /** Requests sent (each attempt counts), for tests and `--verbose`. */
   requestCount = 0;
 
+  /**
+   * Creates a client; nothing is sent before the first request.
+   *
+   * @param options Concurrency, timeouts (ms), retries, offline mode and netrc.
+   */
   constructor(options: HttpClientOptions = {}) {
     this.#concurrency = options.concurrency ?? 50;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;

@@ -171,6 +171,7 @@ function filePath(url: string): string {
 
 /** A package index client. Requires `--allow-net` and `--allow-read`/`--allow-write` on the cache. */
 export class IndexClient {
+  /** The HTTP client every request of this index client goes through (its `requestCount` counts them). */
   readonly http: HttpClient;
   readonly #indexes: string[];
   readonly #findLinks: string[];
@@ -191,6 +192,11 @@ export class IndexClient {
   readonly #metadata = new Map<string, Promise<CoreMetadata>>();
   readonly #findLinksFiles = new Map<string, Promise<IndexFile[]>>();
 
+  /**
+   * Creates a client over the given indexes; nothing is fetched before the first lookup.
+   *
+   * @param options Index URLs, find-links, cache directory and freshness rules.
+   */
   constructor(options: IndexClientOptions) {
     this.#indexes = options.indexes.map((u) => u.replace(/\/+$/, ""));
     this.#findLinks = options.findLinks ?? [];

@@ -7,7 +7,9 @@
 
 /** Login and password for one host. */
 export interface Credentials {
+  /** The user name (`login` token). */
   login: string;
+  /** The password (`password` token). */
   password: string;
 }
 

@@ -50,6 +50,8 @@ export class SimplePageParser {
   #done = false;
 
   /**
+   * Creates a parser for one page; feed it the body as it arrives.
+   *
    * @param contentType The answer's `Content-Type`, for messages.
    * @param url The page's URL: relative file URLs resolve against it; errors name it (redacted).
    * @param onFile Receives each file as soon as it is parsed.

@@ -123,6 +123,7 @@ export class ByteBuilder {
 export class LinesWriter {
   readonly #out: ByteBuilder;
   #first = true;
+  /** @param out Where lines are appended. */
   constructor(out: ByteBuilder) {
     this.#out = out;
   }
@@ -176,7 +177,9 @@ export function* decodeFiles(lines: Uint8Array): Generator<IndexFile> {
  * object may be reused for the next file: keep `file()`, not the entry.
  */
 export interface PageEntry {
+  /** The distribution file name. */
   readonly filename: string;
+  /** `requires-python` of the file (PEP 345 specifier text), or null. */
   readonly requiresPython: string | null;
   /** Yank reason (`""` without one), or null when not yanked. */
   readonly yanked: string | null;
@@ -234,6 +237,12 @@ export class ProjectPage {
   /**
    * @param lines The index's files, as {@linkcode encodeFiles} writes them.
    * @param linked Find-links files of the project, listed after the index's.
+   */
+  /**
+   * Wraps a project's files, encoded one per line.
+   *
+   * @param name PEP 503 normalized project name.
+   * @param index The index URL that had the project (credentials removed), or null.
    */
   constructor(
     name: string,

@@ -12,11 +12,17 @@ import { type Pylock, type PylockFile, type PylockPackage, TOML_DATETIME } from 
 
 /** The fields of a resolved package that a lock records. */
 export interface LockablePackage {
+  /** PEP 503 normalized name. */
   name: string;
+  /** Normalized version. */
   version: string;
+  /** The index it came from (credentials removed), or null for find-links and URLs. */
   index: string | null;
+  /** Every file of the version on the index (a portable lock lists them all). */
   files: IndexFile[];
+  /** `Requires-Python` of the distribution, or null. */
   requiresPython: string | null;
+  /** Names of the packages it depends on in the resolution. */
   dependencies: string[];
 }
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { parse, TomlDate } from "smol-toml";
+import { parse, TomlDate } from "npm:smol-toml@1.9.1";
 import { InvalidSyntaxError } from "../errors/mod.ts";
 import { artifactUrlProblem } from "../index/mod.ts";
 import { isValidProjectName, normalizeName } from "../names/mod.ts";
@@ -370,6 +370,28 @@ function readTool(w: Where, doc: Table): Pylock["gestvenv"] {
  * @param source The lock file's path, for errors and for relative paths.
  * @throws {InvalidSyntaxError} (exit 2) on invalid TOML, an unsupported `lock-version`, or any
  *   field that fails validation; the message names the lock, the package and the field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePylock } from "@gestvenv/gestvenv/lock";
+ *
+ * const lock = parsePylock(
+ *   [
+ *     'lock-version = "1.0"',
+ *     'created-by = "uv"',
+ *     "[[packages]]",
+ *     'name = "idna"',
+ *     'version = "3.7"',
+ *     'wheels = [{ url = "https://example.org/idna-3.7-py3-none-any.whl", ' +
+ *     `hashes = { sha256 = "${"a".repeat(64)}" } }]`,
+ *   ].join("\n"),
+ *   "/work/pylock.toml",
+ * );
+ * assert.equal(lock.packages[0]?.wheels[0]?.name, "idna-3.7-py3-none-any.whl");
+ * // An unsupported lock version is refused, naming the file.
+ * assert.throws(() => parsePylock('lock-version = "2.0"', "/work/pylock.toml"), /pylock\.toml/);
+ * ```
  */
 export function parsePylock(
   text: string,

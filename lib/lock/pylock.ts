@@ -25,16 +25,21 @@ export interface PylockFile {
 
 /** One `[[packages]]` entry. */
 export interface PylockPackage {
+  /** PEP 503 normalized name. */
   name: string;
+  /** The version (absent for a directory). */
   version?: string;
   /** PEP 508 marker saying when to install it. */
   marker?: string;
+  /** `requires-python` of the package (PEP 440 specifier text). */
   requiresPython?: string;
   /** The index URL the files came from (credentials never kept). */
   index?: string;
   /** Names of the packages it depends on (PEP 751 `dependencies`, by name). */
   dependencies: string[];
+  /** Its wheels (PEP 751 `[[packages.wheels]]`). @default [] */
   wheels: PylockFile[];
+  /** Its sdist (PEP 751 `[packages.sdist]`), when locked. */
   sdist?: PylockFile;
   /** A local directory (editable or not); `path` is absolute once read. */
   directory?: { path: string; editable: boolean };
@@ -42,11 +47,15 @@ export interface PylockPackage {
 
 /** A whole lock file. */
 export interface Pylock {
+  /** PEP 751 `lock-version`: gestvenv reads and writes 1.0. */
   lockVersion: "1.0";
+  /** PEP 751 `created-by`: the tool that wrote the lock (`gestvenv`). */
   createdBy: string;
+  /** PEP 751 `requires-python` of the whole lock. */
   requiresPython?: string;
   /** Markers of the environments the lock is meant for. */
   environments?: string[];
+  /** Every package of the lock, sorted by name. */
   packages: PylockPackage[];
   /** `[tool.gestvenv]`: what the lock was made from. */
   gestvenv?: { requirements: string[]; python?: string; environment?: string };

@@ -74,6 +74,19 @@ export function parseMetadataFields(text: string): [string, string][] {
  * Parses a METADATA / PKG-INFO file.
  * @param source Names the file in errors (`flask 3.0.0 METADATA`).
  * @throws {InvalidSyntaxError} when `Name` or `Version` is missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseCoreMetadata } from "@gestvenv/gestvenv/metadata";
+ *
+ * const metadata = parseCoreMetadata(
+ *   "Metadata-Version: 2.3\nName: Demo\nVersion: 1.0\nRequires-Dist: idna\n",
+ * );
+ * assert.equal(metadata.name, "Demo");
+ * assert.deepEqual(metadata.requiresDist, ["idna"]);
+ * assert.throws(() => parseCoreMetadata("Metadata-Version: 2.3\nName: demo\n", "demo PKG-INFO"));
+ * ```
  */
 export function parseCoreMetadata(text: string, source?: string): CoreMetadata {
   const fields = parseMetadataFields(text);

@@ -1,6 +1,14 @@
 /**
  * Normalizes a project name as PEP 503 ("Normalized Names") defines it: lowercase, with runs of
  * `-`, `_` and `.` collapsed to a single `-`. `Flask_SQLAlchemy` → `flask-sqlalchemy`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeName } from "@gestvenv/gestvenv/names";
+ *
+ * assert.equal(normalizeName("Django_REST.framework"), "django-rest-framework");
+ * ```
  */
 export function normalizeName(name: string): string {
   return name.replace(/[-_.]+/g, "-").toLowerCase();

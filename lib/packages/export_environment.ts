@@ -25,9 +25,13 @@ export type ExportFormat = "json" | "requirements" | "pylock";
 export interface EnvironmentExport {
   /** Format version of this document; 1. */
   gestvenv_export_version: 1;
+  /** The environment's name when exported. */
   name: string;
+  /** Its free-text description, or null. */
   description: string | null;
+  /** The interpreter it used: version (`3.11.7`) and implementation (`cpython`). */
   python: { version: string; implementation: string };
+  /** The backend it was created with (`pip` or `uv`). */
   backend: string;
   /** What the user asked for. */
   requirements: string[];
@@ -158,7 +162,7 @@ export async function detectImportFormat(
   const lockKey = /^\s*lock-version\s*=/m.test(text);
   const kind = format ?? guessKind(name, text, lockKey);
   if (kind === "toml" || (kind === "pylock" && !lockKey)) {
-    const { parse } = await import("smol-toml");
+    const { parse } = await import("npm:smol-toml@1.9.1");
     try {
       parse(text);
     } catch (error) {

@@ -29,19 +29,27 @@ export interface ResolveRequirementsOptions {
   python?: string | undefined;
   /** An interpreter already chosen (wins over `python`). */
   interpreter?: Interpreter;
+  /** Version preference. @default "highest" */
   resolution?: ResolutionMode;
+  /** Pre-release policy. @default "if-necessary-or-explicit" */
   prerelease?: PrereleaseMode;
+  /** Normalized names, or `:all:`, that must come from wheels. @default [] */
   onlyBinary?: string[];
+  /** Normalized names, or `:all:`, that must not come from wheels. @default [] */
   noBinary?: string[];
   /** Preferred versions by normalized name (installed or locked). */
   preferences?: Map<string, string>;
+  /** Revalidate cached index pages instead of trusting their age. @default false */
   refresh?: boolean;
+  /** Use only cached index pages and metadata; no request is sent. @default false */
   offline?: boolean;
 }
 
 /** A resolution with the interpreter it was made for and the requirement texts. */
 export interface RequirementsResolution {
+  /** The resolved packages. */
   resolution: Resolution;
+  /** The interpreter the resolution was made for. */
   interpreter: Interpreter;
   /** The requirements as given (for lock metadata). */
   requirementTexts: string[];

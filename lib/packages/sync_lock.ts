@@ -78,7 +78,9 @@ export interface PlannedInstall {
 
 /** An installed distribution that a plan keeps or removes. */
 export interface PlannedDistribution {
+  /** PEP 503 normalized name. */
   name: string;
+  /** The installed version. */
   version: string;
 }
 

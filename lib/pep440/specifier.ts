@@ -35,6 +35,7 @@ export interface Specifier {
 
 /** A comma-separated list of specifiers that must all hold; empty means "any version". */
 export interface SpecifierSet {
+  /** The specifiers, in the order written. */
   readonly specifiers: readonly Specifier[];
 }
 
@@ -86,6 +87,17 @@ export function parseSpecifier(text: string, source?: string): Specifier {
 /**
  * Parses a specifier set: comma-separated clauses, possibly empty.
  * @throws {InvalidSyntaxError} as {@linkcode parseSpecifier}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSpecifierSet, parseSpecifierSet } from "@gestvenv/gestvenv/pep440";
+ *
+ * const set = parseSpecifierSet(">= 2.31, < 3, != 2.32.0");
+ * assert.equal(set.specifiers.length, 3);
+ * assert.equal(formatSpecifierSet(set), ">=2.31,<3,!=2.32.0");
+ * assert.throws(() => parseSpecifierSet(">=two"));
+ * ```
  */
 export function parseSpecifierSet(text: string, source?: string): SpecifierSet {
   const trimmed = text.trim();
@@ -177,6 +189,23 @@ export function matchesSpecifier(version: Version, s: Specifier): boolean {
  * Whether `version` satisfies every clause of `set` (`packaging`'s `SpecifierSet.contains`).
  * Pre-releases are rejected unless `prereleases` is true, or it is undefined and a clause names a
  * pre-release.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   parseSpecifierSet,
+ *   parseVersion,
+ *   satisfiesSpecifierSet,
+ * } from "@gestvenv/gestvenv/pep440";
+ *
+ * const compatible = parseSpecifierSet("~=2.2");
+ * assert.equal(satisfiesSpecifierSet(parseVersion("2.9"), compatible), true);
+ * assert.equal(satisfiesSpecifierSet(parseVersion("3.0"), compatible), false);
+ * // A pre-release matches only when allowed, or when the set names one.
+ * assert.equal(satisfiesSpecifierSet(parseVersion("2.5b1"), compatible), false);
+ * assert.equal(satisfiesSpecifierSet(parseVersion("2.5b1"), compatible, true), true);
+ * ```
  */
 export function satisfiesSpecifierSet(
   version: Version,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parse as parseParts, stringify } from "@renovatebot/pep440/lib/version.js";
+import { parse as parseParts, stringify } from "npm:@renovatebot/pep440@5.0.1/lib/version.js";
 import { InvalidSyntaxError } from "../errors/mod.ts";
 
 /** Pre-release phase: alpha, beta or release candidate, normalized (PEP 440 "Pre-releases"). */
@@ -66,6 +66,15 @@ export function tryParseVersion(text: string): Version | null {
 /**
  * Parses `text` as a PEP 440 version.
  * @throws {InvalidSyntaxError} when it is not one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseVersion } from "./version.ts";
+ *
+ * const v = parseVersion("1.0rc1");
+ * assert(v.pre?.[0] === "rc" && v.release[0] === 1);
+ * ```
  */
 export function parseVersion(text: string, source?: string): Version {
   const version = tryParseVersion(text);
@@ -140,6 +149,19 @@ const sign = (d: number) => (d < 0 ? -1 : d > 0 ? 1 : 0);
  * `1.0.dev0 < 1.0a1.dev0 < 1.0a1 < 1.0a1.post1 < 1.0rc1 < 1.0 < 1.0+local < 1.0.post1.dev0 < 1.0.post1`.
  * Release segments compare with zero padding (`1.0 == 1.0.0`).
  * @returns -1, 0 or 1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compareVersions, parseVersion } from "@gestvenv/gestvenv/pep440";
+ *
+ * const sorted = ["1.0", "1.0.post1", "1.0a1", "1.0.dev0", "1.0rc1"]
+ *   .map((v) => parseVersion(v))
+ *   .sort(compareVersions)
+ *   .map((v) => v.text);
+ * assert.deepEqual(sorted, ["1.0.dev0", "1.0a1", "1.0rc1", "1.0", "1.0.post1"]);
+ * assert.equal(compareVersions(parseVersion("1.0"), parseVersion("1.0.0")), 0);
+ * ```
  */
 export function compareVersions(a: Version, b: Version): number {
   if (a.epoch !== b.epoch) return a.epoch < b.epoch ? -1 : 1;

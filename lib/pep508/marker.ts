@@ -225,6 +225,29 @@ function evaluateCompare(
 /**
  * Evaluates a marker against `context` (an interpreter's marker environment from
  * `queryInterpreter`, plus the extra being resolved, default none).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluateMarker, parseMarker } from "@gestvenv/gestvenv/pep508";
+ *
+ * const env = {
+ *   implementation_name: "cpython",
+ *   implementation_version: "3.12.1",
+ *   os_name: "nt",
+ *   platform_machine: "AMD64",
+ *   platform_python_implementation: "CPython",
+ *   platform_release: "10",
+ *   platform_system: "Windows",
+ *   platform_version: "10.0.19045",
+ *   python_full_version: "3.12.1",
+ *   python_version: "3.12",
+ *   sys_platform: "win32",
+ * };
+ * const marker = parseMarker('sys_platform == "win32" and extra == "tests"');
+ * assert.equal(evaluateMarker(marker, env), false);
+ * assert.equal(evaluateMarker(marker, { ...env, extra: "tests" }), true);
+ * ```
  */
 export function evaluateMarker(marker: Marker, context: MarkerContext): boolean {
   switch (marker.kind) {

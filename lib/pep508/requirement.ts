@@ -31,6 +31,18 @@ const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
  * `pip @ https://host/pip-24.0-py3-none-any.whl`.
  * @param source Where the text came from, for error messages (`requirements.txt:3`).
  * @throws {InvalidSyntaxError} naming the column of the first error.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InvalidSyntaxError } from "@gestvenv/gestvenv/errors";
+ * import { parseRequirement } from "@gestvenv/gestvenv/pep508";
+ *
+ * const req = parseRequirement("pip @ https://example.org/pip-24.0-py3-none-any.whl");
+ * assert.equal(req.url, "https://example.org/pip-24.0-py3-none-any.whl");
+ * assert.equal(req.specifier.specifiers.length, 0);
+ * assert.throws(() => parseRequirement("flask[security"), InvalidSyntaxError);
+ * ```
  */
 export function parseRequirement(text: string, source?: string): Requirement {
   const fail = (what: string, pos: number): never => {

@@ -17,16 +17,27 @@ export interface SchemePaths {
  * reported by the interpreter itself.
  */
 export interface MarkerEnvironment {
+  /** `sys.implementation.name` (`cpython`). */
   implementation_name: string;
+  /** The implementation's version (`3.11.7`). */
   implementation_version: string;
+  /** `os.name` (`posix`). */
   os_name: string;
+  /** `platform.machine()` (`x86_64`). */
   platform_machine: string;
+  /** `platform.python_implementation()` (`CPython`). */
   platform_python_implementation: string;
+  /** `platform.release()`. */
   platform_release: string;
+  /** `platform.system()` (`Linux`). */
   platform_system: string;
+  /** `platform.version()`. */
   platform_version: string;
+  /** `platform.python_version()` (`3.11.7`). */
   python_full_version: string;
+  /** `major.minor` (`3.11`). */
   python_version: string;
+  /** `sys.platform` (`linux`). */
   sys_platform: string;
 }
 

@@ -1,4 +1,4 @@
-import { compare, satisfies, validRange } from "@renovatebot/pep440";
+import { compare, satisfies, validRange } from "npm:@renovatebot/pep440@5.0.1";
 import { UsageError } from "../errors/mod.ts";
 import type { InterpreterInfo } from "./interpreter_info.ts";
 

@@ -28,9 +28,11 @@ export interface InterpreterCacheEntry {
   mtime_ms: number;
   /** Inode and device of the binary (null where the OS has none). */
   ino: number | null;
+  /** Device number of the binary (see `ino`). */
   dev: number | null;
   /** `Deno.osRelease()` when probed: an OS upgrade can change what the interpreter reports. */
   os_release: string;
+  /** What the probe reported. */
   info: InterpreterInfo;
   /** `sha256:<hex>` of the other fields (see {@linkcode interpreterCacheChecksum}). */
   checksum: string;

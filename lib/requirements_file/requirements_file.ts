@@ -26,12 +26,15 @@ export interface RequirementLine {
 
 /** Everything a requirements file (and the files it includes) says. */
 export interface RequirementsFile {
+  /** Requirements to install, in file order (includes expanded). */
   requirements: RequirementLine[];
   /** From `-c` files: they restrict versions but do not ask for installation. */
   constraints: RequirementLine[];
   /** `--index-url` / `-i` (the last one wins), or undefined. */
   indexUrl: string | undefined;
+  /** `--extra-index-url` values, in order. */
   extraIndexUrls: string[];
+  /** `--find-links` / `-f` values, in order. */
   findLinks: string[];
   /** `--no-index`. */
   noIndex: boolean;

@@ -6,7 +6,8 @@ import { fileEntry, type IndexFile } from "../index/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { parseVersion } from "../pep440/mod.ts";
 import type { InterpreterInfo } from "../python/mod.ts";
-import { buildCandidates, filesOfVersion, type Target, VersionSet } from "./mod.ts";
+import { buildCandidates, filesOfVersion, type Target } from "./provider.ts";
+import { VersionSet } from "./version_set.ts";
 
 const INFO = { ...vectors.linux_cp311.info, version: "3.11.7" } as unknown as InterpreterInfo;
 const TARGET: Target = {

@@ -38,9 +38,9 @@ export interface ResolveOptions {
   interpreter: InterpreterInfo;
   /** Where distributions come from. */
   index: IndexClient;
-  /** @default "highest" */
+  /** Version preference. @default "highest" */
   resolution?: ResolutionMode;
-  /** @default "if-necessary-or-explicit" */
+  /** Pre-release policy. @default "if-necessary-or-explicit" */
   prerelease?: PrereleaseMode;
   /** Normalized names, or `:all:`, that must come from wheels. @default [] */
   onlyBinary?: string[];
