@@ -22,6 +22,7 @@ import { cleanupCommand } from "./cleanup.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
+import { backendRoutes } from "./backend/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
@@ -46,7 +47,7 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config"]);
+const NESTED_ROUTES = new Set(["config", "backend"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -97,6 +98,7 @@ export function buildApp(): Application<CliContext> {
       why: whyCommand,
       tree: treeCommand,
       config: configRoutes,
+      backend: backendRoutes,
       pyversions: pyversionsCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),

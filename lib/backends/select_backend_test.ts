@@ -2,10 +2,12 @@ import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
 import { BackendError } from "../errors/mod.ts";
 import { selectBackend } from "./select_backend.ts";
 
-Deno.test("selectBackend() honours the choice and falls back from auto to pip", async () => {
+Deno.test("selectBackend() honours the choice; auto is gestvenv's own installer", async () => {
   assertEquals((await selectBackend("pip", "/configured/uv")).name, "pip");
   assertEquals((await selectBackend("uv", "/configured/uv")).name, "uv");
-  assertEquals((await selectBackend("auto", "/configured/uv")).name, "uv");
+  assertEquals((await selectBackend("native", "/configured/uv")).name, "native");
+  assertEquals((await selectBackend("auto", "/configured/uv")).name, "native");
+  assertEquals((await selectBackend("auto", undefined)).name, "native");
 });
 
 Deno.test("selectBackend() reports a missing uv when uv is asked for", async () => {
@@ -20,5 +22,4 @@ Deno.test("selectBackend() reports a missing uv when uv is asked for", async () 
     })
   ) return;
   await assertRejects(() => selectBackend("uv", undefined), BackendError, "no uv binary");
-  assertEquals((await selectBackend("auto", undefined)).name, "pip");
 });

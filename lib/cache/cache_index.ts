@@ -195,9 +195,22 @@ export class CacheIndex {
         throw error;
       }
     };
+    // Two processes opening a new database at once can get SQLITE_BUSY without the busy handler
+    // (switching to WAL, creating the schema): retry for the busy timeout.
+    const connectPatiently = async (): Promise<Database> => {
+      const deadline = Date.now() + BUSY_TIMEOUT_MS;
+      for (;;) {
+        try {
+          return connect();
+        } catch (error) {
+          if (!isBusy(error) || Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+        }
+      }
+    };
     let db: Database;
     try {
-      db = connect();
+      db = await connectPatiently();
     } catch (error) {
       if (!isCorruption(error) && !(error instanceof CacheError)) {
         throw new CacheError(`Cannot open the cache index ${path}: ${messageOf(error)}`, {
@@ -210,7 +223,7 @@ export class CacheIndex {
       // Corrupt or foreign: the tree is the truth; start a new index and rebuild it.
       for (const suffix of ["", "-wal", "-shm"]) await Deno.remove(path + suffix).catch(() => {});
       try {
-        db = connect();
+        db = await connectPatiently();
       } catch (again) {
         throw new CacheError(`Cannot recreate the cache index ${path}: ${messageOf(again)}`, {
           cause: again,

@@ -1,4 +1,9 @@
+import { openCache } from "../cache/mod.ts";
+import { readInstalledDistributions } from "../distribution/mod.ts";
 import { EnvironmentNotFoundError, throwIfInterrupted } from "../errors/mod.ts";
+import { parsePylock, type Pylock, selectLockedFiles } from "../lock/mod.ts";
+import { supportedTags } from "../pep425/mod.ts";
+import { environmentLockPath } from "./environment_lock.ts";
 import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";
@@ -19,11 +24,60 @@ import {
   withEnvironmentLock,
 } from "../environments/mod.ts";
 
-/** How a clone was made. */
-export type CloneMethod = "copy" | "reinstall";
+/**
+ * How a clone was made: `relink` (same interpreter, native backend: a new environment whose files
+ * are linked from the cache by applying the source's lock; no download), `copy` (the directory
+ * copied and re-targeted), `reinstall` (another interpreter: the requirements resolved again).
+ */
+export type CloneMethod = "relink" | "copy" | "reinstall";
 
 /**
- * Clones an environment. With the same interpreter, the directory is copied into a staging
+ * The source's lock when the native installer can rebuild the environment from it with no
+ * download: the lock parses, and every file it selects for this interpreter is in the cache.
+ */
+async function relinkableLock(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+): Promise<Pylock | undefined> {
+  const path = environmentLockPath(record);
+  let lock: Pylock;
+  try {
+    lock = parsePylock(await Deno.readTextFile(path), path);
+  } catch {
+    return undefined;
+  }
+  const { target } = await openEnvironment(ctx, record);
+  const info = target.interpreter.info;
+  let selected;
+  try {
+    selected = selectLockedFiles(lock, info.markers, supportedTags(info));
+  } catch {
+    return undefined;
+  }
+  const installed = new Set(
+    (await readInstalledDistributions(target.layout.sitePackages)).map((d) => d.normalized_name),
+  );
+  // The lock must describe the environment: same distributions, nothing installed beside it.
+  if (selected.length !== installed.size || selected.some((s) => !installed.has(s.name))) {
+    return undefined;
+  }
+  const cache = await openCache(ctx.home.cacheDir);
+  try {
+    for (const s of selected) {
+      const sha = s.file?.hashes.sha256;
+      if (sha === undefined || await cache.find(sha) === undefined) return undefined;
+    }
+  } finally {
+    cache.close();
+  }
+  return lock;
+}
+
+/**
+ * Clones an environment. With the same interpreter and the native backend, when the source's lock
+ * describes it and the cache holds every locked file, a new environment is created from that lock
+ * (files linked from the cache, editable projects rebuilt; no download). Otherwise, with the same
+ * interpreter, the directory is copied into a staging
  * directory, re-targeted, moved into place and registered (exact, offline, no index needed; see
  * `buildAndRegister` for crash consistency), all while both environments are locked, so a change
  * to the source cannot be lost half-way. With another interpreter (`python`), a new environment is
@@ -63,6 +117,24 @@ export async function cloneEnvironment(
       dryRun: options.dryRun ?? false,
     });
     return { record: created.record, method: "reinstall" };
+  }
+  const backend = ctx.backendOverride ?? src.backend;
+  if (backend === "native" || backend === "auto") {
+    // Same interpreter, native installer: link the source's locked files from the cache.
+    const lock = await withEnvironmentLock(ctx, source, async () => {
+      const current = await getEnvironment(ctx, source);
+      return await relinkableLock(ctx, current);
+    });
+    if (lock !== undefined) {
+      const created = await createEnvironment(ctx, target, {
+        python: src.python.path,
+        description: src.description ?? undefined,
+        lock,
+        recordRequirements: src.requirements,
+        dryRun: options.dryRun ?? false,
+      });
+      return { record: created.record, method: "relink" };
+    }
   }
   const path = defaultEnvironmentPath(ctx, target);
   await checkFreePath(path);

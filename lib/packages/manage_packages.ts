@@ -10,7 +10,7 @@ import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { AnyBackend, BackendTarget } from "../backends/mod.ts";
-import { checkDependencies } from "../installer/mod.ts";
+import { checkDependencies, readPendingInstall } from "../installer/mod.ts";
 import { formatPylock, parsePylock } from "../lock/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
 import {
@@ -28,6 +28,8 @@ import { explainInstallFailure } from "./index_failure.ts";
 import { indexClientFor } from "./index_client_for.ts";
 import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
 import { latestVersions } from "./latest_versions.ts";
+import { installTargetOf } from "./native_install.ts";
+import { satisfiedByInstalled } from "./satisfied.ts";
 import {
   directoryMetadataReader,
   installFromLock,
@@ -36,6 +38,7 @@ import {
 } from "./sync_lock.ts";
 import {
   checkRequirementTexts,
+  COMMAND_LINE_SOURCE,
   dropRequirements,
   mergeRequirements,
   requestedProjectNames,
@@ -270,6 +273,23 @@ export async function installPackages(
       : options.record === "upgrade"
       ? new Set(requirements.map((r) => normalizeName(requirementName(r) ?? r)))
       : "all";
+    // Already there (the common no-op): what site-packages holds satisfies every requirement, so
+    // no index is asked and nothing is written but the record of what the user asked for.
+    if (
+      !options.upgrade && files.length === 0 && directories.length === 0 &&
+      wanted.requirements.length > 0 &&
+      await readPendingInstall(installTargetOf(target)) === null &&
+      await satisfiedByInstalled(
+        installed,
+        wanted.requirements.map((r) => parseRequirement(r, COMMAND_LINE_SOURCE)),
+        target.interpreter.info.markers,
+      )
+    ) {
+      if (options.dryRun || ctx.dryRun) return { record, changes: [] };
+      const requested = mergeRequirements(record.requirements, asked);
+      await recordRequestedInLock(ctx, record, requested);
+      return await commit(ctx, record, backend, target, (reqs) => mergeRequirements(reqs, asked));
+    }
     ctx.reporter.step(`Resolving for ${name}`);
     let lock;
     try {
@@ -362,6 +382,30 @@ export async function uninstallPackages(
     await dropFromEnvironmentLock(ctx, record, present);
     return await commit(ctx, record, backend, target, (reqs) => dropRequirements(reqs, present));
   });
+}
+
+/**
+ * Updates the requirements a lock records (`[tool.gestvenv]`) without resolving: the packages the
+ * lock lists are already what is installed. Nothing is written when they are the same, or when
+ * the environment has no readable lock.
+ */
+async function recordRequestedInLock(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  requirements: string[],
+): Promise<void> {
+  const path = environmentLockPath(record);
+  let lock;
+  try {
+    lock = parsePylock(await Deno.readTextFile(path), path);
+  } catch {
+    return;
+  }
+  const same = JSON.stringify(lock.gestvenv?.requirements ?? []) === JSON.stringify(requirements);
+  if (same) return;
+  assertMayChange(ctx, `rewrite ${path}`);
+  lock.gestvenv = { ...(lock.gestvenv ?? {}), requirements };
+  await atomicWriteFile(path, formatPylock(lock));
 }
 
 /**

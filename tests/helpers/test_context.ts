@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import type { RegistryFile } from "../../lib/environments/mod.ts";
 import { buildWheel, type BuiltWheel } from "./build_wheel.ts";
-import { type LocalIndex, serveIndex } from "./local_index.ts";
+import { type LocalIndex, serveIndex, type ServeOptions } from "./local_index.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -73,15 +73,19 @@ export function standardWheels(): BuiltWheel[] {
 
 const decoder = new TextDecoder();
 
-/** Creates a test context; use with `await using ctx = await createTestContext()`. */
+/**
+ * Creates a test context; use with `await using ctx = await createTestContext()`. The CLI runs with
+ * its default backend (`native`); pass `--backend pip` or `uv` to test those.
+ */
 export async function createTestContext(
   wheels: BuiltWheel[] = standardWheels(),
+  serve: ServeOptions = {},
 ): Promise<TestContext> {
   const root = await Deno.makeTempDir({ prefix: "gestvenv-test-" });
   const home = join(root, "home");
   const work = join(root, "work");
   await Deno.mkdir(work);
-  const index = serveIndex(wheels);
+  const index = serveIndex(wheels, serve);
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(Deno.env.toObject())) {
     if (
@@ -93,7 +97,6 @@ export async function createTestContext(
   const env: Record<string, string> = {
     ...base,
     GESTVENV_HOME: home,
-    GESTVENV_BACKEND: "pip",
     NO_COLOR: "1",
     COLUMNS: "100",
     PIP_CONFIG_FILE: "/dev/null",
