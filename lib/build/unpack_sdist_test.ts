@@ -162,14 +162,23 @@ Deno.test("unpackSdist() reports corrupt archives as distribution errors naming 
       }
       throw new Error(`${filename} was accepted`);
     };
-    await check("garbage-1.0.tar.gz", new TextEncoder().encode("not gzip at all"), "corrupt");
+    await check(
+      "garbage-1.0.tar.gz",
+      new TextEncoder().encode("not gzip at all"),
+      "not a source archive",
+    );
+    await check("garbage2-1.0.tar.gz", new Uint8Array([0x1f, 0x8b, 1, 2, 3, 4]), "corrupt");
     const tar = makeTar([{ name: "t-1.0/a.py", data: "x".repeat(2000) }]);
     await check("truncated-1.0.tar.gz", gzipSync(tar.subarray(0, 1024)), "truncated");
     const badSum = tar.slice();
     badSum[0] = "u".charCodeAt(0);
     await check("checksum-1.0.tar.gz", gzipSync(badSum), "checksum");
     await check("gz-cut-1.0.tar.gz", gzipSync(tar).subarray(0, 40), "corrupt");
-    await check("old-1.0.tar.bz2", new Uint8Array(10), "unsupported source archive format");
+    await check(
+      "old-1.0.tar.bz2",
+      new TextEncoder().encode("BZh91AY&SY"),
+      "unsupported source archive format (bz2",
+    );
   });
 });
 
@@ -200,5 +209,24 @@ Deno.test("unpackSdist() unpacks a legacy .zip sdist and refuses traversal in on
       assertEquals(error.source, "evil-1.0.zip");
     }
     assertEquals(await exists(join(dir, "evil.txt")), false);
+  });
+});
+
+Deno.test("unpackSdist() reads the format from the bytes: a content-addressed file without its name", async () => {
+  await withDir(async (dir) => {
+    const sdist = await writeSdist(dir, "pkg-1.0.tar.gz", [{ name: "pkg-1.0/setup.py", data: "" }]);
+    const blob = join(dir, sdist.sha256);
+    await Deno.rename(sdist.path, blob);
+    const dest = join(dir, "out");
+    await Deno.mkdir(dest);
+    assertEquals(await unpackSdist(blob, dest), join(dest, "pkg-1.0"));
+    await Deno.writeFile(join(dir, "blob2"), new TextEncoder().encode("garbage"));
+    try {
+      await unpackSdist(join(dir, "blob2"), dest, { filename: "named-1.0.tar.gz" });
+      throw new Error("accepted");
+    } catch (error) {
+      assert(error instanceof DistributionError, String(error));
+      assertEquals(error.source, "named-1.0.tar.gz", "messages use the given file name");
+    }
   });
 });
