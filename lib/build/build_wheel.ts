@@ -282,7 +282,6 @@ async function checkReturnedName(
 
 /** Moves a built wheel into the cache directory (same filesystem: the bucket), durably. */
 async function storeWheel(from: string, cacheDir: string, filename: string): Promise<string> {
-  await Deno.mkdir(cacheDir, { recursive: true });
   const file = await Deno.open(from, { read: true, write: true });
   try {
     await file.syncData();
@@ -290,6 +289,7 @@ async function storeWheel(from: string, cacheDir: string, filename: string): Pro
     file.close();
   }
   await failpoint("build.before-store");
+  await Deno.mkdir(cacheDir, { recursive: true });
   const target = join(cacheDir, filename);
   await Deno.rename(from, target);
   return target;
