@@ -230,3 +230,37 @@ Deno.test("unpackSdist() reads the format from the bytes: a content-addressed fi
     }
   });
 });
+
+Deno.test("unpackSdist() reads what Python's tarfile writes: GNU, pax and ustar formats", async () => {
+  await withDir(async (dir) => {
+    const src = join(dir, "src", "pkg-2.0");
+    const deepDir = join(src, "a".repeat(70), "b".repeat(70));
+    await Deno.mkdir(deepDir, { recursive: true });
+    await Deno.writeTextFile(join(deepDir, "c".repeat(90) + ".py"), "deep = True\n");
+    await Deno.writeTextFile(join(src, "setup.py"), "pass\n");
+    await Deno.symlink("setup.py", join(src, "link.py"));
+    for (const format of ["GNU_FORMAT", "PAX_FORMAT", "USTAR_FORMAT"]) {
+      const archive = join(dir, `pkg-2.0-${format}.tar.gz`);
+      const out = await new Deno.Command("python3", {
+        args: [
+          "-c",
+          `import tarfile, sys
+with tarfile.open(sys.argv[1], "w:gz", format=tarfile.${format}) as t:
+    t.add(sys.argv[2], arcname="pkg-2.0")`,
+          archive,
+          src,
+        ],
+        stderr: "piped",
+      }).output();
+      if (format === "USTAR_FORMAT" && !out.success) continue; // names too long for plain ustar
+      assert(out.success, new TextDecoder().decode(out.stderr));
+      const dest = join(dir, `out-${format}`);
+      await Deno.mkdir(dest);
+      const tree = await unpackSdist(archive, dest);
+      assertEquals(tree, join(dest, "pkg-2.0"));
+      const deep = join(tree, "a".repeat(70), "b".repeat(70), "c".repeat(90) + ".py");
+      assertEquals(await Deno.readTextFile(deep), "deep = True\n", format);
+      assertEquals(await Deno.readLink(join(tree, "link.py")), "setup.py");
+    }
+  });
+});
