@@ -117,3 +117,53 @@ Deno.test("ensureBuildEnvironment() removes the environment when installInto fai
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const RACE_SCRIPT = `
+import { ensureBuildEnvironment } from ${JSON.stringify(new URL("./mod.ts", import.meta.url).href)};
+import { findInterpreter } from ${
+  JSON.stringify(new URL("../python/mod.ts", import.meta.url).href)
+};
+const env = await ensureBuildEnvironment(["fake-backend"], {
+  interpreter: await findInterpreter(undefined),
+  cacheRoot: Deno.args[0],
+  installInto: async () => {
+    await Deno.writeTextFile(Deno.args[1], Deno.pid + "\\n", { append: true });
+  },
+});
+console.log(JSON.stringify({ root: env.layout.root, reused: env.reused }));
+`;
+
+Deno.test("ensureBuildEnvironment() in two processes at once fills the environment once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-build-env-" });
+  try {
+    const script = join(dir, "race.ts");
+    await Deno.writeTextFile(script, RACE_SCRIPT);
+    const installs = join(dir, "installs.txt");
+    const run = () =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--config",
+          new URL("../../deno.json", import.meta.url).pathname,
+          script,
+          join(dir, "cache"),
+          installs,
+        ],
+        // The first process holds the lock for a while after filling the environment.
+        env: { GESTVENV_FAILPOINT: "build.env-filled:sleep:700" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const results = await Promise.all([run(), run()]);
+    const answers = results.map((r) => {
+      assert(r.success, new TextDecoder().decode(r.stderr));
+      return JSON.parse(new TextDecoder().decode(r.stdout)) as { root: string; reused: boolean };
+    });
+    assertEquals(answers[0]!.root, answers[1]!.root);
+    assertEquals(answers.map((a) => a.reused).sort(), [false, true]);
+    assertEquals((await Deno.readTextFile(installs)).trim().split("\n").length, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -29,7 +29,15 @@ export const BUILT_WHEELS_BUCKET = "built-wheels-v1";
  * (hex, the cache key; the caller verified it against the index), or a local source tree.
  */
 export type BuildSource =
-  | { kind: "sdist"; path: string; sha256: string }
+  | {
+    kind: "sdist";
+    /** The archive (its format is read from its first bytes, so any name will do). */
+    path: string;
+    /** Its sha256, 64 hex digits: the built-wheel cache key. */
+    sha256: string;
+    /** Its file name for messages, when `path` does not end with it. @default basename */
+    filename?: string | undefined;
+  }
   | { kind: "tree"; path: string };
 
 export type { InstallInto } from "./build_env.ts";
@@ -97,7 +105,7 @@ async function prepareSource(source: BuildSource, options: BuildOptions): Promis
       });
     }
     key = source.sha256.toLowerCase();
-    label = basename(source.path);
+    label = source.filename ?? basename(source.path);
   } else {
     try {
       tree = await Deno.realPath(source.path);
@@ -158,7 +166,7 @@ async function withSourceTree<T>(
   const source = prepared.source as { kind: "sdist"; path: string };
   const dir = await Deno.makeTempDir({ prefix: "gestvenv-sdist-" });
   try {
-    const tree = await unpackSdist(source.path, dir, signal);
+    const tree = await unpackSdist(source.path, dir, { filename: prepared.label, signal });
     return await fn(tree);
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -268,7 +276,6 @@ async function checkReturnedName(
 
 /** Moves a built wheel into the cache directory (same filesystem: the bucket), durably. */
 async function storeWheel(from: string, cacheDir: string, filename: string): Promise<string> {
-  await Deno.mkdir(cacheDir, { recursive: true });
   const file = await Deno.open(from, { read: true, write: true });
   try {
     await file.syncData();
@@ -276,6 +283,7 @@ async function storeWheel(from: string, cacheDir: string, filename: string): Pro
     file.close();
   }
   await failpoint("build.before-store");
+  await Deno.mkdir(cacheDir, { recursive: true });
   const target = join(cacheDir, filename);
   await Deno.rename(from, target);
   return target;

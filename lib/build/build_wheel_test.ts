@@ -427,3 +427,56 @@ Deno.test("buildWheel() stops the backend on Ctrl-C and caches nothing", async (
     }
   });
 });
+
+const CRASH_SCRIPT = `
+import { buildWheel } from ${JSON.stringify(new URL("./mod.ts", import.meta.url).href)};
+import { findInterpreter } from ${
+  JSON.stringify(new URL("../python/mod.ts", import.meta.url).href)
+};
+await buildWheel({ kind: "tree", path: Deno.args[0] }, {
+  interpreter: await findInterpreter(undefined),
+  cacheRoot: Deno.args[1],
+  installInto: () => Promise.reject(new Error("no requirements expected")),
+});
+`;
+
+Deno.test("buildWheel() killed before storing its wheel leaves no cache entry; the next build cleans up", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-build-test-" });
+  try {
+    const tree = await writeLocalProject(join(dir, "proj"));
+    const cacheRoot = join(dir, "cache");
+    const script = join(dir, "crash.ts");
+    await Deno.writeTextFile(script, CRASH_SCRIPT);
+    const crashed = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        script,
+        tree,
+        cacheRoot,
+      ],
+      env: { GESTVENV_FAILPOINT: "build.before-store:exit" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert(!crashed.success, new TextDecoder().decode(crashed.stderr));
+    const bucket = join(cacheRoot, "built-wheels-v1");
+    const entries = async () => {
+      const names: string[] = [];
+      for await (const e of Deno.readDir(bucket)) if (e.isDirectory) names.push(e.name);
+      return names;
+    };
+    const debris = await entries();
+    assertEquals(debris.length, 1, "only the build's temp directory");
+    assert(debris[0]!.startsWith(".tmp-tree-"), debris[0]);
+
+    const options = { interpreter: await interpreter(), cacheRoot, installInto: noInstall };
+    const wheel = await buildWheel({ kind: "tree", path: tree }, options);
+    assertEquals(wheel.cached, false);
+    assertEquals(await entries(), [wheel.path.split("/").at(-2)!], "debris removed");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -217,7 +217,9 @@ export async function readTar(
         // "g" (global pax header) carries nothing a source tree needs.
         continue;
       }
-      const prefix = header[257] === 0x75 /* "u" of ustar */ ? text(header, 345, 155) : "";
+      // POSIX ustar ("ustar\0") has a name prefix at 345; old GNU ("ustar  ") keeps times there.
+      const posix = decoder.decode(header.subarray(257, 263)) === "ustar\0";
+      const prefix = posix ? text(header, 345, 155) : "";
       const shortName = text(header, 0, 100);
       let name = pax.get("path") ?? longName ??
         (prefix !== "" ? `${prefix}/${shortName}` : shortName);

@@ -38,32 +38,71 @@ interface PendingLink {
   name: string;
 }
 
+/** Options for {@linkcode unpackSdist}. */
+export interface UnpackSdistOptions {
+  /** The archive's file name for messages, when the path does not end with it. @default basename */
+  filename?: string | undefined;
+  /** Stops between entries once aborted (SIGINT/SIGTERM). */
+  signal?: AbortSignal | undefined;
+}
+
+/** The archive format, from the first bytes (the path may be a content-addressed cache entry). */
+async function sniffFormat(
+  path: string,
+  name: string,
+): Promise<"tar.gz" | "tar" | "zip" | "bz2" | "xz" | undefined> {
+  const head = new Uint8Array(512);
+  const file = await Deno.open(path, { read: true });
+  let length = 0;
+  try {
+    while (length < head.length) {
+      const n = await file.read(head.subarray(length));
+      if (n === null) break;
+      length += n;
+    }
+  } finally {
+    file.close();
+  }
+  const starts = (...bytes: number[]) =>
+    bytes.every((b, i) => head[i] === b) && length >= bytes.length;
+  if (starts(0x1f, 0x8b)) return "tar.gz";
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return "zip";
+  if (length >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === "ustar") return "tar";
+  if (starts(0x42, 0x5a, 0x68)) return "bz2";
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return "xz";
+  // Old (v7) tar archives carry no magic: trust the name.
+  if (/\.tar$/i.test(name) && length === 512) return "tar";
+  return undefined;
+}
+
 /**
  * Unpacks the sdist archive at `archivePath` into the directory `dest` (which must exist and be
  * empty) and returns the source tree: the single top-level directory when every member lies
- * under one (PEP 625: `{name}-{version}/`), else `dest` itself (as pip does).
+ * under one (PEP 625: `{name}-{version}/`), else `dest` itself (as pip does). The format (gzipped
+ * tar, plain tar, legacy zip) is read from the first bytes, not from the name.
  *
  * Refused, with a {@linkcode DistributionError} naming the archive: absolute member paths, `..`
  * segments, device files and FIFOs, links whose target leaves the archive (absolute, or `..` past
- * its root, or through another link), hard links to anything but an earlier regular file, a total
- * size above {@linkcode MAX_UNPACKED_SDIST_BYTES}, more than {@linkcode MAX_SDIST_ENTRIES}
- * entries, and corrupt archives (bad gzip, bad tar checksum, truncated data). Symbolic links are
- * created last, after every file, so no file is ever written through one. Files keep their
- * executable bit; other permission bits are not taken from the archive.
+ * its root, or through another link), links with members inside them, hard links to anything but
+ * an earlier regular file, a total size above {@linkcode MAX_UNPACKED_SDIST_BYTES}, more than
+ * {@linkcode MAX_SDIST_ENTRIES} entries, and corrupt archives (bad gzip, bad tar checksum,
+ * truncated data). Symbolic links are created last, after every file, so no file is ever written
+ * through one. Files keep their executable bit; other permission bits are not taken from the
+ * archive.
  *
  * Requires `--allow-read` and `--allow-write`.
  *
  * @throws {DistributionError} as above, or for an archive format that is not supported
- *   (`.tar.bz2`, `.tar.xz`).
- * @throws {InterruptedError} when `signal` was aborted by SIGINT/SIGTERM.
+ *   (`.tar.bz2`, `.tar.xz`, anything else).
+ * @throws {InterruptedError} when `options.signal` was aborted by SIGINT/SIGTERM.
  */
 export async function unpackSdist(
   archivePath: string,
   dest: string,
-  signal?: AbortSignal,
+  options: UnpackSdistOptions = {},
 ): Promise<string> {
-  const archive = basename(archivePath);
-  const lower = archive.toLowerCase();
+  const archive = options.filename ?? basename(archivePath);
+  const signal = options.signal;
   const tops = new Set<string>();
   let topIsDirectoryOnly = true;
   const note = (segments: string[], isDirectory: boolean) => {
@@ -71,17 +110,20 @@ export async function unpackSdist(
     if (segments.length === 1 && !isDirectory) topIsDirectoryOnly = false;
   };
   try {
-    if (lower.endsWith(".zip")) {
+    const format = await sniffFormat(archivePath, archive);
+    if (format === "zip") {
       await unpackZip(archivePath, dest, archive, note, signal);
-    } else if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz") || lower.endsWith(".tar")) {
+    } else if (format === "tar.gz" || format === "tar") {
       const file = await Deno.open(archivePath, { read: true });
-      const stream: ReadableStream<Uint8Array> = lower.endsWith(".tar")
+      const stream: ReadableStream<Uint8Array> = format === "tar"
         ? file.readable
         : file.readable.pipeThrough(new DecompressionStream("gzip"));
       await unpackTar(stream, dest, archive, note, signal);
     } else {
       throw new DistributionError(
-        "unsupported source archive format (gestvenv reads .tar.gz, .tgz, .tar and .zip)",
+        format === undefined
+          ? "not a source archive gestvenv can read (a .tar.gz, .tar or .zip)"
+          : `unsupported source archive format (${format}; gestvenv reads .tar.gz, .tar and .zip)`,
         archive,
         { hint: "Use a version of the package that has a wheel or a .tar.gz sdist" },
       );

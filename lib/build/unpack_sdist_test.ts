@@ -162,14 +162,23 @@ Deno.test("unpackSdist() reports corrupt archives as distribution errors naming 
       }
       throw new Error(`${filename} was accepted`);
     };
-    await check("garbage-1.0.tar.gz", new TextEncoder().encode("not gzip at all"), "corrupt");
+    await check(
+      "garbage-1.0.tar.gz",
+      new TextEncoder().encode("not gzip at all"),
+      "not a source archive",
+    );
+    await check("garbage2-1.0.tar.gz", new Uint8Array([0x1f, 0x8b, 1, 2, 3, 4]), "corrupt");
     const tar = makeTar([{ name: "t-1.0/a.py", data: "x".repeat(2000) }]);
     await check("truncated-1.0.tar.gz", gzipSync(tar.subarray(0, 1024)), "truncated");
     const badSum = tar.slice();
     badSum[0] = "u".charCodeAt(0);
     await check("checksum-1.0.tar.gz", gzipSync(badSum), "checksum");
     await check("gz-cut-1.0.tar.gz", gzipSync(tar).subarray(0, 40), "corrupt");
-    await check("old-1.0.tar.bz2", new Uint8Array(10), "unsupported source archive format");
+    await check(
+      "old-1.0.tar.bz2",
+      new TextEncoder().encode("BZh91AY&SY"),
+      "unsupported source archive format (bz2",
+    );
   });
 });
 
@@ -200,5 +209,58 @@ Deno.test("unpackSdist() unpacks a legacy .zip sdist and refuses traversal in on
       assertEquals(error.source, "evil-1.0.zip");
     }
     assertEquals(await exists(join(dir, "evil.txt")), false);
+  });
+});
+
+Deno.test("unpackSdist() reads the format from the bytes: a content-addressed file without its name", async () => {
+  await withDir(async (dir) => {
+    const sdist = await writeSdist(dir, "pkg-1.0.tar.gz", [{ name: "pkg-1.0/setup.py", data: "" }]);
+    const blob = join(dir, sdist.sha256);
+    await Deno.rename(sdist.path, blob);
+    const dest = join(dir, "out");
+    await Deno.mkdir(dest);
+    assertEquals(await unpackSdist(blob, dest), join(dest, "pkg-1.0"));
+    await Deno.writeFile(join(dir, "blob2"), new TextEncoder().encode("garbage"));
+    try {
+      await unpackSdist(join(dir, "blob2"), dest, { filename: "named-1.0.tar.gz" });
+      throw new Error("accepted");
+    } catch (error) {
+      assert(error instanceof DistributionError, String(error));
+      assertEquals(error.source, "named-1.0.tar.gz", "messages use the given file name");
+    }
+  });
+});
+
+Deno.test("unpackSdist() reads what Python's tarfile writes: GNU, pax and ustar formats", async () => {
+  await withDir(async (dir) => {
+    const src = join(dir, "src", "pkg-2.0");
+    const deepDir = join(src, "a".repeat(70), "b".repeat(70));
+    await Deno.mkdir(deepDir, { recursive: true });
+    await Deno.writeTextFile(join(deepDir, "c".repeat(90) + ".py"), "deep = True\n");
+    await Deno.writeTextFile(join(src, "setup.py"), "pass\n");
+    await Deno.symlink("setup.py", join(src, "link.py"));
+    for (const format of ["GNU_FORMAT", "PAX_FORMAT", "USTAR_FORMAT"]) {
+      const archive = join(dir, `pkg-2.0-${format}.tar.gz`);
+      const out = await new Deno.Command("python3", {
+        args: [
+          "-c",
+          `import tarfile, sys
+with tarfile.open(sys.argv[1], "w:gz", format=tarfile.${format}) as t:
+    t.add(sys.argv[2], arcname="pkg-2.0")`,
+          archive,
+          src,
+        ],
+        stderr: "piped",
+      }).output();
+      if (format === "USTAR_FORMAT" && !out.success) continue; // names too long for plain ustar
+      assert(out.success, new TextDecoder().decode(out.stderr));
+      const dest = join(dir, `out-${format}`);
+      await Deno.mkdir(dest);
+      const tree = await unpackSdist(archive, dest);
+      assertEquals(tree, join(dest, "pkg-2.0"));
+      const deep = join(tree, "a".repeat(70), "b".repeat(70), "c".repeat(90) + ".py");
+      assertEquals(await Deno.readTextFile(deep), "deep = True\n", format);
+      assertEquals(await Deno.readLink(join(tree, "link.py")), "setup.py");
+    }
   });
 });
