@@ -109,7 +109,7 @@ export function toggle(brief: string) {
 /** The backend choice flag. */
 export const BACKEND_FLAG = {
   kind: "enum",
-  values: ["auto", "pip", "uv"],
-  brief: "Installer backend",
+  values: ["auto", "native", "pip", "uv"],
+  brief: "Installer: native (gestvenv's, the default; auto = native), or pip/uv applying its lock",
   optional: true,
 } as const;

@@ -180,6 +180,8 @@ export async function applyPlan<S>(
     return result;
   });
 
+  // Interrupted during the last install: stop here, the record stays for the next run.
+  throwIfInterrupted(signal);
   await Deno.remove(pendingPath(target)).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });

@@ -70,22 +70,30 @@ Deno.test("create killed at any step: the name is not blocked and cleanup leaves
 });
 
 Deno.test("clone killed at any step never leaves a half copy that runs the source's Python", async (t) => {
+  // A pip environment is cloned by copying its directory; a native one by re-linking its lock
+  // from the cache (a create: its failpoints are `create.*` and the installer's).
   for (
-    const point of [
-      "clone.after-journal",
-      "clone.after-copy",
-      "clone.before-move",
-      "clone.before-register",
-    ]
+    const [point, backend] of [
+      ["clone.after-journal", "pip"],
+      ["clone.after-copy", "pip"],
+      ["clone.before-move", "pip"],
+      ["clone.before-register", "pip"],
+      ["create.after-journal", "native"],
+      ["installer.after_install", "native"],
+      ["create.before-move", "native"],
+      ["create.before-register", "native"],
+    ] as const
   ) {
-    await t.step(point, async () => {
+    await t.step(`${point} (${backend})`, async () => {
       await using ctx = await createTestContext();
-      assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg"]));
+      assertOk(
+        await ctx.run(["create", "src", "--packages", "demo-pkg", "--backend", backend]),
+      );
       assertEquals((await ctx.run(["clone", "src", "dst"], killAt(point))).code, KILLED);
       assertOk(await ctx.run(["cleanup", "--orphaned"]));
       await assertConsistent(ctx, `after ${point}`);
       const names = await registered(ctx);
-      assertEquals(names, point === "clone.before-register" ? ["dst", "src"] : ["src"]);
+      assertEquals(names, point.endsWith(".before-register") ? ["dst", "src"] : ["src"]);
       if (names.includes("dst")) await scriptRuns(ctx, "dst");
       await scriptRuns(ctx, "src");
     });
@@ -132,17 +140,22 @@ Deno.test("delete killed midway is finished by the next command, never half done
 
 Deno.test("Ctrl-C or SIGTERM during create rolls back and exits 130 or 143", async (t) => {
   for (
-    const [point, signal, code] of [
-      ["create.after-staging", "SIGINT", 130],
-      ["backend.spawned", "SIGINT", 130],
-      ["create.after-install", "SIGTERM", 143],
+    const [point, signal, code, backend] of [
+      ["create.after-staging", "SIGINT", 130, "native"],
+      ["backend.spawned", "SIGINT", 130, "pip"],
+      // Once per install (after_install runs per wheel: a second signal would stop at once).
+      ["installer.after_record", "SIGINT", 130, "native"],
+      ["create.after-install", "SIGTERM", 143, "native"],
     ] as const
   ) {
-    await t.step(`${signal} at ${point}`, async () => {
+    await t.step(`${signal} at ${point} (${backend})`, async () => {
       await using ctx = await createTestContext();
-      const result = await ctx.run(["create", "c", "--packages", "demo-pkg"], {
-        env: { GESTVENV_FAILPOINT: `${point}:signal:${signal}` },
-      });
+      const result = await ctx.run(
+        ["create", "c", "--packages", "demo-pkg", "--backend", backend],
+        {
+          env: { GESTVENV_FAILPOINT: `${point}:signal:${signal}` },
+        },
+      );
       assertEquals(result.code, code, result.stderr);
       assertStringIncludes(result.stderr, "Interrupted");
       await assertConsistent(ctx);
@@ -152,25 +165,46 @@ Deno.test("Ctrl-C or SIGTERM during create rolls back and exits 130 or 143", asy
   }
 });
 
-Deno.test("Ctrl-C during clone removes the half copy and keeps the source", async () => {
-  await using ctx = await createTestContext();
-  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg"]));
-  const result = await ctx.run(["clone", "src", "dst"], {
-    env: { GESTVENV_FAILPOINT: "clone.after-copy:signal:SIGINT" },
-  });
-  assertEquals(result.code, 130, result.stderr);
-  await assertConsistent(ctx);
-  assertEquals(await registered(ctx), ["src"]);
-  await scriptRuns(ctx, "src");
+Deno.test("Ctrl-C during clone removes the half copy and keeps the source", async (t) => {
+  // pip environments are copied; native ones re-linked from the cache.
+  for (
+    const [point, backend] of [
+      ["clone.after-copy", "pip"],
+      ["installer.after_record", "native"],
+    ] as const
+  ) {
+    await t.step(`${point} (${backend})`, async () => {
+      await using ctx = await createTestContext();
+      assertOk(
+        await ctx.run(["create", "src", "--packages", "demo-pkg", "--backend", backend]),
+      );
+      const result = await ctx.run(["clone", "src", "dst"], {
+        env: { GESTVENV_FAILPOINT: `${point}:signal:SIGINT` },
+      });
+      assertEquals(result.code, 130, result.stderr);
+      await assertConsistent(ctx);
+      assertEquals(await registered(ctx), ["src"]);
+      await scriptRuns(ctx, "src");
+    });
+  }
 });
 
-Deno.test("Ctrl-C or SIGTERM during install stops pip, records what is there, exits 130 or 143", async (t) => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-    await t.step(signal, async () => {
+Deno.test("Ctrl-C or SIGTERM during install stops the installer, records what is there, exits 130 or 143", async (t) => {
+  for (
+    const [signal, code, backend, point] of [
+      ["SIGINT", 130, "pip", "backend.spawned"],
+      ["SIGTERM", 143, "pip", "backend.spawned"],
+      ["SIGINT", 130, "native", "installer.after_record"],
+      ["SIGTERM", 143, "native", "installer.after_record"],
+    ] as const
+  ) {
+    await t.step(`${signal} (${backend})`, async () => {
       await using ctx = await createTestContext();
-      assertOk(await ctx.run(["create", "i", "--packages", "demo-dep==1.0.0"]));
+      assertOk(
+        await ctx.run(["create", "i", "--packages", "demo-dep==1.0.0", "--backend", backend]),
+      );
       const result = await ctx.run(["install", "demo-pkg", "other-pkg", "--env", "i"], {
-        env: { GESTVENV_FAILPOINT: `backend.spawned:signal:${signal}` },
+        env: { GESTVENV_FAILPOINT: `${point}:signal:${signal}` },
       });
       assertEquals(result.code, code, result.stderr);
       assertStringIncludes(result.stderr, "Interrupted");

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
 import { join } from "node:path";
-import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { assertOk, createTestContext, standardWheels } from "../helpers/test_context.ts";
+import type { BuiltWheel } from "../helpers/build_wheel.ts";
 
 Deno.test("create with packages installs from the index: import works, console script runs, registry knows", async () => {
   await using ctx = await createTestContext();
@@ -27,7 +28,7 @@ Deno.test("create with packages installs from the index: import works, console s
   const record = (await ctx.registry()).environments["web"]!;
   assertEquals(record.path, path);
   assertEquals(record.description, "demo");
-  assertEquals(record.backend, "pip");
+  assertEquals(record.backend, "native");
   assertEquals(record.requirements, ["demo-pkg"]);
   assertEquals(record.packages, [{ name: "demo-dep", version: "2.0.0" }, {
     name: "demo-pkg",
@@ -142,8 +143,27 @@ Deno.test("--python picks the newest matching interpreter and reports what was f
   assertStringIncludes(missing.stderr, "No interpreter satisfies `2.1`; found:");
 });
 
-Deno.test("create --seed puts a working pip into the environment", async () => {
-  await using ctx = await createTestContext();
+/** The pip wheel Python bundles for `ensurepip` (found through the first `python3`), to serve. */
+async function bundledPipWheel(): Promise<BuiltWheel> {
+  const out = await new Deno.Command("python3", {
+    args: ["-c", "import ensurepip, os; print(os.path.dirname(ensurepip.__file__))"],
+    stdout: "piped",
+  }).output();
+  const dir = join(new TextDecoder().decode(out.stdout).trim(), "_bundled");
+  const filename = [...Deno.readDirSync(dir)].find((e) => e.name.startsWith("pip-"))!.name;
+  const bytes = await Deno.readFile(join(dir, filename));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return {
+    filename,
+    bytes,
+    sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+    name: "pip",
+    version: filename.split("-")[1]!,
+  };
+}
+
+Deno.test("create --seed puts a working pip into the environment (installed by gestvenv)", async () => {
+  await using ctx = await createTestContext([...standardWheels(), await bundledPipWheel()]);
   assertOk(await ctx.run(["create", "seeded", "--seed"]));
   const pip = await ctx.exec(join(ctx.envPath("seeded"), "bin", "python"), [
     "-m",
@@ -156,6 +176,8 @@ Deno.test("create --seed puts a working pip into the environment", async () => {
     (await ctx.registry()).environments["seeded"]!.packages.some((p) => p.name === "pip"),
     true,
   );
+  // Seeding is not a requirement the user asked for.
+  assertEquals((await ctx.registry()).environments["seeded"]!.requirements, []);
 });
 
 Deno.test("create checks every requirement before anything is made", async () => {

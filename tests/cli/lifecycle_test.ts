@@ -45,9 +45,9 @@ Deno.test("rename moves the environment and re-targets scripts, activators and p
   assertEquals(prefix.stdout.trim(), path);
 });
 
-Deno.test("clone copies an environment exactly and works offline", async () => {
+Deno.test("clone copies a pip environment exactly and works offline", async () => {
   await using ctx = await createTestContext();
-  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg"]));
+  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg", "--backend", "pip"]));
   await ctx.index.close();
   const cloned = await ctx.run(["clone", "src", "dst"]);
   assertOk(cloned);
@@ -62,6 +62,26 @@ Deno.test("clone copies an environment exactly and works offline", async () => {
   assertEquals(prefix.stdout.trim(), path);
   const doc = await ctx.registry();
   assertEquals(doc.environments["dst"]!.packages, doc.environments["src"]!.packages);
+});
+
+Deno.test("clone re-links a native environment from the cache, offline", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg"]));
+  await ctx.index.close();
+  const cloned = await ctx.run(["clone", "src", "dst"]);
+  assertOk(cloned);
+  assertStringIncludes(cloned.stderr, "by relink");
+  const path = ctx.envPath("dst");
+  const script = await ctx.exec(join(path, "bin", "demo-cli"), []);
+  assertOk(script);
+  const prefix = await ctx.exec(join(path, "bin", "python"), [
+    "-c",
+    "import sys, demo_pkg; print(sys.prefix)",
+  ]);
+  assertEquals(prefix.stdout.trim(), path);
+  const doc = await ctx.registry();
+  assertEquals(doc.environments["dst"]!.packages, doc.environments["src"]!.packages);
+  assertEquals(doc.environments["dst"]!.requirements, doc.environments["src"]!.requirements);
 });
 
 Deno.test("export then import recreates the same versions", async () => {
