@@ -71,14 +71,9 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
   },
   func: action("create", async (ctx, flags: CreateFlags, name: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const env = ctx.environments({
-      backend: flags.backend,
-      python: flags.python,
-      indexUrl: flags.indexUrl,
-    });
+    const env = ctx.environments();
     const packages = (flags.packages ?? "").split(/[\s,]+/).filter((p) => p !== "");
     const result = await createEnvironment(env, name, {
-      python: flags.python,
       description: flags.description,
       packages,
       requirementFiles: [...(flags.requirement ?? [])],

@@ -66,7 +66,7 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
   },
   func: action("install", async (ctx, flags: InstallFlags, ...packages: string[]) => {
     formatFor(ctx, ["table", "json"], "table");
-    const env = ctx.environments({ backend: flags.backend, indexUrl: flags.indexUrl });
+    const env = ctx.environments();
     const files = [...(flags.requirement ?? [])];
     const editables = [...(flags.editable ?? [])];
     const target = await resolveTarget(env, flags.env, packages, {

@@ -90,7 +90,7 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
         hint: "It installs a lock exactly; to add packages use `gestvenv install`",
       });
     }
-    const env = ctx.environments({ backend: flags.backend });
+    const env = ctx.environments();
     const result = await syncEnvironment(env, name, {
       lockFile: flags.lockFile === undefined ? undefined : absolute(flags.lockFile),
       dryRun: ctx.dryRun,

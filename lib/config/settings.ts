@@ -1,38 +1,81 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { IndexSettings } from "./pip_config.ts";
-import { parseTimeoutSeconds, resolveHttpTimeouts } from "./http_settings.ts";
+import { parseTimeoutSeconds } from "./http_settings.ts";
 
 /** Backend choice: `auto` prefers uv and falls back to pip. */
 export type BackendChoice = "auto" | "pip" | "uv";
 
 /**
- * Settings after precedence is applied: command-line flags, then `GESTVENV_*` variables, then the
- * user configuration file, then defaults (clig.dev "Configuration").
+ * Where a setting's value comes from, strongest first: a command-line flag, a `GESTVENV_*`
+ * variable, the project's `.gestvenv.toml` (reserved: not read yet), the user configuration
+ * file, pip's configuration (index keys only), or gestvenv's default.
+ */
+export type SettingSource = "flag" | "env" | "project" | "config" | "pip" | "default";
+
+/** One resolved setting: its value and where it came from. */
+export interface Setting<T> {
+  /** The value after precedence. */
+  readonly value: T;
+  /** Which source gave it. */
+  readonly source: SettingSource;
+  /**
+   * The exact origin, for people: `--python`, `GESTVENV_PYTHON`, `default_python` (a config
+   * key), or `default`.
+   */
+  readonly origin: string;
+}
+
+/**
+ * A command's settings, resolved once (in `commands/_context.ts`) with precedence applied:
+ * command-line flags, then `GESTVENV_*` variables, then the user configuration file, then
+ * defaults (clig.dev "Configuration"). Each value records its source.
  */
 export interface ResolvedSettings {
-  /** The installer backend to use. */
-  backend: BackendChoice;
-  /** Interpreter request when `--python` is absent, or undefined for the default interpreter. */
-  python: string | undefined;
-  /** Directory of named environments. */
-  environmentsDir: string;
-  /** gestvenv's own index overrides; empty fields mean "let pip's configuration decide". */
-  index: IndexSettings;
-  /** Configured uv binary, if any. */
-  uvPath: string | undefined;
+  /** The installer backend to use (`--backend`, `GESTVENV_BACKEND`, `backend`). @default "auto" */
+  backend: Setting<BackendChoice>;
+  /**
+   * Interpreter request (`--python`, `GESTVENV_PYTHON`, `default_python`), or undefined for the
+   * first `python3` on `PATH`.
+   */
+  python: Setting<string | undefined>;
+  /** Directory of named environments (`environments_path`). @default `<home>/environments` */
+  environmentsDir: Setting<string>;
+  /** Primary index URL (`--index-url`, `GESTVENV_INDEX_URL`, `index_url`); undefined: unset. */
+  indexUrl: Setting<string | undefined>;
+  /** Further index URLs (`extra_index_urls`). @default [] */
+  extraIndexUrls: Setting<string[]>;
+  /** Directories or pages of distribution files (`find_links`). @default [] */
+  findLinks: Setting<string[]>;
+  /** Configured uv binary (`GESTVENV_UV`, `uv_path`), if any. */
+  uvPath: Setting<string | undefined>;
   /**
    * How long a command waits for an environment (or the registry) that another gestvenv process
    * holds, in ms; undefined waits as long as it takes (`--wait`). From `GESTVENV_LOCK_TIMEOUT` or
    * `lock_timeout` (seconds). @default 120000
    */
-  lockTimeoutMs: number | undefined;
+  lockTimeoutMs: Setting<number | undefined>;
+  /**
+   * Time allowed to connect to an index and get the response headers, in ms
+   * (`GESTVENV_HTTP_CONNECT_TIMEOUT`, `http_connect_timeout`); undefined: the index client's
+   * default.
+   */
+  httpConnectTimeoutMs: Setting<number | undefined>;
+  /**
+   * Longest silence allowed between two pieces of a response body, in ms
+   * (`GESTVENV_HTTP_READ_TIMEOUT`, `http_read_timeout`); undefined: the index client's default.
+   */
+  httpReadTimeoutMs: Setting<number | undefined>;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
-/** Flag values that take part in settings precedence. */
+/**
+ * Flag values that take part in settings precedence. A command that declares a flag of one of
+ * these names (`--python`, `--backend`, `--index-url`, the global `--wait`) has it applied here,
+ * once; the flag reaches the library only through the settings.
+ */
 export interface SettingsFlags {
   backend?: string | undefined;
   python?: string | undefined;
@@ -51,18 +94,39 @@ export interface ResolveSettingsOptions {
   env?: EnvLookup;
 }
 
-/** The lock timeout in ms: `GESTVENV_LOCK_TIMEOUT`, else `lock_timeout`, else the default. */
-function lockTimeout(config: GestvenvConfig, env: EnvLookup): number {
-  const fromEnv = env(ENV_VARS.LOCK_TIMEOUT);
-  if (fromEnv !== undefined) return parseTimeoutSeconds(fromEnv, ENV_VARS.LOCK_TIMEOUT);
-  if (config.lock_timeout !== undefined) {
-    return parseTimeoutSeconds(config.lock_timeout, "`lock_timeout`");
+/** The first source that has a value, else the default. */
+function pick<T>(
+  candidates: ReadonlyArray<readonly [SettingSource, string, T | undefined]>,
+  fallback: T,
+): Setting<T> {
+  for (const [source, origin, value] of candidates) {
+    if (value !== undefined) return { value, source, origin };
   }
-  return DEFAULT_LOCK_TIMEOUT_MS;
+  return { value: fallback, source: "default", origin: "default" };
+}
+
+/** A timeout in seconds from a variable or a config key, as ms. */
+function seconds(
+  env: EnvLookup,
+  variable: string,
+  config: GestvenvConfig,
+  key: "lock_timeout" | "http_connect_timeout" | "http_read_timeout",
+  fallback: number | undefined,
+): Setting<number | undefined> {
+  const fromEnv = env(variable);
+  if (fromEnv !== undefined) {
+    return { value: parseTimeoutSeconds(fromEnv, variable), source: "env", origin: variable };
+  }
+  const fromFile = config[key];
+  if (fromFile !== undefined) {
+    return { value: parseTimeoutSeconds(fromFile, `\`${key}\``), source: "config", origin: key };
+  }
+  return { value: fallback, source: "default", origin: "default" };
 }
 
 /**
- * Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`.
+ * Applies precedence (flags > environment > config file > defaults), recording each value's
+ * source. Requires `--allow-env`.
  * @throws {ConfigError} when a timeout (`GESTVENV_HTTP_*_TIMEOUT`, `http_*_timeout`,
  *   `GESTVENV_LOCK_TIMEOUT`, `lock_timeout`) is not a positive number of seconds.
  */
@@ -72,22 +136,78 @@ export function resolveSettings(
   options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
   const { flags = {}, env = readEnv } = options;
-  const backend =
-    (flags.backend ?? env(ENV_VARS.BACKEND) ?? config.backend ?? "auto") as BackendChoice;
-  const indexUrl = flags.indexUrl ?? env(ENV_VARS.INDEX_URL) ?? config.index_url;
   return {
-    backend,
-    python: flags.python ?? env(ENV_VARS.PYTHON) ?? config.default_python,
-    environmentsDir: config.environments_path === undefined
-      ? home.environmentsDir
-      : absolute(config.environments_path),
-    index: {
-      indexUrl,
-      extraIndexUrls: flags.extraIndexUrls ?? config.extra_index_urls ?? [],
-      findLinks: flags.findLinks ?? config.find_links ?? [],
-      http: resolveHttpTimeouts(config, env),
+    backend: pick<BackendChoice>([
+      ["flag", "--backend", flags.backend as BackendChoice | undefined],
+      ["env", ENV_VARS.BACKEND, env(ENV_VARS.BACKEND) as BackendChoice | undefined],
+      ["config", "backend", config.backend],
+    ], "auto"),
+    python: pick<string | undefined>([
+      ["flag", "--python", flags.python],
+      ["env", ENV_VARS.PYTHON, env(ENV_VARS.PYTHON)],
+      ["config", "default_python", config.default_python],
+    ], undefined),
+    environmentsDir: pick([
+      [
+        "config",
+        "environments_path",
+        config.environments_path === undefined ? undefined : absolute(config.environments_path),
+      ],
+    ], home.environmentsDir),
+    indexUrl: pick<string | undefined>([
+      ["flag", "--index-url", flags.indexUrl],
+      ["env", ENV_VARS.INDEX_URL, env(ENV_VARS.INDEX_URL)],
+      ["config", "index_url", config.index_url],
+    ], undefined),
+    extraIndexUrls: pick<string[]>([
+      ["flag", "--extra-index-url", flags.extraIndexUrls],
+      ["config", "extra_index_urls", config.extra_index_urls],
+    ], []),
+    findLinks: pick<string[]>([
+      ["flag", "--find-links", flags.findLinks],
+      ["config", "find_links", config.find_links],
+    ], []),
+    uvPath: pick<string | undefined>([
+      ["env", ENV_VARS.UV, env(ENV_VARS.UV)],
+      ["config", "uv_path", config.uv_path],
+    ], undefined),
+    lockTimeoutMs: flags.wait
+      ? { value: undefined, source: "flag", origin: "--wait" }
+      : seconds(env, ENV_VARS.LOCK_TIMEOUT, config, "lock_timeout", DEFAULT_LOCK_TIMEOUT_MS),
+    httpConnectTimeoutMs: seconds(
+      env,
+      ENV_VARS.HTTP_CONNECT_TIMEOUT,
+      config,
+      "http_connect_timeout",
+      undefined,
+    ),
+    httpReadTimeoutMs: seconds(
+      env,
+      ENV_VARS.HTTP_READ_TIMEOUT,
+      config,
+      "http_read_timeout",
+      undefined,
+    ),
+  };
+}
+
+/** Whether a setting was given by the user (a flag, a variable, a project or config file). */
+export function isUserSetting(setting: Setting<unknown>): boolean {
+  return setting.source !== "pip" && setting.source !== "default";
+}
+
+/**
+ * gestvenv's own index settings (the values the user gave gestvenv, not pip's configuration or
+ * defaults) and its network timeouts, as the backends take them.
+ */
+export function ownIndexSettings(settings: ResolvedSettings): IndexSettings {
+  return {
+    indexUrl: isUserSetting(settings.indexUrl) ? settings.indexUrl.value : undefined,
+    extraIndexUrls: isUserSetting(settings.extraIndexUrls) ? settings.extraIndexUrls.value : [],
+    findLinks: isUserSetting(settings.findLinks) ? settings.findLinks.value : [],
+    http: {
+      connectTimeoutMs: settings.httpConnectTimeoutMs.value,
+      readTimeoutMs: settings.httpReadTimeoutMs.value,
     },
-    uvPath: env(ENV_VARS.UV) ?? config.uv_path,
-    lockTimeoutMs: flags.wait ? undefined : lockTimeout(config, env),
   };
 }

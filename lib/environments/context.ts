@@ -5,7 +5,7 @@ import {
   type BackendTarget,
   selectBackend,
 } from "../backends/mod.ts";
-import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
+import { type BackendChoice, ownIndexSettings, type ResolvedSettings } from "../config/mod.ts";
 import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
 import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
@@ -19,10 +19,12 @@ import { readRegistry, type Registry, updateRegistry } from "./registry.ts";
 export interface EnvironmentContext {
   /** gestvenv's home layout. */
   home: HomeLayout;
-  /** Settings after precedence. */
+  /**
+   * The command's settings, resolved once, each with its source. A `--backend` flag (source
+   * `flag`) beats an existing environment's own backend; other sources only choose the backend
+   * of new environments.
+   */
   settings: ResolvedSettings;
-  /** An explicit `--backend` for this command, which beats the environment's own backend. */
-  backendOverride?: BackendChoice | undefined;
   /** gestvenv's version (written into `pyvenv.cfg`). */
   creatorVersion: string;
   /** Progress sink. */
@@ -55,7 +57,7 @@ export function assertMayChange(ctx: EnvironmentContext, what: string): void {
 /** The registry lock and environment lock options for `ctx`. */
 export function lockOptions(ctx: EnvironmentContext, label: string): FileLockOptions {
   return {
-    timeoutMs: ctx.settings.lockTimeoutMs,
+    timeoutMs: ctx.settings.lockTimeoutMs.value,
     holder: { command: ctx.command ?? "gestvenv (library)" },
     label,
     onWait: (holder) =>
@@ -156,8 +158,9 @@ export async function requireLayout(record: EnvironmentRecord): Promise<Virtuale
 }
 
 /**
- * The backend and target for an existing environment: `--backend` if given, else the one the
- * environment was created with (a uv environment falls back to pip when uv is gone).
+ * The backend and target for an existing environment: `--backend` if given (a setting whose
+ * source is a flag), else the one the environment was created with (a uv environment falls back
+ * to pip when uv is gone).
  *
  * @throws {OperationError} `environment_broken` when the directory or its `pyvenv.cfg` is gone,
  *   or its interpreter is.
@@ -167,9 +170,12 @@ export async function openEnvironment(
   record: EnvironmentRecord,
 ): Promise<{ backend: Backend; target: BackendTarget }> {
   const layout = await requireLayout(record);
-  const choice: BackendChoice = ctx.backendOverride ?? (record.backend === "uv" ? "auto" : "pip");
-  const backend = await selectBackend(choice, ctx.settings.uvPath);
-  if (backend.name !== record.backend && ctx.backendOverride === undefined) {
+  const explicit = ctx.settings.backend.source === "flag";
+  const choice: BackendChoice = explicit
+    ? ctx.settings.backend.value
+    : (record.backend === "uv" ? "auto" : "pip");
+  const backend = await selectBackend(choice, ctx.settings.uvPath.value);
+  if (backend.name !== record.backend && !explicit) {
     ctx.reporter.warn(`uv was not found; using pip for \`${record.name}\``);
   }
   let interpreter: Interpreter;
@@ -213,7 +219,11 @@ function dryRunBackend(backend: Backend): Backend {
 
 /** The options of every backend call of `ctx`: index settings, output streaming, interrupts. */
 export function backendCall(ctx: EnvironmentContext): BackendCallOptions {
-  return { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal };
+  return {
+    index: ownIndexSettings(ctx.settings),
+    onOutput: ctx.reporter.output,
+    signal: ctx.signal,
+  };
 }
 
 /** Reads back what is installed, as registry pins. */

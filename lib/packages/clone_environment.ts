@@ -26,7 +26,8 @@ export type CloneMethod = "copy" | "reinstall";
  * Clones an environment. With the same interpreter, the directory is copied into a staging
  * directory, re-targeted, moved into place and registered (exact, offline, no index needed; see
  * `buildAndRegister` for crash consistency), all while both environments are locked, so a change
- * to the source cannot be lost half-way. With another interpreter (`python`), a new environment is
+ * to the source cannot be lost half-way. With another interpreter (a `--python` given for this
+ * command: the `python` setting when its source is a flag), a new environment is
  * created and the source's requested requirements are installed into it (its pinned versions may
  * not exist for another Python), or its frozen pins when it has no recorded requirements.
  *
@@ -38,14 +39,15 @@ export async function cloneEnvironment(
   ctx: EnvironmentContext,
   source: string,
   target: string,
-  options: { python?: string | undefined; dryRun?: boolean } = {},
+  options: { dryRun?: boolean } = {},
 ): Promise<{ record: EnvironmentRecord; method: CloneMethod }> {
   validateEnvironmentName(target);
   const src = await getEnvironment(ctx, source);
   await checkFreeName(ctx, target);
-  const other = options.python === undefined
+  const request = ctx.settings.python.source === "flag" ? ctx.settings.python.value : undefined;
+  const other = request === undefined
     ? undefined
-    : await findInterpreter(options.python, { cacheDir: ctx.home.cacheDir });
+    : await findInterpreter(request, { cacheDir: ctx.home.cacheDir });
   if (other !== undefined && other.realPath !== src.python.path) {
     // Read what the source asks for under its lock, then create the target on its own.
     const packages = await withEnvironmentLock(ctx, source, async () => {

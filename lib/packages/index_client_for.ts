@@ -5,7 +5,7 @@
  * @module
  */
 import { buildSdistMetadata } from "../backends/mod.ts";
-import { readPipIndexSettings } from "../config/mod.ts";
+import { ownIndexSettings, readPipIndexSettings } from "../config/mod.ts";
 import { HttpClient, IndexClient } from "../index/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 
@@ -41,7 +41,7 @@ export async function indexClientFor(
   ctx: EnvironmentContext,
   options: IndexClientForOptions = {},
 ): Promise<IndexClient> {
-  const own = ctx.settings.index;
+  const own = ownIndexSettings(ctx.settings);
   const pip = await readPipIndexSettings();
   const file = options.fromFile ?? {};
   const primary = file.indexUrl ?? own.indexUrl ?? pip.indexUrl ?? DEFAULT_INDEX_URL;
@@ -56,7 +56,7 @@ export async function indexClientFor(
     ...(own.findLinks.length > 0 || own.indexUrl !== undefined ? own.findLinks : pip.findLinks),
   ];
   const build = options.buildPython;
-  const http = ctx.settings.index.http;
+  const http = own.http;
   return new IndexClient({
     indexes: file.noIndex ? [] : [primary, ...extras],
     findLinks,

@@ -1,3 +1,4 @@
+import { ownIndexSettings } from "../config/mod.ts";
 import {
   InterruptedError,
   InvalidSyntaxError,
@@ -456,7 +457,7 @@ export async function checkPackages(
 ): Promise<{ packages: PackageStatus[]; problems: string[] }> {
   const record = await getEnvironment(ctx, name);
   const { backend, target } = await openEnvironment(ctx, record);
-  const call = { index: ctx.settings.index };
+  const call = { index: ownIndexSettings(ctx.settings) };
   ctx.reporter.step(`Checking ${name} against the index`);
   let outdated: OutdatedDistribution[];
   let problems: string[];

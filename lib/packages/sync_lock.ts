@@ -10,7 +10,7 @@
  * @module
  */
 import type { Backend, BackendTarget } from "../backends/mod.ts";
-import { readPipIndexSettings } from "../config/mod.ts";
+import { ownIndexSettings, readPipIndexSettings } from "../config/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { OperationError, PackageNotFoundError } from "../errors/mod.ts";
 import { atomicWriteFile, failpoint } from "../fs/mod.ts";
@@ -189,7 +189,7 @@ function withIndexCredentials(url: string, indexes: string[]): string {
 }
 
 async function configuredIndexes(ctx: EnvironmentContext): Promise<string[]> {
-  const own = ctx.settings.index;
+  const own = ownIndexSettings(ctx.settings);
   const pip = await readPipIndexSettings().catch(() => undefined);
   return [
     ...(own.indexUrl !== undefined ? [own.indexUrl] : []),
@@ -255,7 +255,7 @@ export async function installFromLock(
     });
     // The index timeouts: connecting, and silence while a body arrives (a big wheel that keeps
     // flowing is never cut).
-    const http = options.http ?? new HttpClient({ ...ctx.settings.index.http });
+    const http = options.http ?? new HttpClient({ ...ownIndexSettings(ctx.settings).http });
     const dir = await Deno.makeTempDir({ prefix: "gestvenv-lock-" });
     try {
       ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);

@@ -166,3 +166,25 @@ Deno.test("create checks every requirement before anything is made", async () =>
   assertEquals(await Deno.lstat(ctx.envPath("bad")).then(() => true, () => false), false);
   assertEquals(ctx.index.requests.length, 0, "no index request");
 });
+
+Deno.test("create: --python and --backend beat GESTVENV_PYTHON and GESTVENV_BACKEND (settings resolved once)", async () => {
+  await using ctx = await createTestContext();
+  const bogus = { GESTVENV_PYTHON: "9.99", GESTVENV_BACKEND: "uv", GESTVENV_UV: "/nonexistent/uv" };
+  // The variables alone apply: no interpreter 9.99 exists.
+  const fromEnv = await ctx.run(["create", "a", "--dry-run", "--json"], { env: bogus });
+  assertEquals(fromEnv.code, 1, fromEnv.stderr);
+  assertStringIncludes(fromEnv.stderr, "9.99");
+  // The flags win over them, and the record shows what the flags asked for.
+  const python = (await ctx.exec("python3", ["-c", "import sys; print(sys.executable)"])).stdout
+    .trim();
+  const created = await ctx.run(["create", "b", "--python", python, "--backend", "pip", "--json"], {
+    env: bogus,
+  });
+  assertOk(created);
+  const record = (await ctx.registry()).environments["b"]!;
+  assertEquals(record.backend, "pip");
+  const version =
+    (await ctx.exec(python, ["-c", "import platform; print(platform.python_version())"]))
+      .stdout.trim();
+  assertEquals(record.python.version, version);
+});
