@@ -8,6 +8,7 @@ import type { StricliProcess } from "@stricli/core";
 import {
   type GestvenvConfig,
   loadConfig,
+  readPipIndexSettings,
   type ResolvedSettings,
   resolveSettings,
 } from "../lib/config/mod.ts";
@@ -118,8 +119,8 @@ export interface CommandContext {
   signal: AbortSignal | undefined;
   /**
    * The command's settings, resolved once from its flags (`--python`, `--backend`,
-   * `--index-url`, `--wait`), `GESTVENV_*`, the configuration file and defaults, each value with
-   * its source.
+   * `--index-url`, `--wait`), `GESTVENV_*`, the configuration file, pip's index configuration
+   * and defaults, each value with its source.
    */
   settings: ResolvedSettings;
   /** Context for lib/environments and lib/packages operations, with {@linkcode settings}. */
@@ -162,6 +163,8 @@ export async function buildContext(
   await printer.ready();
   const home = resolveHome();
   const config = await loadConfig(home.configFile);
+  // pip's index configuration is the `pip` source of the index settings.
+  const pip = await readPipIndexSettings();
   // Resolved once, on first use: a command that needs no settings is not stopped by a bad
   // `GESTVENV_*` value.
   let settings: ResolvedSettings | undefined;
@@ -173,6 +176,7 @@ export async function buildContext(
         indexUrl: flags.indexUrl,
         wait: flags.wait ?? false,
       },
+      pip,
     });
   const reporter = createReporter(printer);
   return {

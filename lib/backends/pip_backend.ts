@@ -1,10 +1,9 @@
 import { compare } from "@renovatebot/pep440";
-import type { IndexSettings } from "../config/mod.ts";
 import { BackendError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
-import { indexArgs, pipNetworkArgs } from "./_index_args.ts";
+import { pipIndexEnv, pipNetworkArgs } from "./_index_args.ts";
 import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 /** The first pip release with `--python` (run pip against another environment). */
@@ -26,8 +25,9 @@ async function findPipVersion(dirs: string[]): Promise<string | undefined> {
  * The pip backend. pip is run from the base interpreter against the environment with
  * `pip --python <env>/bin/python` (pip >= 22.3), so environments need no pip of their own; when the
  * base interpreter has no such pip, the environment is seeded with `ensurepip` and its own pip runs.
- * pip reads its own configuration (`pip.conf`, `PIP_*`); gestvenv's index settings are added as
- * options only when set. gestvenv's network timeouts are always passed (`--timeout`,
+ * pip reads its own configuration (`pip.conf`, `PIP_*`) except for the indexes: those are the
+ * decided ones (`decideIndexes`), given in pip's environment so they replace, not extend, its
+ * files' (see `pipIndexEnv`). gestvenv's network timeouts are always passed (`--timeout`,
  * `--retries 1`), so an index that hangs fails in seconds, not minutes.
  */
 export class PipBackend extends PipCliBackend {
@@ -70,6 +70,7 @@ export class PipBackend extends PipCliBackend {
   ): Promise<BackendOutput> {
     const [program, ...prefix] = await this.#pip(target, options);
     const result = await runTool(program!, [...prefix, ...args], {
+      env: pipIndexEnv(options.index),
       onLine: options.onOutput,
       signal: options.signal,
     });
@@ -77,8 +78,8 @@ export class PipBackend extends PipCliBackend {
     return { output: `${result.stdout}${result.stderr}` };
   }
 
-  protected indexOptions(index: IndexSettings): Promise<string[]> {
-    return Promise.resolve([...indexArgs(index), ...pipNetworkArgs(index)]);
+  protected indexOptions(options: BackendCallOptions): Promise<string[]> {
+    return Promise.resolve(pipNetworkArgs(options.http));
   }
 
   async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {

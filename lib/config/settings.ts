@@ -1,7 +1,7 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
-import type { IndexSettings } from "./pip_config.ts";
-import { parseTimeoutSeconds } from "./http_settings.ts";
+import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
+import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 
 /** Backend choice: `auto` prefers uv and falls back to pip. */
 export type BackendChoice = "auto" | "pip" | "uv";
@@ -28,8 +28,10 @@ export interface Setting<T> {
 
 /**
  * A command's settings, resolved once (in `commands/_context.ts`) with precedence applied:
- * command-line flags, then `GESTVENV_*` variables, then the user configuration file, then
- * defaults (clig.dev "Configuration"). Each value records its source.
+ * command-line flags, then `GESTVENV_*` variables, then the user configuration file, then (for
+ * the index keys) pip's configuration, then defaults (clig.dev "Configuration"). Each value
+ * records its source. Which indexes apply follows from them in one place: `decideIndexes` in
+ * `lib/index`.
  */
 export interface ResolvedSettings {
   /** The installer backend to use (`--backend`, `GESTVENV_BACKEND`, `backend`). @default "auto" */
@@ -41,11 +43,20 @@ export interface ResolvedSettings {
   python: Setting<string | undefined>;
   /** Directory of named environments (`environments_path`). @default `<home>/environments` */
   environmentsDir: Setting<string>;
-  /** Primary index URL (`--index-url`, `GESTVENV_INDEX_URL`, `index_url`); undefined: unset. */
+  /**
+   * Primary index URL (`--index-url`, `GESTVENV_INDEX_URL`, `index_url`, pip's `index-url`);
+   * undefined: PyPI.
+   */
   indexUrl: Setting<string | undefined>;
-  /** Further index URLs (`extra_index_urls`). @default [] */
+  /**
+   * Further index URLs (`extra_index_urls`, pip's `extra-index-url`); an empty list counts as
+   * unset. @default []
+   */
   extraIndexUrls: Setting<string[]>;
-  /** Directories or pages of distribution files (`find_links`). @default [] */
+  /**
+   * Directories or pages of distribution files (`find_links`, pip's `find-links`); an empty list
+   * counts as unset. @default []
+   */
   findLinks: Setting<string[]>;
   /** Configured uv binary (`GESTVENV_UV`, `uv_path`), if any. */
   uvPath: Setting<string | undefined>;
@@ -92,6 +103,11 @@ export interface ResolveSettingsOptions {
   flags?: SettingsFlags;
   /** Environment lookup. @default readEnv */
   env?: EnvLookup;
+  /**
+   * pip's index configuration (`readPipIndexSettings`), the source `pip` of the index keys.
+   * @default none: pip's configuration is not consulted
+   */
+  pip?: IndexSettings | undefined;
 }
 
 /** The first source that has a value, else the default. */
@@ -135,7 +151,8 @@ export function resolveSettings(
   config: GestvenvConfig,
   options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
-  const { flags = {}, env = readEnv } = options;
+  const { flags = {}, env = readEnv, pip } = options;
+  const list = (value: string[] | undefined) => value?.length ? value : undefined;
   return {
     backend: pick<BackendChoice>([
       ["flag", "--backend", flags.backend as BackendChoice | undefined],
@@ -158,14 +175,17 @@ export function resolveSettings(
       ["flag", "--index-url", flags.indexUrl],
       ["env", ENV_VARS.INDEX_URL, env(ENV_VARS.INDEX_URL)],
       ["config", "index_url", config.index_url],
+      ["pip", "index-url", pip?.indexUrl],
     ], undefined),
     extraIndexUrls: pick<string[]>([
-      ["flag", "--extra-index-url", flags.extraIndexUrls],
-      ["config", "extra_index_urls", config.extra_index_urls],
+      ["flag", "--extra-index-url", list(flags.extraIndexUrls)],
+      ["config", "extra_index_urls", list(config.extra_index_urls)],
+      ["pip", "extra-index-url", list(pip?.extraIndexUrls)],
     ], []),
     findLinks: pick<string[]>([
-      ["flag", "--find-links", flags.findLinks],
-      ["config", "find_links", config.find_links],
+      ["flag", "--find-links", list(flags.findLinks)],
+      ["config", "find_links", list(config.find_links)],
+      ["pip", "find-links", list(pip?.findLinks)],
     ], []),
     uvPath: pick<string | undefined>([
       ["env", ENV_VARS.UV, env(ENV_VARS.UV)],
@@ -191,23 +211,24 @@ export function resolveSettings(
   };
 }
 
-/** Whether a setting was given by the user (a flag, a variable, a project or config file). */
-export function isUserSetting(setting: Setting<unknown>): boolean {
-  return setting.source !== "pip" && setting.source !== "default";
+/**
+ * Resolves the settings with pip's index configuration as a source (see
+ * {@linkcode resolveSettings}). Requires `--allow-read` and `--allow-env`.
+ * @throws {ConfigError} as {@linkcode resolveSettings}.
+ */
+export async function loadSettings(
+  home: HomeLayout,
+  config: GestvenvConfig,
+  options: Omit<ResolveSettingsOptions, "pip"> = {},
+): Promise<ResolvedSettings> {
+  const pip = await readPipIndexSettings(options.env);
+  return resolveSettings(home, config, { ...options, pip });
 }
 
-/**
- * gestvenv's own index settings (the values the user gave gestvenv, not pip's configuration or
- * defaults) and its network timeouts, as the backends take them.
- */
-export function ownIndexSettings(settings: ResolvedSettings): IndexSettings {
+/** The network timeouts of `settings` (undefined fields: the index client's defaults). */
+export function httpTimeouts(settings: ResolvedSettings): HttpTimeouts {
   return {
-    indexUrl: isUserSetting(settings.indexUrl) ? settings.indexUrl.value : undefined,
-    extraIndexUrls: isUserSetting(settings.extraIndexUrls) ? settings.extraIndexUrls.value : [],
-    findLinks: isUserSetting(settings.findLinks) ? settings.findLinks.value : [],
-    http: {
-      connectTimeoutMs: settings.httpConnectTimeoutMs.value,
-      readTimeoutMs: settings.httpReadTimeoutMs.value,
-    },
+    connectTimeoutMs: settings.httpConnectTimeoutMs.value,
+    readTimeoutMs: settings.httpReadTimeoutMs.value,
   };
 }

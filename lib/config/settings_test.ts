@@ -2,7 +2,7 @@ import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
 import { ConfigError } from "../errors/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { HomeLayout } from "../paths/mod.ts";
-import { ownIndexSettings, resolveSettings } from "./settings.ts";
+import { httpTimeouts, resolveSettings } from "./settings.ts";
 
 const home: HomeLayout = {
   root: "/h",
@@ -43,12 +43,9 @@ Deno.test("resolveSettings() applies flags > GESTVENV_* > config file > defaults
     env: none,
     flags: { extraIndexUrls: ["b"] },
   });
-  assertEquals(ownIndexSettings(settings), {
-    indexUrl: "c",
-    extraIndexUrls: ["b"],
-    findLinks: [],
-    http: { connectTimeoutMs: undefined, readTimeoutMs: undefined },
-  });
+  assertEquals(settings.indexUrl.value, "c");
+  assertEquals(settings.extraIndexUrls.value, ["b"]);
+  assertEquals(settings.findLinks.value, []);
 });
 
 Deno.test("resolveSettings() records where every value comes from", () => {
@@ -89,7 +86,7 @@ Deno.test("resolveSettings() records where every value comes from", () => {
 Deno.test("resolveSettings() reads the HTTP timeouts: GESTVENV_HTTP_* > config file, in seconds", async () => {
   const vars = (map: Record<string, string>) => (name: string) => map[name];
   const http = (config: GestvenvConfig, env: Record<string, string> = {}) =>
-    ownIndexSettings(resolveSettings(home, config, { env: vars(env) })).http;
+    httpTimeouts(resolveSettings(home, config, { env: vars(env) }));
   assertEquals(http({}), { connectTimeoutMs: undefined, readTimeoutMs: undefined });
   assertEquals(http({ http_connect_timeout: 5, http_read_timeout: "2.5" }), {
     connectTimeoutMs: 5000,
@@ -109,4 +106,29 @@ Deno.test("resolveSettings() reads the HTTP timeouts: GESTVENV_HTTP_* > config f
       "GESTVENV_HTTP_READ_TIMEOUT",
     );
   }
+});
+
+Deno.test("resolveSettings() takes pip's index configuration per key, below gestvenv's own", () => {
+  const pip = {
+    indexUrl: "https://pip/simple",
+    extraIndexUrls: ["https://pip-extra/simple"],
+    findLinks: ["/pip-wheels"],
+  };
+  const settings = resolveSettings(home, { index_url: "https://own/simple", find_links: [] }, {
+    env: () => undefined,
+    pip,
+  });
+  assertEquals(settings.indexUrl, {
+    value: "https://own/simple",
+    source: "config",
+    origin: "index_url",
+  });
+  assertEquals(settings.extraIndexUrls, {
+    value: ["https://pip-extra/simple"],
+    source: "pip",
+    origin: "extra-index-url",
+  });
+  // An empty list counts as unset: pip's list applies.
+  assertEquals(settings.findLinks, { value: ["/pip-wheels"], source: "pip", origin: "find-links" });
+  assertEquals(resolveSettings(home, {}, { env: () => undefined }).indexUrl.source, "default");
 });

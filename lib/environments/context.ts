@@ -5,7 +5,8 @@ import {
   type BackendTarget,
   selectBackend,
 } from "../backends/mod.ts";
-import { type BackendChoice, ownIndexSettings, type ResolvedSettings } from "../config/mod.ts";
+import { type BackendChoice, httpTimeouts, type ResolvedSettings } from "../config/mod.ts";
+import { decideIndexes } from "../index/mod.ts";
 import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
 import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
@@ -217,10 +218,14 @@ function dryRunBackend(backend: Backend): Backend {
   };
 }
 
-/** The options of every backend call of `ctx`: index settings, output streaming, interrupts. */
+/**
+ * The options of every backend call of `ctx`: the decided indexes, timeouts, output streaming,
+ * interrupts.
+ */
 export function backendCall(ctx: EnvironmentContext): BackendCallOptions {
   return {
-    index: ownIndexSettings(ctx.settings),
+    index: decideIndexes(ctx.settings),
+    http: httpTimeouts(ctx.settings),
     onOutput: ctx.reporter.output,
     signal: ctx.signal,
   };

@@ -11,7 +11,8 @@ import {
 import { type BadIndex, serveBadIndex } from "../../tests/helpers/bad_index.ts";
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
 import { PipBackend } from "../backends/mod.ts";
-import { ownIndexSettings, resolveSettings } from "../config/mod.ts";
+import { httpTimeouts, resolveSettings } from "../config/mod.ts";
+import { decideIndexes } from "../index/mod.ts";
 import { BackendError, NetworkError, PackageNotFoundError, UsageError } from "../errors/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
@@ -142,7 +143,7 @@ Deno.test("explainInstallFailure() turns pip's 'No matching distribution' from a
       const layout = await createVirtualenv(`${root}/env`, interpreter, {
         creatorVersion: "test",
       });
-      const call = { index: ownIndexSettings(ctx.settings) };
+      const call = { index: decideIndexes(ctx.settings), http: httpTimeouts(ctx.settings) };
       const error = await assertRejects(async () => {
         try {
           await new PipBackend().install({ layout, interpreter }, {

@@ -1,4 +1,5 @@
-import { ownIndexSettings } from "../config/mod.ts";
+import { httpTimeouts } from "../config/mod.ts";
+import { decideIndexes } from "../index/mod.ts";
 import {
   InterruptedError,
   InvalidSyntaxError,
@@ -457,7 +458,7 @@ export async function checkPackages(
 ): Promise<{ packages: PackageStatus[]; problems: string[] }> {
   const record = await getEnvironment(ctx, name);
   const { backend, target } = await openEnvironment(ctx, record);
-  const call = { index: ownIndexSettings(ctx.settings) };
+  const call = { index: decideIndexes(ctx.settings), http: httpTimeouts(ctx.settings) };
   ctx.reporter.step(`Checking ${name} against the index`);
   let outdated: OutdatedDistribution[];
   let problems: string[];

@@ -104,7 +104,7 @@ export async function resolveRequirements(
   }
   const interpreter = options.interpreter ??
     await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
-  const index = await indexClientFor(ctx, {
+  const index = indexClientFor(ctx, {
     refresh: options.refresh ?? false,
     offline: options.offline ?? false,
     buildPython: interpreter.info.executable,

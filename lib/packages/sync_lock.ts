@@ -10,12 +10,13 @@
  * @module
  */
 import type { Backend, BackendTarget } from "../backends/mod.ts";
-import { ownIndexSettings, readPipIndexSettings } from "../config/mod.ts";
+import { httpTimeouts } from "../config/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { OperationError, PackageNotFoundError } from "../errors/mod.ts";
 import { atomicWriteFile, failpoint } from "../fs/mod.ts";
 import {
   type ArtifactSpec,
+  decideIndexes,
   fetchArtifacts,
   type FetchedArtifact,
   HttpClient,
@@ -188,17 +189,6 @@ function withIndexCredentials(url: string, indexes: string[]): string {
   return url;
 }
 
-async function configuredIndexes(ctx: EnvironmentContext): Promise<string[]> {
-  const own = ownIndexSettings(ctx.settings);
-  const pip = await readPipIndexSettings().catch(() => undefined);
-  return [
-    ...(own.indexUrl !== undefined ? [own.indexUrl] : []),
-    ...own.extraIndexUrls,
-    ...(pip?.indexUrl !== undefined ? [pip.indexUrl] : []),
-    ...(pip?.extraIndexUrls ?? []),
-  ];
-}
-
 /**
  * Applies a lock to `target`: computes the plan (see {@linkcode planLockInstall}), fetches every
  * file to install into a private temp directory and verifies its size and sha256, and only when
@@ -242,7 +232,7 @@ export async function installFromLock(
     }
   };
   if (files.length > 0) {
-    const indexes = await configuredIndexes(ctx);
+    const indexes = decideIndexes(ctx.settings).indexUrls;
     const specs: ArtifactSpec[] = files.map((p) => {
       const file = p.locked.file!;
       return {
@@ -255,7 +245,7 @@ export async function installFromLock(
     });
     // The index timeouts: connecting, and silence while a body arrives (a big wheel that keeps
     // flowing is never cut).
-    const http = options.http ?? new HttpClient({ ...ownIndexSettings(ctx.settings).http });
+    const http = options.http ?? new HttpClient({ ...httpTimeouts(ctx.settings) });
     const dir = await Deno.makeTempDir({ prefix: "gestvenv-lock-" });
     try {
       ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);
