@@ -1,8 +1,9 @@
 /**
  * Enforces the layout rules of code-style.md §6: no `index.ts` and no default exports; `lib/`
  * never imports `commands/`; imports across `lib/` folders go through the folder's `mod.ts`;
- * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports only `lib/<area>/mod.ts`; the CLI's
- * version equals deno.json's. Exits 1 listing every violation.
+ * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports only `lib/<area>/mod.ts`; only
+ * `lib/pep440/version.ts` imports `@renovatebot/pep440` (one PEP 440 engine); the CLI's version
+ * equals deno.json's. Exits 1 listing every violation.
  *
  * Usage: `deno run --allow-read scripts/check_layout.ts`
  *
@@ -38,6 +39,11 @@ for await (const file of walk(root)) {
   }
   for (const match of text.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2]!;
+    if (spec.startsWith("@renovatebot/pep440") && rel !== "lib/pep440/version.ts") {
+      problems.push(
+        `${rel}: only lib/pep440/version.ts imports @renovatebot/pep440 (use lib/pep440)`,
+      );
+    }
     if (!spec.startsWith(".")) continue;
     const target = relative(root, normalize(join(dirname(file), spec)));
     if (rel.startsWith("lib/") && target.startsWith("commands/")) {

@@ -1,13 +1,19 @@
-import { compare } from "@renovatebot/pep440";
 import { BackendError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
+import { compareVersions, parseVersion, tryParseVersion } from "../pep440/mod.ts";
 import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
 import { pipIndexEnv, pipNetworkArgs } from "./_index_args.ts";
 import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 /** The first pip release with `--python` (run pip against another environment). */
-const PIP_WITH_PYTHON_OPTION = "22.3";
+const PIP_WITH_PYTHON_OPTION = parseVersion("22.3");
+
+/** Whether pip `version` has `--python` (PEP 440 order; an unreadable version has not). */
+function hasPythonOption(version: string): boolean {
+  const parsed = tryParseVersion(version);
+  return parsed !== null && compareVersions(parsed, PIP_WITH_PYTHON_OPTION) >= 0;
+}
 
 async function findPipVersion(dirs: string[]): Promise<string | undefined> {
   for (const dir of dirs) {
@@ -39,7 +45,7 @@ export class PipBackend extends PipCliBackend {
     const baseSite = [join(info.base_prefix, info.scheme.paths.purelib)];
     if (info.base_prefix === "/usr") baseSite.push("/usr/lib/python3/dist-packages");
     const basePip = await findPipVersion(baseSite);
-    if (basePip !== undefined && compare(basePip, PIP_WITH_PYTHON_OPTION) >= 0) {
+    if (basePip !== undefined && hasPythonOption(basePip)) {
       return [target.interpreter.realPath, "-m", "pip", "--python", target.layout.python];
     }
     if (await findPipVersion(target.layout.sitePackages) === undefined) {
