@@ -15,7 +15,7 @@ import { createEnvironment } from "./create_environment.ts";
 import {
   checkRequirementText,
   checkRequirementTexts,
-  requirementLines,
+  requirementProject,
 } from "./requirements_text.ts";
 
 /** Export file formats. */
@@ -325,7 +325,8 @@ export async function importEnvironment(
   return await createEnvironment(ctx, name, {
     python,
     description: doc.description ?? undefined,
-    packages: doc.freeze.flatMap((l) => l.startsWith("-e ") ? [] : requirementLines(l)),
+    // The frozen PEP 508 requirements (editables, paths and URLs are not reinstalled).
+    packages: doc.freeze.filter((l) => !l.startsWith("-e ") && requirementProject(l) !== undefined),
     recordRequirements: doc.requirements?.filter((r) => !r.startsWith("-e ")),
     dryRun,
   });

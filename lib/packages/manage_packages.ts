@@ -6,8 +6,8 @@ import {
   PackageNotFoundError,
   throwIfInterrupted,
 } from "../errors/mod.ts";
-import { readBrokenDistributions } from "../distribution/mod.ts";
-import { isValidProjectName, normalizeName, requirementName } from "../names/mod.ts";
+import { freezeDistributions, readBrokenDistributions } from "../distribution/mod.ts";
+import { isValidProjectName, normalizeName } from "../names/mod.ts";
 import { tryParseVersion } from "../pep440/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
@@ -27,8 +27,9 @@ import {
   checkRequirementTexts,
   dropRequirements,
   mergeRequirements,
+  requestedInFiles,
   requestedProjectNames,
-  requirementLines,
+  requirementProject,
 } from "./requirements_text.ts";
 
 /** Options for {@linkcode installPackages}. */
@@ -122,17 +123,13 @@ async function commit(
  */
 function loosenRequirements(reqs: string[], loosen: ReadonlySet<string>): string[] {
   return reqs.map((req) => {
-    const project = requirementName(req);
-    if (project === undefined || !loosen.has(normalizeName(project))) return req;
-    try {
-      return formatRequirement({
-        ...parseRequirement(req),
-        specifier: { specifiers: [] },
-        url: null,
-      });
-    } catch {
-      return project;
-    }
+    const project = requirementProject(req);
+    if (project === undefined || !loosen.has(project)) return req;
+    return formatRequirement({
+      ...parseRequirement(req),
+      specifier: { specifiers: [] },
+      url: null,
+    });
   });
 }
 
@@ -252,7 +249,7 @@ export async function installPackages(
       return await commit(ctx, record, backend, target, (reqs) => loosenRequirements(reqs, loosen));
     }
     const asked = [...requirements, ...editables.map((e) => `-e ${e}`)];
-    for (const file of files) asked.push(...requirementLines(await Deno.readTextFile(file)));
+    asked.push(...await requestedInFiles(files));
     return await commit(ctx, record, backend, target, (reqs) => mergeRequirements(reqs, asked));
   });
 }
@@ -378,18 +375,10 @@ export async function updatePackages(
   let targets: Array<{ name: string }>;
   if (options.all) {
     const { backend, target } = await openEnvironment(ctx, record);
-    targets = [];
-    for (const line of await backend.freeze(target)) {
-      if (line.startsWith("-e ") || line.startsWith("#")) continue;
-      const project = (() => {
-        try {
-          return parseRequirement(line).name;
-        } catch {
-          return requirementName(line);
-        }
-      })();
-      if (project !== undefined) targets.push({ name: project });
-    }
+    // Every installed distribution but the editable ones (`-e` in `pip freeze`).
+    const dists = await backend.listInstalled(target);
+    const frozen = await freezeDistributions(dists);
+    targets = dists.filter((_, i) => !frozen[i]!.startsWith("-e ")).map((d) => ({ name: d.name }));
   } else {
     const names = options.names ?? [];
     const missing = names.filter((n) => !installed.has(normalizeName(n)));
