@@ -2,8 +2,8 @@
  * Enforces the layout rules of code-style.md §6: no `index.ts` and no default exports; `lib/`
  * never imports `commands/`; imports across `lib/` folders go through the folder's `mod.ts`;
  * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports only `lib/<area>/mod.ts`; only
- * `lib/pep440/version.ts` imports `@renovatebot/pep440` (one PEP 440 engine); the CLI's version
- * equals deno.json's. Exits 1 listing every violation.
+ * `lib/pep440/version.ts` imports `@renovatebot/pep440` (one PEP 440 engine); the standards modules
+ * import nothing outside themselves (see `STANDARDS`); the CLI's version equals deno.json's. Exits 1 listing every violation.
  *
  * Usage: `deno run --allow-read scripts/check_layout.ts`
  *
@@ -22,6 +22,19 @@ async function* walk(dir: string): AsyncGenerator<string> {
     else if (entry.name.endsWith(".ts")) yield path;
   }
 }
+
+/**
+ * The standards modules depend on nothing outside themselves but each other (pep440 ← pep508 ←
+ * dist_filename, metadata) and `lib/errors` (a leaf: their errors carry exit codes and hints
+ * without a conversion at every call site). `metadata` may use the archive reader (`lib/zip`).
+ */
+const STANDARDS: Readonly<Record<string, readonly string[]>> = {
+  pep440: ["errors"],
+  pep508: ["errors", "pep440"],
+  pep425: [],
+  dist_filename: ["errors", "pep440", "pep508"],
+  metadata: ["errors", "pep440", "pep508", "zip"],
+};
 
 const IMPORT =
   /(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
@@ -54,6 +67,14 @@ for await (const file of walk(root)) {
       const [, toArea, ...rest] = target.split("/");
       if (fromArea !== toArea && rest.join("/") !== "mod.ts") {
         problems.push(`${rel}: import ${target} through lib/${toArea}/mod.ts`);
+      }
+      const allowed = STANDARDS[fromArea!];
+      if (allowed !== undefined && fromArea !== toArea && !allowed.includes(toArea!)) {
+        problems.push(
+          `${rel}: the standards module lib/${fromArea} may import only ${
+            allowed.map((x) => `lib/${x}`).join(", ") || "itself"
+          }, not lib/${toArea}`,
+        );
       }
     }
     if (rel === "mod.ts" && !/^lib\/[^/]+\/mod\.ts$/.test(target)) {

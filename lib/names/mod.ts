@@ -1,7 +1,8 @@
 /**
- * Package names: PEP 503 normalization, PEP 508 name validation, and "did you mean" suggestions.
+ * Package names: "did you mean" suggestions, and (re-exported from `lib/pep508`, which owns
+ * them) PEP 503 normalization and PEP 508 name validation.
  *
  * @module
  */
-export * from "./normalize_name.ts";
+export { isValidProjectName, normalizeName } from "../pep508/mod.ts";
 export * from "./closest_names.ts";

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Backend, BackendTarget } from "../backends/mod.ts";
+import { tagInput } from "../python/mod.ts";
 import { httpTimeouts } from "../config/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { OperationError, PackageNotFoundError } from "../errors/mod.ts";
@@ -98,7 +99,7 @@ export async function planLockInstall(
   exact: boolean,
 ): Promise<LockPlan> {
   const info = target.interpreter.info;
-  const selected = selectLockedFiles(lock, info.markers, supportedTags(info));
+  const selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
   requireSha256(lock, selected);
   for (const s of selected) {
     if (s.directory !== null) await requireDirectory(lock, s);

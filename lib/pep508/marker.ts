@@ -7,9 +7,26 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
-import { normalizeName } from "../names/mod.ts";
+import { normalizeName } from "./name.ts";
 import { matchesSpecifier, parseSpecifier, tryParseVersion } from "../pep440/mod.ts";
-import type { MarkerEnvironment } from "../python/mod.ts";
+
+/**
+ * The PEP 508 marker environment ("Environment Markers"): the values markers are evaluated
+ * against. gestvenv's interpreter probe reports one per interpreter (`InterpreterInfo.markers`).
+ */
+export interface MarkerEnvironment {
+  implementation_name: string;
+  implementation_version: string;
+  os_name: string;
+  platform_machine: string;
+  platform_python_implementation: string;
+  platform_release: string;
+  platform_system: string;
+  platform_version: string;
+  python_full_version: string;
+  python_version: string;
+  sys_platform: string;
+}
 
 /** The marker variables of PEP 508, plus `extra`. */
 export const MARKER_VARIABLES = [

@@ -1,3 +1,6 @@
+import type { TagInput } from "../pep425/mod.ts";
+import type { MarkerEnvironment } from "../pep508/mod.ts";
+
 /** Installation paths of a scheme, relative to the environment root, with `/` separators. */
 export interface SchemePaths {
   /** Pure-Python site-packages, e.g. `lib/python3.12/site-packages`. */
@@ -10,24 +13,6 @@ export interface SchemePaths {
   include: string;
   /** Data root (usually empty: the environment root). */
   data: string;
-}
-
-/**
- * PEP 508 marker environment of an interpreter (PEP 508, "Environment Markers"), as
- * reported by the interpreter itself.
- */
-export interface MarkerEnvironment {
-  implementation_name: string;
-  implementation_version: string;
-  os_name: string;
-  platform_machine: string;
-  platform_python_implementation: string;
-  platform_release: string;
-  platform_system: string;
-  platform_version: string;
-  python_full_version: string;
-  python_version: string;
-  sys_platform: string;
 }
 
 /**
@@ -95,4 +80,17 @@ export function minorVersion(info: InterpreterInfo): string {
 /** The interpreter a new environment should link to: the base one when `info` is a venv's. */
 export function baseExecutable(info: InterpreterInfo): string {
   return info.base_executable ?? info.executable;
+}
+
+/** What PEP 425 tags depend on, from an interpreter's probe (for `supportedTags` in lib/pep425). */
+export function tagInput(info: InterpreterInfo): TagInput {
+  return {
+    implementation: info.implementation,
+    pythonVersion: [info.version_info[0], info.version_info[1]],
+    platform: info.sysconfig_platform,
+    soabi: info.soabi,
+    freeThreaded: info.gil_disabled,
+    pointerBits: info.pointer_size,
+    libc: info.libc,
+  };
 }

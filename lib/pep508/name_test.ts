@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { isValidProjectName, normalizeName } from "./normalize_name.ts";
+import { isValidProjectName, normalizeName } from "./name.ts";
 
 Deno.test("normalizeName() follows PEP 503", () => {
   for (
