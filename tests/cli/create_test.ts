@@ -188,3 +188,21 @@ Deno.test("create: --python and --backend beat GESTVENV_PYTHON and GESTVENV_BACK
       .stdout.trim();
   assertEquals(record.python.version, version);
 });
+
+Deno.test("create --packages splits on spaces and on commas between requirements, not inside one", async () => {
+  await using ctx = await createTestContext();
+  const planned = await ctx.run([
+    "create",
+    "w",
+    "--packages",
+    "demo-pkg>=1,<2,other-pkg demo-dep[x,y]",
+    "--dry-run",
+    "--json",
+  ]);
+  assertOk(planned);
+  assertEquals(JSON.parse(planned.stdout).data.requirements, [
+    "demo-pkg>=1,<2",
+    "other-pkg",
+    "demo-dep[x,y]",
+  ]);
+});
