@@ -14,18 +14,12 @@ import {
 } from "../config/mod.ts";
 import { backendCall, type EnvironmentContext } from "../environments/mod.ts";
 import { SILENT_REPORTER } from "../events/mod.ts";
+import { resolveHome } from "../paths/mod.ts";
 import { DEFAULT_INDEX_URL, type IndexDecision } from "../index/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 
 function contextFor(root: string, config: GestvenvConfig, pip: IndexSettings): EnvironmentContext {
-  const home = {
-    root,
-    configFile: `${root}/config.toml`,
-    registryFile: `${root}/environments.json`,
-    environmentsDir: `${root}/environments`,
-    cacheDir: `${root}/cache`,
-    locksDir: `${root}/locks`,
-  };
+  const home = resolveHome((name) => name === "GESTVENV_HOME" ? root : undefined);
   return {
     home,
     settings: resolveSettings(home, config, { env: () => undefined, pip }),

@@ -17,18 +17,12 @@ import { BackendError, NetworkError, PackageNotFoundError, UsageError } from "..
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
 import { SILENT_REPORTER } from "../events/mod.ts";
+import { resolveHome } from "../paths/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 
 function contextFor(index: BadIndex, root: string): EnvironmentContext {
-  const home = {
-    root,
-    configFile: `${root}/config.toml`,
-    registryFile: `${root}/environments.json`,
-    environmentsDir: `${root}/environments`,
-    cacheDir: `${root}/cache`,
-    locksDir: `${root}/locks`,
-  };
+  const home = resolveHome((name) => name === "GESTVENV_HOME" ? root : undefined);
   return {
     home,
     settings: resolveSettings(home, {
