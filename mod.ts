@@ -98,7 +98,9 @@ export {
   type ResolvedSettings,
   resolveSettings,
   type ResolveSettingsOptions,
+  type Setting,
   type SettingsFlags,
+  type SettingSource,
 } from "./lib/config/mod.ts";
 
 // Progress events.
@@ -156,8 +158,8 @@ export {
   findInterpreters,
   type Interpreter,
   type InterpreterInfo,
-  type MarkerEnvironment,
   type SchemePaths,
+  tagInput,
 } from "./lib/python/mod.ts";
 export {
   createVirtualenv,
@@ -197,6 +199,7 @@ export {
   type Marker,
   MARKER_VARIABLES,
   type MarkerContext,
+  type MarkerEnvironment,
   type MarkerOperator,
   type MarkerValue,
   type MarkerVariable,
@@ -204,7 +207,7 @@ export {
   parseRequirement,
   type Requirement,
 } from "./lib/pep508/mod.ts";
-export { supportedTags, type TagInterpreter, type TagSet } from "./lib/pep425/mod.ts";
+export { supportedTags, type TagInput, type TagSet } from "./lib/pep425/mod.ts";
 export {
   parseWheelFilename,
   SDIST_EXTENSIONS,

@@ -6,11 +6,11 @@
  */
 import type { StricliProcess } from "npm:@stricli/core@1.3.0";
 import {
-  type BackendChoice,
   type GestvenvConfig,
   loadConfig,
+  readPipIndexSettings,
+  type ResolvedSettings,
   resolveSettings,
-  type SettingsFlags,
 } from "../lib/config/mod.ts";
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
@@ -117,8 +117,24 @@ export interface CommandContext {
   yes: boolean;
   /** Aborted with reason `"SIGINT"`/`"SIGTERM"` when the user interrupts an interruptible command. */
   signal: AbortSignal | undefined;
-  /** Context for lib/environments operations, with the command's own setting flags applied. */
-  environments(flags?: SettingsFlags): EnvironmentContext;
+  /**
+   * The command's settings, resolved once from its flags (`--python`, `--backend`,
+   * `--index-url`, `--wait`), `GESTVENV_*`, the configuration file, pip's index configuration
+   * and defaults, each value with its source.
+   */
+  settings: ResolvedSettings;
+  /** Context for lib/environments and lib/packages operations, with {@linkcode settings}. */
+  environments(): EnvironmentContext;
+}
+
+/**
+ * The flags that are settings (see `SettingsFlags` in lib/config): a command that declares a
+ * flag of one of these names has it applied to the settings, and passes it nowhere else.
+ */
+export interface SettingFlagValues {
+  readonly python?: string;
+  readonly backend?: string;
+  readonly indexUrl?: string;
 }
 
 function printerFor(flags: GlobalFlags): Printer {
@@ -135,15 +151,33 @@ function commandLine(): string {
   return ["gestvenv", ...Deno.args].join(" ").replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
 }
 
-/** Builds the context from the global flags; loads the configuration file. */
+/**
+ * Builds the context from the command's flags: loads the configuration file and resolves the
+ * settings once.
+ */
 export async function buildContext(
-  flags: GlobalFlags,
+  flags: GlobalFlags & SettingFlagValues,
   signal?: AbortSignal,
 ): Promise<CommandContext> {
   const printer = printerFor(flags);
   await printer.ready();
   const home = resolveHome();
   const config = await loadConfig(home.configFile);
+  // pip's index configuration is the `pip` source of the index settings.
+  const pip = await readPipIndexSettings();
+  // Resolved once, on first use: a command that needs no settings is not stopped by a bad
+  // `GESTVENV_*` value.
+  let settings: ResolvedSettings | undefined;
+  const resolved = () =>
+    settings ??= resolveSettings(home, config, {
+      flags: {
+        python: flags.python,
+        backend: flags.backend,
+        indexUrl: flags.indexUrl,
+        wait: flags.wait ?? false,
+      },
+      pip,
+    });
   const reporter = createReporter(printer);
   return {
     printer,
@@ -153,13 +187,13 @@ export async function buildContext(
     dryRun: flags.dryRun ?? false,
     yes: flags.yes ?? false,
     signal,
-    environments(settingsFlags: SettingsFlags = {}) {
+    get settings() {
+      return resolved();
+    },
+    environments() {
       return {
         home,
-        settings: resolveSettings(home, config, {
-          flags: { ...settingsFlags, wait: flags.wait ?? false },
-        }),
-        backendOverride: settingsFlags.backend as BackendChoice | undefined,
+        settings: resolved(),
         creatorVersion: VERSION,
         reporter,
         command: commandLine(),

@@ -63,7 +63,6 @@ export function resolveOptions(
     requirements,
     requirementFiles: [...(flags.requirement ?? [])],
     constraintFiles: [...(flags.constraint ?? [])],
-    python: flags.python,
     ...(flags.resolution !== undefined ? { resolution: flags.resolution } : {}),
     ...(flags.prerelease !== undefined ? { prerelease: flags.prerelease } : {}),
     onlyBinary: names(flags.onlyBinary),

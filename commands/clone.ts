@@ -37,16 +37,13 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
       ],
     },
   },
-  func: action("clone", async (ctx, flags: CloneFlags, source: string, target: string) => {
+  func: action("clone", async (ctx, _flags: CloneFlags, source: string, target: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     const result = await cloneEnvironment(
-      ctx.environments({ python: flags.python }),
+      ctx.environments(),
       source,
       target,
-      {
-        python: flags.python,
-        dryRun: ctx.dryRun,
-      },
+      { dryRun: ctx.dryRun },
     );
     const r = result.record;
     if (format === "json") {

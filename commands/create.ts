@@ -17,10 +17,35 @@ interface CreateFlags extends GlobalFlags {
   readonly packages?: string;
   readonly requirement?: readonly string[];
   readonly fromLock?: string;
-  readonly backend?: "auto" | "pip" | "uv";
+  readonly backend?: "auto" | "native" | "pip" | "uv";
   readonly seed?: boolean;
   readonly path?: string;
   readonly indexUrl?: string;
+}
+
+/**
+ * The requirements of `--packages`: separated by white space, or by commas where the next one
+ * starts with a project name; a comma inside extras (`pkg[a,b]`) or followed by an operator
+ * (`flask>=2,<3`) belongs to the requirement.
+ */
+export function splitPackageList(list: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let depth = 0;
+  const flush = () => {
+    if (current !== "") out.push(current);
+    current = "";
+  };
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c === "[") depth++;
+    else if (c === "]") depth = Math.max(0, depth - 1);
+    if (depth === 0 && /\s/.test(c)) flush();
+    else if (depth === 0 && c === "," && /^\s*([A-Za-z0-9]|$)/.test(list.slice(i + 1))) flush();
+    else current += c;
+  }
+  flush();
+  return out;
 }
 
 /** `gestvenv create NAME`: a new named environment, optionally with packages. */
@@ -71,14 +96,9 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
   },
   func: action("create", async (ctx, flags: CreateFlags, name: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const env = ctx.environments({
-      backend: flags.backend,
-      python: flags.python,
-      indexUrl: flags.indexUrl,
-    });
-    const packages = (flags.packages ?? "").split(/[\s,]+/).filter((p) => p !== "");
+    const env = ctx.environments();
+    const packages = splitPackageList(flags.packages ?? "");
     const result = await createEnvironment(env, name, {
-      python: flags.python,
       description: flags.description,
       packages,
       requirementFiles: [...(flags.requirement ?? [])],

@@ -55,9 +55,8 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
     const output = fileFormat !== undefined && flags.as === undefined
       ? "table"
       : formatFor(ctx, ["table", "json"], "table");
-    const result = await importEnvironment(ctx.environments({ python: flags.python }), file, name, {
+    const result = await importEnvironment(ctx.environments(), file, name, {
       format: fileFormat,
-      python: flags.python,
       dryRun: ctx.dryRun,
     });
     const r = result.record;

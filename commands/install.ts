@@ -25,7 +25,7 @@ interface InstallFlags extends GlobalFlags {
   readonly requirement?: readonly string[];
   readonly editable?: readonly string[];
   readonly upgrade?: boolean;
-  readonly backend?: "auto" | "pip" | "uv";
+  readonly backend?: "auto" | "native" | "pip" | "uv";
   readonly indexUrl?: string;
 }
 
@@ -66,7 +66,7 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
   },
   func: action("install", async (ctx, flags: InstallFlags, ...packages: string[]) => {
     formatFor(ctx, ["table", "json"], "table");
-    const env = ctx.environments({ backend: flags.backend, indexUrl: flags.indexUrl });
+    const env = ctx.environments();
     const files = [...(flags.requirement ?? [])];
     const editables = [...(flags.editable ?? [])];
     const target = await resolveTarget(env, flags.env, packages, {

@@ -89,7 +89,7 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
   },
   func: action("lock", async (ctx, flags: LockFlags, ...args: string[]) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const env = ctx.environments({ indexUrl: flags.indexUrl });
+    const env = ctx.environments();
     let envName = flags.env;
     if (envName === undefined && args.length === 1 && (flags.requirement ?? []).length === 0) {
       if ((await loadRegistry(env)).environments.has(args[0]!)) envName = args[0];

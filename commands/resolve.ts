@@ -49,7 +49,7 @@ export const resolveCommand = buildCommand<ResolveCommandFlags, string[], CliCon
     if (requirements.length === 0 && (flags.requirement ?? []).length === 0) {
       throw new UsageError("Nothing to resolve", { hint: "Name requirements, or pass `-r FILE`" });
     }
-    const env = ctx.environments({ indexUrl: flags.indexUrl });
+    const env = ctx.environments();
     const { resolution, interpreter, requirementTexts } = await resolveRequirements(
       env,
       resolveOptions(flags, requirements),

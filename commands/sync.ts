@@ -16,7 +16,7 @@ import { BACKEND_FLAG, environmentName, examples, optionalText, toggle } from ".
 interface SyncFlags extends GlobalFlags {
   readonly locked?: boolean;
   readonly lockFile?: string;
-  readonly backend?: "auto" | "pip" | "uv";
+  readonly backend?: "auto" | "native" | "pip" | "uv";
 }
 
 /** The plan as JSON data: what is installed (name, version, file), kept and removed. */
@@ -90,7 +90,7 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
         hint: "It installs a lock exactly; to add packages use `gestvenv install`",
       });
     }
-    const env = ctx.environments({ backend: flags.backend });
+    const env = ctx.environments();
     const result = await syncEnvironment(env, name, {
       lockFile: flags.lockFile === undefined ? undefined : absolute(flags.lockFile),
       dryRun: ctx.dryRun,

@@ -17,7 +17,9 @@
 import { join } from "node:path";
 import { flag, gestvenvCommand } from "./_bench_args.ts";
 import { uvIndexArgs } from "../lib/backends/mod.ts";
-import { findExecutable } from "../lib/paths/mod.ts";
+import { loadSettings } from "../lib/config/mod.ts";
+import { decideIndexes } from "../lib/index/mod.ts";
+import { findExecutable, resolveHome } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
 const runs = Number(flag("--runs", "10"));
@@ -179,7 +181,7 @@ if (only === undefined || only === "packages") {
   ];
   if (uv) {
     // The same indexes gestvenv's uv backend uses (pip's configuration), so both read the same files.
-    const index = await uvIndexArgs({ extraIndexUrls: [], findLinks: [] });
+    const index = await uvIndexArgs(decideIndexes(await loadSettings(resolveHome(), {})));
     cases.push({
       label: `gestvenv create --packages "${spec}" (uv backend)`,
       commands: (

@@ -2,9 +2,11 @@
  * Enforces the layout rules of code-style.md §6: no `index.ts` and no default exports; `lib/`
  * never imports `commands/`; imports across `lib/` folders go through the folder's `mod.ts`;
  * `Deno.exit` only in `main.ts`; the root `mod.ts` re-exports named symbols of `lib/<area>/mod.ts`
- * only (no `export *`); the CLI's version equals deno.json's; what ships (main.ts, mod.ts, lib/,
- * commands/, templates/) imports npm packages by full `npm:<name>@<version>` specifiers equal to
- * deno.json's `imports`. Exits 1 listing every violation.
+ * only (no `export *`); only `lib/pep440/version.ts` imports `@renovatebot/pep440` (one PEP 440
+ * engine); the standards modules import nothing outside themselves (see `STANDARDS`); the CLI's
+ * version equals deno.json's; what ships (main.ts, mod.ts, lib/, commands/, templates/) imports npm
+ * packages by full `npm:<name>@<version>` specifiers equal to deno.json's `imports`. Exits 1
+ * listing every violation.
  *
  * Usage: `deno run --allow-read scripts/check_layout.ts`
  *
@@ -65,6 +67,19 @@ function checkShippedSpecifier(rel: string, spec: string): void {
   }
 }
 
+/**
+ * The standards modules depend on nothing outside themselves but each other (pep440 ← pep508 ←
+ * dist_filename, metadata) and `lib/errors` (a leaf: their errors carry exit codes and hints
+ * without a conversion at every call site). `metadata` may use the archive reader (`lib/zip`).
+ */
+const STANDARDS: Readonly<Record<string, readonly string[]>> = {
+  pep440: ["errors"],
+  pep508: ["errors", "pep440"],
+  pep425: [],
+  dist_filename: ["errors", "pep440", "pep508"],
+  metadata: ["errors", "pep440", "pep508", "zip"],
+};
+
 const IMPORT =
   /(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
@@ -89,6 +104,11 @@ for await (const file of walk(root)) {
     if (/^\s*(\*|\/\/)/.test(text.slice(lineStart, match.index + 1))) continue;
     const spec = match[1] ?? match[2]!;
     if (shipped) checkShippedSpecifier(rel, spec);
+    if (spec.startsWith("@renovatebot/pep440") && rel !== "lib/pep440/version.ts") {
+      problems.push(
+        `${rel}: only lib/pep440/version.ts imports @renovatebot/pep440 (use lib/pep440)`,
+      );
+    }
     if (!spec.startsWith(".")) continue;
     const target = relative(root, normalize(join(dirname(file), spec)));
     if (rel.startsWith("lib/") && target.startsWith("commands/")) {
@@ -99,6 +119,14 @@ for await (const file of walk(root)) {
       const [, toArea, ...rest] = target.split("/");
       if (fromArea !== toArea && rest.join("/") !== "mod.ts") {
         problems.push(`${rel}: import ${target} through lib/${toArea}/mod.ts`);
+      }
+      const allowed = STANDARDS[fromArea!];
+      if (allowed !== undefined && fromArea !== toArea && !allowed.includes(toArea!)) {
+        problems.push(
+          `${rel}: the standards module lib/${fromArea} may import only ${
+            allowed.map((x) => `lib/${x}`).join(", ") || "itself"
+          }, not lib/${toArea}`,
+        );
       }
     }
     if (rel === "mod.ts" && !/^lib\/[^/]+\/mod\.ts$/.test(target)) {

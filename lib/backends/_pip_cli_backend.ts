@@ -1,4 +1,3 @@
-import type { IndexSettings } from "../config/mod.ts";
 import {
   freezeDistributions,
   type InstalledDistribution,
@@ -35,15 +34,15 @@ export abstract class PipCliBackend implements Backend {
     action: string,
   ): Promise<BackendOutput>;
 
-  /** The index options (`--index-url`, ...) for this tool. */
-  protected abstract indexOptions(index: IndexSettings): Promise<string[]>;
+  /** The index and network options (`--index-url`, `--timeout`, ...) for this tool. */
+  protected abstract indexOptions(options: BackendCallOptions): Promise<string[]>;
 
   async install(
     target: BackendTarget,
     request: InstallRequest,
     options: BackendCallOptions,
   ): Promise<BackendOutput> {
-    const args = ["install", ...await this.indexOptions(options.index)];
+    const args = ["install", ...await this.indexOptions(options)];
     if (request.upgrade) args.push("--upgrade");
     if (request.noDeps) args.push("--no-deps");
     if (request.requireHashes) args.push("--require-hashes");

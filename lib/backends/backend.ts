@@ -1,4 +1,5 @@
-import type { IndexSettings } from "../config/mod.ts";
+import type { HttpTimeouts } from "../config/mod.ts";
+import type { IndexDecision } from "../index/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
 import type { VirtualenvLayout } from "../virtualenv/mod.ts";
@@ -31,8 +32,10 @@ export interface InstallRequest {
 
 /** Options every backend call accepts. */
 export interface BackendCallOptions {
-  /** Index overrides from gestvenv's settings; unset fields leave the backend's own defaults. */
-  index: IndexSettings;
+  /** The indexes to read, as `decideIndexes` (lib/index) decided them from the settings. */
+  index: IndexDecision;
+  /** gestvenv's network timeouts. @default the index client's defaults */
+  http?: HttpTimeouts | undefined;
   /** Receives each output line of the backend as it is produced (for `--verbose`). */
   onOutput?: ((line: string) => void) | undefined;
   /**

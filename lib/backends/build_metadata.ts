@@ -6,10 +6,11 @@
  *
  * @module
  */
-import type { IndexSettings } from "../config/mod.ts";
+import type { HttpTimeouts } from "../config/mod.ts";
+import type { IndexDecision } from "../index/mod.ts";
 import { BackendError } from "../errors/mod.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
-import { indexArgs, pipNetworkArgs } from "./_index_args.ts";
+import { pipIndexEnv, pipNetworkArgs } from "./_index_args.ts";
 
 interface ReportMetadata {
   metadata_version?: string;
@@ -24,10 +25,12 @@ interface ReportMetadata {
 /** Options for {@linkcode buildSdistMetadata}. */
 export interface BuildSdistMetadataOptions {
   /**
-   * gestvenv's index settings: the build dependencies come from these indexes when set (else
-   * pip's configuration), within gestvenv's network timeouts.
+   * The decided indexes (`decideIndexes` in lib/index): the build dependencies come from them.
+   * @default pip's own configuration
    */
-  index?: IndexSettings;
+  index?: IndexDecision | undefined;
+  /** gestvenv's network timeouts. @default the index client's defaults */
+  http?: HttpTimeouts | undefined;
 }
 
 /**
@@ -40,7 +43,6 @@ export async function buildSdistMetadata(
   path: string,
   options: BuildSdistMetadataOptions = {},
 ): Promise<string> {
-  const index = options.index ?? { extraIndexUrls: [], findLinks: [] };
   const result = await runTool(python, [
     "-m",
     "pip",
@@ -51,10 +53,9 @@ export async function buildSdistMetadata(
     "--quiet",
     "--report",
     "-",
-    ...indexArgs(index),
-    ...pipNetworkArgs(index),
+    ...pipNetworkArgs(options.http),
     path,
-  ]);
+  ], { env: options.index === undefined ? {} : pipIndexEnv(options.index) });
   failIfUnsuccessful("pip", `build the metadata of ${path}`, result);
   let metadata: ReportMetadata | undefined;
   try {

@@ -5,14 +5,13 @@
 import { assert, assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
 import { serveBadIndex } from "../../tests/helpers/bad_index.ts";
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
-import type { IndexSettings } from "../config/mod.ts";
 import { GestvenvError } from "../errors/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
 import { pipNetworkArgs, uvNetworkEnv } from "./_index_args.ts";
 import { PipBackend } from "./pip_backend.ts";
 
-const none: IndexSettings = { extraIndexUrls: [], findLinks: [] };
+const none = {};
 
 Deno.test("pipNetworkArgs() and uvNetworkEnv() carry the timeouts in seconds, and few retries", () => {
   assertEquals(pipNetworkArgs(none), ["--timeout", "30", "--retries", "1"]);
@@ -21,7 +20,7 @@ Deno.test("pipNetworkArgs() and uvNetworkEnv() carry the timeouts in seconds, an
     UV_HTTP_TIMEOUT: "30",
     UV_HTTP_RETRIES: "1",
   });
-  const set = { ...none, http: { connectTimeoutMs: 2500, readTimeoutMs: 1000 } };
+  const set = { connectTimeoutMs: 2500, readTimeoutMs: 1000 };
   assertEquals(pipNetworkArgs(set), ["--timeout", "3", "--retries", "1"]);
   assertEquals(uvNetworkEnv(set), {
     UV_HTTP_CONNECT_TIMEOUT: "3",
@@ -51,12 +50,8 @@ Deno.test("pip installing from an index that never answers gives up after two ti
           upgrade: false,
           dryRun: false,
         }, {
-          index: {
-            indexUrl: index.url,
-            extraIndexUrls: [],
-            findLinks: [],
-            http: { connectTimeoutMs: 1000, readTimeoutMs: 1000 },
-          },
+          index: { indexUrls: [index.url], findLinks: [], noIndex: false },
+          http: { connectTimeoutMs: 1000, readTimeoutMs: 1000 },
         }),
       GestvenvError,
     );

@@ -1,14 +1,19 @@
-import { compare } from "npm:@renovatebot/pep440@5.0.1";
-import type { IndexSettings } from "../config/mod.ts";
 import { BackendError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
+import { compareVersions, parseVersion, tryParseVersion } from "../pep440/mod.ts";
 import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
-import { indexArgs, pipNetworkArgs } from "./_index_args.ts";
+import { pipIndexEnv, pipNetworkArgs } from "./_index_args.ts";
 import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 /** The first pip release with `--python` (run pip against another environment). */
-const PIP_WITH_PYTHON_OPTION = "22.3";
+const PIP_WITH_PYTHON_OPTION = parseVersion("22.3");
+
+/** Whether pip `version` has `--python` (PEP 440 order; an unreadable version has not). */
+function hasPythonOption(version: string): boolean {
+  const parsed = tryParseVersion(version);
+  return parsed !== null && compareVersions(parsed, PIP_WITH_PYTHON_OPTION) >= 0;
+}
 
 async function findPipVersion(dirs: string[]): Promise<string | undefined> {
   for (const dir of dirs) {
@@ -26,8 +31,9 @@ async function findPipVersion(dirs: string[]): Promise<string | undefined> {
  * The pip backend. pip is run from the base interpreter against the environment with
  * `pip --python <env>/bin/python` (pip >= 22.3), so environments need no pip of their own; when the
  * base interpreter has no such pip, the environment is seeded with `ensurepip` and its own pip runs.
- * pip reads its own configuration (`pip.conf`, `PIP_*`); gestvenv's index settings are added as
- * options only when set. gestvenv's network timeouts are always passed (`--timeout`,
+ * pip reads its own configuration (`pip.conf`, `PIP_*`) except for the indexes: those are the
+ * decided ones (`decideIndexes`), given in pip's environment so they replace, not extend, its
+ * files' (see `pipIndexEnv`). gestvenv's network timeouts are always passed (`--timeout`,
  * `--retries 1`), so an index that hangs fails in seconds, not minutes.
  */
 export class PipBackend extends PipCliBackend {
@@ -39,7 +45,7 @@ export class PipBackend extends PipCliBackend {
     const baseSite = [join(info.base_prefix, info.scheme.paths.purelib)];
     if (info.base_prefix === "/usr") baseSite.push("/usr/lib/python3/dist-packages");
     const basePip = await findPipVersion(baseSite);
-    if (basePip !== undefined && compare(basePip, PIP_WITH_PYTHON_OPTION) >= 0) {
+    if (basePip !== undefined && hasPythonOption(basePip)) {
       return [target.interpreter.realPath, "-m", "pip", "--python", target.layout.python];
     }
     if (await findPipVersion(target.layout.sitePackages) === undefined) {
@@ -70,6 +76,7 @@ export class PipBackend extends PipCliBackend {
   ): Promise<BackendOutput> {
     const [program, ...prefix] = await this.#pip(target, options);
     const result = await runTool(program!, [...prefix, ...args], {
+      env: pipIndexEnv(options.index),
       onLine: options.onOutput,
       signal: options.signal,
     });
@@ -77,8 +84,8 @@ export class PipBackend extends PipCliBackend {
     return { output: `${result.stdout}${result.stderr}` };
   }
 
-  protected indexOptions(index: IndexSettings): Promise<string[]> {
-    return Promise.resolve([...indexArgs(index), ...pipNetworkArgs(index)]);
+  protected indexOptions(options: BackendCallOptions): Promise<string[]> {
+    return Promise.resolve(pipNetworkArgs(options.http));
   }
 
   async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {

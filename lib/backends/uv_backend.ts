@@ -1,7 +1,7 @@
-import { type IndexSettings, readPipIndexSettings } from "../config/mod.ts";
+import type { IndexDecision } from "../index/mod.ts";
 import type { BackendCallOptions, BackendOutput, BackendTarget } from "./backend.ts";
 import { failIfUnsuccessful, runTool } from "./_run_tool.ts";
-import { hasIndexOverrides, indexArgs, uvNetworkEnv } from "./_index_args.ts";
+import { indexArgs, uvNetworkEnv } from "./_index_args.ts";
 import { PipCliBackend } from "./_pip_cli_backend.ts";
 
 async function localIndexExists(url: string): Promise<boolean> {
@@ -15,29 +15,32 @@ async function localIndexExists(url: string): Promise<boolean> {
 }
 
 /**
- * uv's index options for gestvenv's index settings: those settings when any is set, else pip's
- * own configuration (uv does not read `pip.conf` or `PIP_*`). `file://` indexes and find-links
- * directories that do not exist are dropped, as pip only warns about them.
- * Requires `--allow-read` and `--allow-env`.
+ * uv's index options for the decided indexes (`decideIndexes` in lib/index, which takes pip's
+ * configuration into account: uv does not read `pip.conf` or `PIP_*`). Extra `file://` indexes
+ * and find-links directories that do not exist are dropped, as pip only warns about them.
+ * Requires `--allow-read`.
  */
-export async function uvIndexArgs(index: IndexSettings): Promise<string[]> {
-  const settings = hasIndexOverrides(index) ? index : await readPipIndexSettings();
-  const extra: string[] = [];
-  for (const url of settings.extraIndexUrls) if (await localIndexExists(url)) extra.push(url);
+export async function uvIndexArgs(index: IndexDecision): Promise<string[]> {
+  const [primary, ...extras] = index.indexUrls;
+  const kept: string[] = [];
+  for (const url of extras) if (await localIndexExists(url)) kept.push(url);
   const links: string[] = [];
-  for (const link of settings.findLinks) {
+  for (const link of index.findLinks) {
     if (link.includes("://") || await localIndexExists(new URL(`file://${link}`).href)) {
       links.push(link);
     }
   }
-  return indexArgs({ indexUrl: settings.indexUrl, extraIndexUrls: extra, findLinks: links });
+  return indexArgs({
+    indexUrls: primary === undefined ? [] : [primary, ...kept],
+    findLinks: links,
+    noIndex: index.noIndex,
+  });
 }
 
 /**
- * The uv backend: `uv pip install --python <env>/bin/python ...`. uv does not read pip's
- * configuration, so unless gestvenv's own index settings are set, pip's (`pip.conf`, `PIP_*`) are
- * translated into uv options; `file://` indexes that do not exist are dropped, as pip only warns
- * about them. gestvenv's network timeouts are passed in uv's environment (`UV_HTTP_TIMEOUT`,
+ * The uv backend: `uv pip install --python <env>/bin/python ...`, with the decided indexes as
+ * options (they include pip's configuration where gestvenv's settings leave a key unset);
+ * `file://` indexes that do not exist are dropped, as pip only warns about them. gestvenv's network timeouts are passed in uv's environment (`UV_HTTP_TIMEOUT`,
  * `UV_HTTP_CONNECT_TIMEOUT`, `UV_HTTP_RETRIES=1`).
  */
 export class UvBackend extends PipCliBackend {
@@ -59,14 +62,14 @@ export class UvBackend extends PipCliBackend {
     const result = await runTool(this.#uv, ["pip", ...args, "--python", target.layout.python], {
       onLine: options.onOutput,
       signal: options.signal,
-      env: { UV_NO_PROGRESS: "1", ...uvNetworkEnv(options.index) },
+      env: { UV_NO_PROGRESS: "1", ...uvNetworkEnv(options.http) },
     });
     failIfUnsuccessful("uv", action, result);
     return { output: `${result.stdout}${result.stderr}` };
   }
 
-  protected indexOptions(index: IndexSettings): Promise<string[]> {
-    return uvIndexArgs(index);
+  protected indexOptions(options: BackendCallOptions): Promise<string[]> {
+    return uvIndexArgs(options.index);
   }
 
   async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {

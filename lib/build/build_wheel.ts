@@ -13,7 +13,7 @@ import { fileSource, findWheelMetadata, readZipDirectory, readZipEntry } from ".
 import { parseRequirement } from "../pep508/mod.ts";
 import { bestTagRank, supportedTags } from "../pep425/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
-import type { Interpreter } from "../python/mod.ts";
+import { type Interpreter, tagInput } from "../python/mod.ts";
 import type { VirtualenvLayout } from "../virtualenv/mod.ts";
 import { type BuildSystem, readBuildSystem } from "./build_system.ts";
 import { ensureBuildEnvironment, type InstallInto, normalizeRequirementSet } from "./build_env.ts";
@@ -137,7 +137,7 @@ async function findCachedWheel(
   dir: string,
   interpreter: Interpreter,
 ): Promise<string | undefined> {
-  const tags = supportedTags(interpreter.info);
+  const tags = supportedTags(tagInput(interpreter.info));
   let best: { name: string; rank: number } | undefined;
   try {
     for await (const entry of Deno.readDir(dir)) {

@@ -1,5 +1,4 @@
 import { ConfigError } from "../errors/mod.ts";
-import { ENV_VARS, type EnvLookup, readEnv } from "../paths/mod.ts";
 
 /**
  * Network timeouts for package indexes, in milliseconds. Unset fields mean the defaults of the
@@ -32,25 +31,4 @@ export function parseTimeoutSeconds(value: unknown, where: string): number {
     });
   }
   return Math.round(seconds * 1000);
-}
-
-/**
- * The timeouts from `GESTVENV_HTTP_*_TIMEOUT` (seconds), else the configuration's
- * `http_connect_timeout` / `http_read_timeout` (seconds), else unset. Requires `--allow-env`.
- * @throws {ConfigError} when a value is not a positive number of seconds.
- */
-export function resolveHttpTimeouts(
-  config: { http_connect_timeout?: number | string; http_read_timeout?: number | string },
-  env: EnvLookup = readEnv,
-): HttpTimeouts {
-  const pick = (variable: string, key: "http_connect_timeout" | "http_read_timeout") => {
-    const fromEnv = env(variable);
-    if (fromEnv !== undefined) return parseTimeoutSeconds(fromEnv, variable);
-    const fromFile = config[key];
-    return fromFile === undefined ? undefined : parseTimeoutSeconds(fromFile, `\`${key}\``);
-  };
-  return {
-    connectTimeoutMs: pick(ENV_VARS.HTTP_CONNECT_TIMEOUT, "http_connect_timeout"),
-    readTimeoutMs: pick(ENV_VARS.HTTP_READ_TIMEOUT, "http_read_timeout"),
-  };
 }

@@ -1,7 +1,7 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
-import type { IndexSettings } from "./pip_config.ts";
-import { parseTimeoutSeconds, resolveHttpTimeouts } from "./http_settings.ts";
+import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
+import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
 
 /** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
@@ -13,39 +13,93 @@ export type LinkModeChoice = "clone" | "hardlink" | "copy";
 const LINK_MODES: readonly LinkModeChoice[] = ["clone", "hardlink", "copy"];
 
 /**
- * Settings after precedence is applied: command-line flags, then `GESTVENV_*` variables, then the
- * user configuration file, then defaults (clig.dev "Configuration").
+ * Where a setting's value comes from, strongest first: a command-line flag, a `GESTVENV_*`
+ * variable, the project's `.gestvenv.toml` (reserved: not read yet), the user configuration
+ * file, pip's configuration (index keys only), or gestvenv's default.
+ */
+export type SettingSource = "flag" | "env" | "project" | "config" | "pip" | "default";
+
+/** One resolved setting: its value and where it came from. */
+export interface Setting<T> {
+  /** The value after precedence. */
+  readonly value: T;
+  /** Which source gave it. */
+  readonly source: SettingSource;
+  /**
+   * The exact origin, for people: `--python`, `GESTVENV_PYTHON`, `default_python` (a config
+   * key), or `default`.
+   */
+  readonly origin: string;
+}
+
+/**
+ * A command's settings, resolved once (in `commands/_context.ts`) with precedence applied:
+ * command-line flags, then `GESTVENV_*` variables, then the user configuration file, then (for
+ * the index keys) pip's configuration, then defaults (clig.dev "Configuration"). Each value
+ * records its source. Which indexes apply follows from them in one place: `decideIndexes` in
+ * `lib/index`.
  */
 export interface ResolvedSettings {
-  /** The installer backend to use. */
-  backend: BackendChoice;
-  /** Interpreter request when `--python` is absent, or undefined for the default interpreter. */
-  python: string | undefined;
-  /** Directory of named environments. */
-  environmentsDir: string;
-  /** gestvenv's own index overrides; empty fields mean "let pip's configuration decide". */
-  index: IndexSettings;
-  /** Configured uv binary, if any. */
-  uvPath: string | undefined;
+  /** The installer backend to use (`--backend`, `GESTVENV_BACKEND`, `backend`). @default "auto" */
+  backend: Setting<BackendChoice>;
+  /**
+   * Interpreter request (`--python`, `GESTVENV_PYTHON`, `default_python`), or undefined for the
+   * first `python3` on `PATH`.
+   */
+  python: Setting<string | undefined>;
+  /** Directory of named environments (`environments_path`). @default `<home>/environments` */
+  environmentsDir: Setting<string>;
+  /**
+   * Primary index URL (`--index-url`, `GESTVENV_INDEX_URL`, `index_url`, pip's `index-url`);
+   * undefined: PyPI.
+   */
+  indexUrl: Setting<string | undefined>;
+  /**
+   * Further index URLs (`extra_index_urls`, pip's `extra-index-url`); an empty list counts as
+   * unset. @default []
+   */
+  extraIndexUrls: Setting<string[]>;
+  /**
+   * Directories or pages of distribution files (`find_links`, pip's `find-links`); an empty list
+   * counts as unset. @default []
+   */
+  findLinks: Setting<string[]>;
+  /** Configured uv binary (`GESTVENV_UV`, `uv_path`), if any. */
+  uvPath: Setting<string | undefined>;
   /**
    * How long a command waits for an environment (or the registry) that another gestvenv process
    * holds, in ms; undefined waits as long as it takes (`--wait`). From `GESTVENV_LOCK_TIMEOUT` or
    * `lock_timeout` (seconds). @default 120000
    */
-  lockTimeoutMs: number | undefined;
+  lockTimeoutMs: Setting<number | undefined>;
+  /**
+   * Time allowed to connect to an index and get the response headers, in ms
+   * (`GESTVENV_HTTP_CONNECT_TIMEOUT`, `http_connect_timeout`); undefined: the index client's
+   * default.
+   */
+  httpConnectTimeoutMs: Setting<number | undefined>;
+  /**
+   * Longest silence allowed between two pieces of a response body, in ms
+   * (`GESTVENV_HTTP_READ_TIMEOUT`, `http_read_timeout`); undefined: the index client's default.
+   */
+  httpReadTimeoutMs: Setting<number | undefined>;
   /**
    * The link mode the native installer tries first (`--link-mode`, `GESTVENV_LINK_MODE`,
    * `link_mode`); undefined lets the installer choose.
    */
-  linkMode: LinkModeChoice | undefined;
+  linkMode: Setting<LinkModeChoice | undefined>;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 
-/** Flag values that take part in settings precedence. */
+/**
+ * Flag values that take part in settings precedence. A command that declares a flag of one of
+ * these names (`--python`, `--backend`, `--index-url`, the global `--wait`) has it applied here,
+ * once; the flag reaches the library only through the settings.
+ */
 export interface SettingsFlags {
-  /** `--backend`: `auto`, `pip` or `uv`. */
+  /** `--backend`: `auto`, `native`, `pip` or `uv`. */
   backend?: string | undefined;
   /** `--python`: an interpreter request. */
   python?: string | undefined;
@@ -61,24 +115,19 @@ export interface SettingsFlags {
   linkMode?: string | undefined;
 }
 
-/** The link mode: `--link-mode`, else `GESTVENV_LINK_MODE`, else `link_mode`. */
-function linkMode(
-  flag: string | undefined,
-  config: GestvenvConfig,
-  env: EnvLookup,
-): LinkModeChoice | undefined {
-  const [value, source] = flag !== undefined
-    ? [flag, "--link-mode"]
-    : env(ENV_VARS.LINK_MODE) !== undefined
-    ? [env(ENV_VARS.LINK_MODE)!, ENV_VARS.LINK_MODE]
-    : [config.link_mode, "`link_mode`"];
-  if (value === undefined) return undefined;
-  if (!(LINK_MODES as readonly string[]).includes(value)) {
-    throw new ConfigError(`${source} is \`${value}\`, not one of ${LINK_MODES.join(", ")}`, {
-      hint: "Use `clone`, `hardlink` or `copy`",
-    });
+/**
+ * Checks a link-mode setting.
+ * @throws {ConfigError} naming where the value came from when it is not a link mode.
+ */
+function checkLinkMode(setting: Setting<string | undefined>): Setting<LinkModeChoice | undefined> {
+  const value = setting.value;
+  if (value !== undefined && !(LINK_MODES as readonly string[]).includes(value)) {
+    throw new ConfigError(
+      `${setting.origin} is \`${value}\`, not one of ${LINK_MODES.join(", ")}`,
+      { hint: "Use `clone`, `hardlink` or `copy`" },
+    );
   }
-  return value as LinkModeChoice;
+  return setting as Setting<LinkModeChoice | undefined>;
 }
 
 /** Options for {@linkcode resolveSettings}. */
@@ -87,20 +136,46 @@ export interface ResolveSettingsOptions {
   flags?: SettingsFlags;
   /** Environment lookup. @default readEnv */
   env?: EnvLookup;
+  /**
+   * pip's index configuration (`readPipIndexSettings`), the source `pip` of the index keys.
+   * @default none: pip's configuration is not consulted
+   */
+  pip?: IndexSettings | undefined;
 }
 
-/** The lock timeout in ms: `GESTVENV_LOCK_TIMEOUT`, else `lock_timeout`, else the default. */
-function lockTimeout(config: GestvenvConfig, env: EnvLookup): number {
-  const fromEnv = env(ENV_VARS.LOCK_TIMEOUT);
-  if (fromEnv !== undefined) return parseTimeoutSeconds(fromEnv, ENV_VARS.LOCK_TIMEOUT);
-  if (config.lock_timeout !== undefined) {
-    return parseTimeoutSeconds(config.lock_timeout, "`lock_timeout`");
+/** The first source that has a value, else the default. */
+function pick<T>(
+  candidates: ReadonlyArray<readonly [SettingSource, string, T | undefined]>,
+  fallback: T,
+): Setting<T> {
+  for (const [source, origin, value] of candidates) {
+    if (value !== undefined) return { value, source, origin };
   }
-  return DEFAULT_LOCK_TIMEOUT_MS;
+  return { value: fallback, source: "default", origin: "default" };
+}
+
+/** A timeout in seconds from a variable or a config key, as ms. */
+function seconds(
+  env: EnvLookup,
+  variable: string,
+  config: GestvenvConfig,
+  key: "lock_timeout" | "http_connect_timeout" | "http_read_timeout",
+  fallback: number | undefined,
+): Setting<number | undefined> {
+  const fromEnv = env(variable);
+  if (fromEnv !== undefined) {
+    return { value: parseTimeoutSeconds(fromEnv, variable), source: "env", origin: variable };
+  }
+  const fromFile = config[key];
+  if (fromFile !== undefined) {
+    return { value: parseTimeoutSeconds(fromFile, `\`${key}\``), source: "config", origin: key };
+  }
+  return { value: fallback, source: "default", origin: "default" };
 }
 
 /**
- * Applies precedence (flags > environment > config file > defaults). Requires `--allow-env`.
+ * Applies precedence (flags > environment > config file > defaults), recording each value's
+ * source. Requires `--allow-env`.
  * @throws {ConfigError} when a timeout (`GESTVENV_HTTP_*_TIMEOUT`, `http_*_timeout`,
  *   `GESTVENV_LOCK_TIMEOUT`, `lock_timeout`) is not a positive number of seconds.
  */
@@ -109,24 +184,91 @@ export function resolveSettings(
   config: GestvenvConfig,
   options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
-  const { flags = {}, env = readEnv } = options;
-  const backend =
-    (flags.backend ?? env(ENV_VARS.BACKEND) ?? config.backend ?? "auto") as BackendChoice;
-  const indexUrl = flags.indexUrl ?? env(ENV_VARS.INDEX_URL) ?? config.index_url;
+  const { flags = {}, env = readEnv, pip } = options;
+  const list = (value: string[] | undefined) => value?.length ? value : undefined;
   return {
-    backend,
-    python: flags.python ?? env(ENV_VARS.PYTHON) ?? config.default_python,
-    environmentsDir: config.environments_path === undefined
-      ? home.environmentsDir
-      : absolute(config.environments_path),
-    index: {
-      indexUrl,
-      extraIndexUrls: flags.extraIndexUrls ?? config.extra_index_urls ?? [],
-      findLinks: flags.findLinks ?? config.find_links ?? [],
-      http: resolveHttpTimeouts(config, env),
-    },
-    uvPath: env(ENV_VARS.UV) ?? config.uv_path,
-    lockTimeoutMs: flags.wait ? undefined : lockTimeout(config, env),
-    linkMode: linkMode(flags.linkMode, config, env),
+    backend: pick<BackendChoice>([
+      ["flag", "--backend", flags.backend as BackendChoice | undefined],
+      ["env", ENV_VARS.BACKEND, env(ENV_VARS.BACKEND) as BackendChoice | undefined],
+      ["config", "backend", config.backend],
+    ], "auto"),
+    python: pick<string | undefined>([
+      ["flag", "--python", flags.python],
+      ["env", ENV_VARS.PYTHON, env(ENV_VARS.PYTHON)],
+      ["config", "default_python", config.default_python],
+    ], undefined),
+    environmentsDir: pick([
+      [
+        "config",
+        "environments_path",
+        config.environments_path === undefined ? undefined : absolute(config.environments_path),
+      ],
+    ], home.environmentsDir),
+    indexUrl: pick<string | undefined>([
+      ["flag", "--index-url", flags.indexUrl],
+      ["env", ENV_VARS.INDEX_URL, env(ENV_VARS.INDEX_URL)],
+      ["config", "index_url", config.index_url],
+      ["pip", "index-url", pip?.indexUrl],
+    ], undefined),
+    extraIndexUrls: pick<string[]>([
+      ["flag", "--extra-index-url", list(flags.extraIndexUrls)],
+      ["config", "extra_index_urls", list(config.extra_index_urls)],
+      ["pip", "extra-index-url", list(pip?.extraIndexUrls)],
+    ], []),
+    findLinks: pick<string[]>([
+      ["flag", "--find-links", list(flags.findLinks)],
+      ["config", "find_links", list(config.find_links)],
+      ["pip", "find-links", list(pip?.findLinks)],
+    ], []),
+    uvPath: pick<string | undefined>([
+      ["env", ENV_VARS.UV, env(ENV_VARS.UV)],
+      ["config", "uv_path", config.uv_path],
+    ], undefined),
+    lockTimeoutMs: flags.wait
+      ? { value: undefined, source: "flag", origin: "--wait" }
+      : seconds(env, ENV_VARS.LOCK_TIMEOUT, config, "lock_timeout", DEFAULT_LOCK_TIMEOUT_MS),
+    httpConnectTimeoutMs: seconds(
+      env,
+      ENV_VARS.HTTP_CONNECT_TIMEOUT,
+      config,
+      "http_connect_timeout",
+      undefined,
+    ),
+    httpReadTimeoutMs: seconds(
+      env,
+      ENV_VARS.HTTP_READ_TIMEOUT,
+      config,
+      "http_read_timeout",
+      undefined,
+    ),
+    linkMode: checkLinkMode(
+      pick<string | undefined>([
+        ["flag", "--link-mode", flags.linkMode],
+        ["env", ENV_VARS.LINK_MODE, env(ENV_VARS.LINK_MODE)],
+        ["config", "link_mode", config.link_mode],
+      ], undefined),
+    ),
+  };
+}
+
+/**
+ * Resolves the settings with pip's index configuration as a source (see
+ * {@linkcode resolveSettings}). Requires `--allow-read` and `--allow-env`.
+ * @throws {ConfigError} as {@linkcode resolveSettings}.
+ */
+export async function loadSettings(
+  home: HomeLayout,
+  config: GestvenvConfig,
+  options: Omit<ResolveSettingsOptions, "pip"> = {},
+): Promise<ResolvedSettings> {
+  const pip = await readPipIndexSettings(options.env);
+  return resolveSettings(home, config, { ...options, pip });
+}
+
+/** The network timeouts of `settings` (undefined fields: the index client's defaults). */
+export function httpTimeouts(settings: ResolvedSettings): HttpTimeouts {
+  return {
+    connectTimeoutMs: settings.httpConnectTimeoutMs.value,
+    readTimeoutMs: settings.httpReadTimeoutMs.value,
   };
 }

@@ -2,7 +2,7 @@ import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
 import { ConfigError } from "../errors/mod.ts";
 import type { GestvenvConfig } from "./config_schema.ts";
 import type { HomeLayout } from "../paths/mod.ts";
-import { resolveSettings } from "./settings.ts";
+import { httpTimeouts, resolveSettings } from "./settings.ts";
 
 const home: HomeLayout = {
   root: "/h",
@@ -16,43 +16,77 @@ const home: HomeLayout = {
 Deno.test("resolveSettings() applies flags > GESTVENV_* > config file > defaults", () => {
   const none = () => undefined;
   const vars = (map: Record<string, string>) => (name: string) => map[name];
-  assertEquals(resolveSettings(home, {}, { env: none }).backend, "auto");
-  assertEquals(resolveSettings(home, { backend: "pip" }, { env: none }).backend, "pip");
+  assertEquals(resolveSettings(home, {}, { env: none }).backend.value, "auto");
+  assertEquals(resolveSettings(home, { backend: "pip" }, { env: none }).backend.value, "pip");
   assertEquals(
-    resolveSettings(home, { backend: "pip" }, { env: vars({ GESTVENV_BACKEND: "uv" }) }).backend,
+    resolveSettings(home, { backend: "pip" }, { env: vars({ GESTVENV_BACKEND: "uv" }) }).backend
+      .value,
     "uv",
   );
   assertEquals(
     resolveSettings(home, {}, { env: vars({ GESTVENV_BACKEND: "uv" }), flags: { backend: "pip" } })
-      .backend,
+      .backend.value,
     "pip",
   );
   assertEquals(
     resolveSettings(home, { default_python: "3.11" }, { env: vars({ GESTVENV_PYTHON: "3.12" }) })
-      .python,
+      .python.value,
     "3.12",
   );
   assertEquals(
-    resolveSettings(home, { environments_path: "/elsewhere" }, { env: none }).environmentsDir,
+    resolveSettings(home, { environments_path: "/elsewhere" }, { env: none }).environmentsDir
+      .value,
     "/elsewhere",
   );
-  assertEquals(resolveSettings(home, {}, { env: none }).environmentsDir, "/h/environments");
-  const index = resolveSettings(home, { extra_index_urls: ["a"], index_url: "c" }, {
+  assertEquals(resolveSettings(home, {}, { env: none }).environmentsDir.value, "/h/environments");
+  const settings = resolveSettings(home, { extra_index_urls: ["a"], index_url: "c" }, {
     env: none,
     flags: { extraIndexUrls: ["b"] },
-  }).index;
-  assertEquals(index, {
-    indexUrl: "c",
-    extraIndexUrls: ["b"],
-    findLinks: [],
-    http: { connectTimeoutMs: undefined, readTimeoutMs: undefined },
   });
+  assertEquals(settings.indexUrl.value, "c");
+  assertEquals(settings.extraIndexUrls.value, ["b"]);
+  assertEquals(settings.findLinks.value, []);
+});
+
+Deno.test("resolveSettings() records where every value comes from", () => {
+  const vars = (map: Record<string, string>) => (name: string) => map[name];
+  const settings = resolveSettings(home, {
+    backend: "pip",
+    default_python: "3.11",
+    find_links: ["/wheels"],
+    lock_timeout: 5,
+  }, {
+    env: vars({ GESTVENV_PYTHON: "3.12", GESTVENV_HTTP_READ_TIMEOUT: "7" }),
+    flags: { backend: "uv", indexUrl: "https://flag/simple" },
+  });
+  const sources = Object.fromEntries(
+    Object.entries(settings).map(([key, s]) => [key, [s.source, s.origin]]),
+  );
+  assertEquals(sources, {
+    backend: ["flag", "--backend"],
+    python: ["env", "GESTVENV_PYTHON"],
+    environmentsDir: ["default", "default"],
+    indexUrl: ["flag", "--index-url"],
+    extraIndexUrls: ["default", "default"],
+    findLinks: ["config", "find_links"],
+    uvPath: ["default", "default"],
+    lockTimeoutMs: ["config", "lock_timeout"],
+    httpConnectTimeoutMs: ["default", "default"],
+    httpReadTimeoutMs: ["env", "GESTVENV_HTTP_READ_TIMEOUT"],
+  });
+  assertEquals(settings.lockTimeoutMs.value, 5000);
+  assertEquals(settings.httpReadTimeoutMs.value, 7000);
+  const waiting = resolveSettings(home, { lock_timeout: 5 }, {
+    env: () => undefined,
+    flags: { wait: true },
+  });
+  assertEquals(waiting.lockTimeoutMs, { value: undefined, source: "flag", origin: "--wait" });
 });
 
 Deno.test("resolveSettings() reads the HTTP timeouts: GESTVENV_HTTP_* > config file, in seconds", async () => {
   const vars = (map: Record<string, string>) => (name: string) => map[name];
   const http = (config: GestvenvConfig, env: Record<string, string> = {}) =>
-    resolveSettings(home, config, { env: vars(env) }).index.http;
+    httpTimeouts(resolveSettings(home, config, { env: vars(env) }));
   assertEquals(http({}), { connectTimeoutMs: undefined, readTimeoutMs: undefined });
   assertEquals(http({ http_connect_timeout: 5, http_read_timeout: "2.5" }), {
     connectTimeoutMs: 5000,
@@ -72,4 +106,29 @@ Deno.test("resolveSettings() reads the HTTP timeouts: GESTVENV_HTTP_* > config f
       "GESTVENV_HTTP_READ_TIMEOUT",
     );
   }
+});
+
+Deno.test("resolveSettings() takes pip's index configuration per key, below gestvenv's own", () => {
+  const pip = {
+    indexUrl: "https://pip/simple",
+    extraIndexUrls: ["https://pip-extra/simple"],
+    findLinks: ["/pip-wheels"],
+  };
+  const settings = resolveSettings(home, { index_url: "https://own/simple", find_links: [] }, {
+    env: () => undefined,
+    pip,
+  });
+  assertEquals(settings.indexUrl, {
+    value: "https://own/simple",
+    source: "config",
+    origin: "index_url",
+  });
+  assertEquals(settings.extraIndexUrls, {
+    value: ["https://pip-extra/simple"],
+    source: "pip",
+    origin: "extra-index-url",
+  });
+  // An empty list counts as unset: pip's list applies.
+  assertEquals(settings.findLinks, { value: ["/pip-wheels"], source: "pip", origin: "find-links" });
+  assertEquals(resolveSettings(home, {}, { env: () => undefined }).indexUrl.source, "default");
 });

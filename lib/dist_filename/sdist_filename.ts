@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { normalizeName } from "../names/mod.ts";
+import { normalizeName } from "../pep508/mod.ts";
 import { tryParseVersion, type Version } from "../pep440/mod.ts";
 
 /** Archive extensions accepted for source distributions. */

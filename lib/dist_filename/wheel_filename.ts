@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
-import { normalizeName } from "../names/mod.ts";
+import { normalizeName } from "../pep508/mod.ts";
 import { tryParseVersion, type Version } from "../pep440/mod.ts";
 
 /** A parsed wheel file name. */

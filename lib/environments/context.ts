@@ -6,7 +6,8 @@ import {
   findUv,
   selectBackend,
 } from "../backends/mod.ts";
-import type { BackendChoice, ResolvedSettings } from "../config/mod.ts";
+import { type BackendChoice, httpTimeouts, type ResolvedSettings } from "../config/mod.ts";
+import { decideIndexes } from "../index/mod.ts";
 import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
 import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
@@ -20,10 +21,12 @@ import { readRegistry, type Registry, updateRegistry } from "./registry.ts";
 export interface EnvironmentContext {
   /** gestvenv's home layout. */
   home: HomeLayout;
-  /** Settings after precedence. */
+  /**
+   * The command's settings, resolved once, each with its source. A `--backend` flag (source
+   * `flag`) beats an existing environment's own backend; other sources only choose the backend
+   * of new environments.
+   */
   settings: ResolvedSettings;
-  /** An explicit `--backend` for this command, which beats the environment's own backend. */
-  backendOverride?: BackendChoice | undefined;
   /** gestvenv's version (written into `pyvenv.cfg`). */
   creatorVersion: string;
   /** Progress sink. */
@@ -56,7 +59,7 @@ export function assertMayChange(ctx: EnvironmentContext, what: string): void {
 /** The registry lock and environment lock options for `ctx`. */
 export function lockOptions(ctx: EnvironmentContext, label: string): FileLockOptions {
   return {
-    timeoutMs: ctx.settings.lockTimeoutMs,
+    timeoutMs: ctx.settings.lockTimeoutMs.value,
     holder: { command: ctx.command ?? "gestvenv (library)" },
     label,
     onWait: (holder) =>
@@ -182,9 +185,9 @@ export async function requireLayout(record: EnvironmentRecord): Promise<Virtuale
 }
 
 /**
- * The backend and target for an existing environment: `--backend` if given, else the one the
- * environment was created with (a uv environment falls back to the native installer when uv is
- * gone).
+ * The backend and target for an existing environment: `--backend` if given (a setting whose
+ * source is a flag), else the one the environment was created with (a uv environment falls back
+ * to the native installer when uv is gone).
  *
  * @throws {OperationError} `environment_broken` when the directory or its `pyvenv.cfg` is gone,
  *   or its interpreter is.
@@ -194,15 +197,13 @@ export async function openEnvironment(
   record: EnvironmentRecord,
 ): Promise<{ backend: AnyBackend; target: BackendTarget }> {
   const layout = await requireLayout(record);
-  let choice: BackendChoice = ctx.backendOverride ?? record.backend;
-  if (
-    ctx.backendOverride === undefined && choice === "uv" &&
-    await findUv(ctx.settings.uvPath) === undefined
-  ) {
+  const explicit = ctx.settings.backend.source === "flag";
+  let choice: BackendChoice = explicit ? ctx.settings.backend.value : record.backend;
+  if (!explicit && choice === "uv" && await findUv(ctx.settings.uvPath.value) === undefined) {
     ctx.reporter.warn(`uv was not found; using gestvenv's installer for \`${record.name}\``);
     choice = "native";
   }
-  const backend = await selectBackend(choice, ctx.settings.uvPath);
+  const backend = await selectBackend(choice, ctx.settings.uvPath.value);
   let interpreter: Interpreter;
   try {
     const { realPath, info } = await queryInterpreter(record.python.path, {
@@ -239,9 +240,17 @@ function dryRunBackend(backend: AnyBackend): AnyBackend {
   return { name: backend.name, ...inspect, install: () => refuse("install packages") };
 }
 
-/** The options of every backend call of `ctx`: index settings, output streaming, interrupts. */
+/**
+ * The options of every backend call of `ctx`: the decided indexes, timeouts, output streaming,
+ * interrupts.
+ */
 export function backendCall(ctx: EnvironmentContext): BackendCallOptions {
-  return { index: ctx.settings.index, onOutput: ctx.reporter.output, signal: ctx.signal };
+  return {
+    index: decideIndexes(ctx.settings),
+    http: httpTimeouts(ctx.settings),
+    onOutput: ctx.reporter.output,
+    signal: ctx.signal,
+  };
 }
 
 /** Reads back what is installed, as registry pins. */

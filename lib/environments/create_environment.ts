@@ -33,7 +33,10 @@ export type PopulateEnvironment = (
 
 /** Options for {@linkcode buildEnvironment}. */
 export interface BuildEnvironmentOptions {
-  /** Interpreter request (`3.11`, `>=3.10`, `pypy3`, a path). @default settings, then python3 on PATH */
+  /**
+   * An interpreter request (`3.11`, `>=3.10`, `pypy3`, a path) that replaces the settings' one
+   * (clone and import compute it). @default the `python` setting, then python3 on PATH
+   */
   python?: string | undefined;
   /** Free-text description kept in the registry. */
   description?: string | undefined;
@@ -59,7 +62,7 @@ export interface CreateEnvironmentResult {
 
 /** Where a named environment lives by default. */
 export function defaultEnvironmentPath(ctx: EnvironmentContext, name: string): string {
-  return join(ctx.settings.environmentsDir, name);
+  return join(ctx.settings.environmentsDir.value, name);
 }
 
 /**
@@ -176,11 +179,9 @@ export async function buildEnvironment(
     ? defaultEnvironmentPath(ctx, name)
     : absolute(options.path);
   await checkFreeName(ctx, name);
-  const backend = await selectBackend(
-    ctx.backendOverride ?? ctx.settings.backend,
-    ctx.settings.uvPath,
-  );
-  const interpreter: Interpreter = await findInterpreter(options.python ?? ctx.settings.python, {
+  const backend = await selectBackend(ctx.settings.backend.value, ctx.settings.uvPath.value);
+  const python = options.python ?? ctx.settings.python.value;
+  const interpreter: Interpreter = await findInterpreter(python, {
     cacheDir: ctx.home.cacheDir,
   });
   const timestamp = now();

@@ -181,10 +181,10 @@ export async function findOrphans(ctx: EnvironmentContext): Promise<Orphan[]> {
   }
   let entries: Deno.DirEntry[] = [];
   try {
-    entries = await Array.fromAsync(Deno.readDir(ctx.settings.environmentsDir));
+    entries = await Array.fromAsync(Deno.readDir(ctx.settings.environmentsDir.value));
   } catch { /* no environments directory yet */ }
   for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
-    const path = join(ctx.settings.environmentsDir, entry.name);
+    const path = join(ctx.settings.environmentsDir.value, entry.name);
     if (!entry.isDirectory || known.has(path)) continue;
     const leftover = parseLeftoverName(entry.name);
     if (leftover !== undefined) {
@@ -239,7 +239,7 @@ async function adoptionRecord(
   const created = (stat.birthtime ?? stat.mtime ?? new Date()).toISOString();
   const version = cfg.get("version") ?? cfg.get("version_info")?.split(".").slice(0, 3).join(".") ??
     "unknown";
-  const backend = await selectBackend(ctx.settings.backend, ctx.settings.uvPath);
+  const backend = await selectBackend(ctx.settings.backend.value, ctx.settings.uvPath.value);
   const installed = await readInstalledDistributions(layout.sitePackages);
   const marker = await readEnvironmentMarker(path);
   return {

@@ -41,7 +41,7 @@ export interface RenameResult {
  * owns the folder and may move it).
  */
 export function isManagedPath(ctx: EnvironmentContext, record: EnvironmentRecord): boolean {
-  return record.path === join(ctx.settings.environmentsDir, record.name);
+  return record.path === join(ctx.settings.environmentsDir.value, record.name);
 }
 
 /**

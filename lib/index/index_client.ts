@@ -217,6 +217,11 @@ export class IndexClient {
     return this.#indexes.map(redactUrl);
   }
 
+  /** The find-links locations, credentials removed. */
+  get findLinks(): string[] {
+    return this.#findLinks.map(redactUrl);
+  }
+
   /**
    * The files of project `name`: those of the first index that has it, plus find-links files,
    * decoded lazily (see {@linkcode ProjectPage}). Resolves to null when no source has the

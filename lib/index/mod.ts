@@ -1,6 +1,6 @@
 /**
  * The package index client: PEP 691/503 pages, PEP 658 metadata, range requests, an HTTP cache,
- * retries, netrc.
+ * retries, netrc; and the one decision of which indexes apply (`decideIndexes`).
  *
  * @module
  */
@@ -13,3 +13,4 @@ export * from "./netrc.ts";
 export * from "./simple_page.ts";
 export * from "./sdist_metadata.ts";
 export * from "./download.ts";
+export * from "./decide_indexes.ts";

@@ -9,7 +9,7 @@ import { readInstalledDistributions } from "../distribution/mod.ts";
 import { dependenciesFor, parseCoreMetadata } from "../metadata/mod.ts";
 import { join } from "../paths/mod.ts";
 import { formatSpecifierSet, satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
-import type { MarkerEnvironment } from "../python/mod.ts";
+import type { MarkerEnvironment } from "../pep508/mod.ts";
 
 /**
  * Checks that the distributions installed in `sitePackages` have what they require in

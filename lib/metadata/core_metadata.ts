@@ -6,10 +6,10 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
-import { normalizeName } from "../names/mod.ts";
 import {
   evaluateMarker,
   type MarkerContext,
+  normalizeName,
   parseRequirement,
   type Requirement,
 } from "../pep508/mod.ts";

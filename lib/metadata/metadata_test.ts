@@ -7,7 +7,7 @@ import {
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
 import { buildMetadataBomb } from "../../tests/helpers/zip_bomb.ts";
 import { DistributionError } from "../errors/mod.ts";
-import type { MarkerEnvironment } from "../python/mod.ts";
+import type { MarkerEnvironment } from "../pep508/mod.ts";
 import vectors from "../../tests/data/pep508_vectors.json" with { type: "json" };
 import { dependenciesFor, metadataHeader, parseCoreMetadata, readWheelMetadata } from "./mod.ts";
 import { bytesSource, findWheelMetadata, readZipDirectory, readZipEntry } from "../zip/mod.ts";

@@ -1,5 +1,6 @@
 /**
- * Package names: PEP 503 normalization, PEP 508 name validation, and "did you mean" suggestions.
+ * Package names: "did you mean" suggestions, and (re-exported from `lib/pep508`, which owns
+ * them) PEP 503 normalization and PEP 508 name validation.
  *
  * @example Normalize project names
  * ```ts
@@ -13,5 +14,5 @@
  *
  * @module
  */
-export * from "./normalize_name.ts";
+export { isValidProjectName, normalizeName } from "../pep508/mod.ts";
 export * from "./closest_names.ts";

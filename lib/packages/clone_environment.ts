@@ -3,6 +3,7 @@ import { readInstalledDistributions } from "../distribution/mod.ts";
 import { EnvironmentNotFoundError, throwIfInterrupted } from "../errors/mod.ts";
 import { parsePylock, type Pylock, selectLockedFiles } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
+import { tagInput } from "../python/mod.ts";
 import { environmentLockPath } from "./environment_lock.ts";
 import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
@@ -50,7 +51,7 @@ async function relinkableLock(
   const info = target.interpreter.info;
   let selected;
   try {
-    selected = selectLockedFiles(lock, info.markers, supportedTags(info));
+    selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
   } catch {
     return undefined;
   }
@@ -80,7 +81,8 @@ async function relinkableLock(
  * interpreter, the directory is copied into a staging
  * directory, re-targeted, moved into place and registered (exact, offline, no index needed; see
  * `buildAndRegister` for crash consistency), all while both environments are locked, so a change
- * to the source cannot be lost half-way. With another interpreter (`python`), a new environment is
+ * to the source cannot be lost half-way. With another interpreter (a `--python` given for this
+ * command: the `python` setting when its source is a flag), a new environment is
  * created and the source's requested requirements are installed into it (its pinned versions may
  * not exist for another Python), or its frozen pins when it has no recorded requirements.
  *
@@ -92,14 +94,15 @@ export async function cloneEnvironment(
   ctx: EnvironmentContext,
   source: string,
   target: string,
-  options: { python?: string | undefined; dryRun?: boolean } = {},
+  options: { dryRun?: boolean } = {},
 ): Promise<{ record: EnvironmentRecord; method: CloneMethod }> {
   validateEnvironmentName(target);
   const src = await getEnvironment(ctx, source);
   await checkFreeName(ctx, target);
-  const other = options.python === undefined
+  const request = ctx.settings.python.source === "flag" ? ctx.settings.python.value : undefined;
+  const other = request === undefined
     ? undefined
-    : await findInterpreter(options.python, { cacheDir: ctx.home.cacheDir });
+    : await findInterpreter(request, { cacheDir: ctx.home.cacheDir });
   if (other !== undefined && other.realPath !== src.python.path) {
     // Read what the source asks for under its lock, then create the target on its own.
     const packages = await withEnvironmentLock(ctx, source, async () => {
@@ -118,7 +121,7 @@ export async function cloneEnvironment(
     });
     return { record: created.record, method: "reinstall" };
   }
-  const backend = ctx.backendOverride ?? src.backend;
+  const backend = ctx.settings.backend.source === "flag" ? ctx.settings.backend.value : src.backend;
   if (backend === "native" || backend === "auto") {
     // Same interpreter, native installer: link the source's locked files from the cache.
     const lock = await withEnvironmentLock(ctx, source, async () => {

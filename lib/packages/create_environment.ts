@@ -15,8 +15,8 @@ import { explainInstallFailure } from "./index_failure.ts";
 import {
   checkRequirementTexts,
   mergeRequirements,
+  requestedInFiles,
   requestedProjectNames,
-  requirementLines,
 } from "./requirements_text.ts";
 import { directoryMetadataReader, installFromLock } from "./sync_lock.ts";
 import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
@@ -86,7 +86,7 @@ export async function createEnvironment(
   const requested = options.recordRequirements ?? options.lock?.gestvenv?.requirements ??
     [...packages];
   if (options.recordRequirements === undefined) {
-    for (const file of files) requested.push(...requirementLines(await Deno.readTextFile(file)));
+    requested.push(...await requestedInFiles(files));
   }
   return await buildEnvironment(ctx, name, {
     python: options.python,

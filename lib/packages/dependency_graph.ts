@@ -7,10 +7,10 @@
  */
 import type { BackendTarget } from "../backends/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
-import { normalizeName, requirementName } from "../names/mod.ts";
+import { normalizeName } from "../names/mod.ts";
 import { dependenciesFor, parseCoreMetadata } from "../metadata/mod.ts";
 import { join } from "../paths/mod.ts";
-import { parseRequirement } from "../pep508/mod.ts";
+import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { formatSpecifierSet } from "../pep440/mod.ts";
 
 /** One installed distribution and what it requires. */
@@ -42,15 +42,14 @@ export async function installedGraph(
   const extrasWanted = new Map<string, Set<string>>();
   const roots: DependencyGraph["roots"] = [];
   for (const text of requirements) {
-    const name = requirementName(text.replace(/^-e\s+/, ""));
-    if (name === undefined) continue;
-    let extras: string[] = [];
+    let parsed: Requirement;
     try {
-      extras = parseRequirement(text).extras;
+      parsed = parseRequirement(text);
     } catch {
-      // A path or URL: no extras to follow.
+      continue; // A path, a URL or `-e ...`: not a named root.
     }
-    const key = normalizeName(name);
+    const extras = parsed.extras;
+    const key = normalizeName(parsed.name);
     roots.push({ name: key, extras, text });
     extrasWanted.set(key, new Set([...(extrasWanted.get(key) ?? []), ...extras]));
   }

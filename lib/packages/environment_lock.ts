@@ -43,7 +43,7 @@ export async function lockInstalled(
   target: BackendTarget,
   index?: IndexClient,
 ): Promise<{ lock: Pylock; unlocked: UnlockedDistribution[] }> {
-  const client = index ?? await indexClientFor(ctx);
+  const client = index ?? indexClientFor(ctx);
   const installed = await readInstalledDistributions(target.layout.sitePackages);
   const names = new Set(installed.map((d) => d.normalized_name));
   const markers = target.interpreter.info.markers;

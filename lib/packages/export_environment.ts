@@ -15,7 +15,7 @@ import { createEnvironment } from "./create_environment.ts";
 import {
   checkRequirementText,
   checkRequirementTexts,
-  requirementLines,
+  requirementProject,
 } from "./requirements_text.ts";
 
 /** Export file formats. */
@@ -257,15 +257,15 @@ async function samePython(
 export interface ImportEnvironmentOptions {
   /** The file's format. @default detected (see {@linkcode detectImportFormat}) */
   format?: ExportFormat | undefined;
-  /** Interpreter request. @default the export's or lock's Python version, else the settings */
-  python?: string | undefined;
   /** Describe what would be done and change nothing. @default false */
   dryRun?: boolean;
 }
 
 /**
  * Creates environment `name` from an import file. Its format is detected first and everything is
- * checked before anything is created:
+ * checked before anything is created. The interpreter is a `--python` given for this command (the
+ * `python` setting when its source is a flag), else the file's Python as below, else the
+ * `python` setting:
  *
  * - a gestvenv JSON export recreates the same Python version (falling back to the same
  *   `major.minor`), installs the exact frozen versions, and records the export's requirements;
@@ -295,10 +295,10 @@ export async function importEnvironment(
   }
   const { format, text } = await detectImportFormat(path, bytes, options.format);
   const dryRun = options.dryRun ?? false;
+  const explicit = ctx.settings.python.source === "flag" ? ctx.settings.python.value : undefined;
   if (format === "requirements") {
     await checkRequirementTexts([], [path]);
     return await createEnvironment(ctx, name, {
-      python: options.python,
       requirementFiles: [path],
       dryRun,
     });
@@ -317,19 +317,20 @@ export async function importEnvironment(
       });
     }
     const made = lock.gestvenv?.python;
-    const python = options.python ??
+    const python = explicit ??
       (made === undefined ? undefined : await samePython(ctx, "cpython", made));
     return await createEnvironment(ctx, name, { python, lock, dryRun });
   }
   const doc = checkExportDocument(path, JSON.parse(text) as Record<string, unknown>);
-  const python = options.python ??
+  const python = explicit ??
     await samePython(ctx, doc.python.implementation, doc.python.version);
   // What the user asked for is the export's requirements, not the frozen versions: so that
   // `update --all` moves what the original environment would have moved.
   return await createEnvironment(ctx, name, {
     python,
     description: doc.description ?? undefined,
-    packages: doc.freeze.flatMap((l) => l.startsWith("-e ") ? [] : requirementLines(l)),
+    // The frozen PEP 508 requirements (editables, paths and URLs are not reinstalled).
+    packages: doc.freeze.filter((l) => !l.startsWith("-e ") && requirementProject(l) !== undefined),
     recordRequirements: doc.requirements?.filter((r) => !r.startsWith("-e ")),
     dryRun,
   });

@@ -1,16 +1,14 @@
 /**
- * The index client an environment operation uses: gestvenv's index settings where set, pip's
- * configuration otherwise (so resolution sees the same indexes as pip), PyPI by default.
+ * The index client an environment operation uses, on the indexes `decideIndexes` (lib/index)
+ * decides from the settings (gestvenv's settings where set, pip's configuration otherwise, PyPI
+ * by default) and a requirements file's own index options.
  *
  * @module
  */
 import { buildSdistMetadata } from "../backends/mod.ts";
-import { readPipIndexSettings } from "../config/mod.ts";
-import { HttpClient, IndexClient } from "../index/mod.ts";
+import { httpTimeouts } from "../config/mod.ts";
+import { decideIndexes, type FileIndexOptions, HttpClient, IndexClient } from "../index/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
-
-/** The default index (PyPI's simple API). */
-export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
 
 /** Options for {@linkcode indexClientFor}. */
 export interface IndexClientForOptions {
@@ -24,52 +22,31 @@ export interface IndexClientForOptions {
    * fail.
    */
   buildPython?: string | undefined;
-  /** Extra index settings from a requirements file (`--index-url` lines win over config). */
-  fromFile?: {
-    indexUrl?: string | undefined;
-    extraIndexUrls?: string[];
-    findLinks?: string[];
-    noIndex?: boolean;
-  };
+  /** Index options from a requirements file (`--index-url` lines win over the settings). */
+  fromFile?: FileIndexOptions;
 }
 
-/**
- * Builds the index client for `ctx`, with the network timeouts of its settings. Reads pip's
- * configuration (`--allow-read`, `--allow-env`).
- */
-export async function indexClientFor(
+/** Builds the index client for `ctx`, with the network timeouts of its settings. */
+export function indexClientFor(
   ctx: EnvironmentContext,
   options: IndexClientForOptions = {},
-): Promise<IndexClient> {
-  const own = ctx.settings.index;
-  const pip = await readPipIndexSettings();
-  const file = options.fromFile ?? {};
-  const primary = file.indexUrl ?? own.indexUrl ?? pip.indexUrl ?? DEFAULT_INDEX_URL;
-  const extras = [
-    ...(file.extraIndexUrls ?? []),
-    ...(own.indexUrl !== undefined || own.extraIndexUrls.length > 0
-      ? own.extraIndexUrls
-      : pip.extraIndexUrls),
-  ];
-  const findLinks = [
-    ...(file.findLinks ?? []),
-    ...(own.findLinks.length > 0 || own.indexUrl !== undefined ? own.findLinks : pip.findLinks),
-  ];
+): IndexClient {
+  const decision = decideIndexes(ctx.settings, options.fromFile);
   const build = options.buildPython;
-  const http = ctx.settings.index.http;
+  const http = httpTimeouts(ctx.settings);
   return new IndexClient({
-    indexes: file.noIndex ? [] : [primary, ...extras],
-    findLinks,
+    indexes: decision.indexUrls,
+    findLinks: decision.findLinks,
     cacheDir: ctx.home.cacheDir,
     http: new HttpClient({
       offline: options.offline ?? false,
-      connectTimeoutMs: http?.connectTimeoutMs,
-      readTimeoutMs: http?.readTimeoutMs,
+      connectTimeoutMs: http.connectTimeoutMs,
+      readTimeoutMs: http.readTimeoutMs,
     }),
     refresh: options.refresh ?? false,
     buildMetadata: build === undefined ? undefined : {
       id: build,
-      build: (path) => buildSdistMetadata(build, path, { index: own }),
+      build: (path) => buildSdistMetadata(build, path, { index: decision, http }),
     },
   });
 }

@@ -57,7 +57,7 @@ export async function explainInstallFailure(
   const suspicious = error instanceof PackageNotFoundError || error instanceof BackendError ||
     error instanceof ResolutionError;
   if (!suspicious || projectNames.length === 0) throw error;
-  const client = await indexClientFor(ctx);
+  const client = indexClientFor(ctx);
   const lookups = await Promise.allSettled(
     projectNames.map(async (name) => ({ name, page: await client.projectPage(name) })),
   );

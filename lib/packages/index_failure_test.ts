@@ -11,37 +11,27 @@ import {
 import { type BadIndex, serveBadIndex } from "../../tests/helpers/bad_index.ts";
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
 import { PipBackend } from "../backends/mod.ts";
+import { httpTimeouts, resolveSettings } from "../config/mod.ts";
+import { decideIndexes } from "../index/mod.ts";
 import { BackendError, NetworkError, PackageNotFoundError, UsageError } from "../errors/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { createVirtualenv } from "../virtualenv/mod.ts";
 import { SILENT_REPORTER } from "../events/mod.ts";
+import { resolveHome } from "../paths/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 
 function contextFor(index: BadIndex, root: string): EnvironmentContext {
+  const home = resolveHome((name) => name === "GESTVENV_HOME" ? root : undefined);
   return {
-    home: {
-      root,
-      configFile: `${root}/config.toml`,
-      registryFile: `${root}/environments.json`,
-      environmentsDir: `${root}/environments`,
-      cacheDir: `${root}/cache`,
-      locksDir: `${root}/locks`,
-    },
-    settings: {
+    home,
+    settings: resolveSettings(home, {
       backend: "pip",
-      python: undefined,
-      environmentsDir: `${root}/environments`,
-      index: {
-        indexUrl: index.url.replace("http://", "http://user:hunter2@"),
-        extraIndexUrls: [],
-        findLinks: [],
-        http: { connectTimeoutMs: 300, readTimeoutMs: 300 },
-      },
-      uvPath: undefined,
-      lockTimeoutMs: 1000,
-      linkMode: undefined,
-    },
+      index_url: index.url.replace("http://", "http://user:hunter2@"),
+      http_connect_timeout: 0.3,
+      http_read_timeout: 0.3,
+      lock_timeout: 1,
+    }, { env: () => undefined }),
     creatorVersion: "test",
     reporter: SILENT_REPORTER,
   };
@@ -147,7 +137,7 @@ Deno.test("explainInstallFailure() turns pip's 'No matching distribution' from a
       const layout = await createVirtualenv(`${root}/env`, interpreter, {
         creatorVersion: "test",
       });
-      const call = { index: ctx.settings.index };
+      const call = { index: decideIndexes(ctx.settings), http: httpTimeouts(ctx.settings) };
       const error = await assertRejects(async () => {
         try {
           await new PipBackend().install({ layout, interpreter }, {

@@ -16,7 +16,7 @@ import {
   tryParseVersion,
   type Version,
 } from "../pep440/mod.ts";
-import type { InterpreterInfo } from "../python/mod.ts";
+import { type InterpreterInfo, tagInput } from "../python/mod.ts";
 
 /**
  * For each installed distribution (by PEP 503 name), the newest version on the indexes that has a
@@ -31,7 +31,7 @@ export async function latestVersions(
   installed: ReadonlyArray<{ normalized_name: string; version: string }>,
   interpreter: InterpreterInfo,
 ): Promise<Map<string, string>> {
-  const tags = supportedTags(interpreter);
+  const tags = supportedTags(tagInput(interpreter));
   const python = parseVersion(interpreter.markers.python_full_version);
   const out = new Map<string, string>();
   await Promise.all(installed.map(async (dist) => {

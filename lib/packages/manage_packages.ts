@@ -4,8 +4,8 @@ import {
   PackageNotFoundError,
   throwIfInterrupted,
 } from "../errors/mod.ts";
-import { readBrokenDistributions } from "../distribution/mod.ts";
-import { isValidProjectName, normalizeName, requirementName } from "../names/mod.ts";
+import { freezeDistributions, readBrokenDistributions } from "../distribution/mod.ts";
+import { isValidProjectName, normalizeName } from "../names/mod.ts";
 import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
@@ -41,8 +41,9 @@ import {
   COMMAND_LINE_SOURCE,
   dropRequirements,
   mergeRequirements,
+  requestedInFiles,
   requestedProjectNames,
-  requirementLines,
+  requirementProject,
 } from "./requirements_text.ts";
 
 /** Options for {@linkcode installPackages}. */
@@ -135,17 +136,13 @@ async function commit(
  */
 function loosenRequirements(reqs: string[], loosen: ReadonlySet<string>): string[] {
   return reqs.map((req) => {
-    const project = requirementName(req);
-    if (project === undefined || !loosen.has(normalizeName(project))) return req;
-    try {
-      return formatRequirement({
-        ...parseRequirement(req),
-        specifier: { specifiers: [] },
-        url: null,
-      });
-    } catch {
-      return project;
-    }
+    const project = requirementProject(req);
+    if (project === undefined || !loosen.has(project)) return req;
+    return formatRequirement({
+      ...parseRequirement(req),
+      specifier: { specifiers: [] },
+      url: null,
+    });
   });
 }
 
@@ -257,7 +254,7 @@ export async function installPackages(
     throwIfInterrupted(ctx.signal);
     await discardBrokenDistributions(ctx, record, target);
     const asked = [...requirements, ...editables.map((e) => `-e ${e}`)];
-    for (const file of files) asked.push(...requirementLines(await Deno.readTextFile(file)));
+    asked.push(...await requestedInFiles(files));
     const loosen = new Set((options.loosen ?? []).map(normalizeName));
     const recorded = options.record === "upgrade"
       ? loosenRequirements(record.requirements, loosen)
@@ -271,7 +268,7 @@ export async function installPackages(
     const upgrade = !options.upgrade
       ? "none"
       : options.record === "upgrade"
-      ? new Set(requirements.map((r) => normalizeName(requirementName(r) ?? r)))
+      ? new Set(requirements.map((r) => requirementProject(r) ?? normalizeName(r)))
       : "all";
     // Already there (the common no-op): what site-packages holds satisfies every requirement, so
     // no index is asked and nothing is written but the record of what the user asked for.
@@ -505,18 +502,10 @@ export async function updatePackages(
   let targets: Array<{ name: string }>;
   if (options.all) {
     const { backend, target } = await openEnvironment(ctx, record);
-    targets = [];
-    for (const line of await backend.freeze(target)) {
-      if (line.startsWith("-e ") || line.startsWith("#")) continue;
-      const project = (() => {
-        try {
-          return parseRequirement(line).name;
-        } catch {
-          return requirementName(line);
-        }
-      })();
-      if (project !== undefined) targets.push({ name: project });
-    }
+    // Every installed distribution but the editable ones (`-e` in `pip freeze`).
+    const dists = await backend.listInstalled(target);
+    const frozen = await freezeDistributions(dists);
+    targets = dists.filter((_, i) => !frozen[i]!.startsWith("-e ")).map((d) => ({ name: d.name }));
   } else {
     const names = options.names ?? [];
     const missing = names.filter((n) => !installed.has(normalizeName(n)));
@@ -594,7 +583,7 @@ export async function checkPackages(
   let problems: string[];
   try {
     [latest, problems] = await Promise.all([
-      indexClientFor(ctx).then((index) =>
+      Promise.resolve(indexClientFor(ctx)).then((index) =>
         latestVersions(index, installed, target.interpreter.info)
       ),
       checkDependencies(target.layout.sitePackages, target.interpreter.info.markers),

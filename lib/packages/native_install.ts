@@ -11,6 +11,7 @@ import { type BuildSource, buildWheel } from "../build/mod.ts";
 import { openCache, type PackageCache, type UnpackedWheel } from "../cache/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
+import { httpTimeouts } from "../config/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { OperationError } from "../errors/mod.ts";
 import { HttpClient } from "../index/mod.ts";
@@ -53,7 +54,7 @@ export async function withNativeSession<T>(
 ): Promise<T> {
   const cache = await openCache(ctx.home.cacheDir);
   try {
-    const http = new HttpClient({ ...ctx.settings.index.http });
+    const http = new HttpClient({ ...httpTimeouts(ctx.settings) });
     return await cache.withSharedLock(() => fn({ cache, http, indexes, depth: 0 }));
   } finally {
     cache.close();

@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
-import { normalizeName, requirementName } from "../names/mod.ts";
+import { normalizeName } from "../names/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { parseSpecifier } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
@@ -301,19 +301,33 @@ export async function checkRequirementTexts(
 }
 
 /**
- * Requirement lines of a requirements file that name a project (comments, blank lines and option
- * lines such as `--index-url` dropped; continuation lines joined). Used to remember what the user
- * asked for; the backend reads the file itself for the install.
+ * The requirements a user asked for in requirements files, for the record: the PEP 508
+ * requirement lines of each file and of the files it includes (`-r`), as written (see
+ * `RequirementLine.text`), read with `readRequirementsFile`. Constraints (`-c`), option lines,
+ * `-e` lines and archive paths or URLs are not recorded. Requires `--allow-read`.
+ *
+ * @throws {InvalidSyntaxError | OperationError} as `readRequirementsFile`.
  */
-export function requirementLines(text: string): string[] {
-  const joined = text.replace(/\\\r?\n/g, "");
+export async function requestedInFiles(files: readonly string[]): Promise<string[]> {
   const out: string[] = [];
-  for (const raw of joined.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "" || line.startsWith("-")) continue;
-    if (requirementName(line) !== undefined) out.push(line);
+  for (const file of files) {
+    const { requirements } = await readRequirementsFile(absolute(file));
+    for (const line of requirements) if (line.form === "pep508") out.push(line.text);
   }
   return out;
+}
+
+/**
+ * The PEP 503 name of the project a requirement text names (parsed with `parseRequirement`), or
+ * undefined for what is not a PEP 508 requirement (a path, a URL, `-e ...`).
+ */
+export function requirementProject(text: string): string | undefined {
+  if (looksLikePathOrUrl(text)) return undefined;
+  try {
+    return normalizeName(parseRequirement(text).name);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -321,10 +335,7 @@ export function requirementLines(text: string): string[] {
  * one for the same project (PEP 503 name); others are appended in order.
  */
 export function mergeRequirements(existing: string[], added: string[]): string[] {
-  const key = (req: string) => {
-    const name = requirementName(req);
-    return name === undefined ? req : normalizeName(name);
-  };
+  const key = (req: string) => requirementProject(req) ?? req;
   const result = [...existing];
   for (const req of added) {
     const k = key(req);
@@ -339,22 +350,21 @@ export function mergeRequirements(existing: string[], added: string[]): string[]
 export function dropRequirements(existing: string[], names: string[]): string[] {
   const drop = new Set(names.map(normalizeName));
   return existing.filter((req) => {
-    const name = requirementName(req);
-    return name === undefined || !drop.has(normalizeName(name));
+    const name = requirementProject(req);
+    return name === undefined || !drop.has(name);
   });
 }
 
 /**
- * The project names of requirement strings and of the requirement lines of files (paths, URLs
- * and option lines skipped), for looking them up on an index. Requires `--allow-read`.
+ * The project names of requirement strings and of the requirement lines of files (and their
+ * includes; paths, URLs and option lines skipped), for looking them up on an index. Requires
+ * `--allow-read`.
  */
 export async function requestedProjectNames(
   requirements: string[],
   files: string[] = [],
 ): Promise<string[]> {
-  const texts = [...requirements];
-  for (const file of files) texts.push(...requirementLines(await Deno.readTextFile(file)));
-  const names = texts.filter((t) => !looksLikePathOrUrl(t)).map(requirementName)
-    .filter((n): n is string => n !== undefined);
-  return [...new Set(names.map(normalizeName))];
+  const texts = [...requirements, ...await requestedInFiles(files)];
+  const names = texts.map(requirementProject).filter((n): n is string => n !== undefined);
+  return [...new Set(names)];
 }

@@ -11,13 +11,57 @@ import {
   dropRequirements,
   looksLikePathOrUrl,
   mergeRequirements,
-  requirementLines,
+  requestedInFiles,
+  requestedProjectNames,
+  requirementProject,
 } from "./requirements_text.ts";
 
-Deno.test("requirementLines() keeps requirement lines only", () => {
-  const text =
-    "# c\n--index-url https://x\nflask>=3  # web\n\nrequests[socks] \\\n  ==2.32\n-r other.txt\n";
-  assertEquals(requirementLines(text), ["flask>=3", "requests[socks]   ==2.32"]);
+Deno.test("requestedInFiles() records the PEP 508 lines of a file and of its -r includes, as written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/top.txt`,
+      "# c\n--index-url https://x\nflask>=3  # web\n\nrequests[socks] \\\n  ==2.32\n" +
+        "-r more/inner.txt\n-c pins.txt\n-e ./here\n./dist/local_pkg-1.0-py3-none-any.whl\n" +
+        "hashed==1.0 --hash=sha256:abcd\n",
+    );
+    await Deno.mkdir(`${dir}/more`);
+    await Deno.writeTextFile(
+      `${dir}/more/inner.txt`,
+      "Included_Pkg[extra]>=2 ; python_version >= '3.8'\nprivate @ https://${TOKEN}@h/p.whl\n",
+    );
+    await Deno.writeTextFile(`${dir}/pins.txt`, "flask==3.0.0\n");
+    const recorded = await requestedInFiles([`${dir}/top.txt`]);
+    assertEquals(recorded, [
+      "flask>=3",
+      "requests[socks]   ==2.32",
+      "Included_Pkg[extra]>=2 ; python_version >= '3.8'",
+      // Variables stay unexpanded: a token is never copied into the registry.
+      "private @ https://${TOKEN}@h/p.whl",
+      "hashed==1.0",
+    ]);
+    assertEquals(await requestedProjectNames(["Six>=1"], [`${dir}/top.txt`]), [
+      "six",
+      "flask",
+      "requests",
+      "included-pkg",
+      "private",
+      "hashed",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("requirementProject() names a requirement with the PEP 508 parser, nothing else", () => {
+  assertEquals(
+    requirementProject("Flask_SQLAlchemy[x] (>=3) ; os_name == 'posix'"),
+    "flask-sqlalchemy",
+  );
+  assertEquals(requirementProject("pkg @ https://h/pkg-1.0-py3-none-any.whl"), "pkg");
+  for (const text of ["-e ./here", "./dist/x-1.0-py3-none-any.whl", "https://h/x.tar.gz", "a b"]) {
+    assertEquals(requirementProject(text), undefined, text);
+  }
 });
 
 Deno.test("mergeRequirements() replaces by PEP 503 name and appends new ones", () => {

@@ -25,9 +25,7 @@ export interface ResolveRequirementsOptions {
   requirementFiles?: string[];
   /** Constraints files (`-c`). @default [] */
   constraintFiles?: string[];
-  /** Interpreter request; default as for `create`. */
-  python?: string | undefined;
-  /** An interpreter already chosen (wins over `python`). */
+  /** An interpreter already chosen. @default the `python` setting, as for `create` */
   interpreter?: Interpreter;
   /** Version preference. @default "highest" */
   resolution?: ResolutionMode;
@@ -113,8 +111,8 @@ export async function resolveRequirements(
     constraints.push(...(await readConstraintsFile(path)).constraints.map((c) => c.requirement));
   }
   const interpreter = options.interpreter ??
-    await findInterpreter(options.python ?? ctx.settings.python, { cacheDir: ctx.home.cacheDir });
-  const index = await indexClientFor(ctx, {
+    await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
+  const index = indexClientFor(ctx, {
     refresh: options.refresh ?? false,
     offline: options.offline ?? false,
     buildPython: interpreter.info.executable,

@@ -9,7 +9,7 @@
  * @module
  */
 import type { AnyBackend, Backend, BackendTarget } from "../backends/mod.ts";
-import { readPipIndexSettings } from "../config/mod.ts";
+import { tagInput } from "../python/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { buildMetadata } from "../build/mod.ts";
 import { OperationError, PackageNotFoundError } from "../errors/mod.ts";
@@ -20,7 +20,7 @@ import {
   readPendingInstall,
 } from "../installer/mod.ts";
 import { atomicWriteFile, failpoint } from "../fs/mod.ts";
-import { redactUrl } from "../index/mod.ts";
+import { decideIndexes, redactUrl } from "../index/mod.ts";
 import {
   formatPylock,
   type LockedInstall,
@@ -120,7 +120,7 @@ async function planLockInstallFull(
   exact: boolean,
 ): Promise<{ plan: LockPlan; installer: InstallPlan<LockedInstall> }> {
   const info = target.interpreter.info;
-  const selected = selectLockedFiles(lock, info.markers, supportedTags(info));
+  const selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
   requireSha256(lock, selected);
   for (const s of selected) {
     if (s.directory !== null) await requireDirectory(lock, s);
@@ -197,16 +197,9 @@ export interface InstallFromLockOptions {
   writeLock?: boolean;
 }
 
-/** Index URLs configured for `ctx` (gestvenv's, then pip's), whose credentials files reuse. */
-export async function configuredIndexes(ctx: EnvironmentContext): Promise<string[]> {
-  const own = ctx.settings.index;
-  const pip = await readPipIndexSettings().catch(() => undefined);
-  return [
-    ...(own.indexUrl !== undefined ? [own.indexUrl] : []),
-    ...own.extraIndexUrls,
-    ...(pip?.indexUrl !== undefined ? [pip.indexUrl] : []),
-    ...(pip?.extraIndexUrls ?? []),
-  ];
+/** Index URLs configured for `ctx` (the one index decision), whose credentials files reuse. */
+export function configuredIndexes(ctx: EnvironmentContext): string[] {
+  return decideIndexes(ctx.settings).indexUrls;
 }
 
 /**
@@ -235,7 +228,7 @@ export function directoryMetadataReader(
   target: BackendTarget,
 ): (path: string, editable: boolean) => Promise<string> {
   return async (path, editable) => {
-    const indexes = await configuredIndexes(ctx);
+    const indexes = configuredIndexes(ctx);
     return await withNativeSession(ctx, indexes, async (session) => {
       ctx.reporter.step(`Reading the metadata of ${path}`);
       try {
@@ -269,7 +262,7 @@ async function applyLockNatively(
   await applyNativePlan(ctx, session, installTargetOf(target), installer, {
     interpreter: target.interpreter,
     installRequirements: buildEnvironmentInstaller(ctx),
-    linkMode: ctx.settings.linkMode,
+    linkMode: ctx.settings.linkMode.value,
   });
 }
 
@@ -348,7 +341,7 @@ export async function installFromLock(
     await writeLock();
     return plan;
   }
-  const indexes = await configuredIndexes(ctx);
+  const indexes = configuredIndexes(ctx);
   return await withNativeSession(ctx, indexes, async (session) => {
     const paths = await fetchPlanFiles(ctx, session, plan);
     await failpoint("lock.after-verify");
@@ -361,7 +354,7 @@ export async function installFromLock(
         await applyNativePlan(ctx, session, installTargetOf(target), installer, {
           interpreter: target.interpreter,
           installRequirements: buildEnvironmentInstaller(ctx),
-          linkMode: ctx.settings.linkMode,
+          linkMode: ctx.settings.linkMode.value,
         });
       } finally {
         ctx.reporter.done();

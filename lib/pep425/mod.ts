@@ -8,11 +8,11 @@
  *
  * const tags = supportedTags({
  *   implementation: "cpython",
- *   version_info: [3, 12, 1, "final", 0],
- *   sysconfig_platform: "linux-x86_64",
+ *   pythonVersion: [3, 12],
+ *   platform: "linux-x86_64",
  *   soabi: "cpython-312-x86_64-linux-gnu",
- *   gil_disabled: false,
- *   pointer_size: 64,
+ *   freeThreaded: false,
+ *   pointerBits: 64,
  *   libc: { family: "glibc", version: "2.35" },
  * });
  * assert.equal(tags.tags[0], "cp312-cp312-manylinux_2_35_x86_64");

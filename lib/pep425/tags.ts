@@ -1,25 +1,33 @@
 /**
  * PEP 425 compatibility tags: the ordered list of `python-abi-platform` tags an interpreter
- * accepts, most preferred first, computed from the cached interpreter information (no Python is
- * run). Platform tags follow PEP 600 (`manylinux_x_y`, with the legacy `manylinux1/2010/2014`
+ * accepts, most preferred first, computed from a small description of it ({@linkcode TagInput};
+ * no Python is run). Depends on nothing outside itself. Platform tags follow PEP 600 (`manylinux_x_y`, with the legacy `manylinux1/2010/2014`
  * aliases), PEP 656 (`musllinux_x_y`), macOS (`macosx_x_y_arch` with its binary formats) and
  * Windows. The order is the one of `packaging.tags.sys_tags()`, checked by generated vectors.
  *
  * @module
  */
-import type { InterpreterInfo } from "../python/mod.ts";
 
-/** The interpreter facts the tag list depends on. */
-export type TagInterpreter = Pick<
-  InterpreterInfo,
-  | "implementation"
-  | "version_info"
-  | "sysconfig_platform"
-  | "soabi"
-  | "gil_disabled"
-  | "pointer_size"
-  | "libc"
->;
+/**
+ * What the tag list of an interpreter depends on (gestvenv's interpreter probe gives it:
+ * `tagInput` in `lib/python`). Standalone, so any caller can describe a target interpreter.
+ */
+export interface TagInput {
+  /** `sys.implementation.name`: `cpython`, `pypy`, `graalpy`, ... */
+  implementation: string;
+  /** The Python language version, `(major, minor)`. */
+  pythonVersion: readonly [number, number];
+  /** `sysconfig.get_platform()`, e.g. `linux-x86_64`, `macosx-11.0-arm64`, `win-amd64`. */
+  platform: string;
+  /** The `SOABI` config variable (e.g. `pypy310-pp73-x86_64-linux-gnu`), or null. */
+  soabi: string | null;
+  /** A free-threaded build (PEP 703). */
+  freeThreaded: boolean;
+  /** Pointer size in bits. */
+  pointerBits: 32 | 64;
+  /** The C library on Linux with its version, null elsewhere. */
+  libc: { family: "glibc" | "musl"; version: string | null } | null;
+}
 
 /**
  * Supported tags, most preferred first, with an index for ranking: a lower rank is better.
@@ -37,19 +45,19 @@ const LEGACY_MANYLINUX: Record<string, string> = {
   "2_5": "manylinux1",
 };
 
-function linuxArch(info: TagInterpreter): string {
-  let arch = info.sysconfig_platform.replace(/^linux-/, "").replaceAll("-", "_").replaceAll(
+function linuxArch(info: TagInput): string {
+  let arch = info.platform.replace(/^linux-/, "").replaceAll("-", "_").replaceAll(
     ".",
     "_",
   );
-  if (info.pointer_size === 32) {
+  if (info.pointerBits === 32) {
     if (arch === "x86_64") arch = "i686";
     else if (arch === "aarch64") arch = "armv8l";
   }
   return arch;
 }
 
-function linuxPlatforms(info: TagInterpreter): string[] {
+function linuxPlatforms(info: TagInput): string[] {
   const arch = linuxArch(info);
   const out: string[] = [];
   const libc = info.libc;
@@ -114,17 +122,17 @@ function macPlatforms(platform: string): string[] {
 }
 
 /** Platform tags of the interpreter's machine, most specific first. */
-export function platformTags(info: TagInterpreter): string[] {
-  const platform = info.sysconfig_platform;
+export function platformTags(info: TagInput): string[] {
+  const platform = info.platform;
   if (platform.startsWith("linux")) return linuxPlatforms(info);
   if (platform.startsWith("macosx")) return macPlatforms(platform);
   return [platform.replaceAll("-", "_").replaceAll(".", "_")];
 }
 
-function interpreterAbi(info: TagInterpreter, short: string): string | null {
+function interpreterAbi(info: TagInput, short: string): string | null {
   if (info.implementation === "cpython") {
-    const [major, minor] = info.version_info;
-    const suffix = info.gil_disabled ? "t" : major === 3 && minor < 8 ? "m" : "";
+    const [major, minor] = info.pythonVersion;
+    const suffix = info.freeThreaded ? "t" : major === 3 && minor < 8 ? "m" : "";
     return `cp${short}${suffix}`;
   }
   if (info.soabi === null) return null;
@@ -147,8 +155,8 @@ const INTERPRETER_PREFIX: Record<string, string> = {
  * interpreter-specific ABI tags, then `abi3` (`abi3t` when free-threaded) down to 3.2, then
  * `none`, then the generic `pyXY` tags and finally `py3-none-any`.
  */
-export function supportedTags(info: TagInterpreter): TagSet {
-  const [major, minor] = info.version_info;
+export function supportedTags(info: TagInput): TagSet {
+  const [major, minor] = info.pythonVersion;
   const short = `${major}${minor}`;
   const platforms = platformTags(info);
   const prefix = INTERPRETER_PREFIX[info.implementation] ?? info.implementation;
@@ -158,7 +166,7 @@ export function supportedTags(info: TagInterpreter): TagSet {
   if (abi !== null) { for (const p of platforms) tags.push(`${interpreter}-${abi}-${p}`); }
   // The stable ABI: `abi3` (PEP 384), or `abi3t` on free-threaded builds (PEP 803).
   const stable = info.implementation === "cpython" && major === 3 && minor >= 2
-    ? (info.gil_disabled ? "abi3t" : "abi3")
+    ? (info.freeThreaded ? "abi3t" : "abi3")
     : null;
   if (stable !== null) { for (const p of platforms) tags.push(`${interpreter}-${stable}-${p}`); }
   for (const p of platforms) tags.push(`${interpreter}-none-${p}`);

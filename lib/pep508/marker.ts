@@ -7,9 +7,37 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
-import { normalizeName } from "../names/mod.ts";
+import { normalizeName } from "./name.ts";
 import { matchesSpecifier, parseSpecifier, tryParseVersion } from "../pep440/mod.ts";
-import type { MarkerEnvironment } from "../python/mod.ts";
+
+/**
+ * The PEP 508 marker environment ("Environment Markers"): the values markers are evaluated
+ * against. gestvenv's interpreter probe reports one per interpreter (`InterpreterInfo.markers`).
+ */
+export interface MarkerEnvironment {
+  /** `sys.implementation.name` (`cpython`). */
+  implementation_name: string;
+  /** The implementation's version (`3.11.7`). */
+  implementation_version: string;
+  /** `os.name` (`posix`). */
+  os_name: string;
+  /** `platform.machine()` (`x86_64`). */
+  platform_machine: string;
+  /** `platform.python_implementation()` (`CPython`). */
+  platform_python_implementation: string;
+  /** `platform.release()`. */
+  platform_release: string;
+  /** `platform.system()` (`Linux`). */
+  platform_system: string;
+  /** `platform.version()`. */
+  platform_version: string;
+  /** `platform.python_version()` (`3.11.7`). */
+  python_full_version: string;
+  /** `major.minor` (`3.11`). */
+  python_version: string;
+  /** `sys.platform` (`linux`). */
+  sys_platform: string;
+}
 
 /** The marker variables of PEP 508, plus `extra`. */
 export const MARKER_VARIABLES = [

@@ -1,5 +1,7 @@
 /**
- * PEP 508: dependency specifications and environment markers.
+ * PEP 508: dependency specifications and environment markers (with the marker environment they
+ * are evaluated against), and project names (PEP 508 "Names", PEP 503 normalization). Depends on
+ * `lib/pep440` and `lib/errors` only.
  *
  * @example Parse a requirement and evaluate its marker
  * ```ts
@@ -30,5 +32,6 @@
  *
  * @module
  */
+export * from "./name.ts";
 export * from "./marker.ts";
 export * from "./requirement.ts";

@@ -1,14 +1,14 @@
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import vectors from "../../tests/data/pep508_vectors.json" with { type: "json" };
-import type { MarkerEnvironment } from "../python/mod.ts";
-import { formatSpecifierSet } from "../pep440/mod.ts";
 import {
   evaluateMarker,
   formatMarker,
   formatRequirement,
+  type MarkerEnvironment,
   parseMarker,
   parseRequirement,
 } from "./mod.ts";
+import { formatSpecifierSet } from "../pep440/mod.ts";
 
 const environments = vectors.environments as Record<string, MarkerEnvironment>;
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
-import { normalizeName } from "../names/mod.ts";
+import { normalizeName } from "./name.ts";
 import { formatSpecifierSet, parseSpecifierSet, type SpecifierSet } from "../pep440/mod.ts";
 import { formatMarker, type Marker, parseMarkerAt } from "./marker.ts";
 

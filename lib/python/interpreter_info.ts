@@ -1,3 +1,6 @@
+import type { TagInput } from "../pep425/mod.ts";
+import type { MarkerEnvironment } from "../pep508/mod.ts";
+
 /** Installation paths of a scheme, relative to the environment root, with `/` separators. */
 export interface SchemePaths {
   /** Pure-Python site-packages, e.g. `lib/python3.12/site-packages`. */
@@ -10,35 +13,6 @@ export interface SchemePaths {
   include: string;
   /** Data root (usually empty: the environment root). */
   data: string;
-}
-
-/**
- * PEP 508 marker environment of an interpreter (PEP 508, "Environment Markers"), as
- * reported by the interpreter itself.
- */
-export interface MarkerEnvironment {
-  /** `sys.implementation.name` (`cpython`). */
-  implementation_name: string;
-  /** The implementation's version (`3.11.7`). */
-  implementation_version: string;
-  /** `os.name` (`posix`). */
-  os_name: string;
-  /** `platform.machine()` (`x86_64`). */
-  platform_machine: string;
-  /** `platform.python_implementation()` (`CPython`). */
-  platform_python_implementation: string;
-  /** `platform.release()`. */
-  platform_release: string;
-  /** `platform.system()` (`Linux`). */
-  platform_system: string;
-  /** `platform.version()`. */
-  platform_version: string;
-  /** `platform.python_version()` (`3.11.7`). */
-  python_full_version: string;
-  /** `major.minor` (`3.11`). */
-  python_version: string;
-  /** `sys.platform` (`linux`). */
-  sys_platform: string;
 }
 
 /**
@@ -106,4 +80,17 @@ export function minorVersion(info: InterpreterInfo): string {
 /** The interpreter a new environment should link to: the base one when `info` is a venv's. */
 export function baseExecutable(info: InterpreterInfo): string {
   return info.base_executable ?? info.executable;
+}
+
+/** What PEP 425 tags depend on, from an interpreter's probe (for `supportedTags` in lib/pep425). */
+export function tagInput(info: InterpreterInfo): TagInput {
+  return {
+    implementation: info.implementation,
+    pythonVersion: [info.version_info[0], info.version_info[1]],
+    platform: info.sysconfig_platform,
+    soabi: info.soabi,
+    freeThreaded: info.gil_disabled,
+    pointerBits: info.pointer_size,
+    libc: info.libc,
+  };
 }

@@ -1,5 +1,11 @@
-import { compare, satisfies, validRange } from "npm:@renovatebot/pep440@5.0.1";
 import { UsageError } from "../errors/mod.ts";
+import {
+  compareVersions,
+  parseSpecifierSet,
+  satisfiesSpecifierSet,
+  type SpecifierSet,
+  tryParseVersion,
+} from "../pep440/mod.ts";
 import type { InterpreterInfo } from "./interpreter_info.ts";
 
 /**
@@ -43,7 +49,7 @@ export function parsePythonRequest(raw: string): PythonRequest {
     return { kind: "version", implementation: IMPLEMENTATIONS[named[1]!], version, raw };
   }
   const spec = text.toLowerCase().match(/^([a-z]*?)\s*([<>=!~].*)$/);
-  if (spec !== null && spec[1]! in IMPLEMENTATIONS && validRange(spec[2]!)) {
+  if (spec !== null && spec[1]! in IMPLEMENTATIONS && trySpecifierSet(spec[2]!) !== null) {
     return {
       kind: "specifier",
       implementation: IMPLEMENTATIONS[spec[1]!],
@@ -57,7 +63,20 @@ export function parsePythonRequest(raw: string): PythonRequest {
   });
 }
 
-/** Whether the interpreter described by `info` satisfies `request` (paths are matched elsewhere). */
+/** The PEP 440 specifier set `text`, or null when it is not one. */
+function trySpecifierSet(text: string): SpecifierSet | null {
+  try {
+    return parseSpecifierSet(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the interpreter described by `info` satisfies `request` (paths are matched elsewhere).
+ * A specifier follows PEP 440 (`lib/pep440`): a pre-release interpreter matches only a specifier
+ * that names a pre-release.
+ */
 export function matchesPythonRequest(request: PythonRequest, info: InterpreterInfo): boolean {
   if (request.kind === "path") return false;
   if (request.implementation !== undefined && request.implementation !== info.implementation) {
@@ -66,10 +85,20 @@ export function matchesPythonRequest(request: PythonRequest, info: InterpreterIn
   if (request.kind === "version") {
     return request.version.every((part, i) => info.version_info[i] === part);
   }
-  return satisfies(info.version, request.specifier);
+  const version = tryParseVersion(info.version);
+  const set = trySpecifierSet(request.specifier);
+  return version !== null && set !== null && satisfiesSpecifierSet(version, set);
 }
 
-/** Orders interpreters newest first (PEP 440 order of their versions). */
+/**
+ * Orders interpreters newest first (PEP 440 order of their versions; a version PEP 440 cannot
+ * read sorts after the others, by text).
+ */
 export function newestFirst(a: InterpreterInfo, b: InterpreterInfo): number {
-  return compare(b.version, a.version);
+  const va = tryParseVersion(a.version);
+  const vb = tryParseVersion(b.version);
+  if (va !== null && vb !== null) return compareVersions(vb, va);
+  if (va !== null) return -1;
+  if (vb !== null) return 1;
+  return b.version < a.version ? -1 : b.version > a.version ? 1 : 0;
 }

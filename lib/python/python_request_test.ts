@@ -1,7 +1,7 @@
 import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
 import { UsageError } from "../errors/mod.ts";
 import type { InterpreterInfo } from "./interpreter_info.ts";
-import { matchesPythonRequest, parsePythonRequest } from "./python_request.ts";
+import { matchesPythonRequest, newestFirst, parsePythonRequest } from "./python_request.ts";
 
 const info = (version: string, implementation = "cpython") =>
   ({
@@ -71,4 +71,17 @@ Deno.test("matchesPythonRequest() compares prefixes, specifiers and implementati
   assertEquals(matchesPythonRequest(parsePythonRequest(">=3.12"), info("3.11.7")), false);
   assertEquals(matchesPythonRequest(parsePythonRequest("pypy3"), info("3.10.14")), false);
   assertEquals(matchesPythonRequest(parsePythonRequest("pypy3"), info("3.10.14", "pypy")), true);
+});
+
+Deno.test("matchesPythonRequest() and newestFirst() follow our PEP 440 engine (pre-releases, order)", async () => {
+  // A pre-release interpreter matches only a specifier that names a pre-release (packaging).
+  assertEquals(matchesPythonRequest(parsePythonRequest(">=3.10"), info("3.13.0rc1")), false);
+  assertEquals(matchesPythonRequest(parsePythonRequest(">=3.13.0rc1"), info("3.13.0rc1")), true);
+  assertEquals(matchesPythonRequest(parsePythonRequest("~=3.12"), info("3.12.1")), true);
+  assertEquals(matchesPythonRequest(parsePythonRequest("==3.11.*"), info("3.11.7")), true);
+  // `~=3` is not a PEP 440 specifier (one release segment).
+  await assertRejects(() => Promise.resolve().then(() => parsePythonRequest("~=3")), UsageError);
+  const sorted = ["3.9.18", "3.13.0rc1", "3.13.0", "3.12.10", "3.12.9"].map((v) => info(v))
+    .sort(newestFirst).map((i) => i.version);
+  assertEquals(sorted, ["3.13.0", "3.13.0rc1", "3.12.10", "3.12.9", "3.9.18"]);
 });

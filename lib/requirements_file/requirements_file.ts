@@ -12,10 +12,23 @@ import { dirname, type EnvLookup, join, readEnv } from "../paths/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 
+/**
+ * How a requirement line was written: a PEP 508 requirement (`flask>=3`, `pkg @ https://...`), a
+ * path or URL of an archive (`./dist/x-1.0-py3-none-any.whl`), or `-e` / `--editable`.
+ */
+export type RequirementLineForm = "pep508" | "archive" | "editable";
+
 /** One requirement line. */
 export interface RequirementLine {
   /** The parsed requirement (a path or URL becomes `name @ file:///...`). */
   requirement: Requirement;
+  /**
+   * The requirement as written: `${VAR}` not expanded (so no secret is copied), per-requirement
+   * options (`--hash`, `--config-settings`) removed; for `-e`, the path or URL.
+   */
+  text: string;
+  /** How it was written. */
+  form: RequirementLineForm;
   /** `--hash` values as `algorithm:hex`, e.g. `sha256:ab12...`. */
   hashes: string[];
   /** Given with `-e` / `--editable`. */
@@ -141,9 +154,9 @@ async function readInto(
     });
   }
   const baseDir = dirname(path);
-  for (const { line, text: raw } of logicalLines(text)) {
+  for (const { line, text: written } of logicalLines(text)) {
     const origin = `${path}:${line}`;
-    const content = expandVariables(raw, env);
+    const content = expandVariables(written, env);
     if (content.startsWith("-")) {
       const m = OPTION.exec(content);
       if (m === null) throw new InvalidSyntaxError(`cannot parse option \`${content}\``, origin);
@@ -170,6 +183,8 @@ async function readInto(
           const name = egg ?? url.replace(/\/+$/, "").split("/").pop()!;
           into.requirements.push({
             requirement: parseRequirement(`${name} @ ${url.split("#")[0]}`, origin),
+            text: OPTION.exec(written)?.[2]?.trim() ?? target,
+            form: "editable",
             hashes: [],
             editable: true,
             origin,
@@ -210,15 +225,19 @@ async function readInto(
       continue;
     }
     // Per-requirement options: `--hash=sha256:...` (pip also allows `--config-settings`).
+    const withoutOptionsWritten = written.replace(/\s+--hash[= ](\S+)/g, "")
+      .replace(/\s+--(?:config-settings|global-option)[= ]\S+/g, "").trim();
     const hashes: string[] = [];
     const withoutOptions = content.replace(/\s+--hash[= ](\S+)/g, (_all, h: string) => {
       hashes.push(h.includes(":") ? h : `sha256:${h}`);
       return "";
     }).replace(/\s+--(?:config-settings|global-option)[= ]\S+/g, "").trim();
-    const requirement = archiveRequirement(withoutOptions, baseDir, origin) ??
-      parseRequirement(withoutOptions, origin);
+    const archive = archiveRequirement(withoutOptions, baseDir, origin);
+    const requirement = archive ?? parseRequirement(withoutOptions, origin);
     (asConstraints ? into.constraints : into.requirements).push({
       requirement,
+      text: withoutOptionsWritten,
+      form: archive === null ? "pep508" : "archive",
       hashes,
       editable: false,
       origin,

@@ -64,3 +64,29 @@ Deno.test("a bad line is reported with its file and line number", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("readRequirementsFile() keeps each line as written and how it was written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/r.txt`,
+      "pkg[x] >=1 --hash=sha256:abcd  # c\n-e ./src\n./dist/local_pkg-1.0-py3-none-any.whl\n" +
+        "tok @ https://${TOKEN}@h/tok-1.0.tar.gz\n",
+    );
+    const file = await readRequirementsFile(`${dir}/r.txt`, {
+      env: (name) => name === "TOKEN" ? "s3cr3t" : undefined,
+    });
+    assertEquals(
+      file.requirements.map((l) => [l.text, l.form, l.requirement.name]),
+      [
+        ["pkg[x] >=1", "pep508", "pkg"],
+        ["./src", "editable", "src"],
+        ["./dist/local_pkg-1.0-py3-none-any.whl", "archive", "local-pkg"],
+        ["tok @ https://${TOKEN}@h/tok-1.0.tar.gz", "pep508", "tok"],
+      ],
+    );
+    assertEquals(file.requirements[3]!.requirement.url, "https://s3cr3t@h/tok-1.0.tar.gz");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

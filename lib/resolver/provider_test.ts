@@ -5,7 +5,7 @@ import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { fileEntry, type IndexFile } from "../index/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { parseVersion } from "../pep440/mod.ts";
-import type { InterpreterInfo } from "../python/mod.ts";
+import { type InterpreterInfo, tagInput } from "../python/mod.ts";
 import { buildCandidates, filesOfVersion, type Target } from "./provider.ts";
 import { VersionSet } from "./version_set.ts";
 
@@ -13,7 +13,7 @@ const INFO = { ...vectors.linux_cp311.info, version: "3.11.7" } as unknown as In
 const TARGET: Target = {
   markers: pep508.environments.linux311 as unknown as Target["markers"],
   pythonVersion: parseVersion("3.11.7"),
-  tags: supportedTags(INFO),
+  tags: supportedTags(tagInput(INFO)),
 };
 
 function file(filename: string, extra: Partial<IndexFile> = {}): IndexFile {

@@ -13,7 +13,7 @@ import {
 } from "../pep440/mod.ts";
 import { evaluateMarker, type Requirement } from "../pep508/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
-import type { InterpreterInfo } from "../python/mod.ts";
+import { type InterpreterInfo, tagInput } from "../python/mod.ts";
 import type { IndexClient, IndexFile } from "../index/mod.ts";
 import { dependenciesFor } from "../metadata/mod.ts";
 import { type Dependency, NoSolutionError, solve } from "./pubgrub.ts";
@@ -86,7 +86,7 @@ function targetOf(interpreter: InterpreterInfo): Target {
   return {
     markers: interpreter.markers,
     pythonVersion: parseVersion(interpreter.markers.python_full_version),
-    tags: supportedTags(interpreter),
+    tags: supportedTags(tagInput(interpreter)),
   };
 }
 

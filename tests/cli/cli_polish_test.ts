@@ -238,6 +238,13 @@ Deno.test("config show, get and set never print credentials in index URLs", asyn
     "https://plain.example/simple",
   ]);
   assertEquals(data.pip_index.extraIndexUrls, ["https://pip.example/simple"]);
+  // Each effective setting says where it comes from (redacted like the rest).
+  assertEquals(data.settings.index_url, {
+    value: "https://idx.example/simple",
+    source: "config",
+    origin: "index_url",
+  });
+  assertEquals(data.settings.backend, { value: "pip", source: "env", origin: "GESTVENV_BACKEND" });
   assertStringIncludes(table.stdout, "https://idx.example/simple");
   const file = await Deno.readTextFile(join(ctx.home, "config.toml"));
   assertStringIncludes(file, `index_url = "${secret}"`, "the file keeps the real value");

@@ -150,7 +150,9 @@ async function bundledPipWheel(): Promise<BuiltWheel> {
     stdout: "piped",
   }).output();
   const dir = join(new TextDecoder().decode(out.stdout).trim(), "_bundled");
-  const filename = [...Deno.readDirSync(dir)].find((e) => e.name.startsWith("pip-"))!.name;
+  const filename =
+    (await Array.fromAsync(Deno.readDir(dir))).find((e) => e.name.startsWith("pip-"))!
+      .name;
   const bytes = await Deno.readFile(join(dir, filename));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return {
@@ -187,4 +189,44 @@ Deno.test("create checks every requirement before anything is made", async () =>
   assertStringIncludes(bad.stderr, "column");
   assertEquals(await Deno.lstat(ctx.envPath("bad")).then(() => true, () => false), false);
   assertEquals(ctx.index.requests.length, 0, "no index request");
+});
+
+Deno.test("create: --python and --backend beat GESTVENV_PYTHON and GESTVENV_BACKEND (settings resolved once)", async () => {
+  await using ctx = await createTestContext();
+  const bogus = { GESTVENV_PYTHON: "9.99", GESTVENV_BACKEND: "uv", GESTVENV_UV: "/nonexistent/uv" };
+  // The variables alone apply: no interpreter 9.99 exists.
+  const fromEnv = await ctx.run(["create", "a", "--dry-run", "--json"], { env: bogus });
+  assertEquals(fromEnv.code, 1, fromEnv.stderr);
+  assertStringIncludes(fromEnv.stderr, "9.99");
+  // The flags win over them, and the record shows what the flags asked for.
+  const python = (await ctx.exec("python3", ["-c", "import sys; print(sys.executable)"])).stdout
+    .trim();
+  const created = await ctx.run(["create", "b", "--python", python, "--backend", "pip", "--json"], {
+    env: bogus,
+  });
+  assertOk(created);
+  const record = (await ctx.registry()).environments["b"]!;
+  assertEquals(record.backend, "pip");
+  const version =
+    (await ctx.exec(python, ["-c", "import platform; print(platform.python_version())"]))
+      .stdout.trim();
+  assertEquals(record.python.version, version);
+});
+
+Deno.test("create --packages splits on spaces and on commas between requirements, not inside one", async () => {
+  await using ctx = await createTestContext();
+  const planned = await ctx.run([
+    "create",
+    "w",
+    "--packages",
+    "demo-pkg>=1,<2,other-pkg demo-dep[x,y]",
+    "--dry-run",
+    "--json",
+  ]);
+  assertOk(planned);
+  assertEquals(JSON.parse(planned.stdout).data.requirements, [
+    "demo-pkg>=1,<2",
+    "other-pkg",
+    "demo-dep[x,y]",
+  ]);
 });

@@ -89,6 +89,19 @@ Deno.test("install -r FILE reads a requirements file and records its lines", asy
   ]);
 });
 
+Deno.test("install -r FILE records the requirements of the files it includes (-r), as written", async () => {
+  await using ctx = await createTestContext();
+  const file = join(ctx.work, "requirements.txt");
+  await Deno.mkdir(join(ctx.work, "more"));
+  await Deno.writeTextFile(file, "demo-dep==1.0.0\n-r more/extra.txt\n");
+  await Deno.writeTextFile(join(ctx.work, "more", "extra.txt"), "Other_Pkg>=1  # included\n");
+  assertOk(await ctx.run(["create", "inc"]));
+  assertOk(await ctx.run(["install", "-r", file, "--env", "inc"]));
+  const record = (await ctx.registry()).environments["inc"]!;
+  assertEquals(record.requirements, ["demo-dep==1.0.0", "Other_Pkg>=1"]);
+  assertEquals(record.packages.map((p) => p.name).sort(), ["demo-dep", "other-pkg"]);
+});
+
 Deno.test("errors carry the spec's exit codes and a hint", async () => {
   await using ctx = await createTestContext();
   const missingEnv = await ctx.run(["install", "demo-pkg", "--env", "nowhere"]);

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { isValidProjectName, normalizeName, requirementName } from "./normalize_name.ts";
+import { isValidProjectName, normalizeName } from "./name.ts";
 
 Deno.test("normalizeName() follows PEP 503", () => {
   for (
@@ -28,13 +28,4 @@ Deno.test("isValidProjectName() accepts PEP 508 names only", () => {
     false,
     false,
   ]);
-});
-
-Deno.test("requirementName() takes the project name of a requirement", () => {
-  assertEquals(requirementName("requests[socks]>=2 ; python_version > '3'"), "requests");
-  assertEquals(requirementName("flask==3.0"), "flask");
-  assertEquals(requirementName("pkg @ https://example.com/pkg.whl"), "pkg");
-  assertEquals(requirementName("zope.interface"), "zope.interface");
-  assertEquals(requirementName("-e ./local"), undefined);
-  assertEquals(requirementName("./dist/pkg.whl"), undefined);
 });

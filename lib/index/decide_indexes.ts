@@ -1,0 +1,59 @@
+/**
+ * Which indexes and find-links locations apply: decided here, once, for the resolver's index
+ * client, the lock installer and the pip and uv adapters alike.
+ *
+ * @module
+ */
+import type { ResolvedSettings } from "../config/mod.ts";
+
+/** The default index: PyPI's simple API. */
+export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
+
+/** Index options a requirements file gives (`--index-url`, `--extra-index-url`, …). */
+export interface FileIndexOptions {
+  /** `--index-url` / `-i`: replaces the primary index. */
+  indexUrl?: string | undefined;
+  /** `--extra-index-url`: searched before the settings' extra indexes. */
+  extraIndexUrls?: readonly string[] | undefined;
+  /** `--find-links` / `-f`: searched before the settings' locations. */
+  findLinks?: readonly string[] | undefined;
+  /** `--no-index`: no index at all, only find-links. */
+  noIndex?: boolean | undefined;
+}
+
+/** The indexes and find-links locations an operation reads. */
+export interface IndexDecision {
+  /** Index URLs in precedence order, the primary first; empty with `noIndex`. */
+  indexUrls: string[];
+  /** Directories or HTML pages listing distribution files. */
+  findLinks: string[];
+  /** No index is read (only `findLinks`). */
+  noIndex: boolean;
+}
+
+/**
+ * Decides the indexes from the settings (each key by its own precedence: flag, `GESTVENV_*`,
+ * config, pip's configuration, default; see `ResolvedSettings`), as pip does per option:
+ *
+ * - primary index: the file's `--index-url`, else the `indexUrl` setting, else PyPI;
+ * - extra indexes: the file's, then the `extraIndexUrls` setting;
+ * - find-links: the file's, then the `findLinks` setting;
+ * - `--no-index` in the file: no index.
+ *
+ * So with only `find_links` configured, the indexes are still pip's (or PyPI), for resolution and
+ * for every backend.
+ */
+export function decideIndexes(
+  settings: Pick<ResolvedSettings, "indexUrl" | "extraIndexUrls" | "findLinks">,
+  file: FileIndexOptions = {},
+): IndexDecision {
+  const noIndex = file.noIndex ?? false;
+  const primary = file.indexUrl ?? settings.indexUrl.value ?? DEFAULT_INDEX_URL;
+  return {
+    indexUrls: noIndex
+      ? []
+      : [primary, ...(file.extraIndexUrls ?? []), ...settings.extraIndexUrls.value],
+    findLinks: [...(file.findLinks ?? []), ...settings.findLinks.value],
+    noIndex,
+  };
+}
