@@ -135,6 +135,8 @@ export interface SettingFlagValues {
   readonly python?: string;
   readonly backend?: string;
   readonly indexUrl?: string;
+  readonly linkMode?: string;
+  readonly compile?: boolean;
 }
 
 function printerFor(flags: GlobalFlags): Printer {
@@ -175,6 +177,8 @@ export async function buildContext(
         backend: flags.backend,
         indexUrl: flags.indexUrl,
         wait: flags.wait ?? false,
+        linkMode: flags.linkMode,
+        compile: flags.compile,
       },
       pip,
     });

@@ -106,6 +106,22 @@ export function toggle(brief: string) {
   return { kind: "boolean", brief, optional: true, withNegated: false } as const;
 }
 
+/** `--link-mode`: how the native installer puts cached files into the environment. */
+export const LINK_MODE_FLAG = {
+  kind: "enum",
+  values: ["clone", "hardlink", "copy"],
+  brief: "How files go from the cache into the environment (native backend)",
+  optional: true,
+} as const;
+
+/** `--compile`: byte-compile what is installed. */
+export const COMPILE_FLAG = {
+  kind: "boolean",
+  brief: "Byte-compile the installed modules (one Python process; native backend)",
+  optional: true,
+  withNegated: false,
+} as const;
+
 /** The backend choice flag. */
 export const BACKEND_FLAG = {
   kind: "enum",

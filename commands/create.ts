@@ -9,7 +9,16 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { BACKEND_FLAG, examples, optionalText, repeatable, text, toggle } from "./_help.ts";
+import {
+  BACKEND_FLAG,
+  COMPILE_FLAG,
+  examples,
+  LINK_MODE_FLAG,
+  optionalText,
+  repeatable,
+  text,
+  toggle,
+} from "./_help.ts";
 
 interface CreateFlags extends GlobalFlags {
   readonly python?: string;
@@ -18,6 +27,8 @@ interface CreateFlags extends GlobalFlags {
   readonly requirement?: readonly string[];
   readonly fromLock?: string;
   readonly backend?: "auto" | "native" | "pip" | "uv";
+  readonly linkMode?: "clone" | "hardlink" | "copy";
+  readonly compile?: boolean;
   readonly seed?: boolean;
   readonly path?: string;
   readonly indexUrl?: string;
@@ -78,6 +89,8 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
         "file",
       ),
       backend: BACKEND_FLAG,
+      linkMode: LINK_MODE_FLAG,
+      compile: COMPILE_FLAG,
       seed: toggle("Put pip into the environment"),
       path: optionalText(
         "Create the environment in DIR instead of the environments directory",

@@ -12,8 +12,10 @@ import {
 import { printChanges } from "./_changes.ts";
 import {
   BACKEND_FLAG,
+  COMPILE_FLAG,
   environmentFlag,
   examples,
+  LINK_MODE_FLAG,
   optionalText,
   repeatable,
   toggle,
@@ -26,6 +28,8 @@ interface InstallFlags extends GlobalFlags {
   readonly editable?: readonly string[];
   readonly upgrade?: boolean;
   readonly backend?: "auto" | "native" | "pip" | "uv";
+  readonly linkMode?: "clone" | "hardlink" | "copy";
+  readonly compile?: boolean;
   readonly indexUrl?: string;
 }
 
@@ -49,6 +53,8 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
       editable: repeatable("Install a local project in editable mode (repeatable)", "path"),
       upgrade: toggle("Upgrade to the newest allowed versions"),
       backend: BACKEND_FLAG,
+      linkMode: LINK_MODE_FLAG,
+      compile: COMPILE_FLAG,
       indexUrl: optionalText(
         "Package index to install from (overrides pip's configuration)",
         "url",

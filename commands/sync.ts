@@ -11,12 +11,22 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { BACKEND_FLAG, environmentName, examples, optionalText, toggle } from "./_help.ts";
+import {
+  BACKEND_FLAG,
+  COMPILE_FLAG,
+  environmentName,
+  examples,
+  LINK_MODE_FLAG,
+  optionalText,
+  toggle,
+} from "./_help.ts";
 
 interface SyncFlags extends GlobalFlags {
   readonly locked?: boolean;
   readonly lockFile?: string;
   readonly backend?: "auto" | "native" | "pip" | "uv";
+  readonly linkMode?: "clone" | "hardlink" | "copy";
+  readonly compile?: boolean;
 }
 
 /** The plan as JSON data: what is installed (name, version, file), kept and removed. */
@@ -79,6 +89,8 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
       locked: toggle("Install from the lock without resolving (required)"),
       lockFile: optionalText("Lock to apply (default: the environment's pylock.toml)", "file"),
       backend: BACKEND_FLAG,
+      linkMode: LINK_MODE_FLAG,
+      compile: COMPILE_FLAG,
     },
     aliases: { ...GLOBAL_ALIASES, b: "backend" },
     positional: { kind: "tuple", parameters: [environmentName()] },

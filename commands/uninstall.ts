@@ -10,11 +10,12 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { printChanges } from "./_changes.ts";
-import { environmentFlag, examples } from "./_help.ts";
+import { environmentFlag, examples, toggle } from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 
 interface UninstallFlags extends GlobalFlags {
   readonly env?: string;
+  readonly dependencies?: boolean;
 }
 
 /** `gestvenv uninstall PKG...`: removes distributions from an environment. */
@@ -23,6 +24,7 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
     brief: "Uninstall packages from an environment (--env, or the active one)",
     fullDescription: examples([
       ["gestvenv uninstall requests --env web", "one package"],
+      ["gestvenv uninstall flask --dependencies --env web", "with what only it needed"],
       ["gestvenv uninstall web requests flask", "older form: environment first"],
     ]),
   },
@@ -30,6 +32,7 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
     flags: {
       ...GLOBAL_FLAGS,
       env: environmentFlag(),
+      dependencies: toggle("Also remove the dependencies nothing else needs any more"),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -48,7 +51,10 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
     if (target.args.length === 0) {
       throw new UsageError("Nothing to uninstall", { hint: "Name the packages to remove" });
     }
-    const change = await uninstallPackages(env, target.env, target.args, { dryRun: ctx.dryRun });
+    const change = await uninstallPackages(env, target.env, target.args, {
+      dryRun: ctx.dryRun,
+      dependencies: flags.dependencies ?? false,
+    });
     printChanges(ctx, "uninstall", change, ctx.dryRun);
   }, { effect: "changes" }),
 });

@@ -88,6 +88,8 @@ export interface ResolvedSettings {
    * `link_mode`); undefined lets the installer choose.
    */
   linkMode: Setting<LinkModeChoice | undefined>;
+  /** Byte-compile installed modules (`--compile`), in one Python process per install. */
+  compileBytecode: Setting<boolean>;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
@@ -113,6 +115,8 @@ export interface SettingsFlags {
   wait?: boolean | undefined;
   /** `--link-mode`. */
   linkMode?: string | undefined;
+  /** `--compile`: byte-compile what is installed. */
+  compile?: boolean | undefined;
 }
 
 /**
@@ -240,6 +244,10 @@ export function resolveSettings(
       config,
       "http_read_timeout",
       undefined,
+    ),
+    compileBytecode: pick<boolean>(
+      [["flag", "--compile", flags.compile ? true : undefined]],
+      false,
     ),
     linkMode: checkLinkMode(
       pick<string | undefined>([

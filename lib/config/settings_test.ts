@@ -73,6 +73,8 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     lockTimeoutMs: ["config", "lock_timeout"],
     httpConnectTimeoutMs: ["default", "default"],
     httpReadTimeoutMs: ["env", "GESTVENV_HTTP_READ_TIMEOUT"],
+    compileBytecode: ["default", "default"],
+    linkMode: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);

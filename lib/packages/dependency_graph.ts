@@ -102,3 +102,34 @@ export function chainsTo(graph: DependencyGraph, target: string): string[][] {
   for (const root of graph.roots) if (graph.nodes.has(root.name)) walk(root.name, []);
   return chains.sort((a, b) => a.length - b.length || a.join().localeCompare(b.join()));
 }
+
+/**
+ * What nothing needs any more once `removed` (PEP 503 names) are gone (`uninstall --dependencies`,
+ * spec 000): the installed dependencies of `removed`, followed transitively, that no remaining
+ * root requirement reaches and that are not roots themselves or in `keep` (e.g. `pip`). Sorted.
+ */
+export function orphanedBy(
+  graph: DependencyGraph,
+  removed: ReadonlySet<string>,
+  keep: ReadonlySet<string> = new Set(),
+): string[] {
+  const walk = (from: Iterable<string>, skip: ReadonlySet<string>): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [...from];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (seen.has(name) || skip.has(name)) continue;
+      const node = graph.nodes.get(name);
+      if (node === undefined) continue;
+      seen.add(name);
+      for (const r of node.requires) if (r.installed) stack.push(r.name);
+    }
+    return seen;
+  };
+  const roots = graph.roots.map((r) => r.name).filter((n) => !removed.has(n));
+  const needed = walk(roots, removed);
+  const freed = walk(removed, new Set());
+  return [...freed].filter((n) =>
+    !removed.has(n) && !needed.has(n) && !keep.has(n) && !roots.includes(n)
+  ).sort();
+}

@@ -23,6 +23,7 @@ import {
   recordInstalled,
   withEnvironmentLock,
 } from "../environments/mod.ts";
+import { installedGraph, orphanedBy } from "./dependency_graph.ts";
 import { environmentLockPath } from "./environment_lock.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 import { indexClientFor } from "./index_client_for.ts";
@@ -331,7 +332,9 @@ export async function installPackages(
 }
 
 /**
- * Uninstalls distributions by name from the named environment and records the result.
+ * Uninstalls distributions by name from the named environment and records the result; with
+ * `dependencies`, also the installed distributions that only they needed (never pip, never one
+ * the user asked for). The environment's lock loses them too (no resolution, no network).
  *
  * @throws {PackageNotFoundError} When none of the names is installed.
  */
@@ -339,7 +342,7 @@ export async function uninstallPackages(
   ctx: EnvironmentContext,
   name: string,
   names: string[],
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; dependencies?: boolean } = {},
 ): Promise<PackageChange> {
   await getEnvironment(ctx, name);
   return await withEnvironmentLock(ctx, name, async () => {
@@ -359,6 +362,15 @@ export async function uninstallPackages(
       );
     }
     for (const n of missing) ctx.reporter.warn(`\`${n}\` is not installed in \`${name}\`; skipped`);
+    if (options.dependencies) {
+      // What only the removed distributions needed goes too (never pip, never a requirement).
+      const graph = await installedGraph(
+        target,
+        dropRequirements(record.requirements, present),
+      );
+      const freed = orphanedBy(graph, new Set(present.map(normalizeName)), new Set(["pip"]));
+      for (const n of freed) present.push(installed.get(n)!.name);
+    }
     if (options.dryRun) {
       const changes = present.map((n) => ({
         name: installed.get(normalizeName(n))!.name,

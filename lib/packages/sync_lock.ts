@@ -263,6 +263,7 @@ async function applyLockNatively(
     interpreter: target.interpreter,
     installRequirements: buildEnvironmentInstaller(ctx),
     linkMode: ctx.settings.linkMode.value,
+    compile: ctx.settings.compileBytecode.value,
   });
 }
 
@@ -355,6 +356,7 @@ export async function installFromLock(
           interpreter: target.interpreter,
           installRequirements: buildEnvironmentInstaller(ctx),
           linkMode: ctx.settings.linkMode.value,
+          compile: ctx.settings.compileBytecode.value,
         });
       } finally {
         ctx.reporter.done();

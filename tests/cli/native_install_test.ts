@@ -292,3 +292,40 @@ Deno.test("native: a wheel whose file on the index does not match its hash insta
     "nothing entered the cache",
   );
 });
+
+Deno.test("native: --link-mode copy makes independent files; --compile writes bytecode; a bad link mode is a config error", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app"]));
+  assertOk(
+    await ctx.run(["install", "demo-pkg", "--env", "app", "--link-mode", "copy", "--compile"]),
+  );
+  const site = sitePackages(ctx, "app");
+  assertEquals((await Deno.stat(join(site, "demo_pkg", "__init__.py"))).nlink, 1, "a copy");
+  const cached = await Array.fromAsync(Deno.readDir(join(site, "demo_pkg", "__pycache__")));
+  assert(cached.some((e) => e.name.endsWith(".pyc")), "byte-compiled");
+  const bad = await ctx.run(["install", "other-pkg", "--env", "app"], {
+    env: { GESTVENV_LINK_MODE: "symlink" },
+  });
+  assertEquals(bad.code, 10, bad.stderr);
+  assertStringIncludes(bad.stderr, "GESTVENV_LINK_MODE");
+});
+
+Deno.test("uninstall --dependencies also removes what only the removed distributions needed", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app", "--packages", "demo-pkg other-pkg"]));
+  const dry = await ctx.run(
+    ["uninstall", "demo-pkg", "--dependencies", "--env", "app", "--dry-run", "--format", "json"],
+  );
+  assertOk(dry);
+  assertEquals(
+    JSON.parse(dry.stdout).data.changes.map((c: { name: string }) => c.name).sort(),
+    ["demo-dep", "demo-pkg"],
+  );
+  assertOk(await ctx.run(["uninstall", "demo-pkg", "--dependencies", "--env", "app"]));
+  const record = (await ctx.registry()).environments["app"]!;
+  assertEquals(record.packages.map((p) => p.name), ["other-pkg"]);
+  assertEquals(record.requirements, ["other-pkg"]);
+  const lock = await Deno.readTextFile(join(ctx.envPath("app"), "pylock.toml"));
+  assert(!lock.includes("demo-dep"), "the lock lost them too");
+  await assertConsistent(ctx);
+});
