@@ -9,5 +9,4 @@ export * from "./pip_backend.ts";
 export * from "./uv_backend.ts";
 export * from "./native_backend.ts";
 export * from "./select_backend.ts";
-export * from "./build_metadata.ts";
 export * from "./describe_backends.ts";

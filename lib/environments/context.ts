@@ -44,6 +44,11 @@ export interface EnvironmentContext {
    * with `DryRunViolationError` ({@linkcode assertMayChange}), so no command can forget it.
    */
   dryRun?: boolean | undefined;
+  /**
+   * How deep this operation is nested in source builds (a build environment's resolution reading
+   * an sdist's metadata builds it in another build environment, ...). @default 0
+   */
+  buildDepth?: number | undefined;
 }
 
 /**

@@ -26,7 +26,13 @@
  *
  * @module
  */
-import { BackendError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import {
+  BackendError,
+  BuildError,
+  DistributionError,
+  NetworkError,
+  PackageNotFoundError,
+} from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import {
@@ -71,8 +77,11 @@ export interface ProjectFiles {
  * Builds the metadata of sdists whose dependencies are dynamic (PEP 643).
  */
 export interface SdistMetadataBuilder {
-  /** Builds METADATA text from the sdist archive at `path`. @throws {BackendError} on failure. */
-  build(path: string): Promise<string>;
+  /**
+   * Builds METADATA text from the sdist archive at `path` whose sha256 (hex) is `sha256`.
+   * @throws {BackendError | BuildError | DistributionError} on failure (remembered per sdist).
+   */
+  build(path: string, sha256: string): Promise<string>;
   /**
    * Identifies the build environment (e.g. the interpreter's path and version): a failed build
    * is remembered per sdist sha256 and this key.
@@ -563,9 +572,12 @@ export class IndexClient {
     try {
       const path = join(dir, file.filename);
       await Deno.writeFile(path, bytes);
-      return await builder.build(path);
+      return await builder.build(path, sha256);
     } catch (error) {
-      if (error instanceof BackendError) {
+      if (
+        error instanceof BackendError || error instanceof BuildError ||
+        error instanceof DistributionError
+      ) {
         const record = {
           message: error.message,
           details: error.details,

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { buildSdistMetadata } from "../backends/mod.ts";
 import { httpTimeouts } from "../config/mod.ts";
 import { decideIndexes, type FileIndexOptions, HttpClient, IndexClient } from "../index/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
+import type { Interpreter } from "../python/mod.ts";
 
 /** Options for {@linkcode indexClientFor}. */
 export interface IndexClientForOptions {
@@ -17,11 +17,12 @@ export interface IndexClientForOptions {
   /** Use only the cache (`--offline`). @default false */
   offline?: boolean;
   /**
-   * Interpreter whose pip builds sdist metadata when it is dynamic (one build per core at a
+   * Interpreter whose build environments build sdist metadata when it is dynamic (PEP 517
+   * `prepare_metadata_for_build_wheel`, through gestvenv's own builds; one build per core at a
    * time; a failure is remembered per sdist and interpreter until `refresh`); none = such sdists
    * fail.
    */
-  buildPython?: string | undefined;
+  buildInterpreter?: Interpreter | undefined;
   /** Index options from a requirements file (`--index-url` lines win over the settings). */
   fromFile?: FileIndexOptions;
 }
@@ -32,7 +33,7 @@ export function indexClientFor(
   options: IndexClientForOptions = {},
 ): IndexClient {
   const decision = decideIndexes(ctx.settings, options.fromFile);
-  const build = options.buildPython;
+  const build = options.buildInterpreter;
   const http = httpTimeouts(ctx.settings);
   return new IndexClient({
     indexes: decision.indexUrls,
@@ -45,8 +46,12 @@ export function indexClientFor(
     }),
     refresh: options.refresh ?? false,
     buildMetadata: build === undefined ? undefined : {
-      id: build,
-      build: (path) => buildSdistMetadata(build, path, { index: decision, http }),
+      id: `${build.realPath} ${build.info.version}`,
+      build: async (path, sha256) => {
+        // Imported when needed: building runs the resolver and the installer, which use this.
+        const { sdistMetadataReader } = await import("./sync_lock.ts");
+        return await sdistMetadataReader(ctx, build)(path, sha256);
+      },
     },
   });
 }

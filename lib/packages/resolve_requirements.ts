@@ -115,7 +115,7 @@ export async function resolveRequirements(
   const index = indexClientFor(ctx, {
     refresh: options.refresh ?? false,
     offline: options.offline ?? false,
-    buildPython: interpreter.info.executable,
+    buildInterpreter: interpreter,
     fromFile,
   });
   ctx.reporter.step(

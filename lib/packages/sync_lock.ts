@@ -9,10 +9,11 @@
  * @module
  */
 import type { AnyBackend, Backend, BackendTarget } from "../backends/mod.ts";
-import { tagInput } from "../python/mod.ts";
+import { type Interpreter, tagInput } from "../python/mod.ts";
+import { basename } from "../paths/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { buildMetadata } from "../build/mod.ts";
-import { OperationError, PackageNotFoundError } from "../errors/mod.ts";
+import { BuildError, OperationError, PackageNotFoundError } from "../errors/mod.ts";
 import {
   type InstallPlan,
   namesToRepair,
@@ -207,8 +208,9 @@ export function configuredIndexes(ctx: EnvironmentContext): string[] {
  * environment's interpreter and applies the resulting lock with the native installer, in the
  * same session (cache, downloads).
  */
-function buildEnvironmentInstaller(ctx: EnvironmentContext): InstallRequirements {
+function buildEnvironmentInstaller(outer: EnvironmentContext): InstallRequirements {
   return async (layout, interpreter, requirements, session) => {
+    const ctx = nestedBuild(outer);
     const target: BackendTarget = { layout, interpreter };
     const lock = await lockForRequirements(ctx, target, {
       requirements,
@@ -216,6 +218,56 @@ function buildEnvironmentInstaller(ctx: EnvironmentContext): InstallRequirements
       environment: "build environment",
     });
     await applyLockNatively(ctx, session, target, lock, false);
+  };
+}
+
+/** Builds nest at most this deep (a build requirement built from source, and so on). */
+const MAX_BUILD_DEPTH = 3;
+
+/**
+ * The context of a build environment's own resolution, one level deeper.
+ * @throws {BuildError} When builds nest deeper than {@linkcode MAX_BUILD_DEPTH} (a cycle of
+ *   build requirements that have no wheels).
+ */
+function nestedBuild(ctx: EnvironmentContext): EnvironmentContext {
+  const depth = (ctx.buildDepth ?? 0) + 1;
+  if (depth > MAX_BUILD_DEPTH) {
+    throw new BuildError(
+      `Build requirements nest more than ${MAX_BUILD_DEPTH} builds deep (a cycle of build requirements without wheels?)`,
+      "build requirements",
+      undefined,
+      { hint: "Install a wheel of one of the build requirements first, or use --only-binary" },
+    );
+  }
+  return { ...ctx, buildDepth: depth };
+}
+
+/**
+ * Reads an sdist's core metadata when it is dynamic (PEP 643), through its build backend (PEP 517
+ * `prepare_metadata_for_build_wheel`) in a build environment filled natively; cached by the
+ * sdist's sha256. Used by the resolver's index client.
+ */
+export function sdistMetadataReader(
+  ctx: EnvironmentContext,
+  interpreter: Interpreter,
+): (path: string, sha256: string) => Promise<string> {
+  return async (path, sha256) => {
+    return await withNativeSession(ctx, configuredIndexes(ctx), async (session) => {
+      ctx.reporter.step(`Building the metadata of ${basename(path)}`);
+      try {
+        return await buildMetadata({ kind: "sdist", path, sha256 }, {
+          interpreter,
+          cacheRoot: session.cache.root,
+          signal: ctx.signal,
+          onOutput: ctx.reporter.output,
+          creatorVersion: ctx.creatorVersion,
+          installInto: (layout, requirements) =>
+            buildEnvironmentInstaller(ctx)(layout, interpreter, requirements, session),
+        });
+      } finally {
+        ctx.reporter.done();
+      }
+    });
   };
 }
 

@@ -211,7 +211,10 @@ Deno.test("unknown flags are answered with the flag's spelling", async () => {
 Deno.test("config show, get and set never print credentials in index URLs", async () => {
   await using ctx = await createTestContext([]);
   const secret = "https://alice:s3cr3t-t0ken@idx.example/simple";
-  const env = { PIP_EXTRA_INDEX_URL: "https://bob:hunter2@pip.example/simple" };
+  const env = {
+    PIP_EXTRA_INDEX_URL: "https://bob:hunter2@pip.example/simple",
+    GESTVENV_BACKEND: "pip",
+  };
   const outputs: CliResult[] = [];
   outputs.push(await ctx.run(["config", "set", "index_url", secret]));
   outputs.push(

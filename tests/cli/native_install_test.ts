@@ -224,6 +224,11 @@ Deno.test("native: an sdist is built by its PEP 517 backend, itself installed fr
     assertEquals(run.stdout.trim(), "demo-proj 1.0.0", run.stderr);
     const hooks = (await readCounter(counter)).map((c) => c.hook);
     assert(hooks.includes("build_wheel"), `the backend built it: ${hooks}`);
+    // Its PKG-INFO is Metadata-Version 2.1 (dynamic): the resolver asked the backend itself.
+    assert(
+      hooks.includes("prepare_metadata_for_build_wheel"),
+      `metadata from the backend: ${hooks}`,
+    );
     // The build ran in an isolated build environment filled from the index, not in `app`.
     const builtIn = (await readCounter(counter)).find((c) => c.hook === "build_wheel")!.prefix;
     assert(!builtIn.startsWith(ctx.envPath("app")), builtIn);
