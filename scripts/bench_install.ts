@@ -30,7 +30,7 @@
  * - `disk`: five environments with overlapping sets (`DISK_SETS`) created one after the other
  *   with one cache, then `du -skc CACHE... ENV1 ... ENV5` (one invocation counts each inode once,
  *   so hard-linked files count once) and the sum of `du -sk` of each path alone (what the same
- *   files take without sharing), for gestvenv, uv and venv+pip.
+ *   files take without sharing), for gestvenv and uv (and venv+pip with `--disk-pip`: minutes).
  *
  * gestvenv runs with `--backend <--gestvenv-backend>` (`native`, the default; `uv` or `pip`) and
  * its own caches under the scenario's `GESTVENV_HOME` (the uv and pip backends' caches too:
@@ -38,7 +38,7 @@
  *
  * Usage: `deno task bench:install [--runs N] [--only empty|warm|cold|noop|disk] [--set trio-docs|fps|...]
  *   [--gestvenv-backend native|uv|pip] [--python 3.11|PATH] [--uv PATH] [--virtualenv PATH]
- *   [--link-mode clone|hardlink|copy|symlink] [--files DIR] [--upstream URL] [--work DIR] [--keep]`
+ *   [--link-mode clone|hardlink|copy|symlink] [--files DIR] [--upstream URL] [--work DIR] [--keep] [--disk-pip]`
  *
  * @module
  */
@@ -93,6 +93,7 @@ const virtualenv = flag("--virtualenv") ?? await findExecutable("virtualenv");
 const linkMode = flag("--link-mode");
 const upstream = flag("--upstream", "https://pypi.org/simple")!;
 const keep = Deno.args.includes("--keep");
+const diskPip = Deno.args.includes("--disk-pip");
 const workParent = flag("--work");
 if (workParent !== undefined) await Deno.mkdir(workParent, { recursive: true });
 const work = await Deno.makeTempDir({
@@ -103,7 +104,9 @@ const filesDir = flag("--files") ?? join(work, "files");
 await Deno.mkdir(filesDir, { recursive: true });
 const main = new URL("../main.ts", import.meta.url).pathname;
 const gestvenv = gestvenvCommand(main);
-const baseEnv = isolatedEnv();
+// pip caches HTTP responses only over HTTPS or from a trusted host: trusting the loopback index
+// gives pip the warm cache it has against PyPI.
+const baseEnv = { ...isolatedEnv(), PIP_TRUSTED_HOST: "127.0.0.1" };
 
 const progress = (line: string) => Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 
@@ -177,12 +180,20 @@ if (pins.size > 0) {
     if (item.name.endsWith(".whl")) have.add(`${normalize(name!)}==${version}`);
   }
   const missing = [...pins].filter((pin) => {
-    const [name, version] = pin.split(";")[0]!.trim().split("==");
+    const [name, version] = pin.split("==");
     return !have.has(`${normalize(name!)}==${version}`);
   });
-  if (missing.length > 0) {
-    progress(`downloading ${missing.length} wheels into ${filesDir}`);
-    const pinFile = await writeRequirements("download", missing);
+  // pip refuses two versions of one project in one command: one command per group of names.
+  const groups: Map<string, string>[] = [];
+  for (const pin of missing) {
+    const name = normalize(pin.split("==")[0]!);
+    let group = groups.find((g) => !g.has(name));
+    if (group === undefined) groups.push(group = new Map());
+    group.set(name, pin);
+  }
+  for (const [g, group] of groups.entries()) {
+    progress(`downloading ${group.size} wheels into ${filesDir}`);
+    const pinFile = await writeRequirements(`download-${g}`, [...group.values()]);
     await run([
       python,
       "-m",
@@ -518,13 +529,25 @@ async function noopScenario(): Promise<void> {
   );
 }
 
-/** `du -skc` over `paths` in one invocation: KiB per path (each inode counted once) and total. */
-async function du(paths: string[]): Promise<{ each: number[]; total: number; unshared: number }> {
-  const out = await run(["du", "-skc", ...paths]);
-  const sizes = out.trim().split("\n").map((l) => Number(l.split("\t")[0]));
+/**
+ * `du -skc` over the existing `paths` in one invocation: KiB per path (an inode already counted
+ * under an earlier path is not counted again) and the total, plus the sum of `du -sk` of each path
+ * alone (every path counted in full).
+ */
+async function du(
+  all: string[],
+): Promise<{ byPath: Map<string, number>; total: number; unshared: number }> {
+  const paths: string[] = [];
+  for (const p of all) if (await exists(p)) paths.push(p);
+  const lines = (await run(["du", "-skc", ...paths])).trim().split("\n");
+  const sizes = lines.map((l) => Number(l.split("\t")[0]));
   let unshared = 0;
   for (const p of paths) unshared += Number((await run(["du", "-sk", p])).split("\t")[0]);
-  return { each: sizes.slice(0, paths.length), total: sizes[paths.length]!, unshared };
+  return {
+    byPath: new Map(paths.map((p, i) => [p, sizes[i]!])),
+    total: sizes[paths.length]!,
+    unshared,
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -545,12 +568,8 @@ async function diskScenario(): Promise<void> {
         for (const [i, file] of diskFiles.entries()) {
           await run(gestvenvCreate(`d${i + 1}`, file), gestvenvEnv(home));
         }
-        const caches: string[] = [];
-        for (const c of ["cache", "uv-cache", "pip-cache"]) {
-          if (await exists(join(home, c))) caches.push(join(home, c));
-        }
         return {
-          caches,
+          caches: ["cache", "uv-cache", "pip-cache"].map((c) => join(home, c)),
           envs: diskFiles.map((_, i) => join(home, "environments", `d${i + 1}`)),
         };
       },
@@ -566,7 +585,9 @@ async function diskScenario(): Promise<void> {
         return { caches: [cache], envs };
       },
     },
-    {
+  ];
+  if (diskPip) {
+    tools.push({
       label: "python -m venv + pip install",
       build: async () => {
         const cache = join(work, "disk-pip-cache");
@@ -576,16 +597,16 @@ async function diskScenario(): Promise<void> {
         }
         return { caches: [cache], envs };
       },
-    },
-  ];
+    });
+  }
   const totals: number[] = [];
   for (const tool of tools) {
     progress(`disk | ${tool.label}: creating five environments`);
     const start = performance.now();
     const { caches, envs } = await tool.build();
     const ms = performance.now() - start;
-    const { each, total, unshared } = await du([...caches, ...envs]);
-    const cacheKiB = each.slice(0, caches.length).reduce((a, b) => a + b, 0);
+    const { byPath, total, unshared } = await du([...caches, ...envs]);
+    const cacheKiB = caches.reduce((sum, c) => sum + (byPath.get(c) ?? 0), 0);
     totals.push(total);
     rows.push(
       `| ${tool.label} | ${mib(cacheKiB)} | ${mib(total - cacheKiB)} | ${mib(total)} | ${
