@@ -160,64 +160,69 @@ const diskFiles: string[] = [];
 for (const [i, requirements] of DISK_SETS.entries()) {
   diskFiles.push(await writeRequirements(`disk-${i + 1}`, requirements));
 }
-const needed = [
-  ...(selected.some((s) => s === "warm" || s === "cold" || s === "noop") ? [setFile] : []),
-  ...(selected.includes("disk") ? diskFiles : []),
-];
-const pins = new Set<string>();
-let setPins: string[] = [];
-for (const file of needed) {
-  progress(`resolving ${file} against ${upstream}`);
-  const filePins = await pinsOf(file);
-  if (file === setFile) setPins = filePins;
-  for (const pin of filePins) pins.add(pin);
-}
-if (pins.size > 0) {
-  // Skip the pins whose wheel is already in --files (a rerun), download the rest.
-  const have = new Set<string>();
-  for await (const item of Deno.readDir(filesDir)) {
-    const [name, version] = item.name.split("-");
-    if (item.name.endsWith(".whl")) have.add(`${normalize(name!)}==${version}`);
-  }
-  const missing = [...pins].filter((pin) => {
-    const [name, version] = pin.split("==");
-    return !have.has(`${normalize(name!)}==${version}`);
-  });
-  // pip refuses two versions of one project in one command: one command per group of names.
-  const groups: Map<string, string>[] = [];
-  for (const pin of missing) {
-    const name = normalize(pin.split("==")[0]!);
-    let group = groups.find((g) => !g.has(name));
-    if (group === undefined) groups.push(group = new Map());
-    group.set(name, pin);
-  }
-  for (const [g, group] of groups.entries()) {
-    progress(`downloading ${group.size} wheels into ${filesDir}`);
-    const pinFile = await writeRequirements(`download-${g}`, [...group.values()]);
-    await run([
-      python,
-      "-m",
-      "pip",
-      "download",
-      "--quiet",
-      "--no-deps",
-      "--only-binary",
-      ":all:",
-      "--index-url",
-      upstream,
-      "--dest",
-      filesDir,
-      "-r",
-      pinFile,
-    ], { PIP_CACHE_DIR: join(work, "pin-cache", "pip") });
-  }
-}
-const index: DirectoryIndex = await serveDirectory(filesDir);
+let index!: DirectoryIndex;
 let fileCount = 0, fileBytes = 0;
-for await (const item of Deno.readDir(filesDir)) {
-  if (!item.name.endsWith(".whl")) continue;
-  fileCount++;
-  fileBytes += (await Deno.stat(join(filesDir, item.name))).size;
+let setPins: string[] = [];
+
+/** Resolves the needed sets upstream, downloads the missing wheels, serves `filesDir`. */
+async function fetchAndServe(): Promise<void> {
+  const needed = [
+    ...(selected.some((s) => s === "warm" || s === "cold" || s === "noop") ? [setFile] : []),
+    ...(selected.includes("disk") ? diskFiles : []),
+  ];
+  const pins = new Set<string>();
+  for (const file of needed) {
+    progress(`resolving ${file} against ${upstream}`);
+    const filePins = await pinsOf(file);
+    if (file === setFile) setPins = filePins;
+    for (const pin of filePins) pins.add(pin);
+  }
+  if (pins.size > 0) {
+    // Skip the pins whose wheel is already in --files (a rerun), download the rest.
+    const have = new Set<string>();
+    for await (const item of Deno.readDir(filesDir)) {
+      const [name, version] = item.name.split("-");
+      if (item.name.endsWith(".whl")) have.add(`${normalize(name!)}==${version}`);
+    }
+    const missing = [...pins].filter((pin) => {
+      const [name, version] = pin.split("==");
+      return !have.has(`${normalize(name!)}==${version}`);
+    });
+    // pip refuses two versions of one project in one command: one command per group of names.
+    const groups: Map<string, string>[] = [];
+    for (const pin of missing) {
+      const name = normalize(pin.split("==")[0]!);
+      let group = groups.find((g) => !g.has(name));
+      if (group === undefined) groups.push(group = new Map());
+      group.set(name, pin);
+    }
+    for (const [g, group] of groups.entries()) {
+      progress(`downloading ${group.size} wheels into ${filesDir}`);
+      const pinFile = await writeRequirements(`download-${g}`, [...group.values()]);
+      await run([
+        python,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary",
+        ":all:",
+        "--index-url",
+        upstream,
+        "--dest",
+        filesDir,
+        "-r",
+        pinFile,
+      ], { PIP_CACHE_DIR: join(work, "pin-cache", "pip") });
+    }
+  }
+  index = await serveDirectory(filesDir);
+  for await (const item of Deno.readDir(filesDir)) {
+    if (!item.name.endsWith(".whl")) continue;
+    fileCount++;
+    fileBytes += (await Deno.stat(join(filesDir, item.name))).size;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -633,61 +638,64 @@ async function diskScenario(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Header, run, report.
 
-const osRelease = await Deno.readTextFile("/etc/os-release").then(
-  (t) => t.match(/^PRETTY_NAME="?([^"\n]*)"?/m)?.[1] ?? "unknown",
-  () => "unknown",
-);
 const load = () => Deno.loadavg().map((l) => l.toFixed(2)).join(" ");
-const loadBefore = load();
-const header = [
-  `Command: \`deno task bench:install ${shellLine(Deno.args)}\` ` +
-  `(= \`deno run -A scripts/bench_install.ts ${shellLine(Deno.args)}\`), ` +
-  `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`,
-  "",
-  `- Machine: ${osRelease}, Linux ${Deno.osRelease()} ${Deno.build.arch}, ` +
-  `${navigator.hardwareConcurrency} CPUs; load average at start ${loadBefore}.`,
-  `- Work directory: ${work}, filesystem \`${(await firstLine([
-    "stat",
-    "-f",
-    "-c",
-    "%T",
-    work,
-  ]))}\`.`,
-  `- Link mode: ${
-    linkMode === undefined
-      ? "each tool's default (uv: hardlink on Linux; gestvenv native: reflink, else hardlink, else copy)"
-      : `\`${linkMode}\` for uv and gestvenv`
-  }.`,
-  `- gestvenv ${await firstLine([...gestvenv, "--version"])} from source (${await firstLine([
-    "git",
-    "-C",
-    new URL("..", import.meta.url).pathname,
-    "rev-parse",
-    "--short",
-    "HEAD",
-  ])}), Deno ${Deno.version.deno}, \`--backend ${backend}\`.`,
-  `- ${await firstLine([uv, "--version"])}; ${await firstLine([python, "-V"])} (${python}); ` +
-  `pip in the venvs ${await firstLine([
-    python,
-    "-c",
-    "import ensurepip; print(ensurepip.version())",
-  ])} ` +
-  `(ensurepip); ${
-    virtualenv === undefined ? "virtualenv not found" : await firstLine([virtualenv, "--version"])
-  }.`,
-  ...(fileCount === 0 ? [] : [
-    `- Index: 127.0.0.1 serving ${fileCount} wheels (${(fileBytes / 1048576).toFixed(1)} MiB) ` +
-    `downloaded from ${upstream}` +
-    (setPins.length === 0
-      ? "."
-      : `; \`${set.name}\` = ${
-        set.requirements.map((r) => `\`${r}\``).join(", ")
-      } (${setPins.length} distributions for this interpreter).`),
-  ]),
-  `- Medians of ${runs} runs after one warm-up run, interleaved; ratios are to uv's median.`,
-];
-
+const header: string[] = [];
 try {
+  await fetchAndServe();
+  const osRelease = await Deno.readTextFile("/etc/os-release").then(
+    (t) => t.match(/^PRETTY_NAME="?([^"\n]*)"?/m)?.[1] ?? "unknown",
+    () => "unknown",
+  );
+  const loadBefore = load();
+  header.push(
+    `Command: \`deno task bench:install ${shellLine(Deno.args)}\` ` +
+      `(= \`deno run -A scripts/bench_install.ts ${shellLine(Deno.args)}\`), ` +
+      `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC.`,
+    "",
+    `- Machine: ${osRelease}, Linux ${Deno.osRelease()} ${Deno.build.arch}, ` +
+      `${navigator.hardwareConcurrency} CPUs; load average at start ${loadBefore}.`,
+    `- Work directory: ${work}, filesystem \`${(await firstLine([
+      "stat",
+      "-f",
+      "-c",
+      "%T",
+      work,
+    ]))}\`.`,
+    `- Link mode: ${
+      linkMode === undefined
+        ? "each tool's default (uv: hardlink on Linux; gestvenv native: reflink, else hardlink, else copy)"
+        : `\`${linkMode}\` for uv and gestvenv`
+    }.`,
+    `- gestvenv ${await firstLine([...gestvenv, "--version"])} from source (${await firstLine([
+      "git",
+      "-C",
+      new URL("..", import.meta.url).pathname,
+      "rev-parse",
+      "--short",
+      "HEAD",
+    ])}), Deno ${Deno.version.deno}, \`--backend ${backend}\`.`,
+    `- ${await firstLine([uv, "--version"])}; ${await firstLine([python, "-V"])} (${python}); ` +
+      `pip in the venvs ${await firstLine([
+        python,
+        "-c",
+        "import ensurepip; print(ensurepip.version())",
+      ])} ` +
+      `(ensurepip); ${
+        virtualenv === undefined
+          ? "virtualenv not found"
+          : await firstLine([virtualenv, "--version"])
+      }.`,
+    ...(fileCount === 0 ? [] : [
+      `- Index: 127.0.0.1 serving ${fileCount} wheels (${(fileBytes / 1048576).toFixed(1)} MiB) ` +
+      `downloaded from ${upstream}` +
+      (setPins.length === 0
+        ? "."
+        : `; \`${set.name}\` = ${
+          set.requirements.map((r) => `\`${r}\``).join(", ")
+        } (${setPins.length} distributions for this interpreter).`),
+    ]),
+    `- Medians of ${runs} runs after one warm-up run, interleaved; ratios are to uv's median.`,
+  );
   for (const scenario of selected) {
     progress(`== ${scenario}`);
     if (scenario === "empty") await emptyScenario();
@@ -698,7 +706,7 @@ try {
     report.push("");
   }
 } finally {
-  await index.close();
+  await index?.close();
   if (!keep) await Deno.remove(work, { recursive: true }).catch(() => {});
   else progress(`kept ${work}`);
 }
