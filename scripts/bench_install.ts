@@ -670,17 +670,18 @@ try {
       "git",
       "-C",
       new URL("..", import.meta.url).pathname,
-      "rev-parse",
-      "--short",
-      "HEAD",
+      "describe",
+      "--always",
+      "--dirty",
     ])}), Deno ${Deno.version.deno}, \`--backend ${backend}\`.`,
     `- ${await firstLine([uv, "--version"])}; ${await firstLine([python, "-V"])} (${python}); ` +
       `pip in the venvs ${await firstLine([
         python,
         "-c",
         "import ensurepip; print(ensurepip.version())",
-      ])} ` +
-      `(ensurepip); ${
+      ])} (ensurepip's); pip of the base interpreter (gestvenv's pip backend) ${
+        (await firstLine([python, "-m", "pip", "--version"])).split(" ")[1]
+      }; ${
         virtualenv === undefined
           ? "virtualenv not found"
           : await firstLine([virtualenv, "--version"])
