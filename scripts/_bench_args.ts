@@ -18,6 +18,25 @@ export const SETS: Readonly<Record<string, string[]>> = {
   flask: ["flask"],
   jupyter: ["jupyter"],
   airflow: ["apache-airflow==2.9.3"],
+  /** Trio's docs requirements, as uv's benchmarks use them (trio 01638f87, docs-requirements.in). */
+  "trio-docs": [
+    "sphinx>=4.0,<6.2",
+    "jinja2",
+    "sphinx_rtd_theme",
+    "sphinxcontrib-jquery",
+    "sphinxcontrib-trio",
+    "towncrier",
+    'cffi; os_name == "nt"',
+    "attrs>=19.2.0",
+    "sortedcontainers",
+    "idna",
+    "outcome",
+    "sniffio",
+    "exceptiongroup>=1.0.0rc9",
+    "immutables>=0.6",
+    "pyOpenSSL",
+  ],
+  fps: ["flask", "requests", "pandas"],
 };
 
 /**
@@ -32,6 +51,47 @@ export function chosenSet(fallback: string): { name: string; requirements: strin
     throw new Error(`unknown set ${name}: ${Object.keys(SETS).join(", ")}`);
   }
   return { name, requirements };
+}
+
+/** The median of `xs` (the mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** A duration for a report: `123.4 ms` below one second, else `1.23 s`. */
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+/**
+ * This process's environment without the variables that would point pip, uv or gestvenv at
+ * another configuration, index or cache (`PIP_*`, `UV_*`, `GESTVENV_*`, `VIRTUAL_ENV`), plus
+ * `PIP_CONFIG_FILE=/dev/null` and `UV_NO_CONFIG=1` (no `pip.conf`/`uv.toml` either): what every
+ * benchmarked command starts from, so that all of them read only the indexes given on their
+ * command lines.
+ */
+export function isolatedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(Deno.env.toObject())) {
+    if (!/^(PIP_|UV_|GESTVENV_|VIRTUAL_ENV$|CONDA_PREFIX$|PYTHONPATH$)/.test(k)) env[k] = v;
+  }
+  return {
+    ...env,
+    NO_COLOR: "1",
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    UV_NO_CONFIG: "1",
+    UV_NO_PROGRESS: "1",
+    UV_PYTHON_DOWNLOADS: "never",
+  };
+}
+
+/** `argv` as one POSIX shell command line (single quotes where needed), for reports. */
+export function shellLine(argv: readonly string[]): string {
+  return argv.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'"'"'`)}'`)
+    .join(" ");
 }
 
 /** `deno run` with gestvenv's release permissions and V8 settings; `main` is the entry file. */

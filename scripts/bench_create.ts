@@ -15,7 +15,7 @@
  * @module
  */
 import { join } from "node:path";
-import { flag, gestvenvCommand } from "./_bench_args.ts";
+import { flag, formatMs, gestvenvCommand, median } from "./_bench_args.ts";
 import { uvIndexArgs } from "../lib/backends/mod.ts";
 import { loadSettings } from "../lib/config/mod.ts";
 import { decideIndexes } from "../lib/index/mod.ts";
@@ -66,12 +66,6 @@ async function measure(c: Case): Promise<number[]> {
   return times;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (ms: number) => ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 const dir = (tag: string, i: number) => join(work, `${tag}-${i}`);
 
 async function table(title: string, cases: Case[]): Promise<string> {
@@ -89,7 +83,9 @@ async function table(title: string, cases: Case[]): Promise<string> {
   ];
   for (const [label, med, min, max] of rows) {
     lines.push(
-      `| ${label} | ${fmt(med)} | ${fmt(min)} | ${fmt(max)} | ${(med / base).toFixed(2)}x |`,
+      `| ${label} | ${formatMs(med)} | ${formatMs(min)} | ${formatMs(max)} | ${
+        (med / base).toFixed(2)
+      }x |`,
     );
   }
   return lines.join("\n");

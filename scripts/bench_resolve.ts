@@ -15,7 +15,7 @@
  * @module
  */
 import { join } from "node:path";
-import { chosenSet, flag, gestvenvCommand, uvCompileCommand } from "./_bench_args.ts";
+import { chosenSet, flag, gestvenvCommand, median, uvCompileCommand } from "./_bench_args.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -103,13 +103,6 @@ const tools: Tool[] = [
     runs: pipRuns,
   },
 ];
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1
-    ? s[(s.length - 1) / 2]!
-    : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const results: Record<string, { cold: number; warm: number }> = {};
 for (const tool of tools) {
