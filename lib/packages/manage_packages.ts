@@ -9,6 +9,7 @@ import { isValidProjectName, normalizeName } from "../names/mod.ts";
 import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { readRequirementsFile } from "../requirements_file/mod.ts";
 import type { AnyBackend, BackendTarget } from "../backends/mod.ts";
 import { checkDependencies, readPendingInstall } from "../installer/mod.ts";
 import { formatPylock, parsePylock } from "../lock/mod.ts";
@@ -198,6 +199,24 @@ async function discardBrokenDistributions(
   return again;
 }
 
+/**
+ * The requirements of requirements files when every line is a plain PEP 508 requirement (no
+ * editable, path or URL line, no constraints file), else null: only then can an install be
+ * answered from what is installed.
+ */
+async function plainFileRequirements(files: string[]): Promise<Requirement[] | null> {
+  const out: Requirement[] = [];
+  for (const file of files) {
+    const parsed = await readRequirementsFile(file);
+    if (parsed.constraints.length > 0) return null;
+    for (const line of parsed.requirements) {
+      if (line.editable || line.form !== "pep508" || line.requirement.url !== null) return null;
+      out.push(line.requirement);
+    }
+  }
+  return out;
+}
+
 /** Preferred versions: what is installed, except the projects being upgraded. */
 function installedPreferences(
   installed: Array<{ normalized_name: string; version: string }>,
@@ -273,13 +292,17 @@ export async function installPackages(
       : "all";
     // Already there (the common no-op): what site-packages holds satisfies every requirement, so
     // no index is asked and nothing is written but the record of what the user asked for.
+    const fromFiles = options.upgrade ? null : await plainFileRequirements(files);
     if (
-      !options.upgrade && files.length === 0 && directories.length === 0 &&
-      wanted.requirements.length > 0 &&
+      !options.upgrade && fromFiles !== null && directories.length === 0 &&
+      wanted.requirements.length + fromFiles.length > 0 &&
       await readPendingInstall(installTargetOf(target)) === null &&
       await satisfiedByInstalled(
         installed,
-        wanted.requirements.map((r) => parseRequirement(r, COMMAND_LINE_SOURCE)),
+        [
+          ...wanted.requirements.map((r) => parseRequirement(r, COMMAND_LINE_SOURCE)),
+          ...fromFiles,
+        ],
         target.interpreter.info.markers,
       )
     ) {

@@ -334,3 +334,19 @@ Deno.test("uninstall --dependencies also removes what only the removed distribut
   assert(!lock.includes("demo-dep"), "the lock lost them too");
   await assertConsistent(ctx);
 });
+
+Deno.test("native: a no-op install from a requirements file asks nothing either", async () => {
+  await using ctx = await createTestContext();
+  const file = join(ctx.work, "requirements.txt");
+  await Deno.writeTextFile(file, "demo-pkg>=1\nother-pkg\n");
+  assertOk(await ctx.run(["create", "app", "-r", file]));
+  const requests = ctx.index.requests.length;
+  assertOk(await ctx.run(["install", "--env", "app", "-r", file]));
+  assertEquals(ctx.index.requests.length, requests, "no request to the index");
+  // A line that is not satisfied makes it resolve as usual.
+  await Deno.writeTextFile(file, "demo-pkg>=1\nthird_pkg\n");
+  assertOk(await ctx.run(["install", "--env", "app", "-r", file]));
+  assert(ctx.index.requests.length > requests);
+  const record = (await ctx.registry()).environments["app"]!;
+  assert(record.packages.some((p) => p.name === "third_pkg"));
+});
