@@ -15,6 +15,7 @@ import {
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
+import { cacheDirOf } from "../lib/config/mod.ts";
 import { type OutputFormat, Printer } from "./_output.ts";
 import { createReporter } from "./_reporters.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
@@ -163,8 +164,10 @@ export async function buildContext(
 ): Promise<CommandContext> {
   const printer = printerFor(flags);
   await printer.ready();
-  const home = resolveHome();
-  const config = await loadConfig(home.configFile);
+  const resolvedHome = resolveHome();
+  const config = await loadConfig(resolvedHome.configFile);
+  // `cache_path` moves the cache unless `GESTVENV_CACHE_DIR` already did.
+  const home = { ...resolvedHome, cacheDir: cacheDirOf(resolvedHome, config).value };
   // pip's index configuration is the `pip` source of the index settings.
   const pip = await readPipIndexSettings();
   // Resolved once, on first use: a command that needs no settings is not stopped by a bad

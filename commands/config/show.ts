@@ -26,6 +26,7 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   find_links: "findLinks",
   uv_path: "uvPath",
   link_mode: "linkMode",
+  cache_path: "cacheDir",
   lock_timeout: "lockTimeoutMs",
   http_connect_timeout: "httpConnectTimeoutMs",
   http_read_timeout: "httpReadTimeoutMs",

@@ -20,6 +20,8 @@ export interface GestvenvConfig {
   find_links?: string[];
   /** Path of the uv binary for the uv backend. @default uv on PATH */
   uv_path?: string;
+  /** The package cache's directory (`GESTVENV_CACHE_DIR` wins). @default "<home>/cache" */
+  cache_path?: string;
   /** How files are put into environments: `clone`, `hardlink` or `copy`. */
   link_mode?: "clone" | "hardlink" | "copy";
   /** Seconds; a number, or numeric text. */
@@ -83,6 +85,11 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     type: "string",
     description: "Path of the uv binary for the uv backend",
     default: "uv on PATH",
+  },
+  cache_path: {
+    type: "string",
+    description: "The package cache's directory (`GESTVENV_CACHE_DIR` wins)",
+    default: "<home>/cache",
   },
   link_mode: {
     type: "choice",

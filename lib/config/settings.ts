@@ -88,6 +88,8 @@ export interface ResolvedSettings {
    * `link_mode`); undefined lets the installer choose.
    */
   linkMode: Setting<LinkModeChoice | undefined>;
+  /** The package cache's directory: `GESTVENV_CACHE_DIR`, else `cache_path`, else `<home>/cache`. */
+  cacheDir: Setting<string>;
   /** Byte-compile installed modules (`--compile`), in one Python process per install. */
   compileBytecode: Setting<boolean>;
 }
@@ -117,6 +119,24 @@ export interface SettingsFlags {
   linkMode?: string | undefined;
   /** `--compile`: byte-compile what is installed. */
   compile?: boolean | undefined;
+}
+
+/**
+ * The package cache's directory and where it comes from: `GESTVENV_CACHE_DIR` (already applied
+ * by `resolveHome`), else the `cache_path` key, else `<home>/cache`.
+ */
+export function cacheDirOf(
+  home: HomeLayout,
+  config: GestvenvConfig,
+  env: EnvLookup = readEnv,
+): Setting<string> {
+  if (env(ENV_VARS.CACHE_DIR) !== undefined) {
+    return { value: home.cacheDir, source: "env", origin: ENV_VARS.CACHE_DIR };
+  }
+  if (config.cache_path !== undefined) {
+    return { value: absolute(config.cache_path), source: "config", origin: "cache_path" };
+  }
+  return { value: home.cacheDir, source: "default", origin: "default" };
 }
 
 /**
@@ -245,6 +265,7 @@ export function resolveSettings(
       "http_read_timeout",
       undefined,
     ),
+    cacheDir: cacheDirOf(home, config, env),
     compileBytecode: pick<boolean>(
       [["flag", "--compile", flags.compile ? true : undefined]],
       false,

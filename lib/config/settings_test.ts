@@ -73,6 +73,7 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     lockTimeoutMs: ["config", "lock_timeout"],
     httpConnectTimeoutMs: ["default", "default"],
     httpReadTimeoutMs: ["env", "GESTVENV_HTTP_READ_TIMEOUT"],
+    cacheDir: ["default", "default"],
     compileBytecode: ["default", "default"],
     linkMode: ["default", "default"],
   });

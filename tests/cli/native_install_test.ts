@@ -350,3 +350,21 @@ Deno.test("native: a no-op install from a requirements file asks nothing either"
   const record = (await ctx.registry()).environments["app"]!;
   assert(record.packages.some((p) => p.name === "third_pkg"));
 });
+
+Deno.test("native: cache_path moves the package cache; GESTVENV_CACHE_DIR wins over it", async () => {
+  await using ctx = await createTestContext();
+  const moved = join(ctx.work, "moved-cache");
+  assertOk(await ctx.run(["config", "set", "cache_path", moved]));
+  assertOk(await ctx.run(["create", "app", "--packages", "other-pkg"]));
+  assert(await Deno.stat(join(moved, "CACHEDIR.TAG")).then(() => true), "the cache is there");
+  assert(await Deno.stat(join(moved, "artifacts-v1")).then(() => true));
+  const shown = JSON.parse((await ctx.run(["config", "show", "--format", "json"])).stdout);
+  assertEquals(shown.data.settings.cache_path.source, "config");
+  const env = join(ctx.work, "env-cache");
+  assertOk(
+    await ctx.run(["create", "b", "--packages", "third_pkg"], {
+      env: { GESTVENV_CACHE_DIR: env },
+    }),
+  );
+  assert(await Deno.stat(join(env, "artifacts-v1")).then(() => true));
+});
