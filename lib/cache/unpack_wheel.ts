@@ -249,24 +249,44 @@ export async function unpackWheelFile(
         ? makeHasher(expected.algorithm)
         : undefined;
       const target = known ? undefined : join(staging, String(index));
-      const out = target === undefined
-        ? undefined
-        // Created read-only at once (the open handle may still write): no chmod per file.
-        : await Deno.open(target, {
+      // Created read-only at once (the open handle may still write): no chmod per file. Opened
+      // only for an entry that arrives in several chunks; a one-chunk entry (most of them) is
+      // written with one call.
+      let out: Deno.FsFile | undefined;
+      let first: Uint8Array | undefined;
+      let size = 0;
+      const writeChunk = async (chunk: Uint8Array) => {
+        out ??= await Deno.open(target!, {
           write: true,
           createNew: true,
           mode: executable ? 0o555 : 0o444,
         });
-      let size = 0;
+        let written = 0;
+        while (written < chunk.length) written += await out.write(chunk.subarray(written));
+      };
       try {
-        for await (const chunk of inflateZipEntry(source, entry)) {
+        // RECORD's hash of every byte is checked below: the CRC-32 adds nothing then.
+        const verifyCrc = expected === null;
+        for await (const chunk of inflateZipEntry(source, entry, { verifyCrc })) {
           sha.update(chunk);
           other?.update(chunk);
           size += chunk.length;
-          if (out !== undefined) {
-            let written = 0;
-            while (written < chunk.length) written += await out.write(chunk.subarray(written));
+          if (target === undefined) continue;
+          if (first === undefined && out === undefined) {
+            first = chunk;
+            continue;
           }
+          if (first !== undefined) {
+            await writeChunk(first);
+            first = undefined;
+          }
+          await writeChunk(chunk);
+        }
+        if (target !== undefined && out === undefined) {
+          await Deno.writeFile(target, first ?? new Uint8Array(), {
+            createNew: true,
+            mode: executable ? 0o555 : 0o444,
+          });
         }
       } catch (error) {
         if (error instanceof DistributionError) {
