@@ -265,9 +265,7 @@ export async function unpackWheelFile(
         while (written < chunk.length) written += await out.write(chunk.subarray(written));
       };
       try {
-        // RECORD's hash of every byte is checked below: the CRC-32 adds nothing then.
-        const verifyCrc = expected === null;
-        for await (const chunk of inflateZipEntry(source, entry, { verifyCrc })) {
+        for await (const chunk of inflateZipEntry(source, entry)) {
           sha.update(chunk);
           other?.update(chunk);
           size += chunk.length;

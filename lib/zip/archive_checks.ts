@@ -8,7 +8,7 @@
  * @module
  */
 import { DistributionError } from "../errors/mod.ts";
-import { crc32 } from "./crc32.ts";
+import { fastCrc32 } from "./crc32.ts";
 import { checkCrc, formatBytes, type RangeSource, type ZipEntry } from "./zip_reader.ts";
 
 /**
@@ -118,11 +118,6 @@ export function checkArchiveEntries(
 export interface InflateZipEntryOptions {
   /** Compressed bytes read from the source at a time. @default 65536 */
   chunkSize?: number;
-  /**
-   * Check the CRC-32. A caller that verifies a stronger hash of every byte (a wheel's RECORD
-   * sha256) may skip it. @default true
-   */
-  verifyCrc?: boolean;
 }
 
 const LOCAL = 0x04034b50;
@@ -142,7 +137,7 @@ export async function* inflateZipEntry(
   options: InflateZipEntryOptions = {},
 ): AsyncGenerator<Uint8Array> {
   const chunkSize = options.chunkSize ?? 65536;
-  const verifyCrc = options.verifyCrc ?? true;
+  const crc32 = await fastCrc32();
   const corrupt = (why: string) =>
     new DistributionError(`corrupt zip entry ${entry.name} (${why})`);
   const nameBytes = new TextEncoder().encode(entry.name);
@@ -199,7 +194,7 @@ export async function* inflateZipEntry(
         ? inHead.subarray(offset, offset + length)
         : await source.read(start + offset, length);
       if (chunk.length !== length) throw corrupt("truncated");
-      if (verifyCrc) crc = crc32(chunk, crc);
+      crc = crc32(chunk, crc);
       total += chunk.length;
       yield chunk;
     }
@@ -236,7 +231,7 @@ export async function* inflateZipEntry(
         if (result.done) break;
         total += result.value.length;
         if (total > entry.size) throw corrupt(`inflates past its declared ${entry.size} bytes`);
-        if (verifyCrc) crc = crc32(result.value, crc);
+        crc = crc32(result.value, crc);
         yield result.value;
       }
     } finally {
@@ -246,5 +241,5 @@ export async function* inflateZipEntry(
   if (total !== entry.size) {
     throw corrupt(`inflates to ${total} bytes, declares ${entry.size}`);
   }
-  if (verifyCrc) checkCrc(entry, crc);
+  checkCrc(entry, crc);
 }
