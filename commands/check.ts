@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { checkPackages } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,
@@ -48,6 +47,8 @@ export const checkCommand = buildCommand<CheckFlags, [string | undefined], CliCo
     },
   },
   func: action("check", async (ctx, flags: CheckFlags, envArg: string | undefined) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { checkPackages } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const target = await resolveTarget(env, flags.env ?? envArg, [], {

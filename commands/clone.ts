@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { cloneEnvironment } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,
@@ -38,6 +37,8 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
     },
   },
   func: action("clone", async (ctx, _flags: CloneFlags, source: string, target: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { cloneEnvironment } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const result = await cloneEnvironment(
       ctx.environments(),

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { createEnvironment } from "../lib/packages/mod.ts";
 import { readLockFile } from "./_lock_file.ts";
 import {
   action,
@@ -108,6 +107,8 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
     },
   },
   func: action("create", async (ctx, flags: CreateFlags, name: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { createEnvironment } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const packages = splitPackageList(flags.packages ?? "");

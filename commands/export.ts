@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { exportEnvironment } from "../lib/packages/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {
@@ -46,6 +45,8 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
     },
   },
   func: action("export", async (ctx, flags: ExportFlags, name: string, file: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { exportEnvironment } = await import("../lib/packages/mod.ts");
     const asked = flags.as ??
       (flags.format === "requirements" || flags.format === "json" || flags.format === "pylock"
         ? flags.format

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { importEnvironment } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,
@@ -49,6 +48,8 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
     },
   },
   func: action("import", async (ctx, flags: ImportFlags, file: string, name: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { importEnvironment } = await import("../lib/packages/mod.ts");
     // `--format requirements|pylock` names the file's format (older spelling of `--as`).
     const fileFormat = flags.as ??
       (flags.format === "requirements" || flags.format === "pylock" ? flags.format : undefined);

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { installPackages } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,
@@ -71,6 +70,8 @@ export const installCommand = buildCommand<InstallFlags, string[], CliContext>({
     },
   },
   func: action("install", async (ctx, flags: InstallFlags, ...packages: string[]) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { installPackages } = await import("../lib/packages/mod.ts");
     formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const files = [...(flags.requirement ?? [])];

@@ -1,6 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { getEnvironment, loadRegistry, openEnvironment } from "../lib/environments/mod.ts";
-import { environmentLockPath, lockInstalled, resolveRequirements } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { buildPylock, formatPylock, parsePylock } from "../lib/lock/mod.ts";
@@ -88,6 +87,10 @@ export const lockCommand = buildCommand<LockFlags, string[], CliContext>({
     },
   },
   func: action("lock", async (ctx, flags: LockFlags, ...args: string[]) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { environmentLockPath, lockInstalled, resolveRequirements } = await import(
+      "../lib/packages/mod.ts"
+    );
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     let envName = flags.env;

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { resolveRequirements } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { buildPylock, formatPylock } from "../lib/lock/mod.ts";
 import {
@@ -45,6 +44,8 @@ export const resolveCommand = buildCommand<ResolveCommandFlags, string[], CliCon
     },
   },
   func: action("resolve", async (ctx, flags: ResolveCommandFlags, ...requirements: string[]) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { resolveRequirements } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json", "requirements", "pylock"], "table");
     if (requirements.length === 0 && (flags.requirement ?? []).length === 0) {
       throw new UsageError("Nothing to resolve", { hint: "Name requirements, or pass `-r FILE`" });

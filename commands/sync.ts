@@ -1,5 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { type LockPlan, syncEnvironment } from "../lib/packages/mod.ts";
+import type { LockPlan } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {
@@ -96,6 +96,8 @@ export const syncCommand = buildCommand<SyncFlags, [string], CliContext>({
     positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("sync", async (ctx, flags: SyncFlags, name: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { syncEnvironment } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     if (!flags.locked) {
       throw new UsageError("`gestvenv sync` needs --locked", {

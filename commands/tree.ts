@@ -1,6 +1,6 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
-import { type DependencyGraph, installedGraph } from "../lib/packages/mod.ts";
+import type { DependencyGraph } from "../lib/packages/mod.ts";
 import {
   action,
   type CliContext,
@@ -69,6 +69,8 @@ export const treeCommand = buildCommand<GlobalFlags, [string], CliContext>({
     positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("tree", async (ctx, _flags: GlobalFlags, name: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { installedGraph } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const record = await getEnvironment(env, name);

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { uninstallPackages } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,
@@ -42,6 +41,8 @@ export const uninstallCommand = buildCommand<UninstallFlags, string[], CliContex
     },
   },
   func: action("uninstall", async (ctx, flags: UninstallFlags, ...packages: string[]) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { uninstallPackages } = await import("../lib/packages/mod.ts");
     formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const target = await resolveTarget(env, flags.env, packages, {

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { updatePackages } from "../lib/packages/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
 import {
   action,
@@ -47,6 +46,8 @@ export const updateCommand = buildCommand<UpdateFlags, string[], CliContext>({
     },
   },
   func: action("update", async (ctx, flags: UpdateFlags, ...packages: string[]) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { updatePackages } = await import("../lib/packages/mod.ts");
     formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const target = await resolveTarget(env, flags.env, packages, {

@@ -1,6 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
-import { chainsTo, installedGraph } from "../lib/packages/mod.ts";
 import { PackageNotFoundError } from "../lib/errors/mod.ts";
 import { normalizeName } from "../lib/names/mod.ts";
 import {
@@ -31,6 +30,8 @@ export const whyCommand = buildCommand<GlobalFlags, [string, string], CliContext
     },
   },
   func: action("why", async (ctx, _flags: GlobalFlags, name: string, pkg: string) => {
+    // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    const { chainsTo, installedGraph } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     const record = await getEnvironment(env, name);
