@@ -437,3 +437,29 @@ Deno.test("installWheel() uses the /bin/sh launcher form for a long path with sp
   const script = await fx.run(join(bin, "pyscript"));
   assertEquals(script.stdout.trim(), "data script ran", script.stderr);
 });
+
+Deno.test("installWheel() refuses to install through a symbolic link out of the environment", async () => {
+  await using fx = await createInstallFixture();
+  const outside = join(fx.dir, "outside");
+  await Deno.mkdir(outside);
+  const site = schemeDirs(fx.target).purelib;
+  await Deno.symlink(outside, join(site, "escape"));
+  await Deno.symlink(outside, join(fx.target.layout.root, "share"));
+  for (
+    const files of [
+      { "escape/sub/__init__.py": "X = 1\n" },
+      { "escape-1.0.data/data/share/deep/file.txt": "x\n" },
+    ]
+  ) {
+    const wheel = await unpackToStore(
+      fx.store,
+      buildCustomWheel({ name: "escape", version: "1.0", files }),
+    );
+    await assertRejects(
+      () => installWheel(fx.target, wheel, { linkMode: "hardlink", requested: true }),
+      DistributionError,
+      "resolves outside the environment",
+    );
+    assertEquals(await treeListing(outside), [], "nothing was made outside");
+  }
+});
