@@ -343,6 +343,13 @@ export async function installWheelWithFiles(
   const rows: RecordRow[] = [];
   const created: string[] = [];
   const rel = (dest: string) => relativePath(layout.site, dest);
+  const writeScript = async (dest: string, bytes: Uint8Array) => {
+    const existed = await Deno.lstat(dest).then(() => true, () => false);
+    await writeNewFile(dest, bytes, 0o755);
+    if (existed) {
+      onEvent({ kind: "overwritten", name: layout.name, version: layout.version, path: dest });
+    }
+  };
   try {
     await makeDirectories(
       [...layout.files.map((f) => f.dest), join(distInfoDest, "RECORD")],
@@ -354,7 +361,7 @@ export async function installWheelWithFiles(
       if (planned.kind === "launcher") {
         const text = launcherScript(planned.entry!, python);
         const bytes = new TextEncoder().encode(text);
-        await writeNewFile(dest, bytes, 0o755);
+        await writeScript(dest, bytes);
         created.push(dest);
         rows.push({ path: rel(dest), sha256: await sha256Hex(bytes), size: bytes.length });
         return;
@@ -363,7 +370,7 @@ export async function installWheelWithFiles(
         const stored = await Deno.readFile(wheel.storedFile(file!.sha256));
         const rewritten = rewritePythonShebang(stored, python);
         const bytes = rewritten ?? stored;
-        await writeNewFile(dest, bytes, 0o755);
+        await writeScript(dest, bytes);
         created.push(dest);
         rows.push({
           path: rel(dest),
