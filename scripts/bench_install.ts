@@ -1,7 +1,8 @@
 /**
  * Warm install of a set of wheels into a fresh environment: gestvenv's installer (`lib/installer`,
  * from unpacked manifests over a content-addressed file store) against `uv pip install` (warm uv
- * cache) and `pip install`, the same wheel files, `--no-deps`, whole-process times by hyperfine.
+ * cache) and `pip install`, the same wheel files, `--no-deps`, whole-process times, the cases
+ * interleaved run by run.
  * Before timing, it checks that gestvenv's install works: every distribution imports, `pip check`
  * is clean, console scripts run, and uninstalling everything gives back the empty environment.
  *
@@ -161,100 +162,93 @@ if (sorted(after) !== sorted(emptyTree)) {
 }
 say("uninstall of everything gives back the empty environment");
 
-// 4. Time it.
+// 4. Time it: whole processes, the cases interleaved run by run (this VM's speed drifts by tens
+// of percent within minutes, so back-to-back blocks per tool would compare different machines).
 const env = join(work, "env");
-const prepare = `sh -c "rm -rf ${env} && ${uv} venv -q --python ${python} ${env}"`;
 const uvCache = join(work, "uv-cache");
-const uvInstall = (mode: string) =>
-  `${uv} pip install -q --no-deps --offline --no-index --cache-dir ${uvCache} --link-mode ${mode} ` +
-  `--python ${env}/bin/python ${wheels.join(" ")}`;
-const shell = async (cmd: string) => await run("sh", ["-c", cmd]);
-const fresh = `rm -rf ${env} && ${uv} venv -q --python ${python} ${env}`;
-await shell(`${fresh} && ${uvInstall("hardlink")}`); // Warm uv's cache.
-const q = (argv: string[]) => argv.map((a) => `'${a}'`).join(" ");
-const results = join(work, "results.json");
-await run("hyperfine", [
-  "-N",
-  "-w",
-  "1",
-  "-r",
-  String(runs),
-  "--export-json",
-  results,
-  "--prepare",
-  prepare,
-  "-n",
-  "gestvenv applyPlan (hardlink)",
-  q(gestvenvApply(env)),
-  "-n",
-  "gestvenv applyPlan (copy)",
-  q(gestvenvApply(env, "copy")),
-  "-n",
-  "uv pip install (hardlink, warm cache)",
-  uvInstall("hardlink"),
-  "-n",
-  "uv pip install (copy, warm cache)",
-  uvInstall("copy"),
-]);
-const noop = join(work, "noop.json");
-await shell(`${fresh} && ${q(gestvenvApply(env))}`);
-await run("hyperfine", [
-  "-N",
-  "-w",
-  "1",
-  "-r",
-  String(runs),
-  "--export-json",
-  noop,
-  "-n",
-  "gestvenv applyPlan, nothing to do",
-  q(gestvenvApply(env)),
-  "-n",
-  "uv pip install, nothing to do",
-  uvInstall("hardlink"),
-]);
-const pipJson = join(work, "pip.json");
-await run("hyperfine", [
-  "-N",
-  "-r",
-  String(pipRuns),
-  "--export-json",
-  pipJson,
-  "--prepare",
-  prepare,
-  "-n",
-  "pip install --no-compile",
-  `${python} -m pip --python ${env}/bin/python install -q --no-deps --no-index --no-compile ${
-    wheels.join(" ")
-  }`,
-  "-n",
-  "pip install (compiles, its default)",
-  `${python} -m pip --python ${env}/bin/python install -q --no-deps --no-index ${wheels.join(" ")}`,
-]);
-
-const fmt = (s: number) => s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(1)} ms`;
-const table = async (file: string, base: number) => {
-  const data = JSON.parse(await Deno.readTextFile(file)) as {
-    results: Array<{ command: string; median: number; min: number; max: number }>;
-  };
-  return data.results.map((r) =>
-    `| ${r.command.padEnd(40)} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${
-      (r.median / base).toFixed(2)
-    }x |`
-  ).join("\n");
+const uvInstall = (mode: string) => [
+  uv,
+  ...["pip", "install", "-q", "--no-deps", "--offline", "--no-index", "--cache-dir", uvCache],
+  ...["--link-mode", mode, "--python", `${env}/bin/python`, ...wheels],
+];
+const pipInstall = (extra: string[]) => [
+  python,
+  ...["-m", "pip", "--python", `${env}/bin/python`, "install", "-q", "--no-deps", "--no-index"],
+  ...extra,
+  ...wheels,
+];
+const fresh = async () => {
+  await Deno.remove(env, { recursive: true }).catch(() => {});
+  await run(uv, ["venv", "-q", "--python", python, env]);
 };
-const base = (JSON.parse(await Deno.readTextFile(results)) as { results: { median: number }[] })
-  .results[0]!.median;
-const noopBase = (JSON.parse(await Deno.readTextFile(noop)) as { results: { median: number }[] })
-  .results[0]!.median;
-say(
-  `${wheels.length} wheels, ${fileCount} files; medians of ${runs} runs (pip: ${pipRuns})`,
-);
-say("| command | median | min | max | ratio to gestvenv (hardlink) |");
+const timed = async (argv: string[]) => {
+  const start = performance.now();
+  await run(argv[0]!, argv.slice(1));
+  return performance.now() - start;
+};
+interface Case {
+  label: string;
+  argv: string[];
+  /** Install the set first (a no-op install), else start from an empty environment. */
+  installed?: boolean;
+  runs: number;
+}
+const cases: Case[] = [
+  { label: "gestvenv applyPlan (hardlink)", argv: gestvenvApply(env), runs },
+  { label: "uv pip install (hardlink, warm cache)", argv: uvInstall("hardlink"), runs },
+  { label: "gestvenv applyPlan (copy)", argv: gestvenvApply(env, "copy"), runs },
+  { label: "uv pip install (copy, warm cache)", argv: uvInstall("copy"), runs },
+  {
+    label: "pip install --no-compile",
+    argv: pipInstall(["--no-compile"]),
+    runs: pipRuns,
+  },
+  { label: "pip install (compiles, its default)", argv: pipInstall([]), runs: pipRuns },
+  {
+    label: "gestvenv applyPlan, nothing to do",
+    argv: gestvenvApply(env),
+    installed: true,
+    runs,
+  },
+  { label: "uv pip install, nothing to do", argv: uvInstall("hardlink"), installed: true, runs },
+];
+const times = new Map<string, number[]>(cases.map((c) => [c.label, []]));
+// Warm-up: uv's cache, Deno's code cache, the page cache.
+await fresh();
+await run(uvInstall("hardlink")[0]!, uvInstall("hardlink").slice(1));
+await fresh();
+await run(gestvenvApply(env)[0]!, gestvenvApply(env).slice(1));
+for (let i = 0; i < runs; i++) {
+  for (const c of cases) {
+    if (i >= c.runs) continue;
+    await fresh();
+    if (c.installed) await run(uvInstall("hardlink")[0]!, uvInstall("hardlink").slice(1));
+    times.get(c.label)!.push(await timed(c.argv));
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (ms: number) => ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+const row = (label: string, base: string) => {
+  const xs = times.get(label)!;
+  const ratio = median(xs) / median(times.get(base)!);
+  return `| ${label.padEnd(38)} | ${fmt(median(xs)).padStart(9)} | ${
+    fmt(Math.min(...xs)).padStart(9)
+  } | ${fmt(Math.max(...xs)).padStart(9)} | ${ratio.toFixed(2)}x |`;
+};
+say(`${wheels.length} wheels, ${fileCount} files; medians of ${runs} runs (pip: ${pipRuns})`);
+say("| command | median | min | max | ratio to gestvenv |");
 say("| --- | --- | --- | --- | --- |");
-say(await table(results, base));
-say(await table(pipJson, base));
-say("\n| command | median | min | max | ratio to gestvenv no-op |");
+for (const c of cases.filter((c) => !c.installed)) {
+  say(row(c.label, "gestvenv applyPlan (hardlink)"));
+}
+say("\n| command | median | min | max | ratio to gestvenv |");
 say("| --- | --- | --- | --- | --- |");
-say(await table(noop, noopBase));
+for (const c of cases.filter((c) => c.installed)) {
+  say(row(c.label, "gestvenv applyPlan, nothing to do"));
+}
 await Deno.remove(work, { recursive: true });
