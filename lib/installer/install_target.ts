@@ -6,7 +6,7 @@
  */
 import { OperationError } from "../errors/mod.ts";
 import { join, normalize } from "../paths/mod.ts";
-import type { VirtualenvLayout } from "../virtualenv/mod.ts";
+import { inspectVirtualenv, readPyvenvCfg, type VirtualenvLayout } from "../virtualenv/mod.ts";
 
 const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
@@ -77,4 +77,38 @@ export function relativePath(from: string, to: string): string {
   let common = 0;
   while (common < a.length && common < b.length && a[common] === b[common]) common++;
   return [...Array(a.length - common).fill(".."), ...b.slice(common)].join("/");
+}
+
+/**
+ * The install target of the environment at `root`: its layout (`inspectVirtualenv`) and its
+ * interpreter's `major.minor`, read from `pyvenv.cfg` (`version_info`, or `version` as older
+ * creators write it), else from the `lib/pythonX.Y` directory name. Requires `--allow-read`.
+ *
+ * @throws {OperationError} `not_an_environment` when `root` has no `pyvenv.cfg`;
+ *   `unknown_python_version` when the version cannot be found.
+ */
+export async function installTargetAt(root: string): Promise<InstallTarget> {
+  const layout = await inspectVirtualenv(root);
+  if (layout === undefined) {
+    throw new OperationError(
+      `${root} is not a virtual environment (no pyvenv.cfg)`,
+      "not_an_environment",
+      {
+        hint: "Pass the root of an environment (the directory holding pyvenv.cfg)",
+      },
+    );
+  }
+  const cfg = await readPyvenvCfg(root);
+  const fromCfg = /^(\d+)\.(\d+)/.exec(cfg?.get("version_info") ?? cfg?.get("version") ?? "");
+  const fromDir = layout.sitePackages.map((p) => /python(\d+\.\d+)t?[\\/]/.exec(p)?.[1])
+    .find((v) => v !== undefined);
+  const pythonVersion = fromCfg !== null ? `${fromCfg[1]}.${fromCfg[2]}` : fromDir;
+  if (pythonVersion === undefined) {
+    throw new OperationError(
+      `Cannot tell which Python the environment at ${root} uses`,
+      "unknown_python_version",
+      { hint: "Its pyvenv.cfg has no version_info: recreate the environment" },
+    );
+  }
+  return { layout, pythonVersion };
 }

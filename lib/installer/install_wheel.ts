@@ -16,7 +16,13 @@ import { normalizeName } from "../names/mod.ts";
 import { dirname, join } from "../paths/mod.ts";
 import { tryParseVersion, versionsEqual } from "../pep440/mod.ts";
 import type { InstallEvent } from "./install_event.ts";
-import { type InstallTarget, isInside, relativePath, schemeDirs } from "./install_target.ts";
+import {
+  type InstallTarget,
+  isInside,
+  relativePath,
+  type SchemeDirs,
+  schemeDirs,
+} from "./install_target.ts";
 import { Linker, type LinkMode } from "./link.ts";
 import { mapLimit } from "./pool.ts";
 import { formatRecord, type RecordRow, sha256Hex } from "./record_writer.ts";
@@ -60,6 +66,8 @@ const INSTALLER_WRITTEN = new Set([
   "REQUESTED",
   "direct_url.json",
 ]);
+
+const SEP = Deno.build.os === "windows" ? "\\" : "/";
 
 /** Files placed in parallel per wheel (link syscalls are cheap; more only queues). */
 const FILE_CONCURRENCY = 32;
@@ -271,21 +279,43 @@ async function planWheel(target: InstallTarget, wheel: UnpackedWheel): Promise<W
   };
 }
 
-/** Creates the directories `dests` need and checks none resolves outside `root` (symlinks). */
-async function makeDirectories(dests: string[], root: string, source: string): Promise<void> {
+/**
+ * Creates the directories `dests` need, and refuses to install through a symbolic link that leads
+ * out of the environment: the scheme directories and the entries directly below them (a package
+ * directory, `share/`) are checked; links deeper inside a package are followed, as pip and uv do.
+ */
+async function makeDirectories(dests: string[], scheme: SchemeDirs, source: string): Promise<void> {
   const dirs = [...new Set(dests.map(dirname))].sort();
   // Only the deepest ones: `mkdir -p` makes their parents.
-  const leaves = dirs.filter((d, i) => !(dirs[i + 1]?.startsWith(d + "/") ?? false));
-  const realRoot = await Deno.realPath(root);
-  await mapLimit(leaves, FILE_CONCURRENCY, async (dir) => {
-    await Deno.mkdir(dir, { recursive: true });
-    if (!isInside(await Deno.realPath(dir), realRoot)) {
+  const leaves = dirs.filter((d, i) => !(dirs[i + 1]?.startsWith(d + SEP) ?? false));
+  const bases = [scheme.purelib, scheme.platlib, scheme.scripts, scheme.headers, scheme.root]
+    .sort((a, b) => b.length - a.length);
+  const tops = new Set<string>(bases.filter((b) => b !== scheme.root));
+  for (const dir of leaves) {
+    const base = bases.find((b) => isInside(dir, b))!;
+    if (dir !== base) tops.add(base + SEP + dir.slice(base.length + 1).split(SEP)[0]);
+  }
+  // Checked before anything is made: `mkdir -p` would follow a link out of the environment.
+  const realRoot = await Deno.realPath(scheme.root);
+  await mapLimit([...tops], FILE_CONCURRENCY, async (top) => {
+    // The path itself when it exists, else its nearest existing parent (inside the environment).
+    let existing = top;
+    let stat = await Deno.lstat(existing).catch(() => null);
+    while (stat === null && existing !== scheme.root) {
+      existing = dirname(existing);
+      stat = await Deno.lstat(existing).catch(() => null);
+    }
+    if (stat === null || (!stat.isSymlink && existing === top && !bases.includes(top))) return;
+    const real = await Deno.realPath(existing);
+    if (!isInside(real, realRoot)) {
       throw new DistributionError(
-        `${dir} resolves outside the environment (a symbolic link?); refusing to install there`,
+        `${existing} resolves outside the environment (${real}); refusing to install there`,
         source,
+        { hint: "Remove that symbolic link from the environment, then install again" },
       );
     }
   });
+  await mapLimit(leaves, FILE_CONCURRENCY, (dir) => Deno.mkdir(dir, { recursive: true }));
 }
 
 async function writeNewFile(path: string, data: Uint8Array | string, mode: number) {
@@ -313,10 +343,17 @@ export async function installWheelWithFiles(
   const rows: RecordRow[] = [];
   const created: string[] = [];
   const rel = (dest: string) => relativePath(layout.site, dest);
+  const writeScript = async (dest: string, bytes: Uint8Array) => {
+    const existed = await Deno.lstat(dest).then(() => true, () => false);
+    await writeNewFile(dest, bytes, 0o755);
+    if (existed) {
+      onEvent({ kind: "overwritten", name: layout.name, version: layout.version, path: dest });
+    }
+  };
   try {
     await makeDirectories(
       [...layout.files.map((f) => f.dest), join(distInfoDest, "RECORD")],
-      dirs.root,
+      dirs,
       source,
     );
     await mapLimit(layout.files, FILE_CONCURRENCY, async (planned) => {
@@ -324,7 +361,7 @@ export async function installWheelWithFiles(
       if (planned.kind === "launcher") {
         const text = launcherScript(planned.entry!, python);
         const bytes = new TextEncoder().encode(text);
-        await writeNewFile(dest, bytes, 0o755);
+        await writeScript(dest, bytes);
         created.push(dest);
         rows.push({ path: rel(dest), sha256: await sha256Hex(bytes), size: bytes.length });
         return;
@@ -333,7 +370,7 @@ export async function installWheelWithFiles(
         const stored = await Deno.readFile(wheel.storedFile(file!.sha256, file!.executable));
         const rewritten = rewritePythonShebang(stored, python);
         const bytes = rewritten ?? stored;
-        await writeNewFile(dest, bytes, 0o755);
+        await writeScript(dest, bytes);
         created.push(dest);
         rows.push({
           path: rel(dest),

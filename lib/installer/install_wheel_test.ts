@@ -437,3 +437,75 @@ Deno.test("installWheel() uses the /bin/sh launcher form for a long path with sp
   const script = await fx.run(join(bin, "pyscript"));
   assertEquals(script.stdout.trim(), "data script ran", script.stderr);
 });
+
+Deno.test("installWheel() refuses to install through a symbolic link out of the environment", async () => {
+  await using fx = await createInstallFixture();
+  const outside = join(fx.dir, "outside");
+  await Deno.mkdir(outside);
+  const site = schemeDirs(fx.target).purelib;
+  await Deno.symlink(outside, join(site, "escape"));
+  await Deno.symlink(outside, join(fx.target.layout.root, "share"));
+  for (
+    const files of [
+      { "escape/sub/__init__.py": "X = 1\n" },
+      { "escape-1.0.data/data/share/deep/file.txt": "x\n" },
+    ]
+  ) {
+    const wheel = await unpackToStore(
+      fx.store,
+      buildCustomWheel({ name: "escape", version: "1.0", files }),
+    );
+    await assertRejects(
+      () => installWheel(fx.target, wheel, { linkMode: "hardlink", requested: true }),
+      DistributionError,
+      "resolves outside the environment",
+    );
+    assertEquals(await treeListing(outside), [], "nothing was made outside");
+  }
+});
+
+Deno.test("installWheel() makes executable files executable without touching the store's mode", async () => {
+  await using fx = await createInstallFixture();
+  const wheel = await manifestOf(fx.store, "exe-1.0-py3-none-any.whl", [
+    {
+      path: "exe-1.0.dist-info/METADATA",
+      content: "Metadata-Version: 2.1\nName: exe\nVersion: 1.0\n\n",
+    },
+    { path: "exe-1.0.dist-info/WHEEL", content: "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n\n" },
+    { path: "exe/helper", content: "#!/bin/sh\necho helper ran\n", executable: true },
+    { path: "exe/plain.txt", content: "plain\n" },
+    { path: "exe-1.0.data/scripts/hello", content: "#!/bin/sh\necho from data\n" },
+  ]);
+  const events: InstallEvent[] = [];
+  // A script of the same name as a file already in bin/ replaces it, and says so.
+  await Deno.writeTextFile(join(fx.target.layout.binDir, "hello"), "stale\n");
+  await installWheel(fx.target, wheel, {
+    linkMode: "hardlink",
+    requested: true,
+    onEvent: (e) => events.push(e),
+  });
+  const site = schemeDirs(fx.target).purelib;
+  const helper = await fx.run(join(site, "exe", "helper"));
+  assertEquals(helper.stdout.trim(), "helper ran", helper.stderr);
+  const file = wheel.files.find((f) => f.path === "exe/helper")!;
+  assertEquals((await Deno.stat(wheel.storedFile(file.sha256))).mode! & 0o777, 0o444);
+  assert(
+    (await Deno.stat(join(site, "exe", "helper"))).ino !==
+      (await Deno.stat(wheel.storedFile(file.sha256))).ino,
+    "a stored file without execute bits is copied, not linked",
+  );
+  const plain = wheel.files.find((f) => f.path === "exe/plain.txt")!;
+  assertEquals(
+    (await Deno.stat(join(site, "exe", "plain.txt"))).ino,
+    (await Deno.stat(wheel.storedFile(plain.sha256))).ino,
+  );
+  assertEquals((await fx.run(join(fx.target.layout.binDir, "hello"))).stdout.trim(), "from data");
+  assertEquals(events.filter((e) => e.kind === "overwritten"), [
+    {
+      kind: "overwritten",
+      name: "exe",
+      version: "1.0",
+      path: join(fx.target.layout.binDir, "hello"),
+    },
+  ]);
+});

@@ -8,6 +8,7 @@ import { DistributionError, GestvenvError, OperationError } from "../errors/mod.
 import { compileBytecode } from "./compile_bytecode.ts";
 import { installWheel, installWheelWithFiles } from "./install_wheel.ts";
 import { uninstallDistribution } from "./uninstall.ts";
+import { installTargetAt } from "./install_target.ts";
 
 function richWheel(name: string) {
   const mod = name.replaceAll("-", "_");
@@ -132,4 +133,28 @@ Deno.test("uninstallDistribution() can run again after an interrupted uninstall"
   await Deno.remove(join(fx.target.layout.binDir, "halfgone-cli"));
   await uninstallDistribution(fx.target, dist);
   assertEquals(await treeListing(fx.target.layout.root), before);
+});
+
+Deno.test("pip uninstalls what gestvenv installed, and installTargetAt() reads the target back", async () => {
+  await using fx = await createInstallFixture();
+  assertEquals(await installTargetAt(fx.target.layout.root), fx.target);
+  await assertRejects(() => installTargetAt(fx.dir), OperationError, "not a virtual environment");
+  const before = await treeListing(fx.target.layout.root);
+  await installWheel(fx.target, await unpackToStore(fx.store, richWheel("pipgone")), {
+    linkMode: "hardlink",
+    requested: true,
+  });
+  const out = await fx.run("python3", [
+    "-m",
+    "pip",
+    "--python",
+    fx.target.layout.python,
+    "uninstall",
+    "-y",
+    "pipgone",
+  ]);
+  assertEquals(out.code, 0, out.stderr);
+  // pip removes every file our RECORD lists; it keeps directories it did not see emptied.
+  const left = (await treeListing(fx.target.layout.root)).filter((p) => !before.includes(p));
+  assert(left.every((p) => p.startsWith("d ")), `only empty directories left: ${left}`);
 });
