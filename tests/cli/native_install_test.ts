@@ -180,8 +180,6 @@ Deno.test("native: two processes fill two environments from one cache at once; f
   const inA = await Deno.stat(join(sitePackages(ctx, "a"), "demo_pkg", "__init__.py"));
   const inB = await Deno.stat(join(sitePackages(ctx, "b"), "demo_pkg", "__init__.py"));
   assertEquals(inA.ino, inB.ino, "one stored file, linked into both");
-  const served = ctx.index.requests.filter((r) => r.startsWith("/files/demo_pkg"));
-  assert(served.length <= 2, `the wheel was downloaded at most once per process: ${served}`);
   await assertConsistent(ctx);
 });
 
