@@ -111,8 +111,9 @@ async function scanSitePackages(
       } else if (!found.has(dist.normalized_name)) found.set(dist.normalized_name, dist);
     }
   }
+  // Ordinal: normalized names are ASCII, and `localeCompare` costs ~10 ms to set up collation.
   const byName = <T extends { normalized_name: string }>(a: T, b: T) =>
-    a.normalized_name.localeCompare(b.normalized_name);
+    a.normalized_name < b.normalized_name ? -1 : a.normalized_name > b.normalized_name ? 1 : 0;
   return { installed: [...found.values()].sort(byName), broken: broken.sort(byName) };
 }
 
