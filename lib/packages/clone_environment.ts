@@ -1,10 +1,10 @@
 import { openCache } from "../cache/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { EnvironmentNotFoundError, throwIfInterrupted } from "../errors/mod.ts";
-import { parsePylock, type Pylock, selectLockedFiles } from "../lock/mod.ts";
+import { type Pylock, selectLockedFiles } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { tagInput } from "../python/mod.ts";
-import { environmentLockPath } from "./environment_lock.ts";
+import { readEnvironmentLock } from "./environment_lock.ts";
 import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";
@@ -40,13 +40,8 @@ async function relinkableLock(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
 ): Promise<Pylock | undefined> {
-  const path = environmentLockPath(record);
-  let lock: Pylock;
-  try {
-    lock = parsePylock(await Deno.readTextFile(path), path);
-  } catch {
-    return undefined;
-  }
+  const lock = await readEnvironmentLock(record);
+  if (lock === undefined) return undefined;
   const { target } = await openEnvironment(ctx, record);
   const info = target.interpreter.info;
   let selected;

@@ -9,7 +9,13 @@ import { readInstalledDistributions } from "../distribution/mod.ts";
 import type { IndexClient } from "../index/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
-import { buildPylock, formatPylock, type LockablePackage, type Pylock } from "../lock/mod.ts";
+import {
+  buildPylock,
+  formatPylock,
+  type LockablePackage,
+  parsePylock,
+  type Pylock,
+} from "../lock/mod.ts";
 import { dependenciesFor, parseCoreMetadata } from "../metadata/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { BackendTarget } from "../backends/mod.ts";
@@ -125,4 +131,32 @@ export async function refreshEnvironmentLock(
         `run \`gestvenv lock ${record.name}\` later`,
     );
   }
+}
+
+/** The environment's lock, parsed, or undefined when it is missing or unreadable. */
+export async function readEnvironmentLock(record: EnvironmentRecord): Promise<Pylock | undefined> {
+  const path = environmentLockPath(record);
+  try {
+    return parsePylock(await Deno.readTextFile(path), path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Changes the environment's lock in place without a resolution: `edit` changes the parsed lock
+ * and says whether it changed anything; only then is it written (atomically). A missing or
+ * unreadable lock is left alone.
+ * @throws {DryRunViolationError} When a change would be written in a dry run.
+ */
+export async function editEnvironmentLock(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  edit: (lock: Pylock) => boolean,
+): Promise<void> {
+  const lock = await readEnvironmentLock(record);
+  if (lock === undefined || !edit(lock)) return;
+  const path = environmentLockPath(record);
+  assertMayChange(ctx, `rewrite ${path}`);
+  await atomicWriteFile(path, formatPylock(lock));
 }

@@ -12,10 +12,7 @@ import { formatRequirement, parseRequirement, type Requirement } from "../pep508
 import { readRequirementsFile } from "../requirements_file/mod.ts";
 import type { AnyBackend, BackendTarget } from "../backends/mod.ts";
 import { checkDependencies, readPendingInstall } from "../installer/mod.ts";
-import { formatPylock, parsePylock } from "../lock/mod.ts";
-import { atomicWriteFile } from "../fs/mod.ts";
 import {
-  assertMayChange,
   backendCall,
   type EnvironmentContext,
   type EnvironmentRecord,
@@ -25,7 +22,7 @@ import {
   withEnvironmentLock,
 } from "../environments/mod.ts";
 import { installedGraph, orphanedBy } from "./dependency_graph.ts";
-import { environmentLockPath } from "./environment_lock.ts";
+import { editEnvironmentLock } from "./environment_lock.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 import { indexClientFor } from "./index_client_for.ts";
 import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
@@ -423,52 +420,40 @@ export async function uninstallPackages(
 
 /**
  * Updates the requirements a lock records (`[tool.gestvenv]`) without resolving: the packages the
- * lock lists are already what is installed. Nothing is written when they are the same, or when
- * the environment has no readable lock.
+ * lock lists are already what is installed.
  */
 async function recordRequestedInLock(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
   requirements: string[],
 ): Promise<void> {
-  const path = environmentLockPath(record);
-  let lock;
-  try {
-    lock = parsePylock(await Deno.readTextFile(path), path);
-  } catch {
-    return;
-  }
-  const same = JSON.stringify(lock.gestvenv?.requirements ?? []) === JSON.stringify(requirements);
-  if (same) return;
-  assertMayChange(ctx, `rewrite ${path}`);
-  lock.gestvenv = { ...(lock.gestvenv ?? {}), requirements };
-  await atomicWriteFile(path, formatPylock(lock));
+  await editEnvironmentLock(ctx, record, (lock) => {
+    if (JSON.stringify(lock.gestvenv?.requirements ?? []) === JSON.stringify(requirements)) {
+      return false;
+    }
+    lock.gestvenv = { ...(lock.gestvenv ?? {}), requirements };
+    return true;
+  });
 }
 
 /**
  * Removes uninstalled distributions from the environment's lock (no resolution, no network): the
- * lock keeps describing what the environment holds. A missing or unreadable lock is left alone.
+ * lock keeps describing what the environment holds.
  */
 async function dropFromEnvironmentLock(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
   names: string[],
 ): Promise<void> {
-  const path = environmentLockPath(record);
-  let lock;
-  try {
-    lock = parsePylock(await Deno.readTextFile(path), path);
-  } catch {
-    return;
-  }
-  assertMayChange(ctx, `rewrite ${path}`);
   const drop = new Set(names.map(normalizeName));
-  lock.packages = lock.packages.filter((p) => !drop.has(normalizeName(p.name)));
-  for (const p of lock.packages) p.dependencies = p.dependencies.filter((d) => !drop.has(d));
-  if (lock.gestvenv !== undefined) {
-    lock.gestvenv.requirements = dropRequirements(lock.gestvenv.requirements, names);
-  }
-  await atomicWriteFile(path, formatPylock(lock));
+  await editEnvironmentLock(ctx, record, (lock) => {
+    lock.packages = lock.packages.filter((p) => !drop.has(normalizeName(p.name)));
+    for (const p of lock.packages) p.dependencies = p.dependencies.filter((d) => !drop.has(d));
+    if (lock.gestvenv !== undefined) {
+      lock.gestvenv.requirements = dropRequirements(lock.gestvenv.requirements, names);
+    }
+    return true;
+  });
 }
 
 /** Options for {@linkcode updatePackages}. */

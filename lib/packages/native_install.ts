@@ -8,7 +8,12 @@
  */
 import type { BackendTarget } from "../backends/mod.ts";
 import { type BuildSource, buildWheel } from "../build/mod.ts";
-import { openCache, type PackageCache, type UnpackedWheel } from "../cache/mod.ts";
+import {
+  openCache,
+  type PackageCache,
+  type StoredArtifact,
+  type UnpackedWheel,
+} from "../cache/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import { httpTimeouts } from "../config/mod.ts";
@@ -23,7 +28,7 @@ import {
   type InstallTarget,
   type LinkMode,
 } from "../installer/mod.ts";
-import type { LockedInstall } from "../lock/mod.ts";
+import type { LockedInstall, PylockFile } from "../lock/mod.ts";
 import { toFileUrl } from "../paths/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
 import type { VirtualenvLayout } from "../virtualenv/mod.ts";
@@ -83,6 +88,32 @@ export function withIndexCredentials(url: string, indexes: readonly string[]): s
     }
   }
   return url;
+}
+
+/**
+ * A lock's file, from the cache or downloaded into it (verified by its sha256 and size while it
+ * streams in; the index's credentials are added for its origin).
+ * @throws {ArtifactMismatchError} (exit 5) when the bytes are not the ones the lock promises.
+ */
+export async function fetchLockedFile(
+  ctx: EnvironmentContext,
+  session: NativeSession,
+  project: string,
+  version: string,
+  file: PylockFile,
+): Promise<StoredArtifact> {
+  return await session.cache.fetchArtifact(
+    {
+      url: withIndexCredentials(file.url, session.indexes),
+      filename: file.name,
+      sha256: file.hashes.sha256!,
+      size: file.size,
+      project,
+      version,
+    },
+    session.http,
+    ctx.signal === undefined ? {} : { signal: ctx.signal },
+  );
 }
 
 /** The installer's view of a backend target. */
@@ -167,18 +198,7 @@ export async function wheelForLocked(
     };
   }
   const file = locked.file!;
-  const artifact = await session.cache.fetchArtifact(
-    {
-      url: withIndexCredentials(file.url, session.indexes),
-      filename: file.name,
-      sha256: file.hashes.sha256!,
-      size: file.size,
-      project: locked.name,
-      version: locked.version ?? "",
-    },
-    session.http,
-    ctx.signal === undefined ? {} : { signal: ctx.signal },
-  );
+  const artifact = await fetchLockedFile(ctx, session, locked.name, locked.version ?? "", file);
   if (tryParseWheelFilename(file.name) !== null) {
     return { wheel: await session.cache.unpackWheel(artifact), directUrl: null };
   }

@@ -47,10 +47,10 @@ import { lockForRequirements } from "./lock_requirements.ts";
 import {
   applyNativePlan,
   desiredFromLocked,
+  fetchLockedFile,
   type InstallRequirements,
   installTargetOf,
   type NativeSession,
-  withIndexCredentials,
   withNativeSession,
 } from "./native_install.ts";
 
@@ -336,18 +336,7 @@ async function fetchPlanFiles(
     return await Promise.all(plan.install.map(async (p) => {
       const file = p.locked.file;
       if (file === null) return null;
-      const stored = await session.cache.fetchArtifact(
-        {
-          url: withIndexCredentials(file.url, session.indexes),
-          filename: file.name,
-          sha256: file.hashes.sha256!,
-          size: file.size,
-          project: p.name,
-          version: p.version ?? "",
-        },
-        session.http,
-        ctx.signal === undefined ? {} : { signal: ctx.signal },
-      );
+      const stored = await fetchLockedFile(ctx, session, p.name, p.version ?? "", file);
       return stored.path;
     }));
   } finally {
