@@ -11,4 +11,3 @@ export * from "./build_env.ts";
 export * from "./run_hook.ts";
 export * from "./source_key.ts";
 export * from "./unpack_sdist.ts";
-export * from "./tar_reader.ts";

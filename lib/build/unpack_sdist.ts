@@ -7,7 +7,7 @@
 import { basename, join } from "../paths/mod.ts";
 import { DistributionError, throwIfInterrupted } from "../errors/mod.ts";
 import { fileSource, readZipDirectory, readZipEntry } from "../zip/mod.ts";
-import { readTar, type TarEntry } from "./tar_reader.ts";
+import { readTar, type TarEntry } from "../tar/mod.ts";
 
 /** Largest total size of the files an sdist may unpack to, in bytes (4 GiB). */
 export const MAX_UNPACKED_SDIST_BYTES = 4 * 1024 * 1024 * 1024;

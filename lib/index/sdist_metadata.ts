@@ -9,6 +9,7 @@
  * @module
  */
 import { DistributionError } from "../errors/mod.ts";
+import { readTar } from "../tar/mod.ts";
 import { decodeMetadata, MAX_METADATA_BYTES } from "../metadata/mod.ts";
 import {
   bytesSource,
@@ -22,121 +23,50 @@ import {
 /** How far into an uncompressed sdist tar gestvenv looks for `PKG-INFO`, in bytes. */
 export const MAX_SDIST_SCAN_BYTES = 1024 * 1024 * 1024;
 
-/** A queue of byte chunks read from a stream, consumed from the front. */
-class ByteQueue {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #chunks: Uint8Array[] = [];
-  #buffered = 0;
-  /** Bytes pulled from the stream so far. */
-  pulled = 0;
-
-  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
-    this.#reader = reader;
-  }
-
-  /** Pulls until `n` bytes are buffered; false when the stream ends first. */
-  async #fill(n: number): Promise<boolean> {
-    while (this.#buffered < n) {
-      const { done, value } = await this.#reader.read();
-      if (done) return false;
-      this.pulled += value.length;
-      if (this.pulled > MAX_SDIST_SCAN_BYTES) {
-        throw new DistributionError(
-          `no PKG-INFO in the first ${formatBytes(MAX_SDIST_SCAN_BYTES)} of the archive`,
-        );
-      }
-      this.#chunks.push(value);
-      this.#buffered += value.length;
-    }
-    return true;
-  }
-
-  /** The next `n` bytes, or null when the stream ends first. */
-  async take(n: number): Promise<Uint8Array | null> {
-    if (!(await this.#fill(n))) return null;
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.#chunks[0]!;
-      const part = Math.min(chunk.length, n - filled);
-      out.set(chunk.subarray(0, part), filled);
-      filled += part;
-      if (part === chunk.length) this.#chunks.shift();
-      else this.#chunks[0] = chunk.subarray(part);
-    }
-    this.#buffered -= n;
-    return out;
-  }
-
-  /** Drops the next `n` bytes without keeping them; false when the stream ends first. */
-  async skip(n: number): Promise<boolean> {
-    let left = n;
-    while (left > 0) {
-      if (this.#buffered === 0 && !(await this.#fill(1))) return false;
-      const chunk = this.#chunks[0]!;
-      const part = Math.min(chunk.length, left);
-      if (part === chunk.length) this.#chunks.shift();
-      else this.#chunks[0] = chunk.subarray(part);
-      this.#buffered -= part;
-      left -= part;
-    }
-    return true;
-  }
-
-  async cancel(): Promise<void> {
-    await this.#reader.cancel().catch(() => {});
-  }
-}
-
-const decoder = new TextDecoder();
-
-function field(block: Uint8Array, start: number, length: number): string {
-  return decoder.decode(block.subarray(start, start + length)).replace(/\0.*$/s, "");
-}
-
-async function readTarPkgInfo(stream: ReadableStream<Uint8Array>): Promise<Uint8Array | null> {
-  const queue = new ByteQueue(stream.getReader());
-  try {
-    let longName: string | null = null;
-    for (;;) {
-      const header = await queue.take(512);
-      if (header === null || header.every((b) => b === 0)) return null;
-      const sizeText = field(header, 124, 12).trim() || "0";
-      const size = parseInt(sizeText, 8);
-      if (!/^[0-7]+$/.test(sizeText) || !Number.isSafeInteger(size)) {
-        throw new DistributionError("corrupt tar header (bad size field)");
-      }
-      const type = String.fromCharCode(header[156]!);
-      const prefix = field(header, 345, 155);
-      const name = longName ??
-        (prefix !== "" ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
-      longName = null;
-      const padded = Math.ceil(size / 512) * 512;
-      const isPkgInfo = (type === "0" || type === "\0") &&
-        /^[^/]+\/PKG-INFO$/.test(name.replace(/^\.\//, ""));
-      if (type === "L" || type === "x" || isPkgInfo) {
-        // Long names and pax headers are small; PKG-INFO is bounded like METADATA.
-        if (size > MAX_METADATA_BYTES) {
-          throw new DistributionError(
-            `${isPkgInfo ? "PKG-INFO" : "a tar header"} is larger than ${
-              formatBytes(MAX_METADATA_BYTES)
-            } (declared ${formatBytes(size)})`,
+/** `stream`, failing once more than `limit` bytes have come through (bombs cost no more). */
+function limited(stream: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.length;
+        if (seen > limit) {
+          controller.error(
+            new DistributionError(`no PKG-INFO in the first ${formatBytes(limit)} of the archive`),
           );
+          return;
         }
-        const data = await queue.take(size);
-        if (data === null) throw new DistributionError("truncated tar archive");
-        if (isPkgInfo) return data;
-        if (type === "L") longName = decoder.decode(data).replace(/\0.*$/s, "");
-        else {
-          const path = /\d+ path=([^\n]*)\n/.exec(decoder.decode(data))?.[1];
-          if (path !== undefined) longName = path;
-        }
-        if (!(await queue.skip(padded - size))) return null;
-      } else if (!(await queue.skip(padded))) return null;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** The top-level `PKG-INFO` of a tar stream (read entry by entry, stopping there), or null. */
+async function readTarPkgInfo(stream: ReadableStream<Uint8Array>): Promise<Uint8Array | null> {
+  let found: Uint8Array | null = null;
+  await readTar(limited(stream, MAX_SDIST_SCAN_BYTES), async (entry, data) => {
+    if (entry.kind !== "file" || !/^[^/]+\/PKG-INFO$/.test(entry.name.replace(/^\.\//, ""))) {
+      return;
     }
-  } finally {
-    await queue.cancel();
-  }
+    // PKG-INFO is bounded like METADATA.
+    if (entry.size > MAX_METADATA_BYTES) {
+      throw new DistributionError(
+        `PKG-INFO is larger than ${formatBytes(MAX_METADATA_BYTES)} (declared ${
+          formatBytes(entry.size)
+        })`,
+      );
+    }
+    const bytes = new Uint8Array(entry.size);
+    let at = 0;
+    for await (const chunk of data.chunks()) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    found = bytes;
+    return "stop";
+  });
+  return found;
 }
 
 /**

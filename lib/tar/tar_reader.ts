@@ -182,14 +182,15 @@ const MAX_META_RECORD_BYTES = 1024 * 1024;
 /**
  * Reads the tar archive in `stream` entry by entry, calling `onEntry` for each (pax and GNU
  * long-name records are applied, not passed on). The entry's data may be consumed through
- * `data.chunks()` inside the callback; whatever is not consumed is skipped.
+ * `data.chunks()` inside the callback; whatever is not consumed is skipped. A callback that
+ * returns `"stop"` ends the reading there (the rest of the stream is not read).
  *
  * @throws {DistributionError} on a bad checksum, a corrupt size field or pax record, or an archive
  *   that ends in the middle of an entry.
  */
 export async function readTar(
   stream: ReadableStream<Uint8Array>,
-  onEntry: (entry: TarEntry, data: TarEntryData) => Promise<void>,
+  onEntry: (entry: TarEntry, data: TarEntryData) => Promise<void | "stop">,
 ): Promise<void> {
   const queue = new ByteQueue(stream.getReader());
   try {
@@ -247,7 +248,7 @@ export async function readTar(
           }
         },
       };
-      await onEntry({
+      const next = await onEntry({
         name,
         kind,
         typeflag,
@@ -255,6 +256,7 @@ export async function readTar(
         size: dataSize,
         linkName,
       }, data);
+      if (next === "stop") return;
       // Whatever the callback left unread, then the padding to the next 512-byte block.
       for await (const _ of queue.pieces(remaining + skipOnly + padding)) { /* skip */ }
     }
