@@ -227,13 +227,11 @@ export class Linker {
   }
 
   async #link(src: string, dest: string): Promise<PlaceResult> {
-    try {
-      await Deno.link(src, dest);
-      return { overwritten: false };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-    }
-    await replaceWith(dest, (tmp) => Deno.link(src, tmp));
+    if (hardLinkNow(src, dest)) return { overwritten: false };
+    await replaceWith(dest, (tmp) => {
+      hardLinkNow(src, tmp, true);
+      return Promise.resolve();
+    });
     return { overwritten: true };
   }
 
@@ -249,6 +247,21 @@ export class Linker {
       await setMode(dest, executable);
     }
     return { overwritten };
+  }
+}
+
+/**
+ * Makes the hard link `dest` → `src` with the synchronous call: one link is a few µs of kernel
+ * work, and an async op costs tens of µs more on the main thread; an install makes thousands.
+ * Returns false when `dest` exists (unless `mustCreate`, which rethrows).
+ */
+function hardLinkNow(src: string, dest: string, mustCreate = false): boolean {
+  try {
+    Deno.linkSync(src, dest);
+    return true;
+  } catch (error) {
+    if (mustCreate || !(error instanceof Deno.errors.AlreadyExists)) throw error;
+    return false;
   }
 }
 
