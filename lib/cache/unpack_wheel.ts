@@ -159,6 +159,43 @@ function mayLackHash(path: string, recordName: string): boolean {
   return path === recordName || path === `${recordName}.jws` || path === `${recordName}.p7s`;
 }
 
+// Per-file filesystem calls are synchronous: each is a few µs of kernel work, where an async op
+// costs tens of µs more on the main thread, and a wheel has thousands of files.
+
+/** Whether a regular file is at `path`. */
+function isStoredFile(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+const shardsMade = new Set<string>();
+
+/**
+ * Makes the file store's 256 shard directories (`files-v1/00` … `ff`) once per cache root and
+ * process: a wheel's files land in most of them, and a `mkdir` per shard per wheel adds up.
+ */
+function ensureShards(root: string): void {
+  if (shardsMade.has(root)) return;
+  for (let i = 0; i < 256; i++) {
+    Deno.mkdirSync(join(root, FILES_BUCKET, i.toString(16).padStart(2, "0")), { recursive: true });
+  }
+  shardsMade.add(root);
+}
+
+/** Hard-links each staged file to its place in the store; content already stored stays. */
+function publishNow(pairs: ReadonlyArray<readonly [string, string]>): void {
+  for (const [staged, stored] of pairs) {
+    try {
+      Deno.linkSync(staged, stored);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}
+
 /** One verified file, waiting in the staging directory (or already in the store). */
 interface Staged {
   file: UnpackedFile;
@@ -238,11 +275,7 @@ export async function unpackWheelFile(
       let known = false;
       if (expected?.algorithm === "sha256") {
         const claimed = base64urlToHex(expected.digest);
-        known = claimed !== undefined &&
-          (await Deno.lstat(storedFilePath(root, claimed, executable)).then(
-            (s) => s.isFile,
-            () => false,
-          ));
+        known = claimed !== undefined && isStoredFile(storedFilePath(root, claimed, executable));
       }
       const sha = makeHasher("sha256");
       const other = expected !== null && expected.algorithm !== "sha256"
@@ -281,6 +314,7 @@ export async function unpackWheelFile(
           await writeChunk(chunk);
         }
         if (target !== undefined && out === undefined) {
+          // Asynchronous: creating a file is real kernel work, done in parallel off the main thread.
           await Deno.writeFile(target, first ?? new Uint8Array(), {
             createNew: true,
             mode: executable ? 0o555 : 0o444,
@@ -313,27 +347,12 @@ export async function unpackWheelFile(
     await failpoint("cache.unpack.before_publish");
     // Every file is verified: publish them. Content already stored is left as it is (it may be
     // hard-linked into environments).
-    const shards = new Set<string>();
-    for (const { file: f, staged } of results) {
-      if (staged !== undefined) shards.add(f.sha256.slice(0, 2));
-    }
-    await Promise.all(
-      [...shards].map((shard) => Deno.mkdir(join(root, FILES_BUCKET, shard), { recursive: true })),
+    ensureShards(root);
+    // link, not rename: content already stored keeps its inode (environments may share it).
+    publishNow(
+      results.filter((r) => r.staged !== undefined)
+        .map((r) => [r.staged!, storedFilePath(root, r.file.sha256, r.file.executable)]),
     );
-    const toPublish = results.filter((r) => r.staged !== undefined);
-    let nextPublish = 0;
-    const publisher = async () => {
-      while (nextPublish < toPublish.length) {
-        const { file: f, staged } = toPublish[nextPublish++]!;
-        // link, not rename: content already stored keeps its inode (environments may share it).
-        try {
-          await Deno.link(staged!, storedFilePath(root, f.sha256, f.executable));
-        } catch (error) {
-          if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, publisher));
     const manifest: WheelManifest = {
       format: MANIFEST_FORMAT,
       filename,
