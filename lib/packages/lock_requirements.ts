@@ -16,6 +16,12 @@ import { normalizeName } from "../names/mod.ts";
 import { formatRequirement } from "../pep508/mod.ts";
 import { resolveRequirements } from "./resolve_requirements.ts";
 
+/** sha256 (hex) of a local file. */
+async function sha256OfFile(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Options for {@linkcode lockForRequirements}. */
 export interface LockRequirementsOptions {
   /** PEP 508 requirement strings. */
@@ -120,7 +126,10 @@ export async function resolvableRequirements(
       });
     }
     if (wheel !== null) {
-      requirements.push(`${wheel.name} @ ${url}`);
+      // A local wheel is hashed here, so the lock can name its sha256 (nothing is installed
+      // unverified); a remote URL must carry `#sha256=` itself.
+      const hash = isUrl ? "" : `#sha256=${await sha256OfFile(absolute(location))}`;
+      requirements.push(`${wheel.name} @ ${url}${hash}`);
       continue;
     }
     if (!isUrl && (await Deno.stat(absolute(location)).catch(() => null))?.isDirectory) {

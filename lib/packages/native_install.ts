@@ -19,7 +19,7 @@ import type { InstalledDistribution } from "../distribution/mod.ts";
 import { httpTimeouts } from "../config/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { OperationError } from "../errors/mod.ts";
-import { HttpClient } from "../index/mod.ts";
+import { HttpClient, redactUrl } from "../index/mod.ts";
 import {
   applyPlan,
   type ApplyResult,
@@ -251,12 +251,26 @@ export async function applyNativePlan(
 export function desiredFromLocked(
   locked: LockedInstall,
   requested: ReadonlySet<string>,
+  directUrls: ReadonlyMap<string, string> = new Map(),
 ): DesiredDistribution<LockedInstall> {
+  const url = directUrls.get(locked.name);
+  const sha256 = locked.file?.hashes.sha256;
   return {
     name: locked.name,
     // A directory without a locked version is always rebuilt (see `planLockInstall`).
     version: locked.version ?? "0+directory",
     requested: requested.has(locked.name),
+    // PEP 610: a file the user named by URL or path (directories get theirs when built).
+    ...(url !== undefined && locked.file !== null
+      ? {
+        directUrl: {
+          url: redactUrl(url.split("#")[0]!),
+          archive_info: sha256 === undefined
+            ? {}
+            : { hash: `sha256=${sha256}`, hashes: { sha256 } },
+        },
+      }
+      : {}),
     source: locked,
   };
 }

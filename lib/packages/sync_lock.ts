@@ -10,7 +10,6 @@
  */
 import type { AnyBackend, Backend, BackendTarget } from "../backends/mod.ts";
 import { type Interpreter, tagInput } from "../python/mod.ts";
-import { basename } from "../paths/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
 import { buildMetadata } from "../build/mod.ts";
 import { BuildError, OperationError, PackageNotFoundError } from "../errors/mod.ts";
@@ -32,6 +31,9 @@ import {
 } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
+import { tryParseWheelFilename } from "../dist_filename/mod.ts";
+import { absolute, basename, toFileUrl } from "../paths/mod.ts";
+import { looksLikePathOrUrl } from "./requirements_text.ts";
 import {
   assertMayChange,
   backendCall,
@@ -133,7 +135,7 @@ async function planLockInstallFull(
   const reinstall = namesToRepair(await readPendingInstall(installTargetOf(target)));
   for (const s of selected) if (s.directory !== null) reinstall.add(s.name);
   const installer = planInstall(
-    selected.map((s) => desiredFromLocked(s, requested)),
+    selected.map((s) => desiredFromLocked(s, requested.names, requested.urls)),
     installed,
     { exact, keep: KEEP, reinstall },
   );
@@ -162,15 +164,33 @@ async function planLockInstallFull(
   return { plan, installer };
 }
 
-/** PEP 503 names of the requirements a lock records as asked for by the user. */
-function requestedNames(lock: Pylock): Set<string> {
+/**
+ * What the lock records as asked for by the user: PEP 503 names, and for direct references
+ * (`name @ URL`, a wheel path or URL) the URL, for PEP 610 `direct_url.json`.
+ */
+function requestedNames(lock: Pylock): { names: Set<string>; urls: Map<string, string> } {
   const names = new Set<string>();
+  const urls = new Map<string, string>();
   for (const text of lock.gestvenv?.requirements ?? []) {
     try {
-      names.add(parseRequirement(text).normalizedName);
-    } catch { /* `-e PATH` and other non-requirement lines */ }
+      const parsed = parseRequirement(text);
+      names.add(parsed.normalizedName);
+      if (parsed.url !== null) urls.set(parsed.normalizedName, parsed.url);
+      continue;
+    } catch { /* a path, a URL, `-e PATH` */ }
+    if (text.startsWith("-e ") || !looksLikePathOrUrl(text)) continue;
+    const location = text.trim().split(/\s*;/, 1)[0]!;
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
+      ? location
+      : toFileUrl(absolute(location));
+    const wheel = tryParseWheelFilename(
+      decodeURIComponent(url.split(/[?#]/)[0]!.split("/").pop()!),
+    );
+    if (wheel === null) continue;
+    names.add(wheel.name);
+    urls.set(wheel.name, url);
   }
-  return names;
+  return { names, urls };
 }
 
 async function requireDirectory(lock: Pylock, s: LockedInstall): Promise<void> {

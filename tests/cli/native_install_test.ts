@@ -366,3 +366,19 @@ Deno.test("native: cache_path moves the package cache; GESTVENV_CACHE_DIR wins o
   );
   assert(await Deno.stat(join(env, "artifacts-v1")).then(() => true));
 });
+
+Deno.test("native: a wheel given by path is installed with its PEP 610 direct_url.json and REQUESTED", async () => {
+  await using ctx = await createTestContext();
+  const wheel = buildWheel({ name: "local-wheel", version: "0.5.0" });
+  const path = join(ctx.work, wheel.filename);
+  await Deno.writeFile(path, wheel.bytes);
+  assertOk(await ctx.run(["create", "app"]));
+  assertOk(await ctx.run(["install", path, "--env", "app"]));
+  const info = join(sitePackages(ctx, "app"), "local_wheel-0.5.0.dist-info");
+  const direct = JSON.parse(await Deno.readTextFile(join(info, "direct_url.json")));
+  assert(direct.url.startsWith("file://") && direct.url.endsWith(wheel.filename), direct.url);
+  assertEquals(direct.archive_info.hashes.sha256, wheel.sha256);
+  assert(await Deno.stat(join(info, "REQUESTED")).then(() => true));
+  const run = await python(ctx, "app", "import local_wheel; print(local_wheel.VERSION)");
+  assertEquals(run.stdout.trim(), "0.5.0", run.stderr);
+});
