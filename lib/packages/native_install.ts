@@ -18,7 +18,6 @@ import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import { httpTimeouts } from "../config/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
-import { OperationError } from "../errors/mod.ts";
 import { HttpClient, redactUrl } from "../index/mod.ts";
 import {
   applyPlan,
@@ -33,9 +32,6 @@ import { toFileUrl } from "../paths/mod.ts";
 import type { Interpreter } from "../python/mod.ts";
 import type { VirtualenvLayout } from "../virtualenv/mod.ts";
 
-/** How deep builds may nest (a build requirement that is itself built from source, ...). */
-const MAX_BUILD_DEPTH = 4;
-
 /** What one command's native installs share: the opened cache and the HTTP client. */
 export interface NativeSession {
   /** The package cache (opened once, closed at the end of the command). */
@@ -44,8 +40,6 @@ export interface NativeSession {
   http: HttpClient;
   /** Configured index URLs whose credentials are reused for files on the same origin. */
   indexes: string[];
-  /** Build nesting, to stop build-requirement cycles. */
-  depth: number;
 }
 
 /**
@@ -60,7 +54,7 @@ export async function withNativeSession<T>(
   const cache = await openCache(ctx.home.cacheDir);
   try {
     const http = new HttpClient({ ...httpTimeouts(ctx.settings) });
-    return await cache.withSharedLock(() => fn({ cache, http, indexes, depth: 0 }));
+    return await cache.withSharedLock(() => fn({ cache, http, indexes }));
   } finally {
     cache.close();
   }
@@ -156,17 +150,11 @@ export async function wheelForLocked(
   locked: LockedInstall,
   options: WheelForLockedOptions,
 ): Promise<{ wheel: UnpackedWheel; directUrl: Record<string, unknown> | null }> {
+  // Nesting (a build requirement built from source, ...) is bounded where build environments are
+  // filled (`installRequirements`, one level deeper each time).
   const build = async (source: BuildSource, editable: boolean, origin: string) => {
-    if (session.depth >= MAX_BUILD_DEPTH) {
-      throw new OperationError(
-        `Building ${locked.name} needs builds nested ${MAX_BUILD_DEPTH} deep (a cycle of build requirements?)`,
-        "build_cycle",
-        { hint: "Install a wheel of one of the build requirements first, or use --only-binary" },
-      );
-    }
     ctx.reporter.step(`Building ${locked.name}${locked.version ? ` ${locked.version}` : ""}`);
     try {
-      const inner: NativeSession = { ...session, depth: session.depth + 1 };
       const built = await buildWheel(source, {
         interpreter: options.interpreter,
         cacheRoot: session.cache.root,
@@ -175,7 +163,7 @@ export async function wheelForLocked(
         onOutput: ctx.reporter.output,
         creatorVersion: ctx.creatorVersion,
         installInto: (layout, requirements) =>
-          options.installRequirements(layout, options.interpreter, requirements, inner),
+          options.installRequirements(layout, options.interpreter, requirements, session),
       });
       const parsed = tryParseWheelFilename(built.filename);
       const stored = await session.cache.addArtifact(built.path, {

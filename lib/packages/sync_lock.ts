@@ -11,7 +11,7 @@
 import type { AnyBackend, Backend, BackendTarget } from "../backends/mod.ts";
 import { type Interpreter, tagInput } from "../python/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
-import { buildMetadata } from "../build/mod.ts";
+import { buildMetadata, type BuildSource } from "../build/mod.ts";
 import { BuildError, OperationError, PackageNotFoundError } from "../errors/mod.ts";
 import {
   type InstallPlan,
@@ -263,62 +263,54 @@ function nestedBuild(ctx: EnvironmentContext): EnvironmentContext {
 }
 
 /**
- * Reads an sdist's core metadata when it is dynamic (PEP 643), through its build backend (PEP 517
- * `prepare_metadata_for_build_wheel`) in a build environment filled natively; cached by the
- * sdist's sha256. Used by the resolver's index client.
+ * Reads a source's core metadata through its build backend (PEP 517
+ * `prepare_metadata_for_build_wheel`, or `_editable`), in a build environment filled natively;
+ * cached by the sdist's sha256 (a tree by its content).
+ */
+function backendMetadata(
+  ctx: EnvironmentContext,
+  interpreter: Interpreter,
+  source: BuildSource,
+  editable: boolean,
+): Promise<string> {
+  return withNativeSession(ctx, configuredIndexes(ctx), async (session) => {
+    ctx.reporter.step(`Reading the metadata of ${basename(source.path)}`);
+    try {
+      return await buildMetadata(source, {
+        interpreter,
+        cacheRoot: session.cache.root,
+        editable,
+        signal: ctx.signal,
+        onOutput: ctx.reporter.output,
+        creatorVersion: ctx.creatorVersion,
+        installInto: (layout, requirements) =>
+          buildEnvironmentInstaller(ctx)(layout, interpreter, requirements, session),
+      });
+    } finally {
+      ctx.reporter.done();
+    }
+  });
+}
+
+/**
+ * Reads an sdist's core metadata when it is dynamic (PEP 643) through its backend. Used by the
+ * resolver's index client.
  */
 export function sdistMetadataReader(
   ctx: EnvironmentContext,
   interpreter: Interpreter,
 ): (path: string, sha256: string) => Promise<string> {
-  return async (path, sha256) => {
-    return await withNativeSession(ctx, configuredIndexes(ctx), async (session) => {
-      ctx.reporter.step(`Building the metadata of ${basename(path)}`);
-      try {
-        return await buildMetadata({ kind: "sdist", path, sha256 }, {
-          interpreter,
-          cacheRoot: session.cache.root,
-          signal: ctx.signal,
-          onOutput: ctx.reporter.output,
-          creatorVersion: ctx.creatorVersion,
-          installInto: (layout, requirements) =>
-            buildEnvironmentInstaller(ctx)(layout, interpreter, requirements, session),
-        });
-      } finally {
-        ctx.reporter.done();
-      }
-    });
-  };
+  return (path, sha256) =>
+    backendMetadata(ctx, interpreter, { kind: "sdist", path, sha256 }, false);
 }
 
-/**
- * Reads a local project's core metadata through its build backend (PEP 517
- * `prepare_metadata_for_build_wheel`, or `_editable`), in a build environment filled natively.
- */
+/** Reads a local project's core metadata through its backend (editable or not). */
 export function directoryMetadataReader(
   ctx: EnvironmentContext,
   target: BackendTarget,
 ): (path: string, editable: boolean) => Promise<string> {
-  return async (path, editable) => {
-    const indexes = configuredIndexes(ctx);
-    return await withNativeSession(ctx, indexes, async (session) => {
-      ctx.reporter.step(`Reading the metadata of ${path}`);
-      try {
-        return await buildMetadata({ kind: "tree", path }, {
-          interpreter: target.interpreter,
-          cacheRoot: session.cache.root,
-          editable,
-          signal: ctx.signal,
-          onOutput: ctx.reporter.output,
-          creatorVersion: ctx.creatorVersion,
-          installInto: (layout, requirements) =>
-            buildEnvironmentInstaller(ctx)(layout, target.interpreter, requirements, session),
-        });
-      } finally {
-        ctx.reporter.done();
-      }
-    });
-  };
+  return (path, editable) =>
+    backendMetadata(ctx, target.interpreter, { kind: "tree", path }, editable);
 }
 
 /** Applies `lock` to `target` (a build environment) with the native installer in an open session. */
