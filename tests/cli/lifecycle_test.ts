@@ -45,43 +45,28 @@ Deno.test("rename moves the environment and re-targets scripts, activators and p
   assertEquals(prefix.stdout.trim(), path);
 });
 
-Deno.test("clone copies a pip environment exactly and works offline", async () => {
-  await using ctx = await createTestContext();
-  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg", "--backend", "pip"]));
-  await ctx.index.close();
-  const cloned = await ctx.run(["clone", "src", "dst"]);
-  assertOk(cloned);
-  assertStringIncludes(cloned.stderr, "by copy");
-  const path = ctx.envPath("dst");
-  const script = await ctx.exec(join(path, "bin", "demo-cli"), []);
-  assertOk(script);
-  const prefix = await ctx.exec(join(path, "bin", "python"), [
-    "-c",
-    "import sys, demo_pkg; print(sys.prefix)",
-  ]);
-  assertEquals(prefix.stdout.trim(), path);
-  const doc = await ctx.registry();
-  assertEquals(doc.environments["dst"]!.packages, doc.environments["src"]!.packages);
-});
-
-Deno.test("clone re-links a native environment from the cache, offline", async () => {
-  await using ctx = await createTestContext();
-  assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg"]));
-  await ctx.index.close();
-  const cloned = await ctx.run(["clone", "src", "dst"]);
-  assertOk(cloned);
-  assertStringIncludes(cloned.stderr, "by relink");
-  const path = ctx.envPath("dst");
-  const script = await ctx.exec(join(path, "bin", "demo-cli"), []);
-  assertOk(script);
-  const prefix = await ctx.exec(join(path, "bin", "python"), [
-    "-c",
-    "import sys, demo_pkg; print(sys.prefix)",
-  ]);
-  assertEquals(prefix.stdout.trim(), path);
-  const doc = await ctx.registry();
-  assertEquals(doc.environments["dst"]!.packages, doc.environments["src"]!.packages);
-  assertEquals(doc.environments["dst"]!.requirements, doc.environments["src"]!.requirements);
+Deno.test("clone works offline: a pip environment is copied, a native one re-linked from the cache", async (t) => {
+  for (const [backend, method] of [["pip", "copy"], ["native", "relink"]] as const) {
+    await t.step(backend, async () => {
+      await using ctx = await createTestContext();
+      assertOk(await ctx.run(["create", "src", "--packages", "demo-pkg", "--backend", backend]));
+      await ctx.index.close();
+      const cloned = await ctx.run(["clone", "src", "dst"]);
+      assertOk(cloned);
+      assertStringIncludes(cloned.stderr, `by ${method}`);
+      const path = ctx.envPath("dst");
+      const script = await ctx.exec(join(path, "bin", "demo-cli"), []);
+      assertOk(script);
+      const prefix = await ctx.exec(join(path, "bin", "python"), [
+        "-c",
+        "import sys, demo_pkg; print(sys.prefix)",
+      ]);
+      assertEquals(prefix.stdout.trim(), path);
+      const doc = await ctx.registry();
+      assertEquals(doc.environments["dst"]!.packages, doc.environments["src"]!.packages);
+      assertEquals(doc.environments["dst"]!.requirements, doc.environments["src"]!.requirements);
+    });
+  }
 });
 
 Deno.test("export then import recreates the same versions", async () => {
