@@ -274,7 +274,8 @@ export function now(): string {
 /**
  * Stores what is installed in `target` into the environment's registry record, under the
  * registry lock and re-reading the record so concurrent changes are kept; `editRequirements`
- * rewrites the recorded requirements. Returns the updated record.
+ * rewrites the recorded requirements. `installed` spares reading site-packages again when the
+ * caller has just read it and changed nothing. Returns the updated record.
  */
 export async function recordInstalled(
   ctx: EnvironmentContext,
@@ -282,8 +283,11 @@ export async function recordInstalled(
   backend: AnyBackend,
   target: BackendTarget,
   editRequirements: (reqs: string[]) => string[],
+  installed?: ReadonlyArray<{ name: string; version: string }>,
 ): Promise<EnvironmentRecord> {
-  const packages = await snapshotPackages(backend, target);
+  const packages = installed === undefined
+    ? await snapshotPackages(backend, target)
+    : installed.map((d) => ({ name: d.name, version: d.version }));
   return await changeRegistry(ctx, (registry) => {
     const current = registry.environments.get(record.name) ?? record;
     current.packages = packages;

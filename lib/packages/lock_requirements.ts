@@ -5,11 +5,14 @@
  * @module
  */
 import type { BackendTarget } from "../backends/mod.ts";
-import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { InvalidSyntaxError, PackageNotFoundError } from "../errors/mod.ts";
-import { absolute, toFileUrl } from "../paths/mod.ts";
-import { COMMAND_LINE_SOURCE, looksLikePathOrUrl } from "./requirements_text.ts";
+import { absolute } from "../paths/mod.ts";
+import {
+  COMMAND_LINE_SOURCE,
+  looksLikePathOrUrl,
+  pathOrUrlReference,
+} from "./requirements_text.ts";
 import { buildPylock, type Pylock, type PylockPackage } from "../lock/mod.ts";
 import { dependenciesFor, parseCoreMetadata } from "../metadata/mod.ts";
 import { normalizeName } from "../names/mod.ts";
@@ -115,12 +118,9 @@ export async function resolvableRequirements(
       requirements.push(text);
       continue;
     }
-    const location = text.trim().split(/\s*;/, 1)[0]!;
-    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
-    const url = isUrl ? location : toFileUrl(absolute(location));
-    const filename = decodeURIComponent(url.split(/[?#]/)[0]!.split("/").pop() ?? "");
-    const wheel = tryParseWheelFilename(filename);
-    if (!isUrl && (await Deno.stat(absolute(location)).catch(() => null)) === null) {
+    const { location, isUrl, url, wheel } = pathOrUrlReference(text);
+    const info = isUrl ? null : await Deno.stat(absolute(location)).catch(() => null);
+    if (!isUrl && info === null) {
       throw new PackageNotFoundError(`${absolute(location)} does not exist`, {
         hint: "Check the path of the wheel or project directory",
       });
@@ -132,7 +132,7 @@ export async function resolvableRequirements(
       requirements.push(`${wheel.name} @ ${url}${hash}`);
       continue;
     }
-    if (!isUrl && (await Deno.stat(absolute(location)).catch(() => null))?.isDirectory) {
+    if (info?.isDirectory) {
       directories.push(absolute(location));
       continue;
     }

@@ -124,8 +124,16 @@ async function commit(
   backend: AnyBackend,
   target: BackendTarget,
   editRequirements: (reqs: string[]) => string[],
+  installed?: ReadonlyArray<{ name: string; version: string }>,
 ): Promise<PackageChange> {
-  const updated = await recordInstalled(ctx, record, backend, target, editRequirements);
+  const updated = await recordInstalled(
+    ctx,
+    record,
+    backend,
+    target,
+    editRequirements,
+    installed,
+  );
   return { record: updated, changes: diff(record.packages, updated.packages) };
 }
 
@@ -311,7 +319,15 @@ export async function installPackages(
       if (options.dryRun || ctx.dryRun) return { record, changes: [] };
       const requested = mergeRequirements(record.requirements, asked);
       await recordRequestedInLock(ctx, record, requested);
-      return await commit(ctx, record, backend, target, (reqs) => mergeRequirements(reqs, asked));
+      // Nothing was installed: what was read above is still what is there.
+      return await commit(
+        ctx,
+        record,
+        backend,
+        target,
+        (reqs) => mergeRequirements(reqs, asked),
+        installed,
+      );
     }
     ctx.reporter.step(`Resolving for ${name}`);
     let lock;
@@ -608,9 +624,7 @@ export async function checkPackages(
   let problems: string[];
   try {
     [latest, problems] = await Promise.all([
-      Promise.resolve(indexClientFor(ctx)).then((index) =>
-        latestVersions(index, installed, target.interpreter.info)
-      ),
+      latestVersions(indexClientFor(ctx), installed, target.interpreter.info),
       checkDependencies(target.layout.sitePackages, target.interpreter.info.markers),
     ]);
   } finally {

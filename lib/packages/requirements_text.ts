@@ -6,7 +6,8 @@
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
 import { normalizeName } from "../names/mod.ts";
-import { absolute } from "../paths/mod.ts";
+import { tryParseWheelFilename } from "../dist_filename/mod.ts";
+import { absolute, toFileUrl } from "../paths/mod.ts";
 import { parseSpecifier } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { readRequirementsFile } from "../requirements_file/mod.ts";
@@ -30,6 +31,27 @@ export function looksLikePathOrUrl(text: string): boolean {
   if (t.startsWith(".") || t.startsWith("~")) return true;
   const location = t.split(/\s*;/, 1)[0]!;
   return /[\/\\]/.test(location) || /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(location);
+}
+
+/** A requirement given as a path or URL (pip's form), taken apart. */
+export interface PathOrUrlReference {
+  /** The path or URL as written, its marker removed. */
+  location: string;
+  /** Whether it is a URL (else a local path). */
+  isUrl: boolean;
+  /** The URL: as written, or the `file://` URL of the absolute path. */
+  url: string;
+  /** The wheel file name it ends with (PEP 427), or null. */
+  wheel: ReturnType<typeof tryParseWheelFilename>;
+}
+
+/** Takes apart a text for which {@linkcode looksLikePathOrUrl} holds. */
+export function pathOrUrlReference(text: string): PathOrUrlReference {
+  const location = text.trim().split(/\s*;/, 1)[0]!;
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+  const url = isUrl ? location : toFileUrl(absolute(location));
+  const filename = decodeURIComponent(url.split(/[?#]/)[0]!.split("/").pop() ?? "");
+  return { location, isUrl, url, wheel: tryParseWheelFilename(filename) };
 }
 
 /** The first error in a requirement text, found by walking PEP 508's grammar. */

@@ -31,9 +31,8 @@ import {
 } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
-import { tryParseWheelFilename } from "../dist_filename/mod.ts";
-import { absolute, basename, toFileUrl } from "../paths/mod.ts";
-import { looksLikePathOrUrl } from "./requirements_text.ts";
+import { basename } from "../paths/mod.ts";
+import { looksLikePathOrUrl, pathOrUrlReference } from "./requirements_text.ts";
 import {
   assertMayChange,
   backendCall,
@@ -47,6 +46,7 @@ import {
 import { environmentLockPath } from "./environment_lock.ts";
 import { lockForRequirements } from "./lock_requirements.ts";
 import {
+  type ApplyNativeOptions,
   applyNativePlan,
   desiredFromLocked,
   fetchLockedFile,
@@ -179,13 +179,7 @@ function requestedNames(lock: Pylock): { names: Set<string>; urls: Map<string, s
       continue;
     } catch { /* a path, a URL, `-e PATH` */ }
     if (text.startsWith("-e ") || !looksLikePathOrUrl(text)) continue;
-    const location = text.trim().split(/\s*;/, 1)[0]!;
-    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(location)
-      ? location
-      : toFileUrl(absolute(location));
-    const wheel = tryParseWheelFilename(
-      decodeURIComponent(url.split(/[?#]/)[0]!.split("/").pop()!),
-    );
+    const { url, wheel } = pathOrUrlReference(text);
     if (wheel === null) continue;
     names.add(wheel.name);
     urls.set(wheel.name, url);
@@ -323,12 +317,23 @@ async function applyLockNatively(
 ): Promise<void> {
   const { plan, installer } = await planLockInstallFull(lock, target, exact);
   if (plan.install.length === 0 && plan.remove.length === 0) return;
-  await applyNativePlan(ctx, session, installTargetOf(target), installer, {
+  await applyNativePlan(
+    ctx,
+    session,
+    installTargetOf(target),
+    installer,
+    nativeOptions(ctx, target),
+  );
+}
+
+/** How `ctx` applies plans natively: its link mode, bytecode setting and build environments. */
+function nativeOptions(ctx: EnvironmentContext, target: BackendTarget): ApplyNativeOptions {
+  return {
     interpreter: target.interpreter,
     installRequirements: buildEnvironmentInstaller(ctx),
     linkMode: ctx.settings.linkMode.value,
     compile: ctx.settings.compileBytecode.value,
-  });
+  };
 }
 
 /**
@@ -405,12 +410,13 @@ export async function installFromLock(
         `Installing ${plan.install.length} and removing ${plan.remove.length} distributions in ${record.name}`,
       );
       try {
-        await applyNativePlan(ctx, session, installTargetOf(target), installer, {
-          interpreter: target.interpreter,
-          installRequirements: buildEnvironmentInstaller(ctx),
-          linkMode: ctx.settings.linkMode.value,
-          compile: ctx.settings.compileBytecode.value,
-        });
+        await applyNativePlan(
+          ctx,
+          session,
+          installTargetOf(target),
+          installer,
+          nativeOptions(ctx, target),
+        );
       } finally {
         ctx.reporter.done();
       }
