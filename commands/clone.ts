@@ -7,10 +7,11 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { environmentName, examples, optionalText, text } from "./_help.ts";
+import { environmentName, examples, optionalText, text, toggle } from "./_help.ts";
 
 interface CloneFlags extends GlobalFlags {
   readonly python?: string;
+  readonly packagesOnly?: boolean;
 }
 
 /** `gestvenv clone SRC DST`: a copy of an environment, optionally on another Python. */
@@ -20,12 +21,17 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
     fullDescription: examples([
       ["gestvenv clone web web-dev", "exact copy (works offline)"],
       ["gestvenv clone web web-312 --python 3.12", "same requirements on Python 3.12"],
-    ]),
+      ["gestvenv clone web web-clean --packages-only", "same distributions, no other files"],
+    ]) +
+      "\nA plain clone is the whole environment: its distributions and every file put into it" +
+      "\nby hand (scripts, data, .pth files of no distribution). --packages-only makes a fresh" +
+      "\nenvironment with the same distributions at the same versions, and leaves those out.",
   },
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
       python: optionalText("Interpreter for the clone (reinstalls the requirements)", "request"),
+      packagesOnly: toggle("Only the distributions (same versions), not the other files"),
     },
     aliases: { ...GLOBAL_ALIASES, p: "python" },
     positional: {
@@ -36,7 +42,7 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
       ],
     },
   },
-  func: action("clone", async (ctx, _flags: CloneFlags, source: string, target: string) => {
+  func: action("clone", async (ctx, flags: CloneFlags, source: string, target: string) => {
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
     const { cloneEnvironment } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
@@ -44,11 +50,17 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
       ctx.environments(),
       source,
       target,
-      { dryRun: ctx.dryRun },
+      { dryRun: ctx.dryRun, packagesOnly: flags.packagesOnly ?? false },
     );
     const r = result.record;
     if (format === "json") {
-      ctx.printer.json("clone", { ...r, method: result.method, dry_run: ctx.dryRun });
+      ctx.printer.json("clone", {
+        ...r,
+        method: result.method,
+        packages_only: flags.packagesOnly ?? false,
+        extra_files: result.extraFiles,
+        dry_run: ctx.dryRun,
+      });
     } else if (ctx.dryRun) {
       ctx.printer.info(
         `Would clone \`${source}\` to \`${target}\` by ${result.method} (${r.path})`,
@@ -57,6 +69,13 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
       ctx.printer.success(
         `Cloned \`${source}\` to \`${target}\` by ${result.method} (${r.python.implementation} ${r.python.version}, ${r.packages.length} distributions)`,
       );
+      if (result.extraFiles.length > 0) {
+        ctx.printer.info(
+          `${flags.packagesOnly ? "Left out" : "Carried"} ${result.extraFiles.length} ` +
+            `paths no distribution installed: ${result.extraFiles.slice(0, 5).join(", ")}` +
+            (result.extraFiles.length > 5 ? ", ..." : ""),
+        );
+      }
     }
   }, { effect: "changes" }),
 });

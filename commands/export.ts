@@ -8,11 +8,29 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { environmentName, examples, text } from "./_help.ts";
+import { environmentName, examples, text, toggle } from "./_help.ts";
 
-interface ExportFlags extends GlobalFlags {
+/** What the export writes: the spec's content options (README "Export format"). */
+interface ExportContentFlags {
+  readonly includeMetadata?: boolean;
+  readonly productionReady?: boolean;
+  readonly packagesOnly?: boolean;
+}
+
+interface ExportFlags extends GlobalFlags, ExportContentFlags {
   readonly as?: "json" | "requirements" | "pylock";
 }
+
+/** The content flags of `export` (spread into its flags). */
+const EXPORT_CONTENT_FLAGS = {
+  includeMetadata: toggle(
+    "Add description, times, backend, requirements, interpreter (version and path), groups",
+  ),
+  productionReady: toggle(
+    "Only what runs the code: no pip/setuptools/wheel nobody asked for; exact pins with sha256",
+  ),
+  packagesOnly: toggle("Only the package list, none of the environment's settings"),
+} as const;
 
 /** `gestvenv export NAME FILE`: writes an environment's description to a file. */
 export const exportCommand = buildCommand<ExportFlags, [string, string], CliContext>({
@@ -23,7 +41,15 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
       ["gestvenv export web requirements.txt", "pinned requirements (.txt/.in names)"],
       ["gestvenv export web - --as requirements", "to stdout"],
       ["gestvenv export web pylock.toml --format pylock", "PEP 751 lock: files, URLs, sha256"],
-    ]),
+      ["gestvenv export web web.json --include-metadata", "plus times, interpreter path, ..."],
+      [
+        "gestvenv export web prod.txt --production-ready",
+        "pins with hashes: pip install --require-hashes -r prod.txt",
+      ],
+      ["gestvenv export web pkgs.json --packages-only", "the package list alone"],
+    ]) +
+      "\n--production-ready leaves out pip, setuptools and wheel unless they were asked for or a" +
+      "\nkept distribution needs them; hashes come from the environment's pylock.toml.",
   },
   parameters: {
     flags: {
@@ -34,6 +60,7 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
         brief: "File format (default: .txt/.in → requirements, pylock*.toml → pylock, else json)",
         optional: true,
       },
+      ...EXPORT_CONTENT_FLAGS,
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -57,7 +84,11 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
         : /pylock(\.[^/]+)?\.toml$/.test(file)
         ? "pylock"
         : "json");
-    const output = await exportEnvironment(ctx.environments(), name, format);
+    const output = await exportEnvironment(ctx.environments(), name, format, {
+      includeMetadata: flags.includeMetadata ?? false,
+      productionReady: flags.productionReady ?? false,
+      packagesOnly: flags.packagesOnly ?? false,
+    });
     if (file === "-") {
       ctx.printer.data(output.trimEnd());
       return;

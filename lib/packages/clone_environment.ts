@@ -1,10 +1,15 @@
 import { openCache } from "../cache/mod.ts";
 import { readInstalledDistributions } from "../distribution/mod.ts";
-import { EnvironmentNotFoundError, throwIfInterrupted } from "../errors/mod.ts";
+import {
+  EnvironmentNotFoundError,
+  PackageNotFoundError,
+  throwIfInterrupted,
+} from "../errors/mod.ts";
 import { type Pylock, selectLockedFiles } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { tagInput } from "../python/mod.ts";
-import { readEnvironmentLock } from "./environment_lock.ts";
+import { lockInstalled, readEnvironmentLock } from "./environment_lock.ts";
+import { join } from "../paths/mod.ts";
 import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";
@@ -28,15 +33,82 @@ import {
 /**
  * How a clone was made: `relink` (same interpreter, native backend: a new environment whose files
  * are linked from the cache by applying the source's lock; no download), `copy` (the directory
- * copied and re-targeted), `reinstall` (another interpreter: the requirements resolved again).
+ * copied and re-targeted), `reinstall` (another interpreter: the requirements resolved again),
+ * `lock` (`--packages-only` when the cache lacks files: the source's lock installed, downloading
+ * what is missing).
  */
-export type CloneMethod = "relink" | "copy" | "reinstall";
+export type CloneMethod = "relink" | "copy" | "reinstall" | "lock";
+
+/** Options for {@linkcode cloneEnvironment}. */
+export interface CloneEnvironmentOptions {
+  /** Describe what would be done and change nothing. @default false */
+  dryRun?: boolean;
+  /**
+   * Only the distributions (same versions, from the source's lock): none of the files the
+   * source holds beside them (scripts or data put there by hand, `.pth` files no distribution
+   * installed, ...). @default false: those are carried too
+   */
+  packagesOnly?: boolean;
+}
+
+/** The outcome of {@linkcode cloneEnvironment}. */
+export interface CloneResult {
+  /** The clone's record (as it would be, in a dry run). */
+  record: EnvironmentRecord;
+  /** How it was made. */
+  method: CloneMethod;
+  /**
+   * Paths (relative to the environment, `/`-separated; a directory counts once) of the source's
+   * files no distribution installed: carried into the clone, or with `packagesOnly` left out.
+   * Empty for `copy` and `reinstall`, and in a dry run.
+   */
+  extraFiles: string[];
+}
+
+/** Marker, journal and lock files of gestvenv at an environment's root: never carried. */
+const OWN_FILES = /^(\.gestvenv-|pylock\.toml$)/;
 
 /**
- * The source's lock when the native installer can rebuild the environment from it with no
- * download: the lock parses, and every file it selects for this interpreter is in the cache.
+ * The entries of `src` that `dest` lacks, relative and `/`-separated (a directory `dest` lacks
+ * counts once, its content with it). gestvenv's own files at the root are not listed.
  */
-async function relinkableLock(
+async function missingEntries(src: string, dest: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(src)) {
+    if (rel === "" && OWN_FILES.test(entry.name)) continue;
+    const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+    const there = await Deno.lstat(join(dest, path)).catch(() => null);
+    if (there === null) out.push(path);
+    else if (entry.isDirectory && there.isDirectory) {
+      out.push(...await missingEntries(join(src, entry.name), dest, path));
+    }
+  }
+  return out.sort();
+}
+
+/** Copies the entries (from {@linkcode missingEntries}) of `src` into `dest`. */
+async function copyEntries(
+  src: string,
+  dest: string,
+  entries: string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const path of entries) {
+    throwIfInterrupted(signal);
+    const from = join(src, path);
+    const to = join(dest, path);
+    const info = await Deno.lstat(from);
+    if (info.isSymlink) await Deno.symlink(await Deno.readLink(from), to);
+    else if (info.isDirectory) await copyTree(from, to, signal);
+    else await Deno.copyFile(from, to);
+  }
+}
+
+/**
+ * The source's lock when it describes the environment: it parses, and the files it selects for
+ * this interpreter are exactly the installed distributions.
+ */
+async function describingLock(
   ctx: EnvironmentContext,
   record: EnvironmentRecord,
 ): Promise<Pylock | undefined> {
@@ -57,6 +129,23 @@ async function relinkableLock(
   if (selected.length !== installed.size || selected.some((s) => !installed.has(s.name))) {
     return undefined;
   }
+  return lock;
+}
+
+/**
+ * The source's lock when the native installer can rebuild the environment from it with no
+ * download: it describes the environment, and every file it selects for this interpreter is in
+ * the cache.
+ */
+async function relinkableLock(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+): Promise<Pylock | undefined> {
+  const lock = await describingLock(ctx, record);
+  if (lock === undefined) return undefined;
+  const { target } = await openEnvironment(ctx, record);
+  const info = target.interpreter.info;
+  const selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
   const cache = await openCache(ctx.home.cacheDir);
   try {
     for (const s of selected) {
@@ -72,7 +161,9 @@ async function relinkableLock(
 /**
  * Clones an environment. With the same interpreter and the native backend, when the source's lock
  * describes it and the cache holds every locked file, a new environment is created from that lock
- * (files linked from the cache, editable projects rebuilt; no download). Otherwise, with the same
+ * (files linked from the cache, editable projects rebuilt; no download), and the files of the
+ * source no distribution installed (scripts or data put there by hand, `.pth` files of no
+ * distribution, ...) are copied into it before it is registered. Otherwise, with the same
  * interpreter, the directory is copied into a staging
  * directory, re-targeted, moved into place and registered (exact, offline, no index needed; see
  * `buildAndRegister` for crash consistency), all while both environments are locked, so a change
@@ -81,16 +172,24 @@ async function relinkableLock(
  * created and the source's requested requirements are installed into it (its pinned versions may
  * not exist for another Python), or its frozen pins when it has no recorded requirements.
  *
+ * With `packagesOnly` (spec 000 `clone --packages-only`), the same interpreter gets a fresh
+ * environment with the same distributions at the same versions, from the source's lock (linked
+ * from the cache when it holds them; else the lock is installed, downloading what the cache
+ * lacks; a source without a usable lock is locked from the indexes first), and none of the
+ * source's other files; `extraFiles` lists what was left out.
+ *
  * @throws {EnvironmentNotFoundError} When `source` does not exist.
  * @throws {OperationError} `environment_exists` when `target` is taken.
+ * @throws {PackageNotFoundError} With `packagesOnly`, when the source has no lock and some
+ *   distribution is not on the indexes.
  * @throws {InterruptedError} On Ctrl-C or SIGTERM, after the roll-back.
  */
 export async function cloneEnvironment(
   ctx: EnvironmentContext,
   source: string,
   target: string,
-  options: { dryRun?: boolean } = {},
-): Promise<{ record: EnvironmentRecord; method: CloneMethod }> {
+  options: CloneEnvironmentOptions = {},
+): Promise<CloneResult> {
   validateEnvironmentName(target);
   const src = await getEnvironment(ctx, source);
   await checkFreeName(ctx, target);
@@ -114,27 +213,71 @@ export async function cloneEnvironment(
       packages,
       dryRun: options.dryRun ?? false,
     });
-    return { record: created.record, method: "reinstall" };
+    return { record: created.record, method: "reinstall", extraFiles: [] };
   }
   const backend = ctx.settings.backend.source === "flag" ? ctx.settings.backend.value : src.backend;
-  if (backend === "native" || backend === "auto") {
+  const native = backend === "native" || backend === "auto";
+  const path = defaultEnvironmentPath(ctx, target);
+  if (options.packagesOnly) {
+    const { lock, method } = await withEnvironmentLock(ctx, source, async () => {
+      const current = await getEnvironment(ctx, source);
+      const relinkable = native ? await relinkableLock(ctx, current) : undefined;
+      if (relinkable !== undefined) return { lock: relinkable, method: "relink" as const };
+      const described = await describingLock(ctx, current);
+      if (described !== undefined) return { lock: described, method: "lock" as const };
+      const { target: srcTarget } = await openEnvironment(ctx, current);
+      const { lock, unlocked } = await lockInstalled(ctx, current, srcTarget);
+      if (unlocked.length > 0) {
+        throw new PackageNotFoundError(
+          `${source} cannot be cloned package by package: ${
+            unlocked.map((u) => `${u.name} ${u.version} (${u.reason})`).join(", ")
+          }`,
+          { hint: "Clone it without --packages-only (a copy of the directory)" },
+        );
+      }
+      return { lock, method: "lock" as const };
+    });
+    const left: string[] = [];
+    const created = await createEnvironment(ctx, target, {
+      python: src.python.path,
+      description: src.description ?? undefined,
+      lock,
+      recordRequirements: src.requirements,
+      dryRun: options.dryRun ?? false,
+      afterInstall: async (staging) => {
+        left.push(...await missingEntries(src.path, staging));
+      },
+    });
+    return { record: created.record, method, extraFiles: left };
+  }
+  if (native) {
     // Same interpreter, native installer: link the source's locked files from the cache.
     const lock = await withEnvironmentLock(ctx, source, async () => {
       const current = await getEnvironment(ctx, source);
       return await relinkableLock(ctx, current);
     });
     if (lock !== undefined) {
+      const carried: string[] = [];
       const created = await createEnvironment(ctx, target, {
         python: src.python.path,
         description: src.description ?? undefined,
         lock,
         recordRequirements: src.requirements,
         dryRun: options.dryRun ?? false,
+        afterInstall: async (staging) => {
+          // What no distribution installed: the user's own files, carried as they are.
+          carried.push(...await missingEntries(src.path, staging));
+          await copyEntries(src.path, staging, carried, ctx.signal);
+          await relocateVirtualenv(staging, {
+            oldRoot: src.path,
+            newRoot: path,
+            activators: false,
+          });
+        },
       });
-      return { record: created.record, method: "relink" };
+      return { record: created.record, method: "relink", extraFiles: carried };
     }
   }
-  const path = defaultEnvironmentPath(ctx, target);
   await checkFreePath(path);
   const plan = (from: EnvironmentRecord): EnvironmentRecord => {
     const timestamp = now();
@@ -147,7 +290,7 @@ export async function cloneEnvironment(
       last_used_at: timestamp,
     };
   };
-  if (options.dryRun) return { record: plan(src), method: "copy" };
+  if (options.dryRun) return { record: plan(src), method: "copy", extraFiles: [] };
   const record = await withEnvironmentLock(ctx, [source, target], async () => {
     // Under both locks: the source as it is now, and the target still free.
     const current = (await loadRegistry(ctx)).environments.get(source);
@@ -167,5 +310,5 @@ export async function cloneEnvironment(
       ctx.reporter.done();
     }
   });
-  return { record, method: "copy" };
+  return { record, method: "copy", extraFiles: [] };
 }

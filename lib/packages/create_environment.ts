@@ -45,6 +45,11 @@ export interface CreateEnvironmentOptions {
    * @default the packages, the lines of the requirement files, or the lock's requirements
    */
   recordRequirements?: string[] | undefined;
+  /**
+   * Runs on the staging directory once the packages are installed, before it is re-targeted,
+   * moved into place and registered (a clone carries the source's extra files here).
+   */
+  afterInstall?: ((staging: string) => Promise<void>) | undefined;
 }
 
 /**
@@ -102,7 +107,7 @@ export async function createEnvironment(
         lock: options.lock,
         seed: options.seed ?? false,
         record: mergeRequirements([], requested),
-      }),
+      }).then(() => options.afterInstall?.(building.path)),
   });
 }
 

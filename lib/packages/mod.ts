@@ -12,6 +12,8 @@ export * from "./create_environment.ts";
 export * from "./manage_packages.ts";
 export * from "./clone_environment.ts";
 export * from "./export_environment.ts";
+export * from "./production_set.ts";
+export * from "./import_merge.ts";
 export * from "./index_client_for.ts";
 export * from "./index_failure.ts";
 export * from "./environment_lock.ts";

@@ -84,7 +84,7 @@ Deno.test("export then import recreates the same versions", async () => {
   const jsonFile = join(ctx.work, "orig.json");
   assertOk(await ctx.run(["export", "orig", jsonFile]));
   const doc = JSON.parse(await Deno.readTextFile(jsonFile));
-  assertEquals(doc.gestvenv_export_version, 1);
+  assertEquals(doc.gestvenv_export_version, 2);
   assertEquals(doc.freeze, ["demo-dep==2.0.0", "demo-pkg==1.0.0"]);
   assertEquals(doc.requirements, ["demo-pkg==1.0.0"]);
   const reqFile = join(ctx.work, "requirements.txt");
