@@ -161,3 +161,31 @@ Deno.test("cache.fallback_to_online: stale cached pages are used without asking 
   const other = await python(ctx, "hybrid", "import other_pkg");
   assertEquals(other.code, 0, other.stderr);
 });
+
+Deno.test("offline: the pip and uv backends install the cached files with the network denied", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "warm", "--packages", "demo-pkg"]));
+  const uv = Deno.env.get("GESTVENV_TEST_UV");
+  const backends: Array<[string, Record<string, string>]> = [["pip", {}]];
+  if (uv !== undefined) backends.push(["uv", { GESTVENV_UV: uv }]);
+  for (const [backend, env] of backends) {
+    await t.step(backend, async () => {
+      const created = await runDenyNet(
+        ctx,
+        ["--offline", "create", `with-${backend}`, "--backend", backend, "--packages", "demo-pkg"],
+        {
+          ...env,
+          PIP_INDEX_URL: "http://127.0.0.1:9/simple",
+          UV_INDEX_URL: "http://127.0.0.1:9/simple",
+        },
+      );
+      assertOk(created);
+      const imported = await python(
+        ctx,
+        `with-${backend}`,
+        "import demo_pkg; print(demo_pkg.VERSION)",
+      );
+      assertEquals(imported.stdout.trim(), "1.1.0", imported.stderr);
+    });
+  }
+});
