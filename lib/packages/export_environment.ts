@@ -88,6 +88,8 @@ export interface EnvironmentExport {
   exported_at: string;
   /** With `--include-metadata`. */
   metadata?: ExportMetadata;
+  /** With `production_ready`: the installed build tooling left out (PEP 503 names). */
+  left_out?: string[];
   /** With `production_ready`: the PEP 751 lock of exactly these packages (TOML text). */
   pylock?: string;
 }
@@ -183,6 +185,9 @@ export async function exportEnvironment(
       );
     }
     if (options.includeMetadata) lines.push(...metadataComments(metadata));
+    if (production !== undefined && production.excluded.length > 0) {
+      lines.push(`# left out (build tooling nobody asked for): ${production.excluded.join(", ")}`);
+    }
     if (production === undefined) lines.push(...freeze);
     else {
       for (const p of production.pins) {
@@ -216,7 +221,9 @@ export async function exportEnvironment(
     freeze,
     exported_at: new Date().toISOString(),
     ...(options.includeMetadata ? { metadata } : {}),
-    ...(production === undefined ? {} : { pylock: formatPylock(productionLock()) }),
+    ...(production === undefined
+      ? {}
+      : { left_out: production.excluded, pylock: formatPylock(productionLock()) }),
   };
   return JSON.stringify(doc, null, 2) + "\n";
 }

@@ -112,6 +112,7 @@ Deno.test("export --production-ready: pins with hashes that pip installs with --
   assertOk(await ctx.run(["export", "app", prod, "--production-ready"]));
   const text = await Deno.readTextFile(prod);
   assert(!/^pip==/m.test(text), text);
+  assertStringIncludes(text, "# left out (build tooling nobody asked for): pip");
   const wheels = new Map(served.map((w) => [`${w.name}==${w.version}`, w.sha256]));
   const pins = [...text.matchAll(/^([\w.-]+==[\w.]+) \\\n\s+--hash=sha256:([0-9a-f]{64})$/gm)]
     .map((m) => [m[1], m[2]]);
@@ -164,6 +165,7 @@ Deno.test("export --production-ready: pins with hashes that pip installs with --
   assertOk(await ctx.run(["export", "app", json, "--production-ready"]));
   const doc = JSON.parse(await Deno.readTextFile(json));
   assertEquals(doc.production_ready, true);
+  assertEquals(doc.left_out, ["pip"]);
   assertEquals(doc.packages.map((p: { name: string }) => p.name), ["demo-dep", "demo-pkg"]);
   assertEquals(doc.packages[1].hashes, [`sha256:${wheels.get("demo-pkg==1.1.0")}`]);
   assertStringIncludes(doc.pylock, "lock-version");
@@ -231,6 +233,9 @@ Deno.test("import into an existing name needs --merge, which adds what is missin
   // The environment's lock describes it.
   const lock = await Deno.readTextFile(join(ctx.envPath("env"), "pylock.toml"));
   assertStringIncludes(lock, 'name = "other-pkg"');
+
+  // Merging needs an environment to merge into.
+  assertEquals((await ctx.run(["import", file, "nowhere", "--merge"])).code, 3);
 
   // Merging again changes nothing.
   const again = await ctx.run(["import", file, "env", "--merge", "--format", "json"]);
