@@ -68,6 +68,10 @@ const BIG_CANDIDATES = [
   "pillow",
   "lxml",
   "cryptography",
+  "pymupdf",
+  "onnxruntime",
+  "h5py",
+  "shapely",
 ];
 
 const COMPRESSIONS = ["none", "gzip", "zstd"] as const;

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { assertOk, createTestContext, standardWheels } from "../helpers/test_context.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
+import { writeLocalProject } from "../helpers/local_project.ts";
 
 /** A file's lines that are not comments or blank. */
 function contentLines(text: string): string[] {
@@ -391,4 +392,31 @@ Deno.test("clone carries the files put into an environment by hand; clone --pack
   assertOk(
     await ctx.exec(join(ctx.envPath("fetched"), "bin", "python"), ["-c", "import demo_pkg"]),
   );
+});
+
+Deno.test("an editable project: export --production-ready refuses it (exit 4), --resolve-conflicts keeps it", async () => {
+  await using ctx = await createTestContext();
+  const project = await writeLocalProject(join(ctx.work, "proj"));
+  assertOk(await ctx.run(["create", "app", "--packages", "demo-pkg==1.0.0"]));
+  assertOk(await ctx.run(["install", "-e", project, "--env", "app"]));
+
+  const prod = await ctx.run(["export", "app", join(ctx.work, "prod.txt"), "--production-ready"]);
+  assertEquals(prod.code, 4, prod.stderr);
+  assertStringIncludes(prod.stderr, "localproj 0.1.0");
+  assertEquals(await Deno.lstat(join(ctx.work, "prod.txt")).then(() => true, () => false), false);
+
+  const file = join(ctx.work, "more.txt");
+  await Deno.writeTextFile(file, "other-pkg\n");
+  const merged = await ctx.run(["import", file, "app", "--resolve-conflicts", "--format", "json"]);
+  assertOk(merged);
+  const changes = JSON.parse(merged.stdout).data.changes.map((c: { name: string; kind: string }) =>
+    `${c.name}:${c.kind}`
+  );
+  assert(changes.includes("other-pkg:added"), changes.join());
+  assert(!changes.some((c: string) => c.startsWith("localproj:removed")), changes.join());
+  const run = await ctx.exec(join(ctx.envPath("app"), "bin", "python"), [
+    "-c",
+    "import localproj, other_pkg, demo_pkg; print(localproj.ANSWER)",
+  ]);
+  assertEquals(run.stdout.trim(), "42", run.stderr);
 });
