@@ -84,6 +84,11 @@ export interface FetchOptions {
 export interface PackageCache {
   /** The cache root, absolute. */
   readonly root: string;
+  /**
+   * The cache's index (for the maintenance functions of this area: listing, verifying,
+   * cleaning); callers hold the cache's lock around their use of it.
+   */
+  readonly index: CacheIndex;
   /** The stored artifact with this sha256, or undefined (index lookup, no tree walk). Marks it used. */
   find(sha256: string): Promise<StoredArtifact | undefined>;
   /**
@@ -121,6 +126,13 @@ export interface PackageCache {
    * in the cache. Methods of this cache called inside `fn` do not take the lock again.
    */
   withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` holding the cache's lock exclusively if it can be had at once; when another
+   * process (or this one) holds it, returns `{ acquired: false }` without waiting.
+   */
+  tryWithExclusiveLock<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ acquired: true; value: T } | { acquired: false }>;
   /**
    * Removes every stored file that no manifest references (left by a wheel whose manifest was
    * removed) and leftover temp files, holding the lock exclusively.
@@ -160,6 +172,9 @@ function checkFilename(filename: string, label: string): void {
 class Cache implements PackageCache {
   readonly root: string;
   readonly #index: CacheIndex;
+  get index(): CacheIndex {
+    return this.#index;
+  }
   #exclusive = 0;
   readonly #fetching = new Map<string, Promise<StoredArtifact>>();
   readonly #unpacking = new Map<string, Promise<UnpackedWheel>>();
@@ -183,6 +198,21 @@ class Cache implements PackageCache {
         this.#exclusive--;
       }
     }, { exclusive: true, label: LABEL, holder: { command: `gestvenv (pid ${Deno.pid})` } });
+  }
+
+  async tryWithExclusiveLock<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ acquired: true; value: T } | { acquired: false }> {
+    const holder = { command: `gestvenv (pid ${Deno.pid})` };
+    const result = await tryWithFileLock(join(this.root, LOCK_FILE), async () => {
+      this.#exclusive++;
+      try {
+        return await fn();
+      } finally {
+        this.#exclusive--;
+      }
+    }, { holder });
+    return result.acquired ? { acquired: true, value: result.value } : { acquired: false };
   }
 
   async #stored(sha256: string, row: CachedArtifactRow): Promise<StoredArtifact | undefined> {
@@ -272,7 +302,12 @@ class Cache implements PackageCache {
             actualSize: stored.size,
           }]);
         }
-        this.#index.touch(sha256);
+        this.#index.recordLookup({
+          sha256,
+          project: normalizeName(request.project),
+          hit: true,
+          bytes: stored.size,
+        });
         return stored;
       }
       const tmp = tempNameFor(join(this.root, ARTIFACTS_BUCKET, "download"));
@@ -285,12 +320,19 @@ class Cache implements PackageCache {
       } else {
         written = await downloadToFile(client, request.url, tmp, streamOptions);
       }
-      return await this.#publish(tmp, written, {
+      const published = await this.#publish(tmp, written, {
         filename: request.filename,
         project: request.project,
         version: request.version,
         origin: local ? absolute(request.url) : redactUrl(request.url),
       }, spec);
+      this.#index.recordLookup({
+        sha256,
+        project: normalizeName(request.project),
+        hit: false,
+        bytes: written.size,
+      });
+      return published;
     });
     this.#fetching.set(sha256, fetching);
     try {
