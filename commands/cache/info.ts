@@ -32,6 +32,7 @@ export const cacheInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
         location_source: location.source,
         location_origin: location.origin,
         total_bytes: summary.totalBytes,
+        index_bytes: summary.indexBytes,
         kinds: summary.kinds.map((k) => ({ kind: k.kind, count: k.count, bytes: k.bytes })),
       });
       return;
@@ -41,6 +42,7 @@ export const cacheInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
       ["location", summary.root],
       ["set by", origin],
       ["total size", formatBytes(summary.totalBytes)],
+      ["index database", formatBytes(summary.indexBytes)],
       ...summary.kinds.map((k) => [
         k.kind,
         k.kind === "other" ? formatBytes(k.bytes) : `${k.count} (${formatBytes(k.bytes)})`,

@@ -41,10 +41,11 @@ function buildVerifyCommand(name: "verify" | "health-check") {
     func: action(`cache ${name}`, async (ctx, flags: VerifyFlags) => {
       const format = formatFor(ctx, ["table", "json"], "table");
       const fix = (flags.fix ?? false) && !ctx.dryRun;
-      const report = await withCache(
-        ctx,
-        (cache) => verifyCache(cache, { fix, signal: ctx.signal }),
-      );
+      let root = "";
+      const report = await withCache(ctx, (cache) => {
+        root = cache.root;
+        return verifyCache(cache, { fix, signal: ctx.signal });
+      });
       const bad = report.problems.filter((p) => !p.removed);
       const code = bad.length > 0 ? EXIT_CODE.CACHE : EXIT_CODE.OK;
       if (format === "json") {
@@ -72,17 +73,17 @@ function buildVerifyCommand(name: "verify" | "health-check") {
       const c = report.checked;
       p.info(
         `Checked ${c.artifacts} artifact(s), ${c.storedFiles} stored file(s), ` +
-          `${c.manifests} unpacked wheel(s) (${formatBytes(c.bytes)} hashed)`,
+          `${c.manifests} unpacked wheel(s) in ${root} (${formatBytes(c.bytes)} hashed)`,
       );
       if (report.problems.length === 0) {
         p.success("The cache is sound");
         return code;
       }
       await p.table(
-        ["Kind", "Path", "Problem", ...(fix ? ["Removed"] : [])],
+        ["Kind", "Path (in the cache)", "Problem", ...(fix ? ["Removed"] : [])],
         report.problems.map((x) => [
           x.kind,
-          x.path,
+          x.path.startsWith(`${root}/`) ? x.path.slice(root.length + 1) : x.path,
           x.problem,
           ...(fix ? [x.removed ? "yes" : "no"] : []),
         ]),

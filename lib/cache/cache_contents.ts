@@ -16,8 +16,10 @@ const DAY_MS = 86_400_000;
 export interface CacheSummary {
   /** The cache root. */
   root: string;
-  /** Everything under the root, in bytes. */
+  /** Everything under the root but the index database, in bytes (what `maxBytes` limits). */
   totalBytes: number;
+  /** The index database, in bytes. */
+  indexBytes: number;
   /** Every kind, in a fixed order (zero counts included). */
   kinds: Array<{ kind: CacheKind; count: number; bytes: number }>;
 }
@@ -54,6 +56,7 @@ export function summarizeScan(scan: CacheScan): CacheSummary {
   return {
     root: scan.root,
     totalBytes: scan.totalBytes,
+    indexBytes: scan.indexBytes,
     kinds: KIND_ORDER.map((kind) => ({ kind, ...(counts.get(kind) ?? { count: 0, bytes: 0 }) })),
   };
 }

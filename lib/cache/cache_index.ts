@@ -327,6 +327,15 @@ export class CacheIndex {
   async rebuild(root: string): Promise<number> {
     const rows = await walkArtifacts(root);
     const present = new Set(rows.map((r) => r.sha256));
+    // Nothing to change (the usual case for a listing): no write, the database stays as it is.
+    const indexed = new Set(
+      this.#db.prepare("SELECT sha256 FROM artifacts").all()
+        .map((r) => String((r as Record<string, unknown>).sha256)),
+    );
+    if (
+      this.#complete() && indexed.size === present.size &&
+      [...present].every((sha) => indexed.has(sha))
+    ) return rows.length;
     this.#write(() => {
       const insert = this.#db.prepare(
         `INSERT OR IGNORE INTO artifacts

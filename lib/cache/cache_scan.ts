@@ -10,6 +10,7 @@ import { join } from "../paths/mod.ts";
 import {
   ARTIFACTS_BUCKET,
   FILES_BUCKET,
+  INDEX_FILE,
   isSha256,
   isTempName,
   storedFilePath,
@@ -42,8 +43,8 @@ export const OTHER_BUCKETS: ReadonlyArray<readonly [string, CacheKind]> = [
 /**
  * What the cache holds, by kind: `wheels` and `sdists` (artifacts), `unpacked-wheels`
  * (manifests), `stored-files` (the unpacked file store), `index-pages` (`simple-v1`), `metadata`
- * (`metadata-v1`), `built-wheels` and `build-envs` (`lib/build`), `other` (the index database,
- * the lock, the tag, build failures).
+ * (`metadata-v1`), `built-wheels` and `build-envs` (`lib/build`), `other` (the lock, the tag,
+ * build failures, anything else).
  */
 export type CacheKind =
   | "wheels"
@@ -92,8 +93,13 @@ export interface CacheScan {
   files: Map<string, ScannedFile>;
   /** The other buckets: file count and bytes (build environments: count of environments). */
   buckets: Map<CacheKind, { count: number; bytes: number }>;
-  /** Everything under the root, in bytes (apparent sizes; hard links counted once each). */
+  /**
+   * Everything under the root but the index database, in bytes (apparent sizes; hard links
+   * counted once each): the size `maxBytes` limits.
+   */
   totalBytes: number;
+  /** The index database (`index-v1.sqlite` and its WAL files), in bytes. */
+  indexBytes: number;
 }
 
 /** Entries of a directory, none when it does not exist. */
@@ -187,6 +193,7 @@ export async function scanCache(cache: PackageCache): Promise<CacheScan> {
     buckets.set(kind, b);
   };
   let totalBytes = 0;
+  let indexBytes = 0;
   const known = new Set<string>([ARTIFACTS_BUCKET, FILES_BUCKET, WHEELS_BUCKET]);
   for (const [bucket, kind] of OTHER_BUCKETS) {
     known.add(bucket);
@@ -205,11 +212,15 @@ export async function scanCache(cache: PackageCache): Promise<CacheScan> {
   for (const entry of await entriesOf(root)) {
     if (known.has(entry.name)) continue;
     const size = await treeSize(join(root, entry.name));
+    if (entry.name.startsWith(INDEX_FILE)) {
+      indexBytes += size.bytes;
+      continue;
+    }
     add("other", size.count, size.bytes);
     totalBytes += size.bytes;
   }
   totalBytes += (await treeSize(join(root, ARTIFACTS_BUCKET))).bytes;
   for (const m of manifests.values()) totalBytes += m.bytes;
   for (const f of files.values()) totalBytes += f.bytes;
-  return { root, rows, manifests, files, buckets, totalBytes };
+  return { root, rows, manifests, files, buckets, totalBytes, indexBytes };
 }

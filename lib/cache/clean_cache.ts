@@ -21,7 +21,7 @@
 import { failpoint, tryWithFileLock } from "../fs/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { join } from "../paths/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { artifactDir } from "./cache_layout.ts";
 import type { CachedArtifactRow } from "./cache_index.ts";
 import {
@@ -421,7 +421,7 @@ function sameVersion(a: string, b: string): boolean {
   if (a === b) return true;
   const va = tryParseVersion(a);
   const vb = tryParseVersion(b);
-  return va !== null && vb !== null && va.text === vb.text;
+  return va !== null && vb !== null && compareVersions(va, vb) === 0;
 }
 
 /**

@@ -178,6 +178,8 @@ class Cache implements PackageCache {
   #exclusive = 0;
   readonly #fetching = new Map<string, Promise<StoredArtifact>>();
   readonly #unpacking = new Map<string, Promise<UnpackedWheel>>();
+  /** Artifacts whose lookup this opened cache has recorded (`cache stats`). */
+  readonly #looked = new Set<string>();
 
   constructor(root: string, index: CacheIndex) {
     this.root = root;
@@ -302,12 +304,18 @@ class Cache implements PackageCache {
             actualSize: stored.size,
           }]);
         }
-        this.#index.recordLookup({
-          sha256,
-          project: normalizeName(request.project),
-          hit: true,
-          bytes: stored.size,
-        });
+        // One lookup per artifact per opened cache (a command fetches, then installs, the same
+        // file): the first one says whether it was there.
+        if (this.#looked.has(sha256)) this.#index.touch(sha256);
+        else {
+          this.#index.recordLookup({
+            sha256,
+            project: normalizeName(request.project),
+            hit: true,
+            bytes: stored.size,
+          });
+        }
+        this.#looked.add(sha256);
         return stored;
       }
       const tmp = tempNameFor(join(this.root, ARTIFACTS_BUCKET, "download"));
@@ -332,6 +340,7 @@ class Cache implements PackageCache {
         hit: false,
         bytes: written.size,
       });
+      this.#looked.add(sha256);
       return published;
     });
     this.#fetching.set(sha256, fetching);
