@@ -10,10 +10,10 @@
  * link (an environment or a build environment links to it, and removing it would free nothing).
  *
  * Every removal runs under the cache's exclusive lock, in an order that leaves a usable cache at
- * each step (a process killed in the middle leaves one a later command uses): index rows of the
- * doomed artifacts first (a row without a file would be listed; a file without a row is found
- * again), then manifests (a manifest never names a file that is gone), then stored files, then
- * artifacts and the other buckets. Failpoints: `cache.clean.after_index`,
+ * each step (a process killed in the middle leaves one a later command uses): manifests first (a
+ * manifest never names a file that is gone), then stored files, then each artifact's index row
+ * and its file (a row without a file would be listed; a file without a row is found again), then
+ * the other buckets. Failpoints: `cache.clean.after_index`,
  * `cache.clean.after_manifests`, `cache.clean.after_files`.
  *
  * @module
@@ -335,9 +335,6 @@ async function applyEntries(
   const busy: string[] = [];
   const late = () =>
     (stop.deadline !== undefined && Date.now() > stop.deadline) || stop.signal?.aborted === true;
-  const artifacts = entries.filter((e) => e.kind === "artifact");
-  cache.index.removeMany(artifacts.map((e) => e.sha256!));
-  await failpoint("cache.clean.after_index");
   for (const kind of ["manifest", "stored-file"] as const) {
     for (const e of entries.filter((e) => e.kind === kind)) {
       if (late()) return { removed, busy, complete: false };
@@ -351,6 +348,12 @@ async function applyEntries(
   for (const e of entries) {
     if (e.kind === "manifest" || e.kind === "stored-file") continue;
     if (late()) return { removed, busy, complete: false };
+    if (e.kind === "artifact") {
+      // Its row first: a row whose file is gone would be listed; a file without a row is
+      // found again (and recorded) by the next scan or lookup.
+      cache.index.remove(e.sha256!);
+      await failpoint("cache.clean.after_index");
+    }
     if (e.kind === "build") {
       // A build key is removed under its own lock; one a build holds now is left.
       const held = await tryWithFileLock(`${e.path}.lock`, () => removeQuietly(e.path, true));
