@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { type CacheReferences, openCache, type PackageCache } from "../../lib/cache/mod.ts";
-import { readRegistry, registryRecords } from "../../lib/environments/mod.ts";
+import { openCache, type PackageCache } from "../../lib/cache/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
-import { readEnvironmentLock } from "../../lib/packages/mod.ts";
-import { join, toFileUrl } from "../../lib/paths/mod.ts";
+import {
+  type EnvironmentCacheReferences,
+  environmentCacheReferences,
+} from "../../lib/packages/mod.ts";
 import type { CommandContext } from "../_context.ts";
 
 /** Runs `fn` with the cache of `ctx` opened (closed afterwards). */
@@ -24,38 +25,11 @@ export async function withCache<T>(
   }
 }
 
-/**
- * What the registered environments use: the sha256 of every file their `pylock.toml` names, and
- * the origins (URLs of sdists, `file:` URLs of directories) the wheels built from them were
- * stored with. Environments whose lock is missing or unreadable are named in `unlocked`: only
- * their hard links protect their files.
- */
+/** What the registered environments use (kept by cleans): see `environmentCacheReferences`. */
 export async function environmentReferences(
   ctx: CommandContext,
-): Promise<{ references: CacheReferences; environments: number; unlocked: string[] }> {
-  const sha256s = new Set<string>();
-  const origins = new Set<string>();
-  const unlocked: string[] = [];
-  const records = registryRecords(await readRegistry(ctx.home.registryFile));
-  for (const record of records) {
-    const lock = await readEnvironmentLock(record);
-    if (lock === undefined) {
-      unlocked.push(record.name);
-      continue;
-    }
-    for (const p of lock.packages) {
-      for (const file of [...p.wheels, ...(p.sdist === undefined ? [] : [p.sdist])]) {
-        const sha = file.hashes.sha256;
-        if (sha !== undefined) sha256s.add(sha.toLowerCase());
-        origins.add(file.url);
-      }
-      if (p.directory !== undefined) {
-        const path = p.directory.path;
-        origins.add(toFileUrl(/^([a-z]:)?[\\/]/i.test(path) ? path : join(record.path, path)));
-      }
-    }
-  }
-  return { references: { sha256s, origins }, environments: records.length, unlocked };
+): Promise<EnvironmentCacheReferences> {
+  return await environmentCacheReferences(ctx.home.registryFile);
 }
 
 const UNITS: Record<string, number> = {

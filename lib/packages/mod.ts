@@ -15,6 +15,7 @@ export * from "./export_environment.ts";
 export * from "./index_client_for.ts";
 export * from "./index_failure.ts";
 export * from "./environment_lock.ts";
+export * from "./cache_references.ts";
 export * from "./sync_lock.ts";
 export * from "./dependency_graph.ts";
 export * from "./resolve_requirements.ts";

@@ -61,6 +61,10 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["config", "init", "--force"],
     ["lock", "a"],
     ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
+    ["cache", "clean", "--all"],
+    ["cache", "clean", "--older-than", "0", "--unpacked"],
+    ["cache", "remove", "demo-pkg"],
+    ["cache", "verify", "--fix"],
   ];
   for (const args of commands) {
     await t.step(args.slice(0, 2).join(" "), async () => {
