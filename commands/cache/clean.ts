@@ -1,6 +1,6 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { cleanCache, type CleanPolicy } from "../../lib/cache/mod.ts";
-import { UsageError } from "../../lib/errors/mod.ts";
+import { throwIfInterrupted, UsageError } from "../../lib/errors/mod.ts";
 import {
   action,
   type CliContext,
@@ -104,9 +104,12 @@ export const cacheCleanCommand = buildCommand<CleanFlags, [], CliContext>({
       return;
     }
     if (format === "json") {
+      throwIfInterrupted(ctx.signal);
       ctx.printer.json("cache clean", cleanReportJson(report));
       return;
     }
     await printCleanReport(ctx, report);
+    // Ctrl-C stopped it between two removals: what went is listed above.
+    throwIfInterrupted(ctx.signal);
   }, { effect: "changes" }),
 });

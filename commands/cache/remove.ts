@@ -1,6 +1,6 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { removeFromCache, type RemoveTarget } from "../../lib/cache/mod.ts";
-import { UsageError } from "../../lib/errors/mod.ts";
+import { throwIfInterrupted, UsageError } from "../../lib/errors/mod.ts";
 import {
   action,
   type CliContext,
@@ -67,6 +67,7 @@ export const cacheRemoveCommand = buildCommand<GlobalFlags, string[], CliContext
       );
     }
     if (format === "json") {
+      throwIfInterrupted(ctx.signal);
       ctx.printer.json("cache remove", {
         ...cleanReportJson(report),
         unmatched: report.unmatched.map((t) => ({
@@ -77,5 +78,7 @@ export const cacheRemoveCommand = buildCommand<GlobalFlags, string[], CliContext
       return;
     }
     await printCleanReport(ctx, report);
+    // Ctrl-C stopped it between two removals: what went is listed above.
+    throwIfInterrupted(ctx.signal);
   }, { effect: "changes" }),
 });

@@ -66,7 +66,9 @@ export function summarizeScan(scan: CacheScan): CacheSummary {
  * @throws {CacheError} (exit 30) when the index cannot be written while reconciling.
  */
 export async function summarizeCache(cache: PackageCache): Promise<CacheSummary> {
-  return await cache.withSharedLock(async () => summarizeScan(await scanCache(cache)));
+  return await cache.withSharedLock(async () =>
+    summarizeScan(await scanCache(cache, { parseManifests: false }))
+  );
 }
 
 /**
@@ -250,6 +252,10 @@ export async function cacheStats(
   now: number = Date.now(),
 ): Promise<CacheStats> {
   return await cache.withSharedLock(async () =>
-    statsOfScan(await scanCache(cache), cache.index.lookupTotals(), now)
+    statsOfScan(
+      await scanCache(cache, { storedFiles: false, parseManifests: false }),
+      cache.index.lookupTotals(),
+      now,
+    )
   );
 }

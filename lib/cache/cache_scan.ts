@@ -65,7 +65,7 @@ export interface ScannedManifest {
   path: string;
   /** Its size in bytes. */
   bytes: number;
-  /** Parsed, or undefined when unreadable or in another format. */
+  /** Parsed, or undefined when unreadable, in another format, or not asked for. */
   manifest: WheelManifest | undefined;
 }
 
@@ -127,8 +127,11 @@ export async function treeSize(path: string): Promise<{ count: number; bytes: nu
   return total;
 }
 
-/** The manifests in `wheels-v1/` (temp files skipped). */
-export async function scanManifests(root: string): Promise<Map<string, ScannedManifest>> {
+/** The manifests in `wheels-v1/` (temp files skipped), parsed unless `parse` is false. */
+export async function scanManifests(
+  root: string,
+  parse = true,
+): Promise<Map<string, ScannedManifest>> {
   const manifests = new Map<string, ScannedManifest>();
   const bucket = join(root, WHEELS_BUCKET);
   for (const entry of await entriesOf(bucket)) {
@@ -145,7 +148,7 @@ export async function scanManifests(root: string): Promise<Map<string, ScannedMa
       sha256: sha,
       path,
       bytes: info.size,
-      manifest: await readManifest(root, sha),
+      manifest: parse ? await readManifest(root, sha) : undefined,
     });
   }
   return manifests;
@@ -174,17 +177,28 @@ export function manifestFiles(root: string, manifest: WheelManifest): string[] {
   return manifest.files.map((f) => storedFilePath(root, f.sha256, f.executable));
 }
 
+/** What {@linkcode scanCache} reads beyond the artifacts (both by default). */
+export interface ScanOptions {
+  /** Walk the stored files (`files-v1/`): their count, sizes and links. @default true */
+  storedFiles?: boolean;
+  /** Parse every manifest (else only their names and sizes are read). @default true */
+  parseManifests?: boolean;
+}
+
 /**
  * Scans the cache (see the module documentation). Reconciles the index with `artifacts-v1/`
  * first (rows for artifacts found on disk are added, rows of removed ones dropped), so a cache
  * killed in the middle of a clean is described as it is. Callers hold the cache's lock.
  */
-export async function scanCache(cache: PackageCache): Promise<CacheScan> {
+export async function scanCache(
+  cache: PackageCache,
+  options: ScanOptions = {},
+): Promise<CacheScan> {
   const root = cache.root;
   await cache.index.rebuild(root);
   const rows = cache.index.list();
-  const manifests = await scanManifests(root);
-  const files = await scanStoredFiles(root);
+  const manifests = await scanManifests(root, options.parseManifests ?? true);
+  const files = options.storedFiles ?? true ? await scanStoredFiles(root) : new Map();
   const buckets = new Map<CacheKind, { count: number; bytes: number }>();
   const add = (kind: CacheKind, count: number, bytes: number) => {
     const b = buckets.get(kind) ?? { count: 0, bytes: 0 };

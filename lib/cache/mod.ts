@@ -33,6 +33,7 @@ export {
   scanCache,
   type ScannedFile,
   type ScannedManifest,
+  type ScanOptions,
 } from "./cache_scan.ts";
 export {
   type AgeBand,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { throwIfInterrupted } from "../errors/mod.ts";
 import { failpoint, hasherFactory } from "../fs/mod.ts";
 import { join } from "../paths/mod.ts";
 import { artifactDir, ARTIFACTS_BUCKET, isSha256, isTempName } from "./cache_layout.ts";
@@ -102,9 +103,7 @@ export async function verifyCache(
     const artifactProblems: VerifyProblem[] = [];
     const fileProblems: VerifyProblem[] = [];
     const manifestProblems: VerifyProblem[] = [];
-    const stop = () => {
-      if (options.signal?.aborted) throw options.signal.reason;
-    };
+    const stop = () => throwIfInterrupted(options.signal);
 
     // Artifacts: artifacts-v1/<sha[0:2]>/<sha>/<file>.
     const artifactDirs: Array<{ dir: string; sha: string }> = [];

@@ -9,11 +9,13 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { tinyBackendWheel, tinyProjectMembers, writeSdist } from "../helpers/build_fixtures.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
   type CliResult,
   createTestContext,
+  standardWheels,
   type TestContext,
 } from "../helpers/test_context.ts";
 
@@ -412,5 +414,38 @@ Deno.test("a clean killed midway leaves a cache the next commands use", async (t
       assertEquals(await cached(ctx), ["demo-dep 2.0.0", "demo-pkg 1.1.0", "other-pkg 2.0.0"]);
       assertEquals((await imports(ctx, "app", "demo_pkg")).code, 0);
     });
+  }
+});
+
+Deno.test("a clean keeps the sdist an environment's lock names and the wheel built from it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-sdist-" });
+  try {
+    const counter = join(dir, "counter");
+    const sdist = await writeSdist(
+      dir,
+      "demo_proj-1.0.tar.gz",
+      tinyProjectMembers({ counter, dependencies: ["demo-dep<2"] }),
+    );
+    await using ctx = await createTestContext(
+      [...standardWheels(), tinyBackendWheel()],
+      { extraFiles: { [sdist.filename]: await Deno.readFile(sdist.path) } },
+    );
+    assertOk(await ctx.run(["create", "app", "--packages", "demo-proj"]));
+    const before: Json[] = await data(ctx, ["cache", "list", "--filter", "demo-proj"]);
+    const files = before.flatMap((p) => p.files.map((f: Json) => f.filename)).sort();
+    assertEquals(files.length, 2, `the sdist and the wheel built from it: ${files}`);
+    sql(ctx, "UPDATE artifacts SET last_used = ?", Date.now() - 40 * DAY);
+    const done = await data(ctx, ["cache", "clean", "--older-than", "30"]);
+    const removed = done.entries.filter((e: Json) => e.kind === "artifact").map((e: Json) =>
+      e.project
+    );
+    // Only the build backend goes (its build environment links its files, which stay); the
+    // wheel built from the sdist is kept through its origin, the sdist's URL in the lock.
+    assertEquals(removed, ["tiny-backend"]);
+    const after: Json[] = await data(ctx, ["cache", "list", "--filter", "demo-proj"]);
+    assertEquals(after.flatMap((p) => p.files.map((f: Json) => f.filename)).sort(), files);
+    assertEquals((await imports(ctx, "app", "demo_proj")).code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
