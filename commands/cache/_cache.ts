@@ -5,7 +5,8 @@
  * @module
  */
 import { openCache, type PackageCache } from "../../lib/cache/mod.ts";
-import { UsageError } from "../../lib/errors/mod.ts";
+import { parseDays, parseSize } from "../../lib/config/mod.ts";
+import { ConfigError, UsageError } from "../../lib/errors/mod.ts";
 import {
   type EnvironmentCacheReferences,
   environmentCacheReferences,
@@ -32,48 +33,32 @@ export async function environmentReferences(
   return await environmentCacheReferences(ctx.home.registryFile);
 }
 
-const UNITS: Record<string, number> = {
-  "": 1,
-  b: 1,
-  k: 1e3,
-  kb: 1e3,
-  m: 1e6,
-  mb: 1e6,
-  g: 1e9,
-  gb: 1e9,
-  t: 1e12,
-  tb: 1e12,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-  tib: 1024 ** 4,
-};
+/** Runs a settings parser on a flag's value; its error becomes a usage error (exit 2). */
+function asFlag<T>(parse: (value: unknown, where: string) => T, text: string, flag: string): T {
+  try {
+    return parse(text, flag);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new UsageError(`${flag} \`${text}\` is not valid: ${error.message}`, {
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    });
+  }
+}
 
 /**
- * Parses a size: a number of bytes, or a number with a unit (`500MB`, `2GB`, `1.5GiB`; decimal
- * `KB`/`MB`/`GB`/`TB`, binary `KiB`/`MiB`/`GiB`/`TiB`), case-insensitive.
+ * Parses a size flag as the settings do (`500MB`, `2GB`, `1.5GiB`; units are powers of 1024).
  * @throws {UsageError} (exit 2) naming the flag for anything else.
  */
 export function parseSizeFlag(text: string, flag: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = UNITS[match?.[2]?.toLowerCase() ?? "?"];
-  if (match === null || unit === undefined) {
-    throw new UsageError(`${flag} \`${text}\` is not a size`, {
-      hint: "Give bytes or a number with a unit: 500MB, 2GB, 1.5GiB",
-    });
-  }
-  return Math.floor(Number(match[1]) * unit);
+  return asFlag(parseSize, text, flag);
 }
 
-/** Parses a number of days (`30`, `0.5`). @throws {UsageError} (exit 2) otherwise. */
+/**
+ * Parses a number of days as the settings do (`30`, `30d`, `2w`, `12h`).
+ * @throws {UsageError} (exit 2) otherwise.
+ */
 export function parseDaysFlag(text: string, flag: string): number {
-  const days = Number(text.trim().replace(/d(ays?)?$/i, ""));
-  if (text.trim() === "" || !Number.isFinite(days) || days < 0) {
-    throw new UsageError(`${flag} \`${text}\` is not a number of days`, {
-      hint: "Give a number of days, e.g. 30",
-    });
-  }
-  return days;
+  return asFlag(parseDays, text, flag);
 }
 
 /** A time as an ISO 8601 string (UTC), for JSON. */

@@ -24,7 +24,16 @@ export const cacheInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
   parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
   func: action("cache info", async (ctx, _flags: GlobalFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const location = ctx.settings.cacheDir;
+    const settings = ctx.settings;
+    const location = settings.cacheDir;
+    const limits = {
+      max_size: settings.cacheMaxSize,
+      max_age_days: settings.cacheMaxAgeDays,
+      auto_cleanup: settings.cacheAutoCleanup,
+      offline: settings.offline,
+      use_cache: settings.useCache,
+      fallback_to_online: settings.fallbackToOnline,
+    };
     const summary = await withCache(ctx, summarizeCache);
     if (format === "json") {
       ctx.printer.json("cache info", {
@@ -34,19 +43,45 @@ export const cacheInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
         total_bytes: summary.totalBytes,
         index_bytes: summary.indexBytes,
         kinds: summary.kinds.map((k) => ({ kind: k.kind, count: k.count, bytes: k.bytes })),
+        settings: Object.fromEntries(
+          Object.entries(limits).map(([key, s]) => [key, {
+            value: s.value ?? null,
+            source: s.source,
+            origin: s.origin,
+          }]),
+        ),
       });
       return;
     }
-    const origin = location.origin === "default" ? "default" : `${location.origin}`;
+    const from = (s: { source: string; origin: string }) =>
+      s.source === "default" ? "" : ` (${s.origin})`;
+    const onOff = (s: { value: boolean; source: string; origin: string }) =>
+      `${s.value ? "on" : "off"}${from(s)}`;
     await ctx.printer.table(["Field", "Value"], [
       ["location", summary.root],
-      ["set by", origin],
+      ["set by", location.origin],
       ["total size", formatBytes(summary.totalBytes)],
       ["index database", formatBytes(summary.indexBytes)],
       ...summary.kinds.map((k) => [
         k.kind,
         k.kind === "other" ? formatBytes(k.bytes) : `${k.count} (${formatBytes(k.bytes)})`,
       ]),
+      [
+        "max size",
+        limits.max_size.value === undefined
+          ? "none"
+          : `${formatBytes(limits.max_size.value)}${from(limits.max_size)}`,
+      ],
+      [
+        "max age",
+        limits.max_age_days.value === undefined
+          ? "none"
+          : `${limits.max_age_days.value} days${from(limits.max_age_days)}`,
+      ],
+      ["auto cleanup", onOff(limits.auto_cleanup)],
+      ["offline", onOff(limits.offline)],
+      ["use cache", onOff(limits.use_cache)],
+      ["fallback to online", onOff(limits.fallback_to_online)],
     ]);
   }, { effect: "reads" }),
 });

@@ -152,6 +152,22 @@ Deno.test("cache info, list and stats count what installs put in the cache, and 
     "the kinds add up to the total",
   );
 
+  await t.step("limits and offline settings, with where each came from", async () => {
+    const limited = await ctx.run(["cache", "info", "--json"], {
+      env: { GESTVENV_CACHE_SIZE: "2GB", GESTVENV_OFFLINE: "1" },
+    });
+    assertOk(limited);
+    const settings = JSON.parse(limited.stdout).data.settings;
+    assertEquals(settings.max_size, {
+      value: 2 * 1024 ** 3,
+      source: "env",
+      origin: "GESTVENV_CACHE_SIZE",
+    });
+    assertEquals([settings.offline.value, settings.offline.source], [true, "env"]);
+    assertEquals(settings.max_age_days.value, null);
+    assertEquals(info.settings.offline.value, false);
+  });
+
   await t.step("filters", async () => {
     assertEquals((await data(ctx, ["cache", "list", "--filter", "DEMO_D"])).length, 1);
     assertEquals((await data(ctx, ["cache", "list", "--platform", "win_amd64"])).length, 0);

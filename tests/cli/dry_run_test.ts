@@ -62,7 +62,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["lock", "a"],
     ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
     ["cache", "clean", "--all"],
-    ["cache", "clean", "--older-than", "0", "--unpacked"],
+    ["cache", "clean", "--older-than", "1", "--unpacked"],
     ["cache", "remove", "demo-pkg"],
     ["cache", "verify", "--fix"],
   ];
