@@ -409,7 +409,13 @@ Deno.test("cache remove PKG==V removes that version only; PKG every version; unk
 });
 
 Deno.test("a clean killed midway leaves a cache the next commands use", async (t) => {
-  for (const point of ["cache.clean.after_index", "cache.clean.after_manifests"]) {
+  for (
+    const point of [
+      "cache.clean.after_manifests",
+      "cache.clean.after_files",
+      "cache.clean.after_index",
+    ]
+  ) {
     await t.step(point, async () => {
       await using ctx = await createTestContext();
       await filledCache(ctx);
@@ -417,7 +423,7 @@ Deno.test("a clean killed midway leaves a cache the next commands use", async (t
       const killed = await ctx.run(["cache", "clean", "--older-than", "30"], {
         env: { GESTVENV_FAILPOINT: `${point}:exit` },
       });
-      assert(killed.code !== 0, "the failpoint kills the process");
+      assertEquals(killed.code, 128 + 9, "the failpoint kills the process");
       // The artifacts are still on disk: listed again, and verify finds nothing wrong.
       assertEquals((await cached(ctx)).length, 5);
       const verify = await ctx.run(["cache", "verify"]);
@@ -431,6 +437,23 @@ Deno.test("a clean killed midway leaves a cache the next commands use", async (t
       assertEquals((await imports(ctx, "app", "demo_pkg")).code, 0);
     });
   }
+  await t.step("verify --fix killed after removing the manifests", async () => {
+    await using ctx = await createTestContext();
+    await filledCache(ctx);
+    const { manifest, file } = await storedFileOf(ctx, "other-pkg", "other_pkg/__init__.py");
+    await flipByte(file);
+    const killed = await ctx.run(["cache", "verify", "--fix"], {
+      env: { GESTVENV_FAILPOINT: "cache.verify.after_manifests:exit" },
+    });
+    assertEquals(killed.code, 128 + 9);
+    assertEquals(await exists(manifest), false, "the manifest went first");
+    // The corrupt file is still found (no manifest names it now) and the next --fix finishes.
+    const again = await data(ctx, ["cache", "verify"], 30);
+    assertEquals(again.problems.map((p: Json) => [p.kind, p.path]), [["stored-file", file]]);
+    assertOk(await ctx.run(["cache", "verify", "--fix"]));
+    assertOk(await ctx.run(["create", "b", "--packages", "other-pkg"]));
+    assertEquals((await imports(ctx, "b", "other_pkg")).code, 0);
+  });
 });
 
 Deno.test("a clean keeps the sdist an environment's lock names and the wheel built from it", async () => {
