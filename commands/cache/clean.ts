@@ -93,11 +93,17 @@ export const cacheCleanCommand = buildCommand<CleanFlags, [], CliContext>({
             `(\`gestvenv lock ${name}\` writes one)`,
         );
       }
-      return await cleanCache(cache, policy, {
-        dryRun: ctx.dryRun,
-        ...(refs === undefined ? {} : { referenced: refs.references }),
-        signal: ctx.signal,
-      });
+      const reporter = ctx.environments().reporter;
+      reporter.step(ctx.dryRun ? "Planning the clean" : "Cleaning the cache");
+      try {
+        return await cleanCache(cache, policy, {
+          dryRun: ctx.dryRun,
+          ...(refs === undefined ? {} : { referenced: refs.references }),
+          signal: ctx.signal,
+        });
+      } finally {
+        reporter.done();
+      }
     });
     if (report === undefined) {
       ctx.printer.info("Nothing removed");
@@ -109,6 +115,13 @@ export const cacheCleanCommand = buildCommand<CleanFlags, [], CliContext>({
       return;
     }
     await printCleanReport(ctx, report);
+    if (policy.maxBytes !== undefined && report.sizeAfter > policy.maxBytes && !policy.all) {
+      ctx.printer.warn(
+        `The cache stays over ${formatBytes(policy.maxBytes)}: what is left is used by ` +
+          "environments, or is not an artifact (index pages, metadata, builds); " +
+          "`--all` empties it",
+      );
+    }
     // Ctrl-C stopped it between two removals: what went is listed above.
     throwIfInterrupted(ctx.signal);
   }, { effect: "changes" }),

@@ -42,10 +42,14 @@ function buildVerifyCommand(name: "verify" | "health-check") {
       const format = formatFor(ctx, ["table", "json"], "table");
       const fix = (flags.fix ?? false) && !ctx.dryRun;
       let root = "";
+      const reporter = ctx.environments().reporter;
+      reporter.step(
+        fix ? "Verifying the cache and removing what is corrupt" : "Verifying the cache",
+      );
       const report = await withCache(ctx, (cache) => {
         root = cache.root;
         return verifyCache(cache, { fix, signal: ctx.signal });
-      });
+      }).finally(() => reporter.done());
       const bad = report.problems.filter((p) => !p.removed);
       const code = bad.length > 0 ? EXIT_CODE.CACHE : EXIT_CODE.OK;
       if (format === "json") {
