@@ -194,7 +194,9 @@ export async function verifyCache(
         continue;
       }
       const named = manifestFiles(root, m.manifest);
-      const missing = named.filter((p) => !stored.has(p));
+      // A file published since the walk (another process unpacking: verify without --fix holds
+      // the lock shared) is looked at again before it is called missing.
+      const missing = named.filter((p) => !stored.has(p) && !isFile(p));
       const corrupt = named.filter((p) => corruptFiles.has(p));
       if (missing.length > 0 || corrupt.length > 0) {
         manifestProblems.push({
@@ -239,4 +241,12 @@ export async function verifyCache(
     return { checked, problems, fixed: fix && problems.length > 0 };
   };
   return fix ? await cache.withExclusiveLock(run) : await cache.withSharedLock(run);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
