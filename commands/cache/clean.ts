@@ -100,6 +100,8 @@ export const cacheCleanCommand = buildCommand<CleanFlags, [], CliContext>({
           dryRun: ctx.dryRun,
           ...(refs === undefined ? {} : { referenced: refs.references }),
           signal: ctx.signal,
+          onWait: () =>
+            ctx.printer.warn("Waiting for the package cache: another gestvenv process is using it"),
         });
       } finally {
         reporter.done();

@@ -59,6 +59,8 @@ export const cacheRemoveCommand = buildCommand<GlobalFlags, string[], CliContext
         dryRun: ctx.dryRun,
         referenced: refs.references,
         signal: ctx.signal,
+        onWait: () =>
+          ctx.printer.warn("Waiting for the package cache: another gestvenv process is using it"),
       });
     });
     for (const t of report.unmatched) {

@@ -48,7 +48,12 @@ function buildVerifyCommand(name: "verify" | "health-check") {
       );
       const report = await withCache(ctx, (cache) => {
         root = cache.root;
-        return verifyCache(cache, { fix, signal: ctx.signal });
+        return verifyCache(cache, {
+          fix,
+          signal: ctx.signal,
+          onWait: () =>
+            ctx.printer.warn("Waiting for the package cache: another gestvenv process is using it"),
+        });
       }).finally(() => reporter.done());
       const bad = report.problems.filter((p) => !p.removed);
       const code = bad.length > 0 ? EXIT_CODE.CACHE : EXIT_CODE.OK;

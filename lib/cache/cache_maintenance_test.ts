@@ -9,6 +9,7 @@ import {
   cacheStats,
   cleanCache,
   listCachedProjects,
+  MAX_LOOKUPS,
   openCache,
   type PackageCache,
   removeFromCache,
@@ -271,4 +272,33 @@ Deno.test("autoCleanup: nothing without limits, old unused artifacts within its 
     assertEquals(late?.entries, []);
     assertEquals((await listCachedProjects(cache)).map((p) => p.project), ["beta", "gamma"]);
   });
+});
+
+Deno.test("the lookup log keeps the last MAX_LOOKUPS lookups", async () => {
+  const root = await tempRoot();
+  try {
+    const cache = await openCache(root);
+    cache.close();
+    const db = new DatabaseSync(join(root, "index-v1.sqlite"));
+    db.exec("BEGIN");
+    const insert = db.prepare(
+      "INSERT INTO lookups (time, hit, sha256, project, bytes) VALUES (?, 1, 'x', 'p', 1)",
+    );
+    for (let i = 1; i < MAX_LOOKUPS + 1000; i++) insert.run(i);
+    db.exec("COMMIT");
+    db.close();
+    const again = await openCache(root);
+    try {
+      assertEquals(again.index.lookupTotals().hits, MAX_LOOKUPS + 999);
+      again.index.recordLookup({ sha256: "y", project: "q", hit: false, bytes: 7 });
+      const totals = again.index.lookupTotals();
+      assertEquals(totals.hits + totals.misses, MAX_LOOKUPS, "the oldest 1,000 went");
+      assertEquals(totals.first, 1001);
+      assertEquals(totals.bytesDownloaded, 7);
+    } finally {
+      again.close();
+    }
+  } finally {
+    await Deno.remove(join(root, ".."), { recursive: true });
+  }
 });

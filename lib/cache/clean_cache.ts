@@ -115,6 +115,8 @@ export interface CleanOptions {
   deadline?: number | undefined;
   /** Stop removing when aborted (Ctrl-C); the report says `complete: false`. */
   signal?: AbortSignal | undefined;
+  /** Called once when other processes still use the cache after a second (the clean waits). */
+  onWait?: (() => void) | undefined;
 }
 
 /** The artifacts environments use: named by sha256, or built from a used origin. */
@@ -409,7 +411,9 @@ export async function cleanCache(
       complete: done.complete,
     });
   };
-  return options.dryRun ? await cache.withSharedLock(run) : await cache.withExclusiveLock(run);
+  return options.dryRun
+    ? await cache.withSharedLock(run)
+    : await cache.withExclusiveLock(run, { onWait: options.onWait });
 }
 
 /** A `cache remove` argument: a project, and a version or none for every version. */
@@ -493,7 +497,9 @@ export async function removeFromCache(
       unmatched,
     };
   };
-  return options.dryRun ? await cache.withSharedLock(run) : await cache.withExclusiveLock(run);
+  return options.dryRun
+    ? await cache.withSharedLock(run)
+    : await cache.withExclusiveLock(run, { onWait: options.onWait });
 }
 
 /** Options of {@linkcode autoCleanup} (the `cache.max_size`/`cache.max_age` settings). */

@@ -124,8 +124,12 @@ export interface PackageCache {
   /**
    * Runs `fn` holding the cache's lock exclusively (cleaning): waits until no other process works
    * in the cache. Methods of this cache called inside `fn` do not take the lock again.
+   * `onWait` is called once when the lock is still busy after a second.
    */
-  withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
+  withExclusiveLock<T>(
+    fn: () => Promise<T>,
+    options?: { onWait?: (() => void) | undefined },
+  ): Promise<T>;
   /**
    * Runs `fn` holding the cache's lock exclusively if it can be had at once; when another
    * process (or this one) holds it, returns `{ acquired: false }` without waiting.
@@ -191,7 +195,10 @@ class Cache implements PackageCache {
     return withFileLock(join(this.root, LOCK_FILE), fn, { exclusive: false, label: LABEL });
   }
 
-  async withExclusiveLock<T>(fn: () => Promise<T>): Promise<T> {
+  async withExclusiveLock<T>(
+    fn: () => Promise<T>,
+    options: { onWait?: (() => void) | undefined } = {},
+  ): Promise<T> {
     return await withFileLock(join(this.root, LOCK_FILE), async () => {
       this.#exclusive++;
       try {
@@ -199,7 +206,12 @@ class Cache implements PackageCache {
       } finally {
         this.#exclusive--;
       }
-    }, { exclusive: true, label: LABEL, holder: { command: `gestvenv (pid ${Deno.pid})` } });
+    }, {
+      exclusive: true,
+      label: LABEL,
+      holder: { command: `gestvenv (pid ${Deno.pid})` },
+      onWait: options.onWait === undefined ? undefined : () => options.onWait!(),
+    });
   }
 
   async tryWithExclusiveLock<T>(

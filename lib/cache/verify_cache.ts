@@ -49,6 +49,8 @@ export interface VerifyOptions {
   concurrency?: number;
   /** Stops between files (Ctrl-C); what was removed so far stays removed. */
   signal?: AbortSignal | undefined;
+  /** With `fix`: called once when other processes still use the cache after a second. */
+  onWait?: (() => void) | undefined;
 }
 
 async function hashFile(
@@ -240,7 +242,9 @@ export async function verifyCache(
     }
     return { checked, problems, fixed: fix && problems.length > 0 };
   };
-  return fix ? await cache.withExclusiveLock(run) : await cache.withSharedLock(run);
+  return fix
+    ? await cache.withExclusiveLock(run, { onWait: options.onWait })
+    : await cache.withSharedLock(run);
 }
 
 function isFile(path: string): boolean {

@@ -488,3 +488,23 @@ Deno.test("a clean keeps the sdist an environment's lock names and the wheel bui
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cache clean waits for an install using the cache, says so, and both finish whole", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app"]));
+  const install = ctx.run(["install", "demo-pkg", "--env", "app"], {
+    env: { GESTVENV_FAILPOINT: "installer.after_record:sleep:2500" },
+  });
+  // The install holds the cache's shared lock once its plan is recorded.
+  const record = join(ctx.envPath("app"), ".gestvenv-install.json");
+  for (let i = 0; i < 600 && !(await exists(record)); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert(await exists(record), "the install reached its failpoint");
+  const clean = await ctx.run(["cache", "clean", "--all", "--yes"]);
+  assertOk(clean);
+  assertStringIncludes(clean.stderr, "Waiting for the package cache");
+  assertOk(await install);
+  assertEquals((await imports(ctx, "app", "demo_pkg, demo_dep")).code, 0);
+  assertEquals(await cached(ctx), [], "the clean ran after the install");
+});
