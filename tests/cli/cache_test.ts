@@ -508,3 +508,27 @@ Deno.test("cache clean waits for an install using the cache, says so, and both f
   assertEquals((await imports(ctx, "app", "demo_pkg, demo_dep")).code, 0);
   assertEquals(await cached(ctx), [], "the clean ran after the install");
 });
+
+Deno.test("cache.auto_cleanup: after a command that changed something, the cache goes under max_size, keeping what environments use", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "kept", "--packages", "demo-pkg"]));
+  assertOk(await ctx.run(["create", "gone", "--packages", "other-pkg"]));
+  assertOk(await ctx.run(["config", "set", "cache.max_size", "1"]));
+  // Limits alone do nothing: auto-cleanup is off by default.
+  assertOk(await ctx.run(["delete", "gone", "--force"]));
+  const before: Json[] = await data(ctx, ["cache", "list"]);
+  assert(before.some((p) => p.project === "other-pkg"), JSON.stringify(before));
+  assertOk(await ctx.run(["config", "set", "cache.auto_cleanup", "true"]));
+  const changed = await ctx.run(["uninstall", "demo-dep", "--env", "kept"]);
+  assertOk(changed);
+  assertStringIncludes(changed.stderr, "Cache auto-cleanup");
+  const after: Json[] = await data(ctx, ["cache", "list"]);
+  const names = after.map((p) => p.project).sort();
+  assert(!names.includes("other-pkg"), `unused: removed (${names})`);
+  assert(names.includes("demo-pkg"), `used by \`kept\`: kept (${names})`);
+  const imported = await ctx.exec(join(ctx.envPath("kept"), "bin", "python"), [
+    "-c",
+    "import demo_pkg",
+  ]);
+  assertEquals(imported.code, 0, imported.stderr);
+});
