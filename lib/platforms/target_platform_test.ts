@@ -82,13 +82,13 @@ Deno.test("platform lists are split on commas and spaces, lower-cased, deduplica
 });
 
 Deno.test("what cannot be described is a usage error naming it", () => {
-  const bad = (platform: string, pythonVersion = "3.12", implementation?: string) =>
+  const bad = (platform: string, pythonVersion = "3.12", implementation = "cp") =>
     throws(
       () =>
         targetPlatform({
           platform,
           pythonVersion,
-          ...(implementation === undefined ? {} : { implementation }),
+          implementation,
         }),
       UsageError,
     );
