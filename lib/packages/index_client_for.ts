@@ -25,6 +25,8 @@ export interface IndexClientForOptions {
   buildInterpreter?: Interpreter | undefined;
   /** Index options from a requirements file (`--index-url` lines win over the settings). */
   fromFile?: FileIndexOptions;
+  /** The HTTP client to use. @default one with the settings' timeouts, offline when `offline` */
+  http?: HttpClient;
 }
 
 /** Builds the index client for `ctx`, with the network timeouts of its settings. */
@@ -39,7 +41,7 @@ export function indexClientFor(
     indexes: decision.indexUrls,
     findLinks: decision.findLinks,
     cacheDir: ctx.home.cacheDir,
-    http: new HttpClient({
+    http: options.http ?? new HttpClient({
       offline: options.offline ?? false,
       connectTimeoutMs: http.connectTimeoutMs,
       readTimeoutMs: http.readTimeoutMs,

@@ -1,0 +1,221 @@
+/**
+ * `cache check-offline`: can these requirements be resolved and installed with no network, for
+ * this interpreter or for synthesized platforms? The resolution runs on cached index pages and
+ * metadata only (stale entries accepted, as `--offline` does), every request it would have sent
+ * is recorded instead, and every chosen artifact is looked up in the package cache. The answer
+ * lists exactly what is missing.
+ *
+ * @module
+ */
+import { openCache } from "../cache/mod.ts";
+import type { EnvironmentContext } from "../environments/mod.ts";
+import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import {
+  fileUrlToPath,
+  HttpClient,
+  type HttpResponse,
+  type IndexFile,
+  redactUrl,
+  type RequestOptions,
+} from "../index/mod.ts";
+import { tryParseWheelFilename } from "../dist_filename/mod.ts";
+import { indexClientFor } from "./index_client_for.ts";
+import {
+  describeChoice,
+  type PrefetchTargetOptions,
+  prefetchTargets,
+  resolveForTarget,
+} from "./prefetch_targets.ts";
+import { readRequirementInputs } from "./resolve_requirements.ts";
+
+/** Why something is missing for an offline install. */
+export type OfflineMissingReason =
+  | "no cached index page"
+  | "no cached metadata"
+  | "no cached artifact"
+  | "no resolution";
+
+/** One thing an offline install would lack. */
+export interface OfflineMissing {
+  /** PEP 503 project name (empty for a failed resolution that names no single project). */
+  project: string;
+  /** The version, when known. */
+  version: string | null;
+  /** The platform (machine) it is missing for. */
+  platform: string;
+  /** What is missing. */
+  reason: OfflineMissingReason;
+  /** The URL that would have been fetched, the file name, or the resolver's explanation. */
+  detail: string;
+}
+
+/** A file an offline install would use, found in the cache (or a local file). */
+export interface OfflineReadyFile {
+  /** PEP 503 project name. */
+  project: string;
+  /** Version. */
+  version: string;
+  /** The file name. */
+  filename: string;
+  /** `wheel`, or `sdist` (built at install time: its build requirements are not checked). */
+  kind: "wheel" | "sdist";
+  /** sha256 (hex), or null for a local file the index lists without one. */
+  sha256: string | null;
+  /** Size in bytes (0 when unknown). */
+  size: number;
+}
+
+/** The verdict for one machine. */
+export interface OfflineTargetReport {
+  /** The platform tag (or the interpreter's platform). */
+  platform: string;
+  /** The Python version it was resolved for. */
+  python: string;
+  /** Whether everything is there. */
+  ready: boolean;
+  /** What the offline resolution chose and the cache holds. */
+  files: OfflineReadyFile[];
+  /** What is missing (empty when `ready`). */
+  missing: OfflineMissing[];
+}
+
+/** The verdict of {@linkcode checkOffline}. */
+export interface OfflineCheckReport {
+  /** Every machine is ready. */
+  ready: boolean;
+  /** One verdict per machine, in the order given. */
+  targets: OfflineTargetReport[];
+}
+
+/**
+ * An HTTP client that sends nothing: every request is recorded and refused. A refused project
+ * page answers "not on this index" (so the resolution goes on and finds what else is missing);
+ * anything else (metadata) fails as `--offline` does.
+ */
+class RecordingOfflineClient extends HttpClient {
+  readonly refused: string[] = [];
+
+  constructor() {
+    super({ offline: true });
+  }
+
+  override request(url: string, _init: RequestOptions = {}): Promise<HttpResponse> {
+    const shown = redactUrl(url);
+    this.refused.push(shown);
+    const message = `Cannot fetch ${shown}: not in the cache, and this check sends no request`;
+    return Promise.reject(
+      new URL(url).pathname.endsWith("/")
+        ? new PackageNotFoundError(message)
+        : new NetworkError(message),
+    );
+  }
+}
+
+/** What a refused URL says is missing: a project page (`…/name/`), else a file's metadata. */
+function missingOf(url: string, platform: string): OfflineMissing {
+  const path = new URL(url).pathname;
+  if (path.endsWith("/")) {
+    const project = decodeURIComponent(path.slice(0, -1).split("/").at(-1) ?? "");
+    return { project, version: null, platform, reason: "no cached index page", detail: url };
+  }
+  const filename = decodeURIComponent(path.split("/").at(-1) ?? "").replace(/\.metadata$/, "");
+  const wheel = tryParseWheelFilename(filename);
+  const sdist = /^(.+)-([^-]+)\.(?:tar\.gz|zip|tar\.bz2|tar\.xz|tgz)$/.exec(filename);
+  return {
+    project: wheel?.name ?? sdist?.[1]?.toLowerCase().replace(/[-_.]+/g, "-") ?? filename,
+    version: wheel?.version.text ?? sdist?.[2] ?? null,
+    platform,
+    reason: "no cached metadata",
+    detail: filename,
+  };
+}
+
+async function localFileExists(file: IndexFile): Promise<boolean> {
+  if (!file.url.toLowerCase().startsWith("file:")) return false;
+  const info = await Deno.stat(fileUrlToPath(file.url)).catch(() => null);
+  return info?.isFile ?? false;
+}
+
+/**
+ * Checks, for each machine of `options`, that the requirements resolve from the cached index
+ * pages and metadata alone and that every chosen artifact is in the package cache of `ctx`. Sends
+ * no request (it works under `deno run --deny-net`) and changes nothing but the artifacts'
+ * last-used times. An sdist counts as ready when it is cached; building it offline also needs its
+ * build requirements, which this does not check.
+ *
+ * @throws {InvalidSyntaxError} for a malformed requirement.
+ * @throws {UsageError} for platforms or versions that cannot be described.
+ */
+export async function checkOffline(
+  ctx: EnvironmentContext,
+  options: PrefetchTargetOptions,
+): Promise<OfflineCheckReport> {
+  const inputs = await readRequirementInputs(options);
+  const { targets } = await prefetchTargets(ctx, options);
+  const cache = await openCache(ctx.home.cacheDir);
+  const reports: OfflineTargetReport[] = [];
+  try {
+    for (const target of targets) {
+      // A client per machine: a refusal is remembered by the client, and must count for each.
+      const http = new RecordingOfflineClient();
+      const index = indexClientFor(ctx, { offline: true, http, fromFile: inputs.fromFile });
+      ctx.reporter.step(`Checking ${target.platform} (Python ${target.python})`);
+      let result;
+      try {
+        result = await resolveForTarget(index, target, inputs, options).catch((error) => {
+          // A refused metadata request ends the resolution: what was refused says why.
+          if (error instanceof NetworkError && http.refused.length > 0) return null;
+          throw error;
+        });
+      } finally {
+        ctx.reporter.done();
+      }
+      const missing = [...new Set(http.refused)].map((url) => missingOf(url, target.platform));
+      const files: OfflineReadyFile[] = [];
+      if (result !== null && !result.ok && missing.length === 0) {
+        missing.push({
+          project: "",
+          version: null,
+          platform: target.platform,
+          reason: "no resolution",
+          detail: [result.error.message, result.error.details].filter((t) => t).join("\n"),
+        });
+      }
+      if (result !== null && result.ok) {
+        for (const p of result.resolution.packages) {
+          const { kind } = describeChoice(p.file, p.files, target.tags);
+          const sha256 = p.file.sha256;
+          const stored = sha256 === null ? undefined : await cache.find(sha256);
+          if (stored !== undefined || (sha256 === null && await localFileExists(p.file))) {
+            files.push({
+              project: p.name,
+              version: p.version,
+              filename: p.file.filename,
+              kind,
+              sha256,
+              size: stored?.size ?? p.file.size ?? 0,
+            });
+          } else {
+            missing.push({
+              project: p.name,
+              version: p.version,
+              platform: target.platform,
+              reason: "no cached artifact",
+              detail: p.file.filename,
+            });
+          }
+        }
+      }
+      reports.push({
+        platform: target.platform,
+        python: target.python,
+        ready: missing.length === 0,
+        files,
+        missing,
+      });
+    }
+  } finally {
+    cache.close();
+  }
+  return { ready: reports.every((r) => r.ready), targets: reports };
+}
