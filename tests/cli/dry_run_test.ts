@@ -61,6 +61,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["config", "init", "--force"],
     ["lock", "a"],
     ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
+    ["cache", "add", "demo-pkg", "--platforms", "win_amd64", "--python-version", "3.12"],
   ];
   for (const args of commands) {
     await t.step(args.slice(0, 2).join(" "), async () => {
