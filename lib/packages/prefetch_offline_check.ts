@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { openCache } from "../cache/mod.ts";
+import { openCache, type PackageCache } from "../cache/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
 import {
@@ -22,11 +22,12 @@ import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 import {
   describeChoice,
+  type PrefetchTarget,
   type PrefetchTargetOptions,
   prefetchTargets,
   resolveForTarget,
 } from "./prefetch_targets.ts";
-import { readRequirementInputs } from "./resolve_requirements.ts";
+import { readRequirementInputs, type RequirementInputs } from "./resolve_requirements.ts";
 
 /** Why something is missing for an offline install. */
 export type OfflineMissingReason =
@@ -136,6 +137,62 @@ async function localFileExists(file: IndexFile): Promise<boolean> {
   return info?.isFile ?? false;
 }
 
+const missingKey = (m: OfflineMissing) => `${m.project}\u0000${m.version}\u0000${m.reason}`;
+
+/** One offline resolution of `inputs` for `target`: what it chose and found, what it lacked. */
+async function probeTarget(
+  ctx: EnvironmentContext,
+  cache: PackageCache,
+  target: PrefetchTarget,
+  inputs: RequirementInputs,
+  options: PrefetchTargetOptions,
+): Promise<{ files: OfflineReadyFile[]; missing: OfflineMissing[] }> {
+  // A client per resolution: a refusal is remembered by the client, and must count each time.
+  const http = new RecordingOfflineClient();
+  const index = indexClientFor(ctx, { offline: true, http, fromFile: inputs.fromFile });
+  const result = await resolveForTarget(index, target, inputs, options).catch((error) => {
+    // A refused metadata request ends the resolution: what was refused says why.
+    if (error instanceof NetworkError && http.refused.length > 0) return null;
+    throw error;
+  });
+  const missing = [...new Set(http.refused)].map((url) => missingOf(url, target.platform));
+  const files: OfflineReadyFile[] = [];
+  if (result !== null && !result.ok && missing.length === 0) {
+    missing.push({
+      project: "",
+      version: null,
+      platform: target.platform,
+      reason: "no resolution",
+      detail: [result.error.message, result.error.details].filter((t) => t).join("\n"),
+    });
+  }
+  if (result === null || !result.ok) return { files, missing };
+  for (const p of result.resolution.packages) {
+    const { kind } = describeChoice(p.file, p.files, target.tags);
+    const sha256 = p.file.sha256;
+    const stored = sha256 === null ? undefined : await cache.find(sha256);
+    if (stored !== undefined || (sha256 === null && await localFileExists(p.file))) {
+      files.push({
+        project: p.name,
+        version: p.version,
+        filename: p.file.filename,
+        kind,
+        sha256,
+        size: stored?.size ?? p.file.size ?? 0,
+      });
+    } else {
+      missing.push({
+        project: p.name,
+        version: p.version,
+        platform: target.platform,
+        reason: "no cached artifact",
+        detail: p.file.filename,
+      });
+    }
+  }
+  return { files, missing };
+}
+
 /**
  * Checks, for each machine of `options`, that the requirements resolve from the cached index
  * pages and metadata alone and that every chosen artifact is in the package cache of `ctx`. Sends
@@ -156,63 +213,35 @@ export async function checkOffline(
   const reports: OfflineTargetReport[] = [];
   try {
     for (const target of targets) {
-      // A client per machine: a refusal is remembered by the client, and must count for each.
-      const http = new RecordingOfflineClient();
-      const index = indexClientFor(ctx, { offline: true, http, fromFile: inputs.fromFile });
       ctx.reporter.step(`Checking ${target.platform} (Python ${target.python})`);
-      let result;
       try {
-        result = await resolveForTarget(index, target, inputs, options).catch((error) => {
-          // A refused metadata request ends the resolution: what was refused says why.
-          if (error instanceof NetworkError && http.refused.length > 0) return null;
-          throw error;
+        const probe = (subset: RequirementInputs) =>
+          probeTarget(ctx, cache, target, subset, options);
+        const whole = await probe(inputs);
+        const missing = whole.missing;
+        // A resolution that stopped at the first gap hides the others: each requirement alone
+        // says what it lacks (duplicates dropped; the verdict stays the whole resolution's).
+        if (missing.length > 0 && inputs.requirements.length > 1) {
+          const seen = new Set(missing.map(missingKey));
+          for (const requirement of inputs.requirements) {
+            const alone = await probe({ ...inputs, requirements: [requirement] });
+            for (const m of alone.missing) {
+              if (m.reason === "no resolution" || seen.has(missingKey(m))) continue;
+              seen.add(missingKey(m));
+              missing.push(m);
+            }
+          }
+        }
+        reports.push({
+          platform: target.platform,
+          python: target.python,
+          ready: missing.length === 0,
+          files: whole.files,
+          missing,
         });
       } finally {
         ctx.reporter.done();
       }
-      const missing = [...new Set(http.refused)].map((url) => missingOf(url, target.platform));
-      const files: OfflineReadyFile[] = [];
-      if (result !== null && !result.ok && missing.length === 0) {
-        missing.push({
-          project: "",
-          version: null,
-          platform: target.platform,
-          reason: "no resolution",
-          detail: [result.error.message, result.error.details].filter((t) => t).join("\n"),
-        });
-      }
-      if (result !== null && result.ok) {
-        for (const p of result.resolution.packages) {
-          const { kind } = describeChoice(p.file, p.files, target.tags);
-          const sha256 = p.file.sha256;
-          const stored = sha256 === null ? undefined : await cache.find(sha256);
-          if (stored !== undefined || (sha256 === null && await localFileExists(p.file))) {
-            files.push({
-              project: p.name,
-              version: p.version,
-              filename: p.file.filename,
-              kind,
-              sha256,
-              size: stored?.size ?? p.file.size ?? 0,
-            });
-          } else {
-            missing.push({
-              project: p.name,
-              version: p.version,
-              platform: target.platform,
-              reason: "no cached artifact",
-              detail: p.file.filename,
-            });
-          }
-        }
-      }
-      reports.push({
-        platform: target.platform,
-        python: target.python,
-        ready: missing.length === 0,
-        files,
-        missing,
-      });
     }
   } finally {
     cache.close();

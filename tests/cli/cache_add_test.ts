@@ -173,6 +173,26 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
       ]),
       [["winonly", "win_amd64", "no cached index page"]],
     );
+    // Each gap is named, even those a first missing page would hide (maconly stops the whole
+    // resolution before app's dependencies are read).
+    const both = await ctx.run([
+      "cache",
+      "check-offline",
+      "maconly",
+      "app",
+      "--platforms",
+      "win_amd64",
+      "--python-version",
+      "3.12",
+      "--format",
+      "json",
+    ]);
+    assertEquals(both.code, 4, both.stderr);
+    assertEquals(
+      JSON.parse(both.stdout).data.platforms[0].missing.map((m: { project: string }) => m.project)
+        .sort(),
+      ["maconly", "winonly"],
+    );
     const text = await ctx.run(["cache", "check", "app", ...TWO]);
     assertEquals(text.code, 4);
     await assertSnapshot(
