@@ -11,14 +11,14 @@ import { optionalText, repeatable, toggle } from "../_help.ts";
 import { RESOLVE_FLAGS, type ResolveFlags, resolveOptions } from "../_resolve_flags.ts";
 
 /** Values of the flags of {@linkcode TARGET_FLAGS}. */
-export interface TargetFlags extends Omit<ResolveFlags, "offline" | "refresh"> {
+export interface TargetFlags extends Omit<ResolveFlags, "refresh"> {
   readonly platforms?: readonly string[];
   readonly pythonVersion?: string;
   readonly implementation?: string;
   readonly noDeps?: boolean;
 }
 
-const { offline: _offline, refresh: _refresh, ...resolveFlags } = RESOLVE_FLAGS;
+const { refresh: _refresh, ...resolveFlags } = RESOLVE_FLAGS;
 
 /** Stricli specs of {@linkcode TargetFlags}. */
 export const TARGET_FLAGS = {

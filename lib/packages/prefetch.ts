@@ -229,7 +229,10 @@ async function fetchAll(
   limit: number,
 ): Promise<Outcome> {
   const out: Outcome = new Map();
-  const http = new HttpClient({ ...httpTimeouts(ctx.settings) });
+  const http = new HttpClient({
+    ...httpTimeouts(ctx.settings),
+    offline: ctx.settings.offline.value,
+  });
   const totalBytes = items.reduce((n, i) => n + (i.file.size ?? 0), 0);
   let done = 0, doneBytes = 0;
   const inFlight = new Map<string, number>();

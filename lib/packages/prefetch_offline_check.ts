@@ -9,7 +9,7 @@
  */
 import { openCache, type PackageCache } from "../cache/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
-import { NetworkError, PackageNotFoundError } from "../errors/mod.ts";
+import { GestvenvError, NetworkError, PackageNotFoundError } from "../errors/mod.ts";
 import {
   fileUrlToPath,
   HttpClient,
@@ -28,6 +28,7 @@ import {
   resolveForTarget,
 } from "./prefetch_targets.ts";
 import { readRequirementInputs, type RequirementInputs } from "./resolve_requirements.ts";
+import type { Resolution } from "../resolver/mod.ts";
 
 /** Why something is missing for an offline install. */
 export type OfflineMissingReason =
@@ -139,39 +140,30 @@ async function localFileExists(file: IndexFile): Promise<boolean> {
 
 const missingKey = (m: OfflineMissing) => `${m.project}\u0000${m.version}\u0000${m.reason}`;
 
-/** One offline resolution of `inputs` for `target`: what it chose and found, what it lacked. */
-async function probeTarget(
-  ctx: EnvironmentContext,
+/** `ctx` with the offline setting forced (the rest of the settings as they are). */
+function withOffline(ctx: EnvironmentContext, offline: boolean): EnvironmentContext {
+  return {
+    ...ctx,
+    settings: {
+      ...ctx.settings,
+      offline: { value: offline, source: "flag", origin: "cache check-offline" },
+    },
+  };
+}
+
+/** The files a resolution chose, each looked up in the cache (or on disk, when local). */
+async function lookUp(
   cache: PackageCache,
   target: PrefetchTarget,
-  inputs: RequirementInputs,
-  options: PrefetchTargetOptions,
+  resolution: Resolution,
 ): Promise<{ files: OfflineReadyFile[]; missing: OfflineMissing[] }> {
-  // A client per resolution: a refusal is remembered by the client, and must count each time.
-  const http = new RecordingOfflineClient();
-  const index = indexClientFor(ctx, { offline: true, http, fromFile: inputs.fromFile });
-  const result = await resolveForTarget(index, target, inputs, options).catch((error) => {
-    // A refused metadata request ends the resolution: what was refused says why.
-    if (error instanceof NetworkError && http.refused.length > 0) return null;
-    throw error;
-  });
-  const missing = [...new Set(http.refused)].map((url) => missingOf(url, target.platform));
   const files: OfflineReadyFile[] = [];
-  if (result !== null && !result.ok && missing.length === 0) {
-    missing.push({
-      project: "",
-      version: null,
-      platform: target.platform,
-      reason: "no resolution",
-      detail: [result.error.message, result.error.details].filter((t) => t).join("\n"),
-    });
-  }
-  if (result === null || !result.ok) return { files, missing };
-  for (const p of result.resolution.packages) {
+  const missing: OfflineMissing[] = [];
+  for (const p of resolution.packages) {
     const { kind } = describeChoice(p.file, p.files, target.tags);
     const sha256 = p.file.sha256;
     const stored = sha256 === null ? undefined : await cache.find(sha256);
-    if (stored !== undefined || (sha256 === null && await localFileExists(p.file))) {
+    if (stored !== undefined || await localFileExists(p.file)) {
       files.push({
         project: p.name,
         version: p.version,
@@ -194,11 +186,64 @@ async function probeTarget(
 }
 
 /**
- * Checks, for each machine of `options`, that the requirements resolve from the cached index
- * pages and metadata alone and that every chosen artifact is in the package cache of `ctx`. Sends
- * no request (it works under `deno run --deny-net`) and changes nothing but the artifacts'
- * last-used times. An sdist counts as ready when it is cached; building it offline also needs its
- * build requirements, which this does not check.
+ * The verdict: the resolution `--offline` itself makes (`indexClientFor` with the offline
+ * setting: each project's files are the cache's artifacts, described by its cached pages;
+ * metadata from the cache or from the artifacts), or why it fails.
+ */
+async function offlineResolution(
+  ctx: EnvironmentContext,
+  target: PrefetchTarget,
+  inputs: RequirementInputs,
+  options: PrefetchTargetOptions,
+): Promise<{ ok: true; resolution: Resolution } | { ok: false; error: GestvenvError }> {
+  const index = indexClientFor(withOffline(ctx, true), { fromFile: inputs.fromFile });
+  try {
+    return await resolveForTarget(index, target, inputs, options);
+  } catch (error) {
+    // What a missing file or page makes an offline resolution throw.
+    if (error instanceof NetworkError || error instanceof PackageNotFoundError) {
+      return { ok: false, error };
+    }
+    throw error;
+  }
+}
+
+/**
+ * The diagnosis, when the offline resolution fails: the resolution a connected run would make,
+ * on the cached pages (stale accepted) and metadata, with every request it would send recorded
+ * instead of sent: missing pages, missing metadata, then the chosen files the cache lacks.
+ */
+async function diagnose(
+  ctx: EnvironmentContext,
+  cache: PackageCache,
+  target: PrefetchTarget,
+  inputs: RequirementInputs,
+  options: PrefetchTargetOptions,
+): Promise<OfflineMissing[]> {
+  // A client per resolution: a refusal is remembered by the client, and must count each time.
+  const http = new RecordingOfflineClient();
+  const index = indexClientFor(withOffline(ctx, false), { http, fromFile: inputs.fromFile });
+  const result = await resolveForTarget(index, target, inputs, options).catch((error) => {
+    // A refused metadata request ends the resolution: what was refused says why.
+    if (error instanceof NetworkError && http.refused.length > 0) return null;
+    throw error;
+  });
+  const missing = [...new Set(http.refused)].map((url) => missingOf(url, target.platform));
+  if (result !== null && result.ok) {
+    missing.push(...(await lookUp(cache, target, result.resolution)).missing);
+  }
+  return missing;
+}
+
+/**
+ * Checks, for each machine of `options`, that the requirements resolve and install with no
+ * network: the resolution `--offline` would make (from the cache's artifacts and its cached pages
+ * and metadata) must succeed, and every file it chooses must be in the package cache of `ctx`.
+ * When it fails, what is missing is found by resolving on the cached pages with every request
+ * recorded instead of sent (the whole set, then each requirement alone, since a resolution stops at
+ * its first gap). Sends no request (it works under `deno run --deny-net`) and changes nothing but
+ * the artifacts' last-used times. An sdist counts as ready when it is cached; building it offline
+ * also needs its build requirements, which this does not check.
  *
  * @throws {InvalidSyntaxError} for a malformed requirement.
  * @throws {UsageError} for platforms or versions that cannot be described.
@@ -215,28 +260,49 @@ export async function checkOffline(
     for (const target of targets) {
       ctx.reporter.step(`Checking ${target.platform} (Python ${target.python})`);
       try {
-        const probe = (subset: RequirementInputs) =>
-          probeTarget(ctx, cache, target, subset, options);
-        const whole = await probe(inputs);
-        const missing = whole.missing;
+        const verdict = await offlineResolution(ctx, target, inputs, options);
+        if (verdict.ok) {
+          const { files, missing } = await lookUp(cache, target, verdict.resolution);
+          reports.push({
+            platform: target.platform,
+            python: target.python,
+            ready: missing.length === 0,
+            files,
+            missing,
+          });
+          continue;
+        }
+        const missing = await diagnose(ctx, cache, target, inputs, options);
+        const seen = new Set(missing.map(missingKey));
         // A resolution that stopped at the first gap hides the others: each requirement alone
-        // says what it lacks (duplicates dropped; the verdict stays the whole resolution's).
-        if (missing.length > 0 && inputs.requirements.length > 1) {
-          const seen = new Set(missing.map(missingKey));
+        // says what it lacks (duplicates dropped).
+        if (inputs.requirements.length > 1) {
           for (const requirement of inputs.requirements) {
-            const alone = await probe({ ...inputs, requirements: [requirement] });
-            for (const m of alone.missing) {
-              if (m.reason === "no resolution" || seen.has(missingKey(m))) continue;
+            const alone = await diagnose(ctx, cache, target, {
+              ...inputs,
+              requirements: [requirement],
+            }, options);
+            for (const m of alone) {
+              if (seen.has(missingKey(m))) continue;
               seen.add(missingKey(m));
               missing.push(m);
             }
           }
         }
+        if (missing.length === 0) {
+          missing.push({
+            project: "",
+            version: null,
+            platform: target.platform,
+            reason: "no resolution",
+            detail: [verdict.error.message, verdict.error.details].filter((t) => t).join("\n"),
+          });
+        }
         reports.push({
           platform: target.platform,
           python: target.python,
-          ready: missing.length === 0,
-          files: whole.files,
+          ready: false,
+          files: [],
           missing,
         });
       } finally {

@@ -40,8 +40,6 @@ export interface ResolveRequirementsOptions {
   preferences?: Map<string, string>;
   /** Revalidate cached index pages instead of trusting their age. @default false */
   refresh?: boolean;
-  /** Use only cached index pages and metadata; no request is sent. @default false */
-  offline?: boolean;
 }
 
 /** A resolution with the interpreter it was made for and the requirement texts. */
@@ -130,7 +128,7 @@ export async function readRequirementInputs(
 }
 
 /**
- * Parses, then resolves. Requires network access unless everything is cached (`offline`).
+ * Parses, then resolves. Requires network access unless the settings are offline (`--offline`).
  * @throws {InvalidSyntaxError} for a malformed requirement (naming file and line).
  * @throws {ResolutionError} with the explanation when there is no solution.
  * @throws {NetworkError} when an index cannot be reached.
@@ -145,7 +143,6 @@ export async function resolveRequirements(
     await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
   const index = indexClientFor(ctx, {
     refresh: options.refresh ?? false,
-    offline: options.offline ?? false,
     buildInterpreter: interpreter,
     fromFile,
   });

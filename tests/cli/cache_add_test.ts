@@ -365,13 +365,24 @@ Deno.test("cache add for this interpreter, --dry-run downloads nothing, and bad 
   assertEquals((await cachedArtifacts(ctx.home)).size, 0);
 
   assertEquals((await ctx.run(["cache", "check", "demo-pkg"])).code, 4);
-  assertOk(await ctx.run(["cache", "add", "demo-pkg"]));
+  assertOk(await ctx.run(["cache", "add", "demo-pkg==1.0.0"]));
   assertEquals((await cachedArtifacts(ctx.home)).size, 2);
-  const ready = await ctx.run(["cache", "check", "demo-pkg", "--format", "json"]);
+  // Ready as `--offline` resolves: from what the cache holds (1.0.0, though the index has 1.1.0).
+  const ready = await ctx.run(["--offline", "cache", "check", "demo-pkg", "--format", "json"]);
   assertOk(ready);
   assertEquals(
     JSON.parse(ready.stdout).data.platforms[0].files.map((x: JsonFile) => x.filename).sort(),
-    ["demo_dep-2.0.0-py3-none-any.whl", "demo_pkg-1.1.0-py3-none-any.whl"],
+    ["demo_dep-2.0.0-py3-none-any.whl", "demo_pkg-1.0.0-py3-none-any.whl"],
+  );
+  const newer = await ctx.run(["cache", "check", "demo-pkg>=1.1", "--format", "json"]);
+  assertEquals(newer.code, 4, newer.stderr);
+  assertEquals(
+    JSON.parse(newer.stdout).data.platforms[0].missing.map((m: Record<string, unknown>) => [
+      m.project,
+      m.version,
+      m.reason,
+    ]),
+    [["demo-pkg", "1.1.0", "no cached artifact"]],
   );
   assertEquals(await exists(join(ctx.home, "environments.json")), false);
 
