@@ -352,7 +352,7 @@ Deno.test("cache add: a platform with no distribution is reported (exit 4) while
   assertEquals(new Set(cached.keys()), new Set([wheels.mac.sha256, wheels.app.sha256]));
 });
 
-Deno.test("cache add for this interpreter, --dry-run downloads nothing, and bad input is a usage error", async () => {
+Deno.test("cache add for this interpreter: --dry-run downloads nothing, check-offline agrees with --offline, which then creates from the cache with the index gone; bad input is a usage error", async () => {
   await using ctx = await createTestContext();
   const dry = await ctx.run(["cache", "add", "demo-pkg", "--dry-run", "--format", "json"]);
   assertOk(dry);
@@ -366,6 +366,7 @@ Deno.test("cache add for this interpreter, --dry-run downloads nothing, and bad 
 
   assertEquals((await ctx.run(["cache", "check", "demo-pkg"])).code, 4);
   assertOk(await ctx.run(["cache", "add", "demo-pkg==1.0.0"]));
+  assertEquals(await exists(join(ctx.home, "environments.json")), false);
   assertEquals((await cachedArtifacts(ctx.home)).size, 2);
   // Ready as `--offline` resolves: from what the cache holds (1.0.0, though the index has 1.1.0).
   const ready = await ctx.run(["--offline", "cache", "check", "demo-pkg", "--format", "json"]);
@@ -384,7 +385,15 @@ Deno.test("cache add for this interpreter, --dry-run downloads nothing, and bad 
     ]),
     [["demo-pkg", "1.1.0", "no cached artifact"]],
   );
-  assertEquals(await exists(join(ctx.home, "environments.json")), false);
+  // What check-offline called ready installs offline, with the index gone.
+  await ctx.index.close();
+  assertOk(await ctx.run(["--offline", "create", "offline-env", "--packages", "demo-pkg"]));
+  const imported = await ctx.exec(join(ctx.envPath("offline-env"), "bin", "python"), [
+    "-c",
+    "import demo_pkg, demo_dep; print(demo_pkg.VERSION, demo_dep.VERSION)",
+  ]);
+  assertOk(imported);
+  assertEquals(imported.stdout.trim(), "1.0.0 2.0.0");
 
   for (
     const args of [
@@ -399,4 +408,41 @@ Deno.test("cache add for this interpreter, --dry-run downloads nothing, and bad 
     assertEquals(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assertStringIncludes(r.stderr, "hint:");
   }
+});
+
+Deno.test("cache add: a file that does not match the index's sha256 is refused (exit 5) and never enters the cache", async () => {
+  const good = buildWheel({ name: "liar", version: "1.0" });
+  const liar = {
+    ...good,
+    bytes: buildWheel({ name: "liar", version: "1.0", moduleSource: "X = 1\n" }).bytes,
+  };
+  await using ctx = await createTestContext([liar]);
+  const r = await ctx.run([
+    "cache",
+    "add",
+    "liar",
+    "--platforms",
+    "win_amd64",
+    "--python-version",
+    "3.12",
+  ]);
+  assertEquals(r.code, 5, r.stderr);
+  assertStringIncludes(r.stderr, "sha256");
+  assertEquals((await cachedArtifacts(ctx.home)).size, 0);
+  const check = await ctx.run([
+    "cache",
+    "check",
+    "liar",
+    "--platforms",
+    "win_amd64",
+    "--python-version",
+    "3.12",
+    "--format",
+    "json",
+  ]);
+  assertEquals(check.code, 4, check.stderr);
+  assertEquals(
+    JSON.parse(check.stdout).data.platforms[0].missing.map((m: { reason: string }) => m.reason),
+    ["no cached artifact"],
+  );
 });
