@@ -31,10 +31,11 @@ export const cacheAddCommand = buildCommand<CacheAddFlags, string[], CliContext>
       ["gestvenv cache add -r reqs.txt --format json", "what was added, per platform"],
     ]) +
       "\nEach platform is resolved as that machine would resolve (its markers and wheel tags), and" +
-      "\nthe wheel that fits is downloaded (the sdist when none does), verified by sha256. Nothing" +
-      "\nis installed. The index pages stay cached, so `--offline` works later for the same" +
-      "\nplatforms; `gestvenv cache check-offline` says whether it will. Exit 4 when a platform" +
-      "\nhas no resolution (e.g. a project with no wheel and no sdist for it).",
+      "\nthe wheel that fits is downloaded (the sdist when none does, with its PEP 518 build" +
+      "\nrequirements for that platform), verified by sha256. Nothing is installed. The index" +
+      "\npages stay cached, so `--offline` works later for the same platforms; `gestvenv cache" +
+      "\ncheck-offline` says whether it will. Exit 4 when a platform has no resolution (e.g. a" +
+      "\nproject with no wheel and no sdist for it).",
   },
   parameters: {
     flags: {
@@ -78,6 +79,7 @@ export const cacheAddCommand = buildCommand<CacheAddFlags, string[], CliContext>
           failure: t.failure,
           files: t.files,
           unverifiable: t.unverifiable,
+          build_failures: t.buildFailures,
         })),
       }, failed.length > 0 ? "error" : "success");
     } else {
@@ -86,7 +88,8 @@ export const cacheAddCommand = buildCommand<CacheAddFlags, string[], CliContext>
           t.platform,
           f.project,
           f.version,
-          f.filename + (f.note === null ? "" : ` (sdist: ${f.note})`),
+          f.filename + (f.note === null ? "" : ` (sdist: ${f.note})`) +
+          (f.buildFor === null ? "" : ` (builds ${f.buildFor})`),
           f.state === "added" ? p.out.green("added") : f.state === "planned" ? "to add" : "present",
           formatBytes(f.size),
         ])
@@ -107,7 +110,7 @@ export const cacheAddCommand = buildCommand<CacheAddFlags, string[], CliContext>
             formatBytes(added.reduce((n, f) => n + f.size, 0)),
             t.failure !== null
               ? p.out.red("no resolution")
-              : t.unverifiable.length > 0
+              : t.unverifiable.length > 0 || t.buildFailures.length > 0
               ? p.out.yellow("incomplete")
               : p.out.green("ok"),
           ];
@@ -117,6 +120,15 @@ export const cacheAddCommand = buildCommand<CacheAddFlags, string[], CliContext>
         for (const u of t.unverifiable) {
           p.warn(
             `${t.platform}: ${u.project} ${u.version} (${u.filename}) was not downloaded: the index gives no sha256 to verify it`,
+          );
+        }
+        for (const b of t.buildFailures) {
+          p.warn(
+            `${t.platform}: the build requirements of ${b.sdist}${
+              b.requires.length > 0 ? ` (${b.requires.join(", ")})` : ""
+            } are not in the cache: ${b.message}${
+              b.details ? `\n${b.details.replace(/^/gm, "  ")}` : ""
+            }\n  An offline install cannot build it.`,
           );
         }
         if (t.failure !== null) {

@@ -31,8 +31,8 @@ export const cacheCheckOfflineCommand = buildCommand<CheckOfflineFlags, string[]
       "\naccepted, as with `--offline`; no request is sent), and every chosen file is looked up in" +
       '\nthe cache. Exit 0 and a "ready offline" table when everything is there; otherwise the' +
       "\nlist of what is missing (project, version, platform, reason) and exit 4. Fill the gaps" +
-      "\nwith `gestvenv cache add` on a connected machine. An sdist counts as present when cached;" +
-      "\nits build requirements are not checked.",
+      "\nwith `gestvenv cache add` on a connected machine. A chosen sdist's build requirements" +
+      "\n(PEP 518) are checked too.",
   },
   parameters: {
     flags: { ...GLOBAL_FLAGS, ...TARGET_FLAGS },
@@ -85,7 +85,8 @@ export const cacheCheckOfflineCommand = buildCommand<CheckOfflineFlags, string[]
               t.platform,
               f.project,
               f.version,
-              f.filename + (f.kind === "sdist" ? " (sdist: built at install)" : ""),
+              f.filename + (f.kind === "sdist" ? " (sdist: built at install)" : "") +
+              (f.buildFor === null ? "" : ` (builds ${f.buildFor})`),
               formatBytes(f.size),
             ])
           ),
@@ -103,7 +104,8 @@ export const cacheCheckOfflineCommand = buildCommand<CheckOfflineFlags, string[]
             m.version ?? "-",
             m.platform,
             m.reason,
-            m.reason === "no resolution" ? m.detail.split("\n")[0]! : m.detail,
+            (m.buildFor === null ? "" : `to build ${m.buildFor}: `) +
+            (m.reason === "no resolution" ? m.detail.split("\n")[0]! : m.detail),
           ]),
         );
         for (const m of missing.filter((m) => m.reason === "no resolution")) {

@@ -12,11 +12,16 @@ import type { EnvironmentContext } from "../environments/mod.ts";
 import { decideIndexes, HttpClient, type IndexFile } from "../index/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
 import { withIndexCredentials } from "./native_install.ts";
+import { GestvenvError } from "../errors/mod.ts";
+import { parseRequirement } from "../pep508/mod.ts";
+import type { Resolution } from "../resolver/mod.ts";
 import {
   describeChoice,
+  type PrefetchTarget,
   type PrefetchTargetOptions,
   prefetchTargets,
   resolveForTarget,
+  sdistBuildRequires,
 } from "./prefetch_targets.ts";
 import { readRequirementInputs } from "./resolve_requirements.ts";
 
@@ -54,6 +59,11 @@ export interface PrefetchedFile {
   state: "added" | "present" | "planned";
   /** Why an sdist was taken (`no wheel for win_amd64`, `--no-binary`), else null. */
   note: string | null;
+  /**
+   * The sdist (`name version`) whose build needs it (PEP 518 `build-system.requires`, resolved for
+   * the same machine), or null for what the requirements themselves need.
+   */
+  buildFor: string | null;
 }
 
 /** What `cache add` did for one machine. */
@@ -71,6 +81,14 @@ export interface PrefetchTargetReport {
   failure: { message: string; details: string | null; hint: string | null } | null;
   /** Projects whose chosen file the index gives without a sha256 (not downloaded). */
   unverifiable: { project: string; version: string; filename: string }[];
+  /** sdists whose build requirements could not be resolved for this machine, and why. */
+  buildFailures: {
+    sdist: string;
+    requires: string[];
+    message: string;
+    details: string | null;
+    hint: string | null;
+  }[];
 }
 
 /** What `cache add` did. */
@@ -123,8 +141,43 @@ export async function prefetchArtifacts(
   const credentials = decideIndexes(ctx.settings, inputs.fromFile).indexUrls;
   const reports: PrefetchTargetReport[] = [];
   // Distinct artifacts to fetch, by sha256 (a pure wheel serves every machine).
-  const wanted = new Map<string, { file: IndexFile; project: string; version: string }>();
-  const chosen: { report: PrefetchTargetReport; file: IndexFile; entry: PrefetchedFile }[] = [];
+  let wanted = new Map<string, { file: IndexFile; project: string; version: string }>();
+  const chosen: PrefetchedFile[] = [];
+  const take = (
+    report: PrefetchTargetReport,
+    target: PrefetchTarget,
+    resolution: Resolution,
+    buildFor: string | null,
+  ) => {
+    for (const p of resolution.packages) {
+      const { kind, wheelFits } = describeChoice(p.file, p.files, target.tags);
+      if (p.file.sha256 === null) {
+        report.unverifiable.push({
+          project: p.name,
+          version: p.version,
+          filename: p.file.filename,
+        });
+        continue;
+      }
+      if (report.files.some((f) => f.sha256 === p.file.sha256)) continue;
+      const entry: PrefetchedFile = {
+        project: p.name,
+        version: p.version,
+        filename: p.file.filename,
+        kind,
+        sha256: p.file.sha256,
+        size: p.file.size ?? 0,
+        state: "present",
+        note: kind === "sdist"
+          ? (wheelFits ? "--no-binary" : `no wheel for ${target.platform}`)
+          : null,
+        buildFor,
+      };
+      report.files.push(entry);
+      chosen.push(entry);
+      wanted.set(p.file.sha256, { file: p.file, project: p.name, version: p.version });
+    }
+  };
   for (const target of targets) {
     ctx.reporter.step(`Resolving for ${target.platform} (Python ${target.python})`);
     let result;
@@ -139,51 +192,78 @@ export async function prefetchArtifacts(
       files: [],
       failure: null,
       unverifiable: [],
+      buildFailures: [],
     };
     reports.push(report);
-    if (!result.ok) {
-      report.failure = {
-        message: result.error.message,
-        details: result.error.details ?? null,
-        hint: result.error.hint ?? null,
-      };
-      continue;
-    }
-    for (const p of result.resolution.packages) {
-      const { kind, wheelFits } = describeChoice(p.file, p.files, target.tags);
-      if (p.file.sha256 === null) {
-        report.unverifiable.push({
-          project: p.name,
-          version: p.version,
-          filename: p.file.filename,
-        });
-        continue;
-      }
-      const entry: PrefetchedFile = {
-        project: p.name,
-        version: p.version,
-        filename: p.file.filename,
-        kind,
-        sha256: p.file.sha256,
-        size: p.file.size ?? 0,
-        state: "present",
-        note: kind === "sdist"
-          ? (wheelFits ? "--no-binary" : `no wheel for ${target.platform}`)
-          : null,
-      };
-      report.files.push(entry);
-      chosen.push({ report, file: p.file, entry });
-      wanted.set(p.file.sha256, { file: p.file, project: p.name, version: p.version });
-    }
+    if (!result.ok) report.failure = describeFailure(result.error);
+    else take(report, target, result.resolution, null);
   }
   const cache = await openCache(ctx.home.cacheDir);
   try {
-    const outcome = options.dryRun === true
-      ? await planned(cache, [...wanted.values()])
-      : await cache.withSharedLock(() =>
-        fetchAll(ctx, cache, [...wanted.values()], credentials, options.concurrency ?? 8)
-      );
-    for (const { entry } of chosen) {
+    const outcome: Outcome = new Map();
+    const fetchRound = async () => {
+      const items = [...wanted.values()].filter((w) => !outcome.has(w.file.sha256!));
+      wanted = new Map();
+      const got = options.dryRun === true
+        ? await planned(cache, items)
+        : await cache.withSharedLock(() =>
+          fetchAll(ctx, cache, items, credentials, options.concurrency ?? 8)
+        );
+      for (const [sha, o] of got) outcome.set(sha, o);
+    };
+    await fetchRound();
+    // An sdist is built where it is installed: its build requirements (PEP 518) are fetched too,
+    // resolved for the same machine, so an offline install can build it.
+    const requiresOf = new Map<string, Promise<string[] | null>>();
+    for (const [i, target] of targets.entries()) {
+      const report = reports[i]!;
+      for (const sdist of report.files.filter((f) => f.kind === "sdist" && f.buildFor === null)) {
+        let pending = requiresOf.get(sdist.sha256);
+        if (pending === undefined) {
+          requiresOf.set(sdist.sha256, pending = buildRequires(cache, sdist));
+        }
+        const label = `${sdist.project} ${sdist.version}`;
+        let requires: string[] | null;
+        try {
+          requires = await pending;
+        } catch (error) {
+          if (!(error instanceof GestvenvError)) throw error;
+          report.buildFailures.push({ sdist: label, requires: [], ...describeFailure(error) });
+          continue;
+        }
+        if (requires === null) {
+          report.buildFailures.push({
+            sdist: label,
+            requires: [],
+            message: "not downloaded (dry run): its build requirements are not known yet",
+            details: null,
+            hint: null,
+          });
+          continue;
+        }
+        if (requires.length === 0) continue;
+        ctx.reporter.step(`Resolving the build requirements of ${label} for ${target.platform}`);
+        let result;
+        try {
+          result = await resolveForTarget(index, target, {
+            ...inputs,
+            requirements: requires.map((r) =>
+              parseRequirement(r, `${sdist.filename} pyproject.toml`)
+            ),
+            constraints: [],
+            texts: requires,
+          }, { ...options, noDeps: false });
+        } finally {
+          ctx.reporter.done();
+        }
+        if (result.ok) take(report, target, result.resolution, label);
+        else {
+          report.buildFailures.push({ sdist: label, requires, ...describeFailure(result.error) });
+        }
+      }
+    }
+    await fetchRound();
+    for (const entry of chosen) {
       const got = outcome.get(entry.sha256)!;
       entry.state = got.state;
       entry.size = got.size;
@@ -199,6 +279,19 @@ export async function prefetchArtifacts(
   } finally {
     cache.close();
   }
+}
+
+function describeFailure(
+  error: GestvenvError,
+): { message: string; details: string | null; hint: string | null } {
+  return { message: error.message, details: error.details ?? null, hint: error.hint ?? null };
+}
+
+/** The build requirements of a cached sdist, or null when it is not in the cache (a dry run). */
+async function buildRequires(cache: PackageCache, sdist: PrefetchedFile): Promise<string[] | null> {
+  if (!(await cache.list()).some((r) => r.sha256 === sdist.sha256)) return null;
+  const stored = await cache.find(sdist.sha256);
+  return stored === undefined ? null : await sdistBuildRequires(stored.path, sdist.filename);
 }
 
 type Outcome = Map<string, { state: PrefetchedFile["state"]; size: number }>;

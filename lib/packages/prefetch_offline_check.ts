@@ -26,7 +26,9 @@ import {
   type PrefetchTargetOptions,
   prefetchTargets,
   resolveForTarget,
+  sdistBuildRequires,
 } from "./prefetch_targets.ts";
+import { parseRequirement } from "../pep508/mod.ts";
 import { readRequirementInputs, type RequirementInputs } from "./resolve_requirements.ts";
 import type { Resolution } from "../resolver/mod.ts";
 
@@ -49,6 +51,8 @@ export interface OfflineMissing {
   reason: OfflineMissingReason;
   /** The URL that would have been fetched, the file name, or the resolver's explanation. */
   detail: string;
+  /** The sdist (`name version`) whose build needs it, or null for the requirements' own needs. */
+  buildFor: string | null;
 }
 
 /** A file an offline install would use, found in the cache (or a local file). */
@@ -59,12 +63,14 @@ export interface OfflineReadyFile {
   version: string;
   /** The file name. */
   filename: string;
-  /** `wheel`, or `sdist` (built at install time: its build requirements are not checked). */
+  /** `wheel`, or `sdist` (built at install time, from its build requirements). */
   kind: "wheel" | "sdist";
   /** sha256 (hex), or null for a local file the index lists without one. */
   sha256: string | null;
   /** Size in bytes (0 when unknown). */
   size: number;
+  /** The sdist (`name version`) whose build needs it, or null for the requirements' own needs. */
+  buildFor: string | null;
 }
 
 /** The verdict for one machine. */
@@ -118,7 +124,14 @@ function missingOf(url: string, platform: string): OfflineMissing {
   const path = new URL(url).pathname;
   if (path.endsWith("/")) {
     const project = decodeURIComponent(path.slice(0, -1).split("/").at(-1) ?? "");
-    return { project, version: null, platform, reason: "no cached index page", detail: url };
+    return {
+      project,
+      version: null,
+      platform,
+      reason: "no cached index page",
+      detail: url,
+      buildFor: null,
+    };
   }
   const filename = decodeURIComponent(path.split("/").at(-1) ?? "").replace(/\.metadata$/, "");
   const wheel = tryParseWheelFilename(filename);
@@ -129,6 +142,7 @@ function missingOf(url: string, platform: string): OfflineMissing {
     platform,
     reason: "no cached metadata",
     detail: filename,
+    buildFor: null,
   };
 }
 
@@ -171,6 +185,7 @@ async function lookUp(
         kind,
         sha256,
         size: stored?.size ?? p.file.size ?? 0,
+        buildFor: null,
       });
     } else {
       missing.push({
@@ -179,6 +194,7 @@ async function lookUp(
         platform: target.platform,
         reason: "no cached artifact",
         detail: p.file.filename,
+        buildFor: null,
       });
     }
   }
@@ -236,14 +252,57 @@ async function diagnose(
 }
 
 /**
+ * One set of requirements for one machine: the files `--offline` would take when its resolution
+ * succeeds, else what is missing (the whole set diagnosed, then each requirement alone).
+ */
+async function checkRequirements(
+  ctx: EnvironmentContext,
+  cache: PackageCache,
+  target: PrefetchTarget,
+  inputs: RequirementInputs,
+  options: PrefetchTargetOptions,
+): Promise<{ files: OfflineReadyFile[]; missing: OfflineMissing[] }> {
+  const verdict = await offlineResolution(ctx, target, inputs, options);
+  if (verdict.ok) return await lookUp(cache, target, verdict.resolution);
+  const missing = await diagnose(ctx, cache, target, inputs, options);
+  const seen = new Set(missing.map(missingKey));
+  // A resolution that stopped at the first gap hides the others: each requirement alone says
+  // what it lacks (duplicates dropped).
+  if (inputs.requirements.length > 1) {
+    for (const requirement of inputs.requirements) {
+      const alone = await diagnose(ctx, cache, target, {
+        ...inputs,
+        requirements: [requirement],
+      }, options);
+      for (const m of alone) {
+        if (seen.has(missingKey(m))) continue;
+        seen.add(missingKey(m));
+        missing.push(m);
+      }
+    }
+  }
+  if (missing.length === 0) {
+    missing.push({
+      project: "",
+      version: null,
+      platform: target.platform,
+      reason: "no resolution",
+      detail: [verdict.error.message, verdict.error.details].filter((t) => t).join("\n"),
+      buildFor: null,
+    });
+  }
+  return { files: [], missing };
+}
+
+/**
  * Checks, for each machine of `options`, that the requirements resolve and install with no
  * network: the resolution `--offline` would make (from the cache's artifacts and its cached pages
  * and metadata) must succeed, and every file it chooses must be in the package cache of `ctx`.
  * When it fails, what is missing is found by resolving on the cached pages with every request
  * recorded instead of sent (the whole set, then each requirement alone, since a resolution stops at
  * its first gap). Sends no request (it works under `deno run --deny-net`) and changes nothing but
- * the artifacts' last-used times. An sdist counts as ready when it is cached; building it offline
- * also needs its build requirements, which this does not check.
+ * the artifacts' last-used times. A chosen sdist's static build requirements (PEP 518) are
+ * checked the same way (`buildFor`); what its backend adds when run is not known.
  *
  * @throws {InvalidSyntaxError} for a malformed requirement.
  * @throws {UsageError} for platforms or versions that cannot be described.
@@ -260,49 +319,46 @@ export async function checkOffline(
     for (const target of targets) {
       ctx.reporter.step(`Checking ${target.platform} (Python ${target.python})`);
       try {
-        const verdict = await offlineResolution(ctx, target, inputs, options);
-        if (verdict.ok) {
-          const { files, missing } = await lookUp(cache, target, verdict.resolution);
-          reports.push({
-            platform: target.platform,
-            python: target.python,
-            ready: missing.length === 0,
-            files,
-            missing,
-          });
-          continue;
-        }
-        const missing = await diagnose(ctx, cache, target, inputs, options);
-        const seen = new Set(missing.map(missingKey));
-        // A resolution that stopped at the first gap hides the others: each requirement alone
-        // says what it lacks (duplicates dropped).
-        if (inputs.requirements.length > 1) {
-          for (const requirement of inputs.requirements) {
-            const alone = await diagnose(ctx, cache, target, {
-              ...inputs,
-              requirements: [requirement],
-            }, options);
-            for (const m of alone) {
-              if (seen.has(missingKey(m))) continue;
-              seen.add(missingKey(m));
-              missing.push(m);
-            }
+        const { files, missing } = await checkRequirements(ctx, cache, target, inputs, options);
+        // An sdist is built where it is installed: its build requirements must be there too.
+        for (const sdist of files.filter((f) => f.kind === "sdist" && f.buildFor === null)) {
+          const label = `${sdist.project} ${sdist.version}`;
+          const path = sdist.sha256 === null ? null : (await cache.find(sdist.sha256))?.path;
+          if (path === null || path === undefined) continue;
+          let requires: string[];
+          try {
+            requires = await sdistBuildRequires(path, sdist.filename);
+          } catch (error) {
+            if (!(error instanceof GestvenvError)) throw error;
+            missing.push({
+              project: sdist.project,
+              version: sdist.version,
+              platform: target.platform,
+              reason: "no resolution",
+              detail: `its build requirements cannot be read: ${error.message}`,
+              buildFor: null,
+            });
+            continue;
           }
-        }
-        if (missing.length === 0) {
-          missing.push({
-            project: "",
-            version: null,
-            platform: target.platform,
-            reason: "no resolution",
-            detail: [verdict.error.message, verdict.error.details].filter((t) => t).join("\n"),
-          });
+          if (requires.length === 0) continue;
+          const build = await checkRequirements(ctx, cache, target, {
+            ...inputs,
+            requirements: requires.map((r) =>
+              parseRequirement(r, `${sdist.filename} pyproject.toml`)
+            ),
+            constraints: [],
+            texts: requires,
+          }, { ...options, noDeps: false });
+          for (const f of build.files) {
+            if (!files.some((g) => g.sha256 === f.sha256)) files.push({ ...f, buildFor: label });
+          }
+          missing.push(...build.missing.map((m) => ({ ...m, buildFor: label })));
         }
         reports.push({
           platform: target.platform,
           python: target.python,
-          ready: false,
-          files: [],
+          ready: missing.length === 0,
+          files: missing.length === 0 ? files : [],
           missing,
         });
       } finally {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { readBuildSystem, unpackSdist } from "../build/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { GestvenvError, ResolutionError, UsageError } from "../errors/mod.ts";
 import type { IndexClient, IndexFile } from "../index/mod.ts";
@@ -177,4 +178,21 @@ export function describeChoice(
     kind: tryParseWheelFilename(file.filename) !== null ? "wheel" : "sdist",
     wheelFits: files.some(fits),
   };
+}
+
+/**
+ * The PEP 518 build requirements of the sdist at `path` (`build-system.requires`; pip's legacy
+ * `setuptools>=40.8.0` without a `[build-system]` table): what an install must resolve and fetch
+ * to build it. Only the static list: what a backend adds through `get_requires_for_build_wheel`
+ * is known only by running it.
+ * @throws {DistributionError} when the archive or its `pyproject.toml` is broken.
+ */
+export async function sdistBuildRequires(path: string, filename: string): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-sdist-" });
+  try {
+    const tree = await unpackSdist(path, dir, { filename });
+    return (await readBuildSystem(tree, filename)).requires;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
 }

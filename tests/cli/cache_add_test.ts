@@ -10,25 +10,24 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { buildWheel, type BuiltWheel } from "../helpers/build_wheel.ts";
-import { makeTar } from "../helpers/build_fixtures.ts";
+import { makeTar, tinyBackendWheel, tinyProjectMembers } from "../helpers/build_fixtures.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-/** An sdist whose PKG-INFO is static (Metadata-Version 2.2): no build to read its metadata. */
+/**
+ * An sdist built by the tiny backend (`build-system.requires = ["tiny-backend"]`) whose PKG-INFO
+ * is static (Metadata-Version 2.2): its metadata is read without a build.
+ */
 function staticSdist(name: string, version: string): { filename: string; bytes: Uint8Array } {
-  const top = `${name}-${version}`;
-  const bytes = gzipSync(makeTar([
-    { name: `${top}/`, type: "dir" },
-    {
-      name: `${top}/PKG-INFO`,
-      data: `Metadata-Version: 2.2\nName: ${name}\nVersion: ${version}\n`,
-    },
-    { name: `${top}/pyproject.toml`, data: `[project]\nname = "${name}"\n` },
-  ]));
-  return { filename: `${top}.tar.gz`, bytes };
+  const members = tinyProjectMembers({ name, version }).map((m) =>
+    m.name.endsWith("/PKG-INFO")
+      ? { ...m, data: `Metadata-Version: 2.2\nName: ${name}\nVersion: ${version}\n` }
+      : m
+  );
+  return { filename: `${name}-${version}.tar.gz`, bytes: gzipSync(makeTar(members)) };
 }
 
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -43,6 +42,7 @@ function fixtures() {
       tag: "py3-none-manylinux_2_17_x86_64",
     }),
     mac: buildWheel({ name: "maconly", version: "1.0", tag: "cp312-cp312-macosx_11_0_arm64" }),
+    backend: tinyBackendWheel(),
     app: buildWheel({
       name: "app",
       version: "1.0",
@@ -98,6 +98,7 @@ interface JsonFile {
   state: string;
   kind: string;
   note: string | null;
+  buildFor: string | null;
 }
 
 interface JsonPlatform {
@@ -115,7 +116,7 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
   const { wheels, sdist } = f;
 
   await t.step(
-    "one platform: its wheels, the sdist when no wheel fits, nothing installed",
+    "one platform: its wheels, the sdist when no wheel fits and its build requirements, nothing installed",
     async () => {
       const r = await ctx.run([
         "cache",
@@ -130,16 +131,25 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
       ]);
       assertOk(r);
       const data = JSON.parse(r.stdout).data;
-      assertEquals(data.added, 4);
+      assertEquals(data.added, 5);
       const [linux] = data.platforms as JsonPlatform[];
       assertEquals(linux!.python, "3.12.0");
       assertEquals(
-        linux!.files.map((x) => [x.project, x.filename, x.kind, x.state, x.note]),
+        linux!.files.map((x) => [x.project, x.filename, x.kind, x.state, x.note, x.buildFor]),
         [
-          ["app", wheels.app.filename, "wheel", "added", null],
-          ["linuxonly", wheels.linux.filename, "wheel", "added", null],
-          ["purepkg", wheels.pure.filename, "wheel", "added", null],
-          ["srconly", sdist.filename, "sdist", "added", "no wheel for manylinux_2_28_x86_64"],
+          ["app", wheels.app.filename, "wheel", "added", null, null],
+          ["linuxonly", wheels.linux.filename, "wheel", "added", null, null],
+          ["purepkg", wheels.pure.filename, "wheel", "added", null, null],
+          [
+            "srconly",
+            sdist.filename,
+            "sdist",
+            "added",
+            "no wheel for manylinux_2_28_x86_64",
+            null,
+          ],
+          // The sdist is built where it is installed: its PEP 518 build requirements come too.
+          ["tiny-backend", wheels.backend.filename, "wheel", "added", null, "srconly 1.0"],
         ],
       );
       assertEquals(
@@ -149,6 +159,7 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
           [wheels.linux.sha256, wheels.linux.filename],
           [wheels.pure.sha256, wheels.pure.filename],
           [sha(sdist.bytes), sdist.filename],
+          [wheels.backend.sha256, wheels.backend.filename],
         ]),
       );
       // Nothing was installed or created: no environment, no registry.
@@ -204,12 +215,12 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
   });
 
   await t.step(
-    "both platforms: only the Windows wheel is new; the cache holds exactly five files",
+    "both platforms: only the Windows wheel is new; the cache holds exactly six files",
     async () => {
       const r = await ctx.run(["cache", "add", "app", ...TWO, "--format", "json"]);
       assertOk(r);
       const data = JSON.parse(r.stdout).data;
-      assertEquals([data.added, data.present], [1, 4]);
+      assertEquals([data.added, data.present], [1, 5]);
       const [win, linux] = data.platforms as JsonPlatform[];
       assertEquals(
         win!.files.map((x) => [x.filename, x.state]),
@@ -218,11 +229,12 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
           [wheels.pure.filename, "present"],
           [sdist.filename, "present"],
           [wheels.win.filename, "added"],
+          [wheels.backend.filename, "present"],
         ],
       );
       assertEquals(linux!.files.every((x) => x.state === "present"), true);
       const cached = await cachedArtifacts(ctx.home);
-      assertEquals(cached.size, 5);
+      assertEquals(cached.size, 6);
       assertEquals(cached.get(wheels.win.sha256), wheels.win.filename);
       assertEquals(cached.has(wheels.mac.sha256), false);
       assertEquals(await exists(join(ctx.home, "environments")), false);
@@ -290,12 +302,38 @@ Deno.test("cache add fetches exactly each platform's files and installs nothing;
         platform: "win_amd64",
         reason: "no cached artifact",
         detail: wheels.win.filename,
+        buildFor: null,
+      }]);
+      // A build requirement missing is named with the sdist it builds.
+      const backend = wheels.backend.sha256;
+      await Deno.remove(join(ctx.home, "cache", "artifacts-v1", backend.slice(0, 2), backend), {
+        recursive: true,
+      });
+      const linuxOnly = await ctx.run([
+        "cache",
+        "check-offline",
+        "app",
+        "--platforms",
+        "manylinux_2_28_x86_64",
+        "--python-version",
+        "3.12",
+        "--format",
+        "json",
+      ]);
+      assertEquals(linuxOnly.code, 4, linuxOnly.stderr);
+      assertEquals(JSON.parse(linuxOnly.stdout).data.platforms[0].missing, [{
+        project: "tiny-backend",
+        version: "1.0",
+        platform: "manylinux_2_28_x86_64",
+        reason: "no cached artifact",
+        detail: wheels.backend.filename,
+        buildFor: "srconly 1.0",
       }]);
     },
   );
 });
 
-Deno.test("cache add: a platform with no distribution is reported (exit 4) while the others are fetched; --no-deps takes only the named project", async () => {
+Deno.test("cache add: a platform with no distribution is reported (exit 4) while the others are fetched; --no-deps takes only the named project; an sdist builds offline from what was added", async () => {
   const { ctx, f } = await context();
   await using _ = ctx;
   const { wheels } = f;
@@ -350,6 +388,20 @@ Deno.test("cache add: a platform with no distribution is reported (exit 4) while
   assertEquals(only!.files.map((x) => x.project), ["app"]);
   const cached = await cachedArtifacts(ctx.home);
   assertEquals(new Set(cached.keys()), new Set([wheels.mac.sha256, wheels.app.sha256]));
+
+  // An sdist-only project, added for this interpreter, builds offline with the index gone: its
+  // build requirement (tiny-backend) came with it.
+  assertOk(await ctx.run(["cache", "add", "srconly"]));
+  assertEquals((await cachedArtifacts(ctx.home)).has(wheels.backend.sha256), true);
+  assertOk(await ctx.run(["cache", "check", "srconly"]));
+  await ctx.index.close();
+  assertOk(await ctx.run(["--offline", "create", "built", "--packages", "srconly"]));
+  const imported = await ctx.exec(join(ctx.envPath("built"), "bin", "python"), [
+    "-c",
+    "import srconly; print(srconly.ANSWER)",
+  ]);
+  assertOk(imported);
+  assertEquals(imported.stdout.trim(), "srconly");
 });
 
 Deno.test("cache add for this interpreter: --dry-run downloads nothing, check-offline agrees with --offline, which then creates from the cache with the index gone; bad input is a usage error", async () => {
