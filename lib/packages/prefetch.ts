@@ -332,7 +332,7 @@ async function fetchAll(
   let shown = 0;
   const show = (force = false) => {
     const now = performance.now();
-    if (!force && now - shown < 100) return;
+    if (!force && now - shown < 250) return;
     shown = now;
     const bytes = doneBytes + [...inFlight.values()].reduce((a, b) => a + b, 0);
     ctx.reporter.step(
