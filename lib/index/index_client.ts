@@ -275,7 +275,11 @@ export class IndexClient {
   }
 
   async #lookup(name: string): Promise<ProjectPage | null> {
-    const linked = (await Promise.all(this.#findLinks.map((l) => this.#findLinksListing(l))))
+    // Offline, find-links pages on the network are not read (directories and file:// are).
+    const locations = this.#localFiles === undefined
+      ? this.#findLinks
+      : this.#findLinks.filter((l) => !/^https?:\/\//i.test(l));
+    const linked = (await Promise.all(locations.map((l) => this.#findLinksListing(l))))
       .flat()
       .filter((f) => fileProject(f.filename, name));
     if (this.#localFiles !== undefined) return await this.#offlineLookup(name, linked);

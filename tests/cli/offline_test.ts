@@ -142,3 +142,50 @@ Deno.test("use_cache = false: the install works and leaves nothing in the cache"
   ).catch(() => []);
   assertEquals(artifacts.length, 0, "no artifact was kept");
 });
+
+Deno.test("cache.fallback_to_online: stale cached pages are used without asking the index", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "warm", "--packages", "demo-pkg"]));
+  // The local index sends no max-age: its pages are stale at once, and an online command asks
+  // again (here, under --deny-net, it cannot).
+  const plain = await runDenyNet(ctx, ["create", "plain", "--packages", "demo-pkg"]);
+  assert(plain.code !== 0, plain.stderr);
+  assertOk(await ctx.run(["config", "set", "cache.fallback_to_online", "true"]));
+  const requests = ctx.index.requests.length;
+  assertOk(await runDenyNet(ctx, ["create", "hybrid", "--packages", "demo-pkg"]));
+  const imported = await python(ctx, "hybrid", "import demo_pkg; print(demo_pkg.VERSION)");
+  assertEquals(imported.stdout.trim(), "1.1.0", imported.stderr);
+  // What the cache lacks still comes from the index (the network is allowed again here).
+  assertOk(await ctx.run(["install", "other-pkg", "--env", "hybrid"]));
+  assert(ctx.index.requests.length > requests, "other-pkg was fetched online");
+  const other = await python(ctx, "hybrid", "import other_pkg");
+  assertEquals(other.code, 0, other.stderr);
+});
+
+Deno.test("offline: the pip and uv backends install the cached files with the network denied", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "warm", "--packages", "demo-pkg"]));
+  const uv = Deno.env.get("GESTVENV_TEST_UV");
+  const backends: Array<[string, Record<string, string>]> = [["pip", {}]];
+  if (uv !== undefined) backends.push(["uv", { GESTVENV_UV: uv }]);
+  for (const [backend, env] of backends) {
+    await t.step(backend, async () => {
+      const created = await runDenyNet(
+        ctx,
+        ["--offline", "create", `with-${backend}`, "--backend", backend, "--packages", "demo-pkg"],
+        {
+          ...env,
+          PIP_INDEX_URL: "http://127.0.0.1:9/simple",
+          UV_INDEX_URL: "http://127.0.0.1:9/simple",
+        },
+      );
+      assertOk(created);
+      const imported = await python(
+        ctx,
+        `with-${backend}`,
+        "import demo_pkg; print(demo_pkg.VERSION)",
+      );
+      assertEquals(imported.stdout.trim(), "1.1.0", imported.stderr);
+    });
+  }
+});
