@@ -19,3 +19,6 @@ export * from "./cache_references.ts";
 export * from "./sync_lock.ts";
 export * from "./dependency_graph.ts";
 export * from "./resolve_requirements.ts";
+export * from "./prefetch_targets.ts";
+export * from "./prefetch.ts";
+export * from "./prefetch_offline_check.ts";

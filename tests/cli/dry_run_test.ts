@@ -65,6 +65,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cache", "clean", "--older-than", "1", "--unpacked"],
     ["cache", "remove", "demo-pkg"],
     ["cache", "verify", "--fix"],
+    ["cache", "add", "demo-pkg", "--platforms", "win_amd64", "--python-version", "3.12"],
   ];
   for (const args of commands) {
     await t.step(args.slice(0, 2).join(" "), async () => {
