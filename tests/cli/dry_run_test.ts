@@ -65,6 +65,11 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["config", "init", "--force"],
     ["lock", "a"],
     ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
+    ["cache", "clean", "--all"],
+    ["cache", "clean", "--older-than", "1", "--unpacked"],
+    ["cache", "remove", "demo-pkg"],
+    ["cache", "verify", "--fix"],
+    ["cache", "add", "demo-pkg", "--platforms", "win_amd64", "--python-version", "3.12"],
   ];
   for (const args of commands) {
     await t.step(args.slice(0, 2).join(" "), async () => {
