@@ -23,6 +23,7 @@ import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
 import { backendRoutes } from "./backend/mod.ts";
+import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
@@ -47,7 +48,7 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -99,6 +100,7 @@ export function buildApp(): Application<CliContext> {
       tree: treeCommand,
       config: configRoutes,
       backend: backendRoutes,
+      cache: cacheRoutes,
       pyversions: pyversionsCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
