@@ -129,8 +129,13 @@ function alreadyThere(status: number, text: string): boolean {
     (status === 403 && /overwrite artifact|not enough permissions to overwrite/i.test(text));
 }
 
-function shortText(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+/** A server's answer in one short line: an HTML page's title (or first heading), else the text. */
+export function shortText(text: string): string {
+  const html = /<(title|h1)[^>]*>([\s\S]*?)<\/\1>/i.exec(text);
+  const source = html !== null
+    ? html[2]!
+    : text.replace(/<(style|script)[^>]*>[\s\S]*?<\/\1>/gi, " ");
+  const plain = source.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
   return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
 }
 

@@ -311,6 +311,12 @@ Deno.test("cache sync: from a plain index it needs requirements, resolves them t
     assertEquals(result.code, 2, result.stderr);
     await assertSnapshot(t, filterText(result.stderr, [[ctx.index.url, "<index>"]]));
   });
+  await t.step("--dry-run says what it would fetch and fetches nothing", async () => {
+    const result = await ctx.run(["cache", "sync", "--from", ctx.index.url, "demo-pkg", "-n"]);
+    assertOk(result);
+    assertStringIncludes(result.stderr, "Would fetch 2 file(s); 0 already in the cache");
+    assertEquals((await cachedShas(ctx.home)).size, 0);
+  });
   await t.step("requirements are resolved against that index and fetched", async () => {
     const result = await ctx.run(["cache", "sync", "--from", ctx.index.url, "demo-pkg", "--json"]);
     assertOk(result);
