@@ -20,7 +20,12 @@
 import { NetworkError, UsageError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import { normalizeName } from "../names/mod.ts";
-import { ARTIFACTS_BUCKET, type CachedArtifactRow, type PackageCache } from "../cache/mod.ts";
+import {
+  ARTIFACTS_BUCKET,
+  type CachedArtifactRow,
+  INDEX_FILE,
+  type PackageCache,
+} from "../cache/mod.ts";
 import { MetadataMemo } from "./artifact_metadata.ts";
 import { GESTVENV_SERVE_HEADER } from "./sync_from_index.ts";
 import { negotiate, SIMPLE_JSON, type SimpleContentType } from "./negotiate.ts";
@@ -114,6 +119,49 @@ function byProject(rows: readonly CachedArtifactRow[]): Map<string, CachedArtifa
   return out;
 }
 
+/**
+ * The cache index grouped by project, read again only when the index database (or its WAL) has
+ * changed since the last read, or after `maxAgeMs` (a guard against a change within the clock's
+ * resolution): two `stat` calls per request instead of a full read.
+ */
+class IndexView {
+  #key = "";
+  #at = 0;
+  #projects: Map<string, CachedArtifactRow[]> | undefined;
+  constructor(readonly cache: PackageCache, readonly maxAgeMs = 2000) {}
+
+  async #fingerprint(): Promise<string> {
+    const path = join(this.cache.root, INDEX_FILE);
+    const parts = await Promise.all([path, `${path}-wal`].map(async (p) => {
+      const info = await Deno.stat(p).catch(() => undefined);
+      return info === undefined ? "-" : `${info.mtime?.getTime()}/${info.size}`;
+    }));
+    return parts.join(":");
+  }
+
+  async projects(): Promise<Map<string, CachedArtifactRow[]>> {
+    const key = await this.#fingerprint();
+    const now = Date.now();
+    if (this.#projects === undefined || key !== this.#key || now - this.#at > this.maxAgeMs) {
+      this.#projects = byProject(await this.cache.list());
+      this.#key = key;
+      this.#at = now;
+    }
+    return this.#projects;
+  }
+}
+
+async function etagOf(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes.slice()));
+  return `"${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("")}"`;
+}
+
+function matches(request: Request, etag: string): boolean {
+  const header = request.headers.get("if-none-match");
+  return header !== null &&
+    header.split(",").some((t) => t.trim() === "*" || t.trim().replace(/^W\//, "") === etag);
+}
+
 function text(status: number, body: string, headers: Record<string, string> = {}): Response {
   return new Response(body + "\n", {
     status,
@@ -134,21 +182,30 @@ export function cacheHandler(
   options: Pick<ServeCacheOptions, "version"> = {},
 ): (request: Request) => Promise<Response> {
   const memo = new MetadataMemo();
+  const view = new IndexView(cache);
   const version = options.version ?? "unknown";
   const pathOf = (row: { sha256: string; filename: string }) =>
     join(cache.root, ARTIFACTS_BUCKET, row.sha256.slice(0, 2), row.sha256, row.filename);
 
-  const page = (type: SimpleContentType, body: string, head: boolean): Response => {
+  const page = async (
+    request: Request,
+    type: SimpleContentType,
+    body: string,
+    head: boolean,
+  ): Promise<Response> => {
     const bytes = new TextEncoder().encode(body);
-    return new Response(head ? null : bytes, {
-      headers: {
-        "content-type": type === SIMPLE_JSON ? SIMPLE_JSON : `${type}; charset=utf-8`,
-        "content-length": String(bytes.length),
-        vary: "Accept",
-        "cache-control": "max-age=0, must-revalidate",
-        [GESTVENV_SERVE_HEADER]: version,
-      },
-    });
+    const etag = await etagOf(bytes);
+    const headers: Record<string, string> = {
+      "content-type": type === SIMPLE_JSON ? SIMPLE_JSON : `${type}; charset=utf-8`,
+      vary: "Accept",
+      "cache-control": "max-age=0, must-revalidate",
+      etag,
+      [GESTVENV_SERVE_HEADER]: version,
+    };
+    // A client revalidating its copy (gestvenv's page cache does) gets 304 when nothing changed.
+    if (matches(request, etag)) return new Response(null, { status: 304, headers });
+    headers["content-length"] = String(bytes.length);
+    return new Response(head ? null : bytes, { headers });
   };
 
   const projectFiles = async (rows: CachedArtifactRow[]): Promise<PageFile[]> => {
@@ -206,12 +263,7 @@ export function cacheHandler(
       "cache-control": "max-age=31536000, immutable",
       "accept-ranges": "none",
     };
-    const match = request.headers.get("if-none-match");
-    if (
-      match !== null && match.split(",").some((t) => t.trim().replace(/^W\//, "") === `"${sha256}"`)
-    ) {
-      return new Response(null, { status: 304, headers });
-    }
+    if (matches(request, `"${sha256}"`)) return new Response(null, { status: 304, headers });
     headers["content-length"] = String(stored.size);
     if (head) return new Response(null, { headers });
     const file = await Deno.open(stored.path);
@@ -248,11 +300,12 @@ export function cacheHandler(
         },
       );
     }
-    const projects = byProject(await cache.list());
+    const projects = await view.projects();
     if (path === "/simple/") {
       const names = [...projects.keys()].sort();
       const count = [...projects.values()].reduce((n, rows) => n + rows.length, 0);
-      return page(
+      return await page(
+        request,
         type,
         type === SIMPLE_JSON ? rootJson(names, { version, artifacts: count }) : rootHtml(names),
         head,
@@ -276,7 +329,8 @@ export function cacheHandler(
     if (rows === undefined) return text(404, `Not Found: no project ${name} in this cache`);
     const files = await projectFiles(rows);
     if (files.length === 0) return text(404, `Not Found: no project ${name} in this cache`);
-    return page(
+    return await page(
+      request,
       type,
       type === SIMPLE_JSON ? projectJson(name, files) : projectHtml(name, files),
       head,

@@ -87,6 +87,36 @@ Deno.test("cacheHandler: root and project pages in both forms, PEP 658 bytes, re
     assertEquals(broken.files[0]["core-metadata"], false);
     assertEquals(broken.files[0]["requires-python"], null);
 
+    // Pages carry an ETag: a client revalidating an unchanged page gets 304.
+    const etag = json.headers.get("etag")!;
+    const unchanged = await get("/simple/demo-pkg/", {
+      accept: SIMPLE_JSON,
+      "if-none-match": etag,
+    });
+    assertEquals(unchanged.status, 304);
+    assertEquals(unchanged.body, null);
+    const otherForm = await get("/simple/demo-pkg/", { "if-none-match": etag });
+    assertEquals(otherForm.status, 200, "the HTML form has another ETag");
+    await otherForm.body?.cancel();
+
+    // An artifact added now is listed by the next request.
+    const late = buildWheel({ name: "late", version: "3.0" });
+    await Deno.writeFile(join(dir, late.filename), late.bytes);
+    await cache.addArtifact(join(dir, late.filename), {
+      filename: late.filename,
+      project: "late",
+      version: "3.0",
+      origin: "test",
+    });
+    const after = await (await get("/simple/", { accept: SIMPLE_JSON })).json();
+    assertEquals(after.projects.map((p: { name: string }) => p.name), [
+      "broken",
+      "demo-pkg",
+      "late",
+    ]);
+    const changed = await get("/simple/demo-pkg/", { accept: SIMPLE_JSON, "if-none-match": etag });
+    assertEquals(changed.status, 304, "the project itself did not change");
+
     const head = await get(new URL(wheel!.url).pathname, {}, "HEAD");
     assertEquals(head.body, null);
     assertEquals(Number(head.headers.get("content-length")), wheel!.size);
