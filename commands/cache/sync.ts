@@ -94,7 +94,7 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         } is a gestvenv ${remote.version} cache with ${remote.projects.length} projects`,
       );
       const client = new IndexClient({
-        indexes: [from],
+        indexes: [remote.url],
         cacheDir: ctx.home.cacheDir,
         http,
         refresh: true,
@@ -115,7 +115,7 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         ...env,
         settings: {
           ...settings,
-          indexUrl: { ...only, value: from },
+          indexUrl: { ...only, value: remote.url },
           extraIndexUrls: { ...only, value: [] },
           findLinks: { ...only, value: [] },
         },

@@ -88,6 +88,12 @@ export async function probeIndex(url: string, http: HttpClient): Promise<RemoteI
   });
   const version = head.status < 300 ? head.headers.get(GESTVENV_SERVE_HEADER) : null;
   if (version === null) return { url: base, gestvenv: false, version: null, projects: null };
+  // `http://host:8080` redirects to `/simple/`: the pages live under the final path.
+  const final = new URL(head.url), at = new URL(root);
+  if (final.pathname !== at.pathname) {
+    at.pathname = final.pathname;
+    return await probeIndex(at.toString(), http);
+  }
   const response = await http.request(root, { headers: { accept: SIMPLE_JSON } });
   let projects: string[];
   try {

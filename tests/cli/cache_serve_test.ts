@@ -273,7 +273,9 @@ Deno.test("cache serve: pip and gestvenv install from it; PEP 691, PEP 658, redi
       "cache sync --from it fills a third home, and a second sync finds all present",
       async () => {
         const home3 = join(ctx.work, "home3");
-        const synced = await ctx.run(["cache", "sync", "--from", server.url, "--json"], {
+        // The server's bare address is enough: it redirects to /simple/.
+        const bare = server.url.replace(/\/simple\/$/, "");
+        const synced = await ctx.run(["cache", "sync", "--from", bare, "--json"], {
           env: { GESTVENV_HOME: home3 },
         });
         assertOk(synced);
