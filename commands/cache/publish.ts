@@ -1,5 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { EXIT_CODE, UsageError } from "../../lib/errors/mod.ts";
+import { EXIT_CODE, NetworkError, UsageError } from "../../lib/errors/mod.ts";
 import { parseRequirement, type Requirement } from "../../lib/pep508/mod.ts";
 import {
   action,
@@ -68,6 +68,13 @@ export const cachePublishCommand = buildCommand<PublishFlags, string[], CliConte
       });
     }
     const target = redactUrl(flags.to);
+    const offline = ctx.settings.offline;
+    if (offline.value && !ctx.dryRun) {
+      throw new NetworkError(
+        `\`cache publish\` uploads to ${target}; offline mode (${offline.origin}) forbids it`,
+        { hint: "Run it without --offline, on a machine that reaches the server" },
+      );
+    }
     const requirements: Requirement[] = [...positional, ...(flags.only ?? [])].map((text) =>
       parseRequirement(text, "command line")
     );

@@ -1,5 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { EXIT_CODE, UsageError } from "../../lib/errors/mod.ts";
+import { EXIT_CODE, NetworkError, UsageError } from "../../lib/errors/mod.ts";
 import { httpTimeouts } from "../../lib/config/mod.ts";
 import { join } from "../../lib/paths/mod.ts";
 import {
@@ -75,6 +75,14 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
     const platforms = (flags.platforms ?? "").split(",").map((t) => t.trim()).filter((t) => t);
     const wanted = requirements.length > 0 || (flags.requirement ?? []).length > 0;
     const settings = ctx.settings;
+    if (settings.offline.value) {
+      throw new NetworkError(
+        `\`cache sync\` downloads from ${
+          redactUrl(from)
+        }; offline mode (${settings.offline.origin}) forbids it`,
+        { hint: "Run it without --offline, on a machine that reaches the index" },
+      );
+    }
     const http = new HttpClient(httpTimeouts(settings));
     const remote = await probeIndex(from, http);
     let files;

@@ -39,8 +39,6 @@ export interface ResolveRequirementsOptions {
   preferences?: Map<string, string>;
   /** Revalidate cached index pages instead of trusting their age. @default false */
   refresh?: boolean;
-  /** Use only cached index pages and metadata; no request is sent. @default false */
-  offline?: boolean;
 }
 
 /** A resolution with the interpreter it was made for and the requirement texts. */
@@ -56,7 +54,7 @@ export interface RequirementsResolution {
 }
 
 /**
- * Parses, then resolves. Requires network access unless everything is cached (`offline`).
+ * Parses, then resolves. Requires network access unless the settings are offline (`--offline`).
  * @throws {InvalidSyntaxError} for a malformed requirement (naming file and line).
  * @throws {ResolutionError} with the explanation when there is no solution.
  * @throws {NetworkError} when an index cannot be reached.
@@ -114,7 +112,6 @@ export async function resolveRequirements(
     await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
   const index = indexClientFor(ctx, {
     refresh: options.refresh ?? false,
-    offline: options.offline ?? false,
     buildInterpreter: interpreter,
     fromFile,
   });

@@ -313,6 +313,18 @@ Deno.test("cache sync: from a plain index it needs requirements, resolves them t
     assertEquals(result.code, 2, result.stderr);
     await assertSnapshot(t, filterText(result.stderr, [[ctx.index.url, "<index>"]]));
   });
+  await t.step("offline mode refuses sync and publish before any connection", async () => {
+    const before = ctx.index.requests.length;
+    const sync = await ctx.run(["cache", "sync", "--from", ctx.index.url, "demo-pkg", "--offline"]);
+    assertEquals(sync.code, 5, sync.stderr);
+    assertStringIncludes(sync.stderr, "offline mode (--offline) forbids it");
+    const publish = await ctx.run(["cache", "publish", "--to", ctx.index.url], {
+      env: { GESTVENV_OFFLINE: "1" },
+    });
+    assertEquals(publish.code, 5, publish.stderr);
+    assertStringIncludes(publish.stderr, "offline mode (GESTVENV_OFFLINE) forbids it");
+    assertEquals(ctx.index.requests.length, before);
+  });
   await t.step("--dry-run says what it would fetch and fetches nothing", async () => {
     const result = await ctx.run(["cache", "sync", "--from", ctx.index.url, "demo-pkg", "-n"]);
     assertOk(result);
