@@ -7,11 +7,13 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { IndexClient } from "../../lib/index/mod.ts";
+import { findUv } from "../../lib/backends/mod.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const uv = await findUv(Deno.env.get("GESTVENV_TEST_UV") || undefined);
 
 /** A running `gestvenv cache serve` child process. */
 interface ServeProcess {
@@ -151,6 +153,34 @@ Deno.test("cache serve: pip and gestvenv install from it; PEP 691, PEP 658, redi
       assertEquals(imported.stdout.trim(), "1.0.0 2.0.0");
       assertEquals(localRequests(), before, "pip never asked the original index");
       assertStringIncludes(server.stderr(), "GET /files/");
+    });
+
+    await t.step({
+      name: uv === undefined
+        ? "uv installs from it (SKIPPED: no uv; .ci/run installs it, or set GESTVENV_TEST_UV)"
+        : "uv installs from it (PEP 691 JSON and PEP 658 metadata)",
+      ignore: uv === undefined,
+      async fn() {
+        const before = localRequests();
+        const venv = join(ctx.work, "uvvenv");
+        assertOk(await ctx.exec("python3", ["-m", "venv", "--without-pip", venv]));
+        const python = join(venv, "bin", "python");
+        assertOk(
+          await ctx.exec(uv!, [
+            "pip",
+            "install",
+            "--python",
+            python,
+            "--index-url",
+            server.url,
+            "demo-pkg",
+          ], { env: { UV_NO_CACHE: "1", UV_NO_CONFIG: "1" } }),
+          "uv pip install from cache serve",
+        );
+        const imported = await ctx.exec(python, ["-c", "import demo_pkg; print(demo_pkg.VERSION)"]);
+        assertEquals(imported.stdout.trim(), "1.0.0");
+        assertEquals(localRequests(), before, "uv never asked the original index");
+      },
     });
 
     await t.step("gestvenv in a fresh home creates an environment from it", async () => {
