@@ -140,7 +140,9 @@ export function shortText(text: string): string {
 }
 
 /**
- * Uploads each artifact of `rows` (held by `cache`) to `options.url`, one at a time. Requires
+ * Uploads each artifact of `rows` (held by `cache`) to `options.url`, one at a time. Each body is
+ * sent with a `Content-Length` (servers on WSGI, pypiserver among them, refuse chunked uploads),
+ * so one file at a time is held in memory (about twice its size while it is sent). Requires
  * `--allow-net`, read access to the cache (and `--allow-env`/netrc for credentials).
  * @throws {NetworkError} (exit 5) when the server cannot be reached, refuses the credentials
  *   (401/403), or redirects (a POST that is redirected loses its body: use the final URL).
