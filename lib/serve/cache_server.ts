@@ -53,6 +53,11 @@ export interface ServeCacheOptions {
   maxConcurrency?: number;
   /** Requests waiting for a slot at most; more get 503 with `Retry-After`. @default 512 */
   maxQueue?: number;
+  /**
+   * Longest time a download may stall (the client takes no data), in ms; then the connection is
+   * dropped and its slot freed, so stalled clients cannot hold every slot. @default 60000
+   */
+  idleTimeoutMs?: number;
   /** gestvenv's version, announced in the root page's JSON. @default "unknown" */
   version?: string;
   /** Called after each request (an access log). */
@@ -386,17 +391,30 @@ export function serveCache(cache: PackageCache, options: ServeCacheOptions = {})
         slots.release();
         return response;
       }
-      // A streamed file holds its slot until it is sent (or the client goes away).
+      // A streamed file holds its slot until it is sent, the client goes away, or it stalls.
       let released = false;
+      let idle: ReturnType<typeof setTimeout> | undefined;
       const release = () => {
+        clearTimeout(idle);
         if (!released) {
           released = true;
           slots.release();
         }
       };
       const reader = response.body.getReader();
+      const idleMs = options.idleTimeoutMs ?? 60_000;
+      const arm = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          release();
+          controller.error(new Error("the client took no data"));
+          reader.cancel().catch(() => {});
+        }, idleMs);
+      };
       const body = new ReadableStream<Uint8Array>({
+        start: arm,
         async pull(controller) {
+          arm(controller);
           try {
             const { done, value } = await reader.read();
             if (done) {

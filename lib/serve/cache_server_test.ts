@@ -203,6 +203,36 @@ Deno.test("serveCache: a download holds its slot; past the queue bound it answer
   }
 });
 
+Deno.test("serveCache: a client that stalls a download loses its slot after the idle timeout", async () => {
+  const { cache, dir } = await filledCache();
+  const server = serveCache(cache, { maxConcurrency: 1, maxQueue: 0, idleTimeoutMs: 300 });
+  try {
+    const big = new Uint8Array(32 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 65536) crypto.getRandomValues(big.subarray(i, i + 65536));
+    await Deno.writeFile(join(dir, "big-1.0.tar.gz"), big);
+    const stored = await cache.addArtifact(join(dir, "big-1.0.tar.gz"), {
+      filename: "big-1.0.tar.gz",
+      project: "big",
+      version: "1.0",
+      origin: "test",
+    });
+    const stalled = await fetch(new URL(`/files/${stored.sha256}/${stored.filename}`, server.url));
+    assertEquals(stalled.status, 200);
+    const busy = await fetch(server.url);
+    await busy.body?.cancel();
+    assertEquals(busy.status, 503, "the stalled download holds the only slot");
+    await new Promise((r) => setTimeout(r, 800));
+    const freed = await fetch(server.url);
+    await freed.body?.cancel();
+    assertEquals(freed.status, 200, "the slot came back after the idle timeout");
+    await stalled.body?.cancel().catch(() => {});
+  } finally {
+    await server.close();
+    cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("serveCache: a port in use is a usage error with a hint", async () => {
   const { cache, dir } = await filledCache();
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
