@@ -31,7 +31,8 @@ export const cachePublishCommand = buildCommand<PublishFlags, string[], CliConte
       ["TWINE_USERNAME=ci TWINE_PASSWORD=… gestvenv cache publish --to URL", "credentials"],
     ]) +
       "\nThe URL is the server's upload URL (twine's --repository-url). Requirements select the" +
-      "\ncached files of those projects whose version matches (no dependencies are added). Files" +
+      "\ncached files of those projects whose version matches (no dependencies are added); without" +
+      "\nthem every cached file is sent (refused for pypi.org: name your projects there). Files" +
       "\nthe server already has are skipped (twine's --skip-existing). Credentials: -u/-p, else" +
       "\nTWINE_USERNAME/TWINE_PASSWORD, else the URL's user:password@, else ~/.netrc.",
   },
@@ -81,6 +82,12 @@ export const cachePublishCommand = buildCommand<PublishFlags, string[], CliConte
     for (const path of flags.requirement ?? []) {
       requirements.push(
         ...(await readRequirementsFile(path)).requirements.map((l) => l.requirement),
+      );
+    }
+    if (requirements.length === 0 && /(^|\.)pypi\.org$/i.test(new URL(flags.to).hostname)) {
+      throw new UsageError(
+        `Publishing the whole cache to ${target} would upload every project's files, not yours`,
+        { hint: "Name the projects to publish: PKG..., --only REQ or -r FILE" },
       );
     }
     const selected = (rows: Parameters<typeof selectArtifacts>[0]) => {

@@ -355,6 +355,15 @@ Deno.test("cache sync: from a plain index it needs requirements, resolves them t
     assertStringIncludes(publish.stderr, "offline mode (GESTVENV_OFFLINE) forbids it");
     assertEquals(ctx.index.requests.length, before);
   });
+
+  await t.step(
+    "publishing the whole cache to PyPI is refused (other projects' files)",
+    async () => {
+      const result = await ctx.run(["cache", "publish", "--to", "https://upload.pypi.org/legacy/"]);
+      assertEquals(result.code, 2, result.stderr);
+      assertStringIncludes(result.stderr, "would upload every project's files");
+    },
+  );
   await t.step("--dry-run says what it would fetch and fetches nothing", async () => {
     const result = await ctx.run(["cache", "sync", "--from", ctx.index.url, "demo-pkg", "-n"]);
     assertOk(result);
