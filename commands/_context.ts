@@ -16,7 +16,7 @@ import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { cacheDirOf, loadProjectConfig } from "../lib/config/mod.ts";
-import { type OutputFormat, Printer } from "./_output.ts";
+import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
 import { createReporter } from "./_reporters.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
@@ -297,6 +297,9 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       const ctx = await buildContext(flags, controller?.signal);
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
+        if (options.effect === "changes" && !command.startsWith("cache ")) {
+          await autoCleanupCache(ctx);
+        }
       } finally {
         await ctx.release();
       }
@@ -320,6 +323,30 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       stopListening?.();
     }
   };
+}
+
+/**
+ * `cache.auto_cleanup`: after a command that changed something (not the `cache` commands, which
+ * manage the cache themselves), the cache is brought back within `cache.max_size` and
+ * `cache.max_age`, bounded in time, keeping what environments use (`autoCleanupAfterOperation`).
+ * Costs nothing when the setting is off.
+ */
+async function autoCleanupCache(ctx: CommandContext): Promise<void> {
+  let on: boolean;
+  try {
+    on = !ctx.dryRun && ctx.settings.cacheAutoCleanup.value;
+  } catch {
+    return; // A command that never needed its settings is not failed by them now.
+  }
+  if (!on) return;
+  const { autoCleanupAfterOperation } = await import("../lib/packages/mod.ts");
+  const report = await autoCleanupAfterOperation(ctx.environments());
+  if (report !== undefined && report.entries.length > 0) {
+    ctx.printer.info(
+      `Cache auto-cleanup: ${report.entries.length} entries, ${formatBytes(report.bytes)} freed` +
+        (report.complete ? "" : " (stopped at its time limit; `gestvenv cache clean` finishes)"),
+    );
+  }
 }
 
 /** Options of {@linkcode action}. */

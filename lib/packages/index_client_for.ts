@@ -32,6 +32,8 @@ export interface IndexClientForOptions {
   buildInterpreter?: Interpreter | undefined;
   /** Index options from a requirements file (`--index-url` lines win over the settings). */
   fromFile?: FileIndexOptions;
+  /** The HTTP client to use. @default one with the settings' timeouts, offline when they are */
+  http?: HttpClient;
 }
 
 /**
@@ -90,7 +92,7 @@ export function indexClientFor(
     cacheDir: ctx.home.cacheDir,
     localFiles: offline ? cachedFilesOf(ctx) : undefined,
     preferCachedPages: ctx.settings.fallbackToOnline.value,
-    http: new HttpClient({
+    http: options.http ?? new HttpClient({
       offline,
       connectTimeoutMs: http.connectTimeoutMs,
       readTimeoutMs: http.readTimeoutMs,

@@ -77,6 +77,14 @@ Deno.test("offline: create, install and sync --locked work under --deny-net from
     assertOk(await ctx.run(["config", "unset", "offline_mode"]));
   });
 
+  await t.step("cache check-offline says ready, and names what is missing", async () => {
+    const ready = await runDenyNet(ctx, ["cache", "check-offline", "demo-pkg"]);
+    assertOk(ready);
+    const missing = await runDenyNet(ctx, ["cache", "check-offline", "demo-pkg", "other-pkg"]);
+    assertEquals(missing.code, 4, missing.stderr);
+    assertStringIncludes(missing.stdout + missing.stderr, "other-pkg");
+  });
+
   await t.step("what the cache lacks is named, with the command that fetches it", async () => {
     const missing = await runDenyNet(ctx, ["--offline", "install", "other-pkg", "--env", "app"]);
     assertEquals(missing.code, 4, missing.stderr);
