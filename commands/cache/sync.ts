@@ -2,6 +2,7 @@ import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { EXIT_CODE, NetworkError, UsageError } from "../../lib/errors/mod.ts";
 import { httpTimeouts } from "../../lib/config/mod.ts";
 import { join } from "../../lib/paths/mod.ts";
+import { parsePlatformList } from "../../lib/platforms/mod.ts";
 import {
   action,
   type CliContext,
@@ -10,16 +11,29 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "../_context.ts";
-import { examples, optionalText, repeatable } from "../_help.ts";
+import { examples } from "../_help.ts";
 import { formatBytes } from "../_output.ts";
+import { RESOLVE_ALIASES } from "../_resolve_flags.ts";
+import { TARGET_FLAGS, type TargetFlags, targetOptions } from "./_targets.ts";
 
-interface SyncFlags extends GlobalFlags {
+interface SyncFlags extends GlobalFlags, Omit<TargetFlags, "indexUrl"> {
   readonly from: string;
-  readonly requirement?: readonly string[];
-  readonly constraint?: readonly string[];
-  readonly python?: string;
-  readonly platforms?: string;
 }
+
+/** One file of the summary, whichever way it was fetched. */
+interface SyncedFile {
+  filename: string;
+  project: string;
+  version: string;
+  sha256: string | null;
+  status: "new" | "present" | "planned" | "rejected";
+  reason: string | null;
+  /** The platform it was resolved for (requirements), or null (a whole-index sync). */
+  platform: string | null;
+  size: number;
+}
+
+const { indexUrl: _indexUrl, ...targetFlags } = TARGET_FLAGS;
 
 /** `gestvenv cache sync --from URL`: another index's files into the cache, verified. */
 export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
@@ -32,12 +46,17 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         "only what fits",
       ],
       ["gestvenv cache sync --from https://pypi.org/simple -r requirements.txt", "any index"],
-      ["gestvenv cache sync --from http://host:8080/simple/ flask", "what flask needs"],
+      [
+        "gestvenv cache sync --from URL numpy --platforms win_amd64 --python-version 3.12",
+        "for another machine",
+      ],
     ]) +
-      "\nFrom a `gestvenv cache serve` every file it lists (or, with requirements, what they" +
-      "\nresolve to). From any other PEP 691/503 index, requirements are needed: they are resolved" +
-      "\nfor the interpreter (--python) against that index alone. Each file is verified against" +
-      "\nthe index's sha256 before it enters the cache; a file without one is refused.",
+      "\nFrom a `gestvenv cache serve` without requirements: every file it lists (with --platforms," +
+      "\nthe wheels that run there, and sdists). With requirements, from any PEP 691/503 index:" +
+      "\nwhat they resolve to against that index alone, for this interpreter or each --platforms" +
+      "\nmachine (as `cache add` does). Each file enters the cache only if it matches the index's" +
+      "\nsha256; a file without one is refused. Exit 5 when a file was rejected, 4 when a platform" +
+      "\nhas no resolution.",
   },
   parameters: {
     flags: {
@@ -48,15 +67,9 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         brief: "The index's simple API URL",
         placeholder: "url",
       },
-      requirement: repeatable("Requirements file (repeatable)", "file"),
-      constraint: repeatable("Constraints file (repeatable)", "file"),
-      python: optionalText("Interpreter to resolve requirements for (3.12, a path)", "request"),
-      platforms: optionalText(
-        "Only wheels for these platform tags, comma-separated (whole-index sync)",
-        "tags",
-      ),
+      ...targetFlags,
     },
-    aliases: { ...GLOBAL_ALIASES, r: "requirement", c: "constraint" },
+    aliases: { ...GLOBAL_ALIASES, ...RESOLVE_ALIASES },
     positional: {
       kind: "array",
       parameter: { brief: "Requirements (PEP 508)", parse: String, placeholder: "requirement" },
@@ -72,7 +85,6 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         hint: "Give the index's simple API root, e.g. http://host:8080/simple/",
       });
     }
-    const platforms = (flags.platforms ?? "").split(",").map((t) => t.trim()).filter((t) => t);
     const wanted = requirements.length > 0 || (flags.requirement ?? []).length > 0;
     const settings = ctx.settings;
     if (settings.offline.value) {
@@ -85,7 +97,8 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
     }
     const http = new HttpClient(httpTimeouts(settings));
     const remote = await probeIndex(from, http);
-    let files;
+    const files: SyncedFile[] = [];
+    let failures: { platform: string; message: string }[] = [];
     if (!wanted) {
       if (!remote.gestvenv || remote.projects === null) {
         throw new UsageError(
@@ -96,10 +109,16 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
           },
         );
       }
+      if (flags.pythonVersion !== undefined || flags.implementation !== undefined) {
+        throw new UsageError("--python-version and --implementation need requirements to resolve", {
+          hint:
+            "A whole-index sync takes every file that fits --platforms; name requirements to resolve",
+        });
+      }
+      const platforms = flags.platforms === undefined ? [] : parsePlatformList(flags.platforms);
       ctx.printer.info(
-        `${
-          redactUrl(from)
-        } is a gestvenv ${remote.version} cache with ${remote.projects.length} projects`,
+        `${redactUrl(remote.url)} is a gestvenv ${remote.version} cache with ` +
+          `${remote.projects.length} project${remote.projects.length === 1 ? "" : "s"}`,
       );
       const client = new IndexClient({
         indexes: [remote.url],
@@ -107,19 +126,56 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         http,
         refresh: true,
       });
-      files = await listIndexFiles(client, remote.projects, platforms);
-    } else {
-      if (platforms.length > 0) {
-        throw new UsageError("--platforms applies to a whole-index sync, not to requirements", {
-          hint:
-            "To fetch requirements for other platforms use `gestvenv cache add --platforms … --index-url URL`",
-        });
+      const listed = await listIndexFiles(client, remote.projects, platforms);
+      if (ctx.dryRun) {
+        // The tree is the truth; nothing is opened for writing.
+        const { ARTIFACTS_BUCKET } = await import("../../lib/cache/mod.ts");
+        for (const f of listed) {
+          const held = f.sha256 !== null &&
+            await Deno.stat(
+              join(ctx.home.cacheDir, ARTIFACTS_BUCKET, f.sha256.slice(0, 2), f.sha256),
+            )
+              .then(() => true, () => false);
+          files.push({
+            ...f,
+            status: held ? "present" : "planned",
+            reason: null,
+            platform: null,
+            size: f.size ?? 0,
+          });
+        }
+      } else {
+        const { openCache } = await import("../../lib/cache/mod.ts");
+        const cache = await openCache(ctx.home.cacheDir);
+        try {
+          const result = await syncFiles(cache, listed, http, {
+            signal: ctx.signal,
+            onOutcome: (o) => {
+              if (o.status === "new") ctx.printer.info(`+ ${o.file.filename}`);
+            },
+          });
+          for (const o of result.outcomes) {
+            files.push({
+              filename: o.file.filename,
+              project: o.file.project,
+              version: o.file.version,
+              sha256: o.file.sha256,
+              status: o.status,
+              reason: o.reason ?? null,
+              platform: null,
+              size: o.stored?.size ?? o.file.size ?? 0,
+            });
+          }
+        } finally {
+          cache.close();
+        }
       }
-      const { resolveRequirements } = await import("../../lib/packages/mod.ts");
+    } else {
+      // What `cache add` does, against that index alone (no extra index or find-links).
+      const { prefetchArtifacts } = await import("../../lib/packages/mod.ts");
       const env = ctx.environments();
-      // That index alone: no extra index or find-links of the configuration.
       const only = { source: "flag", origin: "--from" } as const;
-      const resolution = await resolveRequirements({
+      const report = await prefetchArtifacts({
         ...env,
         settings: {
           ...settings,
@@ -127,82 +183,86 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
           extraIndexUrls: { ...only, value: [] },
           findLinks: { ...only, value: [] },
         },
-      }, {
-        requirements,
-        requirementFiles: [...(flags.requirement ?? [])],
-        constraintFiles: [...(flags.constraint ?? [])],
-        refresh: true,
-      });
-      files = resolution.resolution.packages.map((p) => ({
-        url: p.file.url,
-        filename: p.file.filename,
-        sha256: p.file.sha256,
-        size: p.file.size,
-        project: p.name,
-        version: p.version,
+      }, { ...targetOptions(flags, requirements), refresh: true, dryRun: ctx.dryRun });
+      const seen = new Set<string>();
+      for (const target of report.targets) {
+        const platform = report.targets.length > 1 || (flags.platforms ?? []).length > 0
+          ? target.platform
+          : null;
+        for (const f of target.files) {
+          if (seen.has(f.sha256)) continue;
+          seen.add(f.sha256);
+          files.push({
+            filename: f.filename,
+            project: f.project,
+            version: f.version,
+            sha256: f.sha256,
+            status: f.state === "added" ? "new" : f.state,
+            reason: f.buildFor === null ? null : `builds ${f.buildFor}`,
+            platform,
+            size: f.size,
+          });
+          if (f.state === "added") ctx.printer.info(`+ ${f.filename}`);
+        }
+        for (const u of target.unverifiable) {
+          files.push({
+            filename: u.filename,
+            project: u.project,
+            version: u.version,
+            sha256: null,
+            status: "rejected",
+            reason: "the index gives no sha256 to verify it",
+            platform,
+            size: 0,
+          });
+        }
+      }
+      failures = report.targets.filter((t) => t.failure !== null).map((t) => ({
+        platform: t.platform,
+        message: t.failure!.message,
       }));
     }
-    if (ctx.dryRun) {
-      // The tree is the truth; nothing is opened for writing.
-      const { ARTIFACTS_BUCKET } = await import("../../lib/cache/mod.ts");
-      const present = async (sha: string | null) =>
-        sha !== null &&
-        await Deno.stat(join(ctx.home.cacheDir, ARTIFACTS_BUCKET, sha.slice(0, 2), sha))
-          .then(() => true, () => false);
-      const missing = [];
-      for (const f of files) if (!(await present(f.sha256))) missing.push(f);
-      for (const f of missing) ctx.printer.info(`Would fetch ${f.filename}`);
-      ctx.printer.info(
-        `Would fetch ${missing.length} file(s); ${
-          files.length - missing.length
-        } already in the cache`,
-      );
-      return;
-    }
-    const { openCache } = await import("../../lib/cache/mod.ts");
-    const cache = await openCache(ctx.home.cacheDir);
-    let result;
-    try {
-      result = await syncFiles(cache, files, http, {
-        signal: ctx.signal,
-        onOutcome: (o) => {
-          if (o.status === "new") ctx.printer.info(`+ ${o.file.filename}`);
-        },
-      });
-    } finally {
-      cache.close();
-    }
+    const count = (status: SyncedFile["status"]) => files.filter((f) => f.status === status);
+    const added = count(ctx.dryRun ? "planned" : "new");
+    const addedBytes = added.reduce((n, f) => n + f.size, 0);
+    const present = count("present").length;
+    const rejected = count("rejected");
     if (format === "json") {
       ctx.printer.json("cache sync", {
-        from: redactUrl(from),
+        from: redactUrl(remote.url),
         gestvenv: remote.gestvenv,
-        added: result.added,
-        added_bytes: result.addedBytes,
-        present: result.present,
-        rejected: result.rejected,
-        files: result.outcomes.map((o) => ({
-          filename: o.file.filename,
-          project: o.file.project,
-          version: o.file.version,
-          sha256: o.file.sha256,
-          status: o.status,
-          reason: o.reason ?? null,
-        })),
-      });
+        dry_run: ctx.dryRun,
+        added: added.length,
+        added_bytes: addedBytes,
+        present,
+        rejected: rejected.length,
+        failures,
+        files,
+      }, failures.length > 0 || rejected.length > 0 ? "error" : "success");
     } else {
-      const rejected = result.outcomes.filter((o) => o.status === "rejected");
       if (rejected.length > 0) {
         await ctx.printer.table(
           ["Rejected file", "Why"],
-          rejected.map((o) => [o.file.filename, o.reason ?? ""]),
+          rejected.map((f) => [f.filename, f.reason ?? ""]),
         );
       }
-      const summary = `Synced from ${redactUrl(from)}: ${result.added} new (${
-        formatBytes(result.addedBytes)
-      }), ${result.present} already present, ${result.rejected} rejected`;
-      if (result.rejected > 0) ctx.printer.warn(summary);
-      else ctx.printer.success(summary);
+      for (const f of failures) ctx.printer.warn(`${f.platform}: ${f.message}`);
+      if (ctx.dryRun) {
+        for (const f of added) ctx.printer.info(`Would fetch ${f.filename}`);
+        ctx.printer.info(
+          `Would fetch ${added.length} file(s) (${
+            formatBytes(addedBytes)
+          }); ${present} already in the cache`,
+        );
+      } else {
+        const summary = `Synced from ${redactUrl(remote.url)}: ${added.length} new (${
+          formatBytes(addedBytes)
+        }), ${present} already present, ${rejected.length} rejected`;
+        if (rejected.length > 0 || failures.length > 0) ctx.printer.warn(summary);
+        else ctx.printer.success(summary);
+      }
     }
-    return result.rejected > 0 ? EXIT_CODE.NETWORK : EXIT_CODE.OK;
+    if (rejected.length > 0) return EXIT_CODE.NETWORK;
+    return failures.length > 0 ? EXIT_CODE.PACKAGE_NOT_FOUND : EXIT_CODE.OK;
   }, { effect: "changes" }),
 });

@@ -337,7 +337,10 @@ Deno.test("cache serve: pip and gestvenv install from it; PEP 691, PEP 658, redi
 });
 
 Deno.test("cache sync: from a plain index it needs requirements, resolves them there, and refuses files whose hash lies", async (t) => {
-  await using ctx = await createTestContext(wheels());
+  await using ctx = await createTestContext([
+    ...wheels(),
+    buildWheel({ name: "native-only", version: "1.0", tag: "cp312-cp312-win_amd64" }),
+  ]);
   await t.step("no requirements against a plain index: usage error", async () => {
     const result = await ctx.run(["cache", "sync", "--from", ctx.index.url]);
     assertEquals(result.code, 2, result.stderr);
@@ -367,7 +370,8 @@ Deno.test("cache sync: from a plain index it needs requirements, resolves them t
   await t.step("--dry-run says what it would fetch and fetches nothing", async () => {
     const result = await ctx.run(["cache", "sync", "--from", ctx.index.url, "demo-pkg", "-n"]);
     assertOk(result);
-    assertStringIncludes(result.stderr, "Would fetch 2 file(s); 0 already in the cache");
+    assertStringIncludes(result.stderr, "Would fetch 2 file(s) (");
+    assertStringIncludes(result.stderr, "; 0 already in the cache");
     assertEquals((await cachedShas(ctx.home)).size, 0);
   });
   await t.step("requirements are resolved against that index and fetched", async () => {
@@ -382,6 +386,51 @@ Deno.test("cache sync: from a plain index it needs requirements, resolves them t
     assertEquals(report.added, 2);
     assertEquals((await cachedShas(ctx.home)).size, 2);
   });
+  await t.step(
+    "--platforms with requirements resolves for that machine against that index",
+    async () => {
+      const home = join(ctx.work, "platforms-home");
+      const result = await ctx.run([
+        "cache",
+        "sync",
+        "--from",
+        ctx.index.url,
+        "native-only",
+        "demo-pkg",
+        "--platforms",
+        "win_amd64",
+        "--python-version",
+        "3.12",
+        "--json",
+      ], { env: { GESTVENV_HOME: home } });
+      assertOk(result);
+      const report = JSON.parse(result.stdout).data;
+      assertEquals(
+        report.files.map((f: { filename: string; platform: string }) => [f.filename, f.platform])
+          .sort(),
+        [
+          ["demo_dep-2.0.0-py3-none-any.whl", "win_amd64"],
+          ["demo_pkg-1.0.0-py3-none-any.whl", "win_amd64"],
+          ["native_only-1.0-cp312-cp312-win_amd64.whl", "win_amd64"],
+        ],
+      );
+      assertEquals((await cachedShas(home)).size, 3);
+      const linux = await ctx.run([
+        "cache",
+        "sync",
+        "--from",
+        ctx.index.url,
+        "native-only",
+        "--platforms",
+        "manylinux_2_28_x86_64",
+        "--python-version",
+        "3.12",
+      ], { env: { GESTVENV_HOME: home } });
+      assertEquals(linux.code, 4, linux.stderr);
+      assertStringIncludes(linux.stderr, "manylinux_2_28_x86_64:");
+    },
+  );
+
   await t.step("a gestvenv-looking server whose hashes lie: rejected, nothing stored", async () => {
     const wheel = buildWheel({ name: "liar", version: "1.0" });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
