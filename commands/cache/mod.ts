@@ -5,8 +5,11 @@ import { cacheCheckOfflineCommand } from "./check_offline.ts";
 import { cacheCleanCommand } from "./clean.ts";
 import { cacheInfoCommand } from "./info.ts";
 import { cacheListCommand } from "./list.ts";
+import { cachePublishCommand } from "./publish.ts";
 import { cacheRemoveCommand } from "./remove.ts";
+import { cacheServeCommand } from "./serve.ts";
 import { cacheStatsCommand } from "./stats.ts";
+import { cacheSyncCommand } from "./sync.ts";
 import { cacheHealthCheckCommand, cacheVerifyCommand } from "./verify.ts";
 
 /** `gestvenv cache ...`: the package cache. */
@@ -21,10 +24,14 @@ export const cacheRoutes = buildRouteMap({
     clean: cacheCleanCommand,
     verify: cacheVerifyCommand,
     "health-check": cacheHealthCheckCommand,
+    serve: cacheServeCommand,
+    sync: cacheSyncCommand,
+    publish: cachePublishCommand,
   },
   aliases: { check: "check-offline" },
   docs: {
-    brief: "The package cache: fill it for offline use, inspect, verify and clean it",
+    brief:
+      "The package cache: fill it for offline use, inspect, verify and clean it, serve and share it",
     fullDescription: examples([
       ["gestvenv cache info", "where the cache is and what it holds"],
       ["gestvenv cache add -r requirements.txt", "download without installing"],
@@ -33,6 +40,9 @@ export const cacheRoutes = buildRouteMap({
       ["gestvenv cache stats", "hits, misses and bytes saved"],
       ["gestvenv cache clean --older-than 30 --dry-run", "what a clean would remove"],
       ["gestvenv cache verify --fix", "re-hash everything, remove what is corrupt"],
+      ["gestvenv cache serve --port 8080", "the cache as an index for pip, uv, gestvenv"],
+      ["gestvenv cache sync --from http://host:8080/simple/", "pull another machine's cache"],
+      ["gestvenv cache publish --to http://127.0.0.1:8080/", "upload to a pypiserver"],
     ]),
   },
 });

@@ -70,9 +70,12 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cache", "remove", "demo-pkg"],
     ["cache", "verify", "--fix"],
     ["cache", "add", "demo-pkg", "--platforms", "win_amd64", "--python-version", "3.12"],
+    ["cache", "serve", "--port", "0"],
+    ["cache", "sync", "--from", ctx.index.url, "other-pkg"],
+    ["cache", "publish", "--to", "http://127.0.0.1:9/"],
   ];
   for (const args of commands) {
-    await t.step(args.slice(0, 2).join(" "), async () => {
+    await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
       const result = await ctx.run([...args, "--dry-run"]);
       assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
       const after = await fingerprint(root);
