@@ -21,6 +21,7 @@ import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
+import { cacheRoutes } from "./cache/mod.ts";
 import { configRoutes } from "./config/mod.ts";
 import { backendRoutes } from "./backend/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
@@ -47,7 +48,7 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -97,6 +98,7 @@ export function buildApp(): Application<CliContext> {
       sync: syncCommand,
       why: whyCommand,
       tree: treeCommand,
+      cache: cacheRoutes,
       config: configRoutes,
       backend: backendRoutes,
       pyversions: pyversionsCommand,
