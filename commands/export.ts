@@ -8,10 +8,13 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { environmentName, examples, text } from "./_help.ts";
+import { environmentName, examples, repeatable, text, toggle } from "./_help.ts";
+import { exportBundle } from "./_bundle.ts";
 
 interface ExportFlags extends GlobalFlags {
   readonly as?: "json" | "requirements" | "pylock";
+  readonly bundle?: boolean;
+  readonly platforms?: readonly string[];
 }
 
 /** `gestvenv export NAME FILE`: writes an environment's description to a file. */
@@ -23,7 +26,11 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
       ["gestvenv export web requirements.txt", "pinned requirements (.txt/.in names)"],
       ["gestvenv export web - --as requirements", "to stdout"],
       ["gestvenv export web pylock.toml --format pylock", "PEP 751 lock: files, URLs, sha256"],
-    ]),
+      ["gestvenv export web web.tar.zst --bundle", "one file for an offline machine"],
+    ]) +
+      "\nWith --bundle, FILE is a bundle (.tar.gz, .tar.zst or .tar; gzip by default) holding the" +
+      "\nJSON export, the lock and every package file the lock installs (and, with --platforms," +
+      "\nthose for other platforms); `gestvenv import FILE NAME` restores it with no network.",
   },
   parameters: {
     flags: {
@@ -34,6 +41,8 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
         brief: "File format (default: .txt/.in → requirements, pylock*.toml → pylock, else json)",
         optional: true,
       },
+      bundle: toggle("Write a bundle: export, lock and every package file (see below)"),
+      platforms: repeatable("With --bundle: also files for these platform tags", "tags"),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -46,6 +55,7 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
   },
   func: action("export", async (ctx, flags: ExportFlags, name: string, file: string) => {
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    if (flags.bundle) return await exportBundle(ctx, name, file, flags.platforms);
     const { exportEnvironment } = await import("../lib/packages/mod.ts");
     const asked = flags.as ??
       (flags.format === "requirements" || flags.format === "json" || flags.format === "pylock"

@@ -8,6 +8,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { examples, optionalText, text } from "./_help.ts";
+import { importBundle } from "./_bundle.ts";
 
 interface ImportFlags extends GlobalFlags {
   readonly as?: "json" | "requirements" | "pylock";
@@ -23,6 +24,7 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
       ["gestvenv import web.json web2", "same Python, same versions"],
       ["gestvenv import pylock.toml web3", "exactly the lock's files, hashes checked"],
       ["gestvenv import requirements.txt api --python 3.12", "from a requirements file"],
+      ["gestvenv import web.tar.zst web", "an environment bundle (`export --bundle`), offline"],
     ]) +
       "\nThe format is detected from the name and content; anything else (binary, other JSON or" +
       "\nTOML, an invalid requirement) is refused with exit 2 before anything is created.",
@@ -49,7 +51,10 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
   },
   func: action("import", async (ctx, flags: ImportFlags, file: string, name: string) => {
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
-    const { importEnvironment } = await import("../lib/packages/mod.ts");
+    const { importEnvironment, bundleManifestOf } = await import("../lib/packages/mod.ts");
+    if (flags.as === undefined && (await bundleManifestOf(file)) !== null) {
+      return await importBundle(ctx, file, name);
+    }
     // `--format requirements|pylock` names the file's format (older spelling of `--as`).
     const fileFormat = flags.as ??
       (flags.format === "requirements" || flags.format === "pylock" ? flags.format : undefined);

@@ -44,6 +44,12 @@ export interface PlanBundleOptions {
   metadata?: boolean;
 }
 
+/** An artifact to put in a bundle: a cached artifact's key and description. */
+export type BundleArtifact = Pick<
+  CachedArtifactRow,
+  "sha256" | "filename" | "project" | "version" | "origin"
+>;
+
 /** A bundle's manifest, planned from the cache; {@linkcode writeBundle} writes it. */
 export interface PlannedBundle {
   /** The manifest. */
@@ -78,7 +84,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  */
 export async function planBundle(
   cache: PackageCache,
-  rows: readonly CachedArtifactRow[],
+  rows: readonly BundleArtifact[],
   options: PlanBundleOptions,
 ): Promise<PlannedBundle> {
   const files: BundleFile[] = [];

@@ -18,3 +18,4 @@ export * from "./environment_lock.ts";
 export * from "./sync_lock.ts";
 export * from "./dependency_graph.ts";
 export * from "./resolve_requirements.ts";
+export * from "./environment_bundle.ts";

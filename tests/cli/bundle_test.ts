@@ -273,3 +273,43 @@ Deno.test("bundle: cache export --format json writes the manifest only; cache im
   assertStringIncludes(again.stderr, "Downloaded 0 files");
   assertEquals(a.index.requests.length, requests);
 });
+
+Deno.test("bundle: an environment bundle exported in one home imports into another with the index dead, and its packages import", async () => {
+  await using a = await filledHome();
+  const bundle = join(a.work, "app.tar.zst");
+  const exported = await a.run(["export", "app", bundle, "--bundle"]);
+  assertOk(exported);
+  assertStringIncludes(exported.stderr, "with 2 package files");
+  await a.index.close();
+  await using b = await createTestContext();
+  const dead = { env: { PIP_INDEX_URL: DEAD_INDEX } };
+  // A cache bundle is not an environment: `import` says what to do with it.
+  const cacheBundle = join(a.work, "cache.tar");
+  assertOk(await a.run(["cache", "export", cacheBundle]));
+  const notEnv = await b.run(["import", cacheBundle, "x"], dead);
+  assertEquals(notEnv.code, 2);
+  assertStringIncludes(notEnv.stderr, "gestvenv cache import");
+
+  const imported = await b.run(["import", bundle, "web"], dead);
+  assertOk(imported);
+  assertStringIncludes(imported.stderr, "Imported `web` from a bundle");
+  assertStringIncludes(imported.stderr, "2 package files added to the cache");
+  const ok = await python(b, "web", "import demo_pkg, demo_dep; print(demo_pkg.VERSION)");
+  assertEquals(ok.stdout.trim(), "1.1.0", ok.stderr);
+  const record = (await b.registry()).environments["web"]!;
+  assertEquals(record.packages.map((p) => `${p.name}==${p.version}`), [
+    "demo-dep==2.0.0",
+    "demo-pkg==1.1.0",
+  ]);
+  assertEquals(record.requirements, ["demo-pkg"]);
+  // Same lock, same hashes: the environment's lock lists the files the bundle carried.
+  const lockA = await Deno.readTextFile(join(a.envPath("app"), "pylock.toml"));
+  const lockB = await Deno.readTextFile(join(b.envPath("web"), "pylock.toml"));
+  for (const sha of lockA.matchAll(/sha256 = "([0-9a-f]{64})"/g)) {
+    assertStringIncludes(lockB, sha[1]!);
+  }
+  // The name is now taken: a second import fails before touching anything.
+  const again = await b.run(["import", bundle, "web"], dead);
+  assertEquals(again.code, 1);
+  assertStringIncludes(again.stderr, "web");
+});
