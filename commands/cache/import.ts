@@ -60,10 +60,10 @@ export const cacheImportCommand = buildCommand<CacheImportFlags, [string], CliCo
       if (flags.downloadMissing) {
         const manifest = await bundle.readManifestFile(path);
         if (ctx.dryRun) {
-          let missing = 0;
-          for (const f of manifest.files) {
-            if (f.kind !== "metadata" && (await cache.find(f.sha256)) === undefined) missing++;
-          }
+          const held = new Set((await cache.list()).map((r) => r.sha256));
+          const missing = manifest.files.filter((f) =>
+            f.kind !== "metadata" && !held.has(f.sha256)
+          ).length;
           ctx.printer.info(`Would download ${missing} files the cache lacks`);
           return;
         }
@@ -117,8 +117,8 @@ export const cacheImportCommand = buildCommand<CacheImportFlags, [string], CliCo
       if (ctx.dryRun) {
         const manifest = await bundle.readBundleManifest(path);
         const files = manifest?.files.filter((f) => f.kind !== "metadata") ?? [];
-        let missing = 0;
-        for (const f of files) if ((await cache.find(f.sha256)) === undefined) missing++;
+        const held = new Set((await cache.list()).map((r) => r.sha256));
+        const missing = files.filter((f) => !held.has(f.sha256)).length;
         ctx.printer.info(
           `Would verify ${files.length} files and add the ${missing} the cache lacks`,
         );

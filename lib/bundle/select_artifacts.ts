@@ -6,12 +6,13 @@
  *
  * @module
  */
-import type { CachedArtifactRow, PackageCache } from "../cache/mod.ts";
+import { artifactDir, type CachedArtifactRow, type PackageCache } from "../cache/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { PackageNotFoundError } from "../errors/mod.ts";
-import { parseCoreMetadata, readWheelMetadata } from "../metadata/mod.ts";
+import { type CoreMetadata, parseCoreMetadata, readWheelMetadata } from "../metadata/mod.ts";
 import { satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
 import { type Marker, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import { join } from "../paths/mod.ts";
 import { fileSource } from "../zip/mod.ts";
 
 const LEGACY_MANYLINUX: Record<string, string> = {
@@ -70,6 +71,24 @@ function markerExtras(marker: Marker): string[] {
   if ("variable" in lhs && lhs.variable === "extra" && "literal" in rhs) out.push(rhs.literal);
   if ("variable" in rhs && rhs.variable === "extra" && "literal" in lhs) out.push(lhs.literal);
   return out.map((e) => e.toLowerCase().replace(/[-_.]+/g, "-"));
+}
+
+/** A cached wheel's core metadata, or undefined when it is gone from the tree. */
+async function wheelMetadata(path: string, filename: string): Promise<CoreMetadata | undefined> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch {
+    return undefined;
+  }
+  try {
+    return parseCoreMetadata(
+      await readWheelMetadata(await fileSource(file, filename), filename),
+      `${filename} METADATA`,
+    );
+  } finally {
+    file.close();
+  }
 }
 
 /** Options of {@linkcode selectArtifacts}. */
@@ -137,13 +156,11 @@ export async function selectArtifacts(
       if (chosen.has(row.sha256)) continue;
       chosen.set(row.sha256, row);
       if (tryParseWheelFilename(row.filename) === null) continue;
-      const stored = await cache.find(row.sha256);
-      if (stored === undefined) continue;
-      using file = await Deno.open(stored.path, { read: true });
-      const metadata = parseCoreMetadata(
-        await readWheelMetadata(await fileSource(file, row.filename), row.filename),
-        `${row.filename} METADATA`,
+      const metadata = await wheelMetadata(
+        join(artifactDir(cache.root, row.sha256), row.filename),
+        row.filename,
       );
+      if (metadata === undefined) continue;
       for (const text of metadata.requiresDist) {
         const dep = parseRequirement(text, `${row.filename} METADATA`);
         if (dep.marker !== null) {

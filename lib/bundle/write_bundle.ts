@@ -8,12 +8,12 @@
  *
  * @module
  */
-import type { CachedArtifactRow, PackageCache } from "../cache/mod.ts";
+import { artifactDir, type CachedArtifactRow, type PackageCache } from "../cache/mod.ts";
 import { CacheError, GestvenvError, OperationError, throwIfInterrupted } from "../errors/mod.ts";
 import { createHasher, failpoint } from "../fs/mod.ts";
 import { tempNameFor } from "../index/mod.ts";
 import { parseCoreMetadata } from "../metadata/mod.ts";
-import { absolute, dirname } from "../paths/mod.ts";
+import { absolute, dirname, join } from "../paths/mod.ts";
 import { fileSource, findWheelMetadata, readZipDirectory, readZipEntry } from "../zip/mod.ts";
 import {
   artifactKind,
@@ -91,11 +91,14 @@ export async function planBundle(
   const sources = new Map<string, string>();
   const gone: string[] = [];
   for (const row of rows) {
-    const stored = await cache.find(row.sha256);
-    if (stored === undefined) {
+    // Looked up without `find`: exporting is not a use, so last-used times stay as they are.
+    const storedPath = join(artifactDir(cache.root, row.sha256), row.filename);
+    const info = await Deno.lstat(storedPath).catch(() => undefined);
+    if (info === undefined || !info.isFile) {
       gone.push(row.filename);
       continue;
     }
+    const stored = { path: storedPath, filename: row.filename, size: info.size };
     const kind = artifactKind(stored.filename, row.project);
     if (kind === undefined) continue;
     sources.set(row.sha256, stored.path);

@@ -14,6 +14,7 @@ export {
 } from "./package_cache.ts";
 export { type CachedArtifactRow, CacheIndex } from "./cache_index.ts";
 export {
+  artifactDir,
   ARTIFACTS_BUCKET,
   CACHEDIR_TAG,
   FILES_BUCKET,
