@@ -11,7 +11,12 @@ import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { PackageNotFoundError } from "../errors/mod.ts";
 import { type CoreMetadata, parseCoreMetadata, readWheelMetadata } from "../metadata/mod.ts";
 import { satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
-import { type Marker, parseRequirement, type Requirement } from "../pep508/mod.ts";
+import {
+  formatRequirement,
+  type Marker,
+  parseRequirement,
+  type Requirement,
+} from "../pep508/mod.ts";
 import { join } from "../paths/mod.ts";
 import { fileSource } from "../zip/mod.ts";
 
@@ -143,12 +148,7 @@ export async function selectArtifacts(
     });
     if (rows.length === 0) {
       if (top) {
-        missing.push(
-          requirement.name +
-            (requirement.specifier.specifiers.length > 0
-              ? requirement.specifier.specifiers.map((s) => `${s.operator}${s.version}`).join(",")
-              : ""),
-        );
+        missing.push(formatRequirement(requirement));
       }
       continue;
     }
