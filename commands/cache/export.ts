@@ -41,7 +41,8 @@ export const cacheExportCommand = buildCommand<CacheExportFlags, string[], CliCo
     ]) +
       "\nA bundle holds gestvenv-bundle.json (every file with its sha256, size, project, version" +
       "\nand origin URL), the files under files/, and a PEP 503 simple/ tree: extracted, it is an" +
-      "\nindex for pip or uv (`pip install --no-index --index-url file:///DIR/simple PKG`)." +
+      "\nindex for pip or uv (`pip install --index-url file:///DIR/simple PKG`, or" +
+      "\n`--no-index --find-links DIR/files`)." +
       "\nEach file is verified against its sha256 as it is read. Compression: --compress, else" +
       "\nthe file name (.tar.gz/.tgz gzip, .tar.zst zstd, .tar none), else gzip; lz4 is not" +
       "\navailable. Import it with `gestvenv cache import FILE`.",
