@@ -1,13 +1,25 @@
 /**
- * Progress of a long transfer (export, import, downloads) as the reporter's step message on
- * stderr: the spinner shows it on a terminal only, quiet with `-q`; updates are throttled.
+ * Progress of a long transfer (export, import) as a bar in the reporter's step message on
+ * stderr: the spinner shows it on a terminal only, and nothing with `-q`; redrawn at most every
+ * 100 ms.
  *
  * @module
  */
 import type { Reporter } from "../../lib/events/mod.ts";
 import { formatBytes } from "../_output.ts";
 
-/** A progress callback that redraws at most every 100 ms: `verb` bytes of total (file). */
+const WIDTH = 20;
+
+/** `[██████░░░░░░] 45%` for `done` of `total`. */
+export function progressBar(done: number, total: number): string {
+  const fraction = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(fraction * WIDTH);
+  return `[${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}] ${
+    String(Math.floor(fraction * 100)).padStart(3)
+  }%`;
+}
+
+/** A progress callback that redraws at most every 100 ms: `verb [bar] bytes of total file`. */
 export function byteProgress(
   reporter: Reporter,
   verb: string,
@@ -17,9 +29,10 @@ export function byteProgress(
     const now = performance.now();
     if (now - last < 100 && p.bytes < p.total) return;
     last = now;
-    const percent = p.total === 0 ? 100 : Math.floor((p.bytes / p.total) * 100);
     reporter.step(
-      `${verb} ${formatBytes(p.bytes)} of ${formatBytes(p.total)} (${percent}%) ${p.filename}`,
+      `${verb} ${progressBar(p.bytes, p.total)} ${formatBytes(p.bytes)}/${
+        formatBytes(p.total)
+      } ${p.filename}`,
     );
   };
 }

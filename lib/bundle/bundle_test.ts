@@ -433,3 +433,52 @@ Deno.test("import: devices, size lies, unlisted or missing files and a non-bundl
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("select: --platforms keeps the wheels for those platforms, pure wheels and sdists", async () => {
+  const dir = await Deno.makeTempDir();
+  const cache = await openCache(join(dir, "cache"));
+  try {
+    for (
+      const tag of [
+        "cp312-cp312-win_amd64",
+        "cp312-cp312-manylinux_2_17_x86_64",
+        "cp312-cp312-macosx_11_0_arm64",
+        "py3-none-any",
+      ]
+    ) {
+      const w = buildWheel({ name: tag === "py3-none-any" ? "pure" : "native", version: "1", tag });
+      const path = join(dir, w.filename);
+      await Deno.writeFile(path, w.bytes);
+      await cache.addArtifact(path, {
+        filename: w.filename,
+        project: "",
+        version: "",
+        origin: "x",
+      });
+    }
+    const sdist = join(dir, "native-1.tar.gz");
+    await Deno.writeFile(sdist, new Uint8Array([0x1f, 0x8b, 8, 0]));
+    await cache.addArtifact(sdist, {
+      filename: "native-1.tar.gz",
+      project: "",
+      version: "",
+      origin: "x",
+    });
+    const names = async (platforms: string[]) =>
+      (await selectArtifacts(cache, { platforms })).map((r) => r.filename);
+    assertEquals(await names(["win_amd64", "manylinux_2_28_x86_64"]), [
+      "native-1-cp312-cp312-manylinux_2_17_x86_64.whl",
+      "native-1-cp312-cp312-win_amd64.whl",
+      "native-1.tar.gz",
+      "pure-1-py3-none-any.whl",
+    ]);
+    assertEquals(await names(["macosx_14_0_arm64"]), [
+      "native-1-cp312-cp312-macosx_11_0_arm64.whl",
+      "native-1.tar.gz",
+      "pure-1-py3-none-any.whl",
+    ]);
+  } finally {
+    cache.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

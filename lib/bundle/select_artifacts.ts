@@ -118,10 +118,11 @@ export async function selectArtifacts(
     options.platforms === undefined || options.platforms.length === 0 ||
     artifactFits(row.filename, options.platforms)
   );
+  const ordinal = (x: string, y: string) => x < y ? -1 : x > y ? 1 : 0;
   const sort = (rows: CachedArtifactRow[]) =>
     rows.sort((a, b) =>
-      a.project.localeCompare(b.project) || a.version.localeCompare(b.version) ||
-      (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0)
+      ordinal(a.project, b.project) || ordinal(a.version, b.version) ||
+      ordinal(a.filename, b.filename)
     );
   if (options.requirements === undefined) return sort(all);
   const byProject = new Map<string, CachedArtifactRow[]>();
