@@ -61,11 +61,66 @@ export function detectCompression(head: Uint8Array): BundleCompression | undefin
 
 type ByteTransform = TransformStream<Uint8Array, Uint8Array>;
 
+/**
+ * A web `TransformStream` over a Node zlib stream. (Node's `Duplex.toWeb` throws an uncaught
+ * "cannot close or enqueue" when the reader stops early, e.g. after a bundle's manifest.) Output
+ * produced after the reader cancelled is dropped and the Node stream destroyed.
+ */
 async function zstdStream(direction: "compress" | "decompress"): Promise<ByteTransform> {
   const zlib = await import("node:zlib");
-  const { Duplex } = await import("node:stream");
   const node = direction === "compress" ? zlib.createZstdCompress() : zlib.createZstdDecompress();
-  return Duplex.toWeb(node) as unknown as ByteTransform;
+  let open = true;
+  let failure: unknown;
+  // Writes waiting for Node: settled on cancel too (a destroyed stream never calls back).
+  const pending = new Set<() => void>();
+  return new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      node.on("data", (chunk: Uint8Array) => {
+        if (!open) return;
+        try {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        } catch {
+          open = false;
+          node.destroy();
+        }
+      });
+      node.on("error", (error: unknown) => {
+        failure = error;
+        if (open) {
+          open = false;
+          try {
+            controller.error(error);
+          } catch { /* already closed */ }
+        }
+      });
+    },
+    transform(chunk) {
+      return new Promise<void>((resolve, reject) => {
+        if (failure !== undefined) return reject(failure);
+        if (!open) return resolve();
+        const settle = () => void (pending.delete(settle), resolve());
+        pending.add(settle);
+        node.write(chunk, (error) => {
+          pending.delete(settle);
+          if (error) reject(error);
+          else resolve();
+        });
+      });
+    },
+    flush() {
+      return new Promise<void>((resolve, reject) => {
+        if (failure !== undefined) return reject(failure);
+        node.once("end", () => resolve());
+        node.once("error", reject);
+        node.end();
+      });
+    },
+    cancel() {
+      open = false;
+      for (const settle of [...pending]) settle();
+      node.destroy();
+    },
+  });
 }
 
 /** A stream that compresses with `kind`, or null for `none`. */
