@@ -482,3 +482,31 @@ Deno.test("select: --platforms keeps the wheels for those platforms, pure wheels
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("zstd: reading only the manifest of a large bundle stops the stream (no hang), and the import reads it all", async () => {
+  const dir = await Deno.makeTempDir();
+  const cache = await openCache(join(dir, "cache"));
+  const other = await openCache(join(dir, "other"));
+  try {
+    const big = join(dir, "big-1.0-py3-none-any.whl");
+    const bytes = new Uint8Array(12 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 65536) {
+      crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    }
+    await Deno.writeFile(big, bytes);
+    await cache.addArtifact(big, {
+      filename: "big-1.0-py3-none-any.whl",
+      project: "big",
+      version: "1.0",
+      origin: "x",
+    });
+    const plan = await planBundle(cache, await selectArtifacts(cache), { gestvenvVersion: "t" });
+    const written = await writeBundle(plan, join(dir, "b.tar.zst"), { compression: "zstd" });
+    assertEquals((await readBundleManifest(written.path))?.files.length, 1);
+    assertEquals((await importBundle(other, written.path)).added.length, 1);
+  } finally {
+    cache.close();
+    other.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

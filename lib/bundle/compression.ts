@@ -59,80 +59,60 @@ export function detectCompression(head: Uint8Array): BundleCompression | undefin
   return undefined;
 }
 
-type ByteTransform = TransformStream<Uint8Array, Uint8Array>;
-
 /**
- * A web `TransformStream` over a Node zlib stream. (Node's `Duplex.toWeb` throws an uncaught
- * "cannot close or enqueue" when the reader stops early, e.g. after a bundle's manifest.) Output
- * produced after the reader cancelled is dropped and the Node stream destroyed.
+ * `input` through a Node zstd stream, as a web stream. Node's own async iteration carries the
+ * back-pressure (a hand-made TransformStream over the Node stream, or `Duplex.toWeb`, dead-locked
+ * or threw when the reader was slow or stopped early); cancelling the result destroys the chain.
  */
-async function zstdStream(direction: "compress" | "decompress"): Promise<ByteTransform> {
+async function zstdStream(
+  direction: "compress" | "decompress",
+  input: ReadableStream<Uint8Array>,
+): Promise<ReadableStream<Uint8Array>> {
   const zlib = await import("node:zlib");
+  const { Readable, pipeline } = await import("node:stream");
   const node = direction === "compress" ? zlib.createZstdCompress() : zlib.createZstdDecompress();
-  let open = true;
-  let failure: unknown;
-  // Writes waiting for Node: settled on cancel too (a destroyed stream never calls back).
-  const pending = new Set<() => void>();
-  return new TransformStream<Uint8Array, Uint8Array>({
-    start(controller) {
-      node.on("data", (chunk: Uint8Array) => {
-        if (!open) return;
-        try {
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        } catch {
-          open = false;
-          node.destroy();
-        }
-      });
-      node.on("error", (error: unknown) => {
-        failure = error;
-        if (open) {
-          open = false;
-          try {
-            controller.error(error);
-          } catch { /* already closed */ }
-        }
-      });
+  // deno-lint-ignore no-explicit-any
+  const source = Readable.fromWeb(input as any);
+  pipeline(source, node, () => {});
+  const iterator = node[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     },
-    transform(chunk) {
-      return new Promise<void>((resolve, reject) => {
-        if (failure !== undefined) return reject(failure);
-        if (!open) return resolve();
-        const settle = () => void (pending.delete(settle), resolve());
-        pending.add(settle);
-        node.write(chunk, (error) => {
-          pending.delete(settle);
-          if (error) reject(error);
-          else resolve();
-        });
-      });
-    },
-    flush() {
-      return new Promise<void>((resolve, reject) => {
-        if (failure !== undefined) return reject(failure);
-        node.once("end", () => resolve());
-        node.once("error", reject);
-        node.end();
-      });
-    },
-    cancel() {
-      open = false;
-      for (const settle of [...pending]) settle();
+    async cancel() {
+      await iterator.return?.();
       node.destroy();
+      source.destroy();
     },
   });
 }
 
-/** A stream that compresses with `kind`, or null for `none`. */
-export async function compressor(kind: BundleCompression): Promise<ByteTransform | null> {
-  if (kind === "none") return null;
-  if (kind === "gzip") return new CompressionStream("gzip") as unknown as ByteTransform;
-  return await zstdStream("compress");
+/** `input` compressed with `kind` (`none`: `input` itself). */
+export async function compressStream(
+  kind: BundleCompression,
+  input: ReadableStream<Uint8Array>,
+): Promise<ReadableStream<Uint8Array>> {
+  if (kind === "none") return input;
+  if (kind === "gzip") {
+    return input.pipeThrough(
+      new CompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
+  }
+  return await zstdStream("compress", input);
 }
 
-/** A stream that decompresses `kind`, or null for `none`. */
-export async function decompressor(kind: BundleCompression): Promise<ByteTransform | null> {
-  if (kind === "none") return null;
-  if (kind === "gzip") return new DecompressionStream("gzip") as unknown as ByteTransform;
-  return await zstdStream("decompress");
+/** `input` decompressed from `kind` (`none`: `input` itself). */
+export async function decompressStream(
+  kind: BundleCompression,
+  input: ReadableStream<Uint8Array>,
+): Promise<ReadableStream<Uint8Array>> {
+  if (kind === "none") return input;
+  if (kind === "gzip") {
+    return input.pipeThrough(
+      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
+  }
+  return await zstdStream("decompress", input);
 }

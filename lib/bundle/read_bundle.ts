@@ -36,7 +36,7 @@ import {
   MAX_MANIFEST_BYTES,
   parseBundleManifest,
 } from "./bundle_manifest.ts";
-import { type BundleCompression, decompressor, detectCompression } from "./compression.ts";
+import { type BundleCompression, decompressStream, detectCompression } from "./compression.ts";
 import { simplePages } from "./simple_tree.ts";
 
 /** Largest `simple/` page accepted, in bytes. */
@@ -85,9 +85,7 @@ async function openBundle(
     );
   }
   await file.seek(0, Deno.SeekMode.Start);
-  const decompress = await decompressor(compression);
-  const stream = decompress === null ? file.readable : file.readable.pipeThrough(decompress);
-  return { compression, stream };
+  return { compression, stream: await decompressStream(compression, file.readable) };
 }
 
 /** Reads up to `max` bytes of an entry, or throws when it has more. */

@@ -23,7 +23,7 @@ import {
   type BundleFile,
   type BundleManifest,
 } from "./bundle_manifest.ts";
-import { type BundleCompression, compressor } from "./compression.ts";
+import { type BundleCompression, compressStream } from "./compression.ts";
 import { simplePages } from "./simple_tree.ts";
 import { TarWriter } from "./tar_writer.ts";
 
@@ -256,15 +256,10 @@ export async function writeBundle(
   const total = artifacts.reduce((sum, f) => sum + f.size, 0);
   let written = 0;
   try {
-    const compress = await compressor(options.compression);
-    let sink: WritableStream<Uint8Array>;
-    let piped: Promise<void> = Promise.resolve();
-    if (compress === null) sink = output.writable;
-    else {
-      sink = compress.writable;
-      piped = compress.readable.pipeTo(output.writable);
-    }
-    const writer = sink.getWriter();
+    const tarStream = new TransformStream<Uint8Array, Uint8Array>();
+    const piped = (await compressStream(options.compression, tarStream.readable))
+      .pipeTo(output.writable);
+    const writer = tarStream.writable.getWriter();
     const tar = new TarWriter(writer, Date.parse(manifest.created) / 1000);
     try {
       await tar.addBytes(BUNDLE_MANIFEST, encoder.encode(JSON.stringify(manifest, null, 2) + "\n"));
