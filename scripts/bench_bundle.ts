@@ -2,13 +2,18 @@
  * `cache export` / `cache import` of a large cache (issue 9 §4): fills a cache with synthetic
  * wheels (Python's zipfile: half compressible source text, half random bytes, as native wheels
  * carry), then times exporting it as tar, gzip and zstd and importing each bundle into a fresh
- * cache, with the bundle sizes. Prints a Markdown table for BENCHMARKS.md.
+ * cache, with the bundle sizes, against GNU tar packing and unpacking the cache's artifact tree
+ * with the same compression (no verification, no manifest, no index: the floor for moving the
+ * bytes). Prints a Markdown table for BENCHMARKS.md.
  *
  * Usage: deno run -A scripts/bench_bundle.ts [MEGABYTES=500]
  */
 import { join } from "node:path";
 import { openCache } from "../lib/cache/mod.ts";
 
+const encoder = new TextEncoder();
+const progress = (line: string) => Deno.stderr.writeSync(encoder.encode(`${line}\n`));
+const print = (line: string) => Deno.stdout.writeSync(encoder.encode(`${line}\n`));
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const megabytes = Number(Deno.args[0] ?? "500");
 const root = await Deno.makeTempDir({ prefix: "gestvenv-bench-bundle-" });
@@ -65,11 +70,12 @@ try {
   await Deno.remove(wheels, { recursive: true });
   const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
   const rows: string[] = [];
+  const tarFlag: Record<string, string> = { none: "-cf", gzip: "-czf", zstd: "--zstd -cf" };
   for (const [kind, name] of [["none", "b.tar"], ["gzip", "b.tar.gz"], ["zstd", "b.tar.zst"]]) {
     const bundle = join(root, name!);
-    console.error(`export ${kind}…`);
+    progress(`export ${kind}…`);
     const exported = await cli(home, ["cache", "export", bundle]);
-    console.error(`import ${kind}…`);
+    progress(`import ${kind}…`);
     const size = (await Deno.stat(bundle)).size;
     const target = join(root, `home-${kind}`);
     const imported = await cli(target, ["cache", "import", bundle]);
@@ -80,15 +86,32 @@ try {
     );
     await Deno.remove(bundle);
     await Deno.remove(target, { recursive: true });
+    const plain = join(root, `plain-${name}`);
+    const packed = await run("sh", [
+      "-c",
+      `tar ${tarFlag[kind!]} "${plain}" -C "${join(home, "cache")}" artifacts-v1`,
+    ]);
+    const out = join(root, "unpacked");
+    await Deno.mkdir(out);
+    const unpacked = await run("tar", ["-xf", plain, "-C", out]);
+    rows.push(
+      `| ${kind} (GNU tar of the cache tree) | ${mib((await Deno.stat(plain)).size)} MiB | ${
+        (packed.ms / 1000).toFixed(1)
+      } s (gestvenv ${(exported.ms / packed.ms).toFixed(1)}x) | ${
+        (unpacked.ms / 1000).toFixed(1)
+      } s (gestvenv ${(imported.ms / unpacked.ms).toFixed(1)}x) |`,
+    );
+    await Deno.remove(plain);
+    await Deno.remove(out, { recursive: true });
   }
-  console.log(
+  print(
     `Cache: ${count} wheels, ${
       mib(bytes)
     } MiB. Command: deno run -A scripts/bench_bundle.ts ${megabytes}\n`,
   );
-  console.log("| compression | bundle | `cache export` | `cache import` (fresh cache) |");
-  console.log("|---|---|---|---|");
-  for (const row of rows) console.log(row);
+  print("| compression | bundle | `cache export` | `cache import` (fresh cache) |");
+  print("|---|---|---|---|");
+  for (const row of rows) print(row);
 } finally {
   await Deno.remove(root, { recursive: true }).catch(() => {});
 }
