@@ -8,15 +8,16 @@
  * it is staged in a temp directory inside the cache root; a bundle with any mismatch, or that
  * ends before every listed file was read (truncated), is rejected and nothing enters the cache.
  *
- * Only then are the artifacts added through the cache (`addArtifact`), holding the cache's lock
- * exclusively; a failure while adding removes what this import added, so a failed import leaves
- * the cache as it was. A process killed before that step leaves only its staging directory,
- * which the next open of the cache removes; killed while adding, it leaves verified artifacts.
- * Failpoints: `bundle.import.staged`, `bundle.import.added` (after each artifact is added).
+ * Only then are the artifacts moved into the cache (`importVerifiedArtifacts`: renamed, not copied
+ * again), holding the cache's lock exclusively; a failure while adding removes what this import
+ * added, so a failed import leaves the cache as it was. A process killed before that step leaves
+ * only its staging directory, which the next open of the cache removes; killed while adding, it
+ * leaves verified artifacts. Failpoints: `bundle.import.staged`, `cache.import.after_add` (after
+ * each artifact is added).
  *
  * @module
  */
-import { ARTIFACTS_BUCKET, type PackageCache } from "../cache/mod.ts";
+import { ARTIFACTS_BUCKET, importVerifiedArtifacts, type PackageCache } from "../cache/mod.ts";
 import {
   CacheError,
   DistributionError,
@@ -373,44 +374,32 @@ async function stageBundle(
   return { manifest, staged };
 }
 
-/** Adds the staged artifacts; on failure removes what was added here, and rethrows. */
+/**
+ * Adds the staged artifacts by renaming them into the cache (`importVerifiedArtifacts`: a failure
+ * removes what this import added, and rethrows).
+ */
 async function commit(
   cache: PackageCache,
   { staged }: { staged: Staged[] },
   path: string,
 ): Promise<{ added: BundleFile[]; present: BundleFile[] }> {
-  const added: BundleFile[] = [];
-  const present: BundleFile[] = [];
-  const addedPaths: Array<{ sha256: string; path: string }> = [];
-  try {
-    for (const s of staged) {
-      if (s.path === null || (await cache.find(s.file.sha256)) !== undefined) {
-        present.push(s.file);
-        continue;
-      }
-      const stored = await cache.addArtifact(s.path, {
-        filename: s.file.filename,
-        project: s.file.project,
-        version: s.file.version,
-        origin: s.file.origin ?? `bundle:${basename(path)}`,
-      });
-      addedPaths.push({ sha256: stored.sha256, path: stored.path });
-      if (stored.sha256 !== s.file.sha256) {
-        throw new CacheError(`${s.file.filename} changed while it was imported`, {
-          hint: "Try again",
-        });
-      }
-      added.push(s.file);
-      await failpoint("bundle.import.added");
-    }
-  } catch (error) {
-    for (const a of addedPaths) {
-      await Deno.remove(a.path).catch(() => {});
-      await Deno.remove(dirname(a.path)).catch(() => {});
-      // The tree is the truth: finding a removed artifact forgets its index row.
-      await cache.find(a.sha256).catch(() => {});
-    }
-    throw error;
-  }
-  return { added, present };
+  const present = staged.filter((s) => s.path === null).map((s) => s.file);
+  const toAdd = staged.filter((s) => s.path !== null);
+  const result = await importVerifiedArtifacts(
+    cache,
+    toAdd.map((s) => ({
+      path: s.path!,
+      filename: s.file.filename,
+      sha256: s.file.sha256,
+      size: s.file.size,
+      project: s.file.project,
+      version: s.file.version,
+      origin: s.file.origin ?? `bundle:${basename(path)}`,
+    })),
+  );
+  const addedSha = new Set(result.added.map((a) => a.sha256));
+  return {
+    added: toAdd.filter((s) => addedSha.has(s.file.sha256)).map((s) => s.file),
+    present: [...present, ...toAdd.filter((s) => !addedSha.has(s.file.sha256)).map((s) => s.file)],
+  };
 }

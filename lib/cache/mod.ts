@@ -23,3 +23,4 @@ export {
   WHEELS_BUCKET,
 } from "./cache_layout.ts";
 export { MANIFEST_FORMAT, type WheelManifest } from "./unpack_wheel.ts";
+export { importVerifiedArtifacts, type VerifiedArtifact } from "./import_artifacts.ts";

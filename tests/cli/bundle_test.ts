@@ -229,7 +229,7 @@ Deno.test("bundle: an import killed after staging, or failing half-way through a
   assertEquals(staging.length, 1);
   assertEquals(await cacheListing(b), before);
   const failed = await b.run(["cache", "import", bundle], {
-    env: { GESTVENV_FAILPOINT: "bundle.import.added:error" },
+    env: { GESTVENV_FAILPOINT: "cache.import.after_add:error" },
   });
   assert(failed.code !== 0, "the failpoint failed it");
   assertEquals(await cacheListing(b), before, "what the import added was removed");
