@@ -18,7 +18,7 @@ export async function exportBundle(
 ): Promise<void> {
   const { compressionForPath } = await import("../lib/bundle/mod.ts");
   const { exportEnvironmentBundle } = await import("../lib/packages/mod.ts");
-  const compression = compressionForPath(file) ?? "gzip";
+  const compression = compressionForPath(file) ?? ctx.settings.cacheCompression.value;
   if (ctx.dryRun) {
     ctx.printer.info(`Would write \`${name}\` and its packages to ${file} (${compression})`);
     return;

@@ -15,8 +15,8 @@ import {
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
-import { cacheDirOf } from "../lib/config/mod.ts";
-import { type OutputFormat, Printer } from "./_output.ts";
+import { cacheDirOf, loadProjectConfig } from "../lib/config/mod.ts";
+import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
 import { createReporter } from "./_reporters.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
@@ -36,6 +36,7 @@ export interface GlobalFlags {
   readonly dryRun?: boolean;
   readonly yes?: boolean;
   readonly wait?: boolean;
+  readonly offline?: boolean;
 }
 
 /** Stricli parameter specs of {@linkcode GlobalFlags}. */
@@ -82,6 +83,12 @@ export const GLOBAL_FLAGS = {
     optional: true,
     withNegated: false,
   },
+  offline: {
+    kind: "boolean",
+    brief: "Never use the network: indexes and files come from the cache",
+    optional: true,
+    withNegated: false,
+  },
 } as const;
 
 /** Short aliases of the global flags. */
@@ -124,8 +131,14 @@ export interface CommandContext {
    * and defaults, each value with its source.
    */
   settings: ResolvedSettings;
-  /** Context for lib/environments and lib/packages operations, with {@linkcode settings}. */
+  /**
+   * Context for lib/environments and lib/packages operations, with {@linkcode settings}. With
+   * `use_cache = false` (or `cache.enabled = false`) its cache is a throw-away directory, removed
+   * by {@linkcode release}.
+   */
   environments(): EnvironmentContext;
+  /** Removes what the command made for itself only (the throw-away cache). Never throws. */
+  release(): Promise<void>;
 }
 
 /**
@@ -168,8 +181,10 @@ export async function buildContext(
   const config = await loadConfig(resolvedHome.configFile);
   // `cache_path` moves the cache unless `GESTVENV_CACHE_DIR` already did.
   const home = { ...resolvedHome, cacheDir: cacheDirOf(resolvedHome, config).value };
-  // pip's index configuration is the `pip` source of the index settings.
+  // pip's index configuration is the `pip` source of the index settings, the project's
+  // `.gestvenv.toml` the `project` source of the offline and cache switches.
   const pip = await readPipIndexSettings();
+  const project = (await loadProjectConfig())?.config;
   // Resolved once, on first use: a command that needs no settings is not stopped by a bad
   // `GESTVENV_*` value.
   let settings: ResolvedSettings | undefined;
@@ -182,10 +197,19 @@ export async function buildContext(
         wait: flags.wait ?? false,
         linkMode: flags.linkMode,
         compile: flags.compile,
+        offline: flags.offline,
       },
       pip,
+      project,
     });
   const reporter = createReporter(printer);
+  // `use_cache = false`: operations get a cache of their own, removed when the command ends.
+  let throwaway: string | undefined;
+  const operationsHome = (): HomeLayout => {
+    if (resolved().useCache.value) return home;
+    throwaway ??= Deno.makeTempDirSync({ prefix: "gestvenv-nocache-" });
+    return { ...home, cacheDir: throwaway };
+  };
   return {
     printer,
     home,
@@ -199,7 +223,7 @@ export async function buildContext(
     },
     environments() {
       return {
-        home,
+        home: operationsHome(),
         settings: resolved(),
         creatorVersion: VERSION,
         reporter,
@@ -207,6 +231,10 @@ export async function buildContext(
         signal,
         dryRun: flags.dryRun ?? false,
       };
+    },
+    async release() {
+      if (throwaway === undefined) return;
+      await Deno.remove(throwaway, { recursive: true }).catch(() => {});
     },
   };
 }
@@ -267,7 +295,14 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         );
       }
       const ctx = await buildContext(flags, controller?.signal);
-      this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
+      try {
+        this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
+        if (options.effect === "changes" && !command.startsWith("cache ")) {
+          await autoCleanupCache(ctx);
+        }
+      } finally {
+        await ctx.release();
+      }
     } catch (caught) {
       const error = await withEnvironmentSuggestions(caught);
       const printer = printerFor(flags);
@@ -288,6 +323,30 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       stopListening?.();
     }
   };
+}
+
+/**
+ * `cache.auto_cleanup`: after a command that changed something (not the `cache` commands, which
+ * manage the cache themselves), the cache is brought back within `cache.max_size` and
+ * `cache.max_age`, bounded in time, keeping what environments use (`autoCleanupAfterOperation`).
+ * Costs nothing when the setting is off.
+ */
+async function autoCleanupCache(ctx: CommandContext): Promise<void> {
+  let on: boolean;
+  try {
+    on = !ctx.dryRun && ctx.settings.cacheAutoCleanup.value;
+  } catch {
+    return; // A command that never needed its settings is not failed by them now.
+  }
+  if (!on) return;
+  const { autoCleanupAfterOperation } = await import("../lib/packages/mod.ts");
+  const report = await autoCleanupAfterOperation(ctx.environments());
+  if (report !== undefined && report.entries.length > 0) {
+    ctx.printer.info(
+      `Cache auto-cleanup: ${report.entries.length} entries, ${formatBytes(report.bytes)} freed` +
+        (report.complete ? "" : " (stopped at its time limit; `gestvenv cache clean` finishes)"),
+    );
+  }
 }
 
 /** Options of {@linkcode action}. */

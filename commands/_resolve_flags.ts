@@ -1,6 +1,6 @@
 /**
  * Flags shared by the commands that resolve (`resolve`, `lock`): interpreter, files,
- * resolution and pre-release policies, binary choices, cache control.
+ * resolution and pre-release policies, binary choices, `--refresh` (`--offline` is global).
  *
  * @module
  */
@@ -18,7 +18,6 @@ export interface ResolveFlags {
   readonly onlyBinary?: readonly string[];
   readonly noBinary?: readonly string[];
   readonly refresh?: boolean;
-  readonly offline?: boolean;
   readonly indexUrl?: string;
 }
 
@@ -45,7 +44,6 @@ export const RESOLVE_FLAGS = {
   onlyBinary: repeatable("Use only wheels for these packages (`:all:` for every one)", "name"),
   noBinary: repeatable("Never use wheels for these packages (`:all:` for every one)", "name"),
   refresh: toggle("Fetch index pages again, unconditionally, and retry failed sdist builds"),
-  offline: toggle("Use only the cache; no network"),
   indexUrl: optionalText("Package index (overrides the configuration)", "url"),
 } as const;
 
@@ -68,6 +66,5 @@ export function resolveOptions(
     onlyBinary: names(flags.onlyBinary),
     noBinary: names(flags.noBinary),
     refresh: flags.refresh ?? false,
-    offline: flags.offline ?? false,
   };
 }

@@ -28,7 +28,7 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
       ["gestvenv export web pylock.toml --format pylock", "PEP 751 lock: files, URLs, sha256"],
       ["gestvenv export web web.tar.zst --bundle", "one file for an offline machine"],
     ]) +
-      "\nWith --bundle, FILE is a bundle (.tar.gz, .tar.zst or .tar; gzip by default) holding the" +
+      "\nWith --bundle, FILE is a bundle (.tar.gz, .tar.zst, .tar; else `cache.compression`) with the" +
       "\nJSON export, the lock and every package file the lock installs (and, with --platforms," +
       "\nthose for other platforms); `gestvenv import FILE NAME` restores it with no network.",
   },

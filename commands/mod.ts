@@ -21,9 +21,9 @@ import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
-import { cacheRoutes } from "./cache/mod.ts";
 import { configRoutes } from "./config/mod.ts";
 import { backendRoutes } from "./backend/mod.ts";
+import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
@@ -98,9 +98,9 @@ export function buildApp(): Application<CliContext> {
       sync: syncCommand,
       why: whyCommand,
       tree: treeCommand,
-      cache: cacheRoutes,
       config: configRoutes,
       backend: backendRoutes,
+      cache: cacheRoutes,
       pyversions: pyversionsCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
@@ -110,7 +110,7 @@ export function buildApp(): Application<CliContext> {
       brief:
         "Named Python environments: create, fill, run, clone, export and import them from one CLI",
       fullDescription:
-        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes, --wait) work with every command.\n" +
+        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes, --wait, --offline) work with every command.\n" +
         "Exit codes: 0 ok, 1 general, 2 usage, 3 environment not found, 4 package not found, 5 network, 10 config,\n" +
         "20 backend, 30 cache, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
       hideRoute: { complete: true },

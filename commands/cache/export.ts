@@ -44,8 +44,8 @@ export const cacheExportCommand = buildCommand<CacheExportFlags, string[], CliCo
       "\nindex for pip or uv (`pip install --index-url file:///DIR/simple PKG`, or" +
       "\n`--no-index --find-links DIR/files`)." +
       "\nEach file is verified against its sha256 as it is read. Compression: --compress, else" +
-      "\nthe file name (.tar.gz/.tgz gzip, .tar.zst zstd, .tar none), else gzip; lz4 is not" +
-      "\navailable. Import it with `gestvenv cache import FILE`.",
+      "\nthe file name (.tar.gz/.tgz gzip, .tar.zst zstd, .tar none), else `cache.compression`" +
+      "\n(zstd by default); lz4 is not available. Import it with `gestvenv cache import FILE`.",
   },
   parameters: {
     flags: {
@@ -77,7 +77,7 @@ export const cacheExportCommand = buildCommand<CacheExportFlags, string[], CliCo
     const manifestOnly = output === "json" && file !== undefined;
     const compression = flags.compress !== undefined
       ? bundle.parseCompression(flags.compress)
-      : bundle.compressionForPath(file) ?? "gzip";
+      : bundle.compressionForPath(file) ?? ctx.settings.cacheCompression.value;
     if (!manifestOnly && file === "-") {
       throw new UsageError("A bundle is written to a file, not to stdout", {
         hint: "Give a file name (`cache.tar.zst`), or `--format json -` for the manifest",

@@ -69,7 +69,10 @@ export const cacheImportCommand = buildCommand<CacheImportFlags, [string], CliCo
         }
         const { HttpClient } = await import("../../lib/index/mod.ts");
         const { httpTimeouts } = await import("../../lib/config/mod.ts");
-        const client = new HttpClient({ ...httpTimeouts(ctx.settings) });
+        const client = new HttpClient({
+          ...httpTimeouts(ctx.settings),
+          offline: ctx.settings.offline.value,
+        });
         const result = await bundle.downloadMissing(cache, manifest, client, {
           signal: ctx.signal,
           onFile: (f, i, n) => reporter.step(`Downloading ${f.filename} (${i + 1}/${n})`),

@@ -1,13 +1,14 @@
-import { CONFIG_KEYS, type ConfigKey, isConfigKey } from "../../lib/config/mod.ts";
+import { canonicalKey, CONFIG_KEYS, type ConfigKey, isConfigKey } from "../../lib/config/mod.ts";
 import { ConfigError } from "../../lib/errors/mod.ts";
 import { redactUrl } from "../../lib/index/mod.ts";
 
 /**
- * Checks that `key` is a configuration key.
+ * Checks that `key` is a configuration key (or one of its other spellings), giving the key.
  *
  * @throws {ConfigError} Listing the known keys.
  */
-export function checkKey(key: string): ConfigKey {
+export function checkKey(given: string): ConfigKey {
+  const key = canonicalKey(given);
   if (!isConfigKey(key)) {
     throw new ConfigError(`Unknown configuration key \`${key}\``, {
       hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,

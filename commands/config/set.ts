@@ -1,5 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { parseConfigValue, updateConfig } from "../../lib/config/mod.ts";
+import { canonicalKey, parseConfigValue, updateConfig } from "../../lib/config/mod.ts";
 import {
   action,
   type CliContext,
@@ -21,7 +21,8 @@ export const configSetCommand = buildCommand<GlobalFlags, [string, string], CliC
       parameters: [text("Configuration key", "key"), text("New value", "value")],
     },
   },
-  func: action("config set", async (ctx, _flags: GlobalFlags, key: string, raw: string) => {
+  func: action("config set", async (ctx, _flags: GlobalFlags, given: string, raw: string) => {
+    const key = canonicalKey(given);
     const value = parseConfigValue(key, raw);
     if (ctx.dryRun) {
       ctx.printer.info(

@@ -30,6 +30,14 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   lock_timeout: "lockTimeoutMs",
   http_connect_timeout: "httpConnectTimeoutMs",
   http_read_timeout: "httpReadTimeoutMs",
+  offline_mode: "offline",
+  use_cache: "useCache",
+  "cache.enabled": "useCache",
+  "cache.max_size": "cacheMaxSize",
+  "cache.max_age": "cacheMaxAgeDays",
+  "cache.auto_cleanup": "cacheAutoCleanup",
+  "cache.fallback_to_online": "fallbackToOnline",
+  "cache.compression": "cacheCompression",
 };
 
 /** A setting as shown: its value in the key's unit (seconds for timeouts), redacted. */

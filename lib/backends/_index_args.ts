@@ -3,14 +3,17 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_READ_TIMEOUT_MS,
   type IndexDecision,
+  localOnly,
 } from "../index/mod.ts";
 
 /**
  * uv's command-line options for the decided indexes (`decideIndexes` in lib/index): the primary
- * index, the extra indexes, find-links, `--no-index`.
+ * index, the extra indexes, find-links, `--no-index`; offline, `--offline` and only the local
+ * ones (see `localOnly`).
  */
-export function indexArgs(index: IndexDecision): string[] {
-  const args: string[] = [];
+export function indexArgs(decision: IndexDecision): string[] {
+  const index = localOnly(decision);
+  const args: string[] = index.offline ? ["--offline"] : [];
   const [primary, ...extras] = index.indexUrls;
   if (index.noIndex) args.push("--no-index");
   else if (primary !== undefined) args.push("--index-url", primary);
@@ -25,9 +28,11 @@ export function indexArgs(index: IndexDecision): string[] {
  * file's value: so the decision is given as `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`,
  * `PIP_FIND_LINKS` (space-separated, as pip reads them) and `PIP_NO_INDEX`. An empty list is not
  * set: pip ignores empty values, and the decision only leaves a list empty when pip's
- * configuration has none either (the settings take pip's list when gestvenv's is empty).
+ * configuration has none either (the settings take pip's list when gestvenv's is empty). Offline,
+ * only local indexes and find-links are given (`localOnly`), else `PIP_NO_INDEX`.
  */
-export function pipIndexEnv(index: IndexDecision): Record<string, string> {
+export function pipIndexEnv(decision: IndexDecision): Record<string, string> {
+  const index = localOnly(decision);
   const env: Record<string, string> = {};
   const [primary, ...extras] = index.indexUrls;
   if (index.noIndex) env.PIP_NO_INDEX = "1";

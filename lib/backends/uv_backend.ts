@@ -34,6 +34,7 @@ export async function uvIndexArgs(index: IndexDecision): Promise<string[]> {
     indexUrls: primary === undefined ? [] : [primary, ...kept],
     findLinks: links,
     noIndex: index.noIndex,
+    offline: index.offline ?? false,
   });
 }
 

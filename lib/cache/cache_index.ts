@@ -42,8 +42,54 @@ export interface CachedArtifactRow {
   lastUsed: number;
 }
 
-/** Schema version, in `PRAGMA user_version`. */
+/** Totals of the lookup log ({@linkcode CacheIndex.lookupTotals}); bytes and ms since the epoch. */
+export interface LookupTotals {
+  /** Artifacts served from the cache. */
+  hits: number;
+  /** Artifacts downloaded (or copied from a local path) into the cache. */
+  misses: number;
+  /** Bytes of the artifacts served from the cache (what was not downloaded again). */
+  bytesSaved: number;
+  /** Bytes downloaded into the cache. */
+  bytesDownloaded: number;
+  /** Time of the oldest lookup kept, or null. */
+  first: number | null;
+  /** Time of the newest lookup, or null. */
+  last: number | null;
+  /** Per project, most bytes first. */
+  projects: Array<
+    { project: string; hits: number; misses: number; bytesSaved: number; bytesDownloaded: number }
+  >;
+}
+
+/**
+ * Schema version, in `PRAGMA user_version`: bumped only for a change older gestvenvs cannot read
+ * (they rebuild an index of another version from the tree). Additive changes (a new table) are
+ * revisions instead: see {@linkcode MIGRATIONS}.
+ */
 const SCHEMA_VERSION = 1;
+
+/**
+ * Additive migrations, applied in order inside the opening transaction; the number applied is the
+ * `meta` row `revision`. A file written by an older gestvenv (revision 0, no `lookups` table) is
+ * brought up to date; an older gestvenv opening a newer file ignores the tables it does not know.
+ * Never edit an entry: append one.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: the lookup log behind `cache stats` (one row per artifact asked for: hit or miss).
+  `CREATE TABLE IF NOT EXISTS lookups (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     time INTEGER NOT NULL,
+     hit INTEGER NOT NULL,
+     sha256 TEXT NOT NULL,
+     project TEXT NOT NULL,
+     bytes INTEGER NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS lookups_time ON lookups(time);`,
+];
+
+/** Lookups kept in the log: older ones are dropped (about 10 MB of rows at most). */
+export const MAX_LOOKUPS = 100_000;
 /** How long a write waits for another process's transaction, in ms. */
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -184,6 +230,16 @@ export class CacheIndex {
         try {
           db.exec(SCHEMA);
           db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+          const revision = Number(
+            (db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as
+              | Record<string, unknown>
+              | undefined)?.value ?? 0,
+          );
+          for (let i = revision; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
+          if (revision < MIGRATIONS.length) {
+            db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('revision', ?)")
+              .run(String(MIGRATIONS.length));
+          }
           db.exec("COMMIT");
         } catch (error) {
           db.exec("ROLLBACK");
@@ -271,6 +327,15 @@ export class CacheIndex {
   async rebuild(root: string): Promise<number> {
     const rows = await walkArtifacts(root);
     const present = new Set(rows.map((r) => r.sha256));
+    // Nothing to change (the usual case for a listing): no write, the database stays as it is.
+    const indexed = new Set(
+      this.#db.prepare("SELECT sha256 FROM artifacts").all()
+        .map((r) => String((r as Record<string, unknown>).sha256)),
+    );
+    if (
+      this.#complete() && indexed.size === present.size &&
+      [...present].every((sha) => indexed.has(sha))
+    ) return rows.length;
     this.#write(() => {
       const insert = this.#db.prepare(
         `INSERT OR IGNORE INTO artifacts
@@ -345,6 +410,76 @@ export class CacheIndex {
   /** Forgets an artifact. */
   remove(sha256: string): void {
     this.#write(() => this.#db.prepare("DELETE FROM artifacts WHERE sha256 = ?").run(sha256));
+  }
+
+  /** Forgets several artifacts in one transaction. */
+  removeMany(sha256s: Iterable<string>): void {
+    this.#write(() => {
+      const remove = this.#db.prepare("DELETE FROM artifacts WHERE sha256 = ?");
+      for (const sha of sha256s) remove.run(sha);
+    });
+  }
+
+  /**
+   * Records one artifact lookup in the log behind `cache stats`, and marks the artifact used:
+   * `hit` when it was served from the cache (`bytes` saved), else downloaded (`bytes` fetched).
+   * The log keeps the last {@linkcode MAX_LOOKUPS} lookups.
+   */
+  recordLookup(
+    lookup: { sha256: string; project: string; hit: boolean; bytes: number },
+    when: number = Date.now(),
+  ): void {
+    this.#write(() => {
+      if (lookup.hit) {
+        this.#db.prepare("UPDATE artifacts SET last_used = ? WHERE sha256 = ?")
+          .run(when, lookup.sha256);
+      }
+      const { lastInsertRowid } = this.#db.prepare(
+        "INSERT INTO lookups (time, hit, sha256, project, bytes) VALUES (?, ?, ?, ?, ?)",
+      ).run(when, lookup.hit ? 1 : 0, lookup.sha256, lookup.project, lookup.bytes);
+      const id = Number(lastInsertRowid);
+      if (id % 1000 === 0) {
+        this.#db.prepare("DELETE FROM lookups WHERE id <= ?").run(id - MAX_LOOKUPS);
+      }
+    });
+  }
+
+  /**
+   * Totals of the lookup log: hits, misses, bytes saved (artifact bytes served from the cache),
+   * bytes downloaded, the first and last lookup times (ms since the epoch, null when none), and
+   * per project (by bytes saved + downloaded, most first, at most `top`).
+   */
+  lookupTotals(top = 10): LookupTotals {
+    const totals = this.#db.prepare(
+      `SELECT count(*) AS n,
+              coalesce(sum(hit), 0) AS hits,
+              coalesce(sum(CASE WHEN hit = 1 THEN bytes ELSE 0 END), 0) AS saved,
+              coalesce(sum(CASE WHEN hit = 0 THEN bytes ELSE 0 END), 0) AS downloaded,
+              min(time) AS first, max(time) AS last
+       FROM lookups`,
+    ).get() as Record<string, unknown>;
+    const projects = this.#db.prepare(
+      `SELECT project, sum(hit) AS hits, count(*) - sum(hit) AS misses,
+              sum(CASE WHEN hit = 1 THEN bytes ELSE 0 END) AS saved,
+              sum(CASE WHEN hit = 0 THEN bytes ELSE 0 END) AS downloaded
+       FROM lookups GROUP BY project ORDER BY sum(bytes) DESC, project LIMIT ?`,
+    ).all(top) as Array<Record<string, unknown>>;
+    const count = Number(totals.n);
+    return {
+      hits: Number(totals.hits),
+      misses: count - Number(totals.hits),
+      bytesSaved: Number(totals.saved),
+      bytesDownloaded: Number(totals.downloaded),
+      first: totals.first === null ? null : Number(totals.first),
+      last: totals.last === null ? null : Number(totals.last),
+      projects: projects.map((p) => ({
+        project: String(p.project),
+        hits: Number(p.hits),
+        misses: Number(p.misses),
+        bytesSaved: Number(p.saved),
+        bytesDownloaded: Number(p.downloaded),
+      })),
+    };
   }
 
   /** Closes the database. */

@@ -84,6 +84,11 @@ export interface FetchOptions {
 export interface PackageCache {
   /** The cache root, absolute. */
   readonly root: string;
+  /**
+   * The cache's index (for the maintenance functions of this area: listing, verifying,
+   * cleaning); callers hold the cache's lock around their use of it.
+   */
+  readonly index: CacheIndex;
   /** The stored artifact with this sha256, or undefined (index lookup, no tree walk). Marks it used. */
   find(sha256: string): Promise<StoredArtifact | undefined>;
   /**
@@ -119,8 +124,19 @@ export interface PackageCache {
   /**
    * Runs `fn` holding the cache's lock exclusively (cleaning): waits until no other process works
    * in the cache. Methods of this cache called inside `fn` do not take the lock again.
+   * `onWait` is called once when the lock is still busy after a second.
    */
-  withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
+  withExclusiveLock<T>(
+    fn: () => Promise<T>,
+    options?: { onWait?: (() => void) | undefined },
+  ): Promise<T>;
+  /**
+   * Runs `fn` holding the cache's lock exclusively if it can be had at once; when another
+   * process (or this one) holds it, returns `{ acquired: false }` without waiting.
+   */
+  tryWithExclusiveLock<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ acquired: true; value: T } | { acquired: false }>;
   /**
    * Removes every stored file that no manifest references (left by a wheel whose manifest was
    * removed) and leftover temp files, holding the lock exclusively.
@@ -160,9 +176,14 @@ function checkFilename(filename: string, label: string): void {
 class Cache implements PackageCache {
   readonly root: string;
   readonly #index: CacheIndex;
+  get index(): CacheIndex {
+    return this.#index;
+  }
   #exclusive = 0;
   readonly #fetching = new Map<string, Promise<StoredArtifact>>();
   readonly #unpacking = new Map<string, Promise<UnpackedWheel>>();
+  /** Artifacts whose lookup this opened cache has recorded (`cache stats`). */
+  readonly #looked = new Set<string>();
 
   constructor(root: string, index: CacheIndex) {
     this.root = root;
@@ -174,7 +195,10 @@ class Cache implements PackageCache {
     return withFileLock(join(this.root, LOCK_FILE), fn, { exclusive: false, label: LABEL });
   }
 
-  async withExclusiveLock<T>(fn: () => Promise<T>): Promise<T> {
+  async withExclusiveLock<T>(
+    fn: () => Promise<T>,
+    options: { onWait?: (() => void) | undefined } = {},
+  ): Promise<T> {
     return await withFileLock(join(this.root, LOCK_FILE), async () => {
       this.#exclusive++;
       try {
@@ -182,7 +206,27 @@ class Cache implements PackageCache {
       } finally {
         this.#exclusive--;
       }
-    }, { exclusive: true, label: LABEL, holder: { command: `gestvenv (pid ${Deno.pid})` } });
+    }, {
+      exclusive: true,
+      label: LABEL,
+      holder: { command: `gestvenv (pid ${Deno.pid})` },
+      onWait: options.onWait === undefined ? undefined : () => options.onWait!(),
+    });
+  }
+
+  async tryWithExclusiveLock<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ acquired: true; value: T } | { acquired: false }> {
+    const holder = { command: `gestvenv (pid ${Deno.pid})` };
+    const result = await tryWithFileLock(join(this.root, LOCK_FILE), async () => {
+      this.#exclusive++;
+      try {
+        return await fn();
+      } finally {
+        this.#exclusive--;
+      }
+    }, { holder });
+    return result.acquired ? { acquired: true, value: result.value } : { acquired: false };
   }
 
   async #stored(sha256: string, row: CachedArtifactRow): Promise<StoredArtifact | undefined> {
@@ -272,7 +316,18 @@ class Cache implements PackageCache {
             actualSize: stored.size,
           }]);
         }
-        this.#index.touch(sha256);
+        // One lookup per artifact per opened cache (a command fetches, then installs, the same
+        // file): the first one says whether it was there.
+        if (this.#looked.has(sha256)) this.#index.touch(sha256);
+        else {
+          this.#index.recordLookup({
+            sha256,
+            project: normalizeName(request.project),
+            hit: true,
+            bytes: stored.size,
+          });
+        }
+        this.#looked.add(sha256);
         return stored;
       }
       const tmp = tempNameFor(join(this.root, ARTIFACTS_BUCKET, "download"));
@@ -285,12 +340,20 @@ class Cache implements PackageCache {
       } else {
         written = await downloadToFile(client, request.url, tmp, streamOptions);
       }
-      return await this.#publish(tmp, written, {
+      const published = await this.#publish(tmp, written, {
         filename: request.filename,
         project: request.project,
         version: request.version,
         origin: local ? absolute(request.url) : redactUrl(request.url),
       }, spec);
+      this.#index.recordLookup({
+        sha256,
+        project: normalizeName(request.project),
+        hit: false,
+        bytes: written.size,
+      });
+      this.#looked.add(sha256);
+      return published;
     });
     this.#fetching.set(sha256, fetching);
     try {

@@ -1,7 +1,7 @@
 import { parse, stringify } from "npm:smol-toml@1.9.1";
 import { ConfigError } from "../errors/mod.ts";
 import { atomicWriteFile, withFileLock } from "../fs/mod.ts";
-import { type GestvenvConfig, validateConfig } from "./config_schema.ts";
+import { flattenConfig, type GestvenvConfig, nestConfig, validateConfig } from "./config_schema.ts";
 
 /**
  * Reads and validates the TOML configuration file at `path`. A missing file is an empty config.
@@ -29,7 +29,7 @@ export async function loadConfig(path: string): Promise<GestvenvConfig> {
       },
     );
   }
-  return validateConfig(doc, path).config;
+  return validateConfig(flattenConfig(doc), path).config;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function updateConfig(
 
 /** Renders a configuration as TOML with a header comment. */
 export function renderConfig(config: GestvenvConfig): string {
-  const body = stringify(config as Record<string, unknown>);
+  const body = stringify(nestConfig(config as Record<string, unknown>));
   return "# gestvenv configuration. Edit with `gestvenv config set KEY VALUE`.\n" +
     (body === "" ? "" : body + "\n");
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors/mod.ts";
 import { parseTimeoutSeconds } from "./http_settings.ts";
+import { parseDays, parseSize, parseSwitch } from "./quantities.ts";
 
 /**
  * The user configuration (`~/.gestvenv/config.toml`). Every key is optional; see
@@ -30,6 +31,22 @@ export interface GestvenvConfig {
   http_connect_timeout?: number | string;
   /** Seconds; a number, or numeric text. */
   http_read_timeout?: number | string;
+  /** Never use the network (as `--offline`). @default false */
+  offline_mode?: boolean | string;
+  /** Use the package cache; false uses a throw-away cache for each command. @default true */
+  use_cache?: boolean | string;
+  /** `[cache] enabled`: as `use_cache` (spec 001 `cache-enabled`). @default true */
+  "cache.enabled"?: boolean | string;
+  /** `[cache] max_size`: a size (`2GB`); `cache clean` and auto-cleanup keep the cache under it. */
+  "cache.max_size"?: number | string;
+  /** `[cache] max_age`: days an unused artifact is kept by `cache clean` and auto-cleanup. */
+  "cache.max_age"?: number | string;
+  /** `[cache] auto_cleanup`: apply `max_size`/`max_age` after operations. @default false */
+  "cache.auto_cleanup"?: boolean | string;
+  /** `[cache] fallback_to_online`: the cache first, the network only for what it lacks. */
+  "cache.fallback_to_online"?: boolean | string;
+  /** `[cache] compression`: of `cache export` bundles (`zstd`, `gzip`, `none`). */
+  "cache.compression"?: "zstd" | "gzip" | "none";
 }
 
 /** The name of one configuration key. */
@@ -37,8 +54,11 @@ export type ConfigKey = keyof GestvenvConfig;
 
 /** How a configuration key is typed, validated and documented. */
 export interface ConfigKeySpec {
-  /** `string`, `list` (of strings), `choice`, or `seconds` (a positive number). */
-  type: "string" | "list" | "choice" | "seconds";
+  /**
+   * `string`, `list` (of strings), `choice`, `seconds` (a positive number), `switch` (a boolean),
+   * `size` (bytes, or text such as `2GB`) or `days` (a positive number of days).
+   */
+  type: "string" | "list" | "choice" | "seconds" | "switch" | "size" | "days";
   /** Allowed values for `choice`. */
   choices?: readonly string[];
   /** One-line description for `config show` and the README. */
@@ -116,7 +136,107 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
       "Seconds of silence allowed while an index sends a body (also given to pip and uv)",
     default: "30",
   },
+  offline_mode: {
+    type: "switch",
+    description: "Never use the network: indexes and files come from the cache (as `--offline`)",
+    default: "false",
+  },
+  use_cache: {
+    type: "switch",
+    description: "Keep downloads in the package cache; false uses a throw-away cache per command",
+    default: "true",
+  },
+  "cache.enabled": {
+    type: "switch",
+    description:
+      "Same as `use_cache` (spec 001's `cache-enabled`); either false disables the cache",
+    default: "true",
+  },
+  "cache.max_size": {
+    type: "size",
+    description: "Size the cache is kept under by `cache clean` and auto-cleanup (`2GB`, `500MB`)",
+    default: "no limit",
+  },
+  "cache.max_age": {
+    type: "days",
+    description: "Days an unused artifact is kept by `cache clean` and auto-cleanup",
+    default: "no limit",
+  },
+  "cache.auto_cleanup": {
+    type: "switch",
+    description:
+      "Apply `cache.max_size` and `cache.max_age` after each operation (bounded in time)",
+    default: "false",
+  },
+  "cache.fallback_to_online": {
+    type: "switch",
+    description:
+      "Hybrid mode: cached index pages are used even when stale; the network only for what is missing",
+    default: "false",
+  },
+  "cache.compression": {
+    type: "choice",
+    choices: ["zstd", "gzip", "none"],
+    description: "Compression of `cache export` bundles (the cache itself stays uncompressed)",
+    default: "zstd",
+  },
 };
+
+/**
+ * Other spellings of keys (the spec's `cache-size`, `cache-enabled`, `cache-path`,
+ * `[tool.gestvenv] cache_size`, `[cache] ttl_days`), mapped to the key they set.
+ */
+export const CONFIG_KEY_ALIASES: Readonly<Record<string, ConfigKey>> = Object.assign(
+  Object.create(null),
+  {
+    "cache-enabled": "cache.enabled",
+    "cache-size": "cache.max_size",
+    cache_size: "cache.max_size",
+    "cache-path": "cache_path",
+    "cache.size": "cache.max_size",
+    "cache.ttl_days": "cache.max_age",
+    "cache.path": "cache_path",
+    "offline-mode": "offline_mode",
+    "use-cache": "use_cache",
+  },
+);
+
+/** The key `key` sets: itself, or the key an alias stands for; unknown names come back as-is. */
+export function canonicalKey(key: string): string {
+  return CONFIG_KEY_ALIASES[key] ?? key;
+}
+
+/**
+ * The configuration document with its tables (`[cache] max_size = …`) flattened into dotted keys
+ * (`cache.max_size`) and aliases replaced by their keys, as the rest of gestvenv reads it.
+ */
+export function flattenConfig(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(doc)) {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [sub, inner] of Object.entries(value as Record<string, unknown>)) {
+        out[canonicalKey(`${key}.${sub}`)] = inner;
+      }
+    } else {
+      out[canonicalKey(key)] = value;
+    }
+  }
+  return out;
+}
+
+/** The inverse of {@linkcode flattenConfig}: dotted keys back into tables, for writing TOML. */
+export function nestConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const tables: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const dot = key.indexOf(".");
+    if (dot < 0) out[key] = value;
+    else (tables[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = value;
+  }
+  // Tables after the plain keys, as TOML requires.
+  for (const [name, table] of Object.entries(tables)) out[name] = table;
+  return out;
+}
 
 /** Whether `key` is a known configuration key. */
 export function isConfigKey(key: string): key is ConfigKey {
@@ -129,7 +249,10 @@ export function isConfigKey(key: string): key is ConfigKey {
  *
  * @throws {ConfigError} For unknown keys and invalid values.
  */
-export function parseConfigValue(key: string, raw: string): string | string[] | number {
+export function parseConfigValue(
+  key: ConfigKey | string,
+  raw: string,
+): string | string[] | number | boolean {
   if (!isConfigKey(key)) {
     throw new ConfigError(`Unknown configuration key \`${key}\``, {
       hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
@@ -138,6 +261,12 @@ export function parseConfigValue(key: string, raw: string): string | string[] | 
   const spec = CONFIG_KEYS[key];
   if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
   if (spec.type === "seconds") return parseTimeoutSeconds(raw, `\`${key}\``) / 1000;
+  if (spec.type === "switch") return parseSwitch(raw, `\`${key}\``);
+  if (spec.type === "size") {
+    parseSize(raw, `\`${key}\``); // Checked; stored as written (`2GB`), as people wrote it.
+    return raw.trim();
+  }
+  if (spec.type === "days") return parseDays(raw, `\`${key}\``);
   if (spec.type === "choice" && !spec.choices!.includes(raw)) {
     throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
       hint: `Use one of: ${spec.choices!.join(", ")}`,
@@ -163,8 +292,21 @@ export function validateConfig(
       continue;
     }
     const spec = CONFIG_KEYS[key];
+    const where = `\`${key}\` of ${file}`;
     if (spec.type === "seconds") {
-      parseTimeoutSeconds(value, `\`${key}\` of ${file}`);
+      parseTimeoutSeconds(value, where);
+      continue;
+    }
+    if (spec.type === "switch") {
+      parseSwitch(value, where);
+      continue;
+    }
+    if (spec.type === "size") {
+      parseSize(value, where);
+      continue;
+    }
+    if (spec.type === "days") {
+      parseDays(value, where);
       continue;
     }
     const ok = spec.type === "list"

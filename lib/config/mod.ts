@@ -9,3 +9,5 @@ export * from "./config_file.ts";
 export * from "./pip_config.ts";
 export * from "./settings.ts";
 export * from "./http_settings.ts";
+export * from "./quantities.ts";
+export * from "./project_config.ts";

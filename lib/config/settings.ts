@@ -3,6 +3,8 @@ import type { GestvenvConfig } from "./config_schema.ts";
 import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
 import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
+import { parseDays, parseSize, parseSwitch } from "./quantities.ts";
+import { loadProjectConfig } from "./project_config.ts";
 
 /** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
 export type BackendChoice = "auto" | "native" | "pip" | "uv";
@@ -14,7 +16,7 @@ const LINK_MODES: readonly LinkModeChoice[] = ["clone", "hardlink", "copy"];
 
 /**
  * Where a setting's value comes from, strongest first: a command-line flag, a `GESTVENV_*`
- * variable, the project's `.gestvenv.toml` (reserved: not read yet), the user configuration
+ * variable, the project's `.gestvenv.toml` (the keys of `PROJECT_KEYS`), the user configuration
  * file, pip's configuration (index keys only), or gestvenv's default.
  */
 export type SettingSource = "flag" | "env" | "project" | "config" | "pip" | "default";
@@ -92,6 +94,30 @@ export interface ResolvedSettings {
   cacheDir: Setting<string>;
   /** Byte-compile installed modules (`--compile`), in one Python process per install. */
   compileBytecode: Setting<boolean>;
+  /**
+   * Never open a network connection (`--offline`, `GESTVENV_OFFLINE`, `.gestvenv.toml` or config
+   * `offline_mode`): index pages, metadata and files come from the cache; `file://` indexes and
+   * local find-links still work. @default false
+   */
+  offline: Setting<boolean>;
+  /**
+   * Keep downloads in the package cache (`use_cache` and `cache.enabled`; false if either is
+   * false): without it each command works in a throw-away cache. @default true
+   */
+  useCache: Setting<boolean>;
+  /**
+   * Hybrid mode (`cache.fallback_to_online`): cached index pages are used even when stale, and
+   * the network only for what the cache lacks. @default false
+   */
+  fallbackToOnline: Setting<boolean>;
+  /** The size the cache is kept under, in bytes (`GESTVENV_CACHE_SIZE`, `cache.max_size`). */
+  cacheMaxSize: Setting<number | undefined>;
+  /** Days an unused artifact is kept (`cache.max_age`). */
+  cacheMaxAgeDays: Setting<number | undefined>;
+  /** Apply the size and age limits after operations (`cache.auto_cleanup`). @default false */
+  cacheAutoCleanup: Setting<boolean>;
+  /** Compression of export bundles (`cache.compression`). @default "zstd" */
+  cacheCompression: Setting<"zstd" | "gzip" | "none">;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
@@ -119,6 +145,8 @@ export interface SettingsFlags {
   linkMode?: string | undefined;
   /** `--compile`: byte-compile what is installed. */
   compile?: boolean | undefined;
+  /** `--offline`: no network. */
+  offline?: boolean | undefined;
 }
 
 /**
@@ -165,6 +193,11 @@ export interface ResolveSettingsOptions {
    * @default none: pip's configuration is not consulted
    */
   pip?: IndexSettings | undefined;
+  /**
+   * The project's `.gestvenv.toml` settings (`loadProjectConfig`), the source `project`.
+   * @default none
+   */
+  project?: GestvenvConfig | undefined;
 }
 
 /** The first source that has a value, else the default. */
@@ -208,7 +241,40 @@ export function resolveSettings(
   config: GestvenvConfig,
   options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
-  const { flags = {}, env = readEnv, pip } = options;
+  const { flags = {}, env = readEnv, pip, project = {} } = options;
+  /** A switch from a variable, the project file or the config file (in that order). */
+  const switchOf = (
+    key:
+      | "offline_mode"
+      | "use_cache"
+      | "cache.enabled"
+      | "cache.auto_cleanup"
+      | "cache.fallback_to_online",
+    fallback: boolean,
+    variable?: string,
+    flag?: boolean,
+  ): Setting<boolean> => {
+    if (flag) return { value: true, source: "flag", origin: "--offline" };
+    const fromEnv = variable === undefined ? undefined : env(variable);
+    if (fromEnv !== undefined) {
+      return { value: parseSwitch(fromEnv, variable!), source: "env", origin: variable! };
+    }
+    if (project[key] !== undefined) {
+      return {
+        value: parseSwitch(project[key], `\`${key}\` of .gestvenv.toml`),
+        source: "project",
+        origin: key,
+      };
+    }
+    if (config[key] !== undefined) {
+      return { value: parseSwitch(config[key], `\`${key}\``), source: "config", origin: key };
+    }
+    return { value: fallback, source: "default", origin: "default" };
+  };
+  const useCache = switchOf("use_cache", true);
+  const cacheEnabled = switchOf("cache.enabled", true);
+  const maxSizeEnv = env(ENV_VARS.CACHE_SIZE);
+  const compression = project["cache.compression"] ?? config["cache.compression"];
   const list = (value: string[] | undefined) => value?.length ? value : undefined;
   return {
     backend: pick<BackendChoice>([
@@ -270,6 +336,37 @@ export function resolveSettings(
       [["flag", "--compile", flags.compile ? true : undefined]],
       false,
     ),
+    offline: switchOf("offline_mode", false, ENV_VARS.OFFLINE, flags.offline),
+    useCache: useCache.value ? cacheEnabled : useCache,
+    fallbackToOnline: switchOf("cache.fallback_to_online", false),
+    cacheAutoCleanup: switchOf("cache.auto_cleanup", false),
+    cacheMaxSize: maxSizeEnv !== undefined
+      ? {
+        value: parseSize(maxSizeEnv, ENV_VARS.CACHE_SIZE),
+        source: "env",
+        origin: ENV_VARS.CACHE_SIZE,
+      }
+      : config["cache.max_size"] !== undefined
+      ? {
+        value: parseSize(config["cache.max_size"], "`cache.max_size`"),
+        source: "config",
+        origin: "cache.max_size",
+      }
+      : { value: undefined, source: "default", origin: "default" },
+    cacheMaxAgeDays: config["cache.max_age"] !== undefined
+      ? {
+        value: parseDays(config["cache.max_age"], "`cache.max_age`"),
+        source: "config",
+        origin: "cache.max_age",
+      }
+      : { value: undefined, source: "default", origin: "default" },
+    cacheCompression: compression !== undefined
+      ? {
+        value: compression,
+        source: project["cache.compression"] !== undefined ? "project" : "config",
+        origin: "cache.compression",
+      }
+      : { value: "zstd", source: "default", origin: "default" },
     linkMode: checkLinkMode(
       pick<string | undefined>([
         ["flag", "--link-mode", flags.linkMode],
@@ -281,17 +378,19 @@ export function resolveSettings(
 }
 
 /**
- * Resolves the settings with pip's index configuration as a source (see
- * {@linkcode resolveSettings}). Requires `--allow-read` and `--allow-env`.
+ * Resolves the settings with pip's index configuration and the project's `.gestvenv.toml` (the
+ * nearest one from the current directory) as sources (see {@linkcode resolveSettings}). Requires
+ * `--allow-read` and `--allow-env`.
  * @throws {ConfigError} as {@linkcode resolveSettings}.
  */
 export async function loadSettings(
   home: HomeLayout,
   config: GestvenvConfig,
-  options: Omit<ResolveSettingsOptions, "pip"> = {},
+  options: Omit<ResolveSettingsOptions, "pip" | "project"> = {},
 ): Promise<ResolvedSettings> {
   const pip = await readPipIndexSettings(options.env);
-  return resolveSettings(home, config, { ...options, pip });
+  const project = (await loadProjectConfig())?.config;
+  return resolveSettings(home, config, { ...options, pip, project });
 }
 
 /** The network timeouts of `settings` (undefined fields: the index client's defaults). */

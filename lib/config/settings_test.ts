@@ -76,6 +76,13 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     cacheDir: ["default", "default"],
     compileBytecode: ["default", "default"],
     linkMode: ["default", "default"],
+    offline: ["default", "default"],
+    useCache: ["default", "default"],
+    fallbackToOnline: ["default", "default"],
+    cacheAutoCleanup: ["default", "default"],
+    cacheMaxSize: ["default", "default"],
+    cacheMaxAgeDays: ["default", "default"],
+    cacheCompression: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);

@@ -29,6 +29,31 @@ export interface IndexDecision {
   findLinks: string[];
   /** No index is read (only `findLinks`). */
   noIndex: boolean;
+  /**
+   * Offline (`--offline`): only `file://` indexes and local find-links may be read; the others
+   * stay listed, since gestvenv's own client reads their cached pages. @default false
+   */
+  offline?: boolean;
+}
+
+/** Whether a location is on this machine (a `file://` URL or a path): usable offline. */
+export function isLocalLocation(location: string): boolean {
+  return location.startsWith("file://") || !/^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+}
+
+/**
+ * The decision as a tool that reads the network itself (pip, uv) may use it: offline, only local
+ * indexes and find-links remain, and `noIndex` when no index does.
+ */
+export function localOnly(decision: IndexDecision): IndexDecision {
+  if (decision.offline !== true) return decision;
+  const indexUrls = decision.indexUrls.filter(isLocalLocation);
+  return {
+    indexUrls,
+    findLinks: decision.findLinks.filter(isLocalLocation),
+    noIndex: decision.noIndex || indexUrls.length === 0,
+    offline: true,
+  };
 }
 
 /**
@@ -38,13 +63,16 @@ export interface IndexDecision {
  * - primary index: the file's `--index-url`, else the `indexUrl` setting, else PyPI;
  * - extra indexes: the file's, then the `extraIndexUrls` setting;
  * - find-links: the file's, then the `findLinks` setting;
- * - `--no-index` in the file: no index.
+ * - `--no-index` in the file: no index;
+ * - offline (the `offline` setting): recorded, for the tools (see {@linkcode localOnly}).
  *
  * So with only `find_links` configured, the indexes are still pip's (or PyPI), for resolution and
  * for every backend.
  */
 export function decideIndexes(
-  settings: Pick<ResolvedSettings, "indexUrl" | "extraIndexUrls" | "findLinks">,
+  settings:
+    & Pick<ResolvedSettings, "indexUrl" | "extraIndexUrls" | "findLinks">
+    & Partial<Pick<ResolvedSettings, "offline">>,
   file: FileIndexOptions = {},
 ): IndexDecision {
   const noIndex = file.noIndex ?? false;
@@ -55,5 +83,6 @@ export function decideIndexes(
       : [primary, ...(file.extraIndexUrls ?? []), ...settings.extraIndexUrls.value],
     findLinks: [...(file.findLinks ?? []), ...settings.findLinks.value],
     noIndex,
+    offline: settings.offline?.value ?? false,
   };
 }

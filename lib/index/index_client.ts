@@ -43,7 +43,7 @@ import {
   parseCoreMetadata,
   readWheelMetadata,
 } from "../metadata/mod.ts";
-import { bytesSource, type RangeSource } from "../zip/mod.ts";
+import { bytesSource, fileSource, type RangeSource } from "../zip/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { HttpClient, redactUrl } from "./http_client.ts";
 import { type IndexFile, parseHtmlPage, parseJsonPage, SIMPLE_ACCEPT } from "./simple_page.ts";
@@ -61,7 +61,7 @@ import {
   writeEntry,
 } from "./cache_entry.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
-import { ByteBuilder, encodeFiles, LinesWriter, ProjectPage } from "./project_page.ts";
+import { ByteBuilder, decodeFiles, encodeFiles, LinesWriter, ProjectPage } from "./project_page.ts";
 
 /** Where a project's files came from. */
 export interface ProjectFiles {
@@ -116,6 +116,19 @@ export interface IndexClientOptions {
    * @default 12
    */
   pageConcurrency?: number;
+  /**
+   * Offline mode's files (`--offline`): the distribution files of a project the package cache
+   * holds (each with `sha256` and `localPath`). When given, no page is fetched: a project's files
+   * are these, the files of `file://` indexes and local find-links, and cached pages of the other
+   * indexes (stale or not) add only what they say about the same files (`requires-python`, yanks).
+   * The HTTP client should be offline too.
+   */
+  localFiles?: ((name: string) => Promise<IndexFile[]>) | undefined;
+  /**
+   * Hybrid mode (`cache.fallback_to_online`): a cached page is used whatever its age, and only a
+   * project with no cached page is fetched. @default false
+   */
+  preferCachedPages?: boolean;
 }
 
 /** The page cache entry's first payload line (JSON); the file lines follow. */
@@ -200,6 +213,8 @@ export class IndexClient {
   readonly #validated = new Set<string>();
   readonly #metadata = new Map<string, Promise<CoreMetadata>>();
   readonly #findLinksFiles = new Map<string, Promise<IndexFile[]>>();
+  readonly #localFiles: ((name: string) => Promise<IndexFile[]>) | undefined;
+  readonly #preferCachedPages: boolean;
 
   /**
    * Creates a client over the given indexes; nothing is fetched before the first lookup.
@@ -214,6 +229,8 @@ export class IndexClient {
     this.#refresh = options.refresh ?? false;
     this.#defaultMaxAge = options.defaultMaxAge ?? 0;
     this.#builder = options.buildMetadata;
+    this.#localFiles = options.localFiles;
+    this.#preferCachedPages = options.preferCachedPages ?? false;
     this.#pageSlots = Math.max(1, options.pageConcurrency ?? 12);
     this.#buildSlots = Math.max(
       1,
@@ -258,14 +275,61 @@ export class IndexClient {
   }
 
   async #lookup(name: string): Promise<ProjectPage | null> {
-    const linked = (await Promise.all(this.#findLinks.map((l) => this.#findLinksListing(l))))
+    // Offline, find-links pages on the network are not read (directories and file:// are).
+    const locations = this.#localFiles === undefined
+      ? this.#findLinks
+      : this.#findLinks.filter((l) => !/^https?:\/\//i.test(l));
+    const linked = (await Promise.all(locations.map((l) => this.#findLinksListing(l))))
       .flat()
       .filter((f) => fileProject(f.filename, name));
+    if (this.#localFiles !== undefined) return await this.#offlineLookup(name, linked);
     for (const index of this.#indexes) {
       const lines = await this.#indexPage(index, name);
       if (lines !== null) return new ProjectPage(name, redactUrl(index), lines, linked);
     }
     return linked.length > 0 ? new ProjectPage(name, null, new Uint8Array(), linked) : null;
+  }
+
+  /**
+   * Offline: the cache's files of `name`, described by the cached pages of the indexes where
+   * they have them, then `file://` indexes' and find-links' files. Nothing is fetched.
+   */
+  async #offlineLookup(name: string, linked: IndexFile[]): Promise<ProjectPage | null> {
+    const cached = new Map<string, IndexFile>();
+    for (const file of await this.#localFiles!(name)) {
+      if (file.sha256 !== null) cached.set(file.sha256, file);
+    }
+    const files: IndexFile[] = [];
+    let from: string | null = null;
+    for (const index of this.#indexes) {
+      let lines: Uint8Array | null = null;
+      if (index.startsWith("file://")) lines = await this.#indexPage(index, name);
+      else {
+        const page = await readCachedPage(await this.#pageCachePath(index, name));
+        if (page !== undefined && !page.meta.missing) lines = await page.lines();
+      }
+      if (lines === null) continue;
+      from ??= redactUrl(index);
+      for (const file of decodeFiles(lines)) {
+        if (index.startsWith("file://")) files.push(file);
+        else if (file.sha256 !== null && cached.has(file.sha256)) {
+          files.push({ ...file, localPath: cached.get(file.sha256)!.localPath! });
+          cached.delete(file.sha256);
+        }
+      }
+    }
+    files.push(...cached.values(), ...linked);
+    return files.length > 0 ? new ProjectPage(name, from, new Uint8Array(), files) : null;
+  }
+
+  /** Where the page of `name` on `index` is cached. */
+  async #pageCachePath(index: string, name: string): Promise<string> {
+    return join(
+      this.#cacheDir,
+      "simple-v1",
+      (await sha256Hex(redactUrl(index))).slice(0, 16),
+      `${name}.json`,
+    );
   }
 
   #findLinksListing(location: string): Promise<IndexFile[]> {
@@ -323,19 +387,14 @@ export class IndexClient {
       }
       return null;
     }
-    const cachePath = join(
-      this.#cacheDir,
-      "simple-v1",
-      (await sha256Hex(redactUrl(index))).slice(0, 16),
-      `${name}.json`,
-    );
+    const cachePath = await this.#pageCachePath(index, name);
     const cached = await readCachedPage(cachePath);
     // The entry is used, or trusted as a conditional request's base, only once it is checked.
     let base: { meta: PageMeta; lines: Uint8Array } | undefined;
     if (cached !== undefined) {
       const fresh = Date.now() - cached.meta.storedAt < cached.meta.maxAge * 1000;
       const use = this.#validated.has(cachePath) || this.http.offline ||
-        (fresh && !this.#refresh);
+        this.#preferCachedPages || (fresh && !this.#refresh);
       const revalidate = !this.#refresh &&
         (cached.meta.etag !== null || cached.meta.lastModified !== null);
       if (use || revalidate) {
@@ -466,6 +525,14 @@ export class IndexClient {
 
   async #fetchMetadata(file: IndexFile): Promise<string> {
     const isWheel = file.filename.endsWith(".whl");
+    if (file.localPath !== undefined && isWheel) {
+      // A cached wheel: only its central directory and METADATA are read.
+      using handle = await Deno.open(file.localPath);
+      return await readWheelMetadata(await fileSource(handle, file.filename), file.filename);
+    }
+    if (file.localPath !== undefined) {
+      return await this.#metadataFromBytes(file, await Deno.readFile(file.localPath));
+    }
     if (file.url.startsWith("file://")) {
       const bytes = await Deno.readFile(filePath(file.url));
       return await this.#metadataFromBytes(file, bytes);

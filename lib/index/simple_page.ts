@@ -28,6 +28,11 @@ export interface IndexFile {
   size: number | null;
   /** Upload time (ISO 8601), when the index says (PEP 700). */
   uploadTime: string | null;
+  /**
+   * A local copy with the same sha256 (the package cache's), read instead of `url` for metadata;
+   * set only on files offline mode takes from the cache.
+   */
+  localPath?: string;
 }
 
 function unescapeHtml(s: string): string {

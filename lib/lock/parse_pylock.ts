@@ -356,10 +356,15 @@ function readTool(w: Where, doc: Table): Pylock["gestvenv"] {
     w.fail("tool.gestvenv.python", `${show(python)} is not a Python version`);
   }
   const env = w.optionalString(own.environment, "tool.gestvenv.environment");
+  const from = w.optionalString(own["resolved-from"], "tool.gestvenv.resolved-from");
+  if (from !== undefined && from !== "cache") {
+    w.fail("tool.gestvenv.resolved-from", `${show(from)} is not \`cache\``);
+  }
   return {
     requirements: reqs.map((r, i) => requirement(w, r, `tool.gestvenv.requirements[${i}]`)),
     ...(python !== undefined ? { python } : {}),
     ...(env !== undefined ? { environment: env } : {}),
+    ...(from !== undefined ? { resolvedFrom: "cache" as const } : {}),
   };
 }
 

@@ -58,7 +58,13 @@ export interface Pylock {
   /** Every package of the lock, sorted by name. */
   packages: PylockPackage[];
   /** `[tool.gestvenv]`: what the lock was made from. */
-  gestvenv?: { requirements: string[]; python?: string; environment?: string };
+  gestvenv?: {
+    requirements: string[];
+    python?: string;
+    environment?: string;
+    /** `resolved-from = "cache"`: resolved offline, from the package cache only. */
+    resolvedFrom?: "cache";
+  };
   /** The file it was read from, for messages (not written). */
   source?: string;
 }
@@ -139,6 +145,9 @@ export function formatPylock(lock: Pylock): string {
     if (lock.gestvenv.python !== undefined) out.push(`python = ${q(lock.gestvenv.python)}`);
     if (lock.gestvenv.environment !== undefined) {
       out.push(`environment = ${q(lock.gestvenv.environment)}`);
+    }
+    if (lock.gestvenv.resolvedFrom !== undefined) {
+      out.push(`resolved-from = ${q(lock.gestvenv.resolvedFrom)}`);
     }
   }
   return out.join("\n") + "\n";

@@ -147,6 +147,7 @@ async function populate(
         ctx,
         error,
         await requestedProjectNames(what.packages, what.files),
+        [...what.packages, ...what.files.map((f) => `-r ${f}`)],
       );
     } finally {
       ctx.reporter.done();

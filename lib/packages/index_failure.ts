@@ -44,8 +44,14 @@ import { indexClientFor } from "./index_client_for.ts";
  *   error is rethrown.
  *
  * Requires `--allow-net` (and `--allow-read`/`--allow-write` on the cache).
+ * - Offline (the `offline` setting), a `ResolutionError` is about the cache: a
+ *   `PackageNotFoundError` (exit 4) names the projects the cache does not have at all (or says the
+ *   cached versions do not fit) and gives the `gestvenv cache add` to run on a connected machine.
+ *
  * @param projectNames Project names as given (normalized here); requirement strings are not
  *   accepted (pass `requirement.name`). Empty: nothing to check, `error` is rethrown.
+ * @param asked What the user asked for (requirement texts, `-r FILE`), for the offline hint.
+ *   @default projectNames
  * @throws {NetworkError} when an index misbehaves for one of the projects.
  * @throws {unknown} `error` itself otherwise.
  */
@@ -53,10 +59,14 @@ export async function explainInstallFailure(
   ctx: EnvironmentContext,
   error: unknown,
   projectNames: string[],
+  asked: string[] = projectNames,
 ): Promise<never> {
   const suspicious = error instanceof PackageNotFoundError || error instanceof BackendError ||
     error instanceof ResolutionError;
   if (!suspicious || projectNames.length === 0) throw error;
+  if (ctx.settings.offline.value && error instanceof ResolutionError) {
+    throw await offlineFailure(ctx, error, projectNames, asked);
+  }
   const client = indexClientFor(ctx);
   const lookups = await Promise.allSettled(
     projectNames.map(async (name) => ({ name, page: await client.projectPage(name) })),
@@ -89,4 +99,28 @@ export async function explainInstallFailure(
     );
   }
   throw error;
+}
+
+/** Offline resolution failed: what the cache lacks, and the command that fetches it. */
+async function offlineFailure(
+  ctx: EnvironmentContext,
+  error: ResolutionError,
+  projectNames: string[],
+  asked: string[],
+): Promise<PackageNotFoundError> {
+  const client = indexClientFor(ctx);
+  const pages = await Promise.all(projectNames.map((name) => client.projectPage(name)));
+  const absent = projectNames.filter((_, i) => pages[i] === null);
+  const quoted = (text: string) => /^[\w.-]+$/.test(text) ? text : `"${text}"`;
+  return new PackageNotFoundError(
+    absent.length > 0
+      ? `Offline, and the cache has no distribution of ${absent.map((n) => `\`${n}\``).join(", ")}`
+      : "Offline, and what the cache holds does not satisfy the requirements",
+    {
+      cause: error,
+      details: error.message,
+      hint: `On a connected machine run \`gestvenv cache add ${asked.map(quoted).join(" ")}\` ` +
+        "(then `cache export` / `cache import` to carry it here), or run without --offline",
+    },
+  );
 }

@@ -94,6 +94,8 @@ export async function lockForRequirements(
     python: interpreter.info.version,
     environment: options.environment,
   });
+  // An offline resolution saw only the cache: the lock says so.
+  if (ctx.settings.offline.value) lock.gestvenv!.resolvedFrom = "cache";
   const names = new Set(local.map((p) => p.name));
   lock.packages = [...lock.packages.filter((p) => !names.has(p.name)), ...local]
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -348,6 +348,7 @@ export async function installPackages(
         ctx,
         error,
         await requestedProjectNames(requirements, files),
+        [...requirements, ...files.map((f) => `-r ${f}`)],
       );
     } finally {
       ctx.reporter.done();

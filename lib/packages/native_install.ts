@@ -53,7 +53,10 @@ export async function withNativeSession<T>(
 ): Promise<T> {
   const cache = await openCache(ctx.home.cacheDir);
   try {
-    const http = new HttpClient({ ...httpTimeouts(ctx.settings) });
+    const http = new HttpClient({
+      ...httpTimeouts(ctx.settings),
+      offline: ctx.settings.offline.value,
+    });
     return await cache.withSharedLock(() => fn({ cache, http, indexes }));
   } finally {
     cache.close();

@@ -7,6 +7,7 @@
 import { InvalidSyntaxError } from "../errors/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
+import type { FileIndexOptions } from "../index/mod.ts";
 import { readConstraintsFile, readRequirementsFile } from "../requirements_file/mod.ts";
 import {
   type PrereleaseMode,
@@ -39,8 +40,6 @@ export interface ResolveRequirementsOptions {
   preferences?: Map<string, string>;
   /** Revalidate cached index pages instead of trusting their age. @default false */
   refresh?: boolean;
-  /** Use only cached index pages and metadata; no request is sent. @default false */
-  offline?: boolean;
 }
 
 /** A resolution with the interpreter it was made for and the requirement texts. */
@@ -55,16 +54,36 @@ export interface RequirementsResolution {
   requests: number;
 }
 
+/** Requirements, constraints and index options read from the command line and files. */
+export interface RequirementInputs {
+  /** Every requirement (command line first, then files in order). */
+  requirements: Requirement[];
+  /** The requirements as given (for lock metadata). */
+  texts: string[];
+  /** Constraints (`-c` files and `-c` lines of requirement files). */
+  constraints: Requirement[];
+  /** Index options of the requirement files (`--index-url`, `--find-links`, ...). */
+  fromFile: FileIndexOptions;
+  /** A file said `--pre`. */
+  pre: boolean;
+  /** `--only-binary` names (options and files). */
+  onlyBinary: string[];
+  /** `--no-binary` names (options and files). */
+  noBinary: string[];
+}
+
 /**
- * Parses, then resolves. Requires network access unless everything is cached (`offline`).
- * @throws {InvalidSyntaxError} for a malformed requirement (naming file and line).
- * @throws {ResolutionError} with the explanation when there is no solution.
- * @throws {NetworkError} when an index cannot be reached.
+ * Parses requirement strings, requirements files and constraints files (the inputs of
+ * {@linkcode resolveRequirements}).
+ * @throws {InvalidSyntaxError} for a malformed requirement (naming file and line), or an
+ *   editable requirement (it cannot come from an index).
  */
-export async function resolveRequirements(
-  ctx: EnvironmentContext,
-  options: ResolveRequirementsOptions,
-): Promise<RequirementsResolution> {
+export async function readRequirementInputs(
+  options: Pick<
+    ResolveRequirementsOptions,
+    "requirements" | "requirementFiles" | "constraintFiles" | "onlyBinary" | "noBinary"
+  >,
+): Promise<RequirementInputs> {
   const requirements: Requirement[] = [];
   const texts: string[] = [];
   for (const text of options.requirements ?? []) {
@@ -72,12 +91,7 @@ export async function resolveRequirements(
     texts.push(text);
   }
   const constraints: Requirement[] = [];
-  let fromFile: {
-    indexUrl?: string | undefined;
-    extraIndexUrls: string[];
-    findLinks: string[];
-    noIndex: boolean;
-  } = {
+  let fromFile: FileIndexOptions = {
     extraIndexUrls: [],
     findLinks: [],
     noIndex: false,
@@ -99,9 +113,9 @@ export async function resolveRequirements(
     constraints.push(...file.constraints.map((c) => c.requirement));
     fromFile = {
       indexUrl: file.indexUrl ?? fromFile.indexUrl,
-      extraIndexUrls: [...fromFile.extraIndexUrls, ...file.extraIndexUrls],
-      findLinks: [...fromFile.findLinks, ...file.findLinks],
-      noIndex: fromFile.noIndex || file.noIndex,
+      extraIndexUrls: [...(fromFile.extraIndexUrls ?? []), ...file.extraIndexUrls],
+      findLinks: [...(fromFile.findLinks ?? []), ...file.findLinks],
+      noIndex: (fromFile.noIndex ?? false) || file.noIndex,
     };
     pre ||= file.pre;
     onlyBinary.push(...file.onlyBinary);
@@ -110,11 +124,25 @@ export async function resolveRequirements(
   for (const path of options.constraintFiles ?? []) {
     constraints.push(...(await readConstraintsFile(path)).constraints.map((c) => c.requirement));
   }
+  return { requirements, texts, constraints, fromFile, pre, onlyBinary, noBinary };
+}
+
+/**
+ * Parses, then resolves. Requires network access unless the settings are offline (`--offline`).
+ * @throws {InvalidSyntaxError} for a malformed requirement (naming file and line).
+ * @throws {ResolutionError} with the explanation when there is no solution.
+ * @throws {NetworkError} when an index cannot be reached.
+ */
+export async function resolveRequirements(
+  ctx: EnvironmentContext,
+  options: ResolveRequirementsOptions,
+): Promise<RequirementsResolution> {
+  const { requirements, texts, constraints, fromFile, pre, onlyBinary, noBinary } =
+    await readRequirementInputs(options);
   const interpreter = options.interpreter ??
     await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
   const index = indexClientFor(ctx, {
     refresh: options.refresh ?? false,
-    offline: options.offline ?? false,
     buildInterpreter: interpreter,
     fromFile,
   });

@@ -337,6 +337,41 @@ function nativeOptions(ctx: EnvironmentContext, target: BackendTarget): ApplyNat
 }
 
 /**
+ * Offline: every file of `planned` must be in the cache (or on this machine); otherwise one error
+ * names each missing project, version and file, and how to get them.
+ * @throws {PackageNotFoundError} (exit 4) listing what the cache lacks.
+ */
+async function requireCached(
+  session: NativeSession,
+  planned: LockPlan["install"],
+): Promise<void> {
+  const missing: string[] = [];
+  for (const p of planned) {
+    const file = p.locked.file!;
+    if (file.url.startsWith("file://")) continue;
+    if (await session.cache.find(file.hashes.sha256!) === undefined) {
+      missing.push(`${p.name} ${p.version ?? ""} (${file.name})`);
+    }
+  }
+  if (missing.length === 0) return;
+  const names = [
+    ...new Set(
+      planned.filter((p) => missing.some((m) => m.startsWith(`${p.name} `)))
+        .map((p) => `${p.name}==${p.version}`),
+    ),
+  ];
+  throw new PackageNotFoundError(
+    `Offline, and the cache lacks ${missing.length} file${missing.length === 1 ? "" : "s"}: ${
+      missing.join(", ")
+    }`,
+    {
+      hint: `On a connected machine run \`gestvenv cache add ${names.join(" ")}\` ` +
+        "(then `cache export` / `cache import` to carry it here), or run without --offline",
+    },
+  );
+}
+
+/**
  * Fetches the files of `plan` into the cache, each verified by sha256 and size while it streams
  * in (all of them before anything is installed); returns the stored paths in plan order (null
  * for directories). Files the cache holds are not downloaded again.
@@ -348,6 +383,7 @@ async function fetchPlanFiles(
 ): Promise<Array<string | null>> {
   const files = plan.install.filter((p) => p.locked.file !== null);
   if (files.length === 0) return plan.install.map(() => null);
+  if (ctx.settings.offline.value) await requireCached(session, files);
   ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);
   try {
     return await Promise.all(plan.install.map(async (p) => {

@@ -13,6 +13,12 @@ export const ENV_VARS = {
    * wheels, index pages, interpreter probes.
    */
   CACHE_DIR: "GESTVENV_CACHE_DIR",
+  /** Spec 001's name for {@linkcode ENV_VARS.CACHE_DIR} (which wins when both are set). */
+  CACHE_PATH: "GESTVENV_CACHE_PATH",
+  /** Size the cache is kept under (as `cache.max_size`): `5GB`, `500MB`. */
+  CACHE_SIZE: "GESTVENV_CACHE_SIZE",
+  /** Never use the network (as `--offline`): `1`/`true`/`yes`, or `0`/`false`/`no`. */
+  OFFLINE: "GESTVENV_OFFLINE",
   /** Installer backend: `auto`, `pip` or `uv`; overrides the config file. */
   BACKEND: "GESTVENV_BACKEND",
   /** Path of the `uv` binary to use for the uv backend. */

@@ -33,12 +33,12 @@ export function userHomeDir(env: EnvLookup = readEnv): string {
 
 /**
  * Resolves gestvenv's home layout: `GESTVENV_HOME` if set (made absolute), else `~/.gestvenv`;
- * the cache moves on its own with `GESTVENV_CACHE_DIR`.
+ * the cache moves on its own with `GESTVENV_CACHE_DIR` (or spec 001's `GESTVENV_CACHE_PATH`).
  * Nothing is created on disk. Requires `--allow-env`.
  */
 export function resolveHome(env: EnvLookup = readEnv): HomeLayout {
   const override = env(ENV_VARS.HOME);
-  const cacheOverride = env(ENV_VARS.CACHE_DIR);
+  const cacheOverride = env(ENV_VARS.CACHE_DIR) ?? env(ENV_VARS.CACHE_PATH);
   const root = override !== undefined
     ? absolute(override, env)
     : join(userHomeDir(env), ".gestvenv");

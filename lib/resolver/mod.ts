@@ -35,4 +35,10 @@
  * @module
  */
 export { type PrereleaseMode, type ResolutionMode } from "./provider.ts";
-export { type Resolution, resolve, type ResolvedPackage, type ResolveOptions } from "./resolve.ts";
+export {
+  type Resolution,
+  resolve,
+  type ResolvedPackage,
+  type ResolveOptions,
+  type ResolveTarget,
+} from "./resolve.ts";

@@ -103,6 +103,8 @@ export interface ProviderOptions {
    * they pin is selectable for that project everywhere in the graph (PEP 592). @default none
    */
   userPins?: Map<string, Specifier[]>;
+  /** Do not follow dependencies (`--no-deps`): versions are still checked. @default false */
+  noDeps?: boolean;
 }
 
 /** `a==1`, `a==1 and a==2`, `a==1, a==2 and 3 more`. */
@@ -581,6 +583,7 @@ export class IndexProvider implements DependencyProvider, SetFormatter {
       });
       deps = deps.filter((d) => d.extra === extra);
     }
+    if (this.#o.noDeps === true) return { kind: "available", dependencies: out };
     const requirements = deps.map((d) => d.requirement);
     await Promise.all(requirements.map((r) => this.loadDomain(r.normalizedName)));
     for (const r of requirements) out.push(...this.requirementDependencies(r));

@@ -11,8 +11,8 @@ import {
   type SpecifierSet,
   specifierSetAllowsPrereleases,
 } from "../pep440/mod.ts";
-import { evaluateMarker, type Requirement } from "../pep508/mod.ts";
-import { supportedTags } from "../pep425/mod.ts";
+import { evaluateMarker, type MarkerEnvironment, type Requirement } from "../pep508/mod.ts";
+import { supportedTags, type TagSet } from "../pep425/mod.ts";
 import { type InterpreterInfo, tagInput } from "../python/mod.ts";
 import type { IndexClient, IndexFile } from "../index/mod.ts";
 import { dependenciesFor } from "../metadata/mod.ts";
@@ -28,14 +28,39 @@ import {
 import { explainFailure } from "./report.ts";
 import type { Incompatibility } from "./incompatibility.ts";
 
+/**
+ * A machine to resolve for, described without an interpreter (`cache add --platforms`: lib/platforms
+ * `targetPlatform` gives one): its marker environment, its tags and its Python version.
+ */
+export interface ResolveTarget {
+  /** The PEP 508 marker environment. */
+  markers: MarkerEnvironment;
+  /** Supported tags, most preferred first (PEP 425). */
+  tags: TagSet;
+  /** `python_full_version`, for `requires-python` (e.g. `3.12.0`). */
+  pythonFullVersion: string;
+  /** Its platform tag, for messages (e.g. `win_amd64`). */
+  platform: string;
+}
+
 /** Options for {@linkcode resolve}. */
 export interface ResolveOptions {
   /** What the user asks for (PEP 508). */
   requirements: Requirement[];
   /** Constraints (`-c`): limit versions without asking for the package. @default [] */
   constraints?: Requirement[];
-  /** The interpreter the resolution is for (markers, tags, Python version). */
-  interpreter: InterpreterInfo;
+  /**
+   * The interpreter the resolution is for (markers, tags, Python version); required unless
+   * `target` is given.
+   */
+  interpreter?: InterpreterInfo;
+  /** A machine described without an interpreter; when given, `interpreter` is not used. */
+  target?: ResolveTarget;
+  /**
+   * Only the requirements themselves: each version is chosen as usual (a file for the target,
+   * `requires-python`), its dependencies are not followed (pip's `--no-deps`). @default false
+   */
+  noDeps?: boolean;
   /** Where distributions come from. */
   index: IndexClient;
   /** Version preference. @default "highest" */
@@ -82,11 +107,26 @@ export interface Resolution {
   requirements: Requirement[];
 }
 
-function targetOf(interpreter: InterpreterInfo): Target {
+/** What a resolution is for: an interpreter's probe, or a target described without one. */
+function targetOf(options: ResolveOptions): Target & { python: string; platform: string } {
+  if (options.target !== undefined) {
+    const t = options.target;
+    return {
+      markers: t.markers,
+      pythonVersion: parseVersion(t.pythonFullVersion),
+      tags: t.tags,
+      python: t.pythonFullVersion,
+      platform: t.platform,
+    };
+  }
+  const interpreter = options.interpreter;
+  if (interpreter === undefined) throw new Error("resolve: give `interpreter` or `target`");
   return {
     markers: interpreter.markers,
     pythonVersion: parseVersion(interpreter.markers.python_full_version),
     tags: supportedTags(tagInput(interpreter)),
+    python: interpreter.version,
+    platform: interpreter.sysconfig_platform,
   };
 }
 
@@ -97,7 +137,7 @@ function targetOf(interpreter: InterpreterInfo): Target {
  * @throws {UsageError} for URL requirements of the same project that disagree.
  */
 export async function resolve(options: ResolveOptions): Promise<Resolution> {
-  const target = targetOf(options.interpreter);
+  const target = targetOf(options);
   const active = options.requirements.filter((r) =>
     r.marker === null || evaluateMarker(r.marker, { ...target.markers, extra: "" })
   );
@@ -146,6 +186,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     direct,
     userPrereleases,
     userPins,
+    noDeps: options.noDeps ?? false,
   });
   await Promise.all(active.map((r) => provider.loadDomain(r.normalizedName)));
   const rootDependencies: Dependency[] = active.flatMap((r) => provider.requirementDependencies(r));
@@ -158,7 +199,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     const explanation = explainFailure(error.incompatibility, provider);
     throw new ResolutionError("No solution satisfies the requirements", {
       details: explanation,
-      hint: hintsFor(error.incompatibility, provider, options),
+      hint: hintsFor(error.incompatibility, provider, options, target),
     });
   }
   await provider.idle();
@@ -194,7 +235,7 @@ export async function resolve(options: ResolveOptions): Promise<Resolution> {
     });
   }
   packages.sort((a, b) => a.name.localeCompare(b.name));
-  return { python: options.interpreter.version, packages, requirements: options.requirements };
+  return { python: target.python, packages, requirements: options.requirements };
 }
 
 /**
@@ -231,6 +272,7 @@ function hintsFor(
   root: Incompatibility,
   provider: IndexProvider,
   options: ResolveOptions,
+  target: { python: string; platform: string },
 ): string | undefined {
   const hints: string[] = [];
   const seen = new Set<string>();
@@ -266,13 +308,13 @@ function hintsFor(
       const python = domain.candidates.filter((c) => c.unusable?.startsWith("requires Python"));
       if (python.length > 0 && i.cause.kind === "unavailable") {
         hints.push(
-          `some versions of ${name} need another Python than ${options.interpreter.version}; try --python`,
+          `some versions of ${name} need another Python than ${target.python}; try --python`,
         );
       }
       const platform = domain.candidates.filter((c) => c.unusable?.includes("has wheels for"));
       if (platform.length > 0 && i.cause.kind === "unavailable") {
         hints.push(
-          `${name} has no wheel for ${options.interpreter.sysconfig_platform} and Python ${options.interpreter.version}`,
+          `${name} has no wheel for ${target.platform} and Python ${target.python}`,
         );
       }
     }

@@ -64,6 +64,14 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["config", "init", "--force"],
     ["lock", "a"],
     ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
+    ["cache", "clean", "--all"],
+    ["cache", "clean", "--older-than", "1", "--unpacked"],
+    ["cache", "remove", "demo-pkg"],
+    ["cache", "verify", "--fix"],
+    ["cache", "add", "demo-pkg", "--platforms", "win_amd64", "--python-version", "3.12"],
+    ["cache", "serve", "--port", "0"],
+    ["cache", "sync", "--from", ctx.index.url, "other-pkg"],
+    ["cache", "publish", "--to", "http://127.0.0.1:9/"],
     ["cache", "export", join(ctx.work, "cache2.tar.zst")],
     ["cache", "export", "--format", "json", join(ctx.work, "manifest2.json")],
     ["cache", "import", join(ctx.work, "cache.tar")],
@@ -72,7 +80,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["import", join(ctx.work, "a.tar.gz"), "from-bundle"],
   ];
   for (const args of commands) {
-    await t.step(args.slice(0, 2).join(" "), async () => {
+    await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
       const result = await ctx.run([...args, "--dry-run"]);
       assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
       const after = await fingerprint(root);

@@ -45,3 +45,22 @@ export async function assertRejects(
   }
   throw new Error(`expected ${type.name} to be thrown`);
 }
+
+/** `fn` throws an error of class `type` whose message includes `includes`. */
+export function assertThrows(
+  fn: () => unknown,
+  // deno-lint-ignore no-explicit-any
+  type: new (...args: any[]) => Error,
+  includes?: string,
+): Error {
+  try {
+    fn();
+  } catch (error) {
+    if (!(error instanceof type)) throw new Error(`expected ${type.name}, got ${error}`);
+    if (includes !== undefined && !error.message.includes(includes)) {
+      throw new Error(`expected message to include ${JSON.stringify(includes)}: ${error.message}`);
+    }
+    return error;
+  }
+  throw new Error(`expected ${type.name} to be thrown`);
+}
