@@ -42,7 +42,7 @@ async function filledHome(): Promise<TestContext> {
   return ctx;
 }
 
-Deno.test("bundle: cache export (gzip, zstd) then import into a fresh home with the index dead; the lock installs from the cache", async () => {
+Deno.test("bundle: cache export (gzip, zstd) then import into a fresh home with the index dead; the lock installs and --offline create resolves from the cache", async () => {
   await using a = await filledHome();
   await using b = await createTestContext();
   const gz = join(a.work, "cache.tar.gz");
@@ -93,6 +93,11 @@ Deno.test("bundle: cache export (gzip, zstd) then import into a fresh home with 
   const ok = await python(b, "offline", "import demo_pkg, demo_dep; print(demo_pkg.VERSION)");
   assertEquals(ok.stdout.trim(), "1.1.0", ok.stderr);
   assertEquals(b.index.requests.length, 0, "B's own index was never asked");
+  // And with --offline, requirements resolve from what the bundle brought.
+  const offline = await b.run(["--offline", "create", "resolved", "--packages", "demo-pkg"], dead);
+  assertOk(offline);
+  const resolved = await python(b, "resolved", "import demo_pkg; print(demo_pkg.VERSION)");
+  assertEquals(resolved.stdout.trim(), "1.1.0", resolved.stderr);
 });
 
 Deno.test("bundle: the extracted simple/ tree serves pip --index-url file:// and --no-index --find-links", async () => {
