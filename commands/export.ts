@@ -8,7 +8,9 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { environmentName, examples, text, toggle } from "./_help.ts";
+import { environmentName, examples, repeatable, text, toggle } from "./_help.ts";
+import { exportBundle } from "./_bundle.ts";
+import { UsageError } from "../lib/errors/mod.ts";
 
 /** What the export writes: the spec's content options (README "Export format"). */
 interface ExportContentFlags {
@@ -19,6 +21,8 @@ interface ExportContentFlags {
 
 interface ExportFlags extends GlobalFlags, ExportContentFlags {
   readonly as?: "json" | "requirements" | "pylock";
+  readonly bundle?: boolean;
+  readonly platforms?: readonly string[];
 }
 
 /** The content flags of `export` (spread into its flags). */
@@ -47,9 +51,13 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
         "pins with hashes: pip install --require-hashes -r prod.txt",
       ],
       ["gestvenv export web pkgs.json --packages-only", "the package list alone"],
+      ["gestvenv export web web.tar.zst --bundle", "one file for an offline machine"],
     ]) +
       "\n--production-ready leaves out pip, setuptools and wheel unless they were asked for or a" +
-      "\nkept distribution needs them; hashes come from the environment's pylock.toml.",
+      "\nkept distribution needs them; hashes come from the environment's pylock.toml." +
+      "\nWith --bundle, FILE is a bundle (.tar.gz, .tar.zst, .tar; else `cache.compression`) with the" +
+      "\nJSON export, the lock and every package file the lock installs (and, with --platforms," +
+      "\nthose for other platforms); `gestvenv import FILE NAME` restores it with no network.",
   },
   parameters: {
     flags: {
@@ -61,6 +69,8 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
         optional: true,
       },
       ...EXPORT_CONTENT_FLAGS,
+      bundle: toggle("Write a bundle: export, lock and every package file (see below)"),
+      platforms: repeatable("With --bundle: also files for these platform tags", "tags"),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -73,6 +83,16 @@ export const exportCommand = buildCommand<ExportFlags, [string, string], CliCont
   },
   func: action("export", async (ctx, flags: ExportFlags, name: string, file: string) => {
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
+    if (flags.bundle) {
+      if (flags.includeMetadata || flags.productionReady || flags.packagesOnly) {
+        throw new UsageError(
+          "--bundle carries the whole environment: it does not combine with " +
+            "--include-metadata, --production-ready or --packages-only",
+          { hint: "Export the bundle, and the JSON or requirements form separately" },
+        );
+      }
+      return await exportBundle(ctx, name, file, flags.platforms);
+    }
     const { exportEnvironment } = await import("../lib/packages/mod.ts");
     const asked = flags.as ??
       (flags.format === "requirements" || flags.format === "json" || flags.format === "pylock"

@@ -8,6 +8,8 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { examples, optionalText, text, toggle } from "./_help.ts";
+import { importBundle } from "./_bundle.ts";
+import { UsageError } from "../lib/errors/mod.ts";
 
 /** How the import meets an existing environment (README "Import into an existing environment"). */
 interface ImportMergeFlags {
@@ -42,6 +44,7 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
         "gestvenv import new.json web --merge --resolve-conflicts",
         "resolve both again, report what changed",
       ],
+      ["gestvenv import web.tar.zst web", "an environment bundle (`export --bundle`), offline"],
     ]) +
       "\nThe format is detected from the name and content; anything else (binary, other JSON or" +
       "\nTOML, an invalid requirement) is refused with exit 2 before anything is created." +
@@ -70,7 +73,17 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
   },
   func: action("import", async (ctx, flags: ImportFlags, file: string, name: string) => {
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
-    const { importEnvironment, mergeImport } = await import("../lib/packages/mod.ts");
+    const { importEnvironment, mergeImport, bundleManifestOf } = await import(
+      "../lib/packages/mod.ts"
+    );
+    if (flags.as === undefined && (await bundleManifestOf(file)) !== null) {
+      if (flags.merge || flags.resolveConflicts) {
+        throw new UsageError("A bundle restores a whole environment: it cannot be merged", {
+          hint: "Import it under a new name, or merge its JSON export (`export NAME FILE.json`)",
+        });
+      }
+      return await importBundle(ctx, file, name);
+    }
     // `--format requirements|pylock` names the file's format (older spelling of `--as`).
     const fileFormat = flags.as ??
       (flags.format === "requirements" || flags.format === "pylock" ? flags.format : undefined);

@@ -3,6 +3,8 @@ import { examples } from "../_help.ts";
 import { cacheAddCommand } from "./add.ts";
 import { cacheCheckOfflineCommand } from "./check_offline.ts";
 import { cacheCleanCommand } from "./clean.ts";
+import { cacheExportCommand } from "./export.ts";
+import { cacheImportCommand } from "./import.ts";
 import { cacheInfoCommand } from "./info.ts";
 import { cacheListCommand } from "./list.ts";
 import { cachePublishCommand } from "./publish.ts";
@@ -27,11 +29,13 @@ export const cacheRoutes = buildRouteMap({
     serve: cacheServeCommand,
     sync: cacheSyncCommand,
     publish: cachePublishCommand,
+    export: cacheExportCommand,
+    import: cacheImportCommand,
   },
   aliases: { check: "check-offline" },
   docs: {
     brief:
-      "The package cache: fill it for offline use, inspect, verify and clean it, serve and share it",
+      "The package cache: fill it for offline use, inspect, verify and clean it, serve, share and bundle it",
     fullDescription: examples([
       ["gestvenv cache info", "where the cache is and what it holds"],
       ["gestvenv cache add -r requirements.txt", "download without installing"],
@@ -43,6 +47,8 @@ export const cacheRoutes = buildRouteMap({
       ["gestvenv cache serve --port 8080", "the cache as an index for pip, uv, gestvenv"],
       ["gestvenv cache sync --from http://host:8080/simple/", "pull another machine's cache"],
       ["gestvenv cache publish --to http://127.0.0.1:8080/", "upload to a pypiserver"],
+      ["gestvenv cache export cache.tar.zst", "every cached package in one verified bundle"],
+      ["gestvenv cache import cache.tar.zst", "add a bundle's packages (offline machine)"],
     ]),
   },
 });

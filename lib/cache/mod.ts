@@ -69,3 +69,4 @@ export {
   removeFromCache,
   type RemoveTarget,
 } from "./clean_cache.ts";
+export { importVerifiedArtifacts, type VerifiedArtifact } from "./import_artifacts.ts";

@@ -501,7 +501,7 @@ export async function readImportFile(
  * The interpreter request that recreates `version` of `implementation`: the exact version when
  * such an interpreter is found, else the same `major.minor`.
  */
-async function samePython(
+export async function samePython(
   ctx: EnvironmentContext,
   implementation: string,
   version: string,

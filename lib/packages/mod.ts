@@ -24,3 +24,4 @@ export * from "./resolve_requirements.ts";
 export * from "./prefetch_targets.ts";
 export * from "./prefetch.ts";
 export * from "./prefetch_offline_check.ts";
+export * from "./environment_bundle.ts";

@@ -38,6 +38,9 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   delete (registry.environments as Record<string, unknown>)["u"];
   await Deno.writeTextFile(join(ctx.home, "environments.json"), JSON.stringify(registry));
   assertOk(await ctx.run(["export", "a", join(ctx.work, "a.json")]));
+  assertOk(await ctx.run(["cache", "export", join(ctx.work, "cache.tar")]));
+  assertOk(await ctx.run(["cache", "export", "--format", "json", join(ctx.work, "manifest.json")]));
+  assertOk(await ctx.run(["export", "a", join(ctx.work, "a.tar.gz"), "--bundle"]));
   assertOk(await ctx.run(["config", "set", "backend", "pip"]));
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
@@ -73,6 +76,12 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cache", "serve", "--port", "0"],
     ["cache", "sync", "--from", ctx.index.url, "other-pkg"],
     ["cache", "publish", "--to", "http://127.0.0.1:9/"],
+    ["cache", "export", join(ctx.work, "cache2.tar.zst")],
+    ["cache", "export", "--format", "json", join(ctx.work, "manifest2.json")],
+    ["cache", "import", join(ctx.work, "cache.tar")],
+    ["cache", "import", join(ctx.work, "manifest.json"), "--download-missing"],
+    ["export", "a", join(ctx.work, "b.tar.gz"), "--bundle"],
+    ["import", join(ctx.work, "a.tar.gz"), "from-bundle"],
   ];
   for (const args of commands) {
     await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
