@@ -2,7 +2,7 @@
  * Benchmarks the offline work of issue 9 (section 4) and prints a Markdown section for
  * BENCHMARKS.md: the exact command line, the machine, tool versions, and per scenario the medians.
  *
- * - `bundle`: a cache of about `--target-mb` MB (default 500) of real wheels is filled with
+ * - `bundle`: a cache of about `--target-mb` MiB (default 500) of real wheels is filled with
  *   `gestvenv cache add -r BIG` from a local index, then, per compression (`none`, `gzip`,
  *   `zstd`), `gestvenv cache export FILE --compress C` into a bundle and `gestvenv cache import
  *   FILE` into an empty cache of a fresh home: wall time of each, bundle size, and the ratio to the
@@ -236,7 +236,7 @@ if (selected.includes("bundle")) {
     bigPins = await pinsOf("big", bigRequirements);
     await download(bigPins);
     bigBytes = await sizeOf(bigPins);
-    progress(`  ${(bigBytes / MB).toFixed(0)} MB`);
+    progress(`  ${(bigBytes / MB).toFixed(0)} MiB`);
     if (bigBytes >= targetMb * MB) break;
   }
 }
@@ -268,7 +268,7 @@ lines.push(
 if (selected.includes("bundle")) {
   const home = join(work, "bundle-home");
   const big = await writeRequirements("big", bigPins);
-  progress(`cache add of ${bigPins.length} wheels (${(bigBytes / MB).toFixed(0)} MB)`);
+  progress(`cache add of ${bigPins.length} wheels (${(bigBytes / MB).toFixed(0)} MiB)`);
   await run(
     [...gestvenv, "cache", "add", "-r", big, "--python", python, "--index-url", index.url, "-q"],
     gestvenvEnv(home),
@@ -301,12 +301,12 @@ if (selected.includes("bundle")) {
       compression,
       formatMs(median(exports)),
       formatMs(median(imports)),
-      `${(size / MB).toFixed(1)} MB`,
+      `${(size / MB).toFixed(1)} MiB`,
       `${(size / bigBytes).toFixed(3)}`,
     ]);
   }
   lines.push(
-    `### Cache bundle of ${(bigBytes / MB).toFixed(0)} MB (${bigPins.length} wheels: ${
+    `### Cache bundle of ${(bigBytes / MB).toFixed(0)} MiB (${bigPins.length} wheels: ${
       bigRequirements.join(", ")
     } and their dependencies)`,
     "",
