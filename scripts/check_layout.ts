@@ -78,7 +78,7 @@ const STANDARDS: Readonly<Record<string, readonly string[]>> = {
   pep425: [],
   dist_filename: ["errors", "pep440", "pep508"],
   metadata: ["errors", "pep440", "pep508", "zip"],
-  platforms: ["errors", "pep425", "pep508"],
+  platforms: ["errors", "pep425", "pep508", "dist_filename"],
 };
 
 const IMPORT =

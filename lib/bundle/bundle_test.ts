@@ -27,7 +27,6 @@ import {
   parseBundleManifest,
   parseCompression,
   planBundle,
-  platformFits,
   readBundleManifest,
   selectArtifacts,
   simplePages,
@@ -133,28 +132,6 @@ Deno.test("compression: from names, from first bytes, lz4 refused with a pointer
   tar.set(new TextEncoder().encode("ustar"), 257);
   assertEquals(detectCompression(tar), "none");
   assertEquals(detectCompression(new TextEncoder().encode("{}")), undefined);
-});
-
-Deno.test("platforms: manylinux/musllinux/macOS versions and architectures, legacy manylinux names, any", () => {
-  const cases: Array<[string, string, boolean]> = [
-    ["any", "win_amd64", true],
-    ["win_amd64", "win_amd64", true],
-    ["win32", "win_amd64", false],
-    ["manylinux_2_17_x86_64", "manylinux_2_28_x86_64", true],
-    ["manylinux2014_x86_64", "manylinux_2_28_x86_64", true],
-    ["manylinux1_x86_64", "manylinux_2_28_x86_64", true],
-    ["manylinux_2_34_x86_64", "manylinux_2_28_x86_64", false],
-    ["manylinux_2_17_aarch64", "manylinux_2_28_x86_64", false],
-    ["musllinux_1_1_x86_64", "manylinux_2_28_x86_64", false],
-    ["musllinux_1_1_x86_64", "musllinux_1_2_x86_64", true],
-    ["macosx_10_9_x86_64", "macosx_11_0_arm64", false],
-    ["macosx_10_9_universal2", "macosx_11_0_arm64", true],
-    ["macosx_11_0_arm64", "macosx_11_0_arm64", true],
-    ["macosx_12_0_arm64", "macosx_11_0_arm64", false],
-  ];
-  for (const [wheel, target, fits] of cases) {
-    assertEquals(platformFits(wheel, target), fits, `${wheel} on ${target}`);
-  }
 });
 
 function manifestWith(files: unknown[], extra: Record<string, unknown> = {}): string {

@@ -7,7 +7,6 @@
  * @module
  */
 import { artifactDir, type CachedArtifactRow, type PackageCache } from "../cache/mod.ts";
-import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { PackageNotFoundError } from "../errors/mod.ts";
 import { type CoreMetadata, parseCoreMetadata, readWheelMetadata } from "../metadata/mod.ts";
 import { satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
@@ -17,56 +16,10 @@ import {
   parseRequirement,
   type Requirement,
 } from "../pep508/mod.ts";
+import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { join } from "../paths/mod.ts";
+import { fileFitsPlatforms } from "../platforms/mod.ts";
 import { fileSource } from "../zip/mod.ts";
-
-const LEGACY_MANYLINUX: Record<string, string> = {
-  manylinux1: "manylinux_2_5",
-  manylinux2010: "manylinux_2_12",
-  manylinux2014: "manylinux_2_17",
-};
-
-/** `(family, major, minor, arch)` of a versioned platform tag (manylinux, musllinux, macosx). */
-function versioned(tag: string): [string, number, number, string] | undefined {
-  let t = tag;
-  for (const [legacy, modern] of Object.entries(LEGACY_MANYLINUX)) {
-    if (t.startsWith(`${legacy}_`)) t = modern + t.slice(legacy.length);
-  }
-  const m = /^(manylinux|musllinux|macosx)_(\d+)_(\d+)_(.+)$/.exec(t);
-  if (m === null) return undefined;
-  return [m[1]!, Number(m[2]), Number(m[3]), m[4]!];
-}
-
-const MAC_ARCHES: Record<string, string[]> = {
-  universal2: ["arm64", "x86_64"],
-  intel: ["x86_64", "i386"],
-  universal: ["x86_64", "i386", "ppc", "ppc64"],
-  fat64: ["x86_64", "ppc64"],
-  fat32: ["i386", "ppc"],
-  fat3: ["x86_64", "i386", "ppc"],
-};
-
-/**
- * Whether a wheel built for platform tag `wheel` installs on a machine whose platform is
- * `target` (PEP 425 platform tags; PEP 600 manylinux and PEP 656 musllinux glibc/musl versions,
- * macOS versions and fat binaries, compared the way installers do: the wheel's version at most
- * the target's, same architecture). `any` fits every target.
- */
-export function platformFits(wheel: string, target: string): boolean {
-  if (wheel === "any" || wheel === target) return true;
-  const w = versioned(wheel), t = versioned(target);
-  if (w === undefined || t === undefined || w[0] !== t[0]) return false;
-  const arches = w[0] === "macosx" ? MAC_ARCHES[w[3]] ?? [w[3]] : [w[3]];
-  if (!arches.includes(t[3])) return false;
-  return w[1] < t[1] || (w[1] === t[1] && w[2] <= t[2]);
-}
-
-/** Whether the cached artifact fits one of `platforms` (sdists always fit). */
-export function artifactFits(filename: string, platforms: readonly string[]): boolean {
-  const wheel = tryParseWheelFilename(filename);
-  if (wheel === null) return true;
-  return wheel.platformTags.some((p) => platforms.some((t) => platformFits(p, t)));
-}
 
 /** The extras a marker tests (`extra == "x"`), normalized. */
 function markerExtras(marker: Marker): string[] {
@@ -116,7 +69,7 @@ export async function selectArtifacts(
 ): Promise<CachedArtifactRow[]> {
   const all = (await cache.list()).filter((row) =>
     options.platforms === undefined || options.platforms.length === 0 ||
-    artifactFits(row.filename, options.platforms)
+    fileFitsPlatforms(row.filename, options.platforms)
   );
   const ordinal = (x: string, y: string) => x < y ? -1 : x > y ? 1 : 0;
   const sort = (rows: CachedArtifactRow[]) =>

@@ -8,8 +8,8 @@
  *
  * @module
  */
+import { fileFitsPlatforms } from "../platforms/mod.ts";
 import {
-  artifactFits,
   type BundleArtifact,
   type BundleCompression,
   type BundleManifest,
@@ -71,7 +71,7 @@ function lockFilesFor(
   for (const s of selected) if (s.file !== null) add(s.name, s.version ?? "", s.file);
   for (const p of lock.packages) {
     for (const platform of platforms) {
-      const wheels = p.wheels.filter((w) => artifactFits(w.name, [platform]));
+      const wheels = p.wheels.filter((w) => fileFitsPlatforms(w.name, [platform]));
       for (const w of wheels) add(p.name, p.version ?? "", w);
       if (wheels.length === 0 && p.sdist !== undefined) add(p.name, p.version ?? "", p.sdist);
     }

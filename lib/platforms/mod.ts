@@ -22,3 +22,4 @@ export {
   targetPlatform,
   type TargetPlatformOptions,
 } from "./target_platform.ts";
+export { acceptedPlatformTags, fileFitsPlatforms } from "./platform_fits.ts";

@@ -29,7 +29,6 @@ export {
   requiresPythonOf,
 } from "./artifact_metadata.ts";
 export { API_VERSION, type PageFile, type ServerInfo } from "./simple_pages.ts";
-export { fileFitsPlatforms, platformRunsOn } from "./platform_filter.ts";
 export {
   GESTVENV_SERVE_HEADER,
   listIndexFiles,

@@ -14,7 +14,7 @@ import { type HttpClient, type IndexClient, type IndexFile, redactUrl } from "..
 import type { PackageCache, StoredArtifact } from "../cache/mod.ts";
 import { tryParseSdistFilename, tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { SIMPLE_JSON } from "./negotiate.ts";
-import { fileFitsPlatforms } from "./platform_filter.ts";
+import { fileFitsPlatforms } from "../platforms/mod.ts";
 
 /** The header a gestvenv cache server sends with its pages (value: gestvenv's version). */
 export const GESTVENV_SERVE_HEADER = "x-gestvenv-serve";

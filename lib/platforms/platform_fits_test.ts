@@ -1,7 +1,7 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
-import { fileFitsPlatforms, platformRunsOn } from "./platform_filter.ts";
+import { acceptedPlatformTags, fileFitsPlatforms } from "./platform_fits.ts";
 
-Deno.test("platformRunsOn: manylinux/musllinux by libc version, macOS by version and arch", () => {
+Deno.test("acceptedPlatformTags: manylinux/musllinux by libc version, macOS by version and arch, legacy names, any", () => {
   const cases: [string, string, boolean][] = [
     ["any", "win_amd64", true],
     ["win_amd64", "win_amd64", true],
@@ -18,9 +18,12 @@ Deno.test("platformRunsOn: manylinux/musllinux by libc version, macOS by version
     ["macosx_11_0_arm64", "macosx_11_0_arm64", true],
     ["macosx_12_0_arm64", "macosx_11_0_arm64", false],
     ["macosx_10_9_x86_64", "macosx_10_15_x86_64", true],
+    ["macosx_10_9_intel", "macosx_10_15_x86_64", true],
+    ["manylinux_2_17_x86_64", "linux_x86_64", false],
+    ["linux_x86_64", "manylinux_2_28_x86_64", true],
   ];
   for (const [tag, target, expected] of cases) {
-    assertEquals(platformRunsOn(tag, target), expected, `${tag} on ${target}`);
+    assertEquals(acceptedPlatformTags(target).has(tag), expected, `${tag} on ${target}`);
   }
 });
 
