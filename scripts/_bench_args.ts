@@ -123,3 +123,56 @@ export function uvCompileCommand(
     ...extra,
   ];
 }
+
+/**
+ * Runs `argv` to completion with exactly `env` (nothing inherited); its stdout as text.
+ * @throws {Error} With the command line and the end of its output when it fails.
+ */
+export async function runCommand(
+  argv: readonly string[],
+  env: Record<string, string>,
+): Promise<string> {
+  const out = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  if (!out.success) {
+    throw new Error(
+      `${shellLine(argv)} failed (exit ${out.code}):\n${
+        (text.decode(out.stdout) + text.decode(out.stderr)).slice(-3000)
+      }`,
+    );
+  }
+  return text.decode(out.stdout);
+}
+
+/** Writes `requirements` one per line to `<dir>/<name>.txt`; its path. */
+export async function writeRequirements(
+  dir: string,
+  name: string,
+  requirements: readonly string[],
+): Promise<string> {
+  const file = `${dir}/${name}.txt`;
+  await Deno.writeTextFile(file, requirements.join("\n") + "\n");
+  return file;
+}
+
+/**
+ * `name==version` pins of the requirements file `file` for `python`, wheels only, resolved by uv
+ * against `index` (the upstream every benchmark takes its files from).
+ */
+export async function uvPins(
+  uv: string,
+  options: { requirements: string; python: string; index: string; cache: string },
+  env: Record<string, string>,
+): Promise<string[]> {
+  const out = await runCommand(
+    uvCompileCommand(uv, options, ["--only-binary", ":all:", "--no-header", "--no-annotate"]),
+    env,
+  );
+  return out.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}

@@ -50,8 +50,10 @@ import {
   gestvenvCommand,
   isolatedEnv,
   median,
+  runCommand,
   shellLine,
-  uvCompileCommand,
+  uvPins,
+  writeRequirements as writeRequirementsIn,
 } from "./_bench_args.ts";
 import { type DirectoryIndex, normalize, serveDirectory } from "./_local_index.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
@@ -110,24 +112,9 @@ const baseEnv = { ...isolatedEnv(), PIP_TRUSTED_HOST: "127.0.0.1" };
 
 const progress = (line: string) => Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 
-/** Runs `argv` to completion; its stdout as text. @throws {Error} With its stderr when it fails. */
-async function run(argv: readonly string[], env: Record<string, string> = {}): Promise<string> {
-  const out = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    env: { ...baseEnv, ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  if (!out.success) {
-    throw new Error(
-      `${shellLine(argv)} failed (exit ${out.code}):\n${
-        (text.decode(out.stdout) + text.decode(out.stderr)).slice(-3000)
-      }`,
-    );
-  }
-  return text.decode(out.stdout);
+/** Runs `argv` with the benchmark environment plus `env`; its stdout. */
+function run(argv: readonly string[], env: Record<string, string> = {}): Promise<string> {
+  return runCommand(argv, { ...baseEnv, ...env });
 }
 
 const firstLine = async (argv: string[]) =>
@@ -137,22 +124,17 @@ const firstLine = async (argv: string[]) =>
 // ---------------------------------------------------------------------------------------------
 // The files: resolve every needed set upstream, download the pinned wheels once, serve them.
 
-async function writeRequirements(name: string, requirements: readonly string[]): Promise<string> {
-  const file = join(work, `${name}.txt`);
-  await Deno.writeTextFile(file, requirements.join("\n") + "\n");
-  return file;
+function writeRequirements(name: string, requirements: readonly string[]): Promise<string> {
+  return writeRequirementsIn(work, name, requirements);
 }
 
 /** `name==version` pins of `file` for `python`, wheels only, resolved by uv against upstream. */
 async function pinsOf(file: string): Promise<string[]> {
-  const out = await run(
-    uvCompileCommand(
-      uv,
-      { requirements: file, python, index: upstream, cache: join(work, "pin-cache") },
-      ["--only-binary", ":all:", "--no-header", "--no-annotate"],
-    ),
+  return await uvPins(
+    uv,
+    { requirements: file, python, index: upstream, cache: join(work, "pin-cache") },
+    baseEnv,
   );
-  return out.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
 const setFile = await writeRequirements(set.name, set.requirements);

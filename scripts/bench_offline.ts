@@ -30,8 +30,10 @@ import {
   gestvenvCommand,
   isolatedEnv,
   median,
+  runCommand,
   shellLine,
-  uvCompileCommand,
+  uvPins,
+  writeRequirements as writeRequirementsIn,
 } from "./_bench_args.ts";
 import { type DirectoryIndex, normalize, serveDirectory } from "./_local_index.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
@@ -106,24 +108,9 @@ const baseEnv = { ...isolatedEnv() };
 
 const progress = (line: string) => Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 
-/** Runs `argv`; its stdout. @throws {Error} With its output when it fails. */
-async function run(argv: readonly string[], env: Record<string, string> = {}): Promise<string> {
-  const out = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    env: { ...baseEnv, ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  if (!out.success) {
-    throw new Error(
-      `${shellLine(argv)} failed (exit ${out.code}):\n${
-        (text.decode(out.stdout) + text.decode(out.stderr)).slice(-3000)
-      }`,
-    );
-  }
-  return text.decode(out.stdout);
+/** Runs `argv` with the benchmark environment plus `env`; its stdout. */
+function run(argv: readonly string[], env: Record<string, string> = {}): Promise<string> {
+  return runCommand(argv, { ...baseEnv, ...env });
 }
 
 /** Wall time of `argv` in ms. */
@@ -133,23 +120,18 @@ async function timed(argv: readonly string[], env: Record<string, string> = {}):
   return performance.now() - start;
 }
 
-async function writeRequirements(name: string, requirements: readonly string[]): Promise<string> {
-  const file = join(work, `${name}.txt`);
-  await Deno.writeTextFile(file, requirements.join("\n") + "\n");
-  return file;
+function writeRequirements(name: string, requirements: readonly string[]): Promise<string> {
+  return writeRequirementsIn(work, name, requirements);
 }
 
 /** `name==version` pins of `requirements` for the interpreter, wheels only, resolved upstream. */
 async function pinsOf(name: string, requirements: readonly string[]): Promise<string[]> {
   const file = await writeRequirements(`in-${name}`, requirements);
-  const out = await run(
-    uvCompileCommand(
-      uv,
-      { requirements: file, python, index: upstream, cache: join(work, "pin-cache") },
-      ["--only-binary", ":all:", "--no-header", "--no-annotate"],
-    ),
+  return await uvPins(
+    uv,
+    { requirements: file, python, index: upstream, cache: join(work, "pin-cache") },
+    baseEnv,
   );
-  return out.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
 /** Downloads the wheels of `pins` that `filesDir` lacks (pip, one version per project per call). */
