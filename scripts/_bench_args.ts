@@ -6,6 +6,7 @@
  * @module
  */
 import { PERMISSION_FLAGS, V8_FLAGS } from "../commands/_self.ts";
+import { normalize } from "./_local_index.ts";
 
 /** The value after `name` on the command line, or `fallback`. */
 export function flag(name: string, fallback?: string): string | undefined {
@@ -175,4 +176,68 @@ export async function uvPins(
     env,
   );
   return out.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/** What {@linkcode downloadWheels} needs. */
+export interface DownloadWheelsOptions {
+  /** The interpreter whose pip downloads (`python -m pip download`). */
+  python: string;
+  /** The index the wheels come from. */
+  index: string;
+  /** The directory of wheels (a benchmark's `--files`), kept between runs. */
+  dest: string;
+  /** A scratch directory (requirements files, pip's cache). */
+  work: string;
+  /** The environment pip runs with (nothing else is inherited). */
+  env: Record<string, string>;
+  /** Progress lines. */
+  progress: (line: string) => void;
+}
+
+/**
+ * Downloads into `dest` the wheels of `name==version` pins it lacks (a rerun downloads nothing),
+ * with pip (`--no-deps --only-binary :all:`), one pip command per group of distinct projects:
+ * pip refuses two versions of one project in one command.
+ */
+export async function downloadWheels(
+  pins: Iterable<string>,
+  options: DownloadWheelsOptions,
+): Promise<void> {
+  const have = new Set<string>();
+  for await (const item of Deno.readDir(options.dest)) {
+    const [name, version] = item.name.split("-");
+    if (item.name.endsWith(".whl")) have.add(`${normalize(name!)}==${version}`);
+  }
+  const groups: Map<string, string>[] = [];
+  for (const pin of pins) {
+    const [name, version] = pin.split("==");
+    if (have.has(`${normalize(name!)}==${version}`)) continue;
+    let group = groups.find((g) => !g.has(normalize(name!)));
+    if (group === undefined) groups.push(group = new Map());
+    group.set(normalize(name!), pin);
+  }
+  for (const [g, group] of groups.entries()) {
+    options.progress(`downloading ${group.size} wheels into ${options.dest}`);
+    const pinFile = await writeRequirements(options.work, `download-${g}`, [...group.values()]);
+    await runCommand([
+      options.python,
+      "-m",
+      "pip",
+      "download",
+      "--quiet",
+      "--no-deps",
+      "--only-binary",
+      ":all:",
+      "--index-url",
+      options.index,
+      "--dest",
+      options.dest,
+      "-r",
+      pinFile,
+    ], {
+      ...options.env,
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_CACHE_DIR: `${options.work}/pin-cache/pip`,
+    });
+  }
 }

@@ -45,6 +45,7 @@
 import { join } from "node:path";
 import {
   chosenSet,
+  downloadWheels,
   flag,
   formatMs,
   gestvenvCommand,
@@ -55,7 +56,7 @@ import {
   uvPins,
   writeRequirements as writeRequirementsIn,
 } from "./_bench_args.ts";
-import { type DirectoryIndex, normalize, serveDirectory } from "./_local_index.ts";
+import { type DirectoryIndex, serveDirectory } from "./_local_index.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 
@@ -159,46 +160,15 @@ async function fetchAndServe(): Promise<void> {
     if (file === setFile) setPins = filePins;
     for (const pin of filePins) pins.add(pin);
   }
-  if (pins.size > 0) {
-    // Skip the pins whose wheel is already in --files (a rerun), download the rest.
-    const have = new Set<string>();
-    for await (const item of Deno.readDir(filesDir)) {
-      const [name, version] = item.name.split("-");
-      if (item.name.endsWith(".whl")) have.add(`${normalize(name!)}==${version}`);
-    }
-    const missing = [...pins].filter((pin) => {
-      const [name, version] = pin.split("==");
-      return !have.has(`${normalize(name!)}==${version}`);
-    });
-    // pip refuses two versions of one project in one command: one command per group of names.
-    const groups: Map<string, string>[] = [];
-    for (const pin of missing) {
-      const name = normalize(pin.split("==")[0]!);
-      let group = groups.find((g) => !g.has(name));
-      if (group === undefined) groups.push(group = new Map());
-      group.set(name, pin);
-    }
-    for (const [g, group] of groups.entries()) {
-      progress(`downloading ${group.size} wheels into ${filesDir}`);
-      const pinFile = await writeRequirements(`download-${g}`, [...group.values()]);
-      await run([
-        python,
-        "-m",
-        "pip",
-        "download",
-        "--quiet",
-        "--no-deps",
-        "--only-binary",
-        ":all:",
-        "--index-url",
-        upstream,
-        "--dest",
-        filesDir,
-        "-r",
-        pinFile,
-      ], { PIP_CACHE_DIR: join(work, "pin-cache", "pip") });
-    }
-  }
+  // A rerun downloads only what --files lacks.
+  await downloadWheels(pins, {
+    python,
+    index: upstream,
+    dest: filesDir,
+    work,
+    env: baseEnv,
+    progress,
+  });
   index = await serveDirectory(filesDir);
   for await (const item of Deno.readDir(filesDir)) {
     if (!item.name.endsWith(".whl")) continue;

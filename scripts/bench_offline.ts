@@ -25,6 +25,7 @@
  */
 import { join } from "node:path";
 import {
+  downloadWheels,
   flag,
   formatMs,
   gestvenvCommand,
@@ -134,45 +135,16 @@ async function pinsOf(name: string, requirements: readonly string[]): Promise<st
   );
 }
 
-/** Downloads the wheels of `pins` that `filesDir` lacks (pip, one version per project per call). */
-async function download(pins: readonly string[]): Promise<void> {
-  const have = new Set<string>();
-  for await (const item of Deno.readDir(filesDir)) {
-    const [n, v] = item.name.split("-");
-    if (item.name.endsWith(".whl")) have.add(`${normalize(n!)}==${v}`);
-  }
-  const missing = pins.filter((pin) => {
-    const [n, v] = pin.split("==");
-    return !have.has(`${normalize(n!)}==${v}`);
+/** Downloads the wheels of `pins` that `filesDir` lacks. */
+function download(pins: readonly string[]): Promise<void> {
+  return downloadWheels(pins, {
+    python,
+    index: upstream,
+    dest: filesDir,
+    work,
+    env: baseEnv,
+    progress,
   });
-  if (missing.length === 0) return;
-  const groups: Map<string, string>[] = [];
-  for (const pin of missing) {
-    const n = normalize(pin.split("==")[0]!);
-    let group = groups.find((g) => !g.has(n));
-    if (group === undefined) groups.push(group = new Map());
-    group.set(n, pin);
-  }
-  for (const [g, group] of groups.entries()) {
-    progress(`downloading ${group.size} wheels into ${filesDir}`);
-    const pinFile = await writeRequirements(`download-${g}`, [...group.values()]);
-    await run([
-      python,
-      "-m",
-      "pip",
-      "download",
-      "--quiet",
-      "--no-deps",
-      "--only-binary",
-      ":all:",
-      "--index-url",
-      upstream,
-      "--dest",
-      filesDir,
-      "-r",
-      pinFile,
-    ], { PIP_CONFIG_FILE: "/dev/null", PIP_CACHE_DIR: join(work, "pin-cache", "pip") });
-  }
 }
 
 /** Total size in bytes of the wheels of `pins` in `filesDir`. */
