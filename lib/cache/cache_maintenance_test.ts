@@ -302,3 +302,16 @@ Deno.test("the lookup log keeps the last MAX_LOOKUPS lookups", async () => {
     await Deno.remove(join(root, ".."), { recursive: true });
   }
 });
+
+Deno.test("find(): marks the artifact used, unless asked not to (checks that install nothing)", async () => {
+  await filled(WHEELS(), async (cache, root) => {
+    const alpha = WHEELS()[0]!;
+    age(root, "alpha", 40);
+    const lastUsed = () => cache.index.get(alpha.sha256)!.lastUsed;
+    const old = lastUsed();
+    assertEquals((await cache.find(alpha.sha256, { touch: false }))?.sha256, alpha.sha256);
+    assertEquals(lastUsed(), old, "a check leaves the last use alone");
+    await cache.find(alpha.sha256);
+    assertEquals(lastUsed() > old + 39 * DAY, true, "a use is recorded");
+  });
+});

@@ -89,8 +89,11 @@ export interface PackageCache {
    * cleaning); callers hold the cache's lock around their use of it.
    */
   readonly index: CacheIndex;
-  /** The stored artifact with this sha256, or undefined (index lookup, no tree walk). Marks it used. */
-  find(sha256: string): Promise<StoredArtifact | undefined>;
+  /**
+   * The stored artifact with this sha256, or undefined (index lookup, no tree walk). Marks it used
+   * unless `options.touch` is false (a check that installs nothing, such as `cache check-offline`).
+   */
+  find(sha256: string, options?: { touch?: boolean }): Promise<StoredArtifact | undefined>;
   /**
    * The artifact, downloaded when absent: streamed to a temp file while hashing, rejected
    * (nothing stored) on sha256/size mismatch, then renamed into place and recorded in the index.
@@ -264,12 +267,12 @@ class Cache implements PackageCache {
     return { path: join(dir, filename), filename, sha256, size: info.size };
   }
 
-  find(sha256: string): Promise<StoredArtifact | undefined> {
+  find(sha256: string, options: { touch?: boolean } = {}): Promise<StoredArtifact | undefined> {
     const sha = sha256.toLowerCase();
     if (!isSha256(sha)) return Promise.resolve(undefined);
     return this.withSharedLock(async () => {
       const stored = await this.#lookup(sha);
-      if (stored !== undefined) this.#index.touch(sha);
+      if (stored !== undefined && (options.touch ?? true)) this.#index.touch(sha);
       return stored;
     });
   }

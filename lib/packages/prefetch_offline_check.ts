@@ -176,7 +176,7 @@ async function lookUp(
   for (const p of resolution.packages) {
     const { kind } = describeChoice(p.file, p.files, target.tags);
     const sha256 = p.file.sha256;
-    const stored = sha256 === null ? undefined : await cache.find(sha256);
+    const stored = sha256 === null ? undefined : await cache.find(sha256, { touch: false });
     if (stored !== undefined || await localFileExists(p.file)) {
       files.push({
         project: p.name,
@@ -323,7 +323,9 @@ export async function checkOffline(
         // An sdist is built where it is installed: its build requirements must be there too.
         for (const sdist of files.filter((f) => f.kind === "sdist" && f.buildFor === null)) {
           const label = `${sdist.project} ${sdist.version}`;
-          const path = sdist.sha256 === null ? null : (await cache.find(sdist.sha256))?.path;
+          const path = sdist.sha256 === null
+            ? null
+            : (await cache.find(sdist.sha256, { touch: false }))?.path;
           if (path === null || path === undefined) continue;
           let requires: string[];
           try {

@@ -349,7 +349,7 @@ async function requireCached(
   for (const p of planned) {
     const file = p.locked.file!;
     if (file.url.startsWith("file://")) continue;
-    if (await session.cache.find(file.hashes.sha256!) === undefined) {
+    if (await session.cache.find(file.hashes.sha256!, { touch: false }) === undefined) {
       missing.push(`${p.name} ${p.version ?? ""} (${file.name})`);
     }
   }
