@@ -318,3 +318,24 @@ Deno.test("bundle: an environment bundle exported in one home imports into anoth
   assertEquals(again.code, 1);
   assertStringIncludes(again.stderr, "web");
 });
+
+Deno.test("bundle: export --bundle --platforms also carries the lock's wheels for another platform", async () => {
+  const { buildWheel } = await import("../helpers/build_wheel.ts");
+  const linux = buildWheel({ name: "plat", version: "1.0", tag: "py3-none-manylinux_2_17_x86_64" });
+  const win = buildWheel({ name: "plat", version: "1.0", tag: "py3-none-win_amd64" });
+  const mac = buildWheel({ name: "plat", version: "1.0", tag: "py3-none-macosx_11_0_arm64" });
+  await using ctx = await createTestContext([linux, win, mac]);
+  assertOk(await ctx.run(["create", "app", "--packages", "plat"]));
+  const here = join(ctx.work, "here.tar");
+  const both = join(ctx.work, "both.tar");
+  assertOk(await ctx.run(["export", "app", here, "--bundle"]));
+  assertOk(await ctx.run(["export", "app", both, "--bundle", "--platforms", "win_amd64"]));
+  const files = async (bundle: string) => {
+    const manifest = await ctx.exec("tar", ["-xOf", bundle, "gestvenv-bundle.json"]);
+    assertOk(manifest);
+    return (JSON.parse(manifest.stdout) as { files: Array<{ filename: string }> }).files
+      .map((f) => f.filename).filter((f) => f.endsWith(".whl")).sort();
+  };
+  assertEquals(await files(here), [linux.filename]);
+  assertEquals(await files(both), [linux.filename, win.filename].sort());
+});
