@@ -5,8 +5,25 @@
  *
  * @module
  */
-import type { Reporter } from "../lib/events/mod.ts";
-import type { Printer } from "./_output.ts";
+import type { ProgressUpdate, Reporter } from "../lib/events/mod.ts";
+import { formatBytes, type Printer } from "./_output.ts";
+
+const BAR_WIDTH = 20;
+
+/** `Exporting [██████░░░░] 45% 12.0 MiB/26.7 MiB note`: one progress update as text. */
+export function progressLine(update: ProgressUpdate): string {
+  const { done, total, unit } = update;
+  const fraction = total <= 0 ? 0 : Math.min(1, done / total);
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const figure = (n: number) => unit === "bytes" ? formatBytes(n) : String(n);
+  const amount = total > 0 ? `${figure(done)}/${figure(total)}` : figure(done);
+  const bar = total > 0
+    ? `[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${
+      String(Math.floor(fraction * 100)).padStart(3)
+    }% `
+    : "";
+  return `${update.label} ${bar}${amount}${update.note ? ` ${update.note}` : ""}`;
+}
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -35,28 +52,36 @@ export function createReporter(printer: Printer): Reporter {
       clear();
     }
   };
+  /** Starts the spinner over `message` (the caller set it). */
+  const start = () => {
+    started = performance.now();
+    if (spin) {
+      let frame = 0;
+      const width = Math.max(10, Deno.consoleSize().columns - 12);
+      const draw = () => {
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        const shown = message.length > width ? `${message.slice(0, width - 1)}…` : message;
+        write(
+          `\r\x1b[2K${printer.err.cyan(FRAMES[frame++ % FRAMES.length]!)} ${shown} ${
+            printer.err.dim(`${seconds}s`)
+          }`,
+        );
+      };
+      draw();
+      timer = setInterval(draw, 80);
+    }
+  };
   return {
     step(text: string) {
       stop();
       message = text;
-      started = performance.now();
-      if (spin) {
-        let frame = 0;
-        const width = Math.max(10, Deno.consoleSize().columns - 12);
-        const draw = () => {
-          const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          const shown = message.length > width ? `${message.slice(0, width - 1)}…` : message;
-          write(
-            `\r\x1b[2K${printer.err.cyan(FRAMES[frame++ % FRAMES.length]!)} ${shown} ${
-              printer.err.dim(`${seconds}s`)
-            }`,
-          );
-        };
-        draw();
-        timer = setInterval(draw, 80);
-      } else if (printer.verbose) {
-        printer.info(printer.err.bold(`${text}…`));
-      }
+      start();
+      if (!spin && printer.verbose) printer.info(printer.err.bold(`${text}…`));
+    },
+    progress(update: ProgressUpdate) {
+      // The spinner redraws the message every 80 ms: an update only changes the text.
+      message = progressLine(update);
+      if (timer === undefined) start();
     },
     done() {
       stop();

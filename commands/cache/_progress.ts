@@ -1,38 +1,22 @@
 /**
- * Progress of a long transfer (export, import) as a bar in the reporter's step message on
- * stderr: the spinner shows it on a terminal only, and nothing with `-q`; redrawn at most every
- * 100 ms.
+ * Progress of a long transfer (export, import) through the reporter's `progress` event, which
+ * the CLI draws as a bar on stderr (terminal only, nothing with `-q`; see `commands/_reporters.ts`).
  *
  * @module
  */
 import type { Reporter } from "../../lib/events/mod.ts";
-import { formatBytes } from "../_output.ts";
 
-const WIDTH = 20;
-
-/** `[██████░░░░░░] 45%` for `done` of `total`. */
-export function progressBar(done: number, total: number): string {
-  const fraction = total === 0 ? 1 : Math.min(1, done / total);
-  const filled = Math.round(fraction * WIDTH);
-  return `[${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}] ${
-    String(Math.floor(fraction * 100)).padStart(3)
-  }%`;
-}
-
-/** A progress callback that redraws at most every 100 ms: `verb [bar] bytes of total file`. */
+/** A bundle progress callback that reports `verb FILE` with the bytes done of the total. */
 export function byteProgress(
   reporter: Reporter,
   verb: string,
 ): (p: { filename: string; bytes: number; total: number }) => void {
-  let last = 0;
-  return (p) => {
-    const now = performance.now();
-    if (now - last < 100 && p.bytes < p.total) return;
-    last = now;
-    reporter.step(
-      `${verb} ${progressBar(p.bytes, p.total)} ${formatBytes(p.bytes)}/${
-        formatBytes(p.total)
-      } ${p.filename}`,
-    );
-  };
+  return (p) =>
+    reporter.progress?.({
+      label: verb,
+      done: p.bytes,
+      total: p.total,
+      unit: "bytes",
+      note: p.filename,
+    });
 }

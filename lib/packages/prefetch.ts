@@ -105,16 +105,6 @@ export interface PrefetchReport {
   cacheDir: string;
 }
 
-/** `[=====     ]`: a text bar of `width` cells, `done` of `total` filled. */
-function bar(done: number, total: number, width = 20): string {
-  const filled = total <= 0 ? width : Math.min(width, Math.round((done / total) * width));
-  return `[${"=".repeat(filled)}${" ".repeat(width - filled)}]`;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /**
  * Resolves the requirements for each machine of `options` (ours; one index client, so each page
  * is read once) and fetches every chosen artifact into the cache of `ctx` (`fetchArtifact`:
@@ -329,19 +319,15 @@ async function fetchAll(
   const totalBytes = items.reduce((n, i) => n + (i.file.size ?? 0), 0);
   let done = 0, doneBytes = 0;
   const inFlight = new Map<string, number>();
-  let shown = 0;
-  const show = (force = false) => {
-    const now = performance.now();
-    if (!force && now - shown < 250) return;
-    shown = now;
+  const show = () => {
     const bytes = doneBytes + [...inFlight.values()].reduce((a, b) => a + b, 0);
-    ctx.reporter.step(
-      `Downloading ${
-        bar(totalBytes > 0 ? bytes : done, totalBytes > 0 ? totalBytes : items.length)
-      } ${done}/${items.length} files, ${mib(bytes)}${
-        totalBytes > 0 ? ` of ${mib(totalBytes)}` : ""
-      }`,
-    );
+    ctx.reporter.progress?.({
+      label: "Downloading",
+      done: totalBytes > 0 ? bytes : done,
+      total: totalBytes > 0 ? totalBytes : items.length,
+      unit: totalBytes > 0 ? "bytes" : "items",
+      note: `${done}/${items.length} files`,
+    });
   };
   let next = 0;
   let failure: { error: unknown } | null = null;
@@ -382,11 +368,11 @@ async function fetchAll(
         inFlight.delete(sha256);
       }
       done++;
-      show(true);
+      show();
     }
   };
   try {
-    show(true);
+    show();
     await Promise.all(
       Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
     );

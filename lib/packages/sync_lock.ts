@@ -385,11 +385,19 @@ async function fetchPlanFiles(
   if (files.length === 0) return plan.install.map(() => null);
   if (ctx.settings.offline.value) await requireCached(session, files);
   ctx.reporter.step(`Fetching and verifying ${files.length} locked files`);
+  let fetched = 0;
   try {
     return await Promise.all(plan.install.map(async (p) => {
       const file = p.locked.file;
       if (file === null) return null;
       const stored = await fetchLockedFile(ctx, session, p.name, p.version ?? "", file);
+      ctx.reporter.progress?.({
+        label: "Fetching and verifying",
+        done: ++fetched,
+        total: files.length,
+        unit: "items",
+        note: "locked files",
+      });
       return stored.path;
     }));
   } finally {

@@ -252,3 +252,25 @@ Deno.test("config show, get and set never print credentials in index URLs", asyn
   const file = await Deno.readTextFile(join(ctx.home, "config.toml"));
   assertStringIncludes(file, `index_url = "${secret}"`, "the file keeps the real value");
 });
+
+Deno.test("progress updates read as a bar with their figures (bytes, items, unknown totals)", async () => {
+  const { progressLine } = await import("../../commands/_reporters.ts");
+  assertEquals(
+    progressLine({
+      label: "Exporting",
+      done: 3 * 1024 * 1024,
+      total: 12 * 1024 * 1024,
+      unit: "bytes",
+      note: "x.whl",
+    }),
+    "Exporting [█████░░░░░░░░░░░░░░░]  25% 3.0 MiB/12.0 MiB x.whl",
+  );
+  assertEquals(
+    progressLine({ label: "Fetching", done: 8, total: 8, unit: "items", note: "locked files" }),
+    "Fetching [████████████████████] 100% 8/8 locked files",
+  );
+  assertEquals(
+    progressLine({ label: "Downloading", done: 2048, total: 0, unit: "bytes" }),
+    "Downloading 2.0 KiB",
+  );
+});
