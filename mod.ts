@@ -104,7 +104,7 @@ export {
 } from "./lib/config/mod.ts";
 
 // Progress events.
-export { type Reporter, SILENT_REPORTER } from "./lib/events/mod.ts";
+export { type ProgressUpdate, type Reporter, SILENT_REPORTER } from "./lib/events/mod.ts";
 
 // Named environments: lifecycle, packages, locks, registry.
 export {
