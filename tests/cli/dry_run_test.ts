@@ -100,3 +100,38 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     assertEquals(await Deno.lstat(join(ctx.work, "x")).then(() => true, () => false), false);
   });
 });
+
+Deno.test("sync --locked --dry-run to a lock that drops and changes packages lists the plan and changes nothing", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a", "--packages", "demo-pkg other-pkg"]));
+  assertOk(
+    await ctx.run([
+      "lock",
+      "demo-pkg==1.0.0",
+      "demo-dep==1.0.0",
+      "-o",
+      join(ctx.work, "older.toml"),
+    ]),
+  );
+  const root = join(ctx.home, "..");
+  const before = await fingerprint(root);
+  const planned = await ctx.run([
+    "sync",
+    "a",
+    "--locked",
+    "--lock-file",
+    join(ctx.work, "older.toml"),
+    "--dry-run",
+    "--json",
+  ]);
+  assertOk(planned);
+  const plan = JSON.parse(planned.stdout).data;
+  assertEquals(plan.remove.map((r: { name: string }) => r.name), ["other-pkg"]);
+  assertEquals(
+    plan.install.map((p: { name: string; version: string }) => `${p.name}==${p.version}`).sort(),
+    ["demo-dep==1.0.0", "demo-pkg==1.0.0"],
+  );
+  assertEquals(await fingerprint(root), before, "nothing changed");
+  const kept = await ctx.exec(join(ctx.envPath("a"), "bin", "python"), ["-c", "import other_pkg"]);
+  assertEquals(kept.code, 0, kept.stderr);
+});
