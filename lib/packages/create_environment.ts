@@ -151,8 +151,8 @@ async function populate(
       await explainInstallFailure(
         ctx,
         error,
-        await requestedProjectNames(what.packages, what.files),
-        [...what.packages, ...what.files.map((f) => `-r ${f}`)],
+        await requestedProjectNames([...what.packages, ...seed], what.files),
+        [...what.packages, ...seed, ...what.files.map((f) => `-r ${f}`)],
       );
     } finally {
       ctx.reporter.done();

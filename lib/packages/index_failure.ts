@@ -63,10 +63,10 @@ export async function explainInstallFailure(
 ): Promise<never> {
   const suspicious = error instanceof PackageNotFoundError || error instanceof BackendError ||
     error instanceof ResolutionError;
-  if (!suspicious || projectNames.length === 0) throw error;
   if (ctx.settings.offline.value && error instanceof ResolutionError) {
     throw await offlineFailure(ctx, error, projectNames, asked);
   }
+  if (!suspicious || projectNames.length === 0) throw error;
   const client = indexClientFor(ctx);
   const lookups = await Promise.allSettled(
     projectNames.map(async (name) => ({ name, page: await client.projectPage(name) })),

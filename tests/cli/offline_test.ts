@@ -101,6 +101,10 @@ Deno.test("offline: create, install and sync --locked work under --deny-net from
     assertStringIncludes(older.stderr, "demo-dep");
     assertStringIncludes(older.stderr, "gestvenv cache add");
     await assertSnapshot(t, filterText(missing.stderr, [[ctx.index.url, "<INDEX>"]]));
+    // What gestvenv adds itself (`--seed` asks for pip) is named the same way.
+    const seeded = await runDenyNet(ctx, ["--offline", "create", "seeded", "--seed"]);
+    assertEquals(seeded.code, 4, seeded.stderr);
+    assertStringIncludes(seeded.stderr, "gestvenv cache add pip");
     // Nothing changed in the environment.
     const kept = await python(
       ctx,
