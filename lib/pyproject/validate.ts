@@ -2,7 +2,11 @@
  * `gestvenv validate`: checks a pyproject.toml against PEP 621 (`[project]` structure and types,
  * written by hand after validate-pyproject's `project_metadata.schema.json`), PEP 508 (every
  * requirement), PEP 735 (`[dependency-groups]`), PEP 518 (`[build-system]`), PEP 639 (`license`),
- * PEP 440 (`version`, `requires-python`) and PEP 503 (names).
+ * PEP 440 (`version`, `requires-python`) and PEP 503 (names). The structural part of `[project]`
+ * is checked twice: by validate-pyproject 0.27's `project_metadata.schema.json`, compiled by Ajv
+ * standalone into `project_schema_validator.generated.ts` (`schema` diagnostics), and by our own
+ * checks, which give precise codes; a schema finding at a path our checks already reported is
+ * dropped.
  *
  * @module
  */
@@ -17,6 +21,20 @@ import {
 } from "../pep440/mod.ts";
 import { formatPath, type PathSegment, PositionFinder } from "./validate_positions.ts";
 import { checkLicenseExpression } from "./validate_spdx.ts";
+import { validate as generatedSchemaValidate } from "./project_schema_validator.generated.ts";
+
+/** One Ajv error (the subset used here). */
+interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: { additionalProperty?: string; missingProperty?: string };
+}
+
+/** The Ajv-standalone validator generated from validate-pyproject's schema. */
+const schemaValidate = generatedSchemaValidate as unknown as
+  & ((data: unknown) => boolean)
+  & { errors?: SchemaError[] | null };
 
 /** How serious a diagnostic is. `suggestion`s only appear with `suggest: true`. */
 export type Severity = "error" | "warning" | "suggestion";
@@ -366,6 +384,46 @@ function checkProject(c: Checker, project: Table): void {
   }
 }
 
+/** `/authors/0/name` → `["project", "authors", 0, "name"]`. */
+function pointerToPath(pointer: string): PathSegment[] {
+  const parts = pointer === "" ? [] : pointer.slice(1).split("/");
+  return [
+    "project",
+    ...parts.map((p) => {
+      const key = p.replaceAll("~1", "/").replaceAll("~0", "~");
+      return /^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : key;
+    }),
+  ];
+}
+
+/** Runs validate-pyproject's schema over `[project]` and reports what our checks did not. */
+function checkSchema(c: Checker, project: unknown): void {
+  if (schemaValidate(project)) return;
+  const own = c.diagnostics.filter((d) => d.severity === "error").map((d) => d.path);
+  const related = (a: string, b: string) =>
+    a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) ||
+    b.startsWith(`${a}[`);
+  const reported = new Set<string>();
+  for (const error of schemaValidate.errors ?? []) {
+    const path = pointerToPath(error.instancePath);
+    const extra = error.params.additionalProperty ?? error.params.missingProperty;
+    if (extra !== undefined) path.push(extra);
+    const text = formatPath(path);
+    if (reported.has(text) || own.some((p) => related(p, text))) continue;
+    reported.add(text);
+    c.report(
+      "error",
+      "schema",
+      path,
+      `${error.message ?? error.keyword}${
+        error.params.additionalProperty === undefined
+          ? ""
+          : ` (\`${error.params.additionalProperty}\`)`
+      } (validate-pyproject's PEP 621 schema)`,
+    );
+  }
+}
+
 function checkReadme(c: Checker, readme: unknown, dynamic: boolean): void {
   const at: PathSegment[] = ["project", "readme"];
   if (readme === undefined || dynamic) return;
@@ -712,6 +770,7 @@ export function validatePyproject(text: string, options: ValidateOptions = {}): 
     );
   } else if (c.expect(doc.project, "table", ["project"])) {
     checkProject(c, doc.project as Table);
+    checkSchema(c, doc.project);
   }
   if (doc["dependency-groups"] !== undefined) checkDependencyGroups(c, doc["dependency-groups"]);
   checkBuildSystem(c, doc["build-system"]);

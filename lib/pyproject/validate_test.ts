@@ -355,6 +355,25 @@ build-backend = "setuptools.build_meta"
     suggest: true,
   },
   {
+    name:
+      "schema only (validate-pyproject formats): classifier, url, import name, entry point name",
+    toml: `[project]
+name = "demo"
+version = "1.0"
+classifiers = ["bogus"]
+urls = {Homepage = "not a url"}
+import-names = ["1bad"]
+[project.entry-points.group]
+"bad name=" = "a:b"
+${BUILD}`,
+    expected: [
+      "error schema project.classifiers[0]",
+      "error schema project.urls.Homepage",
+      "error schema project.import-names[0]",
+      "error schema project.entry-points.group",
+    ],
+  },
+  {
     name: "TOML syntax error",
     toml: `[project]\nname = "demo\n`,
     expected: ["error toml-syntax "],
