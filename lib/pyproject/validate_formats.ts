@@ -57,5 +57,5 @@ export const formats: Record<string, (value: string) => boolean> = {
    * Trove classifier: the shape `Topic :: Sub :: …` (or `Private :: …`). The list of known
    * classifiers is not embedded, so an unknown but well-formed classifier passes.
    */
-  "trove-classifier": (v) => /^[^:\s][^:]*[^:\s]( :: [^:\s][^:]*[^:\s])+$/.test(v),
+  "trove-classifier": (v) => /^[^:\s](?:[^:]*[^:\s])?(?: :: [^:\s](?:[^:]*[^:\s])?)+$/.test(v),
 };

@@ -52,6 +52,8 @@ classifiers = [
   "Programming Language :: Python",
   "Programming Language :: Python :: 3.8",
   "Programming Language :: Python :: 3.12",
+  "Programming Language :: Python :: 3 :: Only",
+  "Private :: Do Not Upload",
 ]
 
 [project.optional-dependencies]
