@@ -461,3 +461,13 @@ Deno.test("validatePyproject(): hostile input does not throw", () => {
     ["group-cycle"],
   );
 });
+
+Deno.test("the generated schema validator loads nothing from Ajv and no CommonJS", async () => {
+  const source = await Deno.readTextFile(
+    new URL("./project_schema_validator.generated.ts", import.meta.url),
+  );
+  const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+  assertEquals(imports, ["./validate_formats.ts"]);
+  assert(!source.includes("require("), "no require() (Deno has none in ES modules)");
+  assert(!/export default/.test(source), "no default export (layout rule)");
+});
