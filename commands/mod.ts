@@ -44,6 +44,7 @@ import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
 import { syncCommand } from "./sync.ts";
 import { treeCommand } from "./tree.ts";
+import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
@@ -98,6 +99,7 @@ export function buildApp(): Application<CliContext> {
       sync: syncCommand,
       why: whyCommand,
       tree: treeCommand,
+      validate: validateCommand,
       config: configRoutes,
       backend: backendRoutes,
       cache: cacheRoutes,
