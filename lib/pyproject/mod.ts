@@ -1,0 +1,12 @@
+/**
+ * Python projects: reading a pyproject.toml (PEP 518 file; `[project]`, PEP 621;
+ * `[dependency-groups]`, PEP 735, with `include-group` resolved), the requirements of chosen
+ * extras and groups, and the interpreter satisfying `requires-python`.
+ *
+ * @module
+ */
+export * from "./requirement_list.ts";
+export * from "./dependency_groups.ts";
+export * from "./pyproject.ts";
+export * from "./project_requirements.ts";
+export * from "./project_interpreter.ts";
