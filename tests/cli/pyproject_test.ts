@@ -143,12 +143,12 @@ Deno.test("create-from-pyproject --groups dev: deps, dev and the group it includ
   assertStringIncludes(info.stdout, "Groups");
 });
 
-Deno.test("create-from-pyproject --no-project --extras fast, given the file: the project is left out", async () => {
+Deno.test("create-from-pyproject --no-project --extras fast, from ./pyproject.toml: the project is left out", async () => {
   await using ctx = await createTestContext(wheels());
-  const project = await writeProject(join(ctx.work, "webapp"));
+  // No FILE: ./pyproject.toml (the CLI runs in ctx.work).
+  const project = await writeProject(ctx.work);
   const created = await ctx.run([
     "create-from-pyproject",
-    join(project, "pyproject.toml"),
     "lean",
     "--no-project",
     "--extras",
@@ -200,7 +200,9 @@ Deno.test("create-from-pyproject: a group cycle or an unknown include is a confi
       join(ctx.work, `p${i}`),
       PYPROJECT.slice(0, PYPROJECT.indexOf("[dependency-groups]")) + groups,
     );
-    const failed = await ctx.run(["create-from-pyproject", project, `app${i}`, "--groups", "dev"]);
+    // The file itself, or its directory.
+    const given = i === 0 ? join(project, "pyproject.toml") : project;
+    const failed = await ctx.run(["create-from-pyproject", given, `app${i}`, "--groups", "dev"]);
     assertEquals(failed.code, 10, failed.stderr);
     await assertSnapshot(t, filterText(failed.stderr, [[ctx.work, "<WORK>"]]));
   }
