@@ -208,3 +208,16 @@ Deno.test("create-from-pyproject: a group cycle or an unknown include is a confi
   }
   assertEquals(await registered(ctx), []);
 });
+
+Deno.test("create-from-pyproject --python that satisfies requires-python is used; --dry-run changes nothing", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(join(ctx.work, "webapp"));
+  const dry = await ctx.run(["create-from-pyproject", project, "app", "--python", "3.12", "-n"]);
+  assertOk(dry);
+  assertStringIncludes(dry.stderr + dry.stdout, "Would create `app`");
+  assertStringIncludes(dry.stderr + dry.stdout, `-e ${project}`);
+  assertEquals(await registered(ctx), []);
+  assertOk(await ctx.run(["create-from-pyproject", project, "app", "--python", "3.12"]));
+  const record = (await ctx.registry()).environments["app"]!;
+  assert(record.python.version.startsWith("3.12."), record.python.version);
+});
