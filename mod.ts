@@ -116,6 +116,7 @@ export {
   getEnvironment,
   loadRegistry,
   type PackagePin,
+  type ProjectBinding,
   type Registry,
   registryRecords,
   renameEnvironment,

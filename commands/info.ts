@@ -46,6 +46,11 @@ export const infoCommand = buildCommand<GlobalFlags, [string], CliContext>({
       ["Last used", r.last_used_at],
       ["Size", formatBytes(size)],
       ["Requirements", r.requirements.join("\n")],
+      ...(r.project === undefined ? [] : [
+        ["Project", `${r.project.path}${r.project.installed ? " (editable)" : " (not installed)"}`],
+        ["Groups", r.project.groups.join(", ")],
+        ["Extras", r.project.extras.join(", ")],
+      ]),
     ]);
     if (r.packages.length > 0) {
       await p.table(["Distribution", "Version"], r.packages.map((d) => [d.name, d.version]));

@@ -26,6 +26,7 @@ import { backendRoutes } from "./backend/mod.ts";
 import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
+import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
 import { deleteCommand } from "./delete.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
@@ -76,6 +77,7 @@ export function buildApp(): Application<CliContext> {
   const root = buildRouteMap({
     routes: {
       create: createCommand,
+      "create-from-pyproject": createFromPyprojectCommand,
       list: listCommand,
       info: infoCommand,
       delete: deleteCommand,

@@ -12,7 +12,7 @@ import {
   now,
   snapshotPackages,
 } from "./context.ts";
-import type { EnvironmentRecord } from "./environment_record.ts";
+import type { EnvironmentRecord, ProjectBinding } from "./environment_record.ts";
 import { validateEnvironmentName } from "./environment_name.ts";
 import { newEnvironmentId, writeEnvironmentMarker } from "./environment_marker.ts";
 import { removeJournal, writeJournal } from "./journal.ts";
@@ -48,6 +48,8 @@ export interface BuildEnvironmentOptions {
   dryRun?: boolean;
   /** The requirements recorded as what the user asked for. @default [] */
   requirements?: string[] | undefined;
+  /** The pyproject.toml project the environment is made from, kept in its record. */
+  project?: ProjectBinding | undefined;
   /** Installs distributions into the new environment. @default nothing is installed */
   populate?: PopulateEnvironment | undefined;
 }
@@ -200,6 +202,7 @@ export async function buildEnvironment(
     last_used_at: timestamp,
     requirements: options.requirements ?? [],
     packages: [],
+    ...(options.project === undefined ? {} : { project: options.project }),
   };
   if (options.dryRun) {
     await checkFreePath(path);

@@ -6,6 +6,18 @@ export interface PackagePin {
   version: string;
 }
 
+/** The pyproject.toml project an environment was made from (`create-from-pyproject`). */
+export interface ProjectBinding {
+  /** Absolute path of the project directory (holding its pyproject.toml). */
+  path: string;
+  /** The PEP 735 dependency groups installed, normalized. */
+  groups: string[];
+  /** The extras (`[project.optional-dependencies]`) installed, normalized. */
+  extras: string[];
+  /** Whether the project itself is installed (editable, PEP 660); false after `--no-project`. */
+  installed: boolean;
+}
+
 /**
  * What the registry knows about one environment. Stored as JSON in `environments.json`,
  * hence the snake_case keys.
@@ -36,6 +48,8 @@ export interface EnvironmentRecord {
   requirements: string[];
   /** Installed distributions as read back from the environment after the last change. */
   packages: PackagePin[];
+  /** The project it was made from, when made by `create-from-pyproject`; absent otherwise. */
+  project?: ProjectBinding;
 }
 
 /** The registry file as stored on disk (`environments.json`, format version 1). */
@@ -81,6 +95,7 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
       value.packages.every((p) => isObject(p) && isString(p.name) && isString(p.version)),
       "`packages` is not a list of pins",
     ],
+    [value.project === undefined || isProjectBinding(value.project), "`project` is invalid"],
   ];
   const failed = checks.find(([ok]) => !ok);
   if (failed !== undefined) return failed[1];
@@ -100,5 +115,18 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
     last_used_at: value.last_used_at as string,
     requirements: [...(value.requirements as string[])],
     packages: (value.packages as PackagePin[]).map((p) => ({ name: p.name, version: p.version })),
+    ...(value.project === undefined
+      ? {}
+      : { project: copyProject(value.project as ProjectBinding) }),
   };
+}
+
+function isProjectBinding(v: unknown): boolean {
+  return isObject(v) && isString(v.path) && v.path !== "" &&
+    Array.isArray(v.groups) && v.groups.every(isString) &&
+    Array.isArray(v.extras) && v.extras.every(isString) && typeof v.installed === "boolean";
+}
+
+function copyProject(p: ProjectBinding): ProjectBinding {
+  return { path: p.path, groups: [...p.groups], extras: [...p.extras], installed: p.installed };
 }

@@ -5,6 +5,7 @@ import {
   type CreateEnvironmentResult,
   type EnvironmentContext,
   type EnvironmentRecord,
+  type ProjectBinding,
   validateEnvironmentName,
 } from "../environments/mod.ts";
 import { OperationError, throwIfInterrupted, UsageError } from "../errors/mod.ts";
@@ -45,6 +46,13 @@ export interface CreateEnvironmentOptions {
    * @default the packages, the lines of the requirement files, or the lock's requirements
    */
   recordRequirements?: string[] | undefined;
+  /**
+   * Local project directories to install in editable mode (PEP 660), recorded as `-e PATH`.
+   * @default []
+   */
+  editables?: string[];
+  /** The pyproject.toml project the environment is made from, kept in its record. */
+  project?: ProjectBinding | undefined;
   /**
    * Runs on the staging directory once the packages are installed, before it is re-targeted,
    * moved into place and registered (a clone carries the source's extra files here).
@@ -88,10 +96,17 @@ export async function createEnvironment(
       hint: "Create from the lock, then `gestvenv install` what else you need",
     });
   }
+  const editables = (options.editables ?? []).map((p) => absolute(p));
+  if (options.lock !== undefined && editables.length > 0) {
+    throw new UsageError("A lock cannot be combined with editable projects", {
+      hint: "Create from the lock, then `gestvenv install -e PATH`",
+    });
+  }
   const requested = options.recordRequirements ?? options.lock?.gestvenv?.requirements ??
     [...packages];
   if (options.recordRequirements === undefined) {
     requested.push(...await requestedInFiles(files));
+    requested.push(...editables.map((e) => `-e ${e}`));
   }
   return await buildEnvironment(ctx, name, {
     python: options.python,
@@ -100,10 +115,12 @@ export async function createEnvironment(
     path: options.path,
     dryRun: options.dryRun ?? false,
     requirements: mergeRequirements([], requested),
+    project: options.project,
     populate: (building, backend, target) =>
       populate(ctx, building, backend, target, {
         packages,
         files,
+        editables,
         lock: options.lock,
         seed: options.seed ?? false,
         record: mergeRequirements([], requested),
@@ -124,6 +141,7 @@ async function populate(
   what: {
     packages: string[];
     files: string[];
+    editables: string[];
     lock: Pylock | undefined;
     seed: boolean;
     record: string[];
@@ -132,17 +150,28 @@ async function populate(
   let lock = what.lock;
   const seed = what.seed && backend.name === "native" ? ["pip"] : [];
   if (
-    lock === undefined && (what.packages.length > 0 || what.files.length > 0 || seed.length > 0)
+    lock === undefined &&
+    (what.packages.length > 0 || what.files.length > 0 || what.editables.length > 0 ||
+      seed.length > 0)
   ) {
     ctx.reporter.step(
-      `Resolving ${[...what.packages, ...what.files.map((f) => `-r ${f}`)].join(" ")}`,
+      `Resolving ${
+        [
+          ...what.packages,
+          ...what.files.map((f) => `-r ${f}`),
+          ...what.editables.map((e) => `-e ${e}`),
+        ].join(" ")
+      }`,
     );
     try {
       const wanted = await resolvableRequirements(what.packages);
       lock = await lockForRequirements(ctx, target, {
         requirements: [...wanted.requirements, ...seed],
         requirementFiles: what.files,
-        editables: wanted.directories.map((path) => ({ path, editable: false })),
+        editables: [
+          ...wanted.directories.map((path) => ({ path, editable: false })),
+          ...what.editables.map((path) => ({ path, editable: true })),
+        ],
         directoryMetadata: directoryMetadataReader(ctx, target),
         record: what.record,
         environment: building.name,

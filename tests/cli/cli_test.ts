@@ -89,7 +89,10 @@ Deno.test("completion prints a script, and the shell protocol completes commands
   assertOk(await ctx.run(["create", "alpine"]));
   const commands = await ctx.run(["complete", "--", "cr"]);
   assertOk(commands);
-  assertEquals(commands.stdout.split("\n").filter((l) => l.startsWith("create")).length, 1);
+  assertEquals(
+    commands.stdout.split("\n").map((l) => l.split("\t")[0]).filter((c) => c?.startsWith("cr")),
+    ["create", "create-from-pyproject"],
+  );
   const names = await ctx.run(["complete", "--", "info", "al"]);
   assertEquals(
     names.stdout.split("\n").filter((l) => !l.startsWith(":") && l !== "").map((l) =>

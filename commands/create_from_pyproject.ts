@@ -1,0 +1,144 @@
+import { buildCommand } from "npm:@stricli/core@1.3.0";
+import {
+  action,
+  type CliContext,
+  formatFor,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
+import { examples, optionalText, text, toggle } from "./_help.ts";
+
+interface CreateFromPyprojectFlags extends GlobalFlags {
+  readonly python?: string;
+  readonly groups?: string;
+  readonly extras?: string;
+  readonly allGroups?: boolean;
+  readonly noProject?: boolean;
+  readonly description?: string;
+}
+
+/** `a,b c` → `["a", "b", "c"]`. */
+function nameList(list: string | undefined): string[] {
+  return (list ?? "").split(/[\s,]+/).filter((s) => s !== "");
+}
+
+/**
+ * `gestvenv create-from-pyproject [FILE] NAME`: a named environment with a project's
+ * dependencies (PEP 621), chosen extras and dependency groups (PEP 735), and the project itself
+ * installed editable (PEP 660).
+ */
+export const createFromPyprojectCommand = buildCommand<
+  CreateFromPyprojectFlags,
+  [string, string | undefined],
+  CliContext
+>({
+  docs: {
+    brief:
+      "Create a named environment from a pyproject.toml: dependencies, extras, groups (PEP 735) and the project editable",
+    fullDescription: examples([
+      ["gestvenv create-from-pyproject myapp", "from ./pyproject.toml"],
+      ["gestvenv create-from-pyproject ../api api --groups dev,test", "with two groups"],
+      ["gestvenv create-from-pyproject api --extras postgres --all-groups", "extras, every group"],
+      ["gestvenv create-from-pyproject api --no-project", "only the dependencies"],
+    ]),
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      python: optionalText(
+        "Interpreter (must satisfy requires-python); default: the newest one found that does",
+        "request",
+      ),
+      groups: optionalText("Dependency groups to install (PEP 735), comma-separated", "list"),
+      extras: optionalText("Extras of [project.optional-dependencies], comma-separated", "list"),
+      allGroups: toggle("Install every dependency group"),
+      noProject: toggle("Do not install the project itself, only its dependencies and groups"),
+      description: optionalText("Free-text description kept in the registry", "text"),
+    },
+    aliases: { ...GLOBAL_ALIASES, p: "python", d: "description" },
+    positional: {
+      kind: "tuple",
+      parameters: [
+        text(
+          "pyproject.toml or its directory (default ./pyproject.toml); alone: the name",
+          "file",
+        ),
+        { ...optionalText("Environment name (letters, digits, `.`, `_`, `-`)", "name") },
+      ],
+    },
+  },
+  func: action(
+    "create-from-pyproject",
+    async (
+      ctx,
+      flags: CreateFromPyprojectFlags,
+      first: string,
+      second: string | undefined,
+    ) => {
+      const { createEnvironment } = await import("../lib/packages/mod.ts");
+      const { projectInterpreter, projectRequirements, readPyproject } = await import(
+        "../lib/pyproject/mod.ts"
+      );
+      const { absolute } = await import("../lib/paths/mod.ts");
+      const format = formatFor(ctx, ["table", "json"], "table");
+      const name = second ?? first;
+      let file = absolute(second === undefined ? "pyproject.toml" : first);
+      const info = await Deno.stat(file).catch(() => null);
+      if (info?.isDirectory) file = absolute(`${file}/pyproject.toml`);
+      const pyproject = await readPyproject(file);
+      const chosen = projectRequirements(pyproject, {
+        groups: nameList(flags.groups),
+        extras: nameList(flags.extras),
+        allGroups: flags.allGroups ?? false,
+      });
+      const withProject = !(flags.noProject ?? false) && pyproject.project !== null;
+      const env = ctx.environments();
+      const interpreter = await projectInterpreter(pyproject, flags.python, env.home.cacheDir);
+      // The project's own requirements are installed with it (its metadata names them); they are
+      // listed too, so `--no-project` and the record say the same thing.
+      const result = await createEnvironment(env, name, {
+        python: interpreter.realPath,
+        description: flags.description,
+        packages: chosen.requirements,
+        editables: withProject ? [pyproject.root] : [],
+        dryRun: ctx.dryRun,
+        project: {
+          path: pyproject.root,
+          groups: chosen.groups,
+          extras: chosen.extras,
+          installed: withProject,
+        },
+      });
+      const r = result.record;
+      if (format === "json") {
+        ctx.printer.json("create-from-pyproject", { ...r, dry_run: result.dryRun });
+        return;
+      }
+      const p = ctx.printer;
+      const what = [
+        chosen.groups.length > 0 ? `groups ${chosen.groups.join(", ")}` : "",
+        chosen.extras.length > 0 ? `extras ${chosen.extras.join(", ")}` : "",
+      ].filter((s) => s !== "").join("; ");
+      if (result.dryRun) {
+        p.info(
+          `Would create \`${r.name}\` at ${r.path} with ${r.python.implementation} ${r.python.version} (${r.python.path})`,
+        );
+        if (r.requirements.length > 0) p.info(`Would install: ${r.requirements.join(" ")}`);
+        return;
+      }
+      p.success(
+        `Created \`${r.name}\` from ${pyproject.file} with ${r.python.implementation} ${r.python.version}`,
+      );
+      if (what !== "") p.info(`  With ${what}`);
+      p.info(
+        withProject
+          ? `  ${pyproject.project?.name} installed editable from ${pyproject.root}`
+          : "  The project itself is not installed (--no-project)",
+      );
+      p.info(`  ${r.packages.length} distributions installed with ${r.backend}`);
+      p.info(`  Activate: gestvenv activate ${r.name}   Run: gestvenv run ${r.name} python`);
+    },
+    { effect: "changes" },
+  ),
+});
