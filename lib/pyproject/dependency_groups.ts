@@ -112,12 +112,92 @@ export function resolveDependencyGroup(
   return out;
 }
 
+/** A problem of the `include-group` graph (PEP 735), found by {@linkcode includeProblems}. */
+export interface IncludeProblem {
+  /** `unknown`: the include names no group; `cycle`: the include closes a cycle. */
+  kind: "unknown" | "cycle";
+  /** The (normalized) group whose include it is. */
+  group: string;
+  /** The include's position among that group's includes (0-based). */
+  index: number;
+  /** The (normalized) group it includes. */
+  target: string;
+  /** For a cycle, the groups on it, the first repeated last (`a -> b -> a`); else empty. */
+  cycle: string[];
+}
+
+/**
+ * Every problem of an include graph: includes of groups that do not exist, then each cycle once,
+ * at the include that closes it (a depth-first walk in the groups' order). The one walk behind
+ * both `validate` (which reports all, with positions) and {@linkcode checkDependencyGroups}
+ * (which stops at the first).
+ *
+ * @param includes Each normalized group name mapped to the normalized names it includes, in
+ *   order.
+ */
+export function includeProblems(
+  includes: ReadonlyMap<string, readonly string[]>,
+): IncludeProblem[] {
+  const problems: IncludeProblem[] = [];
+  for (const [group, targets] of includes) {
+    targets.forEach((target, index) => {
+      if (!includes.has(target)) {
+        problems.push({ kind: "unknown", group, index, target, cycle: [] });
+      }
+    });
+  }
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (group: string, trail: string[]): void => {
+    state.set(group, "visiting");
+    (includes.get(group) ?? []).forEach((target, index) => {
+      if (!includes.has(target)) return;
+      if (state.get(target) === "visiting") {
+        const cycle = [...trail.slice(trail.indexOf(target)), group, target]
+          .filter((g, i, all) => i === 0 || all[i - 1] !== g);
+        problems.push({ kind: "cycle", group, index, target, cycle });
+      } else if (state.get(target) === undefined) visit(target, [...trail, group]);
+    });
+    state.set(group, "done");
+  };
+  for (const group of includes.keys()) if (!state.has(group)) visit(group, []);
+  return problems;
+}
+
 /**
  * Checks every group of the file (unknown includes, cycles), as a project's environment needs
- * all of them valid even when only some are installed.
+ * all of them valid even when only some are installed; {@linkcode resolveDependencyGroup} can
+ * then expand any of them.
  *
- * @throws {ConfigError} (exit 10) As {@linkcode resolveDependencyGroup}.
+ * @throws {ConfigError} (exit 10) For the first problem {@linkcode includeProblems} finds: an
+ *   include of an unknown group (with the known ones listed), or a cycle (with its path).
  */
 export function checkDependencyGroups(file: string, groups: DependencyGroups): void {
-  for (const key of groups.keys()) resolveDependencyGroup(file, groups, key);
+  const graph = new Map(
+    [...groups].map(([key, g]) => [
+      key,
+      g.entries.flatMap((e) => e.kind === "include" ? [normalizeName(e.group)] : []),
+    ]),
+  );
+  const [first] = includeProblems(graph);
+  if (first === undefined) return;
+  const display = (key: string) => groups.get(key)?.name ?? key;
+  if (first.kind === "cycle") {
+    throw invalid(
+      file,
+      `dependency groups include each other in a cycle: ${first.cycle.map(display).join(" -> ")}`,
+      "Remove one of the `include-group` entries of the cycle (PEP 735 forbids cycles)",
+    );
+  }
+  const include = groups.get(first.group)!.entries.filter((e) => e.kind === "include")[
+    first.index
+  ] as { kind: "include"; group: string };
+  throw invalid(
+    file,
+    `dependency group \`${
+      display(first.group)
+    }\` includes unknown group \`${include.group}\` (groups: ${
+      [...groups.values()].map((g) => g.name).join(", ")
+    })`,
+    "Define that group in `[dependency-groups]` or fix the `include-group` name",
+  );
 }

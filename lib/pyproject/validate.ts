@@ -19,6 +19,7 @@ import {
   type SpecifierSet,
   tryParseVersion,
 } from "../pep440/mod.ts";
+import { includeProblems } from "./dependency_groups.ts";
 import { formatPath, type PathSegment, PositionFinder } from "./validate_positions.ts";
 import { checkLicenseExpression } from "./validate_spdx.ts";
 import { validate as generatedSchemaValidate } from "./project_schema_validator.generated.ts";
@@ -633,40 +634,20 @@ function checkDependencyGroups(c: Checker, groups: unknown): void {
       }
     });
   }
-  for (const [group, list] of includes) {
-    for (const inc of list) {
-      if (!includes.has(inc.target)) {
-        c.report(
-          "error",
-          "group-unknown-include",
-          inc.at,
-          `group \`${inc.target}\` does not exist`,
-        );
-      }
+  const graph = new Map([...includes].map(([g, list]) => [g, list.map((i) => i.target)]));
+  for (const problem of includeProblems(graph)) {
+    const inc = includes.get(problem.group)![problem.index]!;
+    if (problem.kind === "unknown") {
+      c.report("error", "group-unknown-include", inc.at, `group \`${inc.target}\` does not exist`);
+    } else {
+      c.report(
+        "error",
+        "group-cycle",
+        inc.at,
+        `include-group cycle: ${problem.cycle.join(" -> ")}`,
+      );
     }
-    void group;
   }
-  // Cycles: depth-first search, each cycle reported once at the include that closes it.
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (group: string, trail: string[]): void => {
-    state.set(group, "visiting");
-    for (const inc of includes.get(group) ?? []) {
-      if (!includes.has(inc.target)) continue;
-      if (state.get(inc.target) === "visiting") {
-        const cycle = [...trail.slice(trail.indexOf(inc.target)), group, inc.target];
-        c.report(
-          "error",
-          "group-cycle",
-          inc.at,
-          `include-group cycle: ${
-            cycle.filter((g, i) => i === 0 || cycle[i - 1] !== g).join(" -> ")
-          }`,
-        );
-      } else if (state.get(inc.target) === undefined) visit(inc.target, [...trail, group]);
-    }
-    state.set(group, "done");
-  };
-  for (const group of includes.keys()) if (!state.has(group)) visit(group, []);
 }
 
 function checkBuildSystem(c: Checker, build: unknown): void {
