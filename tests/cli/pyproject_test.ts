@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
+import { writeLocalProject } from "../helpers/local_project.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
@@ -13,56 +14,6 @@ import {
   standardWheels,
   type TestContext,
 } from "../helpers/test_context.ts";
-
-/**
- * An in-tree backend (`backend-path = ["."]`) for the project `webapp`: `build_editable` makes a
- * wheel holding a `.pth` to the project, its METADATA (dependencies, the `fast` extra) and the
- * console script `webapp-hello`; `build_wheel` packs `webapp/`.
- */
-const BACKEND = `
-import base64, hashlib, os, zipfile
-
-ROOT = os.path.dirname(os.path.abspath(__file__))
-METADATA = """Metadata-Version: 2.1
-Name: webapp
-Version: 0.3.0
-Requires-Dist: demo-pkg>=1
-Provides-Extra: fast
-Requires-Dist: other-pkg; extra == "fast"
-"""
-ENTRY_POINTS = "[console_scripts]\\nwebapp-hello = webapp:hello\\n"
-
-def _record_line(path, data):
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return "%s,sha256=%s,%d" % (path, digest, len(data))
-
-def _wheel(directory, files):
-    info = "webapp-0.3.0.dist-info"
-    files = dict(files)
-    files[info + "/METADATA"] = METADATA.encode()
-    files[info + "/entry_points.txt"] = ENTRY_POINTS.encode()
-    files[info + "/WHEEL"] = b"Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"
-    record = [_record_line(p, d) for p, d in files.items()] + [info + "/RECORD,,"]
-    files[info + "/RECORD"] = ("\\n".join(record) + "\\n").encode()
-    name = "webapp-0.3.0-py3-none-any.whl"
-    with zipfile.ZipFile(os.path.join(directory, name), "w") as z:
-        for path, data in files.items():
-            z.writestr(path, data)
-    return name
-
-def get_requires_for_build_wheel(config_settings=None):
-    return []
-
-def get_requires_for_build_editable(config_settings=None):
-    return []
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    with open(os.path.join(ROOT, "webapp", "__init__.py"), "rb") as f:
-        return _wheel(wheel_directory, {"webapp/__init__.py": f.read()})
-
-def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
-    return _wheel(wheel_directory, {"__editable__.webapp.pth": (ROOT + "\\n").encode()})
-`;
 
 const PYPROJECT = `[build-system]
 requires = []
@@ -86,15 +37,17 @@ test = ["demo-dep<2"]
 Dev = [{include-group = "test"}, "third-pkg"]
 `;
 
-async function writeProject(dir: string, pyproject = PYPROJECT): Promise<string> {
-  await Deno.mkdir(join(dir, "webapp"), { recursive: true });
-  await Deno.writeTextFile(join(dir, "pyproject.toml"), pyproject);
-  await Deno.writeTextFile(join(dir, "backend.py"), BACKEND);
-  await Deno.writeTextFile(
-    join(dir, "webapp", "__init__.py"),
-    'ANSWER = 1\n\ndef hello():\n    print("hello from webapp", ANSWER)\n',
-  );
-  return dir;
+/** The project `webapp`, built by the in-tree PEP 517/660 backend of the local-project helper. */
+function writeProject(dir: string, pyproject = PYPROJECT): Promise<string> {
+  return writeLocalProject(dir, {
+    name: "webapp",
+    version: "0.3.0",
+    metadata: "Requires-Dist: demo-pkg>=1\nProvides-Extra: fast\n" +
+      'Requires-Dist: other-pkg; extra == "fast"\n',
+    entryPoints: "[console_scripts]\nwebapp-hello = webapp:hello\n",
+    pyproject,
+    module: 'ANSWER = 1\n\ndef hello():\n    print("hello from webapp", ANSWER)\n',
+  });
 }
 
 async function python(ctx: TestContext, env: string, code: string) {
