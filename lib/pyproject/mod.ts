@@ -12,3 +12,4 @@ export * from "./pyproject.ts";
 export * from "./project_requirements.ts";
 export * from "./project_interpreter.ts";
 export * from "./validate.ts";
+export * from "./edit_pyproject.ts";
