@@ -37,8 +37,10 @@ export interface ProjectData {
   project?: Record<string, unknown>;
   /** `[dependency-groups]` (PEP 735). */
   "dependency-groups"?: Record<string, GroupItem[]>;
-  /** `[tool]`; gestvenv only writes `[tool.gestvenv]`. */
-  tool?: { gestvenv?: Record<string, unknown> };
+  /** `[build-system]` (PEP 518); written only when the file has none. */
+  "build-system"?: Record<string, unknown>;
+  /** `[tool.<name>]` tables (`[tool.gestvenv]`, `[tool.setuptools.dynamic]`, …). */
+  tool?: Record<string, Record<string, unknown>>;
 }
 
 /** A value the file declares that the merge would change. */
@@ -73,9 +75,12 @@ const APPENDED_TABLES = new Set([
   "project.urls",
   "project.entry-points",
   "dependency-groups",
-  "tool.gestvenv",
-  "tool.gestvenv.scripts",
+  "build-system",
 ]);
+
+/** Whether the table at `dotted` is appended as a section when missing. */
+const appendedTable = (dotted: string) =>
+  APPENDED_TABLES.has(dotted) || /^tool\.[^.]+(\.[^.]+)?$/.test(dotted);
 
 const isTable = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
@@ -353,7 +358,7 @@ function mergeTable(
     const existing = findKey(cur, key, NORMALIZED_TABLES.has(dottedPath));
     const dotted = dottedPath === "" ? key : `${dottedPath}.${existing ?? key}`;
     if (existing === null) {
-      if (isTable(value) && APPENDED_TABLES.has(dotted)) {
+      if (isTable(value) && appendedTable(dotted)) {
         state.appendix.push(emitTable([...path, key], value));
       } else {
         setKey(cur, key, structuredClone(value));
@@ -440,27 +445,30 @@ export function mergeProject(
     force: options.force === true,
   };
   const incoming: Record<string, unknown> = {};
+  if (data["build-system"] !== undefined) incoming["build-system"] = data["build-system"];
   if (data.project !== undefined) incoming.project = data.project;
   if (data["dependency-groups"] !== undefined) {
     incoming["dependency-groups"] = data["dependency-groups"];
   }
-  if (data.tool?.gestvenv !== undefined) incoming.tool = { gestvenv: data.tool.gestvenv };
-  // `tool` itself is never appended: only `[tool.gestvenv]` (libraries.md §3).
+  // `[tool]` itself is never appended: only its `[tool.<name>]` tables (libraries.md §3).
   const tool = getKey(doc, "tool");
-  let toolSection: string | null = null;
-  if (incoming.tool !== undefined && tool === undefined) {
-    toolSection = emitTable(["tool", "gestvenv"], data.tool!.gestvenv!);
-    delete incoming.tool;
-  } else if (incoming.tool !== undefined && !isTable(tool)) {
+  const toolSections: string[] = [];
+  const toolAdded: string[] = [];
+  if (data.tool !== undefined && tool === undefined) {
+    for (const [name, table] of Object.entries(data.tool)) {
+      toolSections.push(emitTable(["tool", name], table));
+      toolAdded.push(`tool.${name}`);
+    }
+  } else if (data.tool !== undefined && !isTable(tool)) {
     throw new ConfigError("`tool` in pyproject.toml is not a table", {
       hint: "Fix pyproject.toml: `tool` must be a table",
     });
+  } else if (data.tool !== undefined) {
+    incoming.tool = data.tool;
   }
   mergeTable(doc, incoming, [], state);
-  if (toolSection !== null) {
-    state.appendix.push(toolSection);
-    state.added.push("tool.gestvenv");
-  }
+  state.appendix.push(...toolSections);
+  state.added.push(...toolAdded);
   let out = state.touched ? patchText(text, doc) : text;
   out = appendSections(out, state.appendix);
   return {
