@@ -27,6 +27,9 @@ import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
+import { createFromRequirementsCommand } from "./create_from_requirements.ts";
+import { convertCommand } from "./convert.ts";
+import { generateCommand } from "./generate.ts";
 import { deleteCommand } from "./delete.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
@@ -78,6 +81,7 @@ export function buildApp(): Application<CliContext> {
     routes: {
       create: createCommand,
       "create-from-pyproject": createFromPyprojectCommand,
+      "create-from-requirements": createFromRequirementsCommand,
       list: listCommand,
       info: infoCommand,
       delete: deleteCommand,
@@ -102,6 +106,8 @@ export function buildApp(): Application<CliContext> {
       why: whyCommand,
       tree: treeCommand,
       validate: validateCommand,
+      generate: generateCommand,
+      convert: convertCommand,
       config: configRoutes,
       backend: backendRoutes,
       cache: cacheRoutes,

@@ -10,3 +10,6 @@ export * from "./convert_file.ts";
 export * from "./from_requirements.ts";
 export * from "./from_pipfile.ts";
 export * from "./from_setup_cfg.ts";
+export * from "./project_data.ts";
+export * from "./git_author.ts";
+export * from "./missing_requirements.ts";
