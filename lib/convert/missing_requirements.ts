@@ -1,5 +1,11 @@
 import { ConfigError } from "../errors/mod.ts";
-import { normalizeName, parseRequirement } from "../pep508/mod.ts";
+import { parseSpecifierSet } from "../pep440/mod.ts";
+import {
+  formatRequirement,
+  normalizeName,
+  parseRequirement,
+  type Requirement,
+} from "../pep508/mod.ts";
 import { parsePyproject } from "../pyproject/mod.ts";
 
 /** An installed distribution nothing else in the environment requires (a "top-level" one). */
@@ -16,8 +22,9 @@ const TOOLS = new Set(["pip", "setuptools", "wheel"]);
 /**
  * What `update pyproject.toml --add-missing` adds: the top-level distributions of an environment
  * that the project does not declare anywhere (`[project] dependencies`, an extra, a PEP 735
- * group), as requirements. A requirement the environment recorded for it (`gestvenv install
- * "flask<3"`) is kept as written; otherwise `name>=installed version` (what `uv add` writes).
+ * group), as requirements. A requirement the environment recorded with a version or URL
+ * (`gestvenv install "flask<3"`) is kept (extras and markers too); otherwise
+ * `name>=installed version` (what `uv add` writes).
  * The project itself and pip/setuptools/wheel are never added.
  *
  * @param text The pyproject.toml's contents.
@@ -50,10 +57,11 @@ export function missingRequirements(
       if (entry.kind === "requirement") declared.add(entry.value.requirement.normalizedName);
     }
   }
-  const recordedByName = new Map<string, string>();
+  const recordedByName = new Map<string, Requirement>();
   for (const text of recorded) {
     try {
-      recordedByName.set(parseRequirement(text).normalizedName, text);
+      const parsed = parseRequirement(text);
+      recordedByName.set(parsed.normalizedName, parsed);
     } catch {
       // `-e path` or a file: not a named requirement.
     }
@@ -62,7 +70,16 @@ export function missingRequirements(
   for (const dist of topLevel) {
     const name = normalizeName(dist.name);
     if (declared.has(name) || TOOLS.has(name)) continue;
-    out.push(recordedByName.get(name) ?? `${dist.name}>=${dist.version}`);
+    const asked = recordedByName.get(name);
+    if (asked !== undefined && (asked.url !== null || asked.specifier.specifiers.length > 0)) {
+      out.push(formatRequirement(asked));
+    } else {
+      // Asked without a version (or not recorded): at least what is installed, as `uv add` does.
+      out.push(formatRequirement({
+        ...(asked ?? parseRequirement(dist.name)),
+        specifier: parseSpecifierSet(`>=${dist.version}`),
+      }));
+    }
     declared.add(name);
   }
   return out.sort((a, b) => a.localeCompare(b));

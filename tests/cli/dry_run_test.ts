@@ -42,6 +42,11 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   assertOk(await ctx.run(["cache", "export", "--format", "json", join(ctx.work, "manifest.json")]));
   assertOk(await ctx.run(["export", "a", join(ctx.work, "a.tar.gz"), "--bundle"]));
   assertOk(await ctx.run(["config", "set", "backend", "pip"]));
+  await Deno.writeTextFile(join(ctx.work, "requirements.txt"), "demo-pkg\nother-pkg\n");
+  await Deno.writeTextFile(
+    join(ctx.work, "pyproject.toml"),
+    '[project]\nname = "p"  # mine\nversion = "1"\ndependencies = ["demo-pkg==1.0.0"]\n',
+  );
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -82,6 +87,12 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cache", "import", join(ctx.work, "manifest.json"), "--download-missing"],
     ["export", "a", join(ctx.work, "b.tar.gz"), "--bundle"],
     ["import", join(ctx.work, "a.tar.gz"), "from-bundle"],
+    ["convert", join(ctx.work, "requirements.txt"), "--to", join(ctx.work, "pyproject.toml")],
+    ["convert", join(ctx.work, "requirements.txt"), "--force"],
+    ["generate", join(ctx.work, "new", "pyproject.toml"), "--from", "requirements.txt"],
+    ["generate", join(ctx.work, "pyproject.toml"), "--force"],
+    ["update", join(ctx.work, "pyproject.toml"), "--add-missing", "--env", "a"],
+    ["create-from-requirements", join(ctx.work, "requirements.txt"), "fr", "--write-pyproject"],
   ];
   for (const args of commands) {
     await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
