@@ -143,7 +143,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 /** Applies toml-patch to `text` with the edited document, keeping everything it did not change. */
 function patchText(text: string, doc: Record<string, unknown>): string {
   try {
-    return TP.patch(text, doc, { inlineTableStart: 2, bracketSpacing: false });
+    return TP.patch(text, doc, {
+      inlineTableStart: 2,
+      bracketSpacing: false,
+      trailingComma: false,
+    });
   } catch (error) {
     throw new ConfigError(`Cannot edit pyproject.toml: ${(error as Error).message}`, {
       cause: error,

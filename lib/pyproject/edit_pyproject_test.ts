@@ -328,3 +328,17 @@ Deno.test("mergeProject refuses a file that is not TOML", () => {
   const e = assertThrows(() => mergeProject("[project\n", { project: { name: "x" } }), ConfigError);
   assertEquals((e as ConfigError).exitCode, 10);
 });
+
+Deno.test("mergeProject: new values in existing tables are written compactly", async () => {
+  const base = '[project]\nname = "x"\nversion = "1"\ndependencies = [\n    "a",\n]\n\n' +
+    '[tool.gestvenv]\nindex_url = "https://example.org/simple"\n';
+  const { text } = mergeProject(base, {
+    project: { keywords: ["k"] },
+    tool: { gestvenv: { find_links: ["/w"] } },
+  });
+  assert(text.includes('keywords = ["k"]\n'), text);
+  assert(text.includes('find_links = ["/w"]\n'), text);
+  assertEquals((await readBack(text)).tool, {
+    gestvenv: { index_url: "https://example.org/simple", find_links: ["/w"] },
+  });
+});
