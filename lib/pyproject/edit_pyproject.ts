@@ -170,6 +170,41 @@ function appendSections(text: string, sections: string[]): string {
   return out + sections.join("\n").replace(/\n/g, eol);
 }
 
+/**
+ * Adds sections where people expect them: `[tool.*]` ones at the end, the others (`[project]`,
+ * `[dependency-groups]`, …) before the file's first `[tool…]` header, when there is one and
+ * putting them there reads back as the same data as appending them (a header-like line inside
+ * a multi-line string, say, makes it fall back to appending).
+ */
+function placeSections(text: string, sections: string[]): string {
+  const front = sections.filter((s) => !/^\[tool[.\]]/.test(s));
+  const back = sections.filter((s) => /^\[tool[.\]]/.test(s));
+  const appended = appendSections(text, sections);
+  if (front.length === 0) return appended;
+  const header = /^[ \t]*\[\s*tool\s*[.\]]/m.exec(text);
+  if (header === null) return appended;
+  // Above the header's own comment lines, which belong to it.
+  let at = header.index;
+  const lines = text.slice(0, at).split(/(?<=\n)/);
+  while (lines.length > 0 && /^[ \t]*#/.test(lines[lines.length - 1]!)) {
+    at -= lines.pop()!.length;
+  }
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const inserted = appendSections(
+    text.slice(0, at) + front.join("\n").replace(/\n/g, eol) + eol + text.slice(at),
+    back,
+  );
+  try {
+    const same = deepEqual(
+      JSON.parse(JSON.stringify(smolParse(inserted))),
+      JSON.parse(JSON.stringify(smolParse(appended))),
+    );
+    return same ? inserted : appended;
+  } catch {
+    return appended;
+  }
+}
+
 /** Parses the result with a second TOML reader: an edit must never leave an unreadable file. */
 function checked(text: string): string {
   try {
@@ -246,7 +281,7 @@ export function addRequirement(
         setKey(wrap, p, value);
         value = wrap;
       }
-      return checked(appendSections(text, [emitTable(path, { ...value })]));
+      return checked(placeSections(text, [emitTable(path, { ...value })]));
     }
     if (!isTable(next)) {
       throw new ConfigError(`\`${where.table.slice(0, i + 1).join(".")}\` is not a table`, {
@@ -474,7 +509,7 @@ export function mergeProject(
   state.appendix.push(...toolSections);
   state.added.push(...toolAdded);
   let out = state.touched ? patchText(text, doc) : text;
-  out = appendSections(out, state.appendix);
+  out = placeSections(out, state.appendix);
   return {
     text: out === text ? text : checked(out),
     added: state.added,

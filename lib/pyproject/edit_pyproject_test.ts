@@ -100,11 +100,10 @@ Deno.test("addRequirement replaces the requirement of the same normalized name i
 Deno.test("addRequirement creates [dependency-groups] and [project.optional-dependencies]", async () => {
   const grouped = addRequirement(SOURCE, "pytest>=8", { group: "dev" });
   assertCommentsKept(SOURCE, grouped);
-  assert(grouped.startsWith(SOURCE), "the existing text is kept as it is");
-  assertEquals(
-    grouped.slice(SOURCE.length),
-    '\n[dependency-groups]\ndev = [\n    "pytest>=8",\n]\n',
-  );
+  // The new table goes before the `[tool.*]` tables (and their comment); the rest is as it was.
+  const table = '[dependency-groups]\ndev = [\n    "pytest>=8",\n]\n\n';
+  assertEquals(grouped.replace(table, ""), SOURCE);
+  assert(grouped.includes(`]\n\n${table}# Tools below.\n[tool.ruff]`), grouped);
   assertEquals((await readBack(grouped))["dependency-groups"], { dev: ["pytest>=8"] });
   // The file must still be a valid project for our own reader.
   assertEquals(parsePyproject(grouped, "/p/pyproject.toml").groups.get("dev")?.entries.length, 1);
@@ -132,7 +131,10 @@ Deno.test("addRequirement keeps CRLF line endings and single quotes", async () =
   const crlf = SOURCE.replace(/\n/g, "\r\n");
   const out = addRequirement(crlf, "pytest", { group: "test" });
   assert(!/[^\r]\n/.test(out), `a bare LF was written:\n${JSON.stringify(out)}`);
-  assert(out.startsWith(crlf));
+  assertEquals(
+    out.replace('[dependency-groups]\r\ntest = [\r\n    "pytest",\r\n]\r\n\r\n', ""),
+    crlf,
+  );
   const out2 = addRequirement(crlf, "six", {});
   assert(!/[^\r]\n/.test(out2), `a bare LF was written:\n${JSON.stringify(out2)}`);
   assert(out2.includes("'click',\r\n"), "single quotes kept");
@@ -341,4 +343,13 @@ Deno.test("mergeProject: new values in existing tables are written compactly", a
   assertEquals((await readBack(text)).tool, {
     gestvenv: { index_url: "https://example.org/simple", find_links: ["/w"] },
   });
+});
+
+Deno.test("a [tool… line inside a multi-line string does not move where tables go", async () => {
+  const tricky = '[project]\nname = "x"\nversion = "1"\ndescription = """\n[tool.fake]\n"""\n';
+  const out = addRequirement(tricky, "pytest", { group: "dev" });
+  assert(out.startsWith(tricky), out);
+  const data = await readBack(out);
+  assertEquals((data.project as Record<string, unknown>).description, "[tool.fake]\n");
+  assertEquals(data["dependency-groups"], { dev: ["pytest"] });
 });
