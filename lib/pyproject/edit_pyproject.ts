@@ -144,7 +144,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function patchText(text: string, doc: Record<string, unknown>): string {
   try {
     return TP.patch(text, doc, {
-      inlineTableStart: 2,
+      inlineTableStart: 1,
       bracketSpacing: false,
       trailingComma: false,
     });

@@ -353,3 +353,28 @@ Deno.test("a [tool… line inside a multi-line string does not move where tables
   assertEquals((data.project as Record<string, unknown>).description, "[tool.fake]\n");
   assertEquals(data["dependency-groups"], { dev: ["pytest"] });
 });
+
+Deno.test("mergeProject: readme and license tables join an existing [project] inline", async () => {
+  const base = '[project]\nname = "demo"\nversion = "1"\n\n[tool.x]\na = 1\n';
+  const { text } = mergeProject(base, {
+    project: {
+      readme: { file: "README.md", "content-type": "text/markdown" },
+      license: { text: "Proprietary" },
+      urls: { Home: "https://example.org" },
+    },
+  });
+  assertEquals(
+    text,
+    '[project]\nname = "demo"\nversion = "1"\n' +
+      'readme = {file = "README.md", content-type = "text/markdown"}\n' +
+      'license = {text = "Proprietary"}\n\n[project.urls]\nHome = "https://example.org"\n\n' +
+      "[tool.x]\na = 1\n",
+  );
+  assertEquals((await readBack(text)).project, {
+    name: "demo",
+    version: "1",
+    readme: { file: "README.md", "content-type": "text/markdown" },
+    license: { text: "Proprietary" },
+    urls: { Home: "https://example.org" },
+  });
+});
