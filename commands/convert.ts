@@ -54,13 +54,16 @@ export const convertCommand = buildCommand<ConvertFlags, [string], CliContext>({
     },
   },
   func: action("convert", async (ctx, flags: ConvertFlags, file: string) => {
-    const { convertFile, conversionData } = await import("../lib/convert/mod.ts");
+    const { convertFile, conversionData, conversionKind, requirementsProjectDir } = await import(
+      "../lib/convert/mod.ts"
+    );
     const { absolute, dirname, join, basename } = await import("../lib/paths/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const source = absolute(file);
-    const target = flags.to === undefined
-      ? join(dirname(source), "pyproject.toml")
-      : absolute(flags.to);
+    const projectDir = conversionKind(source) === "requirements"
+      ? requirementsProjectDir(source)
+      : dirname(source);
+    const target = flags.to === undefined ? join(projectDir, "pyproject.toml") : absolute(flags.to);
     if (basename(target) !== "pyproject.toml") {
       throw new UsageError(`--to must name a pyproject.toml, not ${basename(target)}`, {
         hint: "Give `--to pyproject.toml` or `--to path/to/pyproject.toml`",

@@ -90,14 +90,16 @@ export const createFromRequirementsCommand = buildCommand<
     "create-from-requirements",
     async (ctx, flags: CreateFromRequirementsFlags, file: string, name: string) => {
       const { createEnvironment } = await import("../lib/packages/mod.ts");
-      const { absolute, dirname, join } = await import("../lib/paths/mod.ts");
+      const { absolute, join } = await import("../lib/paths/mod.ts");
       const format = formatFor(ctx, ["table", "json"], "table");
       const source = absolute(file);
       const p = ctx.printer;
       // Converted first: a file that cannot be converted fails before anything is created.
       let conversion;
       let before = "";
-      const target = join(dirname(source), "pyproject.toml");
+      const { requirementsProjectDir } = await import("../lib/convert/mod.ts");
+      const projectDir = requirementsProjectDir(source);
+      const target = join(projectDir, "pyproject.toml");
       if (flags.writePyproject) {
         const { convertRequirements, conversionData } = await import("../lib/convert/mod.ts");
         conversion = await convertRequirements(source, {
@@ -123,7 +125,7 @@ export const createFromRequirementsCommand = buildCommand<
         dryRun: ctx.dryRun,
         project: conversion === undefined
           ? undefined
-          : { path: dirname(source), groups: [], extras: [], installed: false },
+          : { path: projectDir, groups: [], extras: [], installed: false },
       });
       let written: Awaited<ReturnType<typeof writeMerged>> | undefined;
       if (conversion !== undefined) {

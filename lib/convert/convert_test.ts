@@ -3,7 +3,7 @@ import { ConfigError, InvalidSyntaxError, UsageError } from "../errors/mod.ts";
 import { mergeProject, parsePyproject, validatePyproject } from "../pyproject/mod.ts";
 import { conversionKind, convertFile } from "./convert_file.ts";
 import { convertPipfile } from "./from_pipfile.ts";
-import { convertRequirements } from "./from_requirements.ts";
+import { convertRequirements, requirementsProjectDir } from "./from_requirements.ts";
 import { convertSetupCfg } from "./from_setup_cfg.ts";
 import type { Conversion } from "./conversion.ts";
 
@@ -98,6 +98,10 @@ Deno.test("requirements in a requirements/ directory: the siblings are groups", 
   });
   const c = await convertRequirements(`${dir}/requirements/base.txt`, { detectGroups: true });
   assertEquals(c.data.project?.dependencies, ["attrs"]);
+  // The project is the directory above `requirements/`.
+  assertEquals(c.projectDefaults.name, dir.split("/").pop());
+  assertEquals(requirementsProjectDir(`${dir}/requirements/base.txt`), dir);
+  assertEquals(requirementsProjectDir(`${dir}/requirements.txt`), dir);
   assertEquals(c.data["dependency-groups"], {
     dev: [{ "include-group": "test" }, "ipython"],
     test: ["pytest"],

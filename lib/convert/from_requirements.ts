@@ -9,6 +9,15 @@ import {
 } from "../requirements_file/mod.ts";
 import { type Conversion, projectNameFrom } from "./conversion.ts";
 
+/**
+ * The project directory of a requirements file: its directory, or the parent of a
+ * `requirements/` directory (`requirements/base.txt` belongs to the project above it).
+ */
+export function requirementsProjectDir(file: string): string {
+  const dir = dirname(file);
+  return basename(dir) === "requirements" ? dirname(dir) : dir;
+}
+
 /** Options of {@linkcode convertRequirements}. */
 export interface ConvertRequirementsOptions {
   /**
@@ -184,7 +193,7 @@ async function checkCycles(walk: Walk, roots: string[]): Promise<void> {
 function requirementText(walk: Walk, line: RequirementLine): string | null {
   if (line.form === "editable") {
     const target = line.requirement.url ?? "";
-    const projectDir = `file://${dirname(walk.main)}`;
+    const projectDir = `file://${requirementsProjectDir(walk.main)}`;
     if (target.replace(/\/+$/, "") === projectDir) {
       walk.warnings.push(
         `${line.origin}: \`-e ${line.text}\` is the project itself: not a dependency ` +
@@ -386,7 +395,10 @@ export async function convertRequirements(
     source: main,
     files: [...walk.parsed.keys()],
     data,
-    projectDefaults: { name: projectNameFrom(basename(dirname(main))), version: "0.1.0" },
+    projectDefaults: {
+      name: projectNameFrom(basename(requirementsProjectDir(main))),
+      version: "0.1.0",
+    },
     warnings: [...new Set(walk.warnings)],
   };
 }
