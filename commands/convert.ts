@@ -102,6 +102,12 @@ export const convertCommand = buildCommand<ConvertFlags, [string], CliContext>({
     await reportValidation(ctx, target, result.text);
     if (ctx.dryRun) {
       p.data(result.text.replace(/\r?\n$/, ""));
+      if (result.conflicts.length > 0 && !result.overwritten) {
+        p.info(
+          `${result.conflicts.length} declared value(s) differ and are kept (--force replaces ` +
+            `them): ${result.conflicts.map((c) => c.key).join(", ")}`,
+        );
+      }
       p.info(`Dry run: ${target} was not ${result.existed ? "changed" : "written"}`);
       return;
     }

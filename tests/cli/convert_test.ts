@@ -119,7 +119,7 @@ Deno.test("convert round trip: a requirements set with includes and markers reso
   assertEquals(await installed(ctx, "conv"), original);
 });
 
-Deno.test("convert round trip: a Pipfile with sources, scripts and dev-packages resolves the same", async () => {
+Deno.test("convert round trip: a Pipfile with sources, scripts and dev-packages resolves the same", async (t) => {
   await using ctx = await createTestContext(wheels());
   const dir = join(ctx.work, "pipenv-app");
   await write(dir, {
@@ -142,6 +142,9 @@ python_version = "3.8"
 
 [scripts]
 hello = "python -c 'print(1)'"
+
+[pipenv]
+allow_prereleases = false
 `,
     // What pipenv installs for `pipenv install --dev`, written as pip requirements.
     "expected.txt": [
@@ -157,6 +160,10 @@ hello = "python -c 'print(1)'"
   );
   const converted = await ctx.run(["convert", join(dir, "Pipfile"), "--preserve-scripts"]);
   assertOk(converted);
+  await assertSnapshot(
+    t,
+    filterText(converted.stderr, [[dir, "<DIR>"], [ctx.index.url, "<INDEX>"]]),
+  );
   const data = await readToml(join(dir, "pyproject.toml"));
   assertEquals(data, {
     project: {
@@ -231,6 +238,10 @@ Deno.test("convert into an existing pyproject.toml keeps every comment; conflict
   // --dry-run prints the merge (declared values kept) and writes nothing.
   const dry = await ctx.run(["convert", "requirements.txt", "--detect-groups", "--dry-run"]);
   assertOk(dry);
+  assertStringIncludes(
+    dry.stderr,
+    "1 declared value(s) differ and are kept (--force replaces them)",
+  );
   assertStringIncludes(dry.stdout, '"demo-pkg==1.0.0",  # see ticket 12');
   assertStringIncludes(dry.stdout, '"other-pkg",');
   assertEquals(await Deno.readTextFile(target), EXISTING);
