@@ -16,3 +16,5 @@ export * from "./template_values.ts";
 export * from "./render_template.ts";
 export * from "./write_project.ts";
 export * from "./generate_project.ts";
+export * from "./machine_defaults.ts";
+export * from "./user_templates.ts";

@@ -60,18 +60,23 @@ export function builtinTemplates(): Promise<ProjectTemplate[]> {
 
 /**
  * Reads the files under `dir` (a template's `files/`), sorted by path. UTF-8 files become text,
- * others bytes. Requires `--allow-read`.
+ * others bytes; entries whose name `skip` accepts (files or whole directories) are left out.
+ * Requires `--allow-read`.
  *
  * @throws {ConfigError} For a symbolic link or anything that is not a file or directory (a
  *   template is plain files, so rendering never follows a link out of it).
  */
-export async function readTemplateFiles(dir: string): Promise<TemplateFile[]> {
+export async function readTemplateFiles(
+  dir: string,
+  skip: (name: string) => boolean = () => false,
+): Promise<TemplateFile[]> {
   const out: TemplateFile[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const walk = async (rel: string): Promise<void> => {
     const entries: Deno.DirEntry[] = [];
     for await (const entry of Deno.readDir(rel === "" ? dir : join(dir, rel))) entries.push(entry);
     for (const entry of entries) {
+      if (skip(entry.name)) continue;
       const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory) await walk(path);
       else if (entry.isFile) {
