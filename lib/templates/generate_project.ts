@@ -46,6 +46,18 @@ export function checkGeneratedPyproject(name: string, files: readonly RenderedFi
 }
 
 /**
+ * Whether any file of the template (contents, path or `[when]` condition) names the variable
+ * `key`: a flag given for a variable no file uses is worth a warning (`--framework` with `basic`).
+ */
+export function usesVariable(template: ResolvedTemplate, key: string): boolean {
+  const word = new RegExp(`(?<![A-Za-z0-9_])${key}(?![A-Za-z0-9_])`);
+  return template.files.some((f) =>
+    word.test(f.path) || f.conditions.some((c) => word.test(c)) ||
+    (!f.verbatim && f.file.text !== undefined && word.test(f.file.text))
+  );
+}
+
+/**
  * Resolves a template (built-in or the user's, with its `base` chain), computes its variables
  * (see {@linkcode templateValues}), renders every file in memory and checks the generated
  * pyproject.toml. Nothing is written; {@linkcode writeProject} writes the result.
@@ -64,5 +76,14 @@ export async function generateProject(
   const values = templateValues(template, input);
   const files = await renderTemplate(template, values);
   const warnings = checkGeneratedPyproject(templateName, files);
+  for (const key of input.given?.keys() ?? []) {
+    if (!usesVariable(template, key)) {
+      warnings.push(
+        `Template \`${templateName}\` does not use \`${key}\`: --${
+          key.replace(/_/g, "-")
+        } changes nothing`,
+      );
+    }
+  }
   return { template, values, files, warnings };
 }
