@@ -4,8 +4,13 @@ import { validatePyproject } from "../pyproject/mod.ts";
 import type { ResolvedTemplate } from "./project_template.ts";
 import { type RenderedFile, renderTemplate } from "./render_template.ts";
 import { resolveTemplate } from "./template_catalog.ts";
-import type { TemplateValue } from "./template_manifest.ts";
-import { type TemplateValueInput, templateValues } from "./template_values.ts";
+import type { TemplateValue, TemplateVariable } from "./template_manifest.ts";
+import {
+  type StandardDefaults,
+  standardVariables,
+  type TemplateValueInput,
+  templateValues,
+} from "./template_values.ts";
 
 /** A project rendered in memory from a template, ready to be written. */
 export interface GeneratedProject {
@@ -55,6 +60,31 @@ export function usesVariable(template: ResolvedTemplate, key: string): boolean {
     word.test(f.path) || f.conditions.some((c) => word.test(c)) ||
     (!f.verbatim && f.file.text !== undefined && word.test(f.file.text))
   );
+}
+
+/** The standard variables worth asking for (`--interactive`), in this order. */
+const ASKED_STANDARD = ["description", "author", "email", "license", "python_version"];
+
+/**
+ * The variables `--interactive` asks for, with their defaults, prompts and choices: the standard
+ * ones people set (`description`, `author`, `email`, `license`, `python_version`, `framework`,
+ * `docker`) that the template uses, then the template's own variables; those in `given` (set by a
+ * flag or `--var`) are left out.
+ */
+export function promptableVariables(
+  template: ResolvedTemplate,
+  defaults: StandardDefaults,
+  given: ReadonlySet<string>,
+): Array<{ name: string } & TemplateVariable> {
+  const standard = standardVariables(defaults);
+  const names = [
+    ...[...ASKED_STANDARD, "framework", "docker"].filter((k) => usesVariable(template, k)),
+    ...template.variables.keys(),
+  ].filter((k, i, all) => all.indexOf(k) === i && !given.has(k));
+  return names.map((name) => ({
+    name,
+    ...(template.variables.get(name) ?? standard.get(name)!),
+  }));
 }
 
 /**

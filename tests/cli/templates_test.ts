@@ -10,6 +10,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { writeLocalProject } from "../helpers/local_project.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { resolveHome } from "../../lib/paths/mod.ts";
 import { validatePyproject } from "../../lib/pyproject/mod.ts";
 import {
@@ -399,4 +400,68 @@ Deno.test("user templates: create with a base and a config, list, info, use, rem
   assertOk(await ctx.run(["template", "remove", "mon-template"]));
   assertEquals(await exists(tdir), false);
   assertEquals(await listFiles(join(ctx.home, "templates")), []);
+});
+
+Deno.test("create-from-template --interactive: asks on a terminal (a choice is asked again), uses the defaults without one", async (t) => {
+  await using ctx = await createTestContext([]);
+  const plain = await ctx.run([
+    "create-from-template",
+    "cli",
+    "plain",
+    "--interactive",
+    "--no-env",
+  ]);
+  assertOk(plain);
+  assertStringIncludes(plain.stderr, "No terminal to ask on: --interactive uses the defaults");
+  assertStringIncludes(
+    await Deno.readTextFile(join(ctx.work, "plain", "pyproject.toml")),
+    '"click>=8.1"',
+  );
+  const script = await exists("/usr/bin/script");
+  await t.step({
+    name: script
+      ? "on a terminal (script(1))"
+      : "on a terminal (SKIPPED: no script(1) to give it a terminal)",
+    ignore: !script,
+    async fn() {
+      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      const command = [
+        Deno.execPath(),
+        "run",
+        "--quiet",
+        ...PERMISSION_FLAGS,
+        new URL("../../main.ts", import.meta.url).pathname,
+        "create-from-template",
+        "cli",
+        "asked",
+        "--interactive",
+        "--no-env",
+        "--author",
+        "Ada",
+      ].map(quote).join(" ");
+      // description, email, license, python_version, docker, cli_framework (asked twice).
+      const answers = "My tool\nada@example.com\n\n\ny\nargparse\ntyper\n";
+      const child = new Deno.Command("script", {
+        args: ["-qec", command, "/dev/null"],
+        env: ctx.env,
+        clearEnv: true,
+        cwd: ctx.work,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(answers));
+      await writer.close();
+      const out = await child.output();
+      const terminal = decoder.decode(out.stdout);
+      assertEquals(out.code, 0, terminal + decoder.decode(out.stderr));
+      assertStringIncludes(terminal, "choose one of click, typer");
+      const pyproject = await Deno.readTextFile(join(ctx.work, "asked", "pyproject.toml"));
+      assertStringIncludes(pyproject, 'description = "My tool"');
+      assertStringIncludes(pyproject, '{ name = "Ada", email = "ada@example.com" }');
+      assertStringIncludes(pyproject, '"typer>=0.12"');
+      assert(await exists(join(ctx.work, "asked", "Dockerfile")), "docker answered yes");
+    },
+  });
 });
