@@ -30,6 +30,7 @@ import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
 import { createFromRequirementsCommand } from "./create_from_requirements.ts";
 import { convertCommand } from "./convert.ts";
 import { generateCommand } from "./generate.ts";
+import { createFromTemplateCommand } from "./create_from_template.ts";
 import { deleteCommand } from "./delete.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
@@ -48,13 +49,14 @@ import { updateCommand } from "./update.ts";
 import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
 import { syncCommand } from "./sync.ts";
+import { templateRoutes } from "./template/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache", "template"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -83,6 +85,7 @@ export function buildApp(): Application<CliContext> {
       create: createCommand,
       "create-from-pyproject": createFromPyprojectCommand,
       "create-from-requirements": createFromRequirementsCommand,
+      "create-from-template": createFromTemplateCommand,
       list: listCommand,
       info: infoCommand,
       delete: deleteCommand,
@@ -110,6 +113,7 @@ export function buildApp(): Application<CliContext> {
       validate: validateCommand,
       generate: generateCommand,
       convert: convertCommand,
+      template: templateRoutes,
       config: configRoutes,
       backend: backendRoutes,
       cache: cacheRoutes,

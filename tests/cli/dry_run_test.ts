@@ -47,6 +47,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     join(ctx.work, "pyproject.toml"),
     '[project]\nname = "p"  # mine\nversion = "1"\ndependencies = ["demo-pkg==1.0.0"]\n',
   );
+  assertOk(await ctx.run(["template", "create", "mine", "--base", "basic"]));
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -93,17 +94,23 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["generate", join(ctx.work, "pyproject.toml"), "--force"],
     ["update", join(ctx.work, "pyproject.toml"), "--add-missing", "--env", "a"],
     ["create-from-requirements", join(ctx.work, "requirements.txt"), "fr", "--write-pyproject"],
+    ["create-from-template", "basic", "proj", "--output", join(ctx.work, "proj")],
+    ["template", "create", "other", "--base", "mine"],
+    ["template", "remove", "mine"],
   ];
   for (const args of commands) {
-    await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
-      const result = await ctx.run([...args, "--dry-run"]);
-      assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
-      const after = await fingerprint(root);
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
-        before.get(k) !== after.get(k)
-      );
-      assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
-    });
+    await t.step(
+      args.slice(0, args[0] === "cache" || args[0] === "template" ? 3 : 2).join(" "),
+      async () => {
+        const result = await ctx.run([...args, "--dry-run"]);
+        assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
+        const after = await fingerprint(root);
+        const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+          before.get(k) !== after.get(k)
+        );
+        assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
+      },
+    );
   }
   await t.step("run refuses --dry-run", async () => {
     const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);
