@@ -1,0 +1,3 @@
+"""{{ project_name }}: {{ description }}"""
+
+__version__ = "{{ version }}"
