@@ -27,6 +27,7 @@ import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
+import { createFromTemplateCommand } from "./create_from_template.ts";
 import { deleteCommand } from "./delete.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
@@ -44,13 +45,14 @@ import { updateCommand } from "./update.ts";
 import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
 import { syncCommand } from "./sync.ts";
+import { templateRoutes } from "./template/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache", "template"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -78,6 +80,7 @@ export function buildApp(): Application<CliContext> {
     routes: {
       create: createCommand,
       "create-from-pyproject": createFromPyprojectCommand,
+      "create-from-template": createFromTemplateCommand,
       list: listCommand,
       info: infoCommand,
       delete: deleteCommand,
@@ -102,6 +105,7 @@ export function buildApp(): Application<CliContext> {
       why: whyCommand,
       tree: treeCommand,
       validate: validateCommand,
+      template: templateRoutes,
       config: configRoutes,
       backend: backendRoutes,
       cache: cacheRoutes,
