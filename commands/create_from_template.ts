@@ -21,6 +21,74 @@ interface CreateFromTemplateFlags extends GlobalFlags {
   readonly noEnv?: boolean;
   readonly var?: readonly string[];
   readonly docker?: boolean;
+  readonly interactive?: boolean;
+}
+
+/** Reads answers line by line from a terminal's stdin. */
+class LineReader {
+  #reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  #buffer = "";
+
+  /** The next line (without its end), or undefined at the end of input (Ctrl-D). */
+  async line(): Promise<string | undefined> {
+    while (!this.#buffer.includes("\n")) {
+      const { value, done } = await this.#reader.read();
+      if (done) {
+        const rest = this.#buffer;
+        this.#buffer = "";
+        return rest === "" ? undefined : rest;
+      }
+      this.#buffer += value;
+    }
+    const at = this.#buffer.indexOf("\n");
+    const line = this.#buffer.slice(0, at).replace(/\r$/, "");
+    this.#buffer = this.#buffer.slice(at + 1);
+    return line;
+  }
+
+  /** Stops reading stdin. */
+  async close(): Promise<void> {
+    await this.#reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * Asks for each variable on the terminal (question on stderr, default in brackets, Enter keeps
+ * it); a choice outside `choices` is asked again. Returns the answers that differ from nothing.
+ */
+async function askVariables(
+  questions: Array<
+    { name: string; default: string | boolean; prompt?: string; choices?: readonly string[] }
+  >,
+): Promise<Map<string, string>> {
+  const answers = new Map<string, string>();
+  const reader = new LineReader();
+  const write = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text));
+  try {
+    for (const q of questions) {
+      const shownDefault = typeof q.default === "boolean" ? (q.default ? "yes" : "no") : q.default;
+      const choices = q.choices === undefined ? "" : ` (${q.choices.join("/")})`;
+      for (;;) {
+        write(`${q.prompt ?? q.name}${choices} [${shownDefault}]: `);
+        const line = await reader.line();
+        if (line === undefined) {
+          write("\n");
+          return answers;
+        }
+        const answer = line.trim();
+        if (answer === "") break;
+        if (q.choices !== undefined && !q.choices.includes(answer)) {
+          write(`  choose one of ${q.choices.join(", ")}\n`);
+          continue;
+        }
+        answers.set(q.name, answer);
+        break;
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+  return answers;
 }
 
 /** `./demo` for a directory below the current one, else the absolute path. */
@@ -50,6 +118,7 @@ export const createFromTemplateCommand = buildCommand<
       ["gestvenv create-from-template data-science etude --var dvc=true", "a template variable"],
       ["gestvenv create-from-template basic lib --output ~/src/lib --no-env", "files only"],
       ["gestvenv create-from-template basic demo --dry-run", "list the files it would write"],
+      ["gestvenv create-from-template cli outil --interactive", "asked on the terminal"],
       ["gestvenv template list", "the templates there are"],
     ]) +
       "\n\nThen: cd NAME && gestvenv run NAME pytest (the generated project's own tests pass).",
@@ -75,8 +144,11 @@ export const createFromTemplateCommand = buildCommand<
       noEnv: toggle("Only write the project; create no environment"),
       var: repeatable("Set a template variable (repeatable; `gestvenv template info T`)", "k=v"),
       docker: toggle("Add a Dockerfile"),
+      interactive: toggle(
+        "Ask for the variables on the terminal (defaults in brackets; no terminal: the defaults)",
+      ),
     },
-    aliases: { ...GLOBAL_ALIASES, o: "output", d: "description" },
+    aliases: { ...GLOBAL_ALIASES, o: "output", d: "description", i: "interactive" },
     positional: {
       kind: "tuple",
       parameters: [
@@ -116,11 +188,32 @@ export const createFromTemplateCommand = buildCommand<
         cacheDir: ctx.home.cacheDir,
       }).catch(() => undefined);
       const defaultPython = usual === undefined ? undefined : minorVersion(usual.info);
+      const defaults = await machineDefaults(defaultPython);
+      const vars = [...(flags.var ?? [])];
+      if (flags.interactive) {
+        if (!Deno.stdin.isTerminal()) {
+          p.info("No terminal to ask on: --interactive uses the defaults and the flags given");
+        } else {
+          const { parseVarAssignment, promptableVariables, resolveTemplate } = await import(
+            "../lib/templates/mod.ts"
+          );
+          const set = new Set([
+            ...given.keys(),
+            ...(flags.var ?? []).map((v) => parseVarAssignment(v)[0]),
+          ]);
+          const questions = promptableVariables(
+            await resolveTemplate(templateName, ctx.home),
+            defaults,
+            set,
+          );
+          for (const [key, value] of await askVariables(questions)) vars.unshift(`${key}=${value}`);
+        }
+      }
       const project = await generateProject(templateName, ctx.home, {
         projectName: name,
         given,
-        vars: flags.var ?? [],
-        defaults: await machineDefaults(defaultPython),
+        vars,
+        defaults,
       });
       await checkProjectTarget(dir);
       const groups = [...project.template.groups];

@@ -74,6 +74,151 @@ export const BUILTIN_PROJECT_TEMPLATES: readonly EmbeddedTemplate[] = [
     ],
   },
   {
+    name: "cli",
+    manifest:
+      'description = "A command-line tool: click or typer, rich output, a console script, CliRunner tests"\nbase = "basic"\ngroups = ["dev"]\n\n[variables.cli_framework]\ndefault = "click"\nprompt = "CLI library: click or typer"\nchoices = ["click", "typer"]\n',
+    files: [
+      {
+        path: "Dockerfile",
+        text:
+          'FROM python:{{ python_version }}-slim\n\nWORKDIR /app\nCOPY pyproject.toml README.md ./\nCOPY src ./src\nRUN pip install --no-cache-dir .\n\nENTRYPOINT ["{{ project_name | downcase }}"]\nCMD ["--help"]\n',
+      },
+      {
+        path: "README.md",
+        text:
+          '# {{ project_name }}\n\n{{ description | default: "A command-line tool." }}\n\nBuilt with [{{ cli_framework }}](https://pypi.org/project/{{ cli_framework }}/) and\n[rich](https://pypi.org/project/rich/).\n\n## Usage\n\n```bash\n{{ project_name | downcase }} --help\n{{ project_name | downcase }} hello Ada --count 2\n{{ project_name | downcase }} table Ada Grace Linus\n```\n\n## Development\n\nThe environment `{{ project_name }}` holds the project (installed editable, so the\n`{{ project_name | downcase }}` command runs your current code) and its `dev` group:\n\n```bash\ngestvenv create-from-pyproject . {{ project_name }} --groups dev   # when it does not exist yet\ngestvenv run {{ project_name }} pytest                             # the tests (CliRunner)\ngestvenv run {{ project_name }} {{ project_name | downcase }} --help\n```\n\n## Distribution\n\n```bash\npython -m build        # dist/*.whl and dist/*.tar.gz\npipx install dist/*.whl\n```\n{%- if docker %}\n\n## Docker\n\n```bash\ndocker build -t {{ package_name }} .\ndocker run --rm {{ package_name }} hello Docker\n```\n{%- endif %}\n\n## License\n\n{{ license }}{% if author != "" %} © {{ year }} {{ author }}{% endif %}\n',
+      },
+      {
+        path: "pyproject.toml",
+        text:
+          '[build-system]\nrequires = ["hatchling>=1.27"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = {{ project_name | toml }}\nversion = {{ version | toml }}\ndescription = {{ description | default: "A command-line tool" | toml }}\nreadme = "README.md"\nrequires-python = ">={{ python_version }}"\nlicense = {{ license | toml }}\n{%- if author != "" or email != "" %}\nauthors = [\n  { {% if author != "" %}name = {{ author | toml }}{% if email != "" %}, {% endif %}{% endif %}{% if email != "" %}email = {{ email | toml }}{% endif %} },\n]\n{%- endif %}\nclassifiers = [\n  "Environment :: Console",\n  "Programming Language :: Python :: 3",\n]\ndependencies = [\n{%- if cli_framework == "typer" %}\n  "typer>=0.12",\n{%- else %}\n  "click>=8.1",\n{%- endif %}\n  "rich>=13",\n]\n\n[project.scripts]\n{{ project_name | downcase | toml }} = "{{ package_name }}.cli:main"\n\n[dependency-groups]\ndev = ["pytest>=8"]\n\n[tool.hatch.build.targets.wheel]\npackages = ["src/{{ package_name }}"]\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["src"]\n',
+      },
+      {
+        path: "src/{{ package_name }}/__main__.py",
+        text:
+          '"""`python -m {{ package_name }}` runs the command."""\n\nfrom .cli import main\n\nmain()\n',
+      },
+      {
+        path: "src/{{ package_name }}/cli.py",
+        text:
+          '"""The `{{ project_name | downcase }}` command."""\n\nfrom typing import List\n\n{% if cli_framework == "typer" -%}\nimport typer\nfrom rich.console import Console\nfrom rich.table import Table\n\nfrom . import __version__\nfrom .core import greet\n\nconsole = Console()\napp = typer.Typer(help="{{ project_name }}: a command-line tool.", no_args_is_help=True)\n\n\ndef _version(value: bool) -> None:\n    if value:\n        console.print(f"{{ project_name | downcase }} {__version__}")\n        raise typer.Exit()\n\n\n@app.callback()\ndef callback(\n    version: bool = typer.Option(\n        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."\n    ),\n) -> None:\n    """{{ project_name }}: a command-line tool."""\n\n\ndef _greeting(name: str) -> str:\n    try:\n        return greet(name)\n    except ValueError as error:\n        raise typer.BadParameter(str(error), param_hint="NAME") from error\n\n\n@app.command()\ndef hello(\n    name: str,\n    count: int = typer.Option(1, "--count", "-c", min=1, help="How many times."),\n) -> None:\n    """Greet NAME."""\n    message = _greeting(name)\n    for _ in range(count):\n        console.print(message)\n\n\n@app.command()\ndef table(names: List[str]) -> None:\n    """Greet several NAMES, as a table."""\n    result = Table("Name", "Greeting")\n    for name in names:\n        result.add_row(name, _greeting(name))\n    console.print(result)\n\n\ndef main() -> None:\n    """Entry point of the console script."""\n    app()\n{%- else -%}\nimport click\nfrom rich.console import Console\nfrom rich.table import Table\n\nfrom . import __version__\nfrom .core import greet\n\nconsole = Console()\n\n\ndef _greeting(name: str) -> str:\n    try:\n        return greet(name)\n    except ValueError as error:\n        raise click.BadParameter(str(error), param_hint="NAME") from error\n\n\n@click.group()\n@click.version_option(__version__, prog_name="{{ project_name | downcase }}")\ndef main() -> None:\n    """{{ project_name }}: a command-line tool."""\n\n\n@main.command()\n@click.argument("name")\n@click.option("--count", "-c", default=1, show_default=True, type=click.IntRange(min=1), help="How many times.")\ndef hello(name: str, count: int) -> None:\n    """Greet NAME."""\n    message = _greeting(name)\n    for _ in range(count):\n        console.print(message)\n\n\n@main.command()\n@click.argument("names", nargs=-1, required=True)\ndef table(names: List[str]) -> None:\n    """Greet several NAMES, as a table."""\n    result = Table("Name", "Greeting")\n    for name in names:\n        result.add_row(name, _greeting(name))\n    console.print(result)\n{%- endif %}\n',
+      },
+      {
+        path: "tests/test_cli.py",
+        text:
+          '{% if cli_framework == "typer" -%}\nfrom typer.testing import CliRunner\n\nfrom {{ package_name }} import __version__\nfrom {{ package_name }}.cli import app as cli\n{%- else -%}\nfrom click.testing import CliRunner\n\nfrom {{ package_name }} import __version__\nfrom {{ package_name }}.cli import main as cli\n{%- endif %}\n\nrunner = CliRunner()\n\n\ndef test_hello():\n    result = runner.invoke(cli, ["hello", "Ada"])\n    assert result.exit_code == 0, result.output\n    assert result.output.strip() == "Hello, Ada!"\n\n\ndef test_hello_count():\n    result = runner.invoke(cli, ["hello", "Ada", "--count", "3"])\n    assert result.exit_code == 0, result.output\n    assert result.output.count("Hello, Ada!") == 3\n\n\ndef test_table_lists_every_name():\n    result = runner.invoke(cli, ["table", "Ada", "Grace"])\n    assert result.exit_code == 0, result.output\n    assert "Hello, Ada!" in result.output\n    assert "Hello, Grace!" in result.output\n\n\ndef test_an_empty_name_is_a_usage_error():\n    result = runner.invoke(cli, ["hello", " "])\n    assert result.exit_code == 2\n    assert "must not be empty" in result.output\n\n\ndef test_a_count_below_one_is_refused():\n    result = runner.invoke(cli, ["hello", "Ada", "--count", "0"])\n    assert result.exit_code == 2\n\n\ndef test_version():\n    result = runner.invoke(cli, ["--version"])\n    assert result.exit_code == 0, result.output\n    assert __version__ in result.output\n',
+      },
+    ],
+  },
+  {
+    name: "data-science",
+    manifest:
+      'description = "Data analysis: notebooks/, data/, src/ with pandas, numpy, matplotlib, Jupyter; optional DVC"\nbase = "basic"\ngroups = ["dev", "notebooks"]\nskip = ["src/{{ package_name }}/core.py", "tests/test_core.py"]\n\n[variables.dvc]\ndefault = false\nprompt = "Set up DVC (data version control): dvc.yaml pipeline, .dvc/"\n\n[when]\n".dvc/" = "dvc"\n".dvcignore" = "dvc"\n"dvc.yaml" = "dvc"\n',
+    files: [
+      {
+        path: ".dockerignore",
+        text:
+          ".git\n.venv\n__pycache__\n.pytest_cache\n.ipynb_checkpoints\ndata/processed\ndist\nbuild\n",
+      },
+      { path: ".dvc/.gitignore", text: "/config.local\n/tmp\n/cache\n" },
+      { path: ".dvc/config", text: "[core]\n    autostage = true\n" },
+      {
+        path: ".dvcignore",
+        text: "# Paths DVC does not look at (same syntax as .gitignore)\n.ipynb_checkpoints/\n",
+      },
+      {
+        path: ".gitignore",
+        text:
+          "# Byte-compiled files and caches\n__pycache__/\n*.py[cod]\n.pytest_cache/\n.ipynb_checkpoints/\n.coverage\nhtmlcov/\n\n# Builds and packaging\nbuild/\ndist/\n*.egg-info/\n\n# Environments\n.venv/\nvenv/\n.env\n\n# Produced data (raw data is kept; large files belong in DVC or elsewhere)\ndata/processed/*\n!data/processed/.gitkeep\n\n# Editors and systems\n.idea/\n.vscode/\n.DS_Store\n",
+      },
+      {
+        path: "Dockerfile",
+        text:
+          'FROM python:{{ python_version }}-slim\n\nWORKDIR /app\nCOPY pyproject.toml README.md ./\nCOPY src ./src\nCOPY data ./data\nRUN pip install --no-cache-dir .\n\nCMD ["python", "-m", "{{ package_name }}", "data/raw/sample.csv"]\n',
+      },
+      {
+        path: "README.md",
+        text:
+          '# {{ project_name }}\n\n{{ description | default: "A data analysis project." }}\n\n## Layout\n\n| Path | What |\n| --- | --- |\n| `data/raw/` | Input data, never edited by hand (`sample.csv` is an example) |\n| `data/processed/` | Data the code produces (not committed) |\n| `notebooks/` | Jupyter notebooks for exploration |\n| `src/{{ package_name }}/` | The code notebooks and scripts import: loading, cleaning, analysis, plots |\n| `tests/` | Tests of that code (pytest) |\n\n## Getting started\n\nThe environment `{{ project_name }}` holds numpy, pandas, matplotlib, the project itself\n(editable) and the `dev` and `notebooks` groups (pytest, Jupyter):\n\n```bash\ngestvenv create-from-pyproject . {{ project_name }} --groups dev,notebooks   # when it does not exist yet\ngestvenv run {{ project_name }} pytest\ngestvenv run {{ project_name }} jupyter lab notebooks/\ngestvenv run {{ project_name }} python -m {{ package_name }} data/raw/sample.csv\n```\n{%- if dvc %}\n\n## Data versioning (DVC)\n\n`dvc.yaml` describes the pipeline (`prepare`: raw → processed). With the project in a git\nrepository:\n\n```bash\ngit init && gestvenv run {{ project_name }} dvc repro\ngestvenv run {{ project_name }} dvc add data/raw/sample.csv   # track a raw file with DVC\n```\n{%- endif %}\n{%- if docker %}\n\n## Docker\n\n```bash\ndocker build -t {{ package_name }} .\ndocker run --rm {{ package_name }}\n```\n{%- endif %}\n\n## License\n\n{{ license }}{% if author != "" %} © {{ year }} {{ author }}{% endif %}\n',
+      },
+      {
+        path: "data/README.md",
+        text:
+          "# Data\n\n- `raw/`: input data as received; never edit it by hand. `sample.csv` is an example to replace.\n- `processed/`: what the code produces from `raw/` (not committed; re-create it).\n",
+      },
+      { path: "data/processed/.gitkeep", text: "" },
+      {
+        path: "data/raw/sample.csv",
+        text:
+          "date,city,temperature,rainfall\n2024-01-01,Paris,5.1,1.2\n2024-01-02,Paris,6.3,0.0\n2024-01-03,Paris,,3.4\n2024-01-04,Paris,4.8,0.5\n2024-01-01,Lyon,3.9,0.0\n2024-01-02,Lyon,5.5,2.1\n2024-01-03,Lyon,7.2,0.0\n2024-01-04,Lyon,6.0,\n",
+      },
+      {
+        path: "dvc.yaml",
+        text:
+          "stages:\n  prepare:\n    cmd: python -m {{ package_name }} data/raw/sample.csv --output data/processed/clean.csv\n    deps:\n      - data/raw/sample.csv\n      - src/{{ package_name }}/data.py\n    outs:\n      - data/processed/clean.csv\n",
+      },
+      {
+        path: "notebooks/01_exploration.ipynb",
+        text:
+          '{\n "cells": [\n  {\n   "cell_type": "markdown",\n   "metadata": {},\n   "source": [\n    "# {{ project_name }}: exploration\\n",\n    "\\n",\n    "The data\'s first look. Reusable code goes to `src/{{ package_name }}/` (with tests), not here."\n   ]\n  },\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [],\n   "source": [\n    "%matplotlib inline\\n",\n    "from pathlib import Path\\n",\n    "\\n",\n    "from {{ package_name }} import clean, load_csv, moving_average, summarize\\n",\n    "from {{ package_name }}.plots import line_plot\\n",\n    "\\n",\n    "DATA = Path(\\"..\\") / \\"data\\" / \\"raw\\" / \\"sample.csv\\""\n   ]\n  },\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [],\n   "source": [\n    "raw = load_csv(DATA)\\n",\n    "raw.head()"\n   ]\n  },\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [],\n   "source": [\n    "frame = clean(raw)\\n",\n    "print(f\\"{len(raw) - len(frame)} row(s) with missing values dropped\\")\\n",\n    "summarize(frame, \\"city\\", \\"temperature\\")"\n   ]\n  },\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [],\n   "source": [\n    "line_plot(frame, \\"date\\", \\"temperature\\", \\"city\\");"\n   ]\n  },\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [],\n   "source": [\n    "moving_average(frame[frame.city == \\"Paris\\"].temperature, 2)"\n   ]\n  }\n ],\n "metadata": {\n  "kernelspec": {\n   "display_name": "Python 3",\n   "language": "python",\n   "name": "python3"\n  },\n  "language_info": {\n   "name": "python"\n  }\n },\n "nbformat": 4,\n "nbformat_minor": 5\n}\n',
+      },
+      {
+        path: "pyproject.toml",
+        text:
+          '[build-system]\nrequires = ["hatchling>=1.27"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = {{ project_name | toml }}\nversion = {{ version | toml }}\ndescription = {{ description | default: "A data analysis project" | toml }}\nreadme = "README.md"\nrequires-python = ">={{ python_version }}"\nlicense = {{ license | toml }}\n{%- if author != "" or email != "" %}\nauthors = [\n  { {% if author != "" %}name = {{ author | toml }}{% if email != "" %}, {% endif %}{% endif %}{% if email != "" %}email = {{ email | toml }}{% endif %} },\n]\n{%- endif %}\nclassifiers = [\n  "Programming Language :: Python :: 3",\n  "Topic :: Scientific/Engineering",\n]\ndependencies = [\n  "numpy>=1.26",\n  "pandas>=2.2",\n  "matplotlib>=3.8",\n]\n\n[dependency-groups]\ndev = [\n  "pytest>=8",\n{%- if dvc %}\n  "dvc>=3",\n{%- endif %}\n]\nnotebooks = ["jupyter>=1.1"]\n\n[tool.hatch.build.targets.wheel]\npackages = ["src/{{ package_name }}"]\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\npythonpath = ["src"]\n',
+      },
+      {
+        path: "src/{{ package_name }}/__init__.py",
+        text:
+          '"""The {{ project_name }} package: loading, cleaning, analysing and plotting the data."""\n\nfrom .analysis import moving_average, summarize\nfrom .data import clean, load_csv\n\n__all__ = ["__version__", "clean", "load_csv", "moving_average", "summarize"]\n__version__ = {{ version | pystr }}\n',
+      },
+      {
+        path: "src/{{ package_name }}/__main__.py",
+        text:
+          '"""`python -m {{ package_name }} FILE.csv [--by COLUMN] [--column COLUMN]`: a summary of a CSV file."""\n\nimport argparse\n\nfrom .analysis import summarize\nfrom .data import clean, load_csv\n\n\ndef main() -> None:\n    parser = argparse.ArgumentParser(prog="python -m {{ package_name }}", description=__doc__)\n    parser.add_argument("file", help="CSV file to summarize")\n    parser.add_argument("--by", default="city", help="column to group by (default: city)")\n    parser.add_argument("--column", default="temperature", help="column to summarize")\n    parser.add_argument("--output", help="write the cleaned data to this CSV file")\n    args = parser.parse_args()\n    frame = clean(load_csv(args.file))\n    if args.output:\n        frame.to_csv(args.output, index=False)\n    print(summarize(frame, args.by, args.column).to_string())\n\n\nmain()\n',
+      },
+      {
+        path: "src/{{ package_name }}/analysis.py",
+        text:
+          '"""Statistics over the data."""\n\nimport numpy as np\nimport pandas as pd\n\n\ndef summarize(frame: pd.DataFrame, by: str, column: str) -> pd.DataFrame:\n    """Count, mean, min and max of ``column`` for each value of ``by``, sorted by ``by``."""\n    if column not in frame.columns or by not in frame.columns:\n        raise KeyError(f"unknown column: {column if column not in frame.columns else by}")\n    return frame.groupby(by)[column].agg(["count", "mean", "min", "max"]).sort_index()\n\n\ndef moving_average(values, window: int) -> np.ndarray:\n    """The mean of each run of ``window`` consecutive values (``len(values) - window + 1`` of them)."""\n    if window < 1:\n        raise ValueError("window must be at least 1")\n    data = np.asarray(values, dtype=float)\n    if window > data.size:\n        raise ValueError("window is longer than the data")\n    kernel = np.ones(window) / window\n    return np.convolve(data, kernel, mode="valid")\n',
+      },
+      {
+        path: "src/{{ package_name }}/data.py",
+        text:
+          '"""Loading and cleaning data."""\n\nfrom pathlib import Path\nfrom typing import Union\n\nimport pandas as pd\n\n\ndef load_csv(path: Union[str, Path]) -> pd.DataFrame:\n    """Read a CSV file; a ``date`` column, when there is one, is parsed as dates."""\n    frame = pd.read_csv(path)\n    if "date" in frame.columns:\n        frame["date"] = pd.to_datetime(frame["date"])\n    return frame\n\n\ndef clean(frame: pd.DataFrame) -> pd.DataFrame:\n    """Drop the rows with a missing value and duplicated rows; the index is renumbered."""\n    return frame.dropna().drop_duplicates().reset_index(drop=True)\n',
+      },
+      {
+        path: "src/{{ package_name }}/plots.py",
+        text:
+          '"""Figures (matplotlib). They are returned, not shown: save them, or let a notebook display them."""\n\nimport matplotlib.pyplot as plt\nimport pandas as pd\nfrom matplotlib.figure import Figure\n\n\ndef line_plot(frame: pd.DataFrame, x: str, y: str, by: str) -> Figure:\n    """One line of ``y`` against ``x`` for each value of ``by``."""\n    figure, axes = plt.subplots(figsize=(8, 4))\n    for key, group in frame.groupby(by):\n        axes.plot(group[x], group[y], marker="o", label=str(key))\n    axes.set_xlabel(x)\n    axes.set_ylabel(y)\n    axes.legend(title=by)\n    figure.autofmt_xdate()\n    return figure\n',
+      },
+      {
+        path: "tests/conftest.py",
+        text: 'import matplotlib\n\nmatplotlib.use("Agg")  # no display in tests\n',
+      },
+      {
+        path: "tests/test_analysis.py",
+        text:
+          'import numpy as np\nimport pandas as pd\nimport pytest\n\nfrom {{ package_name }} import moving_average, summarize\n\n\ndef test_summarize_groups_and_sorts():\n    frame = pd.DataFrame({"city": ["b", "a", "b"], "t": [1.0, 4.0, 3.0]})\n    summary = summarize(frame, "city", "t")\n    assert list(summary.index) == ["a", "b"]\n    assert summary.loc["b", "count"] == 2\n    assert summary.loc["b", "mean"] == 2.0\n    assert summary.loc["a", "max"] == 4.0\n\n\ndef test_summarize_rejects_unknown_columns():\n    with pytest.raises(KeyError):\n        summarize(pd.DataFrame({"a": [1]}), "a", "missing")\n\n\ndef test_moving_average():\n    np.testing.assert_allclose(moving_average([1, 2, 3, 4], 2), [1.5, 2.5, 3.5])\n\n\n@pytest.mark.parametrize("window", [0, 5])\ndef test_moving_average_rejects_bad_windows(window):\n    with pytest.raises(ValueError):\n        moving_average([1, 2, 3, 4], window)\n',
+      },
+      {
+        path: "tests/test_data.py",
+        text:
+          'import pandas as pd\n\nfrom {{ package_name }} import clean, load_csv\n\n\ndef test_load_csv_parses_dates(tmp_path):\n    path = tmp_path / "t.csv"\n    path.write_text("date,value\\n2024-01-02,1.5\\n2024-01-03,2.5\\n")\n    frame = load_csv(path)\n    assert list(frame.columns) == ["date", "value"]\n    assert pd.api.types.is_datetime64_any_dtype(frame["date"])\n    assert frame["value"].sum() == 4.0\n\n\ndef test_clean_drops_missing_values_and_duplicates():\n    frame = pd.DataFrame({"a": [1, 1, None, 3], "b": ["x", "x", "y", "z"]})\n    cleaned = clean(frame)\n    assert cleaned.to_dict("list") == {"a": [1.0, 3.0], "b": ["x", "z"]}\n    assert list(cleaned.index) == [0, 1]\n',
+      },
+      {
+        path: "tests/test_plots.py",
+        text:
+          'import pandas as pd\n\nfrom {{ package_name }}.plots import line_plot\n\n\ndef test_line_plot_draws_one_line_per_group(tmp_path):\n    frame = pd.DataFrame(\n        {\n            "day": [1, 2, 1, 2],\n            "value": [1.0, 2.0, 3.0, 4.0],\n            "city": ["a", "a", "b", "b"],\n        }\n    )\n    figure = line_plot(frame, "day", "value", "city")\n    axes = figure.axes[0]\n    assert len(axes.get_lines()) == 2\n    assert axes.get_ylabel() == "value"\n    figure.savefig(tmp_path / "plot.png")\n    assert (tmp_path / "plot.png").stat().st_size > 0\n',
+      },
+      {
+        path: "tests/test_sample_data.py",
+        text:
+          'from pathlib import Path\n\nfrom {{ package_name }} import clean, load_csv, summarize\n\nSAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample.csv"\n\n\ndef test_the_sample_data_summarizes():\n    frame = clean(load_csv(SAMPLE))\n    summary = summarize(frame, "city", "temperature")\n    assert list(summary.index) == ["Lyon", "Paris"]\n    assert summary["count"].sum() == len(frame) == 6\n',
+      },
+    ],
+  },
+  {
     name: "django",
     manifest:
       'description = "Django project and app: settings from environment variables, a model registered in the admin, class-based views and a JSON endpoint, URLs, migrations, manage.py, tests with pytest-django"\ngroups = ["dev"]\n# Django templates are copied as they are (their paths are still rendered).\nverbatim = ["**/*.html"]\n\n[when]\n"Dockerfile" = "docker"\n".dockerignore" = "docker"\n',

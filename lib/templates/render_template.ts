@@ -6,6 +6,8 @@ import type { TemplateValue } from "./template_manifest.ts";
 export interface RenderedFile {
   /** Path relative to the project directory, `/`-separated, rendered. */
   readonly path: string;
+  /** The template file's path under `files/`, before rendering (absent for files not rendered). */
+  readonly source?: string;
   /** Its contents. */
   readonly content: Uint8Array;
   /** Whether it is executable. */
@@ -178,6 +180,7 @@ export async function renderTemplate(
     }
     return {
       path: segments.join("/"),
+      source: f.path,
       content,
       executable: f.file.executable,
       from: f.from,

@@ -110,8 +110,8 @@ export function parseVarAssignment(assignment: string): [string, string] {
   return [key, assignment.slice(at + 1)];
 }
 
-const TRUE = new Set(["true", "yes", "on", "1"]);
-const FALSE = new Set(["false", "no", "off", "0"]);
+const TRUE = new Set(["true", "yes", "y", "on", "1"]);
+const FALSE = new Set(["false", "no", "n", "off", "0"]);
 
 /** What {@linkcode templateValues} is given. */
 export interface TemplateValueInput {
@@ -129,7 +129,7 @@ export interface TemplateValueInput {
  * Every variable's value for rendering `template`: the standard defaults, overridden by the
  * template chain's `[variables]` defaults, then the flags, then `--var`; `package_name` derived
  * from `project_name` unless given. Values whose default is a boolean take `true/false/yes/no/
- * on/off/1/0`. Everything is checked before anything is written: the project name (PEP 508), the
+ * y/n/on/off/1/0`. Everything is checked before anything is written: the project name (PEP 508), the
  * import name (a Python identifier, not a keyword), `python_version` (`X.Y`), `version` (digits
  * and dots, PEP 440 release), and the choices of choice variables.
  *

@@ -309,3 +309,34 @@ Deno.test("writeProject(): staging then rename; refuses a non-empty target; an i
     "both a file a",
   );
 });
+
+Deno.test("binary files are copied byte for byte, executable files stay executable", async () => {
+  await using h = await homeWith({
+    bin: {
+      "template.toml": 'description = "binary"',
+      "files/run.sh": "#!/bin/sh\necho {{ project_name }}\n",
+    },
+  });
+  const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x7b, 0x7b]);
+  await Deno.writeFile(join(h.root, "templates", "bin", "files", "logo.png"), bytes);
+  await Deno.chmod(join(h.root, "templates", "bin", "files", "run.sh"), 0o755);
+  const project = await generateProject("bin", h.home, { projectName: "demo" });
+  const dir = join(h.root, "out");
+  await writeProject(dir, project.files);
+  assertEquals(await Deno.readFile(join(dir, "logo.png")), bytes);
+  assertEquals(project.files.find((f) => f.path === "logo.png")?.verbatim, true);
+  assertEquals(await Deno.readTextFile(join(dir, "run.sh")), "#!/bin/sh\necho demo\n");
+  assertEquals(((await Deno.stat(join(dir, "run.sh"))).mode ?? 0) & 0o111, 0o111);
+  assertEquals(((await Deno.stat(join(dir, "logo.png"))).mode ?? 0) & 0o111, 0);
+});
+
+Deno.test("a flag for a variable the template does not use is a warning", async () => {
+  await using h = await homeWith({});
+  const project = await generateProject("basic", h.home, {
+    projectName: "demo",
+    given: new Map([["framework", "flask"]]),
+  });
+  assertEquals(project.warnings, [
+    "Template `basic` does not use `framework`: --framework changes nothing",
+  ]);
+});

@@ -42,6 +42,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   assertOk(await ctx.run(["cache", "export", "--format", "json", join(ctx.work, "manifest.json")]));
   assertOk(await ctx.run(["export", "a", join(ctx.work, "a.tar.gz"), "--bundle"]));
   assertOk(await ctx.run(["config", "set", "backend", "pip"]));
+  assertOk(await ctx.run(["template", "create", "mine", "--base", "basic"]));
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -82,17 +83,23 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cache", "import", join(ctx.work, "manifest.json"), "--download-missing"],
     ["export", "a", join(ctx.work, "b.tar.gz"), "--bundle"],
     ["import", join(ctx.work, "a.tar.gz"), "from-bundle"],
+    ["create-from-template", "basic", "proj", "--output", join(ctx.work, "proj")],
+    ["template", "create", "other", "--base", "mine"],
+    ["template", "remove", "mine"],
   ];
   for (const args of commands) {
-    await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
-      const result = await ctx.run([...args, "--dry-run"]);
-      assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
-      const after = await fingerprint(root);
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
-        before.get(k) !== after.get(k)
-      );
-      assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
-    });
+    await t.step(
+      args.slice(0, args[0] === "cache" || args[0] === "template" ? 3 : 2).join(" "),
+      async () => {
+        const result = await ctx.run([...args, "--dry-run"]);
+        assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
+        const after = await fingerprint(root);
+        const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+          before.get(k) !== after.get(k)
+        );
+        assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
+      },
+    );
   }
   await t.step("run refuses --dry-run", async () => {
     const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);
