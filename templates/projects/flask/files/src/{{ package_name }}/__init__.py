@@ -1,11 +1,11 @@
-"""{{ project_name }}: {{ description }}"""
+"""The {{ project_name }} package."""
 
 import os
 from typing import Any, Mapping, Optional
 
 from flask import Flask
 
-__version__ = "{{ version }}"
+__version__ = {{ version | pystr }}
 
 
 def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:

@@ -1,3 +1,3 @@
-"""{{ project_name }}: {{ description }}"""
+"""The {{ project_name }} package."""
 
-__version__ = "{{ version }}"
+__version__ = {{ version | pystr }}
