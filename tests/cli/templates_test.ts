@@ -301,15 +301,23 @@ Deno.test("create-from-template --dry-run lists the files and the environment, w
   assertEquals(await exists(join(ctx.home, "environments.json")), false);
 });
 
-Deno.test("a crash between staging and the rename leaves no project; a re-run writes it", async () => {
+Deno.test("a crash between staging and the rename leaves no project; a re-run cleans up and writes it", async () => {
   await using ctx = await createTestContext([]);
   const crashed = await ctx.run(["create-from-template", "basic", "demo", "--no-env"], {
     env: { GESTVENV_FAILPOINT: "template.after-staging:exit" },
   });
   assert(crashed.code !== 0, "the failpoint did not fire");
   assertEquals(await exists(join(ctx.work, "demo")), false);
+  const left = (await Array.fromAsync(Deno.readDir(ctx.work))).map((e) => e.name).sort();
+  assertEquals(left.length, 2, `the staging directory and its lock: ${left}`);
+  assert(left.every((n) => n.startsWith(".demo.gestvenv-staging-")), left.join(", "));
   assertOk(await ctx.run(["create-from-template", "basic", "demo", "--no-env"]));
   assert(await exists(join(ctx.work, "demo", "pyproject.toml")));
+  assertEquals(
+    (await Array.fromAsync(Deno.readDir(ctx.work))).map((e) => e.name),
+    ["demo"],
+    "the re-run removed what the killed one left",
+  );
 });
 
 Deno.test("user templates: create with a base and a config, list, info, use, remove; built-ins stay", async (t) => {
