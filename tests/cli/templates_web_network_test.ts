@@ -12,13 +12,36 @@ import { assert, assertEquals, assertMatch } from "../helpers/assert.ts";
 import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { assertOk, type CliResult, createTestContext } from "../helpers/test_context.ts";
 
-const CASES: { template: string; name: string; flags: string[] }[] = [
+interface Case {
+  template: string;
+  name: string;
+  flags: string[];
+  /** A command the README tells people to run (a migration), and the file it must create. */
+  migrate?: { command: string[]; creates: string };
+}
+
+const CASES: Case[] = [
   { template: "fastapi", name: "net-fastapi", flags: [] },
-  { template: "flask", name: "net-flask", flags: [] },
-  { template: "django", name: "net-django", flags: [] },
+  {
+    template: "flask",
+    name: "net-flask",
+    flags: [],
+    migrate: { command: ["flask", "db", "upgrade"], creates: "instance/app.db" },
+  },
+  {
+    template: "django",
+    name: "net-django",
+    flags: [],
+    migrate: { command: ["python", "manage.py", "migrate"], creates: "db.sqlite3" },
+  },
   { template: "web", name: "net-web-fastapi", flags: ["--framework", "fastapi"] },
   { template: "web", name: "net-web-flask", flags: ["--framework", "flask"] },
-  { template: "web", name: "net-web-django", flags: ["--framework", "django"] },
+  {
+    template: "web",
+    name: "net-web-django",
+    flags: ["--framework", "django"],
+    migrate: { command: ["python", "manage.py", "migrate"], creates: "db.sqlite3" },
+  },
 ];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -77,6 +100,24 @@ for (const c of CASES) {
       const summary = pytest.stdout.trim().split("\n").at(-1) ?? "";
       assertMatch(summary, /^\d+ passed/);
       assert(!/failed|error/.test(summary), pytest.stdout);
+      if (c.migrate !== undefined) {
+        // What the README says to run: the migrations apply to a new database in the project.
+        const migrated = await runIn(project, ctx.env, ["run", c.name, ...c.migrate.command]);
+        assertOk(migrated, `${c.name}: ${c.migrate.command.join(" ")}`);
+        const db = await Deno.stat(join(project, c.migrate.creates));
+        assert(db.isFile && db.size > 0, `${c.migrate.creates} is empty`);
+        const tables = await runIn(project, ctx.env, [
+          "run",
+          c.name,
+          "python",
+          "-c",
+          "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); " +
+          "print(sorted(r[0] for r in db.execute(\"select name from sqlite_master where type='table'\")))",
+          c.migrate.creates,
+        ]);
+        assertOk(tables);
+        assertMatch(tables.stdout, /'items(_item)?'/);
+      }
       await Deno.stderr.write(
         new TextEncoder().encode(
           `${[c.template, ...c.flags].join(" ")}: create-from-template ${seconds(createdIn)}, ` +
