@@ -373,3 +373,35 @@ Deno.test("templates web: web defaults to fastapi; template info lists the frame
     assertStringIncludes(list.stdout, `"${name}"`);
   }
 });
+
+/** Whether the machine's python3 has pytest (to run the part of a suite that needs no framework). */
+const hasPytest = await new Deno.Command("python3", {
+  args: ["-c", "import pytest"],
+  stdout: "null",
+  stderr: "null",
+}).output().then((o) => o.success, () => false);
+
+Deno.test({
+  name: "templates web: web's store tests (standard library only) pass with the machine's pytest",
+  ignore: !hasPytest,
+  async fn() {
+    await using ctx = await createTestContext([]);
+    for (const framework of ["fastapi", "flask"]) {
+      const name = `store-${framework}`;
+      assertOk(
+        await ctx.run(["create-from-template", "web", name, "--no-env", "--framework", framework]),
+      );
+      const project = join(ctx.work, name);
+      const out = await new Deno.Command("python3", {
+        args: ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_store.py"],
+        cwd: project,
+        env: { PYTHONDONTWRITEBYTECODE: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout);
+      assertEquals(out.code, 0, text + new TextDecoder().decode(out.stderr));
+      assertStringIncludes(text, "3 passed");
+    }
+  },
+});
