@@ -1,6 +1,7 @@
 import { ConfigError, UsageError } from "../errors/mod.ts";
 import { closestNames, formatAlternatives } from "../names/mod.ts";
 import { type HomeLayout, join } from "../paths/mod.ts";
+import { fileError } from "./file_error.ts";
 import { matchesGlob } from "./path_glob.ts";
 import type {
   ProjectTemplate,
@@ -65,6 +66,8 @@ export function builtinTemplates(): Promise<ProjectTemplate[]> {
  *
  * @throws {ConfigError} For a symbolic link or anything that is not a file or directory (a
  *   template is plain files, so rendering never follows a link out of it).
+ * @throws {OperationError} (`permission_denied`, `file_error`) When a directory or file cannot be
+ *   read (the message names it).
  */
 export async function readTemplateFiles(
   dir: string,
@@ -73,16 +76,22 @@ export async function readTemplateFiles(
   const out: TemplateFile[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const walk = async (rel: string): Promise<void> => {
-    const entries: Deno.DirEntry[] = [];
-    for await (const entry of Deno.readDir(rel === "" ? dir : join(dir, rel))) entries.push(entry);
+    const here = rel === "" ? dir : join(dir, rel);
+    const entries = await Array.fromAsync(Deno.readDir(here)).catch((error) => {
+      throw fileError(error, `read the directory ${here}`, "Check its permissions");
+    });
     for (const entry of entries) {
       if (skip(entry.name)) continue;
       const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory) await walk(path);
       else if (entry.isFile) {
         const full = join(dir, path);
-        const bytes = await Deno.readFile(full);
-        const mode = (await Deno.stat(full)).mode ?? 0;
+        const [bytes, mode] = await Promise.all([
+          Deno.readFile(full),
+          Deno.stat(full).then((s) => s.mode ?? 0),
+        ]).catch((error) => {
+          throw fileError(error, `read ${full}`, "Check its permissions");
+        });
         let text: string | undefined;
         try {
           text = decoder.decode(bytes);
@@ -140,7 +149,12 @@ export async function loadTemplateDir(
   };
 }
 
-/** The names of the user's templates (folders of the user templates directory), sorted. */
+/**
+ * The names of the user's templates (folders of the user templates directory), sorted; none when
+ * that directory does not exist. Requires `--allow-read`.
+ *
+ * @throws {OperationError} (`permission_denied`, `file_error`) When it cannot be read.
+ */
 export async function userTemplateNames(home: HomeLayout): Promise<string[]> {
   const names: string[] = [];
   try {
@@ -148,7 +162,13 @@ export async function userTemplateNames(home: HomeLayout): Promise<string[]> {
       if (entry.isDirectory && TEMPLATE_NAME.test(entry.name)) names.push(entry.name);
     }
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw fileError(
+        error,
+        `read the templates directory ${userTemplatesDir(home)}`,
+        "Check its permissions (or set GESTVENV_HOME to a home you can read)",
+      );
+    }
   }
   return names.sort();
 }

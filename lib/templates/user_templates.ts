@@ -10,6 +10,7 @@ import {
   userTemplateNames,
   userTemplatesDir,
 } from "./template_catalog.ts";
+import { fileError } from "./file_error.ts";
 import { parseTemplateManifest } from "./template_manifest.ts";
 import { packageNameFor } from "./template_values.ts";
 import { writeProject } from "./write_project.ts";
@@ -81,6 +82,8 @@ async function projectNameOf(dir: string): Promise<string> {
  * @throws {UsageError} For an invalid name, a built-in's name, an existing user template, an
  *   unknown base, neither `base` nor `from`, or a `from` that is not a directory.
  * @throws {ConfigError} When the config (and flags) make an invalid `template.toml`.
+ * @throws {OperationError} (`permission_denied`, `file_error`) When a file of `from` cannot be read
+ *   or the template cannot be written (the message names the path).
  */
 export async function createUserTemplate(
   home: HomeLayout,
@@ -223,6 +226,8 @@ export async function createUserTemplate(
  *
  * @returns The directory removed (or that would be, with `dryRun`).
  * @throws {UsageError} For a built-in template, or when the user has no template of that name.
+ * @throws {OperationError} (`remove_failed`, `permission_denied`, `file_error`) When the folder
+ *   cannot be renamed or deleted.
  */
 export async function removeUserTemplate(
   home: HomeLayout,
@@ -250,6 +255,12 @@ export async function removeUserTemplate(
       hint: "Check the folder's permissions",
     });
   }
-  await Deno.remove(aside, { recursive: true });
+  await Deno.remove(aside, { recursive: true }).catch((error) => {
+    throw fileError(
+      error,
+      `delete ${aside} (template \`${name}\`, already set aside)`,
+      `Check the permissions of the files in it, then delete ${aside} by hand`,
+    );
+  });
   return dir;
 }

@@ -1,13 +1,19 @@
 import { OperationError, throwIfInterrupted } from "../errors/mod.ts";
 import { failpoint, isEmptyDir, tryWithFileLock, withFileLock } from "../fs/mod.ts";
 import { basename, dirname, join } from "../paths/mod.ts";
+import { fileError } from "./file_error.ts";
 import type { RenderedFile } from "./render_template.ts";
+
+/** What to do when `dir`'s parent cannot be read or written. */
+const writableHint = (dir: string) =>
+  `Check that you may write to ${dirname(dir)}, or choose another directory`;
 
 /**
  * Checks that a project can be written at `dir`: it does not exist, or is an empty directory.
  * Requires `--allow-read`.
  *
- * @throws {OperationError} (`target_not_empty`) When `dir` is a file or a non-empty directory.
+ * @throws {OperationError} (`target_not_empty`) When `dir` is a file or a non-empty directory;
+ *   (`permission_denied`, `file_error`) when it cannot be read.
  */
 export async function checkProjectTarget(dir: string): Promise<void> {
   let info: Deno.FileInfo;
@@ -15,9 +21,13 @@ export async function checkProjectTarget(dir: string): Promise<void> {
     info = await Deno.lstat(dir);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return;
-    throw error;
+    throw fileError(error, `read ${dir}`, writableHint(dir));
   }
-  if (!info.isDirectory || !(await isEmptyDir(dir))) {
+  const empty = info.isDirectory &&
+    await isEmptyDir(dir).catch((error) => {
+      throw fileError(error, `read the directory ${dir}`, writableHint(dir));
+    });
+  if (!empty) {
     throw new OperationError(
       `${dir} already exists${info.isDirectory ? " and is not empty" : " (not a directory)"}`,
       "target_not_empty",
@@ -43,7 +53,7 @@ async function removeStaleStaging(dir: string): Promise<void> {
     entries = await Array.fromAsync(Deno.readDir(parent));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return;
-    throw error;
+    throw fileError(error, `read the directory ${parent}`, writableHint(dir));
   }
   for (const entry of entries) {
     if (!entry.name.startsWith(prefix) || !entry.name.endsWith(".lock")) continue;
@@ -67,7 +77,8 @@ async function removeStaleStaging(dir: string): Promise<void> {
  *
  * @returns The number of files and bytes written.
  * @throws {OperationError} (`target_not_empty`) When `dir` is not empty, or two rendered paths
- *   collide (a file where another needs a directory).
+ *   collide (a file where another needs a directory); (`permission_denied`, `file_error`) when a
+ *   directory or file cannot be created or written (the message names it).
  * @throws {InterruptedError} When `signal` is aborted before the rename.
  */
 export async function writeProject(
@@ -91,7 +102,9 @@ export async function writeProject(
     }
   }
   const parent = dirname(dir);
-  await Deno.mkdir(parent, { recursive: true });
+  await Deno.mkdir(parent, { recursive: true }).catch((error) => {
+    throw fileError(error, `create the directory ${parent}`, writableHint(dir));
+  });
   await removeStaleStaging(dir);
   const staging = join(parent, `${stagingPrefix(dir)}${crypto.randomUUID().slice(0, 8)}`);
   const lock = `${staging}.lock`;
@@ -120,6 +133,8 @@ export async function writeProject(
         throw error;
       }
     });
+  } catch (error) {
+    throw fileError(error, `write the project ${dir}`, writableHint(dir));
   } finally {
     await Deno.remove(lock).catch(() => {});
   }

@@ -473,3 +473,43 @@ Deno.test("create-from-template --interactive: asks on a terminal (a choice is a
     },
   });
 });
+
+Deno.test("a place that cannot be read or written gives a typed error naming it, in text and as a JSON error document", async (t) => {
+  await using ctx = await createTestContext([]);
+  // Below a file, and in /proc: no directory can be made there, even by root.
+  await Deno.writeTextFile(join(ctx.work, "afile"), "");
+  const text = await ctx.run([
+    "create-from-template",
+    "basic",
+    "x",
+    "-o",
+    "afile/sub/x",
+    "--no-env",
+  ]);
+  assertEquals(text.code, 1, text.stderr);
+  assertStringIncludes(text.stderr, "hint:");
+  await assertSnapshot(t, filterText(text.stderr, [[ctx.work, "<WORK>"]]));
+  const json = await ctx.run([
+    "create-from-template",
+    "basic",
+    "x",
+    "-o",
+    "/proc/gv/x",
+    "--no-env",
+    "--format",
+    "json",
+  ]);
+  assertEquals(json.code, 1, json.stderr);
+  const doc = JSON.parse(json.stdout);
+  assertEquals(doc.status, "error");
+  assertEquals(doc.errors[0].code, "file_error");
+  assertStringIncludes(doc.errors[0].message, "/proc/gv");
+  assert(doc.errors[0].hint.length > 0);
+
+  await Deno.writeTextFile(join(ctx.home, "templates"), "not a folder");
+  for (const args of [["template", "list"], ["template", "remove", "mine", "--yes"]]) {
+    const listed = await ctx.run(args);
+    assertEquals(listed.code, 1, listed.stderr);
+    await assertSnapshot(t, filterText(listed.stderr, [[ctx.home, "<HOME>"]]));
+  }
+});
