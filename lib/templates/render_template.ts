@@ -117,31 +117,88 @@ export async function evalCondition(
   return value !== false && value !== null && value !== undefined;
 }
 
-/** A rendered path's segments, or undefined when a segment is empty (the file is left out). */
-function safeSegments(template: string, source: string, rendered: string): string[] | undefined {
-  const segments = rendered.split("/").map((s) => s.trim());
-  if (segments.some((s) => s === "")) return undefined;
-  for (const s of segments) {
-    if (s === "." || s === ".." || /[\\\0:]/.test(s) || /[\n\r]/.test(s)) {
-      throw new ConfigError(
-        `Template \`${template}\`: the path of ${source} renders to ${
-          JSON.stringify(rendered)
-        }, which leaves the project or is not a file name`,
-        { hint: "Check the variables used in the path (no `..`, `\\`, `:` or line breaks)" },
-      );
+/**
+ * Renders a template file's path (`files/`-relative, `/`-separated) segment by segment: a segment
+ * that renders to nothing (`{{ maybe }}` with `maybe = ""`) leaves the file out (undefined); a
+ * value holding `/` adds directories. Nothing is trimmed.
+ *
+ * @returns The rendered segments, or undefined when the file is left out.
+ * @throws {ConfigError} On a Liquid error in the path; when a value makes the path absolute
+ *   (`{{ abs }}x` with `abs = "/tmp/"`) or leaves an empty segment inside a rendered segment
+ *   (`a//b`, a trailing `/`); when a segment is `.` or `..`, holds `\`, `:`, NUL or a line
+ *   break, or begins or ends with whitespace.
+ */
+async function renderPath(
+  template: string,
+  source: string,
+  values: Record<string, TemplateValue>,
+): Promise<string[] | undefined> {
+  const out: string[] = [];
+  const refuse = (rendered: string, why: string, hint: string) =>
+    new ConfigError(
+      `Template \`${template}\`: the path files/${source} renders to ${
+        JSON.stringify(rendered)
+      }, ${why}`,
+      { hint },
+    );
+  const rendered: string[] = [];
+  for (const segment of source.split("/")) {
+    try {
+      rendered.push(await renderText(segment, values));
+    } catch (error) {
+      throw templateError(template, `the path files/${source}`, error);
     }
   }
-  return segments;
+  const whole = rendered.join("/");
+  for (const segment of rendered) {
+    if (segment === "") return undefined;
+  }
+  for (const segment of rendered) {
+    const parts = segment.split("/");
+    if (parts[0] === "") {
+      throw refuse(
+        whole,
+        "an absolute path",
+        "A value used in a path must be a relative name (no leading `/`)",
+      );
+    }
+    if (parts.some((p) => p === "")) {
+      throw refuse(
+        whole,
+        "which has an empty directory name",
+        "A value used in a path must not begin or end with `/`, nor hold `//`",
+      );
+    }
+    for (const p of parts) {
+      if (p === "." || p === ".." || /[\\\0:\n\r]/.test(p)) {
+        throw refuse(
+          whole,
+          "which leaves the project or is not a file name",
+          "Check the variables used in the path (no `..`, `\\`, `:` or line breaks)",
+        );
+      }
+      if (p !== p.trim()) {
+        throw refuse(
+          whole,
+          "whose name begins or ends with whitespace",
+          "Remove the spaces around the value used in the path",
+        );
+      }
+    }
+    out.push(...parts);
+  }
+  return out;
 }
 
 /**
  * Renders a resolved template in memory: for each file whose `[when]` conditions hold, its path
- * and (unless verbatim) its contents with Liquid. A path with an empty segment after rendering is
- * left out. Nothing touches the disk.
+ * and (unless verbatim) its contents with Liquid. A path is rendered segment by segment: one that
+ * renders to nothing leaves the file out. Nothing touches the disk.
  *
  * @returns The files sorted by path.
  * @throws {ConfigError} On a Liquid error (syntax, undefined variable) with the file named, a
- *   rendered path that is unsafe (`..`, `\`, absolute), or two files rendering to one path.
+ *   rendered path that is unsafe (`..`, `\`, absolute, an empty directory name, whitespace around
+ *   a name), or two files rendering to one path.
  */
 export async function renderTemplate(
   template: ResolvedTemplate,
@@ -160,13 +217,7 @@ export async function renderTemplate(
       }
       if (!holds) return undefined;
     }
-    let path: string;
-    try {
-      path = await renderText(f.path, values);
-    } catch (error) {
-      throw templateError(name, `the path files/${f.path}`, error);
-    }
-    const segments = safeSegments(name, `files/${f.path}`, path);
+    const segments = await renderPath(name, f.path, values);
     if (segments === undefined) return undefined;
     let content: Uint8Array;
     if (f.file.text === undefined) content = f.file.bytes ?? new Uint8Array();

@@ -206,7 +206,7 @@ choices = ["plain", "fancy"]
   );
 });
 
-Deno.test("rendering errors name the file; unsafe rendered paths are refused; empty ones skipped", async () => {
+Deno.test("rendering errors name the file; unsafe rendered paths (absolute, `..`, `//`, spaces) are refused; a segment rendering empty leaves the file out", async () => {
   await using h = await homeWith({
     typo: {
       "template.toml": 'description = "typo"',
@@ -225,6 +225,22 @@ Deno.test("rendering errors name the file; unsafe rendered paths are refused; em
       "files/{{ maybe }}x/kept.txt": "kept",
       "files/{{ maybe }}/dropped.txt": "dropped",
     },
+    absolute: {
+      "template.toml": '[variables.abs]\ndefault = "/tmp/"',
+      "files/{{ abs }}x/b.txt": "x",
+    },
+    spaced: {
+      "template.toml": '[variables.sp]\ndefault = " name "',
+      "files/{{ sp }}/a.txt": "x",
+    },
+    slashes: {
+      "template.toml": '[variables.sub]\ndefault = "a//b"',
+      "files/{{ sub }}/a.txt": "x",
+    },
+    nested: {
+      "template.toml": '[variables.sub]\ndefault = "a/b"',
+      "files/{{ sub }}/c.txt": "x",
+    },
     loop: { "template.toml": 'base = "loop2"' },
     loop2: { "template.toml": 'base = "loop"' },
     badwhen: { "template.toml": '[when]\n"missing.txt" = "docker"' },
@@ -238,6 +254,10 @@ Deno.test("rendering errors name the file; unsafe rendered paths are refused; em
   await assertRejects(() => render("include"), ConfigError, "files/a.txt");
   await assertRejects(() => render("escape"), ConfigError, "leaves the project");
   assertEquals((await render("empty")).map((f) => f.path), ["x/kept.txt"]);
+  await assertRejects(() => render("absolute"), ConfigError, '"/tmp/x/b.txt", an absolute path');
+  await assertRejects(() => render("spaced"), ConfigError, "begins or ends with whitespace");
+  await assertRejects(() => render("slashes"), ConfigError, "an empty directory name");
+  assertEquals((await render("nested")).map((f) => f.path), ["a/b/c.txt"]);
   await assertRejects(() => render("loop"), ConfigError, "extends itself: loop → loop2 → loop");
   await assertRejects(() => render("badwhen"), ConfigError, "`missing.txt`, which is no file");
   const unknown = await assertRejects(
