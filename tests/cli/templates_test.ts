@@ -41,6 +41,43 @@ async function listFiles(dir: string, rel = ""): Promise<string[]> {
   return out.sort();
 }
 
+/** Whether script(1) is there to give gestvenv a terminal. */
+const hasScript = await exists("/usr/bin/script");
+
+/**
+ * Runs gestvenv on a terminal (script(1)) in the test context, typing `answers`; `output` is
+ * what the terminal showed (stdout and stderr mixed, as a user sees them).
+ */
+async function onTerminal(
+  ctx: { env: Record<string, string>; work: string },
+  args: string[],
+  answers: string,
+): Promise<{ code: number; output: string }> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...PERMISSION_FLAGS,
+    new URL("../../main.ts", import.meta.url).pathname,
+    ...args,
+  ].map(quote).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    env: ctx.env,
+    clearEnv: true,
+    cwd: ctx.work,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(answers));
+  await writer.close();
+  const out = await child.output();
+  return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
+}
+
 /** The variants a template is rendered with: defaults, every choice, every switch on. */
 function variants(
   variables: ReadonlyMap<string, { default: string | boolean; choices?: readonly string[] }>,
@@ -405,7 +442,22 @@ Deno.test("user templates: create with a base and a config, list, info, use, rem
     t,
     [again, builtin, unknown, nothing].map((r) => r.stderr).join("\n---\n"),
   );
-  assertOk(await ctx.run(["template", "remove", "mon-template"]));
+  const unconfirmed = await ctx.run(["template", "remove", "mon-template"]);
+  assertEquals(unconfirmed.code, 2, unconfirmed.stderr);
+  assertStringIncludes(unconfirmed.stderr, "without confirmation");
+  assert(await exists(tdir), "no terminal and no --yes: nothing removed");
+  if (hasScript) {
+    const no = await onTerminal(ctx, ["template", "remove", "mon-template"], "n\n");
+    assertEquals(no.code, 0, no.output);
+    assertStringIncludes(no.output, "Remove template `mon-template`");
+    assertStringIncludes(no.output, "Nothing removed");
+    assert(await exists(tdir), "answered no: kept");
+    const yes = await onTerminal(ctx, ["template", "remove", "mon-template"], "y\n");
+    assertEquals(yes.code, 0, yes.output);
+    assertEquals(await exists(tdir), false, "answered yes: removed");
+    assertOk(await ctx.run(["template", "create", "mon-template", "--base", "basic"]));
+  }
+  assertOk(await ctx.run(["template", "remove", "mon-template", "--yes"]));
   assertEquals(await exists(tdir), false);
   assertEquals(await listFiles(join(ctx.home, "templates")), []);
 });
@@ -425,45 +477,21 @@ Deno.test("create-from-template --interactive: asks on a terminal (a choice is a
     await Deno.readTextFile(join(ctx.work, "plain", "pyproject.toml")),
     '"click>=8.1"',
   );
-  const script = await exists("/usr/bin/script");
   await t.step({
-    name: script
+    name: hasScript
       ? "on a terminal (script(1))"
       : "on a terminal (SKIPPED: no script(1) to give it a terminal)",
-    ignore: !script,
+    ignore: !hasScript,
     async fn() {
-      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-      const command = [
-        Deno.execPath(),
-        "run",
-        "--quiet",
-        ...PERMISSION_FLAGS,
-        new URL("../../main.ts", import.meta.url).pathname,
-        "create-from-template",
-        "cli",
-        "asked",
-        "--interactive",
-        "--no-env",
-        "--author",
-        "Ada",
-      ].map(quote).join(" ");
       // description, email, license, python_version, docker, cli_framework (asked twice).
       const answers = "My tool\nada@example.com\n\n\ny\nargparse\ntyper\n";
-      const child = new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
-        env: ctx.env,
-        clearEnv: true,
-        cwd: ctx.work,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(answers));
-      await writer.close();
-      const out = await child.output();
-      const terminal = decoder.decode(out.stdout);
-      assertEquals(out.code, 0, terminal + decoder.decode(out.stderr));
+      const out = await onTerminal(
+        ctx,
+        ["create-from-template", "cli", "asked", "--interactive", "--no-env", "--author", "Ada"],
+        answers,
+      );
+      const terminal = out.output;
+      assertEquals(out.code, 0, terminal);
       assertStringIncludes(terminal, "choose one of click, typer");
       const pyproject = await Deno.readTextFile(join(ctx.work, "asked", "pyproject.toml"));
       assertStringIncludes(pyproject, 'description = "My tool"');
