@@ -31,8 +31,9 @@ export const templateCreateCommand = buildCommand<TemplateCreateFlags, [string],
     ]) +
       "\n\n--config FILE (JSON or TOML) takes template.toml's keys: description, base, groups, verbatim,\n" +
       "skip, variables ({name: {default, prompt, choices}}) and when ({path: condition}).\n" +
-      "--from DIR copies the project (without .git, virtual environments, caches, build output) as\n" +
-      "files/, replacing its name by {{ project_name }} and its import name by {{ package_name }}.",
+      "--from DIR copies the project as files/ (in a git repository only what `git ls-files` lists;\n" +
+      "never .git, virtual environments, caches, build output, nor .env* files but *.example and\n" +
+      "*.sample), replacing its name by {{ project_name }} and its import name by {{ package_name }}.",
   },
   parameters: {
     flags: {
@@ -97,6 +98,8 @@ export const templateCreateCommand = buildCommand<TemplateCreateFlags, [string],
         project_name: created.projectName ?? null,
         replacements: created.replacements,
         verbatim: created.verbatim,
+        left_out_secrets: created.secrets,
+        git_listed: created.gitListed,
         dry_run: ctx.dryRun,
       });
       return;
@@ -108,6 +111,15 @@ export const templateCreateCommand = buildCommand<TemplateCreateFlags, [string],
       p.info(
         `  \`${created.projectName}\` replaced by {{ project_name }} / {{ package_name }} ` +
           `${created.replacements} time(s)`,
+      );
+    }
+    if (created.gitListed) {
+      p.info(`  Files from \`git ls-files\` in ${flags.from}: what git ignores is left out`);
+    }
+    if (created.secrets.length > 0) {
+      p.warn(
+        `Left out (they may hold secrets): ${created.secrets.join(", ")}; ` +
+          "add a .env.example to the template for the settings it needs",
       );
     }
     if (created.verbatim.length > 0) {

@@ -61,7 +61,8 @@ export function builtinTemplates(): Promise<ProjectTemplate[]> {
 
 /**
  * Reads the files under `dir` (a template's `files/`), sorted by path. UTF-8 files become text,
- * others bytes; entries whose name `skip` accepts (files or whole directories) are left out.
+ * others bytes; entries `skip` accepts (files or whole directories; it gets the entry's name, its
+ * path relative to `dir` and whether it is a directory) are left out.
  * Requires `--allow-read`.
  *
  * @throws {ConfigError} For a symbolic link or anything that is not a file or directory (a
@@ -71,7 +72,7 @@ export function builtinTemplates(): Promise<ProjectTemplate[]> {
  */
 export async function readTemplateFiles(
   dir: string,
-  skip: (name: string) => boolean = () => false,
+  skip: (name: string, path: string, isDirectory: boolean) => boolean = () => false,
 ): Promise<TemplateFile[]> {
   const out: TemplateFile[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -81,8 +82,8 @@ export async function readTemplateFiles(
       throw fileError(error, `read the directory ${here}`, "Check its permissions");
     });
     for (const entry of entries) {
-      if (skip(entry.name)) continue;
       const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (skip(entry.name, path, entry.isDirectory)) continue;
       if (entry.isDirectory) await walk(path);
       else if (entry.isFile) {
         const full = join(dir, path);

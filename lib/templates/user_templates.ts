@@ -11,6 +11,7 @@ import {
   userTemplatesDir,
 } from "./template_catalog.ts";
 import { fileError } from "./file_error.ts";
+import { gitListedFiles } from "./git_files.ts";
 import { parseTemplateManifest } from "./template_manifest.ts";
 import { packageNameFor } from "./template_values.ts";
 import { writeProject } from "./write_project.ts";
@@ -46,11 +47,21 @@ export interface CreatedUserTemplate {
   readonly replacements: number;
   /** With `--from`: text files kept as they are because they already contain `{{` or `{%`. */
   readonly verbatim: readonly string[];
+  /** With `--from`: files left out because they may hold secrets (`.env`, `.env.local`…). */
+  readonly secrets: readonly string[];
+  /** With `--from`: whether the files are git's list (`git ls-files`: git-ignored files left out). */
+  readonly gitListed: boolean;
 }
 
 /** Directories and files of a project that are not part of it (`--from`). */
 const NOT_PROJECT =
   /^(\.git|\.hg|\.svn|\.venv|venv|env|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|\.tox|\.nox|node_modules|dist|build|htmlcov|\.coverage|\.DS_Store|.*\.egg-info|.*\.pyc)$/;
+
+/**
+ * Files that may hold secrets (`.env`, `.env.local`, `.envrc`…), never copied into a template; an
+ * example or sample (`.env.example`, `.env.sample`) is copied.
+ */
+const SECRET_FILE = /^\.env(?!.*\.(example|sample)$)/;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -72,7 +83,10 @@ async function projectNameOf(dir: string): Promise<string> {
 /**
  * Creates a user template `<home>/templates/<name>/` (`template.toml` and `files/`), written
  * through a staging directory renamed into place. With `from`, the project directory's files
- * (without VCS folders, virtual environments, caches and build output) become `files/`, and the
+ * become `files/`: when it is in a git work tree, only those git lists (`git ls-files -co
+ * --exclude-standard`: tracked, and untracked but not ignored); never VCS folders, virtual
+ * environments, caches and build output, nor files that may hold secrets (`.env*` except
+ * `*.example` and `*.sample`: listed in `secrets`). The
  * project's name (`[project].name`, else the folder name) is replaced by `{{ project_name }}` and
  * its import name by `{{ package_name }}` — as whole words, in paths and in text files; a text file
  * that already contains `{{` or `{%` is kept as it is and listed in `verbatim` (its path is still
@@ -122,6 +136,8 @@ export async function createUserTemplate(
   let replacements = 0;
   let projectName: string | undefined;
   const verbatim: string[] = [];
+  const secrets: string[] = [];
+  let gitListed = false;
   if (options.from !== undefined) {
     const from = options.from;
     if (!(await Deno.stat(from).then((s) => s.isDirectory, () => false))) {
@@ -145,7 +161,25 @@ export async function createUserTemplate(
       out = out.replace(second[0], () => (replacements++, second[1]));
       return out;
     };
-    const read = await readTemplateFiles(from, (entry) => NOT_PROJECT.test(entry)).catch(
+    const listed = await gitListedFiles(from);
+    gitListed = listed !== undefined;
+    const listedFiles = new Set(listed);
+    const listedDirs = new Set<string>();
+    for (const path of listedFiles) {
+      for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) {
+        listedDirs.add(path.slice(0, at));
+      }
+    }
+    const skip = (entry: string, path: string, isDirectory: boolean) => {
+      if (NOT_PROJECT.test(entry)) return true;
+      if (gitListed && !(isDirectory ? listedDirs : listedFiles).has(path)) return true;
+      if (!isDirectory && SECRET_FILE.test(entry)) {
+        secrets.push(path);
+        return true;
+      }
+      return false;
+    };
+    const read = await readTemplateFiles(from, skip).catch(
       (error) => {
         throw error instanceof ConfigError
           ? new UsageError(`${from} holds a link or special file: ${error.message}`, {
@@ -217,6 +251,8 @@ export async function createUserTemplate(
     ...(projectName === undefined ? {} : { projectName }),
     replacements,
     verbatim,
+    secrets: secrets.sort(),
+    gitListed,
   };
 }
 

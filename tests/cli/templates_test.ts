@@ -541,3 +541,63 @@ Deno.test("a place that cannot be read or written gives a typed error naming it,
     await assertSnapshot(t, filterText(listed.stderr, [[ctx.home, "<HOME>"]]));
   }
 });
+
+Deno.test("template create --from leaves out .env files (not examples) and says so; in a git repository only what git lists", async (t) => {
+  await using ctx = await createTestContext([]);
+  const write = async (dir: string, files: Record<string, string>) => {
+    for (const [path, body] of Object.entries(files)) {
+      await Deno.mkdir(join(dir, path, ".."), { recursive: true });
+      await Deno.writeTextFile(join(dir, path), body);
+    }
+  };
+  const project = {
+    "app.py": "print('app')\n",
+    ".env": "SECRET_KEY=hunter2\n",
+    ".env.local": "TOKEN=abc\n",
+    "conf/.env.production": "DB_PASSWORD=x\n",
+    ".env.example": "SECRET_KEY=\n",
+    ".env.sample": "TOKEN=\n",
+  };
+  const plain = join(ctx.work, "plain");
+  await write(plain, project);
+  const made = await ctx.run(["template", "create", "plain-t", "--from", plain]);
+  assertOk(made);
+  assertEquals(await listFiles(join(ctx.home, "templates", "plain-t", "files")), [
+    ".env.example",
+    ".env.sample",
+    "app.py",
+  ]);
+  await assertSnapshot(t, filterText(made.stderr, [[ctx.work, "<WORK>"], [ctx.home, "<HOME>"]]));
+  const json = await ctx.run(["template", "create", "j", "--from", plain, "--dry-run", "--json"]);
+  assertOk(json);
+  const data = JSON.parse(json.stdout).data;
+  assertEquals(data.left_out_secrets, [".env", ".env.local", "conf/.env.production"]);
+  assertEquals(data.git_listed, false);
+
+  const repo = join(ctx.work, "repo");
+  await write(repo, {
+    ...project,
+    ".gitignore": "*.log\nlocal-data/\n",
+    "run.log": "noise\n",
+    "local-data/big.csv": "1,2\n",
+    "src/mod.py": "X = 1\n",
+    "gone.py": "deleted after git add\n",
+  });
+  const git = async (...args: string[]) => {
+    const out = await ctx.exec("git", ["-C", repo, ...args]);
+    assertOk(out);
+  };
+  await git("init", "-q");
+  await git("add", "app.py", "gone.py");
+  await Deno.remove(join(repo, "gone.py"));
+  const fromGit = await ctx.run(["template", "create", "git-t", "--from", repo, "--json"]);
+  assertOk(fromGit);
+  assertEquals(JSON.parse(fromGit.stdout).data.git_listed, true);
+  assertEquals(await listFiles(join(ctx.home, "templates", "git-t", "files")), [
+    ".env.example",
+    ".env.sample",
+    ".gitignore",
+    "app.py",
+    "src/mod.py",
+  ], "tracked and untracked-not-ignored files; no .git, no ignored file, no deleted file");
+});

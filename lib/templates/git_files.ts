@@ -1,0 +1,25 @@
+/**
+ * The files of `dir` that git would put in a commit: tracked ones and untracked ones git does not
+ * ignore (`git ls-files -co --exclude-standard -z`, which reads `.gitignore`, `.git/info/exclude`
+ * and the global excludes file), as paths relative to `dir`, `/`-separated, deduplicated and
+ * sorted. Tracked files deleted from the work tree are still listed: callers read what exists.
+ * Requires `--allow-run` (git).
+ *
+ * @returns The paths, or undefined when git is not installed or `dir` is in no git work tree.
+ */
+export async function gitListedFiles(dir: string): Promise<string[] | undefined> {
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command("git", {
+      args: ["-C", dir, "ls-files", "-co", "--exclude-standard", "-z"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+  } catch {
+    return undefined;
+  }
+  if (!out.success) return undefined;
+  const paths = new TextDecoder().decode(out.stdout).split("\0").filter((p) => p !== "");
+  return [...new Set(paths)].sort();
+}
