@@ -2,21 +2,33 @@
  * Embeds the built-in project templates: reads every `templates/projects/<name>/` (its
  * `template.toml`, checked with the same parser gestvenv uses, and the files under `files/`) and
  * writes `templates/projects.generated.ts`, one TS module holding them as strings (UTF-8 files as
- * text, others base64), so a compiled binary reads no template file at run time. With `--check`,
- * writes nothing and exits 1 when the module is not what this script would write (`deno task
- * layout` runs that).
+ * text, others base64), so a compiled binary reads no template file at run time. Only the files
+ * `git ls-files -co --exclude-standard` lists are embedded (without git: all but `__pycache__`,
+ * `*.pyc`, `.pytest_cache` and other caches), so running a template's tests in place changes
+ * nothing. With `--check`, writes nothing and exits 1 when the module is not what this script
+ * would write (`deno task layout` runs that).
  *
- * Usage: `deno run --allow-read --allow-write --allow-run scripts/gen_templates.ts [--check]`
+ * Usage: `deno run --allow-read --allow-write --allow-run scripts/gen_templates.ts [--check]
+ * [--root DIR]` (`--root`: another checkout, for tests; default: this script's).
  *
  * @module
  */
 import { dirname, join, normalize } from "node:path";
 import { Buffer } from "node:buffer";
-import { parseTemplateManifest, readTemplateFiles } from "../lib/templates/mod.ts";
+import { gitListedFilter, parseTemplateManifest, readTemplateFiles } from "../lib/templates/mod.ts";
+
+/**
+ * What running a template's tests in place leaves (git ignores it): left out when git cannot
+ * say which files are the template's.
+ */
+const JUNK = /^(__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|.*\.py[co]|\.DS_Store)$/;
 
 const say = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
 
-const root = normalize(join(dirname(new URL(import.meta.url).pathname), ".."));
+const rootAt = Deno.args.indexOf("--root");
+const root = rootAt === -1
+  ? normalize(join(dirname(new URL(import.meta.url).pathname), ".."))
+  : normalize(Deno.args[rootAt + 1] ?? ".");
 const projects = join(root, "templates", "projects");
 const target = join(root, "templates", "projects.generated.ts");
 
@@ -32,7 +44,14 @@ for (const name of names) {
   const manifestPath = join(dir, "template.toml");
   const manifest = await Deno.readTextFile(manifestPath);
   await parseTemplateManifest(manifest, `templates/projects/${name}/template.toml`);
-  const files = await readTemplateFiles(join(dir, "files"));
+  // The template's files are what git lists (a developer's ignored files are not embedded); in
+  // a copy without git, everything but the usual junk.
+  const filesDir = join(dir, "files");
+  const listed = await gitListedFilter(filesDir);
+  const files = await readTemplateFiles(
+    filesDir,
+    (entry, path, isDirectory) => JUNK.test(entry) || (listed?.(path, isDirectory) === false),
+  );
   const fileEntries = files.map((f) => {
     const fields = [`path: ${JSON.stringify(f.path)}`];
     if (f.text !== undefined) fields.push(`text: ${JSON.stringify(f.text)}`);

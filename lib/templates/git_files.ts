@@ -23,3 +23,25 @@ export async function gitListedFiles(dir: string): Promise<string[] | undefined>
   const paths = new TextDecoder().decode(out.stdout).split("\0").filter((p) => p !== "");
   return [...new Set(paths)].sort();
 }
+
+/**
+ * A predicate saying whether a path below `dir` is one git lists ({@linkcode gitListedFiles}): a
+ * listed file, or a directory holding one. Requires `--allow-run` (git).
+ *
+ * @returns The predicate (paths relative to `dir`, `/`-separated), or undefined when git is not
+ *   installed or `dir` is in no git work tree.
+ */
+export async function gitListedFilter(
+  dir: string,
+): Promise<((path: string, isDirectory: boolean) => boolean) | undefined> {
+  const listed = await gitListedFiles(dir);
+  if (listed === undefined) return undefined;
+  const files = new Set(listed);
+  const dirs = new Set<string>();
+  for (const path of files) {
+    for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) {
+      dirs.add(path.slice(0, at));
+    }
+  }
+  return (path, isDirectory) => (isDirectory ? dirs : files).has(path);
+}

@@ -11,7 +11,7 @@ import {
   userTemplatesDir,
 } from "./template_catalog.ts";
 import { fileError } from "./file_error.ts";
-import { gitListedFiles } from "./git_files.ts";
+import { gitListedFilter } from "./git_files.ts";
 import { parseTemplateManifest } from "./template_manifest.ts";
 import { packageNameFor } from "./template_values.ts";
 import { writeProject } from "./write_project.ts";
@@ -161,18 +161,11 @@ export async function createUserTemplate(
       out = out.replace(second[0], () => (replacements++, second[1]));
       return out;
     };
-    const listed = await gitListedFiles(from);
+    const listed = await gitListedFilter(from);
     gitListed = listed !== undefined;
-    const listedFiles = new Set(listed);
-    const listedDirs = new Set<string>();
-    for (const path of listedFiles) {
-      for (let at = path.indexOf("/"); at !== -1; at = path.indexOf("/", at + 1)) {
-        listedDirs.add(path.slice(0, at));
-      }
-    }
     const skip = (entry: string, path: string, isDirectory: boolean) => {
       if (NOT_PROJECT.test(entry)) return true;
-      if (gitListed && !(isDirectory ? listedDirs : listedFiles).has(path)) return true;
+      if (listed !== undefined && !listed(path, isDirectory)) return true;
       if (!isDirectory && SECRET_FILE.test(entry)) {
         secrets.push(path);
         return true;

@@ -171,6 +171,44 @@ Deno.test("the embedded templates module is what gen-templates writes from templ
   assertStringIncludes(decoder.decode(out.stderr), "up to date");
 });
 
+Deno.test("gen-templates embeds only the template's files: not what running its tests in place leaves (git-ignored, or without git the usual caches)", async () => {
+  const script = new URL("../../scripts/gen_templates.ts", import.meta.url).pathname;
+  const root = await Deno.makeTempDir({ prefix: "gestvenv-gen-templates-" });
+  try {
+    const files = join(root, "templates", "projects", "t", "files");
+    await Deno.mkdir(join(files, "tests", "__pycache__"), { recursive: true });
+    await Deno.mkdir(join(files, ".pytest_cache"), { recursive: true });
+    await Deno.writeTextFile(
+      join(root, "templates", "projects", "t", "template.toml"),
+      'description = "t"\n',
+    );
+    await Deno.writeTextFile(join(files, "tests", "test_a.py"), "def test_a():\n    pass\n");
+    await Deno.writeTextFile(join(files, "tests", "__pycache__", "test_a.cpython-311.pyc"), "junk");
+    await Deno.writeTextFile(join(files, ".pytest_cache", "README.md"), "junk");
+    await Deno.writeTextFile(join(files, "notes.tmp"), "ignored by the repository");
+    const generated = join(root, "templates", "projects.generated.ts");
+    const generate = async () => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-read", "--allow-write", "--allow-run", script, "--root", root],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assertEquals(out.code, 0, decoder.decode(out.stderr));
+      const { BUILTIN_PROJECT_TEMPLATES } = await import(`file://${generated}?${Math.random()}`);
+      return BUILTIN_PROJECT_TEMPLATES[0].files.map((f: { path: string }) => f.path);
+    };
+    // Without git: the usual junk is left out, the rest is embedded.
+    assertEquals(await generate(), ["notes.tmp", "tests/test_a.py"]);
+    // In a git repository: what git lists (its .gitignore ignores *.tmp and the caches).
+    await Deno.writeTextFile(join(root, ".gitignore"), "*.tmp\n__pycache__/\n.pytest_cache/\n");
+    const init = await new Deno.Command("git", { args: ["-C", root, "init", "-q"] }).output();
+    assert(init.success, "git init");
+    assertEquals(await generate(), ["tests/test_a.py"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("create-from-template basic --no-env writes the project; its own tests pass", async (t) => {
   await using ctx = await createTestContext([]);
   const result = await ctx.run([
