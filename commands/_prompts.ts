@@ -127,3 +127,83 @@ export async function askProjectMetadata(
     requiresPython,
   };
 }
+
+/** One question of {@linkcode askQuestions}. */
+export interface Question {
+  /** The answer's key in the result. */
+  readonly name: string;
+  /** What is asked. */
+  readonly message: string;
+  /** The answer when the user just presses Enter; a boolean makes it a yes/no question. */
+  readonly default: string | boolean;
+  /** The only answers there are: the user picks one from this list. */
+  readonly choices?: readonly string[] | undefined;
+  /**
+   * Checks an answer (the default when the line is left empty): a problem to show under the
+   * question, which stays open for another answer, or undefined when it is fine.
+   */
+  readonly check?: ((answer: string) => string | undefined) | undefined;
+}
+
+/**
+ * Asks `questions` in order on the terminal with `@clack/prompts`, drawn on stderr: a yes/no for
+ * a boolean default, a list for choices, else a line of text showing its default (Enter keeps
+ * it). Each answer is checked as it is given; a bad one is shown and asked again. Call it only
+ * when {@linkcode canPrompt} says so.
+ *
+ * @returns Every question's answer by name (`"true"` / `"false"` for a yes/no).
+ * @throws {InterruptedError} (exit 130) When the user cancels (Ctrl-C or Escape).
+ */
+export async function askQuestions(
+  title: string,
+  questions: readonly Question[],
+): Promise<Map<string, string>> {
+  const clack = await import("npm:@clack/prompts@1.9.0");
+  const process = (await import("node:process")).default;
+  const io = { input: process.stdin, output: process.stderr };
+  const answers = new Map<string, string>();
+  const given = <T>(answer: T): Exclude<T, symbol> => {
+    if (clack.isCancel(answer)) {
+      clack.cancel("Nothing was written", io);
+      throw new InterruptedError("SIGINT", { hint: "Run it again to answer the questions" });
+    }
+    return answer as Exclude<T, symbol>;
+  };
+  clack.intro(title, io);
+  for (const q of questions) {
+    for (;;) {
+      let answer: string;
+      if (typeof q.default === "boolean") {
+        answer = String(given(
+          await clack.confirm({ ...io, message: q.message, initialValue: q.default }),
+        ));
+      } else if (q.choices !== undefined) {
+        const options = q.choices.map((c) => ({ value: c, label: c }));
+        answer = given(
+          await clack.select({ ...io, message: q.message, options, initialValue: q.default }),
+        );
+      } else {
+        const fallback = q.default;
+        answer = given(
+          await clack.text({
+            ...io,
+            message: q.message,
+            placeholder: fallback,
+            defaultValue: fallback,
+            validate: (value) => q.check?.((value ?? "") === "" ? fallback : value!),
+          }),
+        );
+        answers.set(q.name, answer === "" ? fallback : answer);
+        break;
+      }
+      const problem = q.check?.(answer);
+      if (problem === undefined) {
+        answers.set(q.name, answer);
+        break;
+      }
+      clack.log.error(problem, io);
+    }
+  }
+  clack.outro("Writing the project", io);
+  return answers;
+}
