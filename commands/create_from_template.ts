@@ -24,73 +24,6 @@ interface CreateFromTemplateFlags extends GlobalFlags {
   readonly interactive?: boolean;
 }
 
-/** Reads answers line by line from a terminal's stdin. */
-class LineReader {
-  #reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
-  #buffer = "";
-
-  /** The next line (without its end), or undefined at the end of input (Ctrl-D). */
-  async line(): Promise<string | undefined> {
-    while (!this.#buffer.includes("\n")) {
-      const { value, done } = await this.#reader.read();
-      if (done) {
-        const rest = this.#buffer;
-        this.#buffer = "";
-        return rest === "" ? undefined : rest;
-      }
-      this.#buffer += value;
-    }
-    const at = this.#buffer.indexOf("\n");
-    const line = this.#buffer.slice(0, at).replace(/\r$/, "");
-    this.#buffer = this.#buffer.slice(at + 1);
-    return line;
-  }
-
-  /** Stops reading stdin. */
-  async close(): Promise<void> {
-    await this.#reader.cancel().catch(() => {});
-  }
-}
-
-/**
- * Asks for each variable on the terminal (question on stderr, default in brackets, Enter keeps
- * it); a choice outside `choices` is asked again. Returns the answers that differ from nothing.
- */
-async function askVariables(
-  questions: Array<
-    { name: string; default: string | boolean; prompt?: string; choices?: readonly string[] }
-  >,
-): Promise<Map<string, string>> {
-  const answers = new Map<string, string>();
-  const reader = new LineReader();
-  const write = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text));
-  try {
-    for (const q of questions) {
-      const shownDefault = typeof q.default === "boolean" ? (q.default ? "yes" : "no") : q.default;
-      const choices = q.choices === undefined ? "" : ` (${q.choices.join("/")})`;
-      for (;;) {
-        write(`${q.prompt ?? q.name}${choices} [${shownDefault}]: `);
-        const line = await reader.line();
-        if (line === undefined) {
-          write("\n");
-          return answers;
-        }
-        const answer = line.trim();
-        if (answer === "") break;
-        if (q.choices !== undefined && !q.choices.includes(answer)) {
-          write(`  choose one of ${q.choices.join(", ")}\n`);
-          continue;
-        }
-        answers.set(q.name, answer);
-        break;
-      }
-    }
-  } finally {
-    await reader.close();
-  }
-  return answers;
-}
-
 /** `./demo` for a directory below the current one, else the absolute path. */
 function shown(dir: string): string {
   const cwd = Deno.cwd();
@@ -145,7 +78,7 @@ export const createFromTemplateCommand = buildCommand<
       var: repeatable("Set a template variable (repeatable; `gestvenv template info T`)", "k=v"),
       docker: toggle("Add a Dockerfile"),
       interactive: toggle(
-        "Ask for the variables on the terminal (defaults in brackets; no terminal: the defaults)",
+        "Ask for the variables on the terminal, each checked as given (no terminal: the defaults)",
       ),
     },
     aliases: { ...GLOBAL_ALIASES, o: "output", d: "description", i: "interactive" },
@@ -191,22 +124,38 @@ export const createFromTemplateCommand = buildCommand<
       const defaults = await machineDefaults(defaultPython);
       const vars = [...(flags.var ?? [])];
       if (flags.interactive) {
-        if (!Deno.stdin.isTerminal()) {
+        const { askQuestions, canPrompt } = await import("./_prompts.ts");
+        if (!canPrompt()) {
           p.info("No terminal to ask on: --interactive uses the defaults and the flags given");
         } else {
-          const { parseVarAssignment, promptableVariables, resolveTemplate } = await import(
-            "../lib/templates/mod.ts"
-          );
-          const set = new Set([
-            ...given.keys(),
-            ...(flags.var ?? []).map((v) => parseVarAssignment(v)[0]),
-          ]);
-          const questions = promptableVariables(
-            await resolveTemplate(templateName, ctx.home),
-            defaults,
-            set,
-          );
-          for (const [key, value] of await askVariables(questions)) vars.unshift(`${key}=${value}`);
+          const { parseVarAssignment, promptableVariables, resolveTemplate, templateValues } =
+            await import("../lib/templates/mod.ts");
+          const { UsageError } = await import("../lib/errors/mod.ts");
+          const { checkLicenseExpression } = await import("../lib/pyproject/mod.ts");
+          const template = await resolveTemplate(templateName, ctx.home);
+          const input = { projectName: name, given, vars, defaults };
+          // The name and the values given are checked before anything is asked.
+          templateValues(template, input);
+          const check = (key: string) => (answer: string): string | undefined => {
+            try {
+              templateValues(template, { ...input, vars: [...vars, `${key}=${answer}`] });
+            } catch (error) {
+              if (error instanceof UsageError) return error.message;
+              throw error;
+            }
+            if (key === "license") return checkLicenseExpression(answer)[0]?.message;
+            return undefined;
+          };
+          const set = new Set([...given.keys(), ...vars.map((v) => parseVarAssignment(v)[0])]);
+          const questions = promptableVariables(template, defaults, set).map((q) => ({
+            name: q.name,
+            message: q.prompt ?? q.name,
+            default: q.default,
+            choices: q.choices,
+            check: check(q.name),
+          }));
+          const answers = await askQuestions(`New project from \`${templateName}\``, questions);
+          for (const [key, value] of answers) vars.unshift(`${key}=${value}`);
         }
       }
       const project = await generateProject(templateName, ctx.home, {

@@ -6,61 +6,8 @@
  */
 import { join } from "node:path";
 import { assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { createTestContext } from "../helpers/test_context.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-const hasScript = await new Deno.Command("script", { args: ["--version"], stdout: "null" })
-  .output().then((o) => o.success, () => false);
-
-const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-
-/** Runs `gestvenv ARGS` in a pseudo-terminal, typing each answer after its question appears. */
-async function inTerminal(
-  env: Record<string, string>,
-  cwd: string,
-  args: string[],
-  dialogue: Array<[question: string, keys: string]>,
-): Promise<{ code: number; screen: string }> {
-  const command = [Deno.execPath(), "run", "--quiet", ...PERMISSION_FLAGS, MAIN, ...args]
-    .map(quote).join(" ");
-  const child = new Deno.Command("script", {
-    args: ["-qec", `stty cols 120 rows 40; exec ${command}`, "/dev/null"],
-    env: { ...env, TERM: "xterm" },
-    clearEnv: true,
-    cwd,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let screen = "";
-  const reading = (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of child.stdout) screen += decoder.decode(chunk, { stream: true });
-  })();
-  const writer = child.stdin.getWriter();
-  // deno-lint-ignore no-control-regex -- terminal escape sequences are what is removed
-  const plain = () => screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-  for (const [question, keys] of dialogue) {
-    const deadline = Date.now() + 60_000;
-    while (!plain().includes(question)) {
-      if (Date.now() > deadline) throw new Error(`no "${question}" on screen:\n${plain()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    // Past this point the question was drawn; wait for the prompt to read keys.
-    await new Promise((r) => setTimeout(r, 200));
-    await writer.write(new TextEncoder().encode(keys));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const status = await child.status;
-  await writer.close().catch(() => {});
-  await reading;
-  await child.stderr.cancel();
-  return { code: status.code, screen: plain() };
-}
-
-const ERASE = "\x7f".repeat(200);
+import { ERASE, hasScript, inTerminal } from "../helpers/in_terminal.ts";
 
 Deno.test({
   name: "generate --interactive on a terminal: every answer lands in pyproject.toml",

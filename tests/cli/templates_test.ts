@@ -10,7 +10,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { writeLocalProject } from "../helpers/local_project.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
+import { ERASE, hasScript, inTerminal } from "../helpers/in_terminal.ts";
 import { resolveHome } from "../../lib/paths/mod.ts";
 import { validatePyproject } from "../../lib/pyproject/mod.ts";
 import {
@@ -39,43 +39,6 @@ async function listFiles(dir: string, rel = ""): Promise<string[]> {
     else out.push(path);
   }
   return out.sort();
-}
-
-/** Whether script(1) is there to give gestvenv a terminal. */
-const hasScript = await exists("/usr/bin/script");
-
-/**
- * Runs gestvenv on a terminal (script(1)) in the test context, typing `answers`; `output` is
- * what the terminal showed (stdout and stderr mixed, as a user sees them).
- */
-async function onTerminal(
-  ctx: { env: Record<string, string>; work: string },
-  args: string[],
-  answers: string,
-): Promise<{ code: number; output: string }> {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [
-    Deno.execPath(),
-    "run",
-    "--quiet",
-    ...PERMISSION_FLAGS,
-    new URL("../../main.ts", import.meta.url).pathname,
-    ...args,
-  ].map(quote).join(" ");
-  const child = new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    env: ctx.env,
-    clearEnv: true,
-    cwd: ctx.work,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(answers));
-  await writer.close();
-  const out = await child.output();
-  return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
 }
 
 /** The variants a template is rendered with: defaults, every choice, every switch on. */
@@ -485,13 +448,16 @@ Deno.test("user templates: create with a base and a config, list, info, use, rem
   assertStringIncludes(unconfirmed.stderr, "without confirmation");
   assert(await exists(tdir), "no terminal and no --yes: nothing removed");
   if (hasScript) {
-    const no = await onTerminal(ctx, ["template", "remove", "mon-template"], "n\n");
-    assertEquals(no.code, 0, no.output);
-    assertStringIncludes(no.output, "Remove template `mon-template`");
-    assertStringIncludes(no.output, "Nothing removed");
+    const remove = (answer: string) =>
+      inTerminal(ctx.env, ctx.work, ["template", "remove", "mon-template"], [
+        ["Remove template `mon-template`", answer],
+      ]);
+    const no = await remove("n\r");
+    assertEquals(no.code, 0, no.screen);
+    assertStringIncludes(no.screen, "Nothing removed");
     assert(await exists(tdir), "answered no: kept");
-    const yes = await onTerminal(ctx, ["template", "remove", "mon-template"], "y\n");
-    assertEquals(yes.code, 0, yes.output);
+    const yes = await remove("y\r");
+    assertEquals(yes.code, 0, yes.screen);
     assertEquals(await exists(tdir), false, "answered yes: removed");
     assertOk(await ctx.run(["template", "create", "mon-template", "--base", "basic"]));
   }
@@ -500,7 +466,7 @@ Deno.test("user templates: create with a base and a config, list, info, use, rem
   assertEquals(await listFiles(join(ctx.home, "templates")), []);
 });
 
-Deno.test("create-from-template --interactive: asks on a terminal (a choice is asked again), uses the defaults without one", async (t) => {
+Deno.test("create-from-template --interactive: asks on a terminal (each answer checked as given, a bad one asked again), uses the defaults without one", async (t) => {
   await using ctx = await createTestContext([]);
   const plain = await ctx.run([
     "create-from-template",
@@ -521,20 +487,30 @@ Deno.test("create-from-template --interactive: asks on a terminal (a choice is a
       : "on a terminal (SKIPPED: no script(1) to give it a terminal)",
     ignore: !hasScript,
     async fn() {
-      // description, email, license, python_version, docker, cli_framework (asked twice).
-      const answers = "My tool\nada@example.com\n\n\ny\nargparse\ntyper\n";
-      const out = await onTerminal(
-        ctx,
+      const { code, screen } = await inTerminal(
+        ctx.env,
+        ctx.work,
         ["create-from-template", "cli", "asked", "--interactive", "--no-env", "--author", "Ada"],
-        answers,
+        [
+          ["One-line description", "My tool\r"],
+          ["Author email", "ada@example.com\r"],
+          ["License", "Apache 2\r"],
+          // Refused as it is given, asked again; Enter keeps MIT.
+          ["not a valid SPDX license expression", `${ERASE}\r`],
+          ["Lowest Python version", "3\r"],
+          ["must be X.Y", `${ERASE}3.10\r`],
+          ["Add a Dockerfile", "y"],
+          ["CLI library", "\x1b[B\r"], // down to typer
+        ],
       );
-      const terminal = out.output;
-      assertEquals(out.code, 0, terminal);
-      assertStringIncludes(terminal, "choose one of click, typer");
+      assertEquals(code, 0, screen);
+      assertStringIncludes(screen, 'python_version must be X.Y (e.g. 3.11), not "3"');
       const pyproject = await Deno.readTextFile(join(ctx.work, "asked", "pyproject.toml"));
       assertStringIncludes(pyproject, 'description = "My tool"');
       assertStringIncludes(pyproject, '{ name = "Ada", email = "ada@example.com" }');
       assertStringIncludes(pyproject, '"typer>=0.12"');
+      assertStringIncludes(pyproject, 'license = "MIT"');
+      assertStringIncludes(pyproject, 'requires-python = ">=3.10"');
       assert(await exists(join(ctx.work, "asked", "Dockerfile")), "docker answered yes");
     },
   });
