@@ -116,10 +116,11 @@ export const createFromTemplateCommand = buildCommand<
       // The interpreter gestvenv would use (`--python`, `GESTVENV_PYTHON`, `default_python`, else
       // the first python3): its X.Y is python_version's default, and the environment's interpreter
       // when it satisfies the generated requires-python.
+      // A dry run writes nothing under the home: not even the interpreter probes' cache.
+      const cacheDir = ctx.dryRun ? undefined : ctx.home.cacheDir;
       const { findInterpreter, minorVersion } = await import("../lib/python/mod.ts");
-      const usual = await findInterpreter(ctx.settings.python.value, {
-        cacheDir: ctx.home.cacheDir,
-      }).catch(() => undefined);
+      const usual = await findInterpreter(ctx.settings.python.value, { cacheDir })
+        .catch(() => undefined);
       const defaultPython = usual === undefined ? undefined : minorVersion(usual.info);
       const defaults = await machineDefaults(defaultPython);
       const vars = [...(flags.var ?? [])];
@@ -194,8 +195,8 @@ export const createFromTemplateCommand = buildCommand<
           join(dir, "pyproject.toml"),
         );
         const chosen = projectRequirements(pyproject, { groups, extras: [], allGroups: false });
-        const interpreter = await projectInterpreter(pyproject, usual?.realPath, env.home.cacheDir)
-          .catch(() => projectInterpreter(pyproject, undefined, env.home.cacheDir));
+        const interpreter = await projectInterpreter(pyproject, usual?.realPath, cacheDir)
+          .catch(() => projectInterpreter(pyproject, undefined, cacheDir));
         environment = {
           requirements: chosen.requirements,
           python: interpreter.realPath,

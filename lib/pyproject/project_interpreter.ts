@@ -8,14 +8,15 @@ import type { Pyproject } from "./pyproject.ts";
  * must satisfy `requires-python`; otherwise the newest interpreter found (see `findInterpreters`)
  * that satisfies it. Without `requires-python`, the request, or the newest interpreter found.
  *
- * @param cacheDir gestvenv's cache directory (interpreter probes are kept there).
+ * @param cacheDir gestvenv's cache directory (interpreter probes are kept there); undefined: none
+ *   read or written (a dry run).
  * @throws {OperationError} `interpreter_not_found` when nothing satisfies `requires-python` (the
  *   message lists every interpreter found), or when the requested one does not.
  */
 export async function projectInterpreter(
   pyproject: Pyproject,
   request: string | undefined,
-  cacheDir: string,
+  cacheDir: string | undefined,
 ): Promise<Interpreter> {
   const set = pyproject.project?.requiresPython ?? null;
   const text = pyproject.project?.requiresPythonText ?? "";

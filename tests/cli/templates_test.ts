@@ -328,10 +328,13 @@ Deno.test("create-from-template validates names and values and refuses a busy ta
   assertEquals(Object.keys((await ctx.registry()).environments), ["taken"]);
 });
 
-Deno.test("create-from-template --dry-run lists the files and the environment, writes nothing", async () => {
+Deno.test("create-from-template --dry-run lists the files and the environment, writes nothing, not even under a fresh home", async () => {
   await using ctx = await createTestContext([]);
+  const home = () => listFiles(ctx.home).catch(() => []);
+  const before = await home();
   const result = await ctx.run(["create-from-template", "cli", "tool", "--dry-run", "--docker"]);
   assertOk(result);
+  assertEquals(await home(), before, "a fresh home stays as it was (no interpreter probe cache)");
   const listed = result.stdout.trim().split("\n").map((l) => l.trim());
   assert(listed.includes("src/tool/cli.py") && listed.includes("Dockerfile"), result.stdout);
   assertStringIncludes(result.stderr, "Would create environment `tool`");
