@@ -523,27 +523,13 @@ Deno.test("a place that cannot be read or written gives a typed error naming it,
   await using ctx = await createTestContext([]);
   // Below a file, and in /proc: no directory can be made there, even by root.
   await Deno.writeTextFile(join(ctx.work, "afile"), "");
-  const text = await ctx.run([
-    "create-from-template",
-    "basic",
-    "x",
-    "-o",
-    "afile/sub/x",
-    "--no-env",
-  ]);
+  const into = (dir: string, ...more: string[]) =>
+    ctx.run(["create-from-template", "basic", "x", "--no-env", "-o", dir, ...more]);
+  const text = await into("afile/sub/x");
   assertEquals(text.code, 1, text.stderr);
   assertStringIncludes(text.stderr, "hint:");
   await assertSnapshot(t, filterText(text.stderr, [[ctx.work, "<WORK>"]]));
-  const json = await ctx.run([
-    "create-from-template",
-    "basic",
-    "x",
-    "-o",
-    "/proc/gv/x",
-    "--no-env",
-    "--format",
-    "json",
-  ]);
+  const json = await into("/proc/gv/x", "--format", "json");
   assertEquals(json.code, 1, json.stderr);
   const doc = JSON.parse(json.stdout);
   assertEquals(doc.status, "error");
