@@ -1,0 +1,246 @@
+/**
+ * A project's environment kept in step with its pyproject.toml (issue 10 §1 and §5): `sync` from
+ * the project (groups, extras, `--clean`, `--locked`, `--frozen`, `--dry-run`), the project lock
+ * of `create-from-pyproject --lock`, `install --group`, `groups list`, `add`/`remove`, and
+ * `auto_sync` in `run`. Everything runs on the local index; the project is built by the in-tree
+ * PEP 517/660 test backend, in the directory the CLI runs in.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { buildWheel } from "../helpers/build_wheel.ts";
+import { writeLocalProject } from "../helpers/local_project.ts";
+import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
+import {
+  assertOk,
+  createTestContext,
+  standardWheels,
+  type TestContext,
+} from "../helpers/test_context.ts";
+
+const PYPROJECT = `[build-system]
+requires = []
+build-backend = "backend"
+backend-path = ["."]
+
+[project]
+name = "webapp"
+version = "0.3.0"
+requires-python = ">=3.8"
+# The runtime dependencies.
+dependencies = [
+    "demo-pkg>=1",  # the core library
+]
+
+[project.optional-dependencies]
+fast = ["demo-dep<2"]
+
+[project.scripts]
+webapp-hello = "webapp:hello"
+
+[dependency-groups]
+dev = ["third-pkg"]
+test = [{include-group = "dev"}, "other-pkg"]
+`;
+
+/** The project `webapp` in `dir`, built by the local-project helper's in-tree backend. */
+function writeProject(dir: string, pyproject = PYPROJECT): Promise<string> {
+  return writeLocalProject(dir, {
+    name: "webapp",
+    version: "0.3.0",
+    metadata: "Requires-Dist: demo-pkg>=1\nProvides-Extra: fast\n" +
+      'Requires-Dist: demo-dep<2; extra == "fast"\n',
+    entryPoints: "[console_scripts]\nwebapp-hello = webapp:hello\n",
+    pyproject,
+    module: 'ANSWER = 1\n\ndef hello():\n    print("hello from webapp", ANSWER)\n',
+  });
+}
+
+function wheels() {
+  return [
+    ...standardWheels(),
+    buildWheel({ name: "pip", version: "24.0" }),
+    buildWheel({ name: "stray-pkg", version: "1.0.0" }),
+  ];
+}
+
+/** `name==version` of each distribution the registry records for `env`. */
+async function pins(ctx: TestContext, env: string): Promise<string[]> {
+  return (await ctx.registry()).environments[env]!.packages.map((p) => `${p.name}==${p.version}`);
+}
+
+/** Every entry of the environment's site-packages (recursively) with a hash of its content. */
+async function sitePackages(ctx: TestContext, env: string): Promise<Map<string, string>> {
+  const lib = join(ctx.envPath(env), "lib");
+  let root = "";
+  for await (const e of Deno.readDir(lib)) {
+    if (e.name.startsWith("python")) root = join(lib, e.name, "site-packages");
+  }
+  const out = new Map<string, string>();
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) {
+        out.set(path, "dir");
+        await walk(path);
+      } else {
+        const bytes = await Deno.readFile(path);
+        out.set(path, createHash("sha256").update(bytes).digest("hex"));
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+const filter = (ctx: TestContext, text: string) => filterText(text, [[ctx.work, "<WORK>"]]);
+
+Deno.test("sync from the project: groups added, extras change versions, --dry-run changes nothing, --clean removes and keeps pip", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  assertOk(await ctx.run(["create-from-pyproject", "app", "--groups", "dev"]));
+  assertEquals(await pins(ctx, "app"), [
+    "demo-dep==2.0.0",
+    "demo-pkg==1.1.0",
+    "third_pkg==0.3.0",
+    "webapp==0.3.0",
+  ]);
+  // The console script runs, and the editable project reflects a source edit without reinstall.
+  await Deno.writeTextFile(
+    join(project, "webapp", "__init__.py"),
+    'ANSWER = 2\n\ndef hello():\n    print("hello from webapp", ANSWER)\n',
+  );
+  const script = await ctx.run(["run", "app", "webapp-hello"]);
+  assertEquals(script.stdout.trim(), "hello from webapp 2", script.stderr);
+
+  // No ENV: the environment bound to the project here; `test` includes `dev` and adds other-pkg.
+  const added = await ctx.run(["sync", "--groups", "dev,test"]);
+  assertOk(added);
+  assertStringIncludes(added.stderr, "`app` matches the project at");
+  assertEquals(await pins(ctx, "app"), [
+    "demo-dep==2.0.0",
+    "demo-pkg==1.1.0",
+    "other-pkg==2.0.0",
+    "third_pkg==0.3.0",
+    "webapp==0.3.0",
+  ]);
+  // The extra changes a version; the groups of the last sync are kept.
+  assertOk(await ctx.run(["sync", "app", "--extras", "fast"]));
+  assertEquals((await pins(ctx, "app"))[0], "demo-dep==1.0.0");
+  const record = (await ctx.registry()).environments["app"]!;
+  assertEquals(
+    { ...record.project!, synced_sha256: undefined },
+    {
+      path: project,
+      groups: ["dev", "test"],
+      extras: ["fast"],
+      installed: true,
+      synced_sha256: undefined,
+    },
+  );
+  assertEquals(record.project!.synced_sha256!.length, 64);
+
+  // What the project does not declare: a stray package, and pip the user seeded.
+  assertOk(await ctx.run(["install", "pip", "stray-pkg", "--env", "app"]));
+  // A plain sync keeps them.
+  assertOk(await ctx.run(["sync"]));
+  assert((await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+  const before = await sitePackages(ctx, "app");
+  const registryBefore = await Deno.readTextFile(join(ctx.home, "environments.json"));
+  const planned = await ctx.run(["sync", "--clean", "--dry-run", "--json"]);
+  assertOk(planned);
+  const plan = JSON.parse(planned.stdout).data;
+  assertEquals(plan.remove.map((r: { name: string }) => r.name), ["stray-pkg"]);
+  assertEquals(plan.dry_run, true);
+  assertEquals(await sitePackages(ctx, "app"), before, "--dry-run changed site-packages");
+  assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registryBefore);
+
+  const cleaned = await ctx.run(["sync", "--clean"]);
+  assertOk(cleaned);
+  assertStringIncludes(cleaned.stderr, "removed stray-pkg");
+  const after = await pins(ctx, "app");
+  assert(!after.includes("stray-pkg==1.0.0"), after.join());
+  assert(after.includes("pip==24.0"), "--clean keeps pip");
+  assert(after.includes("webapp==0.3.0"), "--clean keeps the project");
+  const stray = await ctx.exec(join(ctx.envPath("app"), "bin", "python"), [
+    "-c",
+    "import stray_pkg",
+  ]);
+  assertEquals(stray.code, 1, "stray_pkg is gone from disk");
+  // --clean-all removes pip too.
+  assertOk(await ctx.run(["sync", "--clean-all"]));
+  assert(!(await pins(ctx, "app")).includes("pip==24.0"));
+});
+
+Deno.test("create-from-pyproject --lock writes pylock.toml; sync --locked fails on a stale lock, --frozen installs it unchecked, sync relocks", async (t) => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  const created = await ctx.run(["create-from-pyproject", "app", "--groups", "dev", "--lock"]);
+  assertOk(created);
+  assertStringIncludes(created.stderr, `Locked in ${join(project, "pylock.toml")}`);
+  const lockText = await Deno.readTextFile(join(project, "pylock.toml"));
+  assertStringIncludes(lockText, 'directory = { path = ".", editable = true }');
+  assertStringIncludes(lockText, '[tool.gestvenv]\nrequirements = ["demo-pkg>=1", "third-pkg"]');
+  assertStringIncludes(lockText, 'groups = ["dev"]\nextras = []\ninputs = "');
+  assert(!lockText.includes("environment = "), "a project lock names no environment");
+
+  // A fresh lock passes --locked and installs from it (no resolution).
+  const fresh = await ctx.run(["sync", "--locked"]);
+  assertOk(fresh);
+  assertStringIncludes(fresh.stderr, `From ${join(project, "pylock.toml")}`);
+  // Another environment made from the fresh lock installs it as it is.
+  const second = await ctx.run(["create-from-pyproject", "app2", "--groups", "dev", "--lock"]);
+  assertOk(second);
+  assertStringIncludes(second.stderr, "Installed from");
+  assertEquals(await pins(ctx, "app2"), await pins(ctx, "app"));
+
+  // pyproject.toml gains a dependency: the lock is stale.
+  const pyproject = join(project, "pyproject.toml");
+  await Deno.writeTextFile(
+    pyproject,
+    PYPROJECT.replace('"demo-pkg>=1",  # the core library', '"demo-pkg>=1", "stray-pkg"'),
+  );
+  const stale = await ctx.run(["sync", "app", "--locked"]);
+  assertEquals(stale.code, 1, stale.stderr);
+  await assertSnapshot(t, filter(ctx, stale.stderr));
+  assert(!(await pins(ctx, "app")).includes("stray-pkg==1.0.0"), "nothing was installed");
+  assertEquals(await Deno.readTextFile(join(project, "pylock.toml")), lockText);
+
+  // --frozen installs the lock without checking it (so no stray-pkg).
+  const frozen = await ctx.run(["sync", "app", "--frozen"]);
+  assertOk(frozen);
+  assert(!(await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+
+  // A plain sync resolves again, rewrites the lock and installs; --locked then passes.
+  assertOk(await ctx.run(["sync", "app"]));
+  assert((await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+  assertStringIncludes(
+    await Deno.readTextFile(join(project, "pylock.toml")),
+    'requirements = ["demo-pkg>=1", "stray-pkg", "third-pkg"]',
+  );
+  assertOk(await ctx.run(["sync", "app", "--locked"]));
+  // Asking for other groups makes the lock stale too, and says so.
+  const groups = await ctx.run(["sync", "app", "--locked", "--groups", "test"]);
+  assertEquals(groups.code, 1, groups.stderr);
+  assertStringIncludes(groups.stderr, "groups dev → test");
+});
+
+Deno.test("sync without ENV: no bound environment is an error, .gestvenv.toml names one, --locked with --frozen", async (t) => {
+  await using ctx = await createTestContext(wheels());
+  await writeProject(ctx.work);
+  const none = await ctx.run(["sync"]);
+  assertEquals(none.code, 2, none.stderr);
+  await assertSnapshot(t, filter(ctx, none.stderr));
+  const both = await ctx.run(["sync", "--locked", "--frozen"]);
+  assertEquals(both.code, 2, both.stderr);
+  assertStringIncludes(both.stderr, "--locked and --frozen contradict each other");
+  // `.gestvenv.toml` names the environment; an environment made without the project is bound
+  // by its first sync here.
+  assertOk(await ctx.run(["create", "plain"]));
+  await Deno.writeTextFile(join(ctx.work, ".gestvenv.toml"), 'environment = "plain"\n');
+  const bound = await ctx.run(["sync", "--groups", "dev"]);
+  assertOk(bound);
+  const record = (await ctx.registry()).environments["plain"]!;
+  assertEquals(record.project?.groups, ["dev"]);
+  assert((await pins(ctx, "plain")).includes("webapp==0.3.0"));
+});
