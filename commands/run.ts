@@ -20,7 +20,10 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
       ["gestvenv run web python app.py", "a script"],
       ["gestvenv run web pytest -x", "a console script of the environment"],
       ['gestvenv run web python -c "import flask"', "options go to the command"],
-    ]),
+    ]) +
+      "\nWith `auto_sync = true` (.gestvenv.toml or [tool.gestvenv] of the environment's project)," +
+      "\nthe environment is synced first when pyproject.toml or pylock.toml changed since its last" +
+      "\nsync.",
   },
   parameters: {
     flags: GLOBAL_FLAGS,
@@ -40,7 +43,22 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
     "run",
     async (ctx, _flags: GlobalFlags, name: string, program: string, ...args: string[]) => {
       const env = ctx.environments();
-      const record = await useEnvironment(env, name);
+      let record = await useEnvironment(env, name);
+      if (record.project !== undefined) {
+        // Loaded only for a project's environment: plain runs stay fast to start.
+        const { needsAutoSync, syncProject } = await import("../lib/packages/mod.ts");
+        if (await needsAutoSync(record)) {
+          ctx.printer.info(
+            `Syncing \`${name}\` first: ${record.project.path} changed since its last sync (auto_sync)`,
+          );
+          const synced = await syncProject(env, name);
+          record = synced.record;
+          ctx.printer.success(
+            `\`${name}\` matches its project: ${record.packages.length} distributions` +
+              (synced.plan.install.length > 0 ? `, installed ${synced.plan.install.length}` : ""),
+          );
+        }
+      }
       try {
         return await runInEnvironment(record, program, args);
       } catch (error) {

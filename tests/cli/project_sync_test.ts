@@ -244,3 +244,39 @@ Deno.test("sync without ENV: no bound environment is an error, .gestvenv.toml na
   assertEquals(record.project?.groups, ["dev"]);
   assert((await pins(ctx, "plain")).includes("webapp==0.3.0"));
 });
+
+Deno.test("auto_sync: run syncs first when pyproject.toml changed since the last sync, and only then", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  assertOk(await ctx.run(["create-from-pyproject", "app"]));
+  const importStray = ["run", "app", "python", "-c", "import stray_pkg; print('stray here')"];
+  await Deno.writeTextFile(
+    join(project, "pyproject.toml"),
+    PYPROJECT.replace('"demo-pkg>=1",  # the core library', '"demo-pkg>=1", "stray-pkg"'),
+  );
+  // auto_sync is off by default: the run does not sync.
+  const off = await ctx.run(importStray);
+  assertEquals(off.code, 1, off.stderr);
+  assert(!off.stderr.includes("Syncing"), off.stderr);
+  // `.gestvenv.toml` turns it on (it wins over [tool.gestvenv]).
+  await Deno.writeTextFile(
+    join(project, "pyproject.toml"),
+    (await Deno.readTextFile(join(project, "pyproject.toml"))) +
+      "\n[tool.gestvenv]\nauto_sync = false\n",
+  );
+  await Deno.writeTextFile(join(project, ".gestvenv.toml"), "auto_sync = true\n");
+  const on = await ctx.run(importStray);
+  assertOk(on);
+  assertEquals(on.stdout.trim(), "stray here");
+  assertStringIncludes(on.stderr, "Syncing `app` first");
+  assert((await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+  // Nothing changed since: no sync.
+  const again = await ctx.run(importStray);
+  assertOk(again);
+  assert(!again.stderr.includes("Syncing"), again.stderr);
+  // An invalid value is a config error (exit 10), before anything runs.
+  await Deno.writeTextFile(join(project, ".gestvenv.toml"), 'auto_sync = "yes"\n');
+  const bad = await ctx.run(importStray);
+  assertEquals(bad.code, 10, bad.stderr);
+  assertStringIncludes(bad.stderr, "`auto_sync` must be true or false");
+});
