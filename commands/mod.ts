@@ -28,6 +28,7 @@ import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
 import { deleteCommand } from "./delete.ts";
+import { groupsRoutes } from "./groups.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
 import { infoCommand } from "./info.ts";
@@ -50,7 +51,7 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache", "groups"]);
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -99,6 +100,7 @@ export function buildApp(): Application<CliContext> {
       resolve: resolveCommand,
       lock: lockCommand,
       sync: syncCommand,
+      groups: groupsRoutes,
       why: whyCommand,
       tree: treeCommand,
       validate: validateCommand,

@@ -26,12 +26,16 @@ import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { dirname, join } from "../paths/mod.ts";
 import {
+  checkDependencyGroups,
   type ProjectRequirements,
   projectRequirements,
   type Pyproject,
   readPyproject,
+  resolveDependencyGroup,
 } from "../pyproject/mod.ts";
-import { readInstalledDistributions } from "../distribution/mod.ts";
+import type { BackendTarget } from "../backends/mod.ts";
+import { type InstalledDistribution, readInstalledDistributions } from "../distribution/mod.ts";
+import { satisfiedByInstalled } from "./satisfied.ts";
 import { lockForRequirements } from "./lock_requirements.ts";
 import { dropRequirements, mergeRequirements } from "./requirements_text.ts";
 import {
@@ -578,4 +582,60 @@ export async function markProjectSynced(
       return current;
     });
   });
+}
+
+/** One dependency group of a project, as `groups list` shows it. */
+export interface ProjectGroupStatus {
+  /** The group's name as written in `[dependency-groups]`. */
+  name: string;
+  /** Its PEP 735 normalized name. */
+  normalized: string;
+  /** How many requirement strings it lists itself (includes not counted). */
+  requirements: number;
+  /** The groups it includes (`{include-group = "..."}`), as written. */
+  includes: string[];
+  /** Whether the environment's binding names it (installed by its syncs). */
+  selected: boolean;
+  /**
+   * Whether every requirement of the group (includes expanded, markers evaluated) is met by
+   * what the environment has installed; null without an environment.
+   */
+  installed: boolean | null;
+}
+
+/**
+ * The dependency groups (PEP 735) of the project at `root`, each with its requirement count,
+ * includes, and whether `record` (the project's environment, if any) selected it and has it
+ * installed (read from site-packages, no index).
+ * @throws {ConfigError} (exit 10) for an invalid pyproject.toml or group table.
+ */
+export async function projectGroups(
+  ctx: EnvironmentContext,
+  root: string,
+  record: EnvironmentRecord | undefined,
+): Promise<ProjectGroupStatus[]> {
+  const pyproject = await readPyproject(join(root, "pyproject.toml"));
+  checkDependencyGroups(pyproject.file, pyproject.groups);
+  let env: { installed: InstalledDistribution[]; target: BackendTarget } | undefined;
+  if (record !== undefined) {
+    const { target } = await openEnvironment(ctx, record);
+    env = { installed: await readInstalledDistributions(target.layout.sitePackages), target };
+  }
+  const out: ProjectGroupStatus[] = [];
+  for (const [normalized, group] of pyproject.groups) {
+    const expanded = resolveDependencyGroup(pyproject.file, pyproject.groups, normalized);
+    out.push({
+      name: group.name,
+      normalized,
+      requirements: group.entries.filter((e) => e.kind === "requirement").length,
+      includes: group.entries.flatMap((e) => e.kind === "include" ? [e.group] : []),
+      selected: record?.project?.path === root && record.project.groups.includes(normalized),
+      installed: env === undefined ? null : await satisfiedByInstalled(
+        env.installed,
+        expanded.map((r) => r.requirement),
+        env.target.interpreter.info.markers,
+      ),
+    });
+  }
+  return out;
 }

@@ -280,3 +280,47 @@ Deno.test("auto_sync: run syncs first when pyproject.toml changed since the last
   assertEquals(bad.code, 10, bad.stderr);
   assertStringIncludes(bad.stderr, "`auto_sync` must be true or false");
 });
+
+Deno.test("install --group adds a group to the binding; groups list shows requirements, includes, selected and installed", async (t) => {
+  await using ctx = await createTestContext(wheels());
+  await writeProject(ctx.work);
+  // No environment yet: the groups are listed, nothing is installed.
+  const bare = await ctx.run(["groups", "list", "--json"]);
+  assertOk(bare);
+  assertEquals(JSON.parse(bare.stdout).data.environment, null);
+  assertOk(await ctx.run(["create-from-pyproject", "app"]));
+  const listed = await ctx.run(["groups", "list"]);
+  assertOk(listed);
+  await assertSnapshot(t, filter(ctx, listed.stdout));
+  const installed = await ctx.run(["install", "--group", "test"]);
+  assertOk(installed);
+  assertStringIncludes(installed.stderr, "Installed group test into `app`");
+  assert((await pins(ctx, "app")).includes("other-pkg==2.0.0"));
+  assert((await pins(ctx, "app")).includes("third_pkg==0.3.0"), "dev, included by test");
+  assertEquals((await ctx.registry()).environments["app"]!.project!.groups, ["test"]);
+  const json = await ctx.run(["groups", "list", "--env", "app", "--format", "json"]);
+  assertOk(json);
+  const data = JSON.parse(json.stdout).data;
+  assertEquals(data.environment, "app");
+  assertEquals(data.groups, [
+    {
+      name: "dev",
+      normalized: "dev",
+      requirements: 1,
+      includes: [],
+      selected: false,
+      installed: true,
+    },
+    {
+      name: "test",
+      normalized: "test",
+      requirements: 1,
+      includes: ["dev"],
+      selected: true,
+      installed: true,
+    },
+  ]);
+  const unknown = await ctx.run(["install", "--group", "docs", "--env", "app"]);
+  assertEquals(unknown.code, 10, unknown.stderr);
+  assertStringIncludes(unknown.stderr, "docs");
+});
