@@ -15,7 +15,7 @@ import {
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
-import { cacheDirOf, loadProjectConfig } from "../lib/config/mod.ts";
+import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/config/mod.ts";
 import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
 import { createReporter } from "./_reporters.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
@@ -132,6 +132,11 @@ export interface CommandContext {
    */
   settings: ResolvedSettings;
   /**
+   * The project around the current directory (`.gestvenv.toml`, `[tool.gestvenv]` of
+   * pyproject.toml), read once; undefined when there is none.
+   */
+  project: ProjectSettings | undefined;
+  /**
    * Context for lib/environments and lib/packages operations, with {@linkcode settings}. With
    * `use_cache = false` (or `cache.enabled = false`) its cache is a throw-away directory, removed
    * by {@linkcode release}.
@@ -182,9 +187,10 @@ export async function buildContext(
   // `cache_path` moves the cache unless `GESTVENV_CACHE_DIR` already did.
   const home = { ...resolvedHome, cacheDir: cacheDirOf(resolvedHome, config).value };
   // pip's index configuration is the `pip` source of the index settings, the project's
-  // `.gestvenv.toml` the `project` source of the offline and cache switches.
+  // `.gestvenv.toml` and `[tool.gestvenv]` the `project` source.
   const pip = await readPipIndexSettings();
-  const project = (await loadProjectConfig())?.config;
+  const project = await loadProjectSettings();
+  for (const warning of project?.warnings ?? []) printer.warn(warning);
   // Resolved once, on first use: a command that needs no settings is not stopped by a bad
   // `GESTVENV_*` value.
   let settings: ResolvedSettings | undefined;
@@ -200,7 +206,8 @@ export async function buildContext(
         offline: flags.offline,
       },
       pip,
-      project,
+      project: project?.config,
+      projectOrigins: project?.origins,
     });
   const reporter = createReporter(printer);
   // `use_cache = false`: operations get a cache of their own, removed when the command ends.
@@ -221,6 +228,7 @@ export async function buildContext(
     get settings() {
       return resolved();
     },
+    project,
     environments() {
       return {
         home: operationsHome(),

@@ -7,6 +7,7 @@ import { join } from "../lib/paths/mod.ts";
  */
 import type { EnvironmentRecord } from "../lib/environments/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
+import { OperationError } from "../lib/errors/mod.ts";
 
 /** The variables of an activated environment: `VIRTUAL_ENV`, `PATH` first, no `PYTHONHOME`. */
 export function activatedEnv(record: EnvironmentRecord): Record<string, string> {
@@ -42,6 +43,7 @@ export async function runInEnvironment(
   program: string,
   args: string[],
   extraEnv: Record<string, string> = {},
+  options: { cwd?: string } = {},
 ): Promise<number> {
   const env = { ...activatedEnv(record), ...extraEnv };
   const local = join(record.path, BIN_NAME, program);
@@ -64,6 +66,7 @@ export async function runInEnvironment(
     args,
     env,
     clearEnv: true,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -89,5 +92,54 @@ export async function runInEnvironment(
         Deno.removeSignalListener(signal, handler);
       } catch { /* ignore */ }
     }
+  }
+}
+
+/**
+ * Runs a command line through the system shell (`sh -c`, `cmd /d /s /c` on Windows) inside the
+ * environment: what project scripts (`[scripts] test = "pytest tests/"`) and hooks are. `args`
+ * are appended to the line (as `"$@"`, so they are not re-split by the shell).
+ */
+export async function runShellLine(
+  record: EnvironmentRecord,
+  line: string,
+  args: string[],
+  options: { cwd?: string } = {},
+): Promise<number> {
+  if (Deno.build.os === "windows") {
+    const quoted = args.map((a) => /[\s"]/.test(a) ? `"${a.replaceAll('"', '""')}"` : a);
+    return await runInEnvironment(
+      record,
+      "cmd",
+      ["/d", "/s", "/c", [line, ...quoted].join(" ")],
+      {},
+      options,
+    );
+  }
+  return await runInEnvironment(
+    record,
+    "sh",
+    ["-c", args.length === 0 ? line : `${line} "$@"`, "gestvenv", ...args],
+    {},
+    options,
+  );
+}
+
+/**
+ * Runs the environment's `hooks.pre_run` (`config set-env ENV hooks.pre_run "…"`), if any, in
+ * `cwd`; a failing hook stops the command.
+ *
+ * @throws {OperationError} with the hook's exit code in the message when it fails.
+ */
+export async function runPreRunHook(record: EnvironmentRecord, cwd?: string): Promise<void> {
+  const hook = record.settings?.hooks?.pre_run;
+  if (hook === undefined) return;
+  const code = await runShellLine(record, hook, [], cwd === undefined ? {} : { cwd });
+  if (code !== 0) {
+    throw new OperationError(
+      `The pre_run hook of \`${record.name}\` failed (exit ${code}): ${hook}`,
+      "hook_failed",
+      { hint: `Fix it, or remove it: \`gestvenv config unset-env ${record.name} hooks.pre_run\`` },
+    );
   }
 }

@@ -38,6 +38,7 @@ import { packagesCommand } from "./packages.ts";
 import { pyversionsCommand } from "./pyversions.ts";
 import { renameCommand } from "./rename.ts";
 import { runCommand } from "./run.ts";
+import { runScriptCommand } from "./run_script.ts";
 import { shellCommand } from "./shell.ts";
 import { shellInitCommand } from "./shell_init.ts";
 import { uninstallCommand } from "./uninstall.ts";
@@ -83,6 +84,7 @@ export function buildApp(): Application<CliContext> {
       info: infoCommand,
       delete: deleteCommand,
       run: runCommand,
+      "run-script": runScriptCommand,
       shell: shellCommand,
       activate: activateCommand,
       deactivate: deactivateCommand,

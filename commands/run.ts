@@ -47,7 +47,7 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
       if (record.project !== undefined) {
         // Loaded only for a project's environment: plain runs stay fast to start.
         const { needsAutoSync, syncProject } = await import("../lib/packages/mod.ts");
-        if (await needsAutoSync(record)) {
+        if (await needsAutoSync(env, record)) {
           ctx.printer.info(
             `Syncing \`${name}\` first: ${record.project.path} changed since its last sync (auto_sync)`,
           );

@@ -5,8 +5,13 @@ import { configInitCommand } from "./init.ts";
 import { configSetCommand } from "./set.ts";
 import { configShowCommand } from "./show.ts";
 import { configUnsetCommand } from "./unset.ts";
+import { configSetEnvCommand, configUnsetEnvCommand } from "./set_env.ts";
+import { configShowEnvCommand } from "./show_env.ts";
 
-/** `gestvenv config init|show|get|set|unset`: the user configuration file. */
+/**
+ * `gestvenv config init|show|get|set|unset`: the user configuration file;
+ * `set-env|unset-env|show-env`: an environment's own settings.
+ */
 export const configRoutes = buildRouteMap({
   routes: {
     init: configInitCommand,
@@ -14,6 +19,9 @@ export const configRoutes = buildRouteMap({
     get: configGetCommand,
     set: configSetCommand,
     unset: configUnsetCommand,
+    "set-env": configSetEnvCommand,
+    "unset-env": configUnsetEnvCommand,
+    "show-env": configShowEnvCommand,
   },
   docs: {
     brief: "Read and change the configuration (~/.gestvenv/config.toml)",
@@ -22,6 +30,7 @@ export const configRoutes = buildRouteMap({
       ["gestvenv config set backend uv", "prefer uv"],
       ['gestvenv config set extra_index_urls "https://a/simple https://b/simple"', "a list"],
       ["gestvenv config unset backend", "back to the default"],
+      ["gestvenv config set-env web auto_sync true", "one environment's own setting"],
     ]) + "\nCredentials in index URLs (`https://user:token@host/simple`) stay in the file and are" +
       "\nnever printed: `show`, `get` and `set` write `https://host/simple`.",
   },

@@ -9,12 +9,14 @@ import {
 import {
   action,
   type CliContext,
+  type CommandContext,
   formatFor,
   GLOBAL_ALIASES,
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "../_context.ts";
 import { redactValue, redactValues, showValue } from "./_keys.ts";
+import { examples, toggle } from "../_help.ts";
 
 /** The setting each configuration key feeds. */
 const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
@@ -38,7 +40,12 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   "cache.auto_cleanup": "cacheAutoCleanup",
   "cache.fallback_to_online": "fallbackToOnline",
   "cache.compression": "cacheCompression",
+  auto_sync: "autoSync",
 };
+
+interface ShowFlags extends GlobalFlags {
+  readonly sources?: boolean;
+}
 
 /** A setting as shown: its value in the key's unit (seconds for timeouts), redacted. */
 function shown(key: ConfigKey, setting: Setting<unknown>): Setting<unknown> {
@@ -48,11 +55,50 @@ function shown(key: ConfigKey, setting: Setting<unknown>): Setting<unknown> {
   return { ...setting, value: redactValue(value) };
 }
 
+/**
+ * Where a setting came from, for people: the flag or variable, the project file, the user's
+ * configuration file, pip's configuration, or the default.
+ */
+function whereFrom(ctx: CommandContext, setting: Setting<unknown>): string {
+  switch (setting.source) {
+    case "flag":
+    case "env":
+    case "environment":
+      return setting.origin;
+    case "project": {
+      const open = setting.origin.indexOf(" (");
+      return open < 0 ? "the project" : setting.origin.slice(open + 2, -1);
+    }
+    case "config":
+      return ctx.home.configFile;
+    case "pip":
+      return `pip's configuration (${setting.origin})`;
+    default:
+      return "built-in default";
+  }
+}
+
 /** `gestvenv config show`: every key with its value, and pip's own index settings. */
-export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
-  docs: { brief: "Show every key with its value, and pip's own index settings" },
-  parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
-  func: action("config show", async (ctx, _flags: GlobalFlags) => {
+export const configShowCommand = buildCommand<ShowFlags, [], CliContext>({
+  docs: {
+    brief: "Show every key with its value, and pip's own index settings",
+    fullDescription: examples([
+      ["gestvenv config show", "every key, its value and its source"],
+      ["gestvenv config show --sources", "also the file, flag or variable each value came from"],
+      ["gestvenv config show --format json", "as data"],
+    ]) +
+      "\nPrecedence: flags, GESTVENV_* variables, the environment's own settings (config set-env)," +
+      "\nthe project (.gestvenv.toml, then [tool.gestvenv] of pyproject.toml), the user's" +
+      "\nconfig.toml, pip's configuration (index keys), defaults.",
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      sources: toggle("Also show the file, flag or variable each value came from"),
+    },
+    aliases: GLOBAL_ALIASES,
+  },
+  func: action("config show", async (ctx, flags: ShowFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     // Credentials in index URLs are never printed (the files keep them).
     const pip = redactValues(await readPipIndexSettings());
@@ -64,13 +110,29 @@ export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
         file: ctx.home.configFile,
         home: ctx.home.root,
         config,
-        settings: Object.fromEntries(effective),
+        settings: Object.fromEntries(
+          [...effective].map((
+            [key, setting],
+          ) => [key, { ...setting, from: whereFrom(ctx, setting) }]),
+        ),
         pip_index: pip,
+        project: ctx.project === undefined ? null : {
+          root: ctx.project.root,
+          pyproject: ctx.project.pyproject ?? null,
+          config_file: ctx.project.configFile ?? null,
+          environment: ctx.project.environment ?? null,
+          groups: ctx.project.groups,
+          extras: ctx.project.extras,
+          scripts: Object.fromEntries(ctx.project.scripts),
+          unknown_keys: ctx.project.unknown,
+        },
       });
       return;
     }
     await ctx.printer.table(
-      ["Key", "Value", "Source", "Description"],
+      flags.sources
+        ? ["Key", "Value", "Source", "From"]
+        : ["Key", "Value", "Source", "Description"],
       keys.map((key) => {
         const spec = CONFIG_KEYS[key];
         const setting = effective.get(key)!;
@@ -81,9 +143,25 @@ export const configShowCommand = buildCommand<GlobalFlags, [], CliContext>({
         const source = setting.source === "config" || setting.source === "default"
           ? setting.source
           : `${setting.source} (${setting.origin})`;
-        return [key, value, source, spec.description];
+        return [key, value, source, flags.sources ? whereFrom(ctx, setting) : spec.description];
       }),
     );
+    const project = ctx.project;
+    if (project !== undefined) {
+      const files = [project.configFile, project.pyproject].filter((f) => f !== undefined);
+      ctx.printer.info(`Project: ${project.root} (${files.join(", ")})`);
+      if (project.environment !== undefined) {
+        ctx.printer.info(`  bound environment: ${project.environment}`);
+      }
+      if (project.groups.length > 0) ctx.printer.info(`  groups: ${project.groups.join(", ")}`);
+      if (project.extras.length > 0) ctx.printer.info(`  extras: ${project.extras.join(", ")}`);
+      if (project.scripts.size > 0) {
+        ctx.printer.info(`  scripts: ${[...project.scripts.keys()].join(", ")}`);
+      }
+      for (const key of project.unknown) {
+        ctx.printer.warn(`Unknown project setting ${key} (ignored)`);
+      }
+    }
     ctx.printer.info(`File: ${ctx.home.configFile}`);
     ctx.printer.info(
       `pip's own index settings: index-url=${pip.indexUrl ?? "(default)"} extra-index-url=${

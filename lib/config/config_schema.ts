@@ -47,6 +47,8 @@ export interface GestvenvConfig {
   "cache.fallback_to_online"?: boolean | string;
   /** `[cache] compression`: of `cache export` bundles (`zstd`, `gzip`, `none`). */
   "cache.compression"?: "zstd" | "gzip" | "none";
+  /** Sync a project's environment before `run` when pyproject.toml changed. @default false */
+  auto_sync?: boolean | string;
 }
 
 /** The name of one configuration key. */
@@ -180,6 +182,12 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     description: "Compression of `cache export` bundles (the cache itself stays uncompressed)",
     default: "zstd",
   },
+  auto_sync: {
+    type: "switch",
+    description:
+      "Sync a project's environment before `run` when its pyproject.toml changed since the last sync",
+    default: "false",
+  },
 };
 
 /**
@@ -198,6 +206,7 @@ export const CONFIG_KEY_ALIASES: Readonly<Record<string, ConfigKey>> = Object.as
     "cache.path": "cache_path",
     "offline-mode": "offline_mode",
     "use-cache": "use_cache",
+    "auto-sync": "auto_sync",
   },
 );
 

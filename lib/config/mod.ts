@@ -10,4 +10,4 @@ export * from "./pip_config.ts";
 export * from "./settings.ts";
 export * from "./http_settings.ts";
 export * from "./quantities.ts";
-export * from "./project_config.ts";
+export * from "./project_settings.ts";

@@ -3,7 +3,7 @@ import { ConfigError } from "../errors/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { canonicalKey, flattenConfig, nestConfig, parseConfigValue } from "./config_schema.ts";
 import { loadConfig, updateConfig } from "./config_file.ts";
-import { loadProjectConfig } from "./project_config.ts";
+import { loadProjectSettings } from "./project_settings.ts";
 import { parseDays, parseSize, parseSwitch } from "./quantities.ts";
 import { resolveSettings } from "./settings.ts";
 
@@ -135,7 +135,7 @@ Deno.test("offline and cache settings: flag > GESTVENV_* > .gestvenv.toml > conf
   );
 });
 
-Deno.test("loadProjectConfig() finds the nearest .gestvenv.toml and keeps the project keys", async () => {
+Deno.test("loadProjectSettings() finds the nearest .gestvenv.toml and keeps the project keys", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${dir}/a/b`, { recursive: true });
@@ -144,14 +144,21 @@ Deno.test("loadProjectConfig() finds the nearest .gestvenv.toml and keeps the pr
       '[project]\nname = "x"\n\noffline_mode = true\n',
     );
     // `offline_mode` after `[project]` belongs to that table: not a project setting.
-    assertEquals((await loadProjectConfig(`${dir}/a/b`))?.config, {});
+    const sectioned = await loadProjectSettings(`${dir}/a/b`);
+    assertEquals({ ...sectioned?.config }, {});
+    assertEquals(sectioned?.environment, "x");
+    assertEquals(sectioned?.unknown, [`${dir}/a/.gestvenv.toml: project.offline_mode`]);
     await Deno.writeTextFile(
       `${dir}/a/.gestvenv.toml`,
       'offline_mode = true\n[cache]\nfallback_to_online = true\nmax_size = "1GB"\n',
     );
-    const found = await loadProjectConfig(`${dir}/a/b`);
-    assertEquals(found?.file, `${dir}/a/.gestvenv.toml`);
-    assertEquals({ ...found?.config }, { offline_mode: true, "cache.fallback_to_online": true });
+    const found = await loadProjectSettings(`${dir}/a/b`);
+    assertEquals(found?.configFile, `${dir}/a/.gestvenv.toml`);
+    assertEquals({ ...found?.config }, {
+      offline_mode: true,
+      "cache.fallback_to_online": true,
+      "cache.max_size": "1GB",
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

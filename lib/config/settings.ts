@@ -1,10 +1,10 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
-import type { GestvenvConfig } from "./config_schema.ts";
+import type { ConfigKey, GestvenvConfig } from "./config_schema.ts";
 import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
 import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { parseDays, parseSize, parseSwitch } from "./quantities.ts";
-import { loadProjectConfig } from "./project_config.ts";
+import { loadProjectSettings } from "./project_settings.ts";
 
 /** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
 export type BackendChoice = "auto" | "native" | "pip" | "uv";
@@ -16,10 +16,18 @@ const LINK_MODES: readonly LinkModeChoice[] = ["clone", "hardlink", "copy"];
 
 /**
  * Where a setting's value comes from, strongest first: a command-line flag, a `GESTVENV_*`
- * variable, the project's `.gestvenv.toml` (the keys of `PROJECT_KEYS`), the user configuration
- * file, pip's configuration (index keys only), or gestvenv's default.
+ * variable, the environment's own settings (`config set-env`, applied per environment), the
+ * project (`.gestvenv.toml` or `[tool.gestvenv]`, the keys of `PROJECT_KEYS`), the user
+ * configuration file, pip's configuration (index keys only), or gestvenv's default.
  */
-export type SettingSource = "flag" | "env" | "project" | "config" | "pip" | "default";
+export type SettingSource =
+  | "flag"
+  | "env"
+  | "environment"
+  | "project"
+  | "config"
+  | "pip"
+  | "default";
 
 /** One resolved setting: its value and where it came from. */
 export interface Setting<T> {
@@ -118,6 +126,12 @@ export interface ResolvedSettings {
   cacheAutoCleanup: Setting<boolean>;
   /** Compression of export bundles (`cache.compression`). @default "zstd" */
   cacheCompression: Setting<"zstd" | "gzip" | "none">;
+  /**
+   * Sync a project's environment before `run` when its pyproject.toml changed since the last
+   * sync (`GESTVENV_AUTO_SYNC`, the environment's `auto_sync`, the project's, the user's).
+   * @default false
+   */
+  autoSync: Setting<boolean>;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
@@ -194,10 +208,15 @@ export interface ResolveSettingsOptions {
    */
   pip?: IndexSettings | undefined;
   /**
-   * The project's `.gestvenv.toml` settings (`loadProjectConfig`), the source `project`.
+   * The project's settings (`loadProjectSettings(...).config`), the source `project`.
    * @default none
    */
   project?: GestvenvConfig | undefined;
+  /**
+   * For each key of `project`, the file that set it (`ProjectSettings.origins`), named in the
+   * settings' `origin`. @default the key alone
+   */
+  projectOrigins?: ReadonlyMap<string, string> | undefined;
 }
 
 /** The first source that has a value, else the default. */
@@ -241,7 +260,12 @@ export function resolveSettings(
   config: GestvenvConfig,
   options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
-  const { flags = {}, env = readEnv, pip, project = {} } = options;
+  const { flags = {}, env = readEnv, pip, project = {}, projectOrigins } = options;
+  /** A project key's origin: `key (file)`. */
+  const fromProject = (key: ConfigKey): string => {
+    const file = projectOrigins?.get(key);
+    return file === undefined ? key : `${key} (${file})`;
+  };
   /** A switch from a variable, the project file or the config file (in that order). */
   const switchOf = (
     key:
@@ -249,7 +273,8 @@ export function resolveSettings(
       | "use_cache"
       | "cache.enabled"
       | "cache.auto_cleanup"
-      | "cache.fallback_to_online",
+      | "cache.fallback_to_online"
+      | "auto_sync",
     fallback: boolean,
     variable?: string,
     flag?: boolean,
@@ -261,9 +286,12 @@ export function resolveSettings(
     }
     if (project[key] !== undefined) {
       return {
-        value: parseSwitch(project[key], `\`${key}\` of .gestvenv.toml`),
+        value: parseSwitch(
+          project[key],
+          `\`${key}\` of ${projectOrigins?.get(key) ?? "the project"}`,
+        ),
         source: "project",
-        origin: key,
+        origin: fromProject(key),
       };
     }
     if (config[key] !== undefined) {
@@ -274,17 +302,38 @@ export function resolveSettings(
   const useCache = switchOf("use_cache", true);
   const cacheEnabled = switchOf("cache.enabled", true);
   const maxSizeEnv = env(ENV_VARS.CACHE_SIZE);
-  const compression = project["cache.compression"] ?? config["cache.compression"];
+  /** A key from the project, else the user configuration, parsed; else the default. */
+  const fileValue = <T>(
+    key: "cache.max_size" | "cache.max_age" | "cache.compression",
+    read: (value: NonNullable<GestvenvConfig[typeof key]>, where: string) => T,
+    fallback: T,
+  ): Setting<T> => {
+    const inProject = project[key];
+    if (inProject !== undefined) {
+      return {
+        value: read(inProject, `\`${key}\` of ${projectOrigins?.get(key) ?? "the project"}`),
+        source: "project",
+        origin: fromProject(key),
+      };
+    }
+    const inConfig = config[key];
+    if (inConfig !== undefined) {
+      return { value: read(inConfig, `\`${key}\``), source: "config", origin: key };
+    }
+    return { value: fallback, source: "default", origin: "default" };
+  };
   const list = (value: string[] | undefined) => value?.length ? value : undefined;
   return {
     backend: pick<BackendChoice>([
       ["flag", "--backend", flags.backend as BackendChoice | undefined],
       ["env", ENV_VARS.BACKEND, env(ENV_VARS.BACKEND) as BackendChoice | undefined],
+      ["project", fromProject("backend"), project.backend],
       ["config", "backend", config.backend],
     ], "auto"),
     python: pick<string | undefined>([
       ["flag", "--python", flags.python],
       ["env", ENV_VARS.PYTHON, env(ENV_VARS.PYTHON)],
+      ["project", fromProject("default_python"), project.default_python],
       ["config", "default_python", config.default_python],
     ], undefined),
     environmentsDir: pick([
@@ -297,16 +346,19 @@ export function resolveSettings(
     indexUrl: pick<string | undefined>([
       ["flag", "--index-url", flags.indexUrl],
       ["env", ENV_VARS.INDEX_URL, env(ENV_VARS.INDEX_URL)],
+      ["project", fromProject("index_url"), project.index_url],
       ["config", "index_url", config.index_url],
       ["pip", "index-url", pip?.indexUrl],
     ], undefined),
     extraIndexUrls: pick<string[]>([
       ["flag", "--extra-index-url", list(flags.extraIndexUrls)],
+      ["project", fromProject("extra_index_urls"), list(project.extra_index_urls)],
       ["config", "extra_index_urls", list(config.extra_index_urls)],
       ["pip", "extra-index-url", list(pip?.extraIndexUrls)],
     ], []),
     findLinks: pick<string[]>([
       ["flag", "--find-links", list(flags.findLinks)],
+      ["project", fromProject("find_links"), list(project.find_links)],
       ["config", "find_links", list(config.find_links)],
       ["pip", "find-links", list(pip?.findLinks)],
     ], []),
@@ -346,27 +398,14 @@ export function resolveSettings(
         source: "env",
         origin: ENV_VARS.CACHE_SIZE,
       }
-      : config["cache.max_size"] !== undefined
-      ? {
-        value: parseSize(config["cache.max_size"], "`cache.max_size`"),
-        source: "config",
-        origin: "cache.max_size",
-      }
-      : { value: undefined, source: "default", origin: "default" },
-    cacheMaxAgeDays: config["cache.max_age"] !== undefined
-      ? {
-        value: parseDays(config["cache.max_age"], "`cache.max_age`"),
-        source: "config",
-        origin: "cache.max_age",
-      }
-      : { value: undefined, source: "default", origin: "default" },
-    cacheCompression: compression !== undefined
-      ? {
-        value: compression,
-        source: project["cache.compression"] !== undefined ? "project" : "config",
-        origin: "cache.compression",
-      }
-      : { value: "zstd", source: "default", origin: "default" },
+      : fileValue("cache.max_size", parseSize, undefined as number | undefined),
+    cacheMaxAgeDays: fileValue("cache.max_age", parseDays, undefined as number | undefined),
+    cacheCompression: fileValue(
+      "cache.compression",
+      (value) => value as "zstd" | "gzip" | "none",
+      "zstd" as const,
+    ),
+    autoSync: switchOf("auto_sync", false, ENV_VARS.AUTO_SYNC),
     linkMode: checkLinkMode(
       pick<string | undefined>([
         ["flag", "--link-mode", flags.linkMode],
@@ -389,8 +428,30 @@ export async function loadSettings(
   options: Omit<ResolveSettingsOptions, "pip" | "project"> = {},
 ): Promise<ResolvedSettings> {
   const pip = await readPipIndexSettings(options.env);
-  const project = (await loadProjectConfig())?.config;
-  return resolveSettings(home, config, { ...options, pip, project });
+  const project = await loadProjectSettings();
+  return resolveSettings(home, config, {
+    ...options,
+    pip,
+    project: project?.config,
+    projectOrigins: project?.origins,
+  });
+}
+
+/**
+ * `setting` with an environment's own value (`config set-env ENV KEY VALUE`, kept in its record)
+ * applied: it beats the project, the user configuration and the default, and yields to a flag or
+ * a `GESTVENV_*` variable.
+ *
+ * @param value The environment's value; undefined leaves `setting` as it is.
+ * @param origin Where it is kept, for people: `auto_sync of environment web`.
+ */
+export function withEnvironmentValue<T>(
+  setting: Setting<T>,
+  value: T | undefined,
+  origin: string,
+): Setting<T> {
+  if (value === undefined || setting.source === "flag" || setting.source === "env") return setting;
+  return { value, source: "environment", origin };
 }
 
 /** The network timeouts of `settings` (undefined fields: the index client's defaults). */

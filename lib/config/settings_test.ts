@@ -83,6 +83,7 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     cacheMaxSize: ["default", "default"],
     cacheMaxAgeDays: ["default", "default"],
     cacheCompression: ["default", "default"],
+    autoSync: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);

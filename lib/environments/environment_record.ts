@@ -6,6 +6,20 @@ export interface PackagePin {
   version: string;
 }
 
+/** An event a hook may run at: `pre_run`, before `run` and `run-script` start their program. */
+export type HookEvent = "pre_run";
+
+/** Every {@linkcode HookEvent}. */
+export const HOOK_EVENTS: readonly HookEvent[] = ["pre_run"];
+
+/** The settings stored in the record's `settings` field (snake_case: registry JSON). */
+export interface EnvironmentSettings {
+  /** Sync before `run` when the bound project's pyproject.toml changed. */
+  auto_sync?: boolean;
+  /** Shell command lines run inside the environment at an event; a failure stops the command. */
+  hooks?: Partial<Record<HookEvent, string>>;
+}
+
 /** The pyproject.toml project an environment was made from (`create-from-pyproject`). */
 export interface ProjectBinding {
   /** Absolute path of the project directory (holding its pyproject.toml). */
@@ -56,6 +70,8 @@ export interface EnvironmentRecord {
   packages: PackagePin[];
   /** The project it was made from, when made by `create-from-pyproject`; absent otherwise. */
   project?: ProjectBinding;
+  /** Its own settings (`config set-env`); absent when none is set. */
+  settings?: EnvironmentSettings;
 }
 
 /** The registry file as stored on disk (`environments.json`, format version 1). */
@@ -102,6 +118,7 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
       "`packages` is not a list of pins",
     ],
     [value.project === undefined || isProjectBinding(value.project), "`project` is invalid"],
+    [value.settings === undefined || isSettings(value.settings), "`settings` is invalid"],
   ];
   const failed = checks.find(([ok]) => !ok);
   if (failed !== undefined) return failed[1];
@@ -124,7 +141,21 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
     ...(value.project === undefined
       ? {}
       : { project: copyProject(value.project as ProjectBinding) }),
+    ...(value.settings === undefined
+      ? {}
+      : { settings: structuredClone(value.settings as EnvironmentSettings) }),
   };
+}
+
+function isSettings(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  if (v.auto_sync !== undefined && typeof v.auto_sync !== "boolean") return false;
+  const hooks = v.hooks;
+  return hooks === undefined ||
+    (isObject(hooks) &&
+      Object.entries(hooks).every(([event, command]) =>
+        (HOOK_EVENTS as readonly string[]).includes(event) && isString(command)
+      ));
 }
 
 function isProjectBinding(v: unknown): boolean {

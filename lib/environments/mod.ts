@@ -8,6 +8,8 @@
  * @module
  */
 export * from "./environment_record.ts";
+export * from "./environment_settings.ts";
+export * from "./bound_environment.ts";
 export * from "./environment_name.ts";
 export * from "./registry.ts";
 export * from "./registry_salvage.ts";

@@ -8,19 +8,19 @@
  *
  * @module
  */
-import { parse } from "npm:smol-toml@1.9.1";
+import { loadProjectSettings } from "../config/mod.ts";
 import {
+  boundEnvironment,
   changeRegistry,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
-  loadRegistry,
   openEnvironment,
   type ProjectBinding,
   snapshotPackages,
   withEnvironmentLock,
 } from "../environments/mod.ts";
-import { ConfigError, OperationError, UsageError } from "../errors/mod.ts";
+import { OperationError, UsageError } from "../errors/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
 import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { normalizeName } from "../names/mod.ts";
@@ -198,85 +198,6 @@ export async function projectSyncHash(root: string): Promise<string> {
   return await sha256(`${pyproject}\u0000${lock}`);
 }
 
-/** gestvenv's settings of a project that project sync reads. */
-export interface ProjectToolSettings {
-  /** The environment bound to the project (`environment`), if set. */
-  environment?: string;
-  /** `auto_sync`: sync before `run` when the project changed. @default false */
-  autoSync: boolean;
-  /** Where each value came from (the files read, nearest first). */
-  files: string[];
-}
-
-async function readToml(file: string): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch {
-    return undefined;
-  }
-  try {
-    return parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new ConfigError(`${file} is not valid TOML: ${(error as Error).message.split("\n")[0]}`, {
-      cause: error,
-      hint: "Fix the TOML syntax at the position given",
-    });
-  }
-}
-
-const isTable = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
-
-/**
- * The project settings sync needs: `environment` and `auto_sync`, from the nearest
- * `.gestvenv.toml` (the project directory or a parent, up to the repository root: a directory
- * holding `.git`), which wins, then `[tool.gestvenv]` of the project's pyproject.toml.
- * @throws {ConfigError} (exit 10) for invalid TOML or a value of the wrong type.
- */
-export async function readProjectToolSettings(root: string): Promise<ProjectToolSettings> {
-  const out: ProjectToolSettings = { autoSync: false, files: [] };
-  const sources: Array<[string, Record<string, unknown>]> = [];
-  for (let dir = root;; dir = dirname(dir)) {
-    const file = join(dir, ".gestvenv.toml");
-    const doc = await readToml(file);
-    if (doc !== undefined) {
-      sources.push([file, doc]);
-      break;
-    }
-    const isRepoRoot = await Deno.stat(join(dir, ".git")).then(() => true, () => false);
-    if (isRepoRoot || dirname(dir) === dir) break;
-  }
-  const pyprojectFile = join(root, "pyproject.toml");
-  const pyproject = await readToml(pyprojectFile);
-  const tool = isTable(pyproject?.tool) ? pyproject.tool.gestvenv : undefined;
-  if (isTable(tool)) sources.push([pyprojectFile, tool]);
-  // Read the lowest priority first, so the nearest file wins.
-  let autoSync: boolean | undefined;
-  let environment: string | undefined;
-  for (const [file, doc] of sources.reverse()) {
-    for (const [key, value] of [["auto_sync", doc.auto_sync], ["environment", doc.environment]]) {
-      if (value === undefined) continue;
-      if (key === "auto_sync" && typeof value !== "boolean") {
-        throw new ConfigError(`${file}: \`auto_sync\` must be true or false`, {
-          hint: "Write `auto_sync = true`",
-        });
-      }
-      if (key === "environment" && typeof value !== "string") {
-        throw new ConfigError(`${file}: \`environment\` must be an environment name`, {
-          hint: 'Write `environment = "NAME"`',
-        });
-      }
-      if (key === "auto_sync") autoSync = value as boolean;
-      else environment = value as string;
-      if (!out.files.includes(file)) out.files.push(file);
-    }
-  }
-  if (autoSync !== undefined) out.autoSync = autoSync;
-  if (environment !== undefined) out.environment = environment;
-  return out;
-}
-
 /** The nearest directory holding a pyproject.toml: `start` or one of its parents. */
 export async function findProjectRoot(start: string): Promise<string | undefined> {
   for (let dir = start;; dir = dirname(dir)) {
@@ -287,40 +208,30 @@ export async function findProjectRoot(start: string): Promise<string | undefined
 }
 
 /**
- * The environment bound to the project at `start` (or the nearest parent with a
- * pyproject.toml): the project settings' `environment`, else the one registered environment
- * whose record names this project.
+ * The environment bound to the project at `start` (the nearest `pyproject.toml` or
+ * `.gestvenv.toml`, up to the repository root): the project settings' `environment`, else the
+ * one registered environment whose record names this project (`boundEnvironment`).
  * @throws {UsageError} (exit 2) when there is no project, no bound environment, or several.
+ * @throws {EnvironmentNotFoundError} when the settings name an environment that does not exist.
+ * @throws {ConfigError} (exit 10) for invalid project settings.
  */
 export async function projectEnvironment(
   ctx: EnvironmentContext,
   start: string,
 ): Promise<{ name: string; root: string }> {
-  const root = await findProjectRoot(start);
-  if (root === undefined) {
+  const settings = await loadProjectSettings(start);
+  if (settings?.pyproject === undefined) {
     throw new UsageError(`No pyproject.toml in ${start} or its parents, and no environment named`, {
       hint: "Name the environment (`gestvenv sync NAME`), or run this in a project's directory",
     });
   }
-  const settings = await readProjectToolSettings(root);
-  if (settings.environment !== undefined) return { name: settings.environment, root };
-  const bound = [...(await loadRegistry(ctx)).environments.values()]
-    .filter((r) => r.project?.path === root)
-    .map((r) => r.name)
-    .sort();
-  if (bound.length === 1) return { name: bound[0]!, root };
-  if (bound.length === 0) {
-    throw new UsageError(`No environment is bound to the project ${root}`, {
-      hint: `Create one with \`gestvenv create-from-pyproject ${root} NAME\`, ` +
-        'or set `environment = "NAME"` in .gestvenv.toml or `[tool.gestvenv]`',
-    });
-  }
-  throw new UsageError(
-    `Several environments are bound to the project ${root}: ${bound.join(", ")}`,
-    {
-      hint: 'Name one (`gestvenv sync NAME`), or set `environment = "NAME"` in .gestvenv.toml',
-    },
-  );
+  const root = settings.root;
+  const record = await boundEnvironment(ctx, settings);
+  if (record !== undefined) return { name: record.name, root };
+  throw new UsageError(`No environment is bound to the project ${root}`, {
+    hint: `Create one with \`gestvenv create-from-pyproject ${root} NAME\`, ` +
+      'or set `environment = "NAME"` in .gestvenv.toml or `[tool.gestvenv]`',
+  });
 }
 
 /** Options for {@linkcode syncProject}. */
@@ -550,15 +461,30 @@ export async function syncProject(
 }
 
 /**
- * Whether the named environment's project changed since its last sync (its pyproject.toml or
- * pylock.toml hash differs from the record's `synced_sha256`) while the project settings ask
- * for `auto_sync`. False for an environment bound to no project.
+ * Whether `run` should sync the environment first: `auto_sync` is on and its project changed
+ * since the last sync (the hash of pyproject.toml and pylock.toml differs from the record's
+ * `synced_sha256`). `auto_sync` comes from a flag or `GESTVENV_AUTO_SYNC`, else the
+ * environment's own settings (`config set-env`), else the settings of its project (wherever the
+ * command runs), else the user configuration. False for an environment bound to no project.
  * @throws {ConfigError} for invalid project settings.
  */
-export async function needsAutoSync(record: EnvironmentRecord): Promise<boolean> {
+export async function needsAutoSync(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+): Promise<boolean> {
   const binding = record.project;
   if (binding === undefined) return false;
-  if (!(await readProjectToolSettings(binding.path)).autoSync) return false;
+  const setting = ctx.settings.autoSync;
+  let on: boolean;
+  if (setting.source === "flag" || setting.source === "env") on = setting.value;
+  else if (record.settings?.auto_sync !== undefined) on = record.settings.auto_sync;
+  else {
+    const project = await loadProjectSettings(binding.path);
+    const own = project !== undefined && project.root === binding.path &&
+      project.config.auto_sync !== undefined;
+    on = own ? project!.autoSync : setting.source === "project" ? false : setting.value;
+  }
+  if (!on) return false;
   return binding.synced_sha256 !== await projectSyncHash(binding.path);
 }
 

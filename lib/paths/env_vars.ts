@@ -19,6 +19,8 @@ export const ENV_VARS = {
   CACHE_SIZE: "GESTVENV_CACHE_SIZE",
   /** Never use the network (as `--offline`): `1`/`true`/`yes`, or `0`/`false`/`no`. */
   OFFLINE: "GESTVENV_OFFLINE",
+  /** Sync a project's environment before `run` when its pyproject.toml changed (`auto_sync`). */
+  AUTO_SYNC: "GESTVENV_AUTO_SYNC",
   /** Installer backend: `auto`, `pip` or `uv`; overrides the config file. */
   BACKEND: "GESTVENV_BACKEND",
   /** Path of the `uv` binary to use for the uv backend. */

@@ -246,8 +246,14 @@ Deno.test("config show, get and set never print credentials in index URLs", asyn
     value: "https://idx.example/simple",
     source: "config",
     origin: "index_url",
+    from: join(ctx.home, "config.toml"),
   });
-  assertEquals(data.settings.backend, { value: "pip", source: "env", origin: "GESTVENV_BACKEND" });
+  assertEquals(data.settings.backend, {
+    value: "pip",
+    source: "env",
+    origin: "GESTVENV_BACKEND",
+    from: "GESTVENV_BACKEND",
+  });
   assertStringIncludes(table.stdout, "https://idx.example/simple");
   const file = await Deno.readTextFile(join(ctx.home, "config.toml"));
   assertStringIncludes(file, `index_url = "${secret}"`, "the file keeps the real value");
