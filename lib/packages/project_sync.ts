@@ -20,13 +20,14 @@ import {
   snapshotPackages,
   withEnvironmentLock,
 } from "../environments/mod.ts";
-import { OperationError, UsageError } from "../errors/mod.ts";
+import { ConfigError, OperationError, UsageError } from "../errors/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
 import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { dirname, join } from "../paths/mod.ts";
 import {
   checkDependencyGroups,
+  parsePyproject,
   type ProjectRequirements,
   projectRequirements,
   type Pyproject,
@@ -564,4 +565,52 @@ export async function projectGroups(
     });
   }
   return out;
+}
+
+/** The outcome of {@linkcode editPyproject}. */
+export interface PyprojectEdit<T> {
+  /** The pyproject.toml edited. */
+  file: string;
+  /** Its text before and after the edit. */
+  before: string;
+  after: string;
+  /** What `then` returned (undefined for a dry run). */
+  result: T | undefined;
+}
+
+/**
+ * Edits a project's pyproject.toml: applies `edit` to its text, checks that the result is still a
+ * valid project file (`parsePyproject`), writes it atomically, then runs `then` (a sync); when
+ * `then` fails, the previous text is put back (unless someone changed the file meanwhile) and
+ * the error is rethrown, so a failed `add` leaves no dependency that does not install. With
+ * `dryRun`, nothing is written and `then` does not run.
+ * @throws {ConfigError} (exit 10) when the file cannot be read or the edit makes it invalid.
+ */
+export async function editPyproject<T>(
+  root: string,
+  edit: (text: string) => string,
+  then: () => Promise<T>,
+  dryRun = false,
+): Promise<PyprojectEdit<T>> {
+  const file = join(root, "pyproject.toml");
+  let before: string;
+  try {
+    before = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`, {
+      cause: error,
+      hint: "Run this in a project's directory, or name its environment with --env",
+    });
+  }
+  const after = edit(before);
+  parsePyproject(after, file);
+  if (dryRun) return { file, before, after, result: undefined };
+  if (after !== before) await atomicWriteFile(file, after);
+  try {
+    return { file, before, after, result: await then() };
+  } catch (error) {
+    const now = await Deno.readTextFile(file).catch(() => null);
+    if (now === after && after !== before) await atomicWriteFile(file, before);
+    throw error;
+  }
 }
