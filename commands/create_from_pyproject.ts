@@ -55,8 +55,14 @@ export const createFromPyprojectCommand = buildCommand<
         "Interpreter (must satisfy requires-python); default: the newest one found that does",
         "request",
       ),
-      groups: optionalText("Dependency groups to install (PEP 735), comma-separated", "list"),
-      extras: optionalText("Extras of [project.optional-dependencies], comma-separated", "list"),
+      groups: optionalText(
+        "Dependency groups to install (PEP 735), comma-separated (default: [tool.gestvenv] groups)",
+        "list",
+      ),
+      extras: optionalText(
+        "Extras of [project.optional-dependencies], comma-separated (default: [tool.gestvenv] extras)",
+        "list",
+      ),
       allGroups: toggle("Install every dependency group"),
       noProject: toggle("Do not install the project itself, only its dependencies and groups"),
       lock: toggle("Install from, or write, the project's pylock.toml (PEP 751)"),
@@ -87,6 +93,7 @@ export const createFromPyprojectCommand = buildCommand<
         environmentLockPath,
         lockStaleness,
         markProjectSynced,
+        projectDefaults,
         projectInputs,
         readProjectLock,
         writeProjectLock,
@@ -102,9 +109,11 @@ export const createFromPyprojectCommand = buildCommand<
       const info = await Deno.stat(file).catch(() => null);
       if (info?.isDirectory) file = absolute(`${file}/pyproject.toml`);
       const pyproject = await readPyproject(file);
+      // Without flags: the groups and extras the project settings name (`[tool.gestvenv]`).
+      const defaults = await projectDefaults(pyproject.root);
       const chosen = projectRequirements(pyproject, {
-        groups: nameList(flags.groups),
-        extras: nameList(flags.extras),
+        groups: flags.groups === undefined ? defaults.groups : nameList(flags.groups),
+        extras: flags.extras === undefined ? defaults.extras : nameList(flags.extras),
         allGroups: flags.allGroups ?? false,
       });
       const withProject = !(flags.noProject ?? false) && pyproject.project !== null;

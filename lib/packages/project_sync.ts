@@ -235,6 +235,19 @@ export async function projectEnvironment(
   });
 }
 
+/**
+ * The groups and extras a project asks for by default: `groups`/`extras` of its
+ * `.gestvenv.toml` or `[tool.gestvenv]` (empty when it sets none).
+ * @throws {ConfigError} (exit 10) for invalid project settings.
+ */
+export async function projectDefaults(
+  root: string,
+): Promise<{ groups: string[]; extras: string[] }> {
+  const settings = await loadProjectSettings(root);
+  if (settings === undefined || settings.root !== root) return { groups: [], extras: [] };
+  return { groups: settings.groups, extras: settings.extras };
+}
+
 /** Options for {@linkcode syncProject}. */
 export interface ProjectSyncOptions {
   /**
@@ -242,9 +255,9 @@ export interface ProjectSyncOptions {
    * @default the record's binding
    */
   project?: string | undefined;
-  /** The PEP 735 groups. @default the binding's */
+  /** The PEP 735 groups. @default the binding's, else the project settings' `groups` */
   groups?: string[] | undefined;
-  /** The extras. @default the binding's */
+  /** The extras. @default the binding's, else the project settings' `extras` */
   extras?: string[] | undefined;
   /** Every dependency group of the project. @default false */
   allGroups?: boolean;
@@ -326,9 +339,11 @@ export async function syncProject(
       ? record.project
       : undefined;
     const pyproject = await readPyproject(join(root, "pyproject.toml"));
+    // Not bound yet: the project settings' `groups`/`extras` are the defaults.
+    const defaults = binding ?? await projectDefaults(root);
     const chosen = projectRequirements(pyproject, {
-      groups: options.groups ?? binding?.groups ?? [],
-      extras: options.extras ?? binding?.extras ?? [],
+      groups: options.groups ?? defaults.groups,
+      extras: options.extras ?? defaults.extras,
       allGroups: options.allGroups ?? false,
     });
     const noProject = options.noProject ?? (binding !== undefined && !binding.installed);

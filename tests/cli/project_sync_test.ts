@@ -225,7 +225,7 @@ Deno.test("create-from-pyproject --lock writes pylock.toml; sync --locked fails 
   assertStringIncludes(groups.stderr, "groups dev → test");
 });
 
-Deno.test("sync without ENV: no bound environment is an error, .gestvenv.toml names one, --locked with --frozen", async (t) => {
+Deno.test("sync without ENV: no bound environment is an error, .gestvenv.toml names one and its groups, --locked with --frozen", async (t) => {
   await using ctx = await createTestContext(wheels());
   await writeProject(ctx.work);
   const none = await ctx.run(["sync"]);
@@ -237,8 +237,12 @@ Deno.test("sync without ENV: no bound environment is an error, .gestvenv.toml na
   // `.gestvenv.toml` names the environment; an environment made without the project is bound
   // by its first sync here.
   assertOk(await ctx.run(["create", "plain"]));
-  await Deno.writeTextFile(join(ctx.work, ".gestvenv.toml"), 'environment = "plain"\n');
-  const bound = await ctx.run(["sync", "--groups", "dev"]);
+  // Its `groups` are the default of the first sync (later ones keep the binding's).
+  await Deno.writeTextFile(
+    join(ctx.work, ".gestvenv.toml"),
+    'environment = "plain"\ngroups = ["dev"]\n',
+  );
+  const bound = await ctx.run(["sync"]);
   assertOk(bound);
   const record = (await ctx.registry()).environments["plain"]!;
   assertEquals(record.project?.groups, ["dev"]);
