@@ -12,6 +12,75 @@ export type DependencyGroups = Map<string, { name: string; entries: GroupEntry[]
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
+/** One group of `[dependency-groups]` as written (PEP 735), items with their positions. */
+export interface GroupShape {
+  /** The name as written. */
+  name: string;
+  /** The normalized name (PEP 503 rules). */
+  key: string;
+  /** Its requirement strings and `include-group` names, each with its index in the list. */
+  items: Array<
+    | { index: number; kind: "requirement"; text: string }
+    | { index: number; kind: "include"; group: string }
+  >;
+}
+
+/** A problem of the shape of `[dependency-groups]`, found by {@linkcode scanDependencyGroups}. */
+export type GroupShapeProblem =
+  /** The value is not a table. */
+  | { kind: "not-table"; value: unknown }
+  /** Two names normalize the same (`earlier` came first). */
+  | { kind: "duplicate"; name: string; earlier: string; key: string }
+  /** A group is not a list. */
+  | { kind: "not-list"; name: string; value: unknown }
+  /** An item is a table other than `{include-group = "NAME"}`. */
+  | { kind: "bad-include"; name: string; index: number }
+  /** An item is neither a string nor a table. */
+  | { kind: "bad-item"; name: string; index: number; value: unknown };
+
+/**
+ * Walks the `[dependency-groups]` table (PEP 735) once: the groups and their items, and every
+ * shape problem in the file's order. The one reading behind {@linkcode readDependencyGroups}
+ * (which throws the first problem) and `validate` (which reports all, with positions).
+ * Requirement strings are not parsed here.
+ */
+export function scanDependencyGroups(
+  value: unknown,
+): { groups: GroupShape[]; problems: GroupShapeProblem[] } {
+  const groups: GroupShape[] = [];
+  const problems: GroupShapeProblem[] = [];
+  if (value === undefined) return { groups, problems };
+  if (!isObject(value)) return { groups, problems: [{ kind: "not-table", value }] };
+  const byKey = new Map<string, string>();
+  for (const [name, list] of Object.entries(value)) {
+    const key = normalizeName(name);
+    const earlier = byKey.get(key);
+    if (earlier !== undefined) problems.push({ kind: "duplicate", name, earlier, key });
+    byKey.set(key, name);
+    const group: GroupShape = { name, key, items: [] };
+    groups.push(group);
+    if (!Array.isArray(list)) {
+      problems.push({ kind: "not-list", name, value: list });
+      continue;
+    }
+    list.forEach((item: unknown, index) => {
+      if (typeof item === "string") {
+        group.items.push({ index, kind: "requirement", text: item });
+      } else if (isObject(item)) {
+        const keys = Object.keys(item);
+        if (keys.length !== 1 || typeof item["include-group"] !== "string") {
+          problems.push({ kind: "bad-include", name, index });
+        } else {
+          group.items.push({ index, kind: "include", group: item["include-group"] as string });
+        }
+      } else {
+        problems.push({ kind: "bad-item", name, index, value: item });
+      }
+    });
+  }
+  return { groups, problems };
+}
+
 /**
  * Reads the `[dependency-groups]` table (PEP 735): each group is a list of PEP 508 strings and
  * `{include-group = "name"}` tables. Names are normalized (PEP 735 "Group names"); two names that
@@ -21,39 +90,46 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  *   include table, or duplicate names.
  */
 export function readDependencyGroups(file: string, value: unknown): DependencyGroups {
-  const groups: DependencyGroups = new Map();
-  if (value === undefined) return groups;
-  if (!isObject(value)) throw invalid(file, "`[dependency-groups]` must be a table of lists");
-  for (const [name, list] of Object.entries(value)) {
-    const key = normalizeName(name);
-    const previous = groups.get(key);
-    if (previous !== undefined) {
-      throw invalid(
-        file,
-        `dependency groups \`${previous.name}\` and \`${name}\` have the same normalized name \`${key}\``,
-        "Rename or merge one of them (PEP 735 normalizes group names like project names)",
-      );
+  const { groups: shapes, problems } = scanDependencyGroups(value);
+  const [first] = problems;
+  if (first !== undefined) {
+    switch (first.kind) {
+      case "not-table":
+        throw invalid(file, "`[dependency-groups]` must be a table of lists");
+      case "duplicate":
+        throw invalid(
+          file,
+          `dependency groups \`${first.earlier}\` and \`${first.name}\` have the same normalized name \`${first.key}\``,
+          "Rename or merge one of them (PEP 735 normalizes group names like project names)",
+        );
+      case "not-list":
+        throw invalid(file, `\`dependency-groups.${first.name}\` must be a list`);
+      case "bad-include":
+        throw invalid(
+          file,
+          `\`dependency-groups.${first.name}[${first.index}]\` is a table but not \`{include-group = "NAME"}\``,
+          'A group entry is a requirement string or `{include-group = "other"}` (PEP 735)',
+        );
+      case "bad-item":
+        throw invalid(
+          file,
+          `\`dependency-groups.${first.name}[${first.index}]\` must be a requirement string or an include-group table`,
+        );
     }
-    if (!Array.isArray(list)) throw invalid(file, `\`dependency-groups.${name}\` must be a list`);
-    const entries: GroupEntry[] = list.map((item, i) => {
-      const at = `dependency-groups.${name}[${i}]`;
-      if (typeof item === "string") {
-        return { kind: "requirement", value: requirementList(file, [item], at)[0]! };
+  }
+  const groups: DependencyGroups = new Map();
+  for (const shape of shapes) {
+    const entries: GroupEntry[] = shape.items.map((item) =>
+      item.kind === "include" ? { kind: "include", group: item.group } : {
+        kind: "requirement",
+        value: requirementList(
+          file,
+          [item.text],
+          `dependency-groups.${shape.name}[${item.index}]`,
+        )[0]!,
       }
-      if (isObject(item)) {
-        const keys = Object.keys(item);
-        if (keys.length !== 1 || typeof item["include-group"] !== "string") {
-          throw invalid(
-            file,
-            `\`${at}\` is a table but not \`{include-group = "NAME"}\``,
-            'A group entry is a requirement string or `{include-group = "other"}` (PEP 735)',
-          );
-        }
-        return { kind: "include", group: item["include-group"] as string };
-      }
-      throw invalid(file, `\`${at}\` must be a requirement string or an include-group table`);
-    });
-    groups.set(key, { name, entries });
+    );
+    groups.set(shape.key, { name: shape.name, entries });
   }
   return groups;
 }

@@ -19,7 +19,7 @@ import {
   type SpecifierSet,
   tryParseVersion,
 } from "../pep440/mod.ts";
-import { includeProblems } from "./dependency_groups.ts";
+import { includeProblems, scanDependencyGroups } from "./dependency_groups.ts";
 import { formatPath, type PathSegment, PositionFinder } from "./validate_positions.ts";
 import { checkLicenseExpression } from "./validate_spdx.ts";
 import { validate as generatedSchemaValidate } from "./project_schema_validator.generated.ts";
@@ -575,64 +575,57 @@ function checkClassifiers(
   });
 }
 
-function checkDependencyGroups(c: Checker, groups: unknown): void {
+function checkDependencyGroups(c: Checker, value: unknown): void {
   const root: PathSegment[] = ["dependency-groups"];
-  if (!c.expect(groups, "table", root)) return;
-  const byName = new Map<string, string>();
-  const includes = new Map<string, { target: string; at: PathSegment[] }[]>();
-  for (const [name, items] of Object.entries(groups as Table)) {
-    const at = [...root, name];
-    if (!isValidProjectName(name)) {
-      c.report(
-        "error",
-        "invalid-group-name",
-        at,
-        `\`${name}\` is not a valid group name (PEP 735)`,
-      );
-    }
-    const normalized = normalizeName(name);
-    const earlier = byName.get(normalized);
-    if (earlier !== undefined) {
+  if (!c.expect(value, "table", root)) return;
+  const { groups, problems } = scanDependencyGroups(value);
+  for (const problem of problems) {
+    if (problem.kind === "not-table") continue; // Reported above.
+    const at = [...root, problem.name];
+    if (problem.kind === "duplicate") {
       c.report(
         "error",
         "duplicate-group",
         at,
-        `\`${name}\` and \`${earlier}\` are the same group after normalization (PEP 735)`,
+        `\`${problem.name}\` and \`${problem.earlier}\` are the same group after normalization (PEP 735)`,
+      );
+    } else if (problem.kind === "not-list") {
+      c.expect(problem.value, "array", at);
+    } else if (problem.kind === "bad-include") {
+      c.report(
+        "error",
+        "invalid-group-item",
+        [...at, problem.index],
+        'a group item is a requirement string or `{ include-group = "NAME" }` (PEP 735)',
+      );
+    } else {
+      c.report(
+        "error",
+        "invalid-type",
+        [...at, problem.index],
+        `must be a string or a table, not a ${typeName(problem.value)}`,
       );
     }
-    byName.set(normalized, name);
+  }
+  const includes = new Map<string, { target: string; at: PathSegment[] }[]>();
+  for (const group of groups) {
+    const at = [...root, group.name];
+    if (!isValidProjectName(group.name)) {
+      c.report(
+        "error",
+        "invalid-group-name",
+        at,
+        `\`${group.name}\` is not a valid group name (PEP 735)`,
+      );
+    }
     const mine: { target: string; at: PathSegment[] }[] = [];
-    includes.set(normalized, mine);
-    if (!c.expect(items, "array", at)) continue;
+    includes.set(group.key, mine);
     const seen = new Map<string, { index: number; req: Requirement }>();
-    (items as unknown[]).forEach((item, i) => {
-      const itemAt = [...at, i];
-      if (typeof item === "string") {
-        c.requirement(item, itemAt, seen);
-      } else if (isTable(item)) {
-        const keys = Object.keys(item);
-        if (
-          keys.length !== 1 || keys[0] !== "include-group" ||
-          typeof item["include-group"] !== "string"
-        ) {
-          c.report(
-            "error",
-            "invalid-group-item",
-            itemAt,
-            'a group item is a requirement string or `{ include-group = "NAME" }` (PEP 735)',
-          );
-          return;
-        }
-        mine.push({ target: normalizeName(item["include-group"] as string), at: itemAt });
-      } else {
-        c.report(
-          "error",
-          "invalid-type",
-          itemAt,
-          `must be a string or a table, not a ${typeName(item)}`,
-        );
-      }
-    });
+    for (const item of group.items) {
+      const itemAt = [...at, item.index];
+      if (item.kind === "requirement") c.requirement(item.text, itemAt, seen);
+      else mine.push({ target: normalizeName(item.group), at: itemAt });
+    }
   }
   const graph = new Map([...includes].map(([g, list]) => [g, list.map((i) => i.target)]));
   for (const problem of includeProblems(graph)) {
