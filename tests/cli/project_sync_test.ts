@@ -175,6 +175,12 @@ Deno.test("sync from the project: groups added, extras change versions, --dry-ru
 Deno.test("create-from-pyproject --lock writes pylock.toml; sync --locked fails on a stale lock, --frozen installs it unchecked, sync relocks", async (t) => {
   await using ctx = await createTestContext(wheels());
   const project = await writeProject(ctx.work);
+  const dry = await ctx.run(["create-from-pyproject", "app", "--groups", "dev", "--lock", "-n"]);
+  assertOk(dry);
+  assert(
+    await Deno.stat(join(project, "pylock.toml")).then(() => false, () => true),
+    "--dry-run writes no lock",
+  );
   const created = await ctx.run(["create-from-pyproject", "app", "--groups", "dev", "--lock"]);
   assertOk(created);
   assertStringIncludes(created.stderr, `Locked in ${join(project, "pylock.toml")}`);
@@ -327,4 +333,32 @@ Deno.test("install --group adds a group to the binding; groups list shows requir
   const unknown = await ctx.run(["install", "--group", "docs", "--env", "app"]);
   assertEquals(unknown.code, 10, unknown.stderr);
   assertStringIncludes(unknown.stderr, "docs");
+});
+
+Deno.test("sync --locked without a project lock fails (exit 1); sync --lock creates it; --no-project uninstalls the project", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  assertOk(await ctx.run(["create-from-pyproject", "app"]));
+  const missing = await ctx.run(["sync", "--locked"]);
+  assertEquals(missing.code, 1, missing.stderr);
+  assertStringIncludes(missing.stderr, "--locked: the project has no lock");
+  assertStringIncludes(missing.stderr, "gestvenv sync app --lock");
+  // A plain sync does not create a lock; --lock does.
+  assertOk(await ctx.run(["sync"]));
+  assert(await Deno.stat(join(project, "pylock.toml")).then(() => false, () => true));
+  const locked = await ctx.run(["sync", "--lock", "--json"]);
+  assertOk(locked);
+  const data = JSON.parse(locked.stdout).data;
+  assertEquals([data.lock, data.lock_written, data.resolved], [
+    join(project, "pylock.toml"),
+    true,
+    true,
+  ]);
+  assertOk(await ctx.run(["sync", "--locked"]));
+  // --no-project: the project itself goes, its dependencies stay.
+  assertOk(await ctx.run(["sync", "--no-project"]));
+  const after = await pins(ctx, "app");
+  assert(!after.includes("webapp==0.3.0"), after.join());
+  assert(after.includes("demo-pkg==1.1.0"), after.join());
+  assertEquals((await ctx.registry()).environments["app"]!.project!.installed, false);
 });
