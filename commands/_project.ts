@@ -6,6 +6,7 @@
  */
 import type { EnvironmentContext, EnvironmentRecord } from "../lib/environments/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
+import type { CommandContext } from "./_context.ts";
 
 /** A project and the environment bound to it. */
 export interface ProjectTarget {
@@ -42,4 +43,32 @@ export async function projectTarget(
     });
   }
   return { name: given, record, root };
+}
+
+/**
+ * `auto_sync`: before running something in a project's environment, syncs it when its project
+ * changed since the last sync and `auto_sync` is on (see `needsAutoSync`), saying so on stderr.
+ * Returns the record to run with (the updated one after a sync).
+ */
+export async function autoSyncBeforeRun(
+  ctx: CommandContext,
+  record: EnvironmentRecord,
+): Promise<EnvironmentRecord> {
+  if (record.project === undefined) return record;
+  // Loaded only for a project's environment: plain runs stay fast to start.
+  const { needsAutoSync, syncProject } = await import("../lib/packages/mod.ts");
+  const env = ctx.environments();
+  if (!(await needsAutoSync(env, record))) return record;
+  ctx.printer.info(
+    `Syncing \`${record.name}\` first: ${record.project.path} changed since its last sync (auto_sync)`,
+  );
+  const synced = await syncProject(env, record.name);
+  ctx.printer.success(
+    `\`${record.name}\` matches its project: ${synced.record.packages.length} distributions` +
+      (synced.plan.install.length > 0 ? `, installed ${synced.plan.install.length}` : "") +
+      (synced.plan.remove.length > 0
+        ? `, removed ${synced.plan.remove.map((r) => r.name).join(", ")}`
+        : ""),
+  );
+  return synced.record;
 }

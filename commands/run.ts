@@ -10,6 +10,7 @@ import {
 } from "./_context.ts";
 import { examples, firstArgumentEnvironmentNames } from "./_help.ts";
 import { runInEnvironment } from "./_spawn_in_env.ts";
+import { autoSyncBeforeRun } from "./_project.ts";
 
 /** `gestvenv run NAME CMD...`: runs a program inside an environment. */
 export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]], CliContext>({
@@ -44,21 +45,7 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
     async (ctx, _flags: GlobalFlags, name: string, program: string, ...args: string[]) => {
       const env = ctx.environments();
       let record = await useEnvironment(env, name);
-      if (record.project !== undefined) {
-        // Loaded only for a project's environment: plain runs stay fast to start.
-        const { needsAutoSync, syncProject } = await import("../lib/packages/mod.ts");
-        if (await needsAutoSync(env, record)) {
-          ctx.printer.info(
-            `Syncing \`${name}\` first: ${record.project.path} changed since its last sync (auto_sync)`,
-          );
-          const synced = await syncProject(env, name);
-          record = synced.record;
-          ctx.printer.success(
-            `\`${name}\` matches its project: ${record.packages.length} distributions` +
-              (synced.plan.install.length > 0 ? `, installed ${synced.plan.install.length}` : ""),
-          );
-        }
-      }
+      record = await autoSyncBeforeRun(ctx, record);
       try {
         return await runInEnvironment(record, program, args);
       } catch (error) {

@@ -255,7 +255,7 @@ Deno.test("sync without ENV: no bound environment is an error, .gestvenv.toml na
   assert((await pins(ctx, "plain")).includes("webapp==0.3.0"));
 });
 
-Deno.test("auto_sync: run syncs first when pyproject.toml changed since the last sync, and only then", async () => {
+Deno.test("auto_sync: run and run-script sync first when pyproject.toml changed since the last sync, and only then", async () => {
   await using ctx = await createTestContext(wheels());
   const project = await writeProject(ctx.work);
   assertOk(await ctx.run(["create-from-pyproject", "app"]));
@@ -284,6 +284,20 @@ Deno.test("auto_sync: run syncs first when pyproject.toml changed since the last
   const again = await ctx.run(importStray);
   assertOk(again);
   assert(!again.stderr.includes("Syncing"), again.stderr);
+  // run-script too: a new dependency, then the project's script that imports it.
+  await Deno.writeTextFile(
+    join(project, ".gestvenv.toml"),
+    "auto_sync = true\n[scripts]\ncheck = \"python -c 'import other_pkg; print(7)'\"\n",
+  );
+  await Deno.writeTextFile(
+    join(project, "pyproject.toml"),
+    (await Deno.readTextFile(join(project, "pyproject.toml")))
+      .replace('"stray-pkg"', '"stray-pkg", "other-pkg"'),
+  );
+  const script = await ctx.run(["run-script", "check"]);
+  assertOk(script);
+  assertEquals(script.stdout.trim(), "7");
+  assertStringIncludes(script.stderr, "Syncing `app` first");
   // An invalid value is a config error (exit 10), before anything runs.
   await Deno.writeTextFile(join(project, ".gestvenv.toml"), 'auto_sync = "maybe"\n');
   const bad = await ctx.run(importStray);
