@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { writeLocalProject } from "../helpers/local_project.ts";
+import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
@@ -375,4 +376,35 @@ Deno.test("sync --locked without a project lock fails (exit 1); sync --lock crea
   assert(!after.includes("webapp==0.3.0"), after.join());
   assert(after.includes("demo-pkg==1.1.0"), after.join());
   assertEquals((await ctx.registry()).environments["app"]!.project!.installed, false);
+});
+
+Deno.test("offline under --deny-net: a fresh project lock installs from the cache (create --lock, sync --frozen, sync)", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  assertOk(await ctx.run(["create-from-pyproject", "app", "--groups", "test", "--lock"]));
+  const denyNet = (args: string[]) =>
+    ctx.exec(Deno.execPath(), [
+      "run",
+      "--quiet",
+      ...PERMISSION_FLAGS.filter((f) => f !== "--allow-net"),
+      "--deny-net",
+      new URL("../../main.ts", import.meta.url).pathname,
+      ...args,
+    ]);
+  const created = await denyNet([
+    "create-from-pyproject",
+    "app2",
+    "--groups",
+    "test",
+    "--lock",
+    "--offline",
+  ]);
+  assertOk(created);
+  assertStringIncludes(created.stderr, `Installed from ${join(project, "pylock.toml")}`);
+  assertEquals(await pins(ctx, "app2"), await pins(ctx, "app"));
+  assertOk(await ctx.run(["install", "stray-pkg", "--env", "app2"]));
+  const frozen = await denyNet(["sync", "app2", "--frozen", "--clean", "--offline"]);
+  assertOk(frozen);
+  assertEquals(await pins(ctx, "app2"), await pins(ctx, "app"));
+  assertOk(await denyNet(["sync", "app2", "--offline"]));
 });
