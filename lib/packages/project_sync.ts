@@ -356,6 +356,8 @@ export async function syncProject(
     const installed = await readInstalledDistributions(target.layout.sitePackages);
     let lock: Pylock;
     let resolved = false;
+    // A stale lock installed as it is (`frozen`): the environment does not match pyproject.toml.
+    let behind = false;
     if (mode !== "auto") {
       if (existing === undefined) {
         throw new OperationError(
@@ -379,6 +381,7 @@ export async function syncProject(
         );
       }
       lock = existing;
+      behind = stale.length > 0;
     } else if (existing !== undefined && lockStaleness(existing, inputs).length === 0) {
       lock = existing;
     } else {
@@ -441,7 +444,8 @@ export async function syncProject(
     const plan = await installFromLock(ctx, record, backend, target, lock, exact, { keep });
     const packages = await snapshotPackages(backend, target);
     const declared = [...chosen.requirements, ...(withProject ? [`-e ${root}`] : [])];
-    const synced = await projectSyncHash(root);
+    // After a stale lock, the previous hash stays: `auto_sync` still sees the change.
+    const synced = behind ? binding?.synced_sha256 : await projectSyncHash(root);
     const updated = await changeRegistry(ctx, (registry) => {
       const current = registry.environments.get(name) ?? record;
       current.packages = packages;
@@ -454,7 +458,7 @@ export async function syncProject(
         groups: chosen.groups,
         extras: chosen.extras,
         installed: withProject,
-        synced_sha256: synced,
+        ...(synced === undefined ? {} : { synced_sha256: synced }),
       };
       current.last_used_at = new Date().toISOString();
       registry.environments.set(name, current);

@@ -213,10 +213,14 @@ Deno.test("create-from-pyproject --lock writes pylock.toml; sync --locked fails 
   assert(!(await pins(ctx, "app")).includes("stray-pkg==1.0.0"), "nothing was installed");
   assertEquals(await Deno.readTextFile(join(project, "pylock.toml")), lockText);
 
-  // --frozen installs the lock without checking it (so no stray-pkg).
+  // --frozen installs the lock without checking it (so no stray-pkg); the environment is still
+  // behind pyproject.toml, so the hash auto_sync compares is not moved.
+  const hash = async () => (await ctx.registry()).environments["app"]!.project!.synced_sha256;
+  const hashBefore = await hash();
   const frozen = await ctx.run(["sync", "app", "--frozen"]);
   assertOk(frozen);
   assert(!(await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+  assertEquals(await hash(), hashBefore);
 
   // A plain sync resolves again, rewrites the lock and installs; --locked then passes.
   assertOk(await ctx.run(["sync", "app"]));
