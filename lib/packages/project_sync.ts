@@ -24,7 +24,7 @@ import { ConfigError, OperationError, UsageError } from "../errors/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
 import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { normalizeName } from "../names/mod.ts";
-import { dirname, join } from "../paths/mod.ts";
+import { dirname, join, toFileUrl } from "../paths/mod.ts";
 import {
   checkDependencyGroups,
   parsePyproject,
@@ -303,6 +303,17 @@ export interface ProjectSyncResult {
   dryRun: boolean;
 }
 
+/** Whether `dist` is installed editable from the directory `root` (PEP 610 `direct_url.json`). */
+async function isEditableFrom(dist: InstalledDistribution, root: string): Promise<boolean> {
+  try {
+    const direct = JSON.parse(await Deno.readTextFile(join(dist.dist_info, "direct_url.json")));
+    return direct?.dir_info?.editable === true &&
+      (direct.url === toFileUrl(root) || direct.url === toFileUrl(`${root}/`));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Brings the named environment to exactly what its project declares: the dependencies, the
  * groups and extras (by default those the binding recorded), the project itself editable
@@ -424,10 +435,22 @@ export async function syncProject(
       : clean === "all"
       ? new Set<string>()
       : new Set(installed.map((d) => d.normalized_name).filter((n) => !drop.has(n)));
+    // The project installed editable from here, with nothing changed since the last sync, is
+    // kept (not built again); source edits show through the editable install anyway.
+    const reuse = new Set<string>();
+    const projectName = pyproject.project === null ? null : normalizeName(pyproject.project.name);
+    if (
+      withProject && projectName !== null && binding?.installed &&
+      binding.synced_sha256 !== undefined &&
+      binding.synced_sha256 === await projectSyncHash(root)
+    ) {
+      const dist = installed.find((d) => d.normalized_name === projectName);
+      if (dist !== undefined && await isEditableFrom(dist, root)) reuse.add(projectName);
+    }
     const writeLock = resolved && (existing !== undefined || (options.writeLock ?? false));
     const lockFile = writeLock || !resolved ? lockPath : null;
     if (dryRun) {
-      const plan = await planLockInstall(lock, target, exact, keep);
+      const plan = await planLockInstall(lock, target, exact, keep, reuse);
       return {
         record,
         project: root,
@@ -441,7 +464,10 @@ export async function syncProject(
       };
     }
     if (writeLock) await writeProjectLock(root, lock, inputs);
-    const plan = await installFromLock(ctx, record, backend, target, lock, exact, { keep });
+    const plan = await installFromLock(ctx, record, backend, target, lock, exact, {
+      keep,
+      reuseDirectories: reuse,
+    });
     const packages = await snapshotPackages(backend, target);
     const declared = [...chosen.requirements, ...(withProject ? [`-e ${root}`] : [])];
     // After a stale lock, the previous hash stays: `auto_sync` still sees the change.

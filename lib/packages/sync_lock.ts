@@ -114,8 +114,9 @@ export async function planLockInstall(
   target: BackendTarget,
   exact: boolean,
   keep: ReadonlySet<string> = SYNC_KEEP,
+  reuse: ReadonlySet<string> = new Set(),
 ): Promise<LockPlan> {
-  return (await planLockInstallFull(lock, target, exact, keep)).plan;
+  return (await planLockInstallFull(lock, target, exact, keep, reuse)).plan;
 }
 
 /** The lock plan and the installer plan behind it. */
@@ -124,6 +125,7 @@ async function planLockInstallFull(
   target: BackendTarget,
   exact: boolean,
   keep: ReadonlySet<string> = SYNC_KEEP,
+  reuse: ReadonlySet<string> = new Set(),
 ): Promise<{ plan: LockPlan; installer: InstallPlan<LockedInstall> }> {
   const info = target.interpreter.info;
   const selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
@@ -133,10 +135,11 @@ async function planLockInstallFull(
   }
   const installed = await readInstalledDistributions(target.layout.sitePackages);
   const requested = requestedNames(lock);
-  // Directories are always installed again (their content has no version to compare), as are
-  // the distributions an interrupted install was changing.
+  // Directories are always installed again (their content has no version to compare; unless the
+  // caller knows the installed one is current: `reuse`), as are the distributions an interrupted
+  // install was changing.
   const reinstall = namesToRepair(await readPendingInstall(installTargetOf(target)));
-  for (const s of selected) if (s.directory !== null) reinstall.add(s.name);
+  for (const s of selected) if (s.directory !== null && !reuse.has(s.name)) reinstall.add(s.name);
   const installer = planInstall(
     selected.map((s) => desiredFromLocked(s, requested.names, requested.urls)),
     installed,
@@ -215,6 +218,11 @@ export interface InstallFromLockOptions {
   writeLock?: boolean;
   /** With `exact`, the PEP 503 names never removed. @default {@linkcode SYNC_KEEP} (pip) */
   keep?: ReadonlySet<string>;
+  /**
+   * Locked directories (PEP 503 names) kept when installed at the locked version, instead of
+   * being built and installed again. @default none
+   */
+  reuseDirectories?: ReadonlySet<string>;
 }
 
 /** Index URLs configured for `ctx` (the one index decision), whose credentials files reuse. */
@@ -444,7 +452,13 @@ export async function installFromLock(
     const old = await Deno.readTextFile(path).catch(() => null);
     if (old !== text) await atomicWriteFile(path, text);
   };
-  const { plan, installer } = await planLockInstallFull(lock, target, exact, options.keep);
+  const { plan, installer } = await planLockInstallFull(
+    lock,
+    target,
+    exact,
+    options.keep,
+    options.reuseDirectories,
+  );
   if (plan.install.length === 0 && plan.remove.length === 0) {
     await writeLock();
     return plan;

@@ -143,9 +143,25 @@ Deno.test("sync from the project: groups added, extras change versions, --dry-ru
 
   // What the project does not declare: a stray package, and pip the user seeded.
   assertOk(await ctx.run(["install", "pip", "stray-pkg", "--env", "app"]));
-  // A plain sync keeps them.
-  assertOk(await ctx.run(["sync"]));
+  // A plain sync keeps them, and with nothing changed installs nothing (the editable project is
+  // not built again)...
+  const noop = await ctx.run(["sync", "--json"]);
+  assertOk(noop);
+  assertEquals(JSON.parse(noop.stdout).data.install, []);
   assert((await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+  // ...until pyproject.toml changes: then the project is installed again.
+  await Deno.writeTextFile(
+    join(project, "pyproject.toml"),
+    (await Deno.readTextFile(join(project, "pyproject.toml"))) + "# edited\n",
+  );
+  const rebuilt = await ctx.run(["sync", "--json"]);
+  assertOk(rebuilt);
+  assertEquals(
+    JSON.parse(rebuilt.stdout).data.install.map((p: { name: string; editable: boolean }) =>
+      `${p.name} ${p.editable}`
+    ),
+    ["webapp true"],
+  );
   const before = await sitePackages(ctx, "app");
   const registryBefore = await Deno.readTextFile(join(ctx.home, "environments.json"));
   const planned = await ctx.run(["sync", "--clean", "--dry-run", "--json"]);
