@@ -27,8 +27,14 @@ import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
 import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
+import { createFromRequirementsCommand } from "./create_from_requirements.ts";
+import { convertCommand } from "./convert.ts";
+import { generateCommand } from "./generate.ts";
+import { createFromTemplateCommand } from "./create_from_template.ts";
 import { deleteCommand } from "./delete.ts";
 import { groupsRoutes } from "./groups.ts";
+import { addCommand } from "./add.ts";
+import { removeDependencyCommand } from "./remove.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
 import { infoCommand } from "./info.ts";
@@ -46,13 +52,17 @@ import { updateCommand } from "./update.ts";
 import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
 import { syncCommand } from "./sync.ts";
+import { templateRoutes } from "./template/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache", "groups"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache", "template", "groups"]);
+
+/** The flags that make `remove` the project form (`remove-dependency`). */
+const PROJECT_REMOVE_FLAGS = /^(--group|-g|--optional|--env|--no-sync)(=.*)?$/;
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -80,6 +90,8 @@ export function buildApp(): Application<CliContext> {
     routes: {
       create: createCommand,
       "create-from-pyproject": createFromPyprojectCommand,
+      "create-from-requirements": createFromRequirementsCommand,
+      "create-from-template": createFromTemplateCommand,
       list: listCommand,
       info: infoCommand,
       delete: deleteCommand,
@@ -103,9 +115,14 @@ export function buildApp(): Application<CliContext> {
       lock: lockCommand,
       sync: syncCommand,
       groups: groupsRoutes,
+      add: addCommand,
+      "remove-dependency": removeDependencyCommand,
       why: whyCommand,
       tree: treeCommand,
       validate: validateCommand,
+      generate: generateCommand,
+      convert: convertCommand,
+      template: templateRoutes,
       config: configRoutes,
       backend: backendRoutes,
       cache: cacheRoutes,
@@ -167,7 +184,9 @@ export function buildApp(): Application<CliContext> {
  * Argument rewrites before parsing:
  * - global flags given before the command move after it (`gestvenv -v create x`);
  * - `run NAME CMD...`: everything after NAME belongs to CMD, so `--` is put after NAME;
- * - `remove ENV PKG...` (spec 000) uninstalls packages; `remove ENV` deletes the environment.
+ * - `remove ENV PKG...` (spec 000) uninstalls packages; `remove ENV` deletes the environment;
+ *   with a project flag (`--group`, `-g`, `--optional`, `--env`, `--no-sync`) `remove NAME...`
+ *   removes dependencies from the project (`remove-dependency`).
  */
 export function normalizeArgs(args: string[]): string[] {
   const leading: string[] = [];
@@ -190,7 +209,10 @@ export function normalizeArgs(args: string[]): string[] {
       tail = [...tail.slice(0, nameAt), "--", ...tail.slice(nameAt)];
     }
   }
-  if (command === "remove" && tail.filter((a) => !a.startsWith("-")).length >= 2) {
+  if (command === "remove" && tail.some((a) => PROJECT_REMOVE_FLAGS.test(a))) {
+    // `remove NAME --group G` (uv): a dependency of the project, not an environment.
+    route = ["remove-dependency"];
+  } else if (command === "remove" && tail.filter((a) => !a.startsWith("-")).length >= 2) {
     route = ["uninstall"];
   }
   return [...route, ...leading, ...tail];

@@ -12,3 +12,5 @@ export * from "./pyproject.ts";
 export * from "./project_requirements.ts";
 export * from "./project_interpreter.ts";
 export * from "./validate.ts";
+export * from "./edit_pyproject.ts";
+export { checkLicenseExpression, type SpdxProblem } from "./validate_spdx.ts";

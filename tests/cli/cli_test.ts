@@ -91,7 +91,7 @@ Deno.test("completion prints a script, and the shell protocol completes commands
   assertOk(commands);
   assertEquals(
     commands.stdout.split("\n").map((l) => l.split("\t")[0]).filter((c) => c?.startsWith("cr")),
-    ["create", "create-from-pyproject"],
+    ["create", "create-from-pyproject", "create-from-requirements", "create-from-template"],
   );
   const names = await ctx.run(["complete", "--", "info", "al"]);
   assertEquals(

@@ -43,6 +43,12 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   assertOk(await ctx.run(["cache", "export", "--format", "json", join(ctx.work, "manifest.json")]));
   assertOk(await ctx.run(["export", "a", join(ctx.work, "a.tar.gz"), "--bundle"]));
   assertOk(await ctx.run(["config", "set", "backend", "pip"]));
+  await Deno.writeTextFile(join(ctx.work, "requirements.txt"), "demo-pkg\nother-pkg\n");
+  await Deno.writeTextFile(
+    join(ctx.work, "pyproject.toml"),
+    '[project]\nname = "p"  # mine\nversion = "1"\ndependencies = ["demo-pkg==1.0.0"]\n',
+  );
+  assertOk(await ctx.run(["template", "create", "mine", "--base", "basic"]));
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -83,17 +89,29 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cache", "import", join(ctx.work, "manifest.json"), "--download-missing"],
     ["export", "a", join(ctx.work, "b.tar.gz"), "--bundle"],
     ["import", join(ctx.work, "a.tar.gz"), "from-bundle"],
+    ["convert", join(ctx.work, "requirements.txt"), "--to", join(ctx.work, "pyproject.toml")],
+    ["convert", join(ctx.work, "requirements.txt"), "--force"],
+    ["generate", join(ctx.work, "new", "pyproject.toml"), "--from", "requirements.txt"],
+    ["generate", join(ctx.work, "pyproject.toml"), "--force"],
+    ["update", join(ctx.work, "pyproject.toml"), "--add-missing", "--env", "a"],
+    ["create-from-requirements", join(ctx.work, "requirements.txt"), "fr", "--write-pyproject"],
+    ["create-from-template", "basic", "proj", "--output", join(ctx.work, "proj")],
+    ["template", "create", "other", "--base", "mine"],
+    ["template", "remove", "mine"],
   ];
   for (const args of commands) {
-    await t.step(args.slice(0, args[0] === "cache" ? 3 : 2).join(" "), async () => {
-      const result = await ctx.run([...args, "--dry-run"]);
-      assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
-      const after = await fingerprint(root);
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
-        before.get(k) !== after.get(k)
-      );
-      assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
-    });
+    await t.step(
+      args.slice(0, args[0] === "cache" || args[0] === "template" ? 3 : 2).join(" "),
+      async () => {
+        const result = await ctx.run([...args, "--dry-run"]);
+        assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
+        const after = await fingerprint(root);
+        const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+          before.get(k) !== after.get(k)
+        );
+        assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
+      },
+    );
   }
   await t.step("run refuses --dry-run", async () => {
     const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);
@@ -157,6 +175,10 @@ Deno.test("--dry-run of the project commands leaves the home and the project byt
     ["sync", "--lock"],
     ["install", "--group", "dev"],
     ["create-from-pyproject", "app2", "--lock"],
+    ["add", "third_pkg"],
+    ["add", "third_pkg", "--group", "dev", "--no-sync"],
+    ["remove-dependency", "demo-pkg"],
+    ["remove", "other-pkg", "--group", "dev"],
   ];
   for (const args of commands) {
     await t.step(args.join(" "), async () => {

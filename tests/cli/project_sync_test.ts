@@ -11,6 +11,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { writeLocalProject } from "../helpers/local_project.ts";
 import { PERMISSION_FLAGS } from "../../commands/_self.ts";
+import { normalizeArgs } from "../../commands/mod.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
@@ -427,4 +428,94 @@ Deno.test("offline under --deny-net: a fresh project lock installs from the cach
   assertOk(frozen);
   assertEquals(await pins(ctx, "app2"), await pins(ctx, "app"));
   assertOk(await denyNet(["sync", "app2", "--offline"]));
+});
+
+Deno.test("add/remove edit pyproject.toml keeping every other byte, then sync; bad input changes nothing", async (t) => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  const file = join(project, "pyproject.toml");
+  assertOk(await ctx.run(["create-from-pyproject", "app", "--groups", "dev"]));
+
+  const added = await ctx.run(["add", "stray-pkg>=1"]);
+  assertOk(added);
+  assertStringIncludes(added.stderr, "Added stray-pkg>=1 to [project] dependencies");
+  const afterAdd = await Deno.readTextFile(file);
+  // The whole file is unchanged but for the one line added (comments included).
+  const inserted = afterAdd.split("\n").filter((l) => !PYPROJECT.split("\n").includes(l));
+  assertEquals(inserted.map((l) => l.trim().replace(/,$/, "")), ['"stray-pkg>=1"']);
+  assertEquals(afterAdd.split("\n").filter((l) => !inserted.includes(l)).join("\n"), PYPROJECT);
+  assertStringIncludes(afterAdd, '"demo-pkg>=1",  # the core library');
+  assert((await pins(ctx, "app")).includes("stray-pkg==1.0.0"), "synced");
+
+  // To a group: the group joins those the environment installs; a version changes.
+  assertOk(await ctx.run(["add", "demo-dep<2", "--group", "dev"]));
+  assertEquals((await pins(ctx, "app"))[0], "demo-dep==1.0.0");
+  // To an extra the binding did not have: it is added to the binding.
+  assertOk(await ctx.run(["add", "other-pkg", "--optional", "fast"]));
+  assert((await pins(ctx, "app")).includes("other-pkg==2.0.0"));
+  assertEquals((await ctx.registry()).environments["app"]!.project!.extras, ["fast"]);
+  assertOk(await ctx.run(["remove", "other-pkg", "--optional", "fast"]));
+  assert(!(await pins(ctx, "app")).includes("other-pkg==2.0.0"), "uninstalled");
+
+  // Removing gives the original file back, byte for byte, and uninstalls what nothing needs.
+  assertOk(await ctx.run(["remove", "demo-dep", "--group", "dev"]));
+  const removed = await ctx.run(["remove-dependency", "stray-pkg"]);
+  assertOk(removed);
+  assertStringIncludes(removed.stderr, "removed stray-pkg");
+  assertEquals(await Deno.readTextFile(file), PYPROJECT);
+  assert(!(await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+
+  // Failures leave the file as it was.
+  const bad = await ctx.run(["add", "bad req >>"]);
+  assertEquals(bad.code, 2, bad.stderr);
+  const absent = await ctx.run(["remove", "not-there", "--env", "app"]);
+  assertEquals(absent.code, 4, absent.stderr);
+  await assertSnapshot(t, filter(ctx, absent.stderr));
+  const unresolvable = await ctx.run(["add", "no-such-project"]);
+  assert(unresolvable.code !== 0, unresolvable.stderr);
+  const dry = await ctx.run(["add", "stray-pkg", "--dry-run"]);
+  assertOk(dry);
+  assertStringIncludes(dry.stderr, "Dry run: would add stray-pkg");
+  assertEquals(await Deno.readTextFile(file), PYPROJECT, "nothing changed the file");
+  // --no-sync only edits.
+  assertOk(await ctx.run(["add", "stray-pkg", "--no-sync"]));
+  assertStringIncludes(await Deno.readTextFile(file), '"stray-pkg"');
+  assert(!(await pins(ctx, "app")).includes("stray-pkg==1.0.0"));
+  // `remove ENV` without project flags still deletes an environment (spec 000).
+  assertOk(await ctx.run(["remove", "app", "--yes"]));
+  assertEquals(Object.keys((await ctx.registry()).environments), []);
+});
+
+Deno.test("remove takes the project form only with a project flag; spec 000's forms stay", () => {
+  assertEquals(normalizeArgs(["remove", "httpx", "--group", "dev"]), [
+    "remove-dependency",
+    "httpx",
+    "--group",
+    "dev",
+  ]);
+  assertEquals(normalizeArgs(["remove", "httpx", "-g", "dev"])[0], "remove-dependency");
+  assertEquals(normalizeArgs(["remove", "httpx", "--optional=fast"])[0], "remove-dependency");
+  assertEquals(normalizeArgs(["remove", "a", "b", "--env", "web"])[0], "remove-dependency");
+  assertEquals(normalizeArgs(["-v", "remove", "httpx", "--no-sync"]), [
+    "remove-dependency",
+    "-v",
+    "httpx",
+    "--no-sync",
+  ]);
+  assertEquals(normalizeArgs(["remove", "web", "flask"])[0], "uninstall");
+  assertEquals(normalizeArgs(["remove", "web", "--yes"])[0], "remove");
+});
+
+Deno.test("add in a project with no environment yet only edits pyproject.toml, and says so", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = await writeProject(ctx.work);
+  const added = await ctx.run(["add", "pytest>=8", "--group", "test"]);
+  assertOk(added);
+  assertStringIncludes(added.stderr, "No environment is bound to");
+  assertStringIncludes(await Deno.readTextFile(join(project, "pyproject.toml")), '"pytest>=8"');
+  // --env naming no environment is an error, and nothing is edited.
+  const before = await Deno.readTextFile(join(project, "pyproject.toml"));
+  const missing = await ctx.run(["add", "ruff", "--env", "nope"]);
+  assertEquals(missing.code, 3, missing.stderr);
+  assertEquals(await Deno.readTextFile(join(project, "pyproject.toml")), before);
 });

@@ -1,0 +1,107 @@
+import { ConfigError } from "../errors/mod.ts";
+
+/** One section of an INI file, keys as written (setuptools keeps their case). */
+export type IniSection = Map<string, { value: string; line: number }>;
+
+/** configparser's limit on nested `%(name)s` references (MAX_INTERPOLATION_DEPTH). */
+const MAX_DEPTH = 10;
+
+/**
+ * Reads an INI file the way setuptools reads setup.cfg (Python's `configparser.ConfigParser`
+ * with `optionxform = str`): `[section]` headers, `key = value` / `key: value`, `#`/`;` comment
+ * lines, indented continuation lines (joined with `\n`, blank lines inside a value kept out), and
+ * `%(name)s` interpolation from the same section or `[DEFAULT]` (`%%` is a literal `%`).
+ *
+ * @param file Path, for messages.
+ * @param text The file's contents.
+ * @returns Sections by name (as written), values interpolated.
+ * @throws {ConfigError} (exit 10) For a line outside any section, a key without `=`, a reference
+ *   to a missing key, a lone `%`, or references nested deeper than configparser allows.
+ */
+export function parseSetupCfg(text: string, file: string): Map<string, IniSection> {
+  const sections = new Map<string, IniSection>();
+  let current: IniSection | undefined;
+  let last: { value: string; line: number } | undefined;
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const n = i + 1;
+    if (raw.trim() === "" || /^\s*[#;]/.test(raw)) {
+      continue;
+    }
+    if (/^\s/.test(raw) && last !== undefined) {
+      last.value = last.value === "" ? raw.trim() : `${last.value}\n${raw.trim()}`;
+      continue;
+    }
+    const header = /^\[([^\]]+)\]\s*(?:[#;].*)?$/.exec(raw);
+    if (header !== null) {
+      const name = header[1]!.trim();
+      current = sections.get(name) ?? new Map();
+      sections.set(name, current);
+      last = undefined;
+      continue;
+    }
+    if (current === undefined) {
+      throw new ConfigError(`${file}:${n}: a value outside any [section]`, {
+        hint: "Put it under a section header such as [metadata]",
+      });
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (kv === null) {
+      throw new ConfigError(`${file}:${n}: cannot read \`${raw.trim()}\` (expected key = value)`, {
+        hint: "Write it as `key = value`, or indent it to continue the previous value",
+      });
+    }
+    // No inline comments (configparser's default): `;` starts a marker in `foo; python_version < "3.9"`.
+    last = { value: kv[2]!.trim(), line: n };
+    current.set(kv[1]!.trim(), last);
+  }
+  const defaults = sections.get("DEFAULT") ?? new Map();
+  const out = new Map<string, IniSection>();
+  for (const [name, section] of sections) {
+    const values: IniSection = new Map();
+    for (const [key, entry] of section) {
+      values.set(key, {
+        value: interpolate(file, name, key, entry, section, defaults, 0),
+        line: entry.line,
+      });
+    }
+    out.set(name, values);
+  }
+  return out;
+}
+
+function interpolate(
+  file: string,
+  sectionName: string,
+  key: string,
+  entry: { value: string; line: number },
+  section: IniSection,
+  defaults: IniSection,
+  depth: number,
+): string {
+  if (depth > MAX_DEPTH) {
+    throw new ConfigError(
+      `${file}:${entry.line}: [${sectionName}] ${key}: %(…)s references nest deeper than ` +
+        `${MAX_DEPTH} (a reference loop?)`,
+      { hint: "Remove the loop, or write %% for a literal %" },
+    );
+  }
+  return entry.value.replace(/%(%|\(([^)]*)\)s|.?)/g, (all, what: string, ref?: string) => {
+    if (what === "%") return "%";
+    if (ref === undefined) {
+      throw new ConfigError(
+        `${file}:${entry.line}: [${sectionName}] ${key}: a lone \`%\` in \`${entry.value}\``,
+        { hint: "Write %% for a literal %, or %(name)s to refer to another key" },
+      );
+    }
+    const target = section.get(ref) ?? defaults.get(ref);
+    if (target === undefined) {
+      throw new ConfigError(
+        `${file}:${entry.line}: [${sectionName}] ${key} refers to \`%(${ref})s\`, which is not ` +
+          `set in [${sectionName}] or [DEFAULT]`,
+        { hint: `Define \`${ref}\`, or write %% for a literal % (${all})` },
+      );
+    }
+    return interpolate(file, sectionName, ref, target, section, defaults, depth + 1);
+  });
+}

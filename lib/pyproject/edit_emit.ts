@@ -1,0 +1,84 @@
+/**
+ * A small TOML emitter for the tables gestvenv writes into a pyproject.toml (`[project]`,
+ * `[dependency-groups]`, `[tool.gestvenv]`): keys in the order given, requirement lists one item
+ * a line, nested tables as `[a.b]` sections except the few PEP 621 keys people write inline.
+ *
+ * @module
+ */
+
+/** Keys whose table values are written inline (`readme = { file = "README.md" }`). */
+const INLINE_TABLES = new Set(["project.readme", "project.license"]);
+
+const isTable = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** A TOML key: bare when it can be (TOML 1.0 "Keys"), else a basic string. */
+export function tomlKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+/**
+ * A TOML value written on one line: strings as basic strings (JSON's escapes are TOML's), numbers,
+ * booleans, arrays and inline tables.
+ */
+export function tomlInline(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map(tomlInline).join(", ")}]`;
+  if (isTable(value)) {
+    const parts = Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) =>
+      `${tomlKey(k)} = ${tomlInline(v)}`
+    );
+    return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+  }
+  throw new TypeError(`Cannot write ${String(value)} as TOML`);
+}
+
+/** An array value, one item a line when `multiline`. */
+function tomlArray(value: unknown[], multiline: boolean): string {
+  if (!multiline || value.length === 0) return tomlInline(value);
+  return `[\n${value.map((v) => `    ${tomlInline(v)},`).join("\n")}\n]`;
+}
+
+/**
+ * The text of the table at `path` (e.g. `["tool", "gestvenv"]`) holding `table`: its header, its
+ * keys, then its sub-tables as their own sections. Lines end with `\n`; sections are separated by
+ * a blank line.
+ *
+ * @param path The table's dotted path (empty for the document root, which has no header).
+ * @param table The values; `undefined` values are skipped.
+ */
+export function emitTable(path: string[], table: Record<string, unknown>): string {
+  const dotted = path.join(".");
+  const lines: string[] = [];
+  const subTables: [string, Record<string, unknown>][] = [];
+  for (const [key, value] of Object.entries(table)) {
+    if (value === undefined) continue;
+    const keyPath = dotted === "" ? key : `${dotted}.${key}`;
+    if (isTable(value) && !INLINE_TABLES.has(keyPath)) {
+      subTables.push([key, value]);
+      continue;
+    }
+    const text = Array.isArray(value)
+      ? tomlArray(value, value.length > 1 || isRequirementList(keyPath))
+      : tomlInline(value);
+    lines.push(`${tomlKey(key)} = ${text}`);
+  }
+  const sections: string[] = [];
+  const hasOwn = lines.length > 0 || subTables.length === 0;
+  if (path.length > 0 && hasOwn) {
+    sections.push(`[${path.map(tomlKey).join(".")}]\n${lines.map((l) => `${l}\n`).join("")}`);
+  } else if (lines.length > 0) {
+    sections.push(lines.map((l) => `${l}\n`).join(""));
+  }
+  for (const [key, value] of subTables) sections.push(emitTable([...path, key], value));
+  return sections.filter((s) => s !== "").join("\n");
+}
+
+/** Whether the key at `keyPath` holds PEP 508 strings (written one a line). */
+function isRequirementList(keyPath: string): boolean {
+  return keyPath === "project.dependencies" ||
+    keyPath.startsWith("project.optional-dependencies.") ||
+    keyPath.startsWith("dependency-groups.");
+}

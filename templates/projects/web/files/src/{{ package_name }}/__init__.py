@@ -1,0 +1,3 @@
+"""The {{ project_name }} package."""
+
+__version__ = {{ version | pystr }}
