@@ -1,6 +1,8 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { action, type CliContext, formatFor, GLOBAL_ALIASES, GLOBAL_FLAGS } from "./_context.ts";
 import { examples } from "./_help.ts";
+import { PackageNotFoundError } from "../lib/errors/mod.ts";
+import type { Pyproject } from "../lib/pyproject/mod.ts";
 import {
   DEPENDENCY_FLAGS,
   type DependencyFlags,
@@ -9,6 +11,35 @@ import {
   listName,
   printSynced,
 } from "./add.ts";
+
+/** Where else `name` is declared in the pyproject.toml `text`, as a hint with the flag to use. */
+function declaredElsewhere(
+  parsePyproject: (text: string, file: string) => Pyproject,
+  normalizeName: (name: string) => string,
+  text: string,
+  name: string,
+): string {
+  const want = normalizeName(name);
+  let places: string[] = [];
+  try {
+    const pyproject = parsePyproject(text, "pyproject.toml");
+    const has = (list: Array<{ requirement: { normalizedName: string } }>) =>
+      list.some((r) => r.requirement.normalizedName === want);
+    if (has(pyproject.project?.dependencies ?? [])) places.push("[project] dependencies");
+    for (const [extra, list] of pyproject.project?.optionalDependencies ?? []) {
+      if (has(list)) places.push(`--optional ${extra}`);
+    }
+    for (const [group, { entries }] of pyproject.groups) {
+      const reqs = entries.flatMap((e) => e.kind === "requirement" ? [e.value] : []);
+      if (has(reqs)) places.push(`--group ${group}`);
+    }
+  } catch {
+    places = [];
+  }
+  return places.length === 0
+    ? "Check the name: the project does not declare it anywhere"
+    : `It is declared in: ${places.join(", ")}`;
+}
 
 /**
  * `gestvenv remove-dependency NAME...` (also `gestvenv remove NAME... --group G | --optional E |
@@ -42,7 +73,8 @@ export const removeDependencyCommand = buildCommand<DependencyFlags, string[], C
     "remove-dependency",
     async (ctx, flags: DependencyFlags, ...names: string[]) => {
       const { editPyproject, syncProject } = await import("../lib/packages/mod.ts");
-      const { removeRequirement } = await import("../lib/pyproject/mod.ts");
+      const { parsePyproject, removeRequirement } = await import("../lib/pyproject/mod.ts");
+      const { normalizeName } = await import("../lib/names/mod.ts");
       const format = formatFor(ctx, ["table", "json"], "table");
       const target = dependencyTarget(flags);
       const { root, name } = await dependencyProject(ctx, flags);
@@ -52,7 +84,17 @@ export const removeDependencyCommand = buildCommand<DependencyFlags, string[], C
         root,
         (text) =>
           names.reduce((t, n) => {
-            const out = removeRequirement(t, n, target);
+            let out;
+            try {
+              out = removeRequirement(t, n, target);
+            } catch (error) {
+              throw error instanceof PackageNotFoundError
+                ? new PackageNotFoundError(error.message, {
+                  cause: error,
+                  hint: declaredElsewhere(parsePyproject, normalizeName, t, n),
+                })
+                : error;
+            }
             removed.push(...out.removed);
             return out.text;
           }, text),

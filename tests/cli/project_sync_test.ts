@@ -471,6 +471,10 @@ Deno.test("add/remove edit pyproject.toml keeping every other byte, then sync; b
   const absent = await ctx.run(["remove", "not-there", "--env", "app"]);
   assertEquals(absent.code, 4, absent.stderr);
   await assertSnapshot(t, filter(ctx, absent.stderr));
+  // Declared elsewhere: the hint names the flag that finds it.
+  const elsewhere = await ctx.run(["remove", "other-pkg", "--env", "app"]);
+  assertEquals(elsewhere.code, 4, elsewhere.stderr);
+  assertStringIncludes(elsewhere.stderr, "It is declared in: --group test");
   const unresolvable = await ctx.run(["add", "no-such-project"]);
   assert(unresolvable.code !== 0, unresolvable.stderr);
   const dry = await ctx.run(["add", "stray-pkg", "--dry-run"]);
