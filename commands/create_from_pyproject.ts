@@ -15,6 +15,7 @@ interface CreateFromPyprojectFlags extends GlobalFlags {
   readonly extras?: string;
   readonly allGroups?: boolean;
   readonly noProject?: boolean;
+  readonly lock?: boolean;
   readonly description?: string;
 }
 
@@ -41,7 +42,11 @@ export const createFromPyprojectCommand = buildCommand<
       ["gestvenv create-from-pyproject ../api api --groups dev,test", "with two groups"],
       ["gestvenv create-from-pyproject api --extras postgres --all-groups", "extras, every group"],
       ["gestvenv create-from-pyproject api --no-project", "only the dependencies"],
-    ]),
+      ["gestvenv create-from-pyproject api --groups dev --lock", "and write ./pylock.toml"],
+    ]) +
+      "\nWith --lock, the project's pylock.toml (PEP 751, next to pyproject.toml) is used when it" +
+      "\nis up to date for these groups and extras; otherwise the project is resolved and the lock" +
+      "\nwritten, recording the groups, extras and a hash of the inputs in [tool.gestvenv].",
   },
   parameters: {
     flags: {
@@ -50,10 +55,17 @@ export const createFromPyprojectCommand = buildCommand<
         "Interpreter (must satisfy requires-python); default: the newest one found that does",
         "request",
       ),
-      groups: optionalText("Dependency groups to install (PEP 735), comma-separated", "list"),
-      extras: optionalText("Extras of [project.optional-dependencies], comma-separated", "list"),
+      groups: optionalText(
+        "Dependency groups to install (PEP 735), comma-separated (default: [tool.gestvenv] groups)",
+        "list",
+      ),
+      extras: optionalText(
+        "Extras of [project.optional-dependencies], comma-separated (default: [tool.gestvenv] extras)",
+        "list",
+      ),
       allGroups: toggle("Install every dependency group"),
       noProject: toggle("Do not install the project itself, only its dependencies and groups"),
+      lock: toggle("Install from, or write, the project's pylock.toml (PEP 751)"),
       description: optionalText("Free-text description kept in the registry", "text"),
     },
     aliases: { ...GLOBAL_ALIASES, p: "python", d: "description" },
@@ -76,7 +88,17 @@ export const createFromPyprojectCommand = buildCommand<
       first: string,
       second: string | undefined,
     ) => {
-      const { createEnvironment } = await import("../lib/packages/mod.ts");
+      const {
+        createEnvironment,
+        environmentLockPath,
+        lockStaleness,
+        markProjectSynced,
+        projectDefaults,
+        projectInputs,
+        readProjectLock,
+        writeProjectLock,
+      } = await import("../lib/packages/mod.ts");
+      const { parsePylock } = await import("../lib/lock/mod.ts");
       const { projectInterpreter, projectRequirements, readPyproject } = await import(
         "../lib/pyproject/mod.ts"
       );
@@ -87,32 +109,69 @@ export const createFromPyprojectCommand = buildCommand<
       const info = await Deno.stat(file).catch(() => null);
       if (info?.isDirectory) file = absolute(`${file}/pyproject.toml`);
       const pyproject = await readPyproject(file);
+      // Without flags: the groups and extras the project settings name (`[tool.gestvenv]`).
+      const defaults = await projectDefaults(pyproject.root);
       const chosen = projectRequirements(pyproject, {
-        groups: nameList(flags.groups),
-        extras: nameList(flags.extras),
+        groups: flags.groups === undefined ? defaults.groups : nameList(flags.groups),
+        extras: flags.extras === undefined ? defaults.extras : nameList(flags.extras),
         allGroups: flags.allGroups ?? false,
       });
       const withProject = !(flags.noProject ?? false) && pyproject.project !== null;
       const env = ctx.environments();
       const interpreter = await projectInterpreter(pyproject, flags.python, env.home.cacheDir);
+      const project = {
+        path: pyproject.root,
+        groups: chosen.groups,
+        extras: chosen.extras,
+        installed: withProject,
+      };
+      // --lock: the project's lock when it is up to date for this choice.
+      const inputs = await projectInputs(pyproject, chosen, withProject);
+      const existing = flags.lock ? await readProjectLock(pyproject.root) : undefined;
+      const fresh = existing !== undefined && lockStaleness(existing, inputs).length === 0
+        ? existing
+        : undefined;
+      const declared = [...chosen.requirements, ...(withProject ? [`-e ${pyproject.root}`] : [])];
       // The project's own requirements are installed with it (its metadata names them); they are
       // listed too, so `--no-project` and the record say the same thing.
-      const result = await createEnvironment(env, name, {
-        python: interpreter.realPath,
-        description: flags.description,
-        packages: chosen.requirements,
-        editables: withProject ? [pyproject.root] : [],
-        dryRun: ctx.dryRun,
-        project: {
-          path: pyproject.root,
-          groups: chosen.groups,
-          extras: chosen.extras,
-          installed: withProject,
-        },
-      });
-      const r = result.record;
+      const result = fresh !== undefined
+        ? await createEnvironment(env, name, {
+          python: interpreter.realPath,
+          description: flags.description,
+          lock: fresh,
+          recordRequirements: declared,
+          dryRun: ctx.dryRun,
+          project,
+        })
+        : await createEnvironment(env, name, {
+          python: interpreter.realPath,
+          description: flags.description,
+          packages: chosen.requirements,
+          editables: withProject ? [pyproject.root] : [],
+          dryRun: ctx.dryRun,
+          project,
+        });
+      let r = result.record;
+      let lockNote = "";
+      if (!result.dryRun) {
+        if (flags.lock && fresh === undefined) {
+          // What the environment was just installed from becomes the project's lock.
+          const envLock = environmentLockPath(r);
+          const written = await writeProjectLock(
+            pyproject.root,
+            parsePylock(await Deno.readTextFile(envLock), envLock),
+            inputs,
+          );
+          lockNote = `  Locked in ${written}`;
+        } else if (fresh !== undefined) lockNote = `  Installed from ${fresh.source}`;
+        r = await markProjectSynced(env, r.name);
+      }
       if (format === "json") {
-        ctx.printer.json("create-from-pyproject", { ...r, dry_run: result.dryRun });
+        ctx.printer.json("create-from-pyproject", {
+          ...r,
+          lock: flags.lock ? `${pyproject.root}/pylock.toml` : null,
+          dry_run: result.dryRun,
+        });
         return;
       }
       const p = ctx.printer;
@@ -137,6 +196,7 @@ export const createFromPyprojectCommand = buildCommand<
           : "  The project itself is not installed (--no-project)",
       );
       p.info(`  ${r.packages.length} distributions installed with ${r.backend}`);
+      if (lockNote !== "") p.info(lockNote);
       p.info(`  Activate: gestvenv activate ${r.name}   Run: gestvenv run ${r.name} python`);
     },
     { effect: "changes" },

@@ -32,6 +32,9 @@ import { convertCommand } from "./convert.ts";
 import { generateCommand } from "./generate.ts";
 import { createFromTemplateCommand } from "./create_from_template.ts";
 import { deleteCommand } from "./delete.ts";
+import { groupsRoutes } from "./groups.ts";
+import { addCommand } from "./add.ts";
+import { removeDependencyCommand } from "./remove.ts";
 import { exportCommand } from "./export.ts";
 import { importCommand } from "./import.ts";
 import { infoCommand } from "./info.ts";
@@ -56,7 +59,10 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache", "template"]);
+const NESTED_ROUTES = new Set(["config", "backend", "cache", "template", "groups"]);
+
+/** The flags that make `remove` the project form (`remove-dependency`). */
+const PROJECT_REMOVE_FLAGS = /^(--group|-g|--optional|--env|--no-sync)(=.*)?$/;
 
 const message = (exc: unknown) => exc instanceof Error ? exc.message : String(exc);
 
@@ -108,6 +114,9 @@ export function buildApp(): Application<CliContext> {
       resolve: resolveCommand,
       lock: lockCommand,
       sync: syncCommand,
+      groups: groupsRoutes,
+      add: addCommand,
+      "remove-dependency": removeDependencyCommand,
       why: whyCommand,
       tree: treeCommand,
       validate: validateCommand,
@@ -175,7 +184,9 @@ export function buildApp(): Application<CliContext> {
  * Argument rewrites before parsing:
  * - global flags given before the command move after it (`gestvenv -v create x`);
  * - `run NAME CMD...`: everything after NAME belongs to CMD, so `--` is put after NAME;
- * - `remove ENV PKG...` (spec 000) uninstalls packages; `remove ENV` deletes the environment.
+ * - `remove ENV PKG...` (spec 000) uninstalls packages; `remove ENV` deletes the environment;
+ *   with a project flag (`--group`, `-g`, `--optional`, `--env`, `--no-sync`) `remove NAME...`
+ *   removes dependencies from the project (`remove-dependency`).
  */
 export function normalizeArgs(args: string[]): string[] {
   const leading: string[] = [];
@@ -198,7 +209,10 @@ export function normalizeArgs(args: string[]): string[] {
       tail = [...tail.slice(0, nameAt), "--", ...tail.slice(nameAt)];
     }
   }
-  if (command === "remove" && tail.filter((a) => !a.startsWith("-")).length >= 2) {
+  if (command === "remove" && tail.some((a) => PROJECT_REMOVE_FLAGS.test(a))) {
+    // `remove NAME --group G` (uv): a dependency of the project, not an environment.
+    route = ["remove-dependency"];
+  } else if (command === "remove" && tail.filter((a) => !a.startsWith("-")).length >= 2) {
     route = ["uninstall"];
   }
   return [...route, ...leading, ...tail];

@@ -12,6 +12,7 @@ import {
 } from "./_context.ts";
 import { environmentFlag, examples } from "./_help.ts";
 import { runPreRunHook, runShellLine } from "./_spawn_in_env.ts";
+import { autoSyncBeforeRun } from "./_project.ts";
 
 interface RunScriptFlags extends GlobalFlags {
   readonly env?: string;
@@ -93,7 +94,7 @@ export const runScriptCommand = buildCommand<RunScriptFlags, string[], CliContex
             'name one in .gestvenv.toml: `environment = "NAME"`',
         });
       }
-      const record = await useEnvironment(env, target);
+      const record = await autoSyncBeforeRun(ctx, await useEnvironment(env, target));
       await runPreRunHook(record, project!.root);
       ctx.printer.info(`Running \`${name}\` in \`${target}\`: ${line}`);
       return await runShellLine(record, line, args, { cwd: project!.root });

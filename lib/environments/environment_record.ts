@@ -30,6 +30,12 @@ export interface ProjectBinding {
   extras: string[];
   /** Whether the project itself is installed (editable, PEP 660); false after `--no-project`. */
   installed: boolean;
+  /**
+   * sha256 (hex) of the project's pyproject.toml, followed by its pylock.toml when it has one, as
+   * they were at the last create or sync; `auto_sync` syncs again when it differs. Absent in
+   * records made before it existed.
+   */
+  synced_sha256?: string;
 }
 
 /**
@@ -155,9 +161,16 @@ function isSettings(v: unknown): boolean {
 function isProjectBinding(v: unknown): boolean {
   return isObject(v) && isString(v.path) && v.path !== "" &&
     Array.isArray(v.groups) && v.groups.every(isString) &&
-    Array.isArray(v.extras) && v.extras.every(isString) && typeof v.installed === "boolean";
+    Array.isArray(v.extras) && v.extras.every(isString) && typeof v.installed === "boolean" &&
+    (v.synced_sha256 === undefined || isString(v.synced_sha256));
 }
 
 function copyProject(p: ProjectBinding): ProjectBinding {
-  return { path: p.path, groups: [...p.groups], extras: [...p.extras], installed: p.installed };
+  return {
+    path: p.path,
+    groups: [...p.groups],
+    extras: [...p.extras],
+    installed: p.installed,
+    ...(p.synced_sha256 === undefined ? {} : { synced_sha256: p.synced_sha256 }),
+  };
 }

@@ -360,11 +360,32 @@ function readTool(w: Where, doc: Table): Pylock["gestvenv"] {
   if (from !== undefined && from !== "cache") {
     w.fail("tool.gestvenv.resolved-from", `${show(from)} is not \`cache\``);
   }
+  const names = (key: "groups" | "extras"): string[] | undefined => {
+    const list = own[key];
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list)) w.fail(`tool.gestvenv.${key}`, "must be an array");
+    return list.map((v, i) => {
+      const name = w.string(v, `tool.gestvenv.${key}[${i}]`);
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+        w.fail(`tool.gestvenv.${key}[${i}]`, `${show(name)} is not a normalized name`);
+      }
+      return name;
+    });
+  };
+  const groups = names("groups");
+  const extras = names("extras");
+  const inputs = w.optionalString(own.inputs, "tool.gestvenv.inputs");
+  if (inputs !== undefined && !/^[0-9a-f]{64}$/.test(inputs)) {
+    w.fail("tool.gestvenv.inputs", `${show(inputs)} is not a sha256 (64 hex digits)`);
+  }
   return {
     requirements: reqs.map((r, i) => requirement(w, r, `tool.gestvenv.requirements[${i}]`)),
     ...(python !== undefined ? { python } : {}),
     ...(env !== undefined ? { environment: env } : {}),
     ...(from !== undefined ? { resolvedFrom: "cache" as const } : {}),
+    ...(groups !== undefined ? { groups } : {}),
+    ...(extras !== undefined ? { extras } : {}),
+    ...(inputs !== undefined ? { inputs } : {}),
   };
 }
 

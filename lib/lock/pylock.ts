@@ -64,6 +64,15 @@ export interface Pylock {
     environment?: string;
     /** `resolved-from = "cache"`: resolved offline, from the package cache only. */
     resolvedFrom?: "cache";
+    /** `groups`: the PEP 735 dependency groups of a project lock (normalized). */
+    groups?: string[];
+    /** `extras`: the extras of `[project.optional-dependencies]` of a project lock (normalized). */
+    extras?: string[];
+    /**
+     * `inputs`: sha256 (hex) of what a project lock was resolved from (its requirements, groups,
+     * extras and whether the project itself is included), to tell when it is out of date.
+     */
+    inputs?: string;
   };
   /** The file it was read from, for messages (not written). */
   source?: string;
@@ -149,6 +158,13 @@ export function formatPylock(lock: Pylock): string {
     if (lock.gestvenv.resolvedFrom !== undefined) {
       out.push(`resolved-from = ${q(lock.gestvenv.resolvedFrom)}`);
     }
+    if (lock.gestvenv.groups !== undefined) {
+      out.push(`groups = [${lock.gestvenv.groups.map(q).join(", ")}]`);
+    }
+    if (lock.gestvenv.extras !== undefined) {
+      out.push(`extras = [${lock.gestvenv.extras.map(q).join(", ")}]`);
+    }
+    if (lock.gestvenv.inputs !== undefined) out.push(`inputs = ${q(lock.gestvenv.inputs)}`);
   }
   return out.join("\n") + "\n";
 }

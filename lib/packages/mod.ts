@@ -25,3 +25,4 @@ export * from "./prefetch_targets.ts";
 export * from "./prefetch.ts";
 export * from "./prefetch_offline_check.ts";
 export * from "./environment_bundle.ts";
+export * from "./project_sync.ts";

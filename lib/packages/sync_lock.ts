@@ -56,8 +56,8 @@ import {
   withNativeSession,
 } from "./native_install.ts";
 
-/** Distributions a sync never removes: the environment's own installer. */
-const KEEP = new Set(["pip"]);
+/** Distributions a sync never removes by default: the environment's own installer. */
+export const SYNC_KEEP: ReadonlySet<string> = new Set(["pip"]);
 
 /** One distribution a lock installs. */
 export interface PlannedInstall {
@@ -101,7 +101,8 @@ export interface LockPlan {
  * Computes what applying `lock` to `target` would do, changing nothing: the files to install
  * (markers evaluated, best wheel for the interpreter's tags, else the sdist), which installed
  * distributions already match, and, when `exact`, which ones the lock does not list (pip is
- * kept). Every file to install must have a sha256 and every directory must exist. The decision
+ * kept, or the names in `keep`). Every file to install must have a sha256 and every directory
+ * must exist. The decision
  * is the installer's (`planInstall`); distributions an interrupted install left half done are
  * installed again.
  * @throws {UsageError} when the lock is not meant for this interpreter.
@@ -112,8 +113,10 @@ export async function planLockInstall(
   lock: Pylock,
   target: BackendTarget,
   exact: boolean,
+  keep: ReadonlySet<string> = SYNC_KEEP,
+  reuse: ReadonlySet<string> = new Set(),
 ): Promise<LockPlan> {
-  return (await planLockInstallFull(lock, target, exact)).plan;
+  return (await planLockInstallFull(lock, target, exact, keep, reuse)).plan;
 }
 
 /** The lock plan and the installer plan behind it. */
@@ -121,6 +124,8 @@ async function planLockInstallFull(
   lock: Pylock,
   target: BackendTarget,
   exact: boolean,
+  keep: ReadonlySet<string> = SYNC_KEEP,
+  reuse: ReadonlySet<string> = new Set(),
 ): Promise<{ plan: LockPlan; installer: InstallPlan<LockedInstall> }> {
   const info = target.interpreter.info;
   const selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
@@ -130,14 +135,15 @@ async function planLockInstallFull(
   }
   const installed = await readInstalledDistributions(target.layout.sitePackages);
   const requested = requestedNames(lock);
-  // Directories are always installed again (their content has no version to compare), as are
-  // the distributions an interrupted install was changing.
+  // Directories are always installed again (their content has no version to compare; unless the
+  // caller knows the installed one is current: `reuse`), as are the distributions an interrupted
+  // install was changing.
   const reinstall = namesToRepair(await readPendingInstall(installTargetOf(target)));
-  for (const s of selected) if (s.directory !== null) reinstall.add(s.name);
+  for (const s of selected) if (s.directory !== null && !reuse.has(s.name)) reinstall.add(s.name);
   const installer = planInstall(
     selected.map((s) => desiredFromLocked(s, requested.names, requested.urls)),
     installed,
-    { exact, keep: KEEP, reinstall },
+    { exact, keep, reinstall },
   );
   const replaced = new Set(installer.install.map((i) => i.replaces?.dist_info).filter(Boolean));
   const plan: LockPlan = {
@@ -210,6 +216,13 @@ async function requireDirectory(lock: Pylock, s: LockedInstall): Promise<void> {
 export interface InstallFromLockOptions {
   /** Write the lock as the environment's `pylock.toml` (before installing). @default true */
   writeLock?: boolean;
+  /** With `exact`, the PEP 503 names never removed. @default {@linkcode SYNC_KEEP} (pip) */
+  keep?: ReadonlySet<string>;
+  /**
+   * Locked directories (PEP 503 names) kept when installed at the locked version, instead of
+   * being built and installed again. @default none
+   */
+  reuseDirectories?: ReadonlySet<string>;
 }
 
 /** Index URLs configured for `ctx` (the one index decision), whose credentials files reuse. */
@@ -439,7 +452,13 @@ export async function installFromLock(
     const old = await Deno.readTextFile(path).catch(() => null);
     if (old !== text) await atomicWriteFile(path, text);
   };
-  const { plan, installer } = await planLockInstallFull(lock, target, exact);
+  const { plan, installer } = await planLockInstallFull(
+    lock,
+    target,
+    exact,
+    options.keep,
+    options.reuseDirectories,
+  );
   if (plan.install.length === 0 && plan.remove.length === 0) {
     await writeLock();
     return plan;

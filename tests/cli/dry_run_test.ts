@@ -7,6 +7,7 @@ import { assertEquals } from "../helpers/assert.ts";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { writeLocalProject } from "../helpers/local_project.ts";
 
 /** Every entry under `root` (caches and lock files excepted) with its type and content hash. */
 async function fingerprint(root: string): Promise<Map<string, string>> {
@@ -152,4 +153,42 @@ Deno.test("sync --locked --dry-run to a lock that drops and changes packages lis
   assertEquals(await fingerprint(root), before, "nothing changed");
   const kept = await ctx.exec(join(ctx.envPath("a"), "bin", "python"), ["-c", "import other_pkg"]);
   assertEquals(kept.code, 0, kept.stderr);
+});
+
+Deno.test("--dry-run of the project commands leaves the home and the project byte-identical", async (t) => {
+  await using ctx = await createTestContext();
+  await writeLocalProject(ctx.work, {
+    name: "webapp",
+    metadata: "Requires-Dist: demo-pkg>=1\n",
+    pyproject:
+      '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n\n' +
+      '[project]\nname = "webapp"\nversion = "0.1.0"\ndependencies = ["demo-pkg>=1"]  # core\n\n' +
+      '[dependency-groups]\ndev = ["other-pkg"]\n',
+  });
+  assertOk(await ctx.run(["create-from-pyproject", "app"]));
+  assertOk(await ctx.run(["install", "third_pkg", "--env", "app"]));
+  const root = join(ctx.home, "..");
+  const before = await fingerprint(root);
+  const commands: string[][] = [
+    ["sync"],
+    ["sync", "app", "--groups", "dev", "--clean"],
+    ["sync", "--lock"],
+    ["install", "--group", "dev"],
+    ["create-from-pyproject", "app2", "--lock"],
+    ["add", "third_pkg"],
+    ["add", "third_pkg", "--group", "dev", "--no-sync"],
+    ["remove-dependency", "demo-pkg"],
+    ["remove", "other-pkg", "--group", "dev"],
+  ];
+  for (const args of commands) {
+    await t.step(args.join(" "), async () => {
+      const result = await ctx.run([...args, "--dry-run"]);
+      assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
+      const after = await fingerprint(root);
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+        before.get(k) !== after.get(k)
+      );
+      assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
+    });
+  }
 });

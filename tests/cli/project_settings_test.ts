@@ -101,7 +101,19 @@ Deno.test("run-script runs a project script in the bound environment, with the p
   assertEquals(failed.code, 1, failed.stderr);
   assertEquals(failed.stdout, "");
   assertStringIncludes(failed.stderr, "The pre_run hook of `web` failed (exit 3)");
+  const runFailed = await ctx.run(["run", "web", "python", "-c", "print('ran')"]);
+  assertEquals(runFailed.code, 1, runFailed.stderr);
+  assertEquals(runFailed.stdout, "");
   assertOk(await ctx.run(["config", "unset-env", "web", "hooks.pre_run"]));
+
+  // `run ENV NAME` runs the project script NAME; a path or another program runs as it is.
+  const viaRun = await ctx.run(["run", "web", "where", "x"]);
+  assertOk(viaRun);
+  assertEquals(viaRun.stdout.trim().split("\n"), [ctx.envPath("web"), "['x']"]);
+  assertStringIncludes(viaRun.stderr, "Running script `where` in `web`");
+  const program = await ctx.run(["run", "web", "python", "-c", "print('plain')"]);
+  assertOk(program);
+  assertEquals(program.stdout.trim(), "plain");
 
   // Without a binding: a usage error that says how to bind one.
   await Deno.remove(join(ctx.work, ".gestvenv.toml"));

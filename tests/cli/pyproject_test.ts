@@ -75,7 +75,9 @@ Deno.test("create-from-pyproject --groups dev: deps, dev and the group it includ
     "third-pkg==1.0.0",
     "webapp==0.3.0",
   ]);
-  assertEquals(record.project, { path: project, groups: ["dev"], extras: [], installed: true });
+  const { synced_sha256, ...binding } = record.project!;
+  assertEquals(binding, { path: project, groups: ["dev"], extras: [], installed: true });
+  assertEquals(synced_sha256?.length, 64, "the hash auto_sync compares");
   assertEquals(record.requirements.includes(`-e ${project}`), true, record.requirements.join());
   const imported = await python(ctx, "app", "import webapp; print(webapp.ANSWER, webapp.__file__)");
   assertEquals(
@@ -110,7 +112,13 @@ Deno.test("create-from-pyproject --no-project --extras fast, from ./pyproject.to
   assertOk(created);
   const record = (await ctx.registry()).environments["lean"]!;
   assertEquals(record.packages.map((p) => p.name), ["demo-dep", "demo-pkg", "other-pkg"]);
-  assertEquals(record.project, { path: project, groups: [], extras: ["fast"], installed: false });
+  assertEquals({ ...record.project!, synced_sha256: undefined }, {
+    path: project,
+    groups: [],
+    extras: ["fast"],
+    installed: false,
+    synced_sha256: undefined,
+  });
   const missing = await python(
     ctx,
     "lean",
