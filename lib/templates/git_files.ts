@@ -29,13 +29,14 @@ export async function gitListedFiles(dir: string): Promise<string[] | undefined>
  * listed file, or a directory holding one. Requires `--allow-run` (git).
  *
  * @returns The predicate (paths relative to `dir`, `/`-separated), or undefined when git is not
- *   installed or `dir` is in no git work tree.
+ *   installed, `dir` is in no git work tree, or git lists nothing there (a folder that a
+ *   repository around it ignores whole, such as a home kept in git with `*` ignored).
  */
 export async function gitListedFilter(
   dir: string,
 ): Promise<((path: string, isDirectory: boolean) => boolean) | undefined> {
   const listed = await gitListedFiles(dir);
-  if (listed === undefined) return undefined;
+  if (listed === undefined || listed.length === 0) return undefined;
   const files = new Set(listed);
   const dirs = new Set<string>();
   for (const path of files) {

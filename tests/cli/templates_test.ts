@@ -603,4 +603,11 @@ Deno.test("template create --from leaves out .env files (not examples) and says 
     "app.py",
     "src/mod.py",
   ], "tracked and untracked-not-ignored files; no .git, no ignored file, no deleted file");
+  // A folder the repository around it ignores whole: git lists nothing, every file is copied.
+  await Deno.writeTextFile(join(repo, ".gitignore"), "*.log\nlocal-data/\nignored-project/\n");
+  await write(join(repo, "ignored-project"), { "main.py": "print(1)\n", ".env": "S=1\n" });
+  assertOk(
+    await ctx.run(["template", "create", "ign-t", "--from", join(repo, "ignored-project")]),
+  );
+  assertEquals(await listFiles(join(ctx.home, "templates", "ign-t", "files")), ["main.py"]);
 });
