@@ -122,7 +122,7 @@ export const createFromTemplateCommand = buildCommand<
       const usual = await findInterpreter(ctx.settings.python.value, { cacheDir })
         .catch(() => undefined);
       const defaultPython = usual === undefined ? undefined : minorVersion(usual.info);
-      const defaults = await machineDefaults(defaultPython);
+      const defaults = await machineDefaults(defaultPython, dir);
       const vars = [...(flags.var ?? [])];
       if (flags.interactive) {
         const { askQuestions, canPrompt } = await import("./_prompts.ts");

@@ -611,3 +611,30 @@ Deno.test("template create --from leaves out .env files (not examples) and says 
   );
   assertEquals(await listFiles(join(ctx.home, "templates", "ign-t", "files")), ["main.py"]);
 });
+
+Deno.test("create-from-template takes author and email from git as asked where the project goes: a repository's own config counts", async () => {
+  await using ctx = await createTestContext([]);
+  const repo = join(ctx.work, "work-repo");
+  await Deno.mkdir(repo);
+  const setup = [
+    ["init", "-q"],
+    ["config", "user.name", "Repo Person"],
+    ["config", "user.email", "repo@example.com"],
+  ];
+  for (const args of setup) assertOk(await ctx.exec("git", ["-C", repo, ...args]));
+  // Run from elsewhere: the project's place decides (its nearest existing folder, in the repo).
+  assertOk(
+    await ctx.run([
+      "create-from-template",
+      "basic",
+      "inside",
+      "-o",
+      `${repo}/sub/inside`,
+      "--no-env",
+    ]),
+  );
+  assertStringIncludes(
+    await Deno.readTextFile(join(repo, "sub", "inside", "pyproject.toml")),
+    '{ name = "Repo Person", email = "repo@example.com" }',
+  );
+});
