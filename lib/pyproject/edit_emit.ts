@@ -37,10 +37,11 @@ export function isRequirementList(dotted: string): boolean {
 
 /**
  * A TOML basic string (TOML 1.0 "String"): JSON's escapes are TOML's, plus DEL (U+007F), a
- * control character TOML forbids unescaped.
+ * control character TOML forbids unescaped; a lone surrogate, which TOML cannot hold, becomes
+ * U+FFFD.
  */
 export function tomlString(value: string): string {
-  return JSON.stringify(value).replace(/\x7f/g, "\\u007F");
+  return JSON.stringify(value.toWellFormed()).replace(/\x7f/g, "\\u007F");
 }
 
 /** A TOML key: bare when it can be (TOML 1.0 "Keys"), else a basic string. */
