@@ -86,6 +86,10 @@ export async function addMissingToPyproject(
   let out = text;
   for (const requirement of missing) out = addRequirement(out, requirement, {});
   const write = missing.length > 0 && !ctx.dryRun;
+  if (missing.length > 0) {
+    const { checkBeforeWrite } = await import("./_pyproject_write.ts");
+    await checkBeforeWrite(ctx, path, text, out, ctx.dryRun);
+  }
   if (write) await replaceUserFile(path, out, { expected: text });
   const p = ctx.printer;
   if (format !== "json") p.info(`Environment: \`${name}\` (${why})`);
