@@ -1,7 +1,8 @@
+import { type IniEntry, readIni } from "../config/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 
 /** One section of an INI file, keys as written (setuptools keeps their case). */
-export type IniSection = Map<string, { value: string; line: number }>;
+export type IniSection = Map<string, IniEntry>;
 
 /** configparser's limit on nested `%(name)s` references (MAX_INTERPOLATION_DEPTH). */
 const MAX_DEPTH = 10;
@@ -15,8 +16,7 @@ export const MAX_INTERPOLATED_LENGTH = 1024 * 1024;
 
 /**
  * Reads an INI file the way setuptools reads setup.cfg (Python's `configparser.ConfigParser`
- * with `optionxform = str`): `[section]` headers, `key = value` / `key: value`, `#`/`;` comment
- * lines, indented continuation lines (joined with `\n`, blank lines inside a value kept out), and
+ * with `optionxform = str`): `readIni` (strict: case kept, errors for unreadable lines), then
  * `%(name)s` interpolation from the same section or `[DEFAULT]` (`%%` is a literal `%`).
  *
  * @param file Path, for messages.
@@ -32,41 +32,10 @@ export function parseSetupCfg(text: string, file: string): Map<string, IniSectio
       { hint: "Check the file; a setup.cfg holds a few KiB of metadata" },
     );
   }
-  const sections = new Map<string, IniSection>();
-  let current: IniSection | undefined;
-  let last: { value: string; line: number } | undefined;
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  for (const [i, raw] of lines.entries()) {
-    const n = i + 1;
-    if (raw.trim() === "" || /^\s*[#;]/.test(raw)) {
-      continue;
-    }
-    if (/^\s/.test(raw) && last !== undefined) {
-      last.value = last.value === "" ? raw.trim() : `${last.value}\n${raw.trim()}`;
-      continue;
-    }
-    const header = /^\[([^\]]+)\]\s*(?:[#;].*)?$/.exec(raw);
-    if (header !== null) {
-      const name = header[1]!.trim();
-      current = sections.get(name) ?? new Map();
-      sections.set(name, current);
-      last = undefined;
-      continue;
-    }
-    if (current === undefined) {
-      throw new ConfigError(`${file}:${n}: a value outside any [section]`, {
-        hint: "Put it under a section header such as [metadata]",
-      });
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (kv === null) {
-      throw new ConfigError(`${file}:${n}: cannot read \`${raw.trim()}\` (expected key = value)`, {
-        hint: "Write it as `key = value`, or indent it to continue the previous value",
-      });
-    }
-    // No inline comments (configparser's default): `;` starts a marker in `foo; python_version < "3.9"`.
-    last = { value: kv[2]!.trim(), line: n };
-    current.set(kv[1]!.trim(), last);
+  const sections = readIni(text, { strict: true, file });
+  // setuptools strips each value (`foo =` then indented lines is the list, not "" first).
+  for (const section of sections.values()) {
+    for (const entry of section.values()) entry.value = entry.value.trim();
   }
   const defaults = sections.get("DEFAULT") ?? new Map();
   const out = new Map<string, IniSection>();
