@@ -1,9 +1,11 @@
 /**
- * `--interactive`: the questions `generate` asks about a new project (name, version,
- * description, author, license, Python), with `@clack/prompts` (loaded only when asking). They
- * are asked only when stdin and stderr are terminals (libraries.md §3: clack never resolves on a
- * piped stdin); otherwise the defaults are used and a note on stderr says so. Prompts are drawn
- * on stderr, so stdout stays data.
+ * The one prompt module of the CLI, on `@clack/prompts` (loaded only when asking): a text
+ * question with a default (`askText`), a choice among values (`askChoice`), a yes/no question
+ * (`askYesNo`), and the questions `generate --interactive` asks about a new project
+ * (`askProjectMetadata`). Questions are asked only when stdin and stderr are terminals
+ * (`canPrompt`; libraries.md §3: clack never resolves on a piped stdin); otherwise each returns
+ * its default, and the caller says so. Prompts are drawn on stderr, so stdout stays data. A
+ * cancelled question (Ctrl-C, Escape) throws `InterruptedError` (exit 130).
  *
  * @module
  */
@@ -14,6 +16,91 @@ import type { CommandContext } from "./_context.ts";
 /** Whether prompts can be shown: stdin and stderr are terminals. */
 export function canPrompt(): boolean {
   return Deno.stdin.isTerminal() && Deno.stderr.isTerminal();
+}
+
+type Clack = typeof import("npm:@clack/prompts@1.9.0");
+type ClackIo = Parameters<Clack["intro"]>[1] & object;
+
+async function clackIo(): Promise<{ clack: Clack; io: ClackIo }> {
+  const clack = await import("npm:@clack/prompts@1.9.0");
+  const process = (await import("node:process")).default;
+  return { clack, io: { input: process.stdin, output: process.stderr } as ClackIo };
+}
+
+function answered<T>(clack: Clack, io: ClackIo, answer: T): Exclude<T, symbol> {
+  if (clack.isCancel(answer)) {
+    clack.cancel("Nothing was written", io);
+    throw new InterruptedError("SIGINT", { hint: "Run it again to answer the questions" });
+  }
+  return answer as Exclude<T, symbol>;
+}
+
+/**
+ * Asks for a line of text, showing `initial` (Enter keeps it); `check` returns a message for an
+ * answer it refuses (asked again), or undefined. Without a terminal, returns `initial`.
+ *
+ * @returns The answer, trimmed.
+ * @throws {InterruptedError} (exit 130) When the user cancels.
+ */
+export async function askText(
+  message: string,
+  initial: string,
+  check?: (value: string) => string | undefined,
+): Promise<string> {
+  if (!canPrompt()) return initial;
+  const { clack, io } = await clackIo();
+  const answer = await clack.text({
+    ...io,
+    message,
+    initialValue: initial,
+    validate: (value) => check?.((value ?? "").trim()),
+  });
+  return answered(clack, io, answer).trim();
+}
+
+/** One choice of {@linkcode askChoice}. */
+export interface Choice<T extends string> {
+  /** What is returned. */
+  value: T;
+  /** What is shown (default: `value`). */
+  label?: string;
+  /** A short explanation shown beside it. */
+  hint?: string;
+}
+
+/**
+ * Asks to pick one of `choices` (arrow keys, Enter), `initial` selected first. Without a
+ * terminal, returns `initial`.
+ *
+ * @throws {InterruptedError} (exit 130) When the user cancels.
+ */
+export async function askChoice<T extends string>(
+  message: string,
+  choices: Choice<T>[],
+  initial: T,
+): Promise<T> {
+  if (!canPrompt()) return initial;
+  const { clack, io } = await clackIo();
+  const options = choices.map((c) => ({
+    value: c.value,
+    label: c.label ?? c.value,
+    ...(c.hint === undefined ? {} : { hint: c.hint }),
+  }));
+  // deno-lint-ignore no-explicit-any
+  const answer = await clack.select<T>({ ...io, message, initialValue: initial, options } as any);
+  return answered(clack, io, answer);
+}
+
+/**
+ * Asks a yes/no question, `initial` preselected. Without a terminal, returns `initial`.
+ *
+ * @throws {InterruptedError} (exit 130) When the user cancels.
+ */
+export async function askYesNo(message: string, initial: boolean): Promise<boolean> {
+  if (!canPrompt()) return initial;
+  const { clack, io } = await clackIo();
+  const answer = await clack.confirm({ ...io, message, initialValue: initial });
+  return answered(clack, io, answer);
 }
 
 /** `Name <email>` → its parts (either may be missing). */
@@ -54,29 +141,11 @@ export async function askProjectMetadata(
     );
     return defaults;
   }
-  const clack = await import("npm:@clack/prompts@1.9.0");
-  const process = (await import("node:process")).default;
+  const { clack, io } = await clackIo();
   const { isValidProjectName } = await import("../lib/pep508/mod.ts");
   const { parseVersion, parseSpecifierSet } = await import("../lib/pep440/mod.ts");
   const { checkLicenseExpression } = await import("../lib/pyproject/mod.ts");
-  const io = { input: process.stdin, output: process.stderr };
-  const ask = async (
-    message: string,
-    initial: string,
-    check?: (value: string) => string | undefined,
-  ): Promise<string> => {
-    const answer = await clack.text({
-      ...io,
-      message,
-      initialValue: initial,
-      validate: (value) => check?.((value ?? "").trim()),
-    });
-    if (clack.isCancel(answer)) {
-      clack.cancel("Nothing was written", io);
-      throw new InterruptedError("SIGINT", { hint: "Run it again to answer the questions" });
-    }
-    return answer.trim();
-  };
+  const ask = askText;
   const throws = (fn: () => unknown) => {
     try {
       fn();

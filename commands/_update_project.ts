@@ -10,29 +10,38 @@ import type { OutputFormat } from "./_output.ts";
 import type { CommandContext } from "./_context.ts";
 
 /**
- * The environment `update pyproject.toml` reads: `--env`, else the one bound to the project
- * (its record's `project.path` is the file's directory), else the active one.
+ * The environment `update pyproject.toml` reads, and why: `--env`, else the one the project's
+ * settings name (`.gestvenv.toml` / `[tool.gestvenv]` `environment`) or the one made from the
+ * project directory (`boundEnvironment`), else the active one.
  */
 async function projectEnvironment(
   ctx: CommandContext,
   dir: string,
   envFlag: string | undefined,
-): Promise<string> {
-  if (envFlag !== undefined) return envFlag;
-  const { activeEnvironment, loadRegistry } = await import("../lib/environments/mod.ts");
+): Promise<{ name: string; why: string }> {
+  if (envFlag !== undefined) return { name: envFlag, why: "--env" };
+  const { activeEnvironment, boundEnvironment } = await import("../lib/environments/mod.ts");
   const env = ctx.environments();
-  const bound = [...(await loadRegistry(env)).environments.values()].filter((r) =>
-    r.project?.path === dir
-  );
-  if (bound.length === 1) return bound[0]!.name;
-  if (bound.length > 1) {
-    throw new UsageError(
-      `Several environments are bound to ${dir}: ${bound.map((r) => r.name).join(", ")}`,
-      { hint: "Choose one with --env NAME" },
-    );
+  let settings = ctx.project;
+  if (settings?.root !== dir) {
+    const { loadProjectSettings } = await import("../lib/config/mod.ts");
+    settings = await loadProjectSettings(dir);
+  }
+  const environment = settings?.root === dir ? settings.environment : undefined;
+  const bound = await boundEnvironment(env, {
+    root: dir,
+    ...(environment === undefined ? {} : { environment }),
+  });
+  if (bound !== undefined) {
+    return {
+      name: bound.name,
+      why: environment === undefined
+        ? "the environment made from the project"
+        : `the environment the project names (${settings?.configFile ?? settings?.pyproject})`,
+    };
   }
   const active = await activeEnvironment(env);
-  if (active !== undefined) return active.name;
+  if (active !== undefined) return { name: active.name, why: "the active environment" };
   throw new UsageError(`No environment is bound to ${dir}, and none is active`, {
     hint: "Name the environment whose packages to declare: `--env NAME`",
   });
@@ -56,18 +65,15 @@ export async function addMissingToPyproject(
   const { installedGraph } = await import("../lib/packages/mod.ts");
   const { missingRequirements } = await import("../lib/convert/mod.ts");
   const { addRequirement } = await import("../lib/pyproject/mod.ts");
-  const { atomicWriteFile } = await import("../lib/fs/mod.ts");
+  const { readUserFile, replaceUserFile } = await import("../lib/fs/mod.ts");
   const path = absolute(file);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`, {
-      cause: error,
+  const text = await readUserFile(path);
+  if (text === null) {
+    throw new ConfigError(`Cannot read ${path}: it does not exist`, {
       hint: "Give the path of the project's pyproject.toml",
     });
   }
-  const name = await projectEnvironment(ctx, dirname(path), envFlag);
+  const { name, why } = await projectEnvironment(ctx, dirname(path), envFlag);
   const env = ctx.environments();
   const record = await getEnvironment(env, name);
   const { target } = await openEnvironment(env, record);
@@ -80,12 +86,18 @@ export async function addMissingToPyproject(
   let out = text;
   for (const requirement of missing) out = addRequirement(out, requirement, {});
   const write = missing.length > 0 && !ctx.dryRun;
-  if (write) await atomicWriteFile(path, out);
+  if (missing.length > 0) {
+    const { checkBeforeWrite } = await import("./_pyproject_write.ts");
+    await checkBeforeWrite(ctx, path, text, out, ctx.dryRun);
+  }
+  if (write) await replaceUserFile(path, out, { expected: text });
   const p = ctx.printer;
+  if (format !== "json") p.info(`Environment: \`${name}\` (${why})`);
   if (format === "json") {
     p.json("update", {
       file: path,
       environment: name,
+      environment_source: why,
       added: missing,
       written: write,
       dry_run: ctx.dryRun,

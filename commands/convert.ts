@@ -9,7 +9,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { examples, optionalText, text, toggle } from "./_help.ts";
-import { reportValidation, writeMerged } from "./_pyproject_write.ts";
+import { readTarget, writeMerged } from "./_pyproject_write.ts";
 
 interface ConvertFlags extends GlobalFlags {
   readonly to?: string;
@@ -45,7 +45,9 @@ export const convertCommand = buildCommand<ConvertFlags, [string], CliContext>({
         "Requirements: requirements-dev.txt, -test, -docs, requirements/*.txt become groups",
       ),
       preserveScripts: toggle("Pipfile: copy [scripts] to [tool.gestvenv.scripts]"),
-      force: toggle("Overwrite values the pyproject.toml declares differently"),
+      force: toggle(
+        "Overwrite values the pyproject.toml declares differently; write even an invalid result",
+      ),
     },
     aliases: { ...GLOBAL_ALIASES, f: "force" },
     positional: {
@@ -69,20 +71,16 @@ export const convertCommand = buildCommand<ConvertFlags, [string], CliContext>({
         hint: "Give `--to pyproject.toml` or `--to path/to/pyproject.toml`",
       });
     }
+    // The target is read (strictly: a directory is an error) before anything is converted.
+    const current = await readTarget(target);
     const conversion = await convertFile(source, {
       detectGroups: flags.detectGroups ?? false,
       preserveScripts: flags.preserveScripts ?? false,
     });
-    let before = "";
-    try {
-      before = await Deno.readTextFile(target);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    const data = conversionData(conversion, before);
+    const data = conversionData(conversion, current ?? "");
     const p = ctx.printer;
     for (const warning of conversion.warnings) p.warn(warning);
-    const result = await writeMerged(ctx, target, data, flags.force ?? false);
+    const result = await writeMerged(ctx, target, current, data, flags.force ?? false);
     if (format === "json") {
       p.json("convert", {
         source,
@@ -92,14 +90,13 @@ export const convertCommand = buildCommand<ConvertFlags, [string], CliContext>({
         added: result.added,
         conflicts: result.conflicts,
         overwritten: result.overwritten,
-        warnings: conversion.warnings,
+        warnings: [...conversion.warnings, ...result.skipped],
         written: result.written,
         dry_run: ctx.dryRun,
         text: result.text,
       });
       return;
     }
-    await reportValidation(ctx, target, result.text);
     if (ctx.dryRun) {
       p.data(result.text.replace(/\r?\n$/, ""));
       if (result.conflicts.length > 0 && !result.overwritten) {

@@ -18,7 +18,7 @@ import {
   toggle,
 } from "./_help.ts";
 import { canPrompt } from "./_prompts.ts";
-import { reportValidation, writeMerged } from "./_pyproject_write.ts";
+import { checkBeforeWrite, readTarget, writeMerged } from "./_pyproject_write.ts";
 
 interface CreateFromRequirementsFlags extends GlobalFlags {
   readonly python?: string;
@@ -94,18 +94,21 @@ export const createFromRequirementsCommand = buildCommand<
       const format = formatFor(ctx, ["table", "json"], "table");
       const source = absolute(file);
       const p = ctx.printer;
-      // Converted first: a file that cannot be converted fails before anything is created.
-      let conversion;
-      let before = "";
       const { requirementsProjectDir } = await import("../lib/convert/mod.ts");
       const projectDir = requirementsProjectDir(source);
       const target = join(projectDir, "pyproject.toml");
+      // Read, converted and checked first: a target that cannot be written (a directory, an
+      // unreadable file), a file that cannot be converted or a result that would not be valid
+      // fails before anything is created.
+      let conversion;
+      let current: string | null = null;
       if (flags.writePyproject) {
         const { convertRequirements, conversionData } = await import("../lib/convert/mod.ts");
+        current = await readTarget(target);
         conversion = await convertRequirements(source, {
           detectGroups: flags.detectGroups ?? false,
         });
-        before = await Deno.readTextFile(target).catch(() => "");
+        const before = current ?? "";
         const { mergeProject } = await import("../lib/pyproject/mod.ts");
         const pre = mergeProject(before, conversionData(conversion, before));
         if (pre.conflicts.length > 0 && !flags.force && !ctx.yes && !ctx.dryRun && !canPrompt()) {
@@ -116,6 +119,15 @@ export const createFromRequirementsCommand = buildCommand<
             { hint: "Give --force (or --yes) to overwrite them, or convert first with --dry-run" },
           );
         }
+        if (pre.text !== before) {
+          await checkBeforeWrite(
+            ctx,
+            target,
+            before,
+            pre.text,
+            (flags.force ?? false) || ctx.dryRun,
+          );
+        }
       }
       const env = ctx.environments();
       const result = await createEnvironment(env, name, {
@@ -123,9 +135,6 @@ export const createFromRequirementsCommand = buildCommand<
         requirementFiles: [source],
         seed: flags.seed ?? false,
         dryRun: ctx.dryRun,
-        project: conversion === undefined
-          ? undefined
-          : { path: projectDir, groups: [], extras: [], installed: false },
       });
       let written: Awaited<ReturnType<typeof writeMerged>> | undefined;
       if (conversion !== undefined) {
@@ -134,9 +143,20 @@ export const createFromRequirementsCommand = buildCommand<
         written = await writeMerged(
           ctx,
           target,
-          conversionData(conversion, before),
+          current,
+          conversionData(conversion, current ?? ""),
           flags.force ?? false,
         );
+        if (!ctx.dryRun) {
+          // Bound only once the file is written: a failed write leaves an unbound environment.
+          const { changeRegistry } = await import("../lib/environments/mod.ts");
+          const binding = { path: projectDir, groups: [], extras: [], installed: false };
+          await changeRegistry(env, (registry) => {
+            const record = registry.environments.get(name);
+            if (record !== undefined) record.project = binding;
+          });
+          result.record.project = binding;
+        }
       }
       const r = result.record;
       if (format === "json") {
@@ -169,7 +189,6 @@ export const createFromRequirementsCommand = buildCommand<
       );
       p.info(`  ${r.packages.length} distributions installed with ${r.backend}`);
       if (written !== undefined) {
-        await reportValidation(ctx, target, written.text);
         p.info(
           written.written
             ? `  ${written.existed ? "Updated" : "Wrote"} ${target}; the environment is bound to it`

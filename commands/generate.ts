@@ -12,7 +12,7 @@ import {
 } from "./_context.ts";
 import { examples, optionalText, text, toggle } from "./_help.ts";
 import { askProjectMetadata } from "./_prompts.ts";
-import { reportValidation } from "./_pyproject_write.ts";
+import { checkBeforeWrite, readTarget } from "./_pyproject_write.ts";
 
 interface GenerateFlags extends GlobalFlags {
   readonly from?: string;
@@ -56,7 +56,7 @@ export const generateCommand = buildCommand<GenerateFlags, [string], CliContext>
       from: optionalText("A requirements file to take the dependencies from", "file"),
       interactive: toggle("Ask for name, version, description, author, license and Python"),
       name: optionalText("Project name (default: the directory's name)", "name"),
-      force: toggle("Replace an existing file"),
+      force: toggle("Replace an existing file; write even an invalid result"),
       detectGroups: toggle("With --from: requirements-dev.txt and the like become groups"),
       requiresPython: optionalText(
         "The requires-python specifiers (default: >= the default interpreter's X.Y)",
@@ -75,7 +75,8 @@ export const generateCommand = buildCommand<GenerateFlags, [string], CliContext>
     );
     const { absolute, basename, dirname } = await import("../lib/paths/mod.ts");
     const { mergeProject } = await import("../lib/pyproject/mod.ts");
-    const { atomicWriteFile } = await import("../lib/fs/mod.ts");
+    const { replaceUserFile } = await import("../lib/fs/mod.ts");
+    const { isValidProjectName } = await import("../lib/pep508/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const target = absolute(what);
     if (basename(target) !== "pyproject.toml") {
@@ -83,9 +84,29 @@ export const generateCommand = buildCommand<GenerateFlags, [string], CliContext>
         hint: "Run `gestvenv generate pyproject.toml --from requirements.txt`",
       });
     }
+    // Flags are checked before anything is asked or read.
+    if (flags.name !== undefined && !isValidProjectName(flags.name)) {
+      throw new UsageError(`--name ${JSON.stringify(flags.name)} is not a valid project name`, {
+        hint: "Letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit " +
+          "(PEP 508)",
+      });
+    }
+    if (flags.requiresPython !== undefined) {
+      const { parseSpecifierSet } = await import("../lib/pep440/mod.ts");
+      try {
+        parseSpecifierSet(flags.requiresPython);
+      } catch (error) {
+        throw new UsageError(
+          `--requires-python ${JSON.stringify(flags.requiresPython)} is not a PEP 440 ` +
+            `specifier set: ${(error as Error).message}`,
+          { cause: error, hint: "Give specifiers such as `>=3.10` or `>=3.9,<4`" },
+        );
+      }
+    }
     const dir = dirname(target);
     const p = ctx.printer;
-    const exists = (await Deno.stat(target).catch(() => null)) !== null;
+    const current = await readTarget(target);
+    const exists = current !== null;
     if (exists && !flags.force && !ctx.dryRun) {
       const answer = await confirm(ctx, `${target} exists. Replace it?`);
       if (answer !== true) {
@@ -126,8 +147,9 @@ export const generateCommand = buildCommand<GenerateFlags, [string], CliContext>
     if (flags.interactive) meta = await askProjectMetadata(ctx, meta);
     for (const warning of conversion?.warnings ?? []) p.warn(warning);
     const { text: out } = mergeProject("", newProjectData(meta, conversion));
+    await checkBeforeWrite(ctx, target, "", out, (flags.force ?? false) || ctx.dryRun);
     if (format === "json") {
-      if (!ctx.dryRun) await atomicWriteFile(target, out);
+      if (!ctx.dryRun) await replaceUserFile(target, out, { expected: current });
       p.json("generate", {
         file: target,
         from: conversion?.source ?? null,
@@ -139,13 +161,12 @@ export const generateCommand = buildCommand<GenerateFlags, [string], CliContext>
       });
       return;
     }
-    await reportValidation(ctx, target, out);
     if (ctx.dryRun) {
       p.data(out.replace(/\n$/, ""));
       p.info(`Dry run: ${target} was not written`);
       return;
     }
-    await atomicWriteFile(target, out);
+    await replaceUserFile(target, out, { expected: current });
     p.success(
       `${exists ? "Replaced" : "Wrote"} ${target}` +
         (conversion === undefined ? "" : ` from ${basename(conversion.source)}`),

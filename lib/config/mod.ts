@@ -7,6 +7,7 @@
 export * from "./config_schema.ts";
 export * from "./config_file.ts";
 export * from "./pip_config.ts";
+export * from "./ini.ts";
 export * from "./settings.ts";
 export * from "./http_settings.ts";
 export * from "./quantities.ts";

@@ -1,5 +1,6 @@
 import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 import type { HttpTimeouts } from "./http_settings.ts";
+import { readIni } from "./ini.ts";
 
 /** Package index settings: where distributions come from, and how long to wait for them. */
 export interface IndexSettings {
@@ -14,35 +15,16 @@ export interface IndexSettings {
 }
 
 /**
- * Parses an INI file the way Python's `configparser` reads pip's configuration: `[section]`
- * headers, `key = value` or `key: value`, `#`/`;` comments, and indented continuation lines
- * appended to the previous value with a newline.
+ * Parses an INI file the way Python's `configparser` reads pip's configuration (`readIni`,
+ * leniently): section names and keys in lower case, `_` in keys read as `-`.
  */
 export function parseIni(text: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
-  let current: Map<string, string> | undefined;
-  let lastKey: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*[#;]/.test(line) || line.trim() === "") {
-      if (line.trim() === "") lastKey = undefined;
-      continue;
-    }
-    if (/^\s/.test(line) && current !== undefined && lastKey !== undefined) {
-      current.set(lastKey, `${current.get(lastKey)}\n${line.trim()}`);
-      continue;
-    }
-    const header = line.match(/^\[([^\]]+)\]\s*$/);
-    if (header !== null) {
-      const name = header[1]!.trim().toLowerCase();
-      current = sections.get(name) ?? new Map();
-      sections.set(name, current);
-      lastKey = undefined;
-      continue;
-    }
-    const kv = line.match(/^([^=:]+?)\s*[=:]\s*(.*)$/);
-    if (kv !== null && current !== undefined) {
-      lastKey = kv[1]!.trim().toLowerCase().replaceAll("_", "-");
-      current.set(lastKey, kv[2]!.trim());
+  for (const [name, entries] of readIni(text)) {
+    const section = sections.get(name.toLowerCase()) ?? new Map<string, string>();
+    sections.set(name.toLowerCase(), section);
+    for (const [key, entry] of entries) {
+      section.set(key.toLowerCase().replaceAll("_", "-"), entry.value);
     }
   }
   return sections;

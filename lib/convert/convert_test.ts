@@ -58,7 +58,7 @@ Deno.test("requirements: lines, markers and URLs become [project] dependencies; 
   assertEquals(c.data.tool?.gestvenv, {
     index_url: "https://example.org/simple",
     extra_index_urls: ["https://extra.example.org/simple"],
-    find_links: [`${dir}/app/wheels`],
+    find_links: ["./wheels"],
   });
   assertEquals(c.projectDefaults, { name: "app", version: "0.1.0" });
   assertEquals(c.warnings, []);
@@ -413,5 +413,146 @@ Deno.test("convertFile tells the kind by the name", async () => {
   const dir = await tree({ "Pipfile": '[packages]\nsix = "*"\n' });
   assertEquals((await convertFile(`${dir}/Pipfile`)).data.project?.dependencies, ["six"]);
   await assertRejects(() => convertFile(`${dir}/setup.cfg`), ConfigError);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("requirements: ${VAR} in index URLs is never expanded into the file; unsupported options are warnings", async () => {
+  const dir = await tree({
+    "app/requirements/base.txt": [
+      "--index-url https://user:${INDEX_TOKEN}@example.org/simple",
+      "--extra-index-url https://example.org/extra",
+      "--find-links ../wheels",
+      "--trusted-host example.org",
+      "--prefer-binary",
+      "--require-hashes",
+      "-r${SUB}.txt",
+      "six",
+    ].join("\n"),
+    "app/requirements/common.txt": "idna\n",
+  });
+  const env = (name: string) =>
+    ({ INDEX_TOKEN: "s3cret", SUB: "common" } as Record<string, string>)[name];
+  const c = await convertRequirements(`${dir}/app/requirements/base.txt`, { env });
+  assertEquals(c.data.project?.dependencies, ["idna", "six"]);
+  assertEquals(c.data.tool?.gestvenv, {
+    index_url: "https://user:${INDEX_TOKEN}@example.org/simple",
+    extra_index_urls: ["https://example.org/extra"],
+    find_links: ["./wheels"],
+  });
+  assert(!JSON.stringify(c).includes("s3cret"), JSON.stringify(c));
+  const origin = `${dir}/app/requirements/base.txt`;
+  assertEquals(c.warnings, [
+    `${origin}:1: --index-url https://user:\${INDEX_TOKEN}@example.org/simple is copied as ` +
+    "written: gestvenv does not expand `${…}` in [tool.gestvenv] (pip does in requirements " +
+    "files); give the index with its credentials through pip's configuration or a keyring instead",
+    `${origin}:4: --trusted-host example.org is not carried over (pyproject.toml and ` +
+    "[tool.gestvenv] have no such setting)",
+    `${origin}:5: --prefer-binary is not carried over (pyproject.toml and [tool.gestvenv] have ` +
+    "no such setting)",
+    `${origin}:6: --require-hashes is not carried over (pyproject.toml and [tool.gestvenv] have ` +
+    "no such setting)",
+  ]);
+  // A missing include is a ConfigError naming the file.
+  await Deno.writeTextFile(`${dir}/app/requirements/base.txt`, "-r missing.txt\n");
+  await assertRejects(
+    () => convertRequirements(`${dir}/app/requirements/base.txt`),
+    ConfigError,
+    "missing.txt",
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("setup.cfg: nested %(k)s references that grow exponentially fail fast with a ConfigError", () => {
+  const lines = ["[metadata]", "name = demo", "k0 = xxxxxxxxxxxxxxxx"];
+  for (let i = 1; i <= 10; i++) {
+    lines.push(`k${i} = %(k${i - 1})s%(k${i - 1})s%(k${i - 1})s%(k${i - 1})s`);
+  }
+  lines.push("description = %(k10)s");
+  const started = performance.now();
+  assertThrows(
+    () => convertSetupCfg("/p/setup.cfg", lines.join("\n")),
+    ConfigError,
+    "expand to more than 1048576 characters",
+  );
+  assert(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+  // Shared references are expanded once: 9 levels (4^9 * 16 = 4 MiB) would be refused, 6 pass.
+  const ok = ["[metadata]", "name = demo", "version = 1", "k0 = x"];
+  for (let i = 1; i <= 6; i++) ok.push(`k${i} = %(k${i - 1})s%(k${i - 1})s`);
+  ok.push("description = %(k6)s");
+  assertEquals(
+    convertSetupCfg("/p/setup.cfg", ok.join("\n")).data.project?.description,
+    "x".repeat(64),
+  );
+  assertThrows(
+    () => convertSetupCfg("/p/setup.cfg", "[metadata]\nname = a\n#" + "x".repeat(1024 * 1024 + 1)),
+    ConfigError,
+    "larger than",
+  );
+});
+
+Deno.test("Pipfile: [dev-packages] and [dev] merge into group dev; bad names and local files", () => {
+  const c = convertPipfile(
+    "/p/Pipfile",
+    `[[source]]
+name = "private"
+url = "https://user:\${PIP_TOKEN}@example.org/simple"
+
+[dev-packages]
+pytest = "*"
+
+[dev]
+black = "*"
+pytest = "*"
+
+[packages]
+local = {file = "./dist/local-1.0-py3-none-any.whl"}
+`,
+  );
+  assertEquals(c.data["dependency-groups"], { dev: ["pytest", "black"] });
+  assertEquals(c.data.project?.dependencies, ["local @ file:///p/dist/local-1.0-py3-none-any.whl"]);
+  assertEquals(c.data.tool?.gestvenv, {
+    index_url: "https://user:${PIP_TOKEN}@example.org/simple",
+  });
+  assert(
+    c.warnings.some((w) =>
+      w.includes("[dev] and [dev-packages] are both the dependency group `dev`: merged")
+    ),
+    c.warnings.join("\n"),
+  );
+  assert(
+    c.warnings.some((w) => w.includes("gestvenv does not expand `${…}`")),
+    c.warnings.join("\n"),
+  );
+  assert(
+    c.warnings.some((w) => w.includes("the local file became the absolute URL")),
+    c.warnings.join("\n"),
+  );
+  assertThrows(
+    () => convertPipfile("/p/Pipfile", '["my tools"]\nblack = "*"\n'),
+    ConfigError,
+    "not a valid group name",
+  );
+  assertThrows(
+    () => convertPipfile("/p/Pipfile", '[packages]\n"bad name!" = "*"\n'),
+    ConfigError,
+    "is not a valid project name",
+  );
+});
+
+Deno.test("requirements --detect-groups: several files of one group are merged, with a warning", async () => {
+  const dir = await tree({
+    "app/requirements.txt": "six\n",
+    "app/requirements-dev.txt": "pytest\n",
+    "app/dev-requirements.txt": "black\n-r requirements-dev.txt\n",
+    "app/requirements_dev.txt": "mypy\n",
+    "app/requirements/dev.txt": "ruff\npytest\n",
+  });
+  const c = await convertRequirements(`${dir}/app/requirements.txt`, { detectGroups: true });
+  assertEquals(c.data["dependency-groups"], { dev: ["black", "pytest", "mypy", "ruff"] });
+  assert(
+    c.warnings.some((w) => w.includes("are all the group `dev`: their requirements are merged")),
+    c.warnings.join("\n"),
+  );
+  assertValid(newFile(c));
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,8 +1,8 @@
 import { parse } from "npm:smol-toml@1.9.1";
 import { ConfigError } from "../errors/mod.ts";
 import { basename, dirname, join, normalize, toFileUrl } from "../paths/mod.ts";
-import { parseRequirement } from "../pep508/mod.ts";
-import type { GroupItem } from "../pyproject/mod.ts";
+import { isValidProjectName, normalizeName, parseRequirement } from "../pep508/mod.ts";
+import { type GroupItem, isTable, setKey } from "../pyproject/mod.ts";
 import { type Conversion, projectNameFrom } from "./conversion.ts";
 
 /** Options of {@linkcode convertPipfile}. */
@@ -10,9 +10,6 @@ export interface ConvertPipfileOptions {
   /** Copy `[scripts]` to `[tool.gestvenv.scripts]` (`gestvenv run-script NAME`). */
   preserveScripts?: boolean;
 }
-
-const isTable = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Marker variables pipenv accepts as keys of a package table (`sys_platform = "== 'linux'"`). */
 const MARKER_KEYS = new Set([
@@ -111,7 +108,17 @@ function packageRequirement(
       `${origin}: the local path became the absolute URL ${toFileUrl(path)}, which is not portable`,
     );
   } else if (typeof value.file === "string") {
-    spec = ` @ ${value.file}`;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value.file)) spec = ` @ ${value.file}`;
+    else {
+      // A local file, as pipenv allows: a file URL like `path` (PEP 508 needs a URL).
+      const path = normalize(value.file.startsWith("/") ? value.file : join(ctx.dir, value.file));
+      spec = ` @ ${toFileUrl(path)}`;
+      ctx.warnings.push(
+        `${origin}: the local file became the absolute URL ${
+          toFileUrl(path)
+        }, which is not portable`,
+      );
+    }
   } else {
     spec = typeof value.version === "string" ? versionSpec(value.version) : "";
   }
@@ -189,6 +196,12 @@ function packages(ctx: Context, where: string, table: unknown): string[] {
   }
   const out: string[] = [];
   for (const [name, value] of Object.entries(table)) {
+    if (!isValidProjectName(name)) {
+      throw new ConfigError(`${ctx.file}: [${where}] \`${name}\` is not a valid project name`, {
+        hint: "Letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit " +
+          "(PEP 508)",
+      });
+    }
     const text = packageRequirement(ctx, where, name, value);
     if (text !== null) out.push(text);
   }
@@ -246,6 +259,13 @@ export function convertPipfile(
       });
     }
     const name = typeof source.name === "string" ? source.name : `source-${i + 1}`;
+    if (/\$\{[^}]*\}|\$[A-Za-z_]/.test(source.url)) {
+      ctx.warnings.push(
+        `[[source]] ${name}: ${source.url} is copied as written: gestvenv does not expand ` +
+          "`${…}` in [tool.gestvenv] (pipenv does); give the index with its credentials through " +
+          "pip's configuration or a keyring instead",
+      );
+    }
     ctx.sources.set(name, source.url);
     if (i === 0) ctx.defaultSource = name;
     if (!urls.includes(source.url)) urls.push(source.url);
@@ -280,15 +300,30 @@ export function convertPipfile(
   }
   project.dependencies = packages(ctx, "packages", doc.packages);
   const groups: Record<string, GroupItem[]> = {};
+  const groupKeys = new Map<string, { group: string; from: string }>();
   for (const [key, value] of Object.entries(doc)) {
     if (NOT_CATEGORIES.has(key) || !isTable(value)) continue;
     const group = key === "dev-packages" ? "dev" : key;
-    Object.defineProperty(groups, group, {
-      value: packages(ctx, key, value),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    if (!isValidProjectName(group)) {
+      throw new ConfigError(
+        `${file}: the package category [${key}] cannot be a dependency group: \`${key}\` is ` +
+          "not a valid group name (PEP 735)",
+        { hint: "Rename the category to letters, digits, `.`, `_` and `-`, then convert again" },
+      );
+    }
+    const items = packages(ctx, key, value);
+    const same = groupKeys.get(normalizeName(group));
+    if (same === undefined) {
+      groupKeys.set(normalizeName(group), { group, from: key });
+      setKey(groups, group, items);
+    } else {
+      // `[dev-packages]` and `[dev]` are one group: merged, nothing lost.
+      const list = groups[same.group]!;
+      for (const item of items) if (!list.includes(item)) list.push(item);
+      ctx.warnings.push(
+        `[${key}] and [${same.from}] are both the dependency group \`${same.group}\`: merged`,
+      );
+    }
     if (key !== "dev-packages") {
       ctx.warnings.push(
         `[${key}] (a pipenv package category) became the dependency group \`${key}\``,
@@ -306,12 +341,7 @@ export function convertPipfile(
           ctx.warnings.push(`[scripts] ${name}: not a command line, not carried over`);
           continue;
         }
-        Object.defineProperty(scripts, name, {
-          value: line,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        setKey(scripts, name, line);
       }
       gestvenv.scripts = scripts;
     } else if (names.length > 0) {

@@ -1,11 +1,12 @@
-import { ConfigError } from "../errors/mod.ts";
+import { ConfigError, OperationError } from "../errors/mod.ts";
 import { basename, dirname, type EnvLookup, join, normalize, readEnv } from "../paths/mod.ts";
 import { formatRequirement, normalizeName } from "../pep508/mod.ts";
-import type { GroupItem } from "../pyproject/mod.ts";
+import { type GroupItem, setKey } from "../pyproject/mod.ts";
 import {
   readRequirementsFile,
   type RequirementLine,
   type RequirementsFile,
+  type RequirementsInclude,
 } from "../requirements_file/mod.ts";
 import { type Conversion, projectNameFrom } from "./conversion.ts";
 
@@ -29,62 +30,6 @@ export interface ConvertRequirementsOptions {
   env?: EnvLookup;
 }
 
-/** One `-r` or `-c` line of a file, where it was written. */
-interface Include {
-  kind: "requirement" | "constraint";
-  path: string;
-  line: number;
-}
-
-/** Logical lines with comments stripped and `\` continuations joined (pip's reader). */
-function logicalLines(text: string): { line: number; text: string }[] {
-  const out: { line: number; text: string }[] = [];
-  let current = "";
-  let start = 0;
-  const physical = text.split(/\r?\n/);
-  for (let i = 0; i < physical.length; i++) {
-    if (current === "") start = i + 1;
-    const line = physical[i]!.replace(/(^|\s+)#.*$/, "");
-    if (line.endsWith("\\")) {
-      current += line.slice(0, -1);
-      continue;
-    }
-    current += line;
-    if (current.trim() !== "") out.push({ line: start, text: current.trim() });
-    current = "";
-  }
-  if (current.trim() !== "") out.push({ line: start, text: current.trim() });
-  return out;
-}
-
-const isUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
-
-/** The `-r`/`-c` lines of one file (paths made absolute, relative to the file). */
-async function includesOf(path: string): Promise<Include[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new ConfigError(`Cannot read requirements file ${path}: ${(error as Error).message}`, {
-      cause: error,
-      hint: "Check the path (nested -r/-c paths are relative to the file that names them)",
-    });
-  }
-  const out: Include[] = [];
-  for (const { line, text: content } of logicalLines(text)) {
-    const m = /^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=\S))(\S.*)$/.exec(content);
-    if (m === null) continue;
-    const target = m[2]!.trim();
-    if (isUrl(target)) continue;
-    out.push({
-      kind: m[1] === "-c" || m[1] === "--constraint" ? "constraint" : "requirement",
-      path: normalize(target.startsWith("/") ? target : join(dirname(path), target)),
-      line,
-    });
-  }
-  return out;
-}
-
 /** Group name of a requirements file beside the main one, or null when it is not a group file. */
 function groupName(file: string, inRequirementsDir: boolean): string | null {
   const name = basename(file);
@@ -101,11 +46,13 @@ const CONSTRAINT_STEMS = /^(constraints?|requirements[-_.]lock|lock)$/i;
 /**
  * The group files beside `main` (`--detect-groups`), keyed by normalized group name: in the same
  * directory (`requirements-dev.txt`, `dev-requirements.txt`) and in a `requirements/` directory
- * (`requirements/dev.txt`; when `main` is itself in such a directory, its siblings). `.txt` wins
- * over `.in` for the same group; constraint files are not groups.
+ * (`requirements/dev.txt`; when `main` is itself in such a directory, its siblings). Several files
+ * of one group (`requirements-dev.txt` and `requirements/dev.txt`) are all kept, to be merged;
+ * `.in` files (pip-tools sources) only when the group has no `.txt` file; constraint files are
+ * not groups.
  */
-async function detectGroupFiles(main: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+async function detectGroupFiles(main: string): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
   const dir = dirname(main);
   const scan = async (where: string, inRequirementsDir: boolean) => {
     let entries: Deno.DirEntry[];
@@ -123,15 +70,16 @@ async function detectGroupFiles(main: string): Promise<Map<string, string>> {
       if (group === null || CONSTRAINT_STEMS.test(group)) continue;
       if (inRequirementsDir && /^(base|main|common|requirements)$/i.test(group)) continue;
       const key = normalizeName(group);
-      const existing = found.get(key);
-      if (existing === undefined || (existing.endsWith(".in") && path.endsWith(".txt"))) {
-        found.set(key, path);
-      }
+      found.set(key, [...(found.get(key) ?? []), path]);
     }
   };
   const inRequirementsDir = basename(dir) === "requirements";
   await scan(dir, inRequirementsDir);
   if (!inRequirementsDir) await scan(join(dir, "requirements"), true);
+  for (const [key, files] of found) {
+    const txt = files.filter((f) => f.endsWith(".txt"));
+    found.set(key, txt.length > 0 ? txt : files);
+  }
   return found;
 }
 
@@ -146,7 +94,6 @@ interface Walk {
   main: string;
   groupOf: Map<string, string>;
   parsed: Map<string, RequirementsFile>;
-  includes: Map<string, Include[]>;
   warnings: string[];
   env: EnvLookup;
 }
@@ -154,19 +101,22 @@ interface Walk {
 async function parsed(walk: Walk, path: string): Promise<RequirementsFile> {
   let file = walk.parsed.get(path);
   if (file === undefined) {
-    file = await readRequirementsFile(path, { env: walk.env });
+    try {
+      file = await readRequirementsFile(path, { env: walk.env });
+    } catch (error) {
+      if (!(error instanceof OperationError)) throw error;
+      throw new ConfigError(error.message, { cause: error, hint: error.hint });
+    }
     walk.parsed.set(path, file);
   }
   return file;
 }
 
-async function includes(walk: Walk, path: string): Promise<Include[]> {
-  let list = walk.includes.get(path);
-  if (list === undefined) {
-    list = await includesOf(path);
-    walk.includes.set(path, list);
-  }
-  return list;
+/** The `-r`/`-c` lines written in `path` itself (not in the files it includes). */
+async function includes(walk: Walk, path: string): Promise<RequirementsInclude[]> {
+  return (await parsed(walk, path)).includes.filter((i) =>
+    i.from === path && !/^[a-z][a-z0-9+.-]*:\/\//i.test(i.path)
+  ).map((i) => ({ ...i, path: normalize(i.path) }));
 }
 
 /** Refuses an include cycle (`a.txt -r b.txt -r a.txt`): no pyproject.toml can express it. */
@@ -277,6 +227,10 @@ async function itemsOf(
           return [];
         }
         const group = walk.groupOf.get(inc.path);
+        // Another file of the group being made is merged into it anyway.
+        if (group !== undefined && asGroup && group === walk.groupOf.get([...inlining][0]!)) {
+          return [];
+        }
         if (group !== undefined && asGroup) return [{ "include-group": group }];
         if (inlining.has(inc.path)) return [];
         return await itemsOf(walk, inc.path, asGroup, new Set([...inlining, inc.path]));
@@ -297,39 +251,82 @@ async function itemsOf(
   return items;
 }
 
-/** pip options of every file read, as `[tool.gestvenv]` index settings; the rest are warnings. */
-function indexSettings(walk: Walk): Record<string, unknown> {
+/** `target` relative to the directory `base` (`./wheels`, `../shared/wheels`). */
+function relativeTo(base: string, target: string): string {
+  const a = normalize(base).split("/").filter((p) => p !== "");
+  const b = normalize(target).split("/").filter((p) => p !== "");
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rel = [...Array<string>(a.length - i).fill(".."), ...b.slice(i)].join("/");
+  return rel === "" ? "." : rel.startsWith("..") ? rel : `./${rel}`;
+}
+
+/** Whether a value still holds a `${VAR}` reference pip would expand. */
+const hasVariable = (text: string) => /\$\{[A-Z0-9_]+\}/.test(text);
+
+/**
+ * pip options of every file read, as `[tool.gestvenv]` index settings, with their values as
+ * written (a `${TOKEN}` is never expanded into the file); every other option is a warning.
+ */
+function indexSettings(walk: Walk, projectDir: string): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   const extra: string[] = [];
   const findLinks: string[] = [];
-  for (const [path, file] of walk.parsed) {
-    if (file.indexUrl !== undefined) {
-      if (settings.index_url !== undefined && settings.index_url !== file.indexUrl) {
-        walk.warnings.push(
-          `${path}: --index-url ${file.indexUrl} differs from ${settings.index_url}: the first ` +
-            "is kept, this one becomes an extra index",
-        );
-        if (!extra.includes(file.indexUrl)) extra.push(file.indexUrl);
-      } else settings.index_url = file.indexUrl;
-    }
-    for (const url of file.extraIndexUrls) if (!extra.includes(url)) extra.push(url);
-    for (const link of file.findLinks) if (!findLinks.includes(link)) findLinks.push(link);
-    if (file.noIndex) {
-      walk.warnings.push(`${path}: --no-index is not carried over (give --offline when needed)`);
-    }
-    if (file.pre) {
-      walk.warnings.push(
-        `${path}: --pre is not carried over: write a pre-release specifier (\`>=2.0b1\`) instead`,
-      );
-    }
-    for (
-      const [flag, names] of [["--only-binary", file.onlyBinary], [
-        "--no-binary",
-        file.noBinary,
-      ]] as const
-    ) {
-      if (names.length > 0) {
-        walk.warnings.push(`${path}: ${flag} ${names.join(",")} is not carried over`);
+  const seen = new Set<string>();
+  const variable = (origin: string, flag: string, value: string) => {
+    if (!hasVariable(value)) return;
+    walk.warnings.push(
+      `${origin}: ${flag} ${value} is copied as written: gestvenv does not expand \`\${…}\` in ` +
+        "[tool.gestvenv] (pip does in requirements files); give the index with its credentials " +
+        "through pip's configuration or a keyring instead",
+    );
+  };
+  for (const file of walk.parsed.values()) {
+    for (const option of file.options) {
+      if (seen.has(option.origin)) continue;
+      seen.add(option.origin);
+      const { flag, written, origin } = option;
+      switch (flag) {
+        case "-i":
+        case "--index-url":
+          variable(origin, flag, written);
+          if (settings.index_url !== undefined && settings.index_url !== written) {
+            walk.warnings.push(
+              `${origin}: --index-url ${written} differs from ${settings.index_url}: the first ` +
+                "is kept, this one becomes an extra index",
+            );
+            if (!extra.includes(written)) extra.push(written);
+          } else settings.index_url = written;
+          break;
+        case "--extra-index-url":
+          variable(origin, flag, written);
+          if (!extra.includes(written)) extra.push(written);
+          break;
+        case "-f":
+        case "--find-links": {
+          variable(origin, flag, written);
+          const link = /^[a-z][a-z0-9+.-]*:\/\//i.test(written) || written.startsWith("/") ||
+              hasVariable(written)
+            ? written
+            : relativeTo(projectDir, join(option.baseDir, written));
+          if (!findLinks.includes(link)) findLinks.push(link);
+          break;
+        }
+        case "--no-index":
+          walk.warnings.push(
+            `${origin}: --no-index is not carried over (give --offline when needed)`,
+          );
+          break;
+        case "--pre":
+          walk.warnings.push(
+            `${origin}: --pre is not carried over: write a pre-release specifier (\`>=2.0b1\`) instead`,
+          );
+          break;
+        default:
+          walk.warnings.push(
+            `${origin}: ${flag}${written === "" ? "" : ` ${written}`} is not carried over ` +
+              "(pyproject.toml and [tool.gestvenv] have no such setting)",
+          );
       }
     }
   }
@@ -362,31 +359,39 @@ export async function convertRequirements(
     main,
     groupOf: new Map(),
     parsed: new Map(),
-    includes: new Map(),
     warnings: [],
     env: options.env ?? readEnv,
   };
-  const groups = options.detectGroups === true ? await detectGroupFiles(main) : new Map();
-  const groupNames = new Map<string, string>();
-  for (const [key, path] of groups) {
-    const name = displayGroup(path, key);
-    walk.groupOf.set(path, name);
-    groupNames.set(path, name);
+  const groups = options.detectGroups === true
+    ? await detectGroupFiles(main)
+    : new Map<string, string[]>();
+  const groupNames = new Map<string, string[]>();
+  for (const [key, paths] of groups) {
+    const name = displayGroup(paths[0]!, key);
+    for (const path of paths) walk.groupOf.set(path, name);
+    groupNames.set(name, paths);
+    if (paths.length > 1) {
+      walk.warnings.push(
+        `${paths.map((p) => relativeTo(dirname(main), p)).join(", ")} are all the group ` +
+          `\`${name}\`: their requirements are merged`,
+      );
+    }
   }
-  await checkCycles(walk, [main, ...groups.values()]);
+  await checkCycles(walk, [main, ...[...groups.values()].flat()]);
   const dependencies = (await itemsOf(walk, main, false, new Set([main]))).filter((
     i,
   ): i is string => typeof i === "string");
   const dependencyGroups: Record<string, GroupItem[]> = {};
-  for (const [path, name] of groupNames) {
-    Object.defineProperty(dependencyGroups, name, {
-      value: await itemsOf(walk, path, true, new Set([path])),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  for (const [name, paths] of groupNames) {
+    const items: GroupItem[] = [];
+    for (const path of paths) {
+      for (const item of await itemsOf(walk, path, true, new Set([path]))) {
+        if (!items.some((i) => JSON.stringify(i) === JSON.stringify(item))) items.push(item);
+      }
+    }
+    setKey(dependencyGroups, name, items);
   }
-  const gestvenv = indexSettings(walk);
+  const gestvenv = indexSettings(walk, requirementsProjectDir(main));
   const data: Conversion["data"] = { project: { dependencies } };
   if (Object.keys(dependencyGroups).length > 0) data["dependency-groups"] = dependencyGroups;
   if (Object.keys(gestvenv).length > 0) data.tool = { gestvenv };

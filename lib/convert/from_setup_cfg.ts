@@ -1,19 +1,9 @@
 import { ConfigError } from "../errors/mod.ts";
 import { basename, dirname } from "../paths/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
-import { checkLicenseExpression, type GroupItem } from "../pyproject/mod.ts";
-import type { Conversion } from "./conversion.ts";
+import { checkLicenseExpression, type GroupItem, setKey as put } from "../pyproject/mod.ts";
+import { type Conversion, projectNameFrom } from "./conversion.ts";
 import { type IniSection, parseSetupCfg } from "./setup_cfg_ini.ts";
-
-/** Sets an own key (names such as `__proto__` are data here). */
-function put(table: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(table, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
 
 /** A setup.cfg list: one item a line, or comma-separated on one line (setuptools' `_parse_list`). */
 function list(value: string): string[] {
@@ -356,7 +346,7 @@ export function convertSetupCfg(file: string, text: string): Conversion {
     ctx.warnings.push("[metadata] has no version: 0.1.0 is used");
   }
   if (name === undefined) {
-    projectDefaults.name = basename(dirname(file)).replace(/[^A-Za-z0-9._-]+/g, "-") || "project";
+    projectDefaults.name = projectNameFrom(basename(dirname(file)));
   }
   const data: Conversion["data"] = {
     "build-system": { requires: buildRequires, "build-backend": "setuptools.build_meta" },

@@ -1,3 +1,5 @@
+import { gitConfig } from "../git/mod.ts";
+
 /**
  * The author git knows (`git config user.name` / `user.email`), the default author of a new
  * project as with `uv init` and cookiecutter. Missing git, or unset keys, give undefined values;
@@ -8,21 +10,9 @@
 export async function gitAuthor(
   cwd: string,
 ): Promise<{ name: string | undefined; email: string | undefined }> {
-  const ask = async (key: string): Promise<string | undefined> => {
-    try {
-      const out = await new Deno.Command("git", {
-        args: ["config", "--get", key],
-        cwd,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "null",
-      }).output();
-      const value = new TextDecoder().decode(out.stdout).trim();
-      return out.success && value !== "" ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const [name, email] = await Promise.all([ask("user.name"), ask("user.email")]);
+  const [name, email] = await Promise.all([
+    gitConfig("user.name", cwd),
+    gitConfig("user.email", cwd),
+  ]);
   return { name, email };
 }

@@ -1,15 +1,22 @@
+import { type IniEntry, readIni } from "../config/mod.ts";
 import { ConfigError } from "../errors/mod.ts";
 
 /** One section of an INI file, keys as written (setuptools keeps their case). */
-export type IniSection = Map<string, { value: string; line: number }>;
+export type IniSection = Map<string, IniEntry>;
 
 /** configparser's limit on nested `%(name)s` references (MAX_INTERPOLATION_DEPTH). */
 const MAX_DEPTH = 10;
 
+/** The largest setup.cfg read (bytes): real ones are a few KiB. */
+export const MAX_SETUP_CFG_BYTES = 1024 * 1024;
+
+/** The largest value interpolation may make (characters): `%(a)s%(a)s…` nested ten deep grows
+ * exponentially. */
+export const MAX_INTERPOLATED_LENGTH = 1024 * 1024;
+
 /**
  * Reads an INI file the way setuptools reads setup.cfg (Python's `configparser.ConfigParser`
- * with `optionxform = str`): `[section]` headers, `key = value` / `key: value`, `#`/`;` comment
- * lines, indented continuation lines (joined with `\n`, blank lines inside a value kept out), and
+ * with `optionxform = str`): `readIni` (strict: case kept, errors for unreadable lines), then
  * `%(name)s` interpolation from the same section or `[DEFAULT]` (`%%` is a literal `%`).
  *
  * @param file Path, for messages.
@@ -19,49 +26,25 @@ const MAX_DEPTH = 10;
  *   to a missing key, a lone `%`, or references nested deeper than configparser allows.
  */
 export function parseSetupCfg(text: string, file: string): Map<string, IniSection> {
-  const sections = new Map<string, IniSection>();
-  let current: IniSection | undefined;
-  let last: { value: string; line: number } | undefined;
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  for (const [i, raw] of lines.entries()) {
-    const n = i + 1;
-    if (raw.trim() === "" || /^\s*[#;]/.test(raw)) {
-      continue;
-    }
-    if (/^\s/.test(raw) && last !== undefined) {
-      last.value = last.value === "" ? raw.trim() : `${last.value}\n${raw.trim()}`;
-      continue;
-    }
-    const header = /^\[([^\]]+)\]\s*(?:[#;].*)?$/.exec(raw);
-    if (header !== null) {
-      const name = header[1]!.trim();
-      current = sections.get(name) ?? new Map();
-      sections.set(name, current);
-      last = undefined;
-      continue;
-    }
-    if (current === undefined) {
-      throw new ConfigError(`${file}:${n}: a value outside any [section]`, {
-        hint: "Put it under a section header such as [metadata]",
-      });
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (kv === null) {
-      throw new ConfigError(`${file}:${n}: cannot read \`${raw.trim()}\` (expected key = value)`, {
-        hint: "Write it as `key = value`, or indent it to continue the previous value",
-      });
-    }
-    // No inline comments (configparser's default): `;` starts a marker in `foo; python_version < "3.9"`.
-    last = { value: kv[2]!.trim(), line: n };
-    current.set(kv[1]!.trim(), last);
+  if (text.length > MAX_SETUP_CFG_BYTES) {
+    throw new ConfigError(
+      `${file} is larger than ${MAX_SETUP_CFG_BYTES} bytes: not a setup.cfg gestvenv converts`,
+      { hint: "Check the file; a setup.cfg holds a few KiB of metadata" },
+    );
+  }
+  const sections = readIni(text, { strict: true, file });
+  // setuptools strips each value (`foo =` then indented lines is the list, not "" first).
+  for (const section of sections.values()) {
+    for (const entry of section.values()) entry.value = entry.value.trim();
   }
   const defaults = sections.get("DEFAULT") ?? new Map();
   const out = new Map<string, IniSection>();
   for (const [name, section] of sections) {
     const values: IniSection = new Map();
+    const memo = new Map<string, string>();
     for (const [key, entry] of section) {
       values.set(key, {
-        value: interpolate(file, name, key, entry, section, defaults, 0),
+        value: interpolate(file, name, key, entry, section, defaults, 0, memo),
         line: entry.line,
       });
     }
@@ -78,7 +61,11 @@ function interpolate(
   section: IniSection,
   defaults: IniSection,
   depth: number,
+  memo: Map<string, string>,
 ): string {
+  // Each key is expanded once per section (the same reference written twice costs nothing).
+  const known = memo.get(key);
+  if (known !== undefined && (section.get(key) ?? defaults.get(key)) === entry) return known;
   if (depth > MAX_DEPTH) {
     throw new ConfigError(
       `${file}:${entry.line}: [${sectionName}] ${key}: %(…)s references nest deeper than ` +
@@ -86,7 +73,8 @@ function interpolate(
       { hint: "Remove the loop, or write %% for a literal %" },
     );
   }
-  return entry.value.replace(/%(%|\(([^)]*)\)s|.?)/g, (all, what: string, ref?: string) => {
+  let length = 0;
+  const value = entry.value.replace(/%(%|\(([^)]*)\)s|.?)/g, (all, what: string, ref?: string) => {
     if (what === "%") return "%";
     if (ref === undefined) {
       throw new ConfigError(
@@ -102,6 +90,26 @@ function interpolate(
         { hint: `Define \`${ref}\`, or write %% for a literal % (${all})` },
       );
     }
-    return interpolate(file, sectionName, ref, target, section, defaults, depth + 1);
+    const expanded = interpolate(
+      file,
+      sectionName,
+      ref,
+      target,
+      section,
+      defaults,
+      depth + 1,
+      memo,
+    );
+    length += expanded.length;
+    if (length > MAX_INTERPOLATED_LENGTH) {
+      throw new ConfigError(
+        `${file}:${entry.line}: [${sectionName}] ${key}: %(…)s references expand to more than ` +
+          `${MAX_INTERPOLATED_LENGTH} characters`,
+        { hint: "Remove the repeated references (a hostile or broken file?)" },
+      );
+    }
+    return expanded;
   });
+  if (section.get(key) === entry || defaults.get(key) === entry) memo.set(key, value);
+  return value;
 }

@@ -9,3 +9,4 @@ export * from "./file_lock.ts";
 export * from "./failpoint.ts";
 export * from "./tree.ts";
 export * from "./hash.ts";
+export * from "./replace_user_file.ts";

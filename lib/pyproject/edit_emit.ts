@@ -9,12 +9,44 @@
 /** Keys whose table values are written inline (`readme = { file = "README.md" }`). */
 const INLINE_TABLES = new Set(["project.readme", "project.license"]);
 
-const isTable = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+/** Whether a parsed TOML value is a table (not an array, not a date-time). */
+export function isTable(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** Sets an own, enumerable key: safe for names such as `__proto__` and `constructor`. */
+export function setKey(table: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(table, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * Whether the dotted key holds PEP 508 strings: `project.dependencies`, an extra
+ * (`project.optional-dependencies.<name>`, PEP 621) or a group (`dependency-groups.<name>`,
+ * PEP 735).
+ */
+export function isRequirementList(dotted: string): boolean {
+  return dotted === "project.dependencies" ||
+    /^project\.optional-dependencies\.[^.]+$/.test(dotted) ||
+    /^dependency-groups\.[^.]+$/.test(dotted);
+}
+
+/**
+ * A TOML basic string (TOML 1.0 "String"): JSON's escapes are TOML's, plus DEL (U+007F), a
+ * control character TOML forbids unescaped; a lone surrogate, which TOML cannot hold, becomes
+ * U+FFFD.
+ */
+export function tomlString(value: string): string {
+  return JSON.stringify(value.toWellFormed()).replace(/\x7f/g, "\\u007F");
+}
 
 /** A TOML key: bare when it can be (TOML 1.0 "Keys"), else a basic string. */
 export function tomlKey(key: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : tomlString(key);
 }
 
 /**
@@ -22,7 +54,8 @@ export function tomlKey(key: string): string {
  * booleans, arrays and inline tables.
  */
 export function tomlInline(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return tomlString(value);
+  if (value instanceof Date) return value.toISOString();
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "true" : "false";
   if (Array.isArray(value)) return `[${value.map(tomlInline).join(", ")}]`;
@@ -74,11 +107,4 @@ export function emitTable(path: string[], table: Record<string, unknown>): strin
   }
   for (const [key, value] of subTables) sections.push(emitTable([...path, key], value));
   return sections.filter((s) => s !== "").join("\n");
-}
-
-/** Whether the key at `keyPath` holds PEP 508 strings (written one a line). */
-function isRequirementList(keyPath: string): boolean {
-  return keyPath === "project.dependencies" ||
-    keyPath.startsWith("project.optional-dependencies.") ||
-    keyPath.startsWith("dependency-groups.");
 }

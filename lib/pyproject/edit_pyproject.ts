@@ -14,8 +14,14 @@
 import * as TP from "npm:@decimalturn/toml-patch@3.3.0";
 import { parse as smolParse } from "npm:smol-toml@1.9.1";
 import { ConfigError, PackageNotFoundError, UsageError } from "../errors/mod.ts";
-import { normalizeName, parseRequirement } from "../pep508/mod.ts";
-import { emitTable } from "./edit_emit.ts";
+import {
+  formatMarker,
+  formatRequirement,
+  normalizeName,
+  parseRequirement,
+  type Requirement,
+} from "../pep508/mod.ts";
+import { emitTable, isRequirementList, isTable, setKey } from "./edit_emit.ts";
 
 /** Which list a requirement goes to: a PEP 735 group, a PEP 621 extra, or (neither) `dependencies`. */
 export interface RequirementTarget {
@@ -64,6 +70,11 @@ export interface MergeResult {
    * `force` was given; otherwise the file's values are kept.
    */
   conflicts: MergeConflict[];
+  /**
+   * Proposed values left out, one sentence each: a `[project]` key the file lists in
+   * `dynamic` (PEP 621 forbids declaring it too), a `[build-system]` when the file has one.
+   */
+  skipped: string[];
 }
 
 /** Tables appended as text when the file lacks them (never as inline keys). */
@@ -81,19 +92,6 @@ const APPENDED_TABLES = new Set([
 /** Whether the table at `dotted` is appended as a section when missing. */
 const appendedTable = (dotted: string) =>
   APPENDED_TABLES.has(dotted) || /^tool\.[^.]+(\.[^.]+)?$/.test(dotted);
-
-const isTable = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
-
-/** Sets an own key (safe for `__proto__` and `constructor`). */
-function setKey(table: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(table, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
 
 function getKey(table: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(table, key) ? table[key] : undefined;
@@ -124,7 +122,37 @@ function requirementName(text: string): string | null {
   return m === null ? null : normalizeName(m[1]!);
 }
 
-const sameRequirement = (a: string, b: string) => a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
+function tryParse(text: string): Requirement | null {
+  try {
+    return parseRequirement(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What identifies a requirement in a list: its normalized name (PEP 503) and its normalized
+ * marker, so `numpy<2; python_version < "3.9"` and `numpy>=2; python_version >= "3.9"` are two
+ * entries. A string that is not PEP 508 is known by the name it starts with.
+ */
+function requirementKey(text: string): string | null {
+  const parsed = tryParse(text);
+  if (parsed === null) {
+    const name = requirementName(text);
+    return name === null ? null : `${name};`;
+  }
+  return `${parsed.normalizedName};${parsed.marker === null ? "" : formatMarker(parsed.marker)}`;
+}
+
+/** Whether two requirement strings say the same (compared parsed, so spacing and order of
+ * extras do not matter). */
+function sameRequirement(a: string, b: string): boolean {
+  const pa = tryParse(a);
+  const pb = tryParse(b);
+  if (pa === null || pb === null) return a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
+  return formatRequirement({ ...pa, name: pa.normalizedName }) ===
+    formatRequirement({ ...pb, name: pb.normalizedName });
+}
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -239,7 +267,8 @@ function describe(target: RequirementTarget): string {
 
 /**
  * Adds a requirement to `[project] dependencies`, to an extra or to a dependency group, or
- * replaces the requirement of the same normalized name (PEP 503) already in that list, keeping
+ * replaces the requirement of the same normalized name (PEP 503) and marker already in that list
+ * (`numpy<2; python_version < "3.9"` and `numpy>=2; python_version >= "3.9"` are two entries), keeping
  * every comment and the list's layout. The list (and `[dependency-groups]` or
  * `[project.optional-dependencies]`) is created when absent.
  *
@@ -257,10 +286,9 @@ export function addRequirement(
   requirement: string,
   target: RequirementTarget,
 ): string {
-  const parsed = parseRequirement(requirement);
+  parseRequirement(requirement);
   const where = targetOf(target);
   const doc = parseDoc(text);
-  const name = parsed.normalizedName;
   let container: Record<string, unknown> = doc;
   for (const [i, part] of where.table.entries()) {
     const next = getKey(container, part);
@@ -305,8 +333,9 @@ export function addRequirement(
       hint: "Make it a list of requirement strings",
     });
   }
+  const wanted = requirementKey(requirement);
   const index = list.findIndex((item) =>
-    typeof item === "string" && requirementName(item) === name
+    typeof item === "string" && requirementKey(item) === wanted
   );
   if (index === -1) {
     list.push(requirement);
@@ -366,20 +395,97 @@ export function removeRequirement(
       },
     );
   }
-  return { text: checked(patchText(text, doc)), removed };
+  const patched = checked(patchText(text, doc));
+  return { text: keepingComments(text, patched, removed), removed };
+}
+
+/** The comments of a TOML text (`#` to the end of a line, outside strings), with their line. */
+function commentsOf(text: string): { line: number; at: number; text: string }[] {
+  const out: { line: number; at: number; text: string }[] = [];
+  let line = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      if (quote === '"' || quote === "'") quote = null; // an unclosed one-line string
+      continue;
+    }
+    if (quote !== null) {
+      if (c === "\\" && (quote === '"' || quote === '"""')) i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = null;
+      }
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += quote.length - 1;
+    } else if (c === "#") {
+      const end = text.indexOf("\n", i);
+      const comment = text.slice(i, end === -1 ? text.length : end).replace(/\r$/, "");
+      out.push({ line, at: i, text: comment });
+      i = (end === -1 ? text.length : end) - 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * toml-patch drops the comment lines above a removed array item (a `# --- web stack ---` that
+ * heads several items): when it dropped any comment other than those on the removed items' own
+ * lines, the items' lines are removed as text instead, and that is kept only when it reads back
+ * as the same data.
+ */
+function keepingComments(text: string, patched: string, removed: string[]): string {
+  const lines = text.split("\n");
+  const comments = commentsOf(text);
+  const itemLines = new Set<number>();
+  for (const [n, raw] of lines.entries()) {
+    const comment = comments.find((c) => c.line === n);
+    const lineStart = lines.slice(0, n).reduce((sum, l) => sum + l.length + 1, 0);
+    const code = (comment === undefined ? raw : raw.slice(0, comment.at - lineStart))
+      .replace(/\r$/, "").trim().replace(/,$/, "").trim();
+    if (!/^("|')/.test(code)) continue;
+    try {
+      const value = smolParse(`v = ${code}`).v;
+      if (typeof value === "string" && removed.includes(value)) itemLines.add(n);
+    } catch {
+      // Not a lone string on this line.
+    }
+  }
+  const left = new Map<string, number>();
+  for (const c of commentsOf(patched)) left.set(c.text, (left.get(c.text) ?? 0) + 1);
+  let lost = false;
+  for (const c of comments) {
+    const n = left.get(c.text) ?? 0;
+    if (n > 0) left.set(c.text, n - 1);
+    else if (!itemLines.has(c.line)) lost = true;
+  }
+  if (!lost) return patched;
+  const byText = lines.filter((_, n) => !itemLines.has(n)).join("\n");
+  try {
+    const same = deepEqual(
+      JSON.parse(JSON.stringify(smolParse(byText))),
+      JSON.parse(JSON.stringify(smolParse(patched))),
+    );
+    if (same) return byText;
+  } catch {
+    // Falls through to the refusal.
+  }
+  throw new ConfigError(
+    `Removing ${removed.join(", ")} would also remove comments of pyproject.toml`,
+    { hint: "Remove the line by hand; the file was not changed" },
+  );
 }
 
 const NORMALIZED_TABLES = new Set(["project.optional-dependencies", "dependency-groups"]);
 
-function isRequirementList(dotted: string): boolean {
-  return dotted === "project.dependencies" ||
-    /^project\.optional-dependencies\.[^.]+$/.test(dotted) ||
-    /^dependency-groups\.[^.]+$/.test(dotted);
-}
-
 interface MergeState {
   added: string[];
   conflicts: MergeConflict[];
+  skipped: string[];
   appendix: string[];
   touched: boolean;
   force: boolean;
@@ -392,8 +498,18 @@ function mergeTable(
   state: MergeState,
 ): void {
   const dottedPath = path.join(".");
+  const dynamic = dottedPath === "project" && Array.isArray(getKey(cur, "dynamic"))
+    ? (getKey(cur, "dynamic") as unknown[]).filter((k): k is string => typeof k === "string")
+    : [];
   for (const [key, value] of Object.entries(inc)) {
     if (value === undefined) continue;
+    if (dynamic.includes(key)) {
+      state.skipped.push(
+        `[project] ${key} is not written: the file declares it \`dynamic\` (its build backend ` +
+          "computes it; PEP 621 forbids both)",
+      );
+      continue;
+    }
     const existing = findKey(cur, key, NORMALIZED_TABLES.has(dottedPath));
     const dotted = dottedPath === "" ? key : `${dottedPath}.${existing ?? key}`;
     if (existing === null) {
@@ -439,14 +555,20 @@ function mergeRequirements(old: unknown[], inc: unknown[], dotted: string, state
       }
       continue;
     }
+    const key = requirementKey(item);
     const name = requirementName(item);
-    const index = old.findIndex((o) => typeof o === "string" && requirementName(o) === name);
+    const index = old.findIndex((o) => typeof o === "string" && requirementKey(o) === key);
     if (index === -1) {
       old.push(item);
       state.touched = true;
       state.added.push(`${dotted}: ${item}`);
     } else if (!sameRequirement(old[index] as string, item)) {
-      state.conflicts.push({ key: `${dotted}: ${name}`, declared: old[index], proposed: item });
+      const marker = key?.split(";").slice(1).join(";") ?? "";
+      state.conflicts.push({
+        key: `${dotted}: ${name}${marker === "" ? "" : `; ${marker}`}`,
+        declared: old[index],
+        proposed: item,
+      });
       if (state.force) {
         old[index] = item;
         state.touched = true;
@@ -479,12 +601,23 @@ export function mergeProject(
   const state: MergeState = {
     added: [],
     conflicts: [],
+    skipped: [],
     appendix: [],
     touched: false,
     force: options.force === true,
   };
   const incoming: Record<string, unknown> = {};
-  if (data["build-system"] !== undefined) incoming["build-system"] = data["build-system"];
+  // `[build-system]` is all or nothing: a file's backend is never mixed with another one.
+  const buildSystem = getKey(doc, "build-system");
+  if (data["build-system"] !== undefined && buildSystem === undefined) {
+    incoming["build-system"] = data["build-system"];
+  } else if (data["build-system"] !== undefined && !deepEqual(buildSystem, data["build-system"])) {
+    state.skipped.push(
+      `[build-system] is kept as declared (the converted one, ${
+        JSON.stringify(data["build-system"])
+      }, is not merged into it)`,
+    );
+  }
   if (data.project !== undefined) incoming.project = data.project;
   if (data["dependency-groups"] !== undefined) {
     incoming["dependency-groups"] = data["dependency-groups"];
@@ -514,5 +647,6 @@ export function mergeProject(
     text: out === text ? text : checked(out),
     added: state.added,
     conflicts: state.conflicts,
+    skipped: state.skipped,
   };
 }

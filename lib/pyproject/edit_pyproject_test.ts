@@ -14,7 +14,7 @@ async function tomllib(text: string): Promise<unknown> {
   const child = new Deno.Command("python3", {
     args: [
       "-c",
-      "import json,sys,tomllib; print(json.dumps(tomllib.loads(sys.stdin.buffer.read().decode())))",
+      "import json,sys,tomllib; print(json.dumps(tomllib.loads(sys.stdin.buffer.read().decode()), default=str))",
     ],
     stdin: "piped",
     stdout: "piped",
@@ -90,10 +90,16 @@ Deno.test("addRequirement replaces the requirement of the same normalized name i
   // Adding what is already there changes nothing.
   assertEquals(addRequirement(SOURCE, "click", {}), SOURCE);
   // A requirement with quotes replacing a single-quoted item stays valid TOML.
-  const quoted = addRequirement(SOURCE, "click; python_version < '3.13'", {});
+  const quoted = addRequirement(SOURCE, "attrs>=23; python_version < '3.12'", {});
   assertEquals(
     ((await readBack(quoted)).project as Record<string, unknown>).dependencies,
-    ["requests>=2", "click; python_version < '3.13'", "attrs; python_version < '3.12'"],
+    ["requests>=2", "click", "attrs>=23; python_version < '3.12'"],
+  );
+  // Another marker is another entry (uv add does the same).
+  const other = addRequirement(SOURCE, "click; python_version < '3.13'", {});
+  assertEquals(
+    ((await readBack(other)).project as Record<string, unknown>).dependencies,
+    ["requests>=2", "click", "attrs; python_version < '3.12'", "click; python_version < '3.13'"],
   );
 });
 
@@ -376,5 +382,107 @@ Deno.test("mergeProject: readme and license tables join an existing [project] in
     readme: { file: "README.md", "content-type": "text/markdown" },
     license: { text: "Proprietary" },
     urls: { Home: "https://example.org" },
+  });
+});
+
+Deno.test("requirements are keyed by name and marker: numpy<2 for old Pythons and numpy>=2 for new are two entries", async () => {
+  const text = `[project]
+name = "x"
+version = "1"
+dependencies = ['numpy<2; python_version < "3.9"']
+`;
+  const added = addRequirement(text, 'numpy>=2; python_version >= "3.9"', {});
+  assertEquals((parse(added).project as { dependencies: string[] }).dependencies, [
+    'numpy<2; python_version < "3.9"',
+    'numpy>=2; python_version >= "3.9"',
+  ]);
+  // The same marker written differently is the same entry: replaced, not doubled.
+  const replaced = addRequirement(added, "numpy<1.26 ; python_version<'3.9'", {});
+  assertEquals((parse(replaced).project as { dependencies: string[] }).dependencies, [
+    "numpy<1.26 ; python_version<'3.9'",
+    'numpy>=2; python_version >= "3.9"',
+  ]);
+  const merged = mergeProject(text, {
+    project: {
+      dependencies: ['numpy>=2; python_version >= "3.9"', "NumPy < 2 ; python_version < '3.9'"],
+    },
+  });
+  assertEquals(merged.conflicts, []);
+  assertEquals((parse(merged.text).project as { dependencies: string[] }).dependencies, [
+    'numpy<2; python_version < "3.9"',
+    'numpy>=2; python_version >= "3.9"',
+  ]);
+  await tomllib(merged.text);
+});
+
+Deno.test("mergeProject: [build-system] is all or nothing, keys listed in dynamic are skipped", () => {
+  const text = `[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "x"
+dynamic = ["version", "dependencies"]
+`;
+  const result = mergeProject(text, {
+    "build-system": { requires: ["setuptools>=61"], "build-backend": "setuptools.build_meta" },
+    project: { version: "1.0", dependencies: ["flask"], description: "d" },
+  });
+  const doc = JSON.parse(JSON.stringify(parse(result.text))) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  assertEquals(doc["build-system"], {
+    requires: ["hatchling"],
+    "build-backend": "hatchling.build",
+  });
+  assertEquals(doc.project, {
+    name: "x",
+    dynamic: ["version", "dependencies"],
+    description: "d",
+  });
+  assertEquals(result.skipped.length, 3);
+  assert(result.skipped[0]!.startsWith("[build-system] is kept as declared"), result.skipped[0]);
+  assert(result.skipped[1]!.includes("[project] version is not written"), result.skipped[1]);
+  // A file without [build-system] gets the whole table.
+  const fresh = mergeProject('[project]\nname = "x"\nversion = "1"\n', {
+    "build-system": { requires: ["setuptools>=61"], "build-backend": "setuptools.build_meta" },
+  });
+  assertEquals(JSON.parse(JSON.stringify(parse(fresh.text)))["build-system"], {
+    requires: ["setuptools>=61"],
+    "build-backend": "setuptools.build_meta",
+  });
+});
+
+Deno.test("removeRequirement keeps a section comment above the removed item", async () => {
+  const text = `[project]
+name = "x"
+version = "1"
+dependencies = [
+    # --- web stack ---
+    "flask>=3",  # the app
+    "jinja2",
+    # --- data ---
+    "numpy",
+]
+`;
+  const flask = removeRequirement(text, "flask", {}).text;
+  assertEquals(
+    flask,
+    text.replace('    "flask>=3",  # the app\n', ""),
+  );
+  const numpy = removeRequirement(text, "numpy", {}).text;
+  assertEquals(numpy, text.replace('    "numpy",\n', ""));
+  const crlf = removeRequirement(text.replaceAll("\n", "\r\n"), "flask", {}).text;
+  assertEquals(crlf, flask.replaceAll("\n", "\r\n"));
+  await tomllib(numpy);
+});
+
+Deno.test("mergeProject writes dates and DEL characters as valid TOML", async () => {
+  const result = mergeProject("", {
+    tool: { x: { when: new Date("2024-01-02T03:04:05Z"), text: "a\u007fb" } },
+  });
+  assertEquals(await tomllib(result.text), {
+    tool: { x: { when: "2024-01-02 03:04:05+00:00", text: "a\u007fb" } },
   });
 });

@@ -13,4 +13,5 @@ export * from "./project_requirements.ts";
 export * from "./project_interpreter.ts";
 export * from "./validate.ts";
 export * from "./edit_pyproject.ts";
+export { isTable, setKey } from "./edit_emit.ts";
 export { checkLicenseExpression, type SpdxProblem } from "./validate_spdx.ts";

@@ -37,6 +37,37 @@ export interface RequirementLine {
   origin: string;
 }
 
+/** One `-r` / `-c` line: which file includes which. */
+export interface RequirementsInclude {
+  /** `requirement` for `-r`/`--requirement`, `constraint` for `-c`/`--constraint`. */
+  kind: "requirement" | "constraint";
+  /** The file the line is in. */
+  from: string;
+  /** Its 1-based line number there. */
+  line: number;
+  /** The included file: `${VAR}` expanded, relative to `from`'s directory, or a URL as given. */
+  path: string;
+  /** The path as written (`${VAR}` not expanded). */
+  written: string;
+}
+
+/** One option line (`--index-url URL`, `--pre`, `--trusted-host HOST`, …). */
+export interface RequirementsOption {
+  /** The option as written (`-i`, `--index-url`, `-f`, …). */
+  flag: string;
+  /** Its value as pip uses it (`${VAR}` expanded), "" for a switch. */
+  value: string;
+  /**
+   * Its value as written: `${VAR}` not expanded, so a token kept in the environment is never
+   * copied into another file.
+   */
+  written: string;
+  /** `file:line` where it was written. */
+  origin: string;
+  /** The directory relative paths in it are relative to (the file's directory). */
+  baseDir: string;
+}
+
 /** Everything a requirements file (and the files it includes) says. */
 export interface RequirementsFile {
   /** Requirements to install, in file order (includes expanded). */
@@ -57,6 +88,13 @@ export interface RequirementsFile {
   onlyBinary: string[];
   /** `--no-binary` names (`:all:` allowed). */
   noBinary: string[];
+  /** Every `-r`/`-c` line of every file read, in reading order. */
+  includes: RequirementsInclude[];
+  /**
+   * Every option line of every file read (including those read here but not acted on:
+   * `--prefer-binary`, `--trusted-host`, `--use-feature`, `--require-hashes`), in reading order.
+   */
+  options: RequirementsOption[];
 }
 
 /** Options for {@linkcode readRequirementsFile}. */
@@ -65,7 +103,17 @@ export interface ReadRequirementsOptions {
   env?: EnvLookup;
 }
 
-const OPTION = /^(-[a-zA-Z]|--[a-z-]+)(?:[ =]\s*(.*))?$/;
+/** `--long VALUE`, `--long=VALUE`, `-s VALUE` or `-sVALUE` (optparse's attached short value). */
+const OPTION = /^(?:(--[a-z-]+)(?:[ =]\s*(.*))?|(-[a-zA-Z])(?:[ =]?\s*(.*))?)$/;
+
+/** The flag and value of an option line, or null. */
+function optionParts(text: string): { flag: string; value: string } | null {
+  const m = OPTION.exec(text);
+  if (m === null) return null;
+  return m[1] !== undefined
+    ? { flag: m[1], value: (m[2] ?? "").trim() }
+    : { flag: m[3]!, value: (m[4] ?? "").trim() };
+}
 
 function emptyFile(): RequirementsFile {
   return {
@@ -78,6 +126,8 @@ function emptyFile(): RequirementsFile {
     pre: false,
     onlyBinary: [],
     noBinary: [],
+    includes: [],
+    options: [],
   };
 }
 
@@ -158,22 +208,33 @@ async function readInto(
     const origin = `${path}:${line}`;
     const content = expandVariables(written, env);
     if (content.startsWith("-")) {
-      const m = OPTION.exec(content);
-      if (m === null) throw new InvalidSyntaxError(`cannot parse option \`${content}\``, origin);
-      const [, flag, value = ""] = m as unknown as [string, string, string | undefined];
+      const parts = optionParts(content);
+      if (parts === null) {
+        throw new InvalidSyntaxError(`cannot parse option \`${content}\``, origin);
+      }
+      const { flag, value } = parts;
+      const writtenValue = optionParts(written)?.value ?? value;
       const need = () => {
-        if (value.trim() === "") throw new InvalidSyntaxError(`\`${flag}\` needs a value`, origin);
-        return value.trim();
+        if (value === "") throw new InvalidSyntaxError(`\`${flag}\` needs a value`, origin);
+        return value;
       };
       const resolvePath = (p: string) => isUrl(p) || p.startsWith("/") ? p : join(baseDir, p);
+      const include = (kind: RequirementsInclude["kind"]) => {
+        const target = resolvePath(need());
+        into.includes.push({ kind, from: path, line, path: target, written: writtenValue });
+        return target;
+      };
+      if (!["-r", "--requirement", "-c", "--constraint", "-e", "--editable"].includes(flag)) {
+        into.options.push({ flag, value, written: writtenValue, origin, baseDir });
+      }
       switch (flag) {
         case "-r":
         case "--requirement":
-          await readInto(resolvePath(need()), into, asConstraints, env, seen);
+          await readInto(include("requirement"), into, asConstraints, env, seen);
           break;
         case "-c":
         case "--constraint":
-          await readInto(resolvePath(need()), into, true, env, seen);
+          await readInto(include("constraint"), into, true, env, seen);
           break;
         case "-e":
         case "--editable": {
@@ -183,7 +244,7 @@ async function readInto(
           const name = egg ?? url.replace(/\/+$/, "").split("/").pop()!;
           into.requirements.push({
             requirement: parseRequirement(`${name} @ ${url.split("#")[0]}`, origin),
-            text: OPTION.exec(written)?.[2]?.trim() ?? target,
+            text: writtenValue === "" ? target : writtenValue,
             form: "editable",
             hashes: [],
             editable: true,

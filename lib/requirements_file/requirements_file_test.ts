@@ -1,4 +1,5 @@
 import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { join } from "node:path";
 import { InvalidSyntaxError } from "../errors/mod.ts";
 import { formatRequirement } from "../pep508/mod.ts";
 import { readRequirementsFile } from "./mod.ts";
@@ -86,6 +87,43 @@ Deno.test("readRequirementsFile() keeps each line as written and how it was writ
       ],
     );
     assertEquals(file.requirements[3]!.requirement.url, "https://s3cr3t@h/tok-1.0.tar.gz");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readRequirementsFile exposes include edges and option values as written (no expanded secret)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(dir, "sub"));
+    await Deno.writeTextFile(join(dir, "sub", "base.txt"), "idna\n");
+    await Deno.writeTextFile(join(dir, "dev.txt"), "pytest\n");
+    await Deno.writeTextFile(
+      join(dir, "requirements.txt"),
+      [
+        "--index-url https://user:${TOKEN}@example.org/simple",
+        "-r${SUB}/base.txt",
+        "-rdev.txt",
+        "--trusted-host example.org",
+        "six",
+      ].join("\n"),
+    );
+    const env = (name: string) => ({ TOKEN: "s3cret", SUB: "sub" } as Record<string, string>)[name];
+    const file = await readRequirementsFile(join(dir, "requirements.txt"), { env });
+    assertEquals(file.indexUrl, "https://user:s3cret@example.org/simple");
+    assertEquals(file.options.map((o) => [o.flag, o.value, o.written]), [
+      [
+        "--index-url",
+        "https://user:s3cret@example.org/simple",
+        "https://user:${TOKEN}@example.org/simple",
+      ],
+      ["--trusted-host", "example.org", "example.org"],
+    ]);
+    assertEquals(file.includes.map((i) => [i.kind, i.line, i.path, i.written]), [
+      ["requirement", 2, join(dir, "sub", "base.txt"), "${SUB}/base.txt"],
+      ["requirement", 3, join(dir, "dev.txt"), "dev.txt"],
+    ]);
+    assertEquals(file.requirements.map((r) => r.requirement.name), ["idna", "pytest", "six"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -461,3 +461,122 @@ Deno.test("create-from-requirements FILE NAME [--write-pyproject]", async () => 
   assert(missing.code !== 0);
   assertEquals((await ctx.registry()).environments["x"], undefined);
 });
+
+Deno.test("user files: a symlinked 0600 pyproject.toml stays a symlink to a 0600 file; a directory target is a typed error", async () => {
+  await using ctx = await createTestContext([]);
+  await write(ctx.work, {
+    "requirements.txt": "demo-pkg>=1\n",
+    "real/pyproject.toml": '[project]\nname = "app"\nversion = "1.0"\n',
+    "d/pyproject.toml/.keep": "",
+  });
+  const real = join(ctx.work, "real", "pyproject.toml");
+  await Deno.chmod(real, 0o600);
+  await Deno.symlink("real/pyproject.toml", join(ctx.work, "pyproject.toml"));
+  assertOk(await ctx.run(["convert", "requirements.txt"]));
+  assertEquals((await Deno.lstat(join(ctx.work, "pyproject.toml"))).isSymlink, true);
+  assertEquals((await Deno.stat(real)).mode! & 0o777, 0o600);
+  assertEquals(((await readToml(real)).project as Record<string, unknown>).dependencies, [
+    "demo-pkg>=1",
+  ]);
+  // --to a directory: exit 10 naming the path, not a raw "Is a directory (os error 21)".
+  const dir = await ctx.run(["convert", "requirements.txt", "--to", "d/pyproject.toml"]);
+  assertEquals(dir.code, 10, dir.stderr);
+  assertStringIncludes(dir.stderr, "pyproject.toml: it is a directory");
+  assert(!dir.stderr.includes("os error"), dir.stderr);
+  // generate over a directory: the same.
+  const gen = await ctx.run(["generate", "d/pyproject.toml", "--force"]);
+  assertEquals(gen.code, 10, gen.stderr);
+});
+
+Deno.test("a concurrent edit of pyproject.toml is detected: nothing is written", async () => {
+  await using ctx = await createTestContext([]);
+  await write(ctx.work, {
+    "requirements.txt": "demo-pkg>=1\n",
+    "pyproject.toml": '[project]\nname = "app"\nversion = "1.0"\n',
+  });
+  const target = join(ctx.work, "pyproject.toml");
+  const child = ctx.run(["convert", "requirements.txt"], {
+    env: { GESTVENV_FAILPOINT: "user-file.before-check:sleep:3000" },
+  });
+  // The temp file is written and the command sleeps before its check: the user edits now.
+  const tempWritten = async () =>
+    (await Array.fromAsync(Deno.readDir(ctx.work))).some((e) => e.name.endsWith(".tmp"));
+  for (let i = 0; i < 600 && !(await tempWritten()); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert(await tempWritten(), "the command never wrote its temp file");
+  await Deno.writeTextFile(target, '[project]\nname = "app"\nversion = "2.0"\n');
+  const result = await child;
+  assertEquals(result.code, 1, result.stderr);
+  assertStringIncludes(result.stderr, "changed while gestvenv worked on it");
+  assertEquals(await Deno.readTextFile(target), '[project]\nname = "app"\nversion = "2.0"\n');
+  assertEquals((await Array.fromAsync(Deno.readDir(ctx.work))).map((e) => e.name).sort(), [
+    "pyproject.toml",
+    "requirements.txt",
+  ]);
+});
+
+Deno.test("an invalid pyproject.toml is never written with exit 0", async () => {
+  await using ctx = await createTestContext([]);
+  const dynamicProject = '[project]\nname = "app"\nversion = "1.0"\ndynamic = ["dependencies"]\n';
+  await write(ctx.work, {
+    "dyn/requirements.txt": "demo-pkg>=1\n",
+    "dyn/pyproject.toml": dynamicProject,
+    "_s2 x_/setup.cfg": "[metadata]\nversion = 1.0\n[options]\ninstall_requires = demo-pkg\n",
+  });
+  // A key the project declares dynamic is skipped, with a warning.
+  const dyn = await ctx.run(["convert", "dyn/requirements.txt"]);
+  assertOk(dyn);
+  assertStringIncludes(dyn.stderr, "[project] dependencies is not written");
+  assertEquals(await Deno.readTextFile(join(ctx.work, "dyn", "pyproject.toml")), dynamicProject);
+  // Bad flags are refused up front.
+  const badName = await ctx.run(["generate", "pyproject.toml", "--name", "bad name!"]);
+  assertEquals(badName.code, 2, badName.stderr);
+  const badPython = await ctx.run(["generate", "pyproject.toml", "--requires-python", "banana"]);
+  assertEquals(badPython.code, 2, badPython.stderr);
+  assertEquals(await Deno.stat(join(ctx.work, "pyproject.toml")).catch(() => null), null);
+  // setup.cfg without a name in a directory whose name is not one: a valid name is made.
+  assertOk(await ctx.run(["convert", "_s2 x_/setup.cfg"]));
+  const cfg = await readToml(join(ctx.work, "_s2 x_", "pyproject.toml"));
+  assertEquals((cfg.project as Record<string, unknown>).name, "s2-x");
+  assertOk(await ctx.run(["validate", join(ctx.work, "_s2 x_", "pyproject.toml")]));
+});
+
+Deno.test("update --add-missing uses the environment .gestvenv.toml names, and says which", async () => {
+  await using ctx = await createTestContext(wheels());
+  const project = join(ctx.work, "proj");
+  await write(project, {
+    "pyproject.toml": '[project]\nname = "proj"\nversion = "0.1.0"\ndependencies = []\n',
+    ".gestvenv.toml": 'environment = "named"\n',
+  });
+  assertOk(await ctx.run(["create", "named", "--python", "python3"]));
+  assertOk(await ctx.run(["install", "third-pkg", "--env", "named"]));
+  assertOk(await ctx.run(["create", "other", "--python", "python3"]));
+  assertOk(await ctx.run(["install", "tool-pkg", "--env", "other"]));
+  const file = join(project, "pyproject.toml");
+  const result = await ctx.run(["update", file, "--add-missing"], {
+    env: { VIRTUAL_ENV: (await ctx.registry()).environments["other"]!.path },
+  });
+  assertOk(result);
+  assertStringIncludes(result.stderr, "Environment: `named` (the environment the project names");
+  assertEquals(((await readToml(file)).project as Record<string, unknown>).dependencies, [
+    "third-pkg>=1.0.0",
+  ]);
+});
+
+Deno.test("create-from-requirements --write-pyproject: a directory in the way fails before anything is created", async () => {
+  await using ctx = await createTestContext(wheels());
+  const dir = join(ctx.work, "svc");
+  await write(dir, { "requirements.txt": "demo-pkg==1.0.0\n", "pyproject.toml/.keep": "" });
+  const result = await ctx.run([
+    "create-from-requirements",
+    join(dir, "requirements.txt"),
+    "svc",
+    "--write-pyproject",
+  ]);
+  assertEquals(result.code, 10, result.stderr);
+  assertStringIncludes(result.stderr, "it is a directory");
+  // No registry was even written, and no environment directory made.
+  assertEquals(await Deno.stat(join(ctx.home, "environments.json")).catch(() => null), null);
+  assertEquals(await Deno.stat(ctx.envPath("svc")).catch(() => null), null);
+});
