@@ -21,7 +21,7 @@ import {
   withEnvironmentLock,
 } from "../environments/mod.ts";
 import { ConfigError, OperationError, UsageError } from "../errors/mod.ts";
-import { atomicWriteFile } from "../fs/mod.ts";
+import { atomicWriteFile, readUserFile, replaceUserFile } from "../fs/mod.ts";
 import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { dirname, join, toFileUrl } from "../paths/mod.ts";
@@ -625,7 +625,8 @@ export interface PyprojectEdit<T> {
 
 /**
  * Edits a project's pyproject.toml: applies `edit` to its text, checks that the result is still a
- * valid project file (`parsePyproject`), writes it atomically, then runs `then` (a sync); when
+ * valid project file (`parsePyproject`), writes it with `replaceUserFile` (atomic; a symlink and
+ * the file's mode are kept; a concurrent edit is refused), then runs `then` (a sync); when
  * `then` fails, the previous text is put back (unless someone changed the file meanwhile) and
  * the error is rethrown, so a failed `add` leaves no dependency that does not install. With
  * `dryRun`, nothing is written and `then` does not run.
@@ -638,24 +639,24 @@ export async function editPyproject<T>(
   dryRun = false,
 ): Promise<PyprojectEdit<T>> {
   const file = join(root, "pyproject.toml");
-  let before: string;
-  try {
-    before = await Deno.readTextFile(file);
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`, {
-      cause: error,
+  const before = await readUserFile(file);
+  if (before === null) {
+    throw new ConfigError(`There is no ${file}`, {
       hint: "Run this in a project's directory, or name its environment with --env",
     });
   }
   const after = edit(before);
   parsePyproject(after, file);
   if (dryRun) return { file, before, after, result: undefined };
-  if (after !== before) await atomicWriteFile(file, after);
+  // The user's file: a symlink stays one, its mode is kept, and an edit made meanwhile (in an
+  // editor) is never overwritten.
+  if (after !== before) await replaceUserFile(file, after, { expected: before });
   try {
     return { file, before, after, result: await then() };
   } catch (error) {
-    const now = await Deno.readTextFile(file).catch(() => null);
-    if (now === after && after !== before) await atomicWriteFile(file, before);
+    if (after !== before) {
+      await replaceUserFile(file, before, { expected: after }).catch(() => {});
+    }
     throw error;
   }
 }

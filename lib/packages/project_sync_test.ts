@@ -144,3 +144,36 @@ async function assertRejectsText(fn: () => Promise<unknown>, text: string): Prom
   }
   throw new Error(`expected a rejection with ${text}`);
 }
+
+Deno.test("editPyproject: a symlinked 0600 pyproject.toml stays a symlink to a 0600 file; an edit made meanwhile wins", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${root}/real`);
+    const real = `${root}/real/pyproject.toml`;
+    await Deno.writeTextFile(real, PYPROJECT, { mode: 0o600 });
+    await Deno.chmod(real, 0o600);
+    await Deno.mkdir(`${root}/proj`);
+    await Deno.symlink(real, `${root}/proj/pyproject.toml`);
+    const edited = await editPyproject(
+      `${root}/proj`,
+      (t) => t.replace('"demo-pkg>=1"', '"demo-pkg>=1.1"'),
+      () => Promise.resolve("synced"),
+    );
+    assertEquals(edited.result, "synced");
+    assertEquals((await Deno.lstat(`${root}/proj/pyproject.toml`)).isSymlink, true);
+    assertEquals((await Deno.stat(real)).mode! & 0o777, 0o600);
+    assertEquals((await Deno.readTextFile(real)).includes('"demo-pkg>=1.1"'), true);
+    // The sync fails after the user saved another change: theirs is kept, not put back.
+    await assertRejectsText(
+      () =>
+        editPyproject(`${root}/proj`, (t) => t.replace(">=1.1", ">=1.2"), async () => {
+          await Deno.writeTextFile(real, PYPROJECT);
+          throw new Error("resolution failed");
+        }),
+      "resolution failed",
+    );
+    assertEquals(await Deno.readTextFile(real), PYPROJECT);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
