@@ -125,7 +125,7 @@ export const createFromTemplateCommand = buildCommand<
       const defaults = await machineDefaults(defaultPython, dir);
       const vars = [...(flags.var ?? [])];
       if (flags.interactive) {
-        const { askQuestions, canPrompt } = await import("./_prompts.ts");
+        const { askChoice, askText, askYesNo, canPrompt } = await import("./_prompts.ts");
         if (!canPrompt()) {
           p.info("No terminal to ask on: --interactive uses the defaults and the flags given");
         } else {
@@ -148,15 +148,17 @@ export const createFromTemplateCommand = buildCommand<
             return undefined;
           };
           const set = new Set([...given.keys(), ...vars.map((v) => parseVarAssignment(v)[0])]);
-          const questions = promptableVariables(template, defaults, set).map((q) => ({
-            name: q.name,
-            message: q.prompt ?? q.name,
-            default: q.default,
-            choices: q.choices,
-            check: check(q.name),
-          }));
-          const answers = await askQuestions(`New project from \`${templateName}\``, questions);
-          for (const [key, value] of answers) vars.unshift(`${key}=${value}`);
+          const asked: string[] = [];
+          for (const q of promptableVariables(template, defaults, set)) {
+            const message = q.prompt ?? q.name;
+            const answer = typeof q.default === "boolean"
+              ? String(await askYesNo(message, q.default))
+              : q.choices !== undefined
+              ? await askChoice(message, q.choices.map((value) => ({ value })), q.default)
+              : await askText(message, q.default, check(q.name));
+            asked.push(`${q.name}=${answer}`);
+          }
+          vars.unshift(...asked);
         }
       }
       const project = await generateProject(templateName, ctx.home, {

@@ -15,7 +15,8 @@
  */
 import { dirname, join, normalize } from "node:path";
 import { Buffer } from "node:buffer";
-import { gitListedFilter, parseTemplateManifest, readTemplateFiles } from "../lib/templates/mod.ts";
+import { gitListedFilter } from "../lib/git/mod.ts";
+import { parseTemplateManifest, readTemplateFiles } from "../lib/templates/mod.ts";
 
 /**
  * What running a template's tests in place leaves (git ignores it): left out when git cannot

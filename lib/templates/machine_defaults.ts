@@ -1,22 +1,6 @@
+import { gitConfig } from "../git/mod.ts";
 import { dirname } from "../paths/mod.ts";
 import type { StandardDefaults } from "./template_values.ts";
-
-/** `git config --get KEY` asked from `cwd`, or undefined when git is missing, fails or has none. */
-async function gitConfig(key: string, cwd: string): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command("git", {
-      args: ["config", "--get", key],
-      cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const value = new TextDecoder().decode(out.stdout).trim();
-    return out.success && value !== "" ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** `dir`, or its nearest ancestor that exists (where git can be asked from). */
 async function existingDir(dir: string): Promise<string> {

@@ -18,4 +18,3 @@ export * from "./write_project.ts";
 export * from "./generate_project.ts";
 export * from "./machine_defaults.ts";
 export * from "./user_templates.ts";
-export * from "./git_files.ts";

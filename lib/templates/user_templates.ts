@@ -11,7 +11,7 @@ import {
   userTemplatesDir,
 } from "./template_catalog.ts";
 import { fileError } from "./file_error.ts";
-import { gitListedFilter } from "./git_files.ts";
+import { gitListedFilter } from "../git/mod.ts";
 import { parseTemplateManifest } from "./template_manifest.ts";
 import { packageNameFor } from "./template_values.ts";
 import { writeProject } from "./write_project.ts";

@@ -496,11 +496,11 @@ Deno.test("create-from-template --interactive: asks on a terminal (each answer c
         ["create-from-template", "cli", "asked", "--interactive", "--no-env", "--author", "Ada"],
         [
           ["One-line description", "My tool\r"],
-          ["Author email", "ada@example.com\r"],
-          ["License", "Apache 2\r"],
-          // Refused as it is given, asked again; Enter keeps MIT.
-          ["not a valid SPDX license expression", `${ERASE}\r`],
-          ["Lowest Python version", "3\r"],
+          ["Author email", `${ERASE}ada@example.com\r`],
+          ["License", `${ERASE}Apache 2\r`],
+          // Refused as it is given, and asked again.
+          ["not a valid SPDX license expression", `${ERASE}MIT\r`],
+          ["Lowest Python version", `${ERASE}3\r`],
           ["must be X.Y", `${ERASE}3.10\r`],
           ["Add a Dockerfile", "y"],
           ["CLI library", "\x1b[B\r"], // down to typer
