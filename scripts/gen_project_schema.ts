@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { emitGeneratedModule } from "./_generated_module.ts";
 import { dirname, join, normalize } from "node:path";
 import { _, Ajv } from "ajv";
 import * as standalone from "ajv/dist/standalone/index.js";
@@ -51,31 +52,12 @@ const source = `// deno-lint-ignore-file
 import { formats as fmts } from "./validate_formats.ts";
 ${code}
 `;
-const fmt = new Deno.Command(Deno.execPath(), {
-  args: ["fmt", "--ext", "ts", "-"],
-  stdin: "piped",
-  stdout: "piped",
-  cwd: root,
-}).spawn();
-const writer = fmt.stdin.getWriter();
-await writer.write(new TextEncoder().encode(source));
-await writer.close();
-const out = await fmt.output();
-if (!out.success) {
-  say("gen_project_schema: deno fmt failed");
-  Deno.exit(1);
-}
-const formatted = new TextDecoder().decode(out.stdout);
-if (Deno.args.includes("--check")) {
-  const current = await Deno.readTextFile(target).catch(() => "");
-  if (current !== formatted) {
-    say(
-      "lib/pyproject/project_schema_validator.generated.ts is out of date; run `deno task gen-schema`",
-    );
-    Deno.exit(1);
-  }
-  say("schema validator: up to date");
-} else {
-  await Deno.writeTextFile(target, formatted);
-  say(`wrote ${target}`);
-}
+const ok = await emitGeneratedModule({
+  root,
+  target,
+  source,
+  task: "deno task gen-schema",
+  upToDate: "schema validator: up to date",
+  check: Deno.args.includes("--check"),
+});
+if (!ok) Deno.exit(1);

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { emitGeneratedModule } from "./_generated_module.ts";
 import { dirname, join, normalize } from "node:path";
 import { Buffer } from "node:buffer";
 import { gitListedFilter } from "../lib/git/mod.ts";
@@ -23,8 +24,6 @@ import { parseTemplateManifest, readTemplateFiles } from "../lib/templates/mod.t
  * say which files are the template's.
  */
 const JUNK = /^(__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache|.*\.py[co]|\.DS_Store)$/;
-
-const say = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(`${text}\n`));
 
 const rootAt = Deno.args.indexOf("--root");
 const root = rootAt === -1
@@ -103,29 +102,12 @@ ${entries.join(",\n")}
 ];
 `;
 
-const fmt = new Deno.Command(Deno.execPath(), {
-  args: ["fmt", "--ext", "ts", "-"],
-  stdin: "piped",
-  stdout: "piped",
-  cwd: root,
-}).spawn();
-const writer = fmt.stdin.getWriter();
-await writer.write(new TextEncoder().encode(source));
-await writer.close();
-const out = await fmt.output();
-if (!out.success) {
-  say("gen_templates: deno fmt failed");
-  Deno.exit(1);
-}
-const formatted = new TextDecoder().decode(out.stdout);
-if (Deno.args.includes("--check")) {
-  const current = await Deno.readTextFile(target).catch(() => "");
-  if (current !== formatted) {
-    say("templates/projects.generated.ts is out of date; run `deno task gen-templates`");
-    Deno.exit(1);
-  }
-  say(`project templates: up to date (${names.join(", ")})`);
-} else {
-  await Deno.writeTextFile(target, formatted);
-  say(`wrote ${target} (${names.join(", ")})`);
-}
+const ok = await emitGeneratedModule({
+  root,
+  target,
+  source,
+  task: "deno task gen-templates",
+  upToDate: `project templates: up to date (${names.join(", ")})`,
+  check: Deno.args.includes("--check"),
+});
+if (!ok) Deno.exit(1);
