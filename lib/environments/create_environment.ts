@@ -183,8 +183,9 @@ export async function buildEnvironment(
   await checkFreeName(ctx, name);
   const backend = await selectBackend(ctx.settings.backend.value, ctx.settings.uvPath.value);
   const python = options.python ?? ctx.settings.python.value;
+  // A dry run writes nothing, not even the interpreter probe cache.
   const interpreter: Interpreter = await findInterpreter(python, {
-    cacheDir: ctx.home.cacheDir,
+    cacheDir: ctx.dryRun ? undefined : ctx.home.cacheDir,
   });
   const timestamp = now();
   const record: EnvironmentRecord = {

@@ -192,3 +192,12 @@ Deno.test("--dry-run of the project commands leaves the home and the project byt
     });
   }
 });
+
+Deno.test("create --dry-run on a fresh home writes nothing there, not even the interpreter probe cache", async () => {
+  await using ctx = await createTestContext([]);
+  const root = join(ctx.home, "..");
+  const before = await fingerprint(root);
+  const result = await ctx.run(["create", "fresh", "--dry-run"]);
+  assertOk(result);
+  assertEquals([...(await fingerprint(root)).keys()], [...before.keys()]);
+});
