@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { loadProjectSettings } from "../config/mod.ts";
+import { loadProjectSettings, withEnvironmentValue } from "../config/mod.ts";
 import {
   boundEnvironment,
   changeRegistry,
@@ -199,13 +199,14 @@ export async function projectSyncHash(root: string): Promise<string> {
   return await sha256(`${pyproject}\u0000${lock}`);
 }
 
-/** The nearest directory holding a pyproject.toml: `start` or one of its parents. */
+/**
+ * The nearest directory holding a pyproject.toml: `start` or one of its parents, up to the
+ * repository root (the same search as the project settings, `loadProjectSettings`).
+ * @throws {ConfigError} (exit 10) when the project's settings there are invalid.
+ */
 export async function findProjectRoot(start: string): Promise<string | undefined> {
-  for (let dir = start;; dir = dirname(dir)) {
-    const found = await Deno.stat(join(dir, "pyproject.toml")).then((i) => i.isFile, () => false);
-    if (found) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
+  const settings = await loadProjectSettings(start);
+  return settings?.pyproject === undefined ? undefined : dirname(settings.pyproject);
 }
 
 /**
@@ -520,11 +521,17 @@ export async function needsAutoSync(
 ): Promise<boolean> {
   const binding = record.project;
   if (binding === undefined) return false;
-  const setting = ctx.settings.autoSync;
+  // Flag, GESTVENV_AUTO_SYNC, then the environment's own setting; below them, the project is
+  // the binding's (the settings' project is the one around the current directory).
+  const setting = withEnvironmentValue(
+    ctx.settings.autoSync,
+    record.settings?.auto_sync,
+    `auto_sync of environment ${record.name}`,
+  );
   let on: boolean;
-  if (setting.source === "flag" || setting.source === "env") on = setting.value;
-  else if (record.settings?.auto_sync !== undefined) on = record.settings.auto_sync;
-  else {
+  if (setting.source === "flag" || setting.source === "env" || setting.source === "environment") {
+    on = setting.value;
+  } else {
     const project = await loadProjectSettings(binding.path);
     const own = project !== undefined && project.root === binding.path &&
       project.config.auto_sync !== undefined;
