@@ -32,6 +32,7 @@ import { convertCommand } from "./convert.ts";
 import { generateCommand } from "./generate.ts";
 import { createFromTemplateCommand } from "./create_from_template.ts";
 import { deleteCommand } from "./delete.ts";
+import { docsCommand } from "./docs.ts";
 import { groupsRoutes } from "./groups.ts";
 import { addCommand } from "./add.ts";
 import { removeDependencyCommand } from "./remove.ts";
@@ -52,6 +53,7 @@ import { updateCommand } from "./update.ts";
 import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
 import { syncCommand } from "./sync.ts";
+import { systemInfoCommand } from "./system_info.ts";
 import { templateRoutes } from "./template/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
@@ -127,6 +129,8 @@ export function buildApp(): Application<CliContext> {
       backend: backendRoutes,
       cache: cacheRoutes,
       pyversions: pyversionsCommand,
+      "system-info": systemInfoCommand,
+      docs: docsCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
