@@ -26,16 +26,16 @@ Deno.test("the log rotates by size and keeps a few files; readers see them oldes
     for (let n = 10; n < 20; n++) {
       await appendOperation(dir, entry(n), { maxBytes: size * 2, keep: 2 });
     }
-    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
     assertEquals(names, [
       "operations.1.jsonl",
       "operations.2.jsonl",
       "operations.jsonl",
       "operations.lock",
     ]);
-    const lines = (p: string) => Deno.readTextFileSync(p).trimEnd().split("\n").length;
-    assertEquals(lines(operationsLogPath(dir)), 2);
-    assertEquals(lines(join(dir, "operations.1.jsonl")), 2);
+    const lines = async (p: string) => (await Deno.readTextFile(p)).trimEnd().split("\n").length;
+    assertEquals(await lines(operationsLogPath(dir)), 2);
+    assertEquals(await lines(join(dir, "operations.1.jsonl")), 2);
     const { entries, skipped } = await readOperations(dir, 2);
     assertEquals(skipped, 0);
     assertEquals(entries.map((e) => e.duration_ms), [14, 15, 16, 17, 18, 19]);
