@@ -5,6 +5,8 @@ import {
   filterOperations,
   logsDirOf,
   type OperationEntry,
+  operationsLogPath,
+  parseOperationLine,
   parseSince,
   readOperations,
 } from "../lib/oplog/mod.ts";
@@ -18,14 +20,18 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { environmentFlag, examples, optionalText } from "./_help.ts";
+import { environmentFlag, examples, optionalText, toggle } from "./_help.ts";
 
 interface LogsFlags extends GlobalFlags {
   readonly since?: string;
   readonly last?: number;
   readonly level?: "error" | "all";
   readonly env?: string;
+  readonly follow?: boolean;
 }
+
+/** How often `--follow` looks at the log, ms. */
+const FOLLOW_POLL_MS = 300;
 
 function parseLast(value: string): number {
   const n = Number(value);
@@ -62,6 +68,68 @@ export async function selectOperations(
   });
 }
 
+/** One entry as one text line (`--follow` without JSON). */
+function entryLine(e: OperationEntry): string {
+  const what = e.error !== null
+    ? `${e.error.code}: ${e.error.message}`
+    : e.changes.map(changeText).join(" ");
+  return `${e.time} exit ${e.exit_code} ${e.duration_ms}ms [${e.environments.join(", ")}] ${
+    e.command_line.replace(/^gestvenv /, "")
+  }${what === "" ? "" : ` — ${what}`}`;
+}
+
+/**
+ * `--follow`: prints the entries appended from now on (filtered by environment and level), one
+ * a line (JSON lines with `--format json`), polling the log; a rotation starts it over. Runs
+ * until interrupted.
+ */
+async function follow(
+  ctx: CommandContext,
+  json: boolean,
+  env: string | undefined,
+  level: "error" | "all" | undefined,
+): Promise<never> {
+  const path = operationsLogPath(logsDirOf(ctx.home));
+  const sizeOf = () => Deno.stat(path).then((s) => s.isFile ? s.size : 0, () => 0);
+  let offset = await sizeOf();
+  let partial = "";
+  const decoder = new TextDecoder();
+  while (true) {
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    const size = await sizeOf();
+    if (size < offset) {
+      offset = 0; // Rotated: the new file is read from its start.
+      partial = "";
+    }
+    if (size === offset) continue;
+    const file = await Deno.open(path, { read: true }).catch(() => undefined);
+    if (file === undefined) continue;
+    let text: string;
+    try {
+      await file.seek(offset, Deno.SeekMode.Start);
+      const buffer = new Uint8Array(size - offset);
+      let read = 0;
+      while (read < buffer.length) {
+        const n = await file.read(buffer.subarray(read));
+        if (n === null) break;
+        read += n;
+      }
+      offset += read;
+      text = partial + decoder.decode(buffer.subarray(0, read));
+    } finally {
+      file.close();
+    }
+    const lines = text.split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      const entry = parseOperationLine(line);
+      if (entry === undefined) continue;
+      if (filterOperations([entry], { environment: env, level }).length === 0) continue;
+      ctx.printer.data(json ? JSON.stringify(entry) : entryLine(entry));
+    }
+  }
+}
+
 function changeText(c: OperationEntry["changes"][number]): string {
   if (c.before === null) return `+${c.name}==${c.after}`;
   if (c.after === null) return `-${c.name}==${c.before}`;
@@ -78,6 +146,7 @@ export const logsCommand = buildCommand<LogsFlags, string[], CliContext>({
       ["gestvenv logs --last 20 --level error", "the last 20 failures"],
       ["gestvenv logs show --format json", "`show` is the same as `logs`"],
       ["gestvenv logs export ops.json --since 2026-11-01", "to a file: .json (array) or JSONL"],
+      ["gestvenv logs --follow --level error", "print failures as they happen"],
     ]) +
       "\nThe log is <home>/logs/operations.jsonl (one JSON object a line, rotated at 5 MiB to operations.1-3.jsonl).",
   },
@@ -102,6 +171,7 @@ export const logsCommand = buildCommand<LogsFlags, string[], CliContext>({
         optional: true,
       },
       env: environmentFlag("Only operations on this environment"),
+      follow: toggle("Keep printing operations as they are logged (one a line) until Ctrl-C"),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -109,7 +179,7 @@ export const logsCommand = buildCommand<LogsFlags, string[], CliContext>({
       parameter: {
         brief: "[show] [ENV], or export FILE",
         parse: String,
-        placeholder: "args",
+        placeholder: "env|show|export",
       },
       maximum: 2,
     },
@@ -145,6 +215,12 @@ export const logsCommand = buildCommand<LogsFlags, string[], CliContext>({
     const env = rest[0] ?? flags.env;
     const format = formatFor(ctx, ["table", "json"], "table");
     const entries = await selectOperations(ctx, flags, env);
+    if (flags.follow) {
+      for (const e of entries) {
+        ctx.printer.data(format === "json" ? JSON.stringify(e) : entryLine(e));
+      }
+      await follow(ctx, format === "json", env, flags.level);
+    }
     if (format === "json") {
       ctx.printer.json("logs", { operations: entries });
       return;

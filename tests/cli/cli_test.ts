@@ -49,6 +49,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "config",
     "config set",
     "pyversions",
+    "logs",
+    "audit",
     "completion",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));

@@ -228,3 +228,84 @@ Deno.test("an unwritable log does not fail the command; --verbose says why", asy
   assertEquals((await ctx.registry()).environments["b"]?.name, "b");
   assertOk(await ctx.run(["logs"]), "reading around a directory works too");
 });
+
+Deno.test("logs --follow prints operations as they are logged, filtered", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "b"]));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "-A",
+      new URL("../../main.ts", import.meta.url).pathname,
+      "logs",
+      "--follow",
+      "--format",
+      "json",
+      "--env",
+      "b",
+    ],
+    env: ctx.env,
+    clearEnv: true,
+    cwd: ctx.work,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const nextLine = async () => {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`logs --follow ended: ${text}`);
+      text += value;
+    }
+    const at = text.indexOf("\n");
+    const line = text.slice(0, at);
+    text = text.slice(at + 1);
+    return JSON.parse(line).command_line;
+  };
+  try {
+    // What was logged already comes first; then it follows.
+    assertEquals(await nextLine(), "gestvenv create b");
+    assertOk(await ctx.run(["create", "other"]));
+    assertOk(await ctx.run(["install", "other-pkg", "--env", "b"]));
+    assertEquals(await nextLine(), "gestvenv install other-pkg --env b", "`other` is filtered out");
+  } finally {
+    child.kill("SIGTERM");
+    await reader.cancel().catch(() => {});
+    await child.status;
+  }
+});
+
+Deno.test("a log that reached 5 MiB is rotated; logs reads across the files", async () => {
+  await using ctx = await createTestContext([]);
+  const logs = join(ctx.home, "logs");
+  await Deno.mkdir(logs, { recursive: true });
+  const line = (n: number) =>
+    JSON.stringify({
+      time: "2026-01-01T00:00:00.000Z",
+      command: "create",
+      command_line: `gestvenv create old${n} ${"x".repeat(200)}`,
+      environments: [`old${n}`],
+      changes: [],
+      duration_ms: 1,
+      exit_code: 0,
+      error: null,
+      version: "0.1.0",
+    }) + "\n";
+  const count = Math.floor(5 * 1024 * 1024 / line(0).length);
+  await Deno.writeTextFile(
+    join(logs, "operations.jsonl"),
+    Array.from({ length: count }, (_, n) => line(n)).join(""),
+  );
+  assertOk(await ctx.run(["create", "fresh"]));
+  const current = (await Deno.readTextFile(join(logs, "operations.jsonl"))).trimEnd().split("\n");
+  assertEquals(current.map((l) => JSON.parse(l).command_line), ["gestvenv create fresh"]);
+  const rotated = await Deno.readTextFile(join(logs, "operations.1.jsonl"));
+  assertEquals(rotated.trimEnd().split("\n").length, count);
+  const all = await ctx.run(["logs", "--format", "json"]);
+  assertOk(all);
+  const operations = JSON.parse(all.stdout).data.operations;
+  assertEquals(operations.length, count + 1);
+  assertEquals(operations.at(-1).command_line, "gestvenv create fresh");
+});
