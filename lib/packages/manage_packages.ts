@@ -97,22 +97,21 @@ export interface PackageChange {
    * The files the operation installed (lock plan), for the operation log: name, version, file
    * name, sha256 and the URL's origin (credentials never kept). Absent when nothing was fetched.
    */
-  files?: InstalledFile[];
+  files?: Array<{
+    /** PEP 503 normalized name. */
+    name: string;
+    /** The version installed, or null for a directory without one. */
+    version: string | null;
+    /** The wheel or sdist file name. */
+    file: string;
+    /** Its sha256, hex, as the lock recorded it. */
+    sha256: string | null;
+    /** The origin (`https://host:port`) of the URL it came from, or null. */
+    index: string | null;
+  }>;
 }
 
-/** A file an install put into the environment (from the lock plan). */
-export interface InstalledFile {
-  /** PEP 503 normalized name. */
-  name: string;
-  /** The version installed, or null for a directory without one. */
-  version: string | null;
-  /** The wheel or sdist file name. */
-  file: string;
-  /** Its sha256, hex, as the lock recorded it. */
-  sha256: string | null;
-  /** The origin (`https://host:port`) of the URL it came from, or null. */
-  index: string | null;
-}
+type InstalledFile = NonNullable<PackageChange["files"]>[number];
 
 function installedFiles(plan: LockPlan): InstalledFile[] {
   const out: InstalledFile[] = [];
