@@ -9,6 +9,7 @@ export function printChanges(
   dryRun: boolean,
 ): void {
   const p = ctx.printer;
+  if (!dryRun) ctx.oplog.packageChange(change);
   if (formatFor(ctx, ["table", "json"], "table") === "json") {
     p.json(command, {
       environment: change.record.name,

@@ -17,6 +17,7 @@ import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/config/mod.ts";
 import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
+import { logOperation, OperationRecorder } from "./_oplog.ts";
 import { createReporter } from "./_reporters.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
@@ -144,6 +145,11 @@ export interface CommandContext {
   environments(): EnvironmentContext;
   /** Removes what the command made for itself only (the throw-away cache). Never throws. */
   release(): Promise<void>;
+  /**
+   * What this command changed, for the operation log (`<home>/logs/operations.jsonl`), written by
+   * {@linkcode action} when a `changes` command ends (not under `--dry-run`).
+   */
+  oplog: OperationRecorder;
 }
 
 /**
@@ -179,6 +185,7 @@ function commandLine(): string {
 export async function buildContext(
   flags: GlobalFlags & SettingFlagValues,
   signal?: AbortSignal,
+  oplog: OperationRecorder = new OperationRecorder(),
 ): Promise<CommandContext> {
   const printer = printerFor(flags);
   await printer.ready();
@@ -229,6 +236,7 @@ export async function buildContext(
       return resolved();
     },
     project,
+    oplog,
     environments() {
       return {
         home: operationsHome(),
@@ -292,6 +300,10 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
     const controller = options.effect === "changes" ? new AbortController() : undefined;
+    const started = Date.now();
+    const recorder = new OperationRecorder();
+    let home: HomeLayout | undefined;
+    let failure: unknown;
     const stopListening = controller === undefined
       ? undefined
       : listenForInterrupts(controller, printerFor(flags));
@@ -302,7 +314,8 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
           { hint: `Drop --dry-run to run it` },
         );
       }
-      const ctx = await buildContext(flags, controller?.signal);
+      const ctx = await buildContext(flags, controller?.signal, recorder);
+      home = ctx.home;
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
         if (options.effect === "changes" && !command.startsWith("cache ")) {
@@ -313,6 +326,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       }
     } catch (caught) {
       const error = await withEnvironmentSuggestions(caught);
+      failure = error;
       const printer = printerFor(flags);
       await printer.ready();
       if (
@@ -329,6 +343,24 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       this.process.exitCode = error instanceof GestvenvError ? error.exitCode : EXIT_CODE.GENERAL;
     } finally {
       stopListening?.();
+    }
+    if (options.effect === "changes" && !flags.dryRun) {
+      try {
+        home ??= resolveHome();
+      } catch {
+        return; // No home to log into (no HOME, no GESTVENV_HOME).
+      }
+      // A command that failed before it said which environment it worked on: its `--env`.
+      const envFlag = (flags as { env?: unknown }).env;
+      if (recorder.empty && typeof envFlag === "string") recorder.environment(envFlag);
+      const entry = recorder.entry(
+        command,
+        commandLine(),
+        started,
+        Number(this.process.exitCode ?? 0),
+        failure,
+      );
+      await logOperation(home, entry, printerFor(flags));
     }
   };
 }

@@ -43,6 +43,7 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
     },
   },
   func: action("clone", async (ctx, flags: CloneFlags, source: string, target: string) => {
+    ctx.oplog.environment(target);
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
     const { cloneEnvironment } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");

@@ -107,6 +107,7 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
     },
   },
   func: action("create", async (ctx, flags: CreateFlags, name: string) => {
+    ctx.oplog.environment(name);
     // Loaded when the command runs: the installer, resolver and cache are not needed to start.
     const { createEnvironment } = await import("../lib/packages/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");

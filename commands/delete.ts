@@ -32,6 +32,7 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
     positional: { kind: "tuple", parameters: [environmentName()] },
   },
   func: action("delete", async (ctx, flags: DeleteFlags, name: string) => {
+    ctx.oplog.environment(name);
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     // The plan (with its size) is what the user confirms; the deletion re-checks under the lock.

@@ -17,6 +17,7 @@ import {
 } from "npm:@stricli/core@1.3.0";
 import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
+import { auditCommand } from "./audit.ts";
 import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { cloneCommand } from "./clone.ts";
@@ -41,6 +42,7 @@ import { importCommand } from "./import.ts";
 import { infoCommand } from "./info.ts";
 import { installCommand } from "./install.ts";
 import { listCommand } from "./list.ts";
+import { logsCommand } from "./logs.ts";
 import { packagesCommand } from "./packages.ts";
 import { pyversionsCommand } from "./pyversions.ts";
 import { renameCommand } from "./rename.ts";
@@ -131,6 +133,8 @@ export function buildApp(): Application<CliContext> {
       pyversions: pyversionsCommand,
       "system-info": systemInfoCommand,
       docs: docsCommand,
+      logs: logsCommand,
+      audit: auditCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },

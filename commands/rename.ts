@@ -38,6 +38,8 @@ export const renameCommand = buildCommand<RenameFlags, [string, string], CliCont
     },
   },
   func: action("rename", async (ctx, flags: RenameFlags, oldName: string, newName: string) => {
+    ctx.oplog.environment(oldName);
+    ctx.oplog.environment(newName);
     const format = formatFor(ctx, ["table", "json"], "table");
     const result = await renameEnvironment(ctx.environments(), oldName, newName, {
       dryRun: ctx.dryRun,

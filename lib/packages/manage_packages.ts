@@ -93,6 +93,44 @@ export interface PackageChange {
   plan?: LockPlan;
   /** For `update`: what was not moved (pins, direct references). */
   heldBack?: HeldBack[];
+  /**
+   * The files the operation installed (lock plan), for the operation log: name, version, file
+   * name, sha256 and the URL's origin (credentials never kept). Absent when nothing was fetched.
+   */
+  files?: Array<{
+    /** PEP 503 normalized name. */
+    name: string;
+    /** The version installed, or null for a directory without one. */
+    version: string | null;
+    /** The wheel or sdist file name. */
+    file: string;
+    /** Its sha256, hex, as the lock recorded it. */
+    sha256: string | null;
+    /** The origin (`https://host:port`) of the URL it came from, or null. */
+    index: string | null;
+  }>;
+}
+
+type InstalledFile = NonNullable<PackageChange["files"]>[number];
+
+function installedFiles(plan: LockPlan): InstalledFile[] {
+  const out: InstalledFile[] = [];
+  for (const p of plan.install) {
+    const file = p.locked.file;
+    if (file === null) continue;
+    let index: string | null = null;
+    try {
+      index = new URL(file.url).origin;
+    } catch { /* a relative or odd URL: no index */ }
+    out.push({
+      name: p.name,
+      version: p.version,
+      file: file.name,
+      sha256: file.hashes["sha256"] ?? null,
+      index: index === "null" ? null : index,
+    });
+  }
+  return out;
 }
 
 function diff(
@@ -364,10 +402,10 @@ export async function installPackages(
       target,
       () => installFromLock(ctx, record, backend, target, lock, false),
     );
-    if (options.record === "upgrade") {
-      return await commit(ctx, record, backend, target, (reqs) => loosenRequirements(reqs, loosen));
-    }
-    return await commit(ctx, record, backend, target, (reqs) => mergeRequirements(reqs, asked));
+    const change = options.record === "upgrade"
+      ? await commit(ctx, record, backend, target, (reqs) => loosenRequirements(reqs, loosen))
+      : await commit(ctx, record, backend, target, (reqs) => mergeRequirements(reqs, asked));
+    return { ...change, files: installedFiles(plan) };
   };
   if (options.dryRun || ctx.dryRun) return await run();
   return await withEnvironmentLock(ctx, name, run);

@@ -51,6 +51,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "pyversions",
     "system-info",
     "docs",
+    "logs",
+    "audit",
     "completion",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));

@@ -98,6 +98,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["create-from-template", "basic", "proj", "--output", join(ctx.work, "proj")],
     ["template", "create", "other", "--base", "mine"],
     ["template", "remove", "mine"],
+    ["logs", "export", join(ctx.work, "ops.json")],
   ];
   for (const args of commands) {
     await t.step(
