@@ -19,6 +19,8 @@ import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
 import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
+import { doctorCommand } from "./doctor.ts";
+import { repairCommand } from "./repair.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
@@ -111,6 +113,8 @@ export function buildApp(): Application<CliContext> {
       export: exportCommand,
       import: importCommand,
       cleanup: cleanupCommand,
+      doctor: doctorCommand,
+      repair: repairCommand,
       resolve: resolveCommand,
       lock: lockCommand,
       sync: syncCommand,
