@@ -64,6 +64,11 @@ async function diagnose(
   return {
     checks: [
       ...await doctor.checkRegistry(env),
+      ...await doctor.checkConfig(ctx.home.configFile),
+      ...await doctor.checkCache(ctx.home.cacheDir, {
+        maxSize: env.settings.cacheMaxSize.value,
+        full,
+      }),
       ...doctor.checkBackends(await backendsFor(ctx)),
       ...perEnvironment.flat(),
     ],
@@ -74,9 +79,10 @@ async function diagnose(
 /** `gestvenv doctor`: checks environments, the registry and the backends; `--fix` repairs. */
 export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], CliContext>({
   docs: {
-    brief: "Check environments, the registry and the backends for problems; --fix repairs them",
+    brief:
+      "Check environments, the registry, the configuration, the cache and the backends; --fix repairs",
     fullDescription: examples([
-      ["gestvenv doctor", "every environment, the registry and the backends"],
+      ["gestvenv doctor", "every environment, the registry, config, cache and backends"],
       ["gestvenv doctor web --full", "also hash every installed file of `web` against RECORD"],
       ["gestvenv doctor --fix", "repair what can be repaired, then check again"],
       [
@@ -88,7 +94,9 @@ export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], Cli
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
-      full: toggle("Also check every installed file against its RECORD sha256 (slower)"),
+      full: toggle(
+        "Also hash every installed file against its RECORD, and every cached file (slower)",
+      ),
       fix: toggle(
         "Repair what can be repaired (reinstall from the lock and cache, shebangs, interpreter link, registry)",
       ),

@@ -101,8 +101,10 @@ Deno.test("doctor names each breakage by its check id; doctor --fix repairs all 
     t,
     filterText(all.stdout, [[ctx.home, "[HOME]"]])
       .replace(/Python \d+\.\d+(\.\d+)?/g, "Python [VERSION]")
+      .replace(/^\d+ checks: .*$/m, "[SUMMARY]")
       // Which backends this machine has is not the test's business.
       .replace(/^backends\n(?: {2}.*\n)*/m, "")
+      .replace(/^cache\n(?: {2}.*\n)*/m, "")
       .replace(/ {2,}/g, "  "),
   );
 
@@ -120,7 +122,10 @@ Deno.test("doctor names each breakage by its check id; doctor --fix repairs all 
   const after = await doctor(ctx, ["--full"]);
   assertEquals(after.code, 0);
   assertEquals(
-    after.checks.filter((c) => c.severity !== "ok" && c.severity !== "info"),
+    // (The free space of this machine's disk is not the test's business.)
+    after.checks.filter((c) =>
+      c.severity !== "ok" && c.severity !== "info" && c.id !== "cache.disk"
+    ),
     [],
   );
   assert(!(await Deno.stat(leftover).then(() => true, () => false)), "leftover removed");
@@ -189,4 +194,47 @@ Deno.test("repair fixes only the checks asked for; --dry-run changes nothing; ex
   assertEquals(gone.code, 1);
   found = await doctor(ctx, ["web", "--full"]);
   assertEquals(found.checks.filter((c) => c.severity !== "ok"), []);
+});
+
+Deno.test("doctor reports unknown config keys, credentials in the config, a corrupt cache file and an over-full cache", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "other-pkg"]));
+  await Deno.writeTextFile(
+    join(ctx.home, "config.toml"),
+    'backend = "native"\nbakend = "uv"\nextra_index_urls = ["https://ada:s3cret@pkgs.example/simple"]\n' +
+      '[cache]\nmax_size = "1KB"\n',
+  );
+  let found = await doctor(ctx, []);
+  const byId = new Map(found.checks.map((c) => [c.id, c]));
+  assertEquals(byId.get("config.file")?.severity, "ok");
+  assertEquals(byId.get("config.unknown_keys")?.severity, "warning");
+  assertStringIncludes(byId.get("config.unknown_keys")!.message, "bakend");
+  assertEquals(byId.get("config.credentials")?.severity, "warning");
+  assertStringIncludes(byId.get("config.credentials")!.message, "extra_index_urls");
+  assert(!JSON.stringify(found.checks).includes("s3cret"), "the secret is never printed");
+  assertEquals(byId.get("cache.size")?.severity, "warning");
+  assertEquals(byId.get("cache.integrity"), undefined, "only with --full");
+  assertEquals(found.code, 0, "warnings only");
+
+  // A stored file of the cache changed: `cache.integrity` (--full) is an error.
+  const files = join(ctx.home, "cache", "files-v1");
+  let victim: string | undefined;
+  for await (const shard of Deno.readDir(files)) {
+    for await (const f of Deno.readDir(join(files, shard.name))) {
+      victim = join(files, shard.name, f.name);
+      break;
+    }
+    if (victim !== undefined) break;
+  }
+  await Deno.chmod(victim!, 0o644);
+  await Deno.writeTextFile(victim!, "tampered");
+  found = await doctor(ctx, ["--full"]);
+  assertEquals(found.checks.find((c) => c.id === "cache.integrity")?.severity, "error");
+  assertEquals(found.code, 1);
+
+  // A value of the wrong type: gestvenv refuses to run with it, naming the key (exit 10).
+  await Deno.writeTextFile(join(ctx.home, "config.toml"), 'backend = "pipx"\n');
+  const invalid = await ctx.run(["doctor"]);
+  assertEquals(invalid.code, 10);
+  assertStringIncludes(invalid.stderr, "backend");
 });
