@@ -14,6 +14,7 @@ import { completeEnvironmentNames } from "./_help.ts";
 import { backendsFor } from "./backend/_describe.ts";
 import { printDoctorReport } from "./_doctor_report.ts";
 import type { DoctorCheck } from "../lib/doctor/mod.ts";
+import { GestvenvError, InterruptedError } from "../lib/errors/mod.ts";
 import type { EnvironmentRecord } from "../lib/environments/mod.ts";
 
 interface DoctorFlags extends GlobalFlags {
@@ -141,8 +142,18 @@ export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], Cli
             );
           }
         }
-        const result = await doctor.repairEnvironment(env, record.name, { removeExtras });
-        for (const f of result.fixes) fixes.push({ subject: record.name, ...f });
+        try {
+          const result = await doctor.repairEnvironment(env, record.name, { removeExtras });
+          for (const f of result.fixes) fixes.push({ subject: record.name, ...f });
+        } catch (error) {
+          // One environment that cannot be repaired (a file neither cached nor reachable) does
+          // not stop the others; the checks that follow still report it.
+          if (!(error instanceof GestvenvError) || error instanceof InterruptedError) throw error;
+          ctx.printer.warn(
+            `Could not repair ${record.name}: ${error.message}` +
+              (error.hint === undefined ? "" : ` (${error.hint})`),
+          );
+        }
       }
       if (name === undefined) {
         const registry = await doctor.repairRegistry(env);
@@ -156,7 +167,8 @@ export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], Cli
         );
       }
       if (fixes.length === 0) ctx.printer.info("Nothing to fix");
-      if (!ctx.dryRun) ({ checks, records } = await diagnose(ctx, name, flags.full ?? false));
+      // Checked again in full: the repair looked at every file, so the report must too.
+      if (!ctx.dryRun) ({ checks, records } = await diagnose(ctx, name, true));
     }
     if (format === "json") {
       ctx.printer.json("doctor", { checks, fixes, healthy: !doctor.hasErrors(checks) });

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { readInstalledDistributions } from "../distribution/mod.ts";
 import {
   applyCleanup,
   changeRegistry,
@@ -19,7 +18,7 @@ import {
   withEnvironmentLock,
 } from "../environments/mod.ts";
 import { atomicWriteFile } from "../fs/mod.ts";
-import { shebangFor, uninstallDistribution } from "../installer/mod.ts";
+import { shebangFor } from "../installer/mod.ts";
 import { installFromLock, readEnvironmentLock } from "../packages/mod.ts";
 import { dirname } from "../paths/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
@@ -113,7 +112,8 @@ async function fixShebangs(facts: EnvironmentFacts): Promise<string> {
 
 /**
  * Reinstalls damaged distributions and installs what the lock lists and is missing, through the
- * installer; with `exact`, also removes what the lock does not list.
+ * installer (which fetches and verifies every file before it removes anything); with `exact`,
+ * also removes what the lock does not list.
  */
 async function fixFromLock(
   ctx: EnvironmentContext,
@@ -126,26 +126,20 @@ async function fixFromLock(
   if (lock === undefined) return undefined;
   const layout = facts.layout!;
   const locked = new Set(lock.packages.map((p) => p.name));
-  const removed: string[] = [];
-  if (reinstallDamaged) {
-    const damaged = new Set(
-      (await damagedDistributions(layout)).map((d) => d.name).filter((n) => locked.has(n)),
-    );
-    const target = { layout, pythonVersion: facts.cfgMinor! };
-    for (const dist of await readInstalledDistributions(layout.sitePackages)) {
-      if (!damaged.has(dist.normalized_name)) continue;
-      await uninstallDistribution(target, dist);
-      removed.push(dist.normalized_name);
-    }
-  }
+  const damaged = reinstallDamaged
+    ? (await damagedDistributions(layout)).map((d) => d.name).filter((n) => locked.has(n))
+    : [];
   const { backend, target } = await openEnvironment(ctx, record);
+  // Damaged ones are installed again by the installer: the old files go only once the new ones
+  // are fetched and verified, so a repair without the files leaves them as they were.
   const plan = await installFromLock(ctx, record, backend, target, lock, exact, {
     writeLock: false,
+    reinstall: new Set(damaged),
   });
   await recordInstalled(ctx, record, backend, target, (reqs) => reqs);
   const parts = [];
-  if (removed.length > 0) parts.push(`reinstalled ${removed.join(", ")}`);
-  const added = plan.install.map((p) => p.name).filter((n) => !removed.includes(n));
+  if (damaged.length > 0) parts.push(`reinstalled ${damaged.join(", ")}`);
+  const added = plan.install.map((p) => p.name).filter((n) => !damaged.includes(n));
   if (added.length > 0) parts.push(`installed ${added.join(", ")}`);
   if (plan.remove.length > 0) parts.push(`removed ${plan.remove.map((r) => r.name).join(", ")}`);
   return parts.length === 0 ? "nothing to install" : parts.join("; ");

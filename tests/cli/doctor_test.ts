@@ -238,3 +238,27 @@ Deno.test("doctor reports unknown config keys, credentials in the config, a corr
   assertEquals(invalid.code, 10);
   assertStringIncludes(invalid.stderr, "backend");
 });
+
+Deno.test("doctor --fix without the files (cache emptied, index stopped) says what it could not repair, exits 1, and repairs the rest", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "other-pkg"]));
+  assertOk(await ctx.run(["create", "api", "--packages", "demo-pkg"]));
+  const site = await sitePackages(ctx, "web");
+  await Deno.remove(join(site, "other_pkg", "__init__.py"));
+  const script = join(ctx.envPath("api"), "bin", "demo-cli");
+  const original = await Deno.readTextFile(script);
+  await Deno.writeTextFile(script, original.replace(/^#!.*/, "#!/usr/bin/python3"));
+  assertOk(await ctx.run(["cache", "clean", "--all", "--yes"]));
+  await ctx.index.close();
+  const fixed = await ctx.run(["doctor", "--fix"]);
+  assertEquals(fixed.code, 1, fixed.stdout + fixed.stderr);
+  assertStringIncludes(fixed.stderr, "Could not repair web");
+  assertStringIncludes(fixed.stderr, "Fixed env.shebangs (api)");
+  assertEquals(await Deno.readTextFile(script), original);
+  const after = await doctor(ctx, ["--full"]);
+  assertEquals(errors(after.checks), ["env.files"]);
+  assertEquals(
+    after.checks.filter((c) => c.severity === "error").map((c) => c.subject),
+    ["environment web"],
+  );
+});
