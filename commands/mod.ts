@@ -20,6 +20,8 @@ import { activateCommand, deactivateCommand } from "./activate.ts";
 import { auditCommand } from "./audit.ts";
 import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
+import { doctorCommand } from "./doctor.ts";
+import { repairCommand } from "./repair.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
@@ -115,6 +117,8 @@ export function buildApp(): Application<CliContext> {
       export: exportCommand,
       import: importCommand,
       cleanup: cleanupCommand,
+      doctor: doctorCommand,
+      repair: repairCommand,
       resolve: resolveCommand,
       lock: lockCommand,
       sync: syncCommand,

@@ -126,6 +126,7 @@ async function planLockInstallFull(
   exact: boolean,
   keep: ReadonlySet<string> = SYNC_KEEP,
   reuse: ReadonlySet<string> = new Set(),
+  force: ReadonlySet<string> = new Set(),
 ): Promise<{ plan: LockPlan; installer: InstallPlan<LockedInstall> }> {
   const info = target.interpreter.info;
   const selected = selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
@@ -140,6 +141,7 @@ async function planLockInstallFull(
   // install was changing.
   const reinstall = namesToRepair(await readPendingInstall(installTargetOf(target)));
   for (const s of selected) if (s.directory !== null && !reuse.has(s.name)) reinstall.add(s.name);
+  for (const name of force) reinstall.add(name);
   const installer = planInstall(
     selected.map((s) => desiredFromLocked(s, requested.names, requested.urls)),
     installed,
@@ -223,6 +225,12 @@ export interface InstallFromLockOptions {
    * being built and installed again. @default none
    */
   reuseDirectories?: ReadonlySet<string>;
+  /**
+   * Distributions (PEP 503 names) installed again even when installed at the locked version
+   * (`doctor --fix`: their files are damaged); the old files go only once the new ones are
+   * fetched and verified. @default none
+   */
+  reinstall?: ReadonlySet<string>;
 }
 
 /** Index URLs configured for `ctx` (the one index decision), whose credentials files reuse. */
@@ -458,6 +466,7 @@ export async function installFromLock(
     exact,
     options.keep,
     options.reuseDirectories,
+    options.reinstall,
   );
   if (plan.install.length === 0 && plan.remove.length === 0) {
     await writeLock();

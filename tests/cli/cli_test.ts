@@ -46,6 +46,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "export",
     "import",
     "cleanup",
+    "doctor",
+    "repair",
     "config",
     "config set",
     "pyversions",

@@ -70,6 +70,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cleanup", "--orphaned", "--remove-unregistered"],
     ["cleanup", "--orphaned"],
     ["cleanup", "--restore-registry"],
+    ["doctor", "--fix", "--full"],
+    ["repair", "a"],
     ["config", "set", "backend", "uv"],
     ["config", "unset", "backend"],
     ["config", "init", "--force"],

@@ -1,0 +1,264 @@
+/**
+ * `doctor` finds each way an environment breaks behind gestvenv's back, by its check id; `doctor
+ * --fix` repairs them all from the cache with the index stopped; a second `doctor` is all ok.
+ */
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { join } from "node:path";
+import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
+import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
+
+interface Finding {
+  id: string;
+  severity: string;
+  subject: string;
+  message: string;
+}
+
+async function doctor(
+  ctx: TestContext,
+  args: string[],
+): Promise<{ code: number; checks: Finding[] }> {
+  const result = await ctx.run(["doctor", ...args, "--format", "json"]);
+  const doc = JSON.parse(result.stdout) as { data: { checks: Finding[] } };
+  return { code: result.code, checks: doc.data.checks };
+}
+
+const errors = (checks: Finding[]) =>
+  [...new Set(checks.filter((c) => c.severity === "error").map((c) => c.id))].sort();
+
+async function sitePackages(ctx: TestContext, name: string): Promise<string> {
+  const lib = join(ctx.envPath(name), "lib");
+  for await (const e of Deno.readDir(lib)) {
+    if (e.name.startsWith("python")) return join(lib, e.name, "site-packages");
+  }
+  throw new Error("no site-packages");
+}
+
+Deno.test("doctor names each breakage by its check id; doctor --fix repairs all of it offline", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg other-pkg"]));
+  assertOk(await ctx.run(["create", "stray"]));
+  const healthy = await doctor(ctx, ["--full"]);
+  assertEquals(errors(healthy.checks), [], JSON.stringify(healthy.checks, null, 2));
+  assertEquals(healthy.code, 0);
+  const site = await sitePackages(ctx, "web");
+  const env = ctx.envPath("web");
+
+  // A file of a distribution deleted, and a byte of another one changed.
+  await Deno.remove(join(site, "demo_pkg", "__init__.py"));
+  // A byte changed by a program that writes a new file (an in-place write through a hard link
+  // would change the cache's copy too; `cache verify` is what finds that).
+  const init = join(site, "other_pkg", "__init__.py");
+  const text = await Deno.readTextFile(init);
+  await Deno.remove(init);
+  await Deno.writeTextFile(init, text.replace(/.$/s, text.endsWith("X") ? "Y" : "X"));
+  let found = await doctor(ctx, ["web", "--full"]);
+  assertEquals(errors(found.checks), ["env.files"]);
+  assertEquals(found.code, 1);
+  const files = found.checks.find((c) => c.id === "env.files")!;
+  assertStringIncludes(files.message, "demo-pkg 1.1.0: demo_pkg/__init__.py is missing");
+  assertStringIncludes(files.message, "other-pkg 2.0.0: other_pkg/__init__.py differs from RECORD");
+  // Without --full, files are not hashed.
+  assertEquals(errors((await doctor(ctx, ["web"])).checks), []);
+
+  // A dependency uninstalled behind gestvenv's back.
+  for await (const e of Deno.readDir(site)) {
+    if (/^demo_dep/.test(e.name)) await Deno.remove(join(site, e.name), { recursive: true });
+  }
+  found = await doctor(ctx, ["web", "--full"]);
+  assertEquals(errors(found.checks), ["env.dependencies", "env.files", "env.lock"]);
+  assertStringIncludes(
+    found.checks.find((c) => c.id === "env.dependencies")!.message,
+    "demo-pkg 1.1.0 requires demo-dep, which is not installed.",
+  );
+
+  // A console script whose shebang runs another Python.
+  const script = join(env, "bin", "demo-cli");
+  const lines = (await Deno.readTextFile(script)).split("\n");
+  await Deno.writeTextFile(script, ["#!/usr/bin/python3", ...lines.slice(1)].join("\n"));
+  found = await doctor(ctx, ["web", "--full"]);
+  assertEquals(errors(found.checks), ["env.dependencies", "env.files", "env.lock", "env.shebangs"]);
+
+  // The interpreter link pointing at nothing (the checks that run Python are skipped then).
+  await Deno.remove(join(env, "bin", "python"));
+  await Deno.symlink("/nonexistent/python3", join(env, "bin", "python"));
+  found = await doctor(ctx, ["web", "--full"]);
+  assertEquals(errors(found.checks), ["env.files", "env.interpreter", "env.shebangs"]);
+
+  // The registry: an environment gestvenv made that it no longer lists, and a staging leftover.
+  const doc = await ctx.registry();
+  delete (doc.environments as Record<string, unknown>)["stray"];
+  await Deno.writeTextFile(join(ctx.home, "environments.json"), JSON.stringify(doc));
+  const leftover = join(ctx.home, "environments", ".gestvenv-staging-ghost-999999-1700000000000");
+  await Deno.mkdir(leftover);
+  const all = await ctx.run(["doctor", "--full"]);
+  assertEquals(all.code, 1);
+  found = await doctor(ctx, ["--full"]);
+  assertEquals(errors(found.checks), ["env.files", "env.interpreter", "env.shebangs"]);
+  const registry = found.checks.filter((c) => c.subject === "registry").map((c) => c.id).sort();
+  assertEquals(registry, ["registry.leftover", "registry.unregistered"]);
+  await assertSnapshot(
+    t,
+    filterText(all.stdout, [[ctx.home, "[HOME]"]])
+      .replace(/Python \d+\.\d+(\.\d+)?/g, "Python [VERSION]")
+      .replace(/^\d+ checks: .*$/m, "[SUMMARY]")
+      // Which backends this machine has is not the test's business.
+      .replace(/^backends\n(?: {2}.*\n)*/m, "")
+      .replace(/^cache\n(?: {2}.*\n)*/m, "")
+      .replace(/ {2,}/g, "  "),
+  );
+
+  // A dry run changes nothing.
+  const dry = await ctx.run(["doctor", "--fix", "--dry-run"]);
+  assertStringIncludes(dry.stderr, "Would fix env.interpreter (web)");
+  assertEquals(errors((await doctor(ctx, ["--full"])).checks).length, 3);
+
+  // Repaired with the index stopped: everything comes from the cache.
+  await ctx.index.close();
+  const fixed = await ctx.run(["doctor", "--fix", "--full"]);
+  assertEquals(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assertStringIncludes(fixed.stderr, "Fixed env.interpreter (web)");
+  assertStringIncludes(fixed.stderr, "Fixed env.shebangs (web)");
+  const after = await doctor(ctx, ["--full"]);
+  assertEquals(after.code, 0);
+  assertEquals(
+    // (The free space of this machine's disk is not the test's business.)
+    after.checks.filter((c) =>
+      c.severity !== "ok" && c.severity !== "info" && c.id !== "cache.disk"
+    ),
+    [],
+  );
+  assert(!(await Deno.stat(leftover).then(() => true, () => false)), "leftover removed");
+  assert(Object.keys((await ctx.registry()).environments).includes("stray"), "stray adopted");
+  const cli = await ctx.exec(script, []);
+  assertOk(cli);
+  assertOk(
+    await ctx.exec(join(env, "bin", "python"), ["-c", "import demo_pkg, demo_dep, other_pkg"]),
+  );
+});
+
+Deno.test("doctor on an unknown environment says so with exit 3", async () => {
+  await using ctx = await createTestContext();
+  const result = await ctx.run(["doctor", "nope"]);
+  assertEquals(result.code, 3);
+  assertStringIncludes(result.stderr, "nope");
+});
+
+Deno.test("repair fixes only the checks asked for; --dry-run changes nothing; extras need --yes", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg other-pkg"]));
+  const env = ctx.envPath("web");
+  const script = join(env, "bin", "demo-cli");
+  const original = await Deno.readTextFile(script);
+  await Deno.writeTextFile(script, original.replace(/^#!.*/, "#!/usr/bin/python3"));
+  const site = await sitePackages(ctx, "web");
+  await Deno.remove(join(site, "demo_pkg", "__init__.py"));
+  // other-pkg is taken out of the lock: installed but not locked.
+  const lockPath = join(env, "pylock.toml");
+  const lock = await Deno.readTextFile(lockPath);
+  const blocks = lock.split(/(?=^\[\[packages\]\])/m);
+  await Deno.writeTextFile(
+    lockPath,
+    blocks.filter((b) => !b.includes('name = "other-pkg"')).join(""),
+  );
+
+  const unknown = await ctx.run(["repair", "web", "--fix", "env.nothing"]);
+  assertEquals(unknown.code, 2);
+  assertStringIncludes(unknown.stderr, "No fix for env.nothing");
+
+  const dry = await ctx.run(["repair", "web", "--dry-run"]);
+  assertEquals(dry.code, 1);
+  assertStringIncludes(dry.stderr, "Would fix env.shebangs");
+  assertStringIncludes(dry.stderr, "Would fix env.files");
+  assertEquals(await Deno.readTextFile(script), original.replace(/^#!.*/, "#!/usr/bin/python3"));
+
+  const shebangs = await ctx.run(["repair", "web", "--fix", "env.shebangs"]);
+  assertEquals(shebangs.code, 1, "env.files is still broken");
+  assertEquals(await Deno.readTextFile(script), original);
+  assert(!(await Deno.stat(join(site, "demo_pkg", "__init__.py")).then(() => true, () => false)));
+
+  // Without a terminal and without --yes, the extra distribution stays.
+  await ctx.index.close();
+  const rest = await ctx.run(["repair", "web"]);
+  assertEquals(rest.code, 0, rest.stdout + rest.stderr);
+  assertStringIncludes(rest.stderr, "pass --yes to uninstall them");
+  assertOk(await ctx.exec(join(env, "bin", "python"), ["-c", "import demo_pkg, other_pkg"]));
+  let found = await doctor(ctx, ["web", "--full"]);
+  assertEquals(errors(found.checks), []);
+  assertEquals(
+    found.checks.filter((c) => c.severity === "warning").map((c) => c.id),
+    ["env.lock_extras"],
+  );
+  assertOk(await ctx.run(["repair", "web", "--yes"]));
+  const gone = await ctx.exec(join(env, "bin", "python"), ["-c", "import other_pkg"]);
+  assertEquals(gone.code, 1);
+  found = await doctor(ctx, ["web", "--full"]);
+  assertEquals(found.checks.filter((c) => c.severity !== "ok"), []);
+});
+
+Deno.test("doctor reports unknown config keys, credentials in the config, a corrupt cache file and an over-full cache", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "other-pkg"]));
+  await Deno.writeTextFile(
+    join(ctx.home, "config.toml"),
+    'backend = "native"\nbakend = "uv"\nextra_index_urls = ["https://ada:s3cret@pkgs.example/simple"]\n' +
+      '[cache]\nmax_size = "1KB"\n',
+  );
+  let found = await doctor(ctx, []);
+  const byId = new Map(found.checks.map((c) => [c.id, c]));
+  assertEquals(byId.get("config.file")?.severity, "ok");
+  assertEquals(byId.get("config.unknown_keys")?.severity, "warning");
+  assertStringIncludes(byId.get("config.unknown_keys")!.message, "bakend");
+  assertEquals(byId.get("config.credentials")?.severity, "warning");
+  assertStringIncludes(byId.get("config.credentials")!.message, "extra_index_urls");
+  assert(!JSON.stringify(found.checks).includes("s3cret"), "the secret is never printed");
+  assertEquals(byId.get("cache.size")?.severity, "warning");
+  assertEquals(byId.get("cache.integrity"), undefined, "only with --full");
+  assertEquals(found.code, 0, "warnings only");
+
+  // A stored file of the cache changed: `cache.integrity` (--full) is an error.
+  const files = join(ctx.home, "cache", "files-v1");
+  let victim: string | undefined;
+  for await (const shard of Deno.readDir(files)) {
+    for await (const f of Deno.readDir(join(files, shard.name))) {
+      victim = join(files, shard.name, f.name);
+      break;
+    }
+    if (victim !== undefined) break;
+  }
+  await Deno.chmod(victim!, 0o644);
+  await Deno.writeTextFile(victim!, "tampered");
+  found = await doctor(ctx, ["--full"]);
+  assertEquals(found.checks.find((c) => c.id === "cache.integrity")?.severity, "error");
+  assertEquals(found.code, 1);
+
+  // A value of the wrong type: gestvenv refuses to run with it, naming the key (exit 10).
+  await Deno.writeTextFile(join(ctx.home, "config.toml"), 'backend = "pipx"\n');
+  const invalid = await ctx.run(["doctor"]);
+  assertEquals(invalid.code, 10);
+  assertStringIncludes(invalid.stderr, "backend");
+});
+
+Deno.test("doctor --fix without the files (cache emptied, index stopped) says what it could not repair, exits 1, and repairs the rest", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "other-pkg"]));
+  assertOk(await ctx.run(["create", "api", "--packages", "demo-pkg"]));
+  const site = await sitePackages(ctx, "web");
+  await Deno.remove(join(site, "other_pkg", "__init__.py"));
+  const script = join(ctx.envPath("api"), "bin", "demo-cli");
+  const original = await Deno.readTextFile(script);
+  await Deno.writeTextFile(script, original.replace(/^#!.*/, "#!/usr/bin/python3"));
+  assertOk(await ctx.run(["cache", "clean", "--all", "--yes"]));
+  await ctx.index.close();
+  const fixed = await ctx.run(["doctor", "--fix"]);
+  assertEquals(fixed.code, 1, fixed.stdout + fixed.stderr);
+  assertStringIncludes(fixed.stderr, "Could not repair web");
+  assertStringIncludes(fixed.stderr, "Fixed env.shebangs (api)");
+  assertEquals(await Deno.readTextFile(script), original);
+  const after = await doctor(ctx, ["--full"]);
+  assertEquals(errors(after.checks), ["env.files"]);
+  assertEquals(
+    after.checks.filter((c) => c.severity === "error").map((c) => c.subject),
+    ["environment web"],
+  );
+});
