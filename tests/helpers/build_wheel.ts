@@ -7,6 +7,9 @@
 import { zipSync } from "fflate";
 import { createHash } from "node:crypto";
 
+/** The modification time of every entry of a built wheel (reproducible builds). */
+const WHEEL_MTIME = new Date(Date.UTC(2020, 0, 1));
+
 /** What to put in a test wheel. */
 export interface WheelSpec {
   /** Project name, e.g. `demo-pkg`. */
@@ -88,7 +91,9 @@ export function buildWheel(spec: WheelSpec): BuiltWheel {
   );
   record.push(`${distInfo}/RECORD,,`);
   files[`${distInfo}/RECORD`] = enc.encode(record.join("\n") + "\n");
-  const bytes = zipSync(files, { level: 6 });
+  // A fixed time in every entry: the same spec always gives the same bytes and sha256 (fflate
+  // stamps the current time otherwise, and two builds a second apart differed).
+  const bytes = zipSync(files, { level: 6, mtime: WHEEL_MTIME });
   return {
     filename: `${dist}-${spec.version}-${spec.tag ?? "py3-none-any"}.whl`,
     bytes,
