@@ -8,10 +8,7 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
-import { assertOk, createTestContext } from "../helpers/test_context.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+import { assertOk, createTestContext, runDenyNet } from "../helpers/test_context.ts";
 
 Deno.test("air gap: cache add for two platforms, export, import on a machine with no network, --offline create", async () => {
   const wheels = [
@@ -52,15 +49,7 @@ Deno.test("air gap: cache add for two platforms, export, import on a machine wit
   // Machine B: a fresh home; the index is stopped and gestvenv runs with --deny-net.
   await using b = await createTestContext([]);
   await a.index.close();
-  const denyNet = (args: string[]) =>
-    b.exec(Deno.execPath(), [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS.filter((f) => f !== "--allow-net"),
-      "--deny-net",
-      MAIN,
-      ...args,
-    ], { env: { GESTVENV_INDEX_URL: a.index.url } });
+  const denyNet = (args: string[]) => runDenyNet(b, args, { GESTVENV_INDEX_URL: a.index.url });
   const imported = await denyNet(["cache", "import", bundle, "--json"]);
   assertOk(imported);
   const bReqs = join(b.work, "reqs.txt");

@@ -6,28 +6,14 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
   type CliResult,
   createTestContext,
+  runDenyNet,
   type TestContext,
 } from "../helpers/test_context.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-/** `gestvenv ARGS` with every permission gestvenv has except the network (`--deny-net`). */
-function runDenyNet(
-  ctx: TestContext,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<CliResult> {
-  const flags = PERMISSION_FLAGS.filter((f) => f !== "--allow-net");
-  return ctx.exec(Deno.execPath(), ["run", "--quiet", ...flags, "--deny-net", MAIN, ...args], {
-    env,
-  });
-}
 
 async function python(ctx: TestContext, env: string, code: string): Promise<CliResult> {
   return await ctx.exec(join(ctx.envPath(env), "bin", "python"), ["-c", code]);

@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { writeLocalProject } from "../helpers/local_project.ts";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 import { normalizeArgs } from "../../commands/mod.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
   createTestContext,
+  runDenyNet,
   standardWheels,
   type TestContext,
 } from "../helpers/test_context.ts";
@@ -403,15 +403,7 @@ Deno.test("offline under --deny-net: a fresh project lock installs from the cach
   await using ctx = await createTestContext(wheels());
   const project = await writeProject(ctx.work);
   assertOk(await ctx.run(["create-from-pyproject", "app", "--groups", "test", "--lock"]));
-  const denyNet = (args: string[]) =>
-    ctx.exec(Deno.execPath(), [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS.filter((f) => f !== "--allow-net"),
-      "--deny-net",
-      new URL("../../main.ts", import.meta.url).pathname,
-      ...args,
-    ]);
+  const denyNet = (args: string[]) => runDenyNet(ctx, args);
   const created = await denyNet([
     "create-from-pyproject",
     "app2",

@@ -152,6 +152,21 @@ export async function createTestContext(
   };
 }
 
+/**
+ * Runs `gestvenv ARGS` in `ctx` with every permission gestvenv has except the network
+ * (`--deny-net`): the proof that a command opens no connection.
+ */
+export function runDenyNet(
+  ctx: TestContext,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const flags = PERMISSION_FLAGS.filter((f) => f !== "--allow-net");
+  return ctx.exec(Deno.execPath(), ["run", "--quiet", ...flags, "--deny-net", MAIN, ...args], {
+    env,
+  });
+}
+
 /** Asserts a CLI result succeeded, showing its output when it did not. */
 export function assertOk(result: CliResult, message = "command failed"): void {
   if (result.code !== 0) {
