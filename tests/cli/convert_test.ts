@@ -44,6 +44,34 @@ async function readToml(path: string): Promise<Record<string, unknown>> {
   return JSON.parse(JSON.stringify(parse(await Deno.readTextFile(path))));
 }
 
+/**
+ * The converted pyproject.toml in `dir` is valid, and its environment (`conv`, group dev) holds
+ * the same name==version set as the environment made from the originals (`orig`).
+ */
+async function assertSameResolution(ctx: TestContext, dir: string): Promise<void> {
+  assertOk(await ctx.run(["validate", join(dir, "pyproject.toml")]));
+  assertOk(
+    await ctx.run([
+      "create-from-pyproject",
+      join(dir, "pyproject.toml"),
+      "conv",
+      "--groups",
+      "dev",
+      "--no-project",
+      "--python",
+      "python3",
+    ]),
+  );
+  const original = await installed(ctx, "orig");
+  assertEquals(original, [
+    "demo-dep==1.0.0",
+    "demo-pkg==1.1.0",
+    "other-pkg==2.0.0",
+    "third-pkg==1.0.0",
+  ]);
+  assertEquals(await installed(ctx, "conv"), original);
+}
+
 Deno.test("convert round trip: a requirements set with includes and markers resolves the same", async () => {
   await using ctx = await createTestContext(wheels());
   const dir = join(ctx.work, "reqs");
@@ -96,27 +124,7 @@ Deno.test("convert round trip: a requirements set with includes and markers reso
     "dependency-groups": { dev: [{ "include-group": "test" }], test: ["demo-dep<2"] },
     tool: { gestvenv: { index_url: ctx.index.url } },
   });
-  assertOk(await ctx.run(["validate", join(dir, "pyproject.toml")]));
-  assertOk(
-    await ctx.run([
-      "create-from-pyproject",
-      join(dir, "pyproject.toml"),
-      "conv",
-      "--groups",
-      "dev",
-      "--no-project",
-      "--python",
-      "python3",
-    ]),
-  );
-  const original = await installed(ctx, "orig");
-  assertEquals(original, [
-    "demo-dep==1.0.0",
-    "demo-pkg==1.1.0",
-    "other-pkg==2.0.0",
-    "third-pkg==1.0.0",
-  ]);
-  assertEquals(await installed(ctx, "conv"), original);
+  await assertSameResolution(ctx, dir);
 });
 
 Deno.test("convert round trip: a Pipfile with sources, scripts and dev-packages resolves the same", async (t) => {
@@ -185,27 +193,7 @@ allow_prereleases = false
       },
     },
   });
-  assertOk(await ctx.run(["validate", join(dir, "pyproject.toml")]));
-  assertOk(
-    await ctx.run([
-      "create-from-pyproject",
-      join(dir, "pyproject.toml"),
-      "conv",
-      "--groups",
-      "dev",
-      "--no-project",
-      "--python",
-      "python3",
-    ]),
-  );
-  const original = await installed(ctx, "orig");
-  assertEquals(original, [
-    "demo-dep==1.0.0",
-    "demo-pkg==1.1.0",
-    "other-pkg==2.0.0",
-    "third-pkg==1.0.0",
-  ]);
-  assertEquals(await installed(ctx, "conv"), original);
+  await assertSameResolution(ctx, dir);
 });
 
 const EXISTING = `# Our project: keep this header.
