@@ -36,7 +36,7 @@ interface IndexReport {
 }
 
 /** Everything `system-info` reports (the JSON `data`; keys are stable). */
-async function gatherSystemInfo(ctx: CommandContext) {
+export async function gatherSystemInfo(ctx: CommandContext) {
   const home = ctx.home;
   const memory = (() => {
     try {

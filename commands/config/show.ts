@@ -41,6 +41,7 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   "cache.fallback_to_online": "fallbackToOnline",
   "cache.compression": "cacheCompression",
   auto_sync: "autoSync",
+  "logs.retention_days": "logsRetentionDays",
 };
 
 interface ShowFlags extends GlobalFlags {

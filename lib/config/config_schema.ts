@@ -49,6 +49,8 @@ export interface GestvenvConfig {
   "cache.compression"?: "zstd" | "gzip" | "none";
   /** Sync a project's environment before `run` when pyproject.toml changed. @default false */
   auto_sync?: boolean | string;
+  /** `[logs] retention_days`: days rotated operation logs are kept by `cleanup --all`. @default 90 */
+  "logs.retention_days"?: number | string;
 }
 
 /** The name of one configuration key. */
@@ -187,6 +189,12 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     description:
       "Sync a project's environment before `run` when its pyproject.toml changed since the last sync",
     default: "false",
+  },
+  "logs.retention_days": {
+    type: "days",
+    description:
+      "Days rotated operation logs (`logs/operations.N.jsonl`) are kept; `cleanup --all` removes older ones",
+    default: "90",
   },
 };
 

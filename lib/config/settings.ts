@@ -124,6 +124,8 @@ export interface ResolvedSettings {
   cacheMaxAgeDays: Setting<number | undefined>;
   /** Apply the size and age limits after operations (`cache.auto_cleanup`). @default false */
   cacheAutoCleanup: Setting<boolean>;
+  /** Days rotated operation logs are kept (`logs.retention_days`). @default 90 */
+  logsRetentionDays: Setting<number>;
   /** Compression of export bundles (`cache.compression`). @default "zstd" */
   cacheCompression: Setting<"zstd" | "gzip" | "none">;
   /**
@@ -304,7 +306,7 @@ export function resolveSettings(
   const maxSizeEnv = env(ENV_VARS.CACHE_SIZE);
   /** A key from the project, else the user configuration, parsed; else the default. */
   const fileValue = <T>(
-    key: "cache.max_size" | "cache.max_age" | "cache.compression",
+    key: "cache.max_size" | "cache.max_age" | "cache.compression" | "logs.retention_days",
     read: (value: NonNullable<GestvenvConfig[typeof key]>, where: string) => T,
     fallback: T,
   ): Setting<T> => {
@@ -400,6 +402,7 @@ export function resolveSettings(
       }
       : fileValue("cache.max_size", parseSize, undefined as number | undefined),
     cacheMaxAgeDays: fileValue("cache.max_age", parseDays, undefined as number | undefined),
+    logsRetentionDays: fileValue("logs.retention_days", parseDays, 90),
     cacheCompression: fileValue(
       "cache.compression",
       (value) => value as "zstd" | "gzip" | "none",

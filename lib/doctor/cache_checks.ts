@@ -21,6 +21,16 @@ function size(bytes: number): string {
     : `${(bytes / MIB).toFixed(1)} MiB`;
 }
 
+/**
+ * A size as a `--max-size`/`--target-size` argument (`2GB`, `500MB`, `1KB`; powers of 1024),
+ * rounded down, never 0.
+ */
+export function sizeArgument(bytes: number): string {
+  if (bytes >= 1024 * MIB && bytes % (1024 * MIB) === 0) return `${bytes / 1024 / MIB}GB`;
+  if (bytes >= MIB) return `${Math.floor(bytes / MIB)}MB`;
+  return `${Math.max(1, Math.floor(bytes / 1024))}KB`;
+}
+
 /** Free bytes on the file system holding `path` (POSIX `df -Pk`), or undefined when unknown. */
 export async function freeDiskBytes(path: string): Promise<number | undefined> {
   try {
@@ -62,7 +72,7 @@ export async function checkCache(root: string, options: CacheCheckOptions): Prom
       severity: "warning",
       subject: SUBJECT,
       message: `${size(used)} in ${root}, over cache.max_size (${size(options.maxSize)})`,
-      fix: { command: `gestvenv cache clean --max-size ${Math.floor(options.maxSize / MIB)}MB` },
+      fix: { command: `gestvenv cache clean --max-size ${sizeArgument(options.maxSize)}` },
     });
   } else {
     checks.push(ok(
@@ -117,4 +127,38 @@ export async function checkCache(root: string, options: CacheCheckOptions): Prom
     );
   }
   return checks;
+}
+
+/** What {@linkcode repairCacheIntegrity} removed (or, in a dry run, would remove). */
+export interface CacheRepair {
+  /** Paths of the corrupt entries, in the cache. */
+  removed: string[];
+  /** Whether they were removed (false in a dry run). */
+  fixed: boolean;
+}
+
+/**
+ * The fix of `cache.integrity`: re-hashes the cache at `root` as `cache verify --fix` does and
+ * removes what is corrupt (a removed artifact is downloaded again when next needed; a removed
+ * unpacked file takes its manifests with it, so the wheel is unpacked again from its artifact).
+ * This must run before distributions whose files were hard links to a corrupt unpacked file are
+ * reinstalled, or the reinstall would link the corrupt file again. With `dryRun`, only lists.
+ * @throws {InterruptedError} when `signal` is aborted.
+ */
+export async function repairCacheIntegrity(
+  root: string,
+  options: { dryRun?: boolean; signal?: AbortSignal | undefined } = {},
+): Promise<CacheRepair> {
+  if (!(await pathExists(root))) return { removed: [], fixed: false };
+  const cache = await openCache(root);
+  try {
+    const fix = !(options.dryRun ?? false);
+    const report = await verifyCache(cache, { fix, signal: options.signal });
+    return {
+      removed: report.problems.filter((p) => p.removed || !fix).map((p) => p.path),
+      fixed: fix,
+    };
+  } finally {
+    cache.close();
+  }
 }

@@ -41,3 +41,8 @@ export function hasErrors(checks: readonly DoctorCheck[]): boolean {
 export function ok(id: string, subject: string, message: string): DoctorCheck {
   return { id, severity: "ok", subject, message };
 }
+
+/** The subject of an environment's findings. */
+export function environmentSubject(name: string): string {
+  return `environment ${name}`;
+}

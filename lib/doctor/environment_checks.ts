@@ -13,13 +13,20 @@ import { planLockInstall, readEnvironmentLock } from "../packages/mod.ts";
 import { basename, dirname, join } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, readPyvenvCfg, type VirtualenvLayout } from "../virtualenv/mod.ts";
-import { type DoctorCheck, ok } from "./doctor_check.ts";
+import { type DoctorCheck, environmentSubject, ok } from "./doctor_check.ts";
+import { checkDuplicateFiles } from "./duplicate_checks.ts";
+import { checkPermissions } from "./permission_checks.ts";
 import { recordHashOf } from "./hash_file.ts";
 
 /** Options of {@linkcode diagnoseEnvironment}. */
 export interface DiagnoseOptions {
   /** Also hash every installed file against its RECORD (`doctor --full`). @default false */
   full?: boolean;
+  /**
+   * Only `pyvenv.cfg` and the interpreter (`health-check`'s fast subset: no RECORD read, no
+   * dependency or lock check). @default false
+   */
+  basic?: boolean;
 }
 
 /** What the checks of an environment found out about it, for the fixes. */
@@ -30,11 +37,6 @@ export interface EnvironmentFacts {
   cfgMinor?: string | undefined;
   /** The interpreter the link runs, when it runs. */
   interpreter?: Interpreter | undefined;
-}
-
-/** The subject of an environment's findings. */
-export function environmentSubject(name: string): string {
-  return `environment ${name}`;
 }
 
 function majorMinor(version: string): string | undefined {
@@ -346,8 +348,11 @@ export async function diagnoseEnvironment(
   const layout = facts.layout;
   if (layout === undefined) return checks;
   checks.push(await checkInterpreter(ctx, record, facts));
+  if (options.basic) return checks;
   checks.push(await checkShebangs(record, layout));
+  checks.push(await checkPermissions(record, layout));
   if (options.full) checks.push(await checkFiles(record, layout));
+  checks.push(await checkDuplicateFiles(record, layout));
   const interpreter = facts.interpreter;
   if (interpreter === undefined) return checks;
   checks.push(await checkDependencyConsistency(record, layout, interpreter));

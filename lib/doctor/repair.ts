@@ -30,12 +30,15 @@ import {
   type EnvironmentFacts,
   foreignShebangs,
 } from "./environment_checks.ts";
+import { repairCacheIntegrity } from "./cache_checks.ts";
 import { checkRegistry } from "./home_checks.ts";
+import { restoreExecuteBits } from "./permission_checks.ts";
 
 /** The check ids a fix exists for, in the order fixes run. */
 export const FIXABLE: readonly string[] = [
   "env.interpreter",
   "env.shebangs",
+  "env.permissions",
   "env.files",
   "env.dependencies",
   "env.lock",
@@ -51,6 +54,12 @@ export interface RepairOptions {
    * @default false
    */
   removeExtras?: boolean;
+  /**
+   * Before reinstalling damaged distributions (`env.files`), remove what is corrupt in the cache
+   * (`repairCacheIntegrity`), so a file edited in place through a hard link is not linked again.
+   * `doctor --fix` does it once for all environments and passes false. @default true
+   */
+  repairCache?: boolean;
 }
 
 /** What {@linkcode repairEnvironment} did. */
@@ -164,7 +173,9 @@ export async function repairEnvironment(
   if (ctx.dryRun) {
     const record = await getEnvironment(ctx, name);
     const before = await diagnoseEnvironment(ctx, record, { full: true });
-    const fixes = FIXABLE.filter((id) => wanted(before, id)).map((id) => ({
+    const fixes = FIXABLE.filter((id) =>
+      wanted(before, id) && failing(before, id)!.fix?.auto !== undefined
+    ).map((id) => ({
       id,
       action: failing(before, id)!.fix?.auto ?? "",
     }));
@@ -188,9 +199,26 @@ export async function repairEnvironment(
       fixes.push({ id: "env.shebangs", action: await fixShebangs(facts) });
       await rerun();
     }
+    if (wanted(current, "env.permissions") && failing(current, "env.permissions")!.fix?.auto) {
+      const changed = await restoreExecuteBits(facts.layout!);
+      fixes.push({
+        id: "env.permissions",
+        action: `restored the execute bit of ${changed.length} script(s)`,
+      });
+      await rerun();
+    }
     const fromLock = ["env.files", "env.dependencies", "env.lock", "env.lock_extras"]
       .filter((id) => wanted(current, id));
     if (fromLock.length > 0 && facts.interpreter !== undefined) {
+      if (fromLock.includes("env.files") && (options.repairCache ?? true)) {
+        const cache = await repairCacheIntegrity(ctx.home.cacheDir, { signal: ctx.signal });
+        if (cache.removed.length > 0) {
+          fixes.push({
+            id: "cache.integrity",
+            action: `removed ${cache.removed.length} corrupt cache entr(ies)`,
+          });
+        }
+      }
       const action = await fixFromLock(
         ctx,
         record,

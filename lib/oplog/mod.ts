@@ -7,3 +7,4 @@
 export * from "./entry.ts";
 export * from "./log_file.ts";
 export * from "./filter.ts";
+export * from "./retention.ts";

@@ -100,6 +100,7 @@ Deno.test("doctor names each breakage by its check id; doctor --fix repairs all 
   await assertSnapshot(
     t,
     filterText(all.stdout, [[ctx.home, "[HOME]"]])
+      .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:[PORT]")
       .replace(/Python \d+\.\d+(\.\d+)?/g, "Python [VERSION]")
       .replace(/^\d+ checks: .*$/m, "[SUMMARY]")
       // Which backends this machine has is not the test's business.
@@ -124,7 +125,9 @@ Deno.test("doctor names each breakage by its check id; doctor --fix repairs all 
   assertEquals(
     // (The free space of this machine's disk is not the test's business.)
     after.checks.filter((c) =>
-      c.severity !== "ok" && c.severity !== "info" && c.id !== "cache.disk"
+      c.severity !== "ok" && c.severity !== "info" && c.id !== "cache.disk" &&
+      // (The index was stopped on purpose.)
+      c.id !== "config.index_unreachable"
     ),
     [],
   );
@@ -261,4 +264,244 @@ Deno.test("doctor --fix without the files (cache emptied, index stopped) says wh
     after.checks.filter((c) => c.severity === "error").map((c) => c.subject),
     ["environment web"],
   );
+});
+
+const families = (checks: Finding[]) =>
+  [...new Set(checks.map((c) => c.id === "registry" ? "registry" : c.id.split(".")[0]!))].sort();
+
+Deno.test("doctor --cache, --config and --backend run only that family; ENV and a family run both", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  assertEquals(families((await doctor(ctx, [])).checks), [
+    "backend",
+    "cache",
+    "config",
+    "env",
+    "registry",
+  ]);
+  assertEquals(families((await doctor(ctx, ["web"])).checks), ["env"]);
+  assertEquals(families((await doctor(ctx, ["--cache"])).checks), ["cache"]);
+  assertEquals(families((await doctor(ctx, ["--config"])).checks), ["config"]);
+  assertEquals(families((await doctor(ctx, ["--cache", "--config"])).checks), ["cache", "config"]);
+  assertEquals(families((await doctor(ctx, ["web", "--cache"])).checks), ["cache", "env"]);
+  const native = await doctor(ctx, ["--backend", "native"]);
+  assertEquals(native.checks.map((c) => c.id), ["backend.native"]);
+  assertEquals(native.code, 0);
+  const bad = await ctx.run(["doctor", "--backend", "pipx"]);
+  assertEquals(bad.code, 2);
+});
+
+Deno.test("repair --list lists the fixes and applies none; --interactive without a terminal is exit 2; --auto repairs every environment", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  assertOk(await ctx.run(["create", "api", "--packages", "demo-pkg"]));
+  const scripts = ["web", "api"].map((n) => join(ctx.envPath(n), "bin", "demo-cli"));
+  const original = await Promise.all(scripts.map((s) => Deno.readTextFile(s)));
+  for (const [i, s] of scripts.entries()) {
+    await Deno.writeTextFile(s, original[i]!.replace(/^#!.*/, "#!/usr/bin/python3"));
+  }
+  await Deno.chmod(scripts[1]!, 0o644);
+
+  const list = await ctx.run(["repair", "web", "--list"]);
+  assertEquals(list.code, 0, list.stderr);
+  assertStringIncludes(list.stdout, "env.shebangs");
+  assertEquals(
+    await Deno.readTextFile(scripts[0]!),
+    original[0]!.replace(/^#!.*/, "#!/usr/bin/python3"),
+  );
+  const listAll = await ctx.run(["repair", "--list", "--format", "json"]);
+  const listed = JSON.parse(listAll.stdout).data.fixes as Array<
+    { environment: string; id: string }
+  >;
+  assertEquals(
+    listed.map((f) => `${f.environment} ${f.id}`).sort(),
+    ["api env.permissions", "api env.shebangs", "web env.shebangs"],
+  );
+  await assertSnapshot(
+    t,
+    // (Column widths follow the temp home's path.)
+    filterText(list.stdout, [[ctx.home, "[HOME]"]]).replace(/ +│/g, " │").replace(/─+/g, "─"),
+  );
+
+  for (const flag of ["--interactive", "--step-by-step"]) {
+    const asked = await ctx.run(["repair", "web", flag]);
+    assertEquals(asked.code, 2, asked.stderr);
+    assertStringIncludes(asked.stderr, "there is no terminal");
+    assertStringIncludes(asked.stderr, "--auto");
+  }
+  assertEquals((await ctx.run(["repair"])).code, 2, "no ENV without --auto or --list");
+
+  await ctx.index.close();
+  const auto = await ctx.run(["repair", "--auto"]);
+  assertEquals(auto.code, 0, auto.stdout + auto.stderr);
+  for (const [i, s] of scripts.entries()) assertEquals(await Deno.readTextFile(s), original[i]);
+  assert(((await Deno.stat(scripts[1]!)).mode! & 0o111) !== 0, "exec bit restored");
+  assertOk(await ctx.exec(scripts[1]!, []));
+  const log = await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"));
+  const last = JSON.parse(log.trim().split("\n").at(-1)!);
+  assertEquals([last.command, [...last.environments].sort()], ["repair", ["api", "web"]]);
+});
+
+Deno.test("env.permissions: a script without its execute bit is a warning with the chmod fix; --fix restores only scripts a distribution installed", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const script = join(ctx.envPath("web"), "bin", "demo-cli");
+  const mine = join(ctx.envPath("web"), "bin", "notes.txt");
+  await Deno.writeTextFile(mine, "not a script");
+  await Deno.chmod(mine, 0o644);
+  await Deno.chmod(script, 0o644);
+  const found = await doctor(ctx, ["web"]);
+  const perm = found.checks.find((c) => c.id === "env.permissions") as
+    & Finding
+    & { fix: { command: string; auto?: string } };
+  assertEquals(perm.severity, "warning");
+  assertStringIncludes(perm.message, "1 script(s) not executable: demo-cli");
+  assertStringIncludes(perm.fix.command, `chmod +x ${script}`);
+  assertEquals(found.code, 0, "a warning");
+  await ctx.index.close();
+  const fixed = await ctx.run(["doctor", "web", "--fix"]);
+  assertEquals(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assertStringIncludes(fixed.stderr, "Fixed env.permissions (web)");
+  assertEquals((await Deno.stat(script)).mode! & 0o777, 0o755);
+  assertEquals((await Deno.stat(mine)).mode! & 0o777, 0o644, "a file gestvenv did not install");
+  assertEquals(
+    (await doctor(ctx, ["web"])).checks.find((c) => c.id === "env.permissions")?.severity,
+    "ok",
+  );
+  assertOk(await ctx.exec(script, []));
+});
+
+Deno.test("env.duplicate_files: two RECORDs claiming one file is an error naming both, with no automatic fix", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg other-pkg"]));
+  const site = await sitePackages(ctx, "web");
+  const record = join(site, "other_pkg-2.0.0.dist-info", "RECORD");
+  const before = await Deno.readTextFile(record);
+  await Deno.writeTextFile(record, before + "demo_pkg/__init__.py,,\n");
+  const found = await doctor(ctx, ["web"]);
+  assertEquals(errors(found.checks), ["env.duplicate_files"]);
+  assertEquals(found.code, 1);
+  const dup = found.checks.find((c) => c.id === "env.duplicate_files") as
+    & Finding
+    & { fix: { command: string; auto?: string } };
+  assertStringIncludes(dup.message, "demo_pkg/__init__.py (demo-pkg 1.1.0 and other-pkg 2.0.0)");
+  assertStringIncludes(dup.fix.command, "gestvenv repair web --fix env.files");
+  assertEquals(dup.fix.auto, undefined);
+  const fixed = await ctx.run(["doctor", "web", "--fix"]);
+  assertEquals(fixed.code, 1);
+  assertEquals(await Deno.readTextFile(record), before + "demo_pkg/__init__.py,,\n");
+});
+
+Deno.test("config.index_unreachable: an index that stopped answering is a warning naming it without credentials; never checked offline", async () => {
+  await using ctx = await createTestContext();
+  const up = await doctor(ctx, ["--config"]);
+  assertEquals(up.checks.find((c) => c.id === "config.index_unreachable")?.severity, "ok");
+  const port = new URL(ctx.index.url).port;
+  await Deno.writeTextFile(
+    join(ctx.home, "config.toml"),
+    `extra_index_urls = ["http://ada:s3cret@127.0.0.1:${port}/extra/simple"]\n`,
+  );
+  await ctx.index.close();
+  const down = await doctor(ctx, ["--config"]);
+  const unreachable = down.checks.filter((c) => c.id === "config.index_unreachable");
+  assertEquals(unreachable.map((c) => c.severity), ["warning", "warning"]);
+  assertStringIncludes(unreachable[1]!.message, `http://127.0.0.1:${port}/extra/simple`);
+  assert(!JSON.stringify(down.checks).includes("s3cret"), "no credential printed");
+  assertEquals(down.code, 0, "warnings only");
+  const offline = await doctor(ctx, ["--config", "--offline"]);
+  assertEquals(offline.checks.filter((c) => c.id === "config.index_unreachable"), []);
+});
+
+Deno.test("cache.integrity: a hard-linked file edited in place is fixed by --fix (bad cache entry dropped, distribution reinstalled) with the index stopped", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "other-pkg"]));
+  const init = join(await sitePackages(ctx, "web"), "other_pkg", "__init__.py");
+  const original = await Deno.readTextFile(init);
+  assert((await Deno.stat(init)).nlink! > 1, "installed as a hard link to the cache");
+  await Deno.chmod(init, 0o644);
+  await Deno.writeTextFile(init, original + "\nBROKEN = True\n"); // same inode: the cache's copy too
+  const found = await doctor(ctx, ["--full"]);
+  assertEquals(errors(found.checks), ["cache.integrity", "env.files"]);
+  await ctx.index.close();
+  const fixed = await ctx.run(["doctor", "--fix"]);
+  assertEquals(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assertStringIncludes(fixed.stderr, "Fixed cache.integrity (cache)");
+  assertStringIncludes(fixed.stderr, "Fixed env.files (web)");
+  assertEquals(await Deno.readTextFile(init), original);
+  assertEquals(errors((await doctor(ctx, ["--full"])).checks), []);
+  assertOk(
+    await ctx.exec(join(ctx.envPath("web"), "bin", "python"), [
+      "-c",
+      "import other_pkg; assert not hasattr(other_pkg, 'BROKEN')",
+    ]),
+  );
+});
+
+Deno.test("doctor --suggest: an over-full cache, a pip environment, an unused one and copies shared by two environments, each with its command", async (t) => {
+  await using ctx = await createTestContext();
+  for (const name of ["a", "b"]) {
+    assertOk(await ctx.run(["create", name, "--packages", "other-pkg", "--link-mode", "copy"]));
+  }
+  assertOk(await ctx.run(["create", "old"]));
+  const doc = await ctx.registry();
+  const envs = doc.environments as Record<string, { backend: string; last_used_at: string }>;
+  envs["old"]!.backend = "pip";
+  envs["old"]!.last_used_at = "2020-01-01T00:00:00.000Z";
+  await Deno.writeTextFile(join(ctx.home, "environments.json"), JSON.stringify(doc));
+  await Deno.writeTextFile(join(ctx.home, "config.toml"), '[cache]\nmax_size = "1KB"\n');
+  const plain = await doctor(ctx, []);
+  assertEquals(plain.checks.filter((c) => c.id.startsWith("suggest.")), []);
+  const result = await ctx.run(["doctor", "--suggest", "--format", "json"]);
+  const checks = JSON.parse(result.stdout).data.checks as Array<
+    Finding & { fix: { command: string } }
+  >;
+  const suggestions = checks.filter((c) => c.id.startsWith("suggest."));
+  assert(suggestions.every((c) => c.severity === "info"));
+  assertEquals(
+    suggestions.map((c) => `${c.id}: ${c.fix.command}`),
+    [
+      "suggest.cache_size: gestvenv optimize cache --target-size 1KB",
+      "suggest.backend: gestvenv migrate-backend old --to native",
+      "suggest.unused: gestvenv delete old",
+      "suggest.copies: gestvenv optimize",
+    ],
+  );
+  const human = await ctx.run(["doctor", "--suggest", "--cache"]);
+  await assertSnapshot(
+    t,
+    filterText(human.stdout, [[ctx.home, "[HOME]"]])
+      .replace(/\d+\.\d (MiB|GiB)/g, "[SIZE]")
+      .replace(/^\d+ checks: .*$/m, "[SUMMARY]")
+      .replace(/ {2,}/g, "  "),
+  );
+});
+
+Deno.test("doctor --export FILE writes one JSON (version, system, redacted config, checks, last operations) with no credential in it", async () => {
+  await using ctx = await createTestContext();
+  const secretIndex = ctx.index.url.replace("http://", "http://ada:s3cret@");
+  assertOk(await ctx.run(["create", "web", "--packages", "other-pkg", "--index-url", secretIndex]));
+  await Deno.writeTextFile(
+    join(ctx.home, "config.toml"),
+    `index_url = "${secretIndex}"\nextra_index_urls = ["https://bob:t0ken@127.0.0.1:1/simple"]\n`,
+  );
+  const out = join(ctx.work, "diagnostic.json");
+  const result = await ctx.run(["doctor", "--export", out], {
+    env: { PIP_INDEX_URL: secretIndex },
+  });
+  assertStringIncludes(result.stderr, `Wrote the diagnosis to ${out}`);
+  const text = await Deno.readTextFile(out);
+  for (const secret of ["s3cret", "t0ken", "ada:", "bob:"]) {
+    assert(!text.includes(secret), `${secret} must not appear`);
+  }
+  const doc = JSON.parse(text);
+  assertEquals(typeof doc.gestvenv.version, "string");
+  assertEquals(doc.system.paths.home, ctx.home);
+  assertEquals(doc.config.values.index_url, ctx.index.url);
+  assert(doc.checks.some((c: Finding) => c.id === "config.credentials"));
+  assertEquals(doc.operations.at(-1).command, "create");
+  assertEquals(doc.operations.length, 1);
+  // A dry run writes nothing.
+  const dry = join(ctx.work, "dry.json");
+  await ctx.run(["doctor", "--export", dry, "--dry-run"]);
+  assert(!(await Deno.stat(dry).then(() => true, () => false)));
 });

@@ -1,0 +1,61 @@
+/**
+ * `doctor --export FILE`: one JSON document for a bug report — gestvenv's version, what
+ * `system-info` reports, the configuration with credentials removed (as `config show` prints it),
+ * the findings and fixes, and the last 50 lines of the operation log — written atomically.
+ *
+ * @module
+ */
+import type { DoctorCheck } from "../lib/doctor/mod.ts";
+import { atomicWriteFile } from "../lib/fs/mod.ts";
+import { logsDirOf, readOperations } from "../lib/oplog/mod.ts";
+import type { CommandContext } from "./_context.ts";
+import { redactValues } from "./config/_keys.ts";
+import { gatherSystemInfo } from "./system_info.ts";
+import { VERSION } from "./_version.ts";
+
+/** How many operation-log entries the export carries (the last ones). */
+export const EXPORTED_OPERATIONS = 50;
+
+/** `scheme://user:secret@host` → `scheme://host`, anywhere in a text. */
+function stripCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"'<>]*@/gi, "$1");
+}
+
+/**
+ * Writes the diagnosis to `path` (see the module documentation), atomically (temp file, fsync,
+ * rename). Every URL in it is stripped of credentials, whatever field carries it.
+ */
+export async function writeDiagnosis(
+  ctx: CommandContext,
+  path: string,
+  checks: readonly DoctorCheck[],
+  fixes: ReadonlyArray<{ subject: string; id: string; action: string }>,
+): Promise<void> {
+  const [system, operations] = await Promise.all([
+    gatherSystemInfo(ctx),
+    readOperations(logsDirOf(ctx.home)),
+  ]);
+  const settings = ctx.settings;
+  const document = {
+    format: 1,
+    created_at: new Date().toISOString(),
+    gestvenv: { version: VERSION },
+    system,
+    config: {
+      file: ctx.home.configFile,
+      values: redactValues(ctx.config),
+      index: {
+        index_url: settings.indexUrl.value ?? null,
+        extra_index_urls: settings.extraIndexUrls.value,
+        find_links: settings.findLinks.value,
+        offline: settings.offline.value,
+      },
+    },
+    checks,
+    fixes,
+    healthy: !checks.some((c) => c.severity === "error"),
+    operations: operations.entries.slice(-EXPORTED_OPERATIONS),
+  };
+  const text = stripCredentials(JSON.stringify(document, null, 2)) + "\n";
+  await atomicWriteFile(path, text);
+}
