@@ -23,6 +23,7 @@ import { cleanupCommand } from "./cleanup.ts";
 import { doctorCommand } from "./doctor.ts";
 import { repairCommand } from "./repair.ts";
 import { healthCheckCommand } from "./health_check.ts";
+import { optimizeCommand } from "./optimize.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
@@ -121,6 +122,7 @@ export function buildApp(): Application<CliContext> {
       doctor: doctorCommand,
       repair: repairCommand,
       "health-check": healthCheckCommand,
+      optimize: optimizeCommand,
       resolve: resolveCommand,
       lock: lockCommand,
       sync: syncCommand,

@@ -18,4 +18,5 @@ export * from "./index_checks.ts";
 export * from "./cache_checks.ts";
 export * from "./suggestions.ts";
 export * from "./health.ts";
+export * from "./relink.ts";
 export * from "./repair.ts";

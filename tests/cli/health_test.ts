@@ -135,3 +135,99 @@ Deno.test("cleanup --all: orphans, unused cache files and expired rotated logs g
   assertOk(again);
   assertStringIncludes(again.stderr, "Nothing to clean up");
 });
+
+interface OptimizeJson {
+  steps: Array<{ kind: string; environment?: string }>;
+  done: Array<{ kind: string; result: string }>;
+  not_done: string[];
+  cache?: { size_before: number; size_after: number; freed_bytes: number; target_bytes: number };
+}
+
+async function optimize(ctx: TestContext, args: string[]): Promise<OptimizeJson> {
+  const result = await ctx.run(["optimize", ...args, "--format", "json"]);
+  assertOk(result, `optimize ${args.join(" ")}`);
+  return JSON.parse(result.stdout).data as OptimizeJson;
+}
+
+async function cachedProjects(ctx: TestContext): Promise<string[]> {
+  const list = await ctx.run(["cache", "list", "--format", "json"]);
+  assertOk(list);
+  const projects = JSON.parse(list.stdout).data as Array<{ project: string }>;
+  return [...new Set(projects.map((p) => p.project))].sort();
+}
+
+Deno.test("optimize cache --target-size trims what no environment uses, least recently used first, to the target; environments still import", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  assertOk(await ctx.run(["create", "gone", "--packages", "other-pkg third_pkg"]));
+  assertOk(await ctx.run(["delete", "gone", "--force"]));
+  const all = ["demo-dep", "demo-pkg", "other-pkg", "third-pkg"];
+  assertEquals(await cachedProjects(ctx), all);
+  assertEquals((await ctx.run(["optimize", "cache"])).code, 2, "a size is needed");
+  assertEquals((await ctx.run(["optimize", "nothing", "--target-size", "1KB"])).code, 2);
+
+  const dry = await optimize(ctx, ["cache", "--target-size", "1KB", "--dry-run"]);
+  assertEquals(dry.steps.map((s) => s.kind), ["trim-cache"]);
+  assertEquals(await cachedProjects(ctx), all, "a dry run removes nothing");
+  const before = dry.cache!.size_before;
+
+  const target = before - 1;
+  const trimmed = await optimize(ctx, ["cache", "--target-size", String(target), "--auto"]);
+  assert(trimmed.cache!.freed_bytes > 0);
+  assert(trimmed.cache!.size_after <= target, JSON.stringify(trimmed.cache));
+  const left = await cachedProjects(ctx);
+  assert(left.includes("demo-pkg") && left.includes("demo-dep"), "what web's lock names stays");
+
+  // Down to nothing that is unused: only web's artifacts are left; the trim says it stays over.
+  const floor = await ctx.run(["optimize", "cache", "--target-size", "1KB", "--yes"]);
+  assertOk(floor);
+  assertStringIncludes(floor.stderr, "stays over");
+  assertEquals(await cachedProjects(ctx), ["demo-dep", "demo-pkg"]);
+  assertOk(
+    await ctx.exec(join(ctx.envPath("web"), "bin", "python"), ["-c", "import demo_pkg, demo_dep"]),
+  );
+  await ctx.index.close();
+  assertOk(
+    await ctx.run(["create", "again", "--packages", "demo-pkg", "--offline"]),
+    "from the cache alone",
+  );
+});
+
+Deno.test("optimize relinks distributions installed as copies to the cache (index stopped), prints what it does not do, and needs --auto or a terminal", async () => {
+  await using ctx = await createTestContext();
+  for (const name of ["a", "b"]) {
+    assertOk(await ctx.run(["create", name, "--packages", "other-pkg", "--link-mode", "copy"]));
+  }
+  const inits = await Promise.all(
+    ["a", "b"].map(async (n) => join(await sitePackages(ctx, n), "other_pkg", "__init__.py")),
+  );
+  for (const f of inits) assertEquals((await Deno.stat(f)).nlink, 1);
+  const dry = await optimize(ctx, ["--dry-run"]);
+  assertEquals(dry.steps.map((s) => `${s.kind} ${s.environment}`), ["relink a", "relink b"]);
+  for (const f of inits) assertEquals((await Deno.stat(f)).nlink, 1, "a dry run changes nothing");
+  const refused = await ctx.run(["optimize"]);
+  assertEquals(refused.code, 2);
+  assertStringIncludes(refused.stderr, "--auto");
+  assertEquals((await ctx.run(["optimize", "--interactive"])).code, 2);
+
+  await ctx.index.close();
+  const done = await optimize(ctx, ["--auto"]);
+  assertEquals(done.done.map((d) => d.result), [
+    "relinked other-pkg==2.0.0",
+    "relinked other-pkg==2.0.0",
+  ]);
+  for (const f of inits) assert((await Deno.stat(f)).nlink! > 1, `${f} is a link now`);
+  for (const n of ["a", "b"]) {
+    assertOk(await ctx.exec(join(ctx.envPath(n), "bin", "python"), ["-c", "import other_pkg"]));
+  }
+  const suggest = JSON.parse((await ctx.run(["doctor", "--suggest", "--json"])).stdout).data
+    .checks as Array<{ id: string }>;
+  assertEquals(suggest.filter((c) => c.id === "suggest.copies"), []);
+  const log = (await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l));
+  const entry = log.findLast((e) => e.command === "optimize");
+  assertEquals(entry.environments, ["a", "b"]);
+  const nothing = await ctx.run(["optimize", "--auto"]);
+  assertOk(nothing);
+  assertStringIncludes(nothing.stderr, "Nothing to optimize");
+});
