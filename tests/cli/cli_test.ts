@@ -48,6 +48,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "cleanup",
     "doctor",
     "repair",
+    "health-check",
+    "optimize",
     "config",
     "config set",
     "pyversions",
