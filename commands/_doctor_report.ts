@@ -5,9 +5,14 @@ const ORDER: Record<DoctorCheck["severity"], number> = { error: 0, warning: 1, i
 
 /**
  * Prints `doctor`'s findings for a person on stdout: grouped by subject (in the order given), one
- * line per check (`status  id  message`), the fix under each problem, then a summary line.
+ * line per check (`status  id  message`), the fix under each problem, then a summary line (over
+ * `all`, when only some of the checks are shown).
  */
-export function printDoctorReport(ctx: CommandContext, checks: readonly DoctorCheck[]): void {
+export function printDoctorReport(
+  ctx: CommandContext,
+  checks: readonly DoctorCheck[],
+  all: readonly DoctorCheck[] = checks,
+): void {
   const p = ctx.printer;
   const subjects = [...new Set(checks.map((c) => c.subject))];
   const width = Math.max(0, ...checks.map((c) => c.id.length));
@@ -37,10 +42,10 @@ export function printDoctorReport(ctx: CommandContext, checks: readonly DoctorCh
       }
     }
   }
-  const count = (s: DoctorCheck["severity"]) => checks.filter((c) => c.severity === s).length;
+  const count = (s: DoctorCheck["severity"]) => all.filter((c) => c.severity === s).length;
   lines.push(
     "",
-    `${checks.length} checks: ${count("ok")} ok, ${count("info")} info, ${count("warning")} ` +
+    `${all.length} checks: ${count("ok")} ok, ${count("info")} info, ${count("warning")} ` +
       `warning(s), ${count("error")} error(s)`,
   );
   p.data(lines.join("\n"));

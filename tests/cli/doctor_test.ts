@@ -6,6 +6,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { join } from "node:path";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
+import { hasScript, inTerminal } from "../helpers/in_terminal.ts";
 
 interface Finding {
   id: string;
@@ -504,4 +505,30 @@ Deno.test("doctor --export FILE writes one JSON (version, system, redacted confi
   const dry = join(ctx.work, "dry.json");
   await ctx.run(["doctor", "--export", dry, "--dry-run"]);
   assert(!(await Deno.stat(dry).then(() => true, () => false)));
+});
+
+Deno.test({
+  name: "repair --interactive on a terminal applies the fixes answered yes, not the others",
+  ignore: !hasScript,
+  fn: async () => {
+    await using ctx = await createTestContext();
+    assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+    const script = join(ctx.envPath("web"), "bin", "demo-cli");
+    const original = await Deno.readTextFile(script);
+    await Deno.writeTextFile(script, original.replace(/^#!.*/, "#!/usr/bin/python3"));
+    await Deno.chmod(script, 0o644);
+    const { code, screen } = await inTerminal(
+      ctx.env,
+      ctx.work,
+      ["repair", "web", "--interactive"],
+      [
+        ["fix env.shebangs?", "y"],
+        ["fix env.permissions?", "n"],
+      ],
+    );
+    assertEquals(code, 0, screen);
+    assertStringIncludes(screen, "Fixed env.shebangs");
+    assertEquals(await Deno.readTextFile(script), original);
+    assertEquals((await Deno.stat(script)).mode! & 0o777, 0o644, "answered no");
+  },
 });
