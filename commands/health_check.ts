@@ -62,6 +62,7 @@ export const healthCheckCommand = buildCommand<HealthCheckFlags, [], CliContext>
       printDoctorReport(
         ctx,
         checks.filter((c) => c.severity === "error" || c.severity === "warning"),
+        checks,
       );
     }
     return failed ? 1 : 0;
