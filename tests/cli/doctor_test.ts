@@ -5,7 +5,12 @@
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { join } from "node:path";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
-import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
+import {
+  assertOk,
+  createTestContext,
+  runDenyNet,
+  type TestContext,
+} from "../helpers/test_context.ts";
 import { hasScript, inTerminal } from "../helpers/in_terminal.ts";
 
 interface Finding {
@@ -409,8 +414,11 @@ Deno.test("config.index_unreachable: an index that stopped answering is a warnin
   assertStringIncludes(unreachable[1]!.message, `http://127.0.0.1:${port}/extra/simple`);
   assert(!JSON.stringify(down.checks).includes("s3cret"), "no credential printed");
   assertEquals(down.code, 0, "warnings only");
-  const offline = await doctor(ctx, ["--config", "--offline"]);
-  assertEquals(offline.checks.filter((c) => c.id === "config.index_unreachable"), []);
+  // Offline, no connection is even tried (--deny-net would fail it).
+  const offline = await runDenyNet(ctx, ["doctor", "--config", "--offline", "--format", "json"]);
+  assertEquals(offline.code, 0, offline.stderr);
+  const offlineChecks = JSON.parse(offline.stdout).data.checks as Finding[];
+  assertEquals(offlineChecks.map((c) => c.id), ["config.file", "config.credentials"]);
 });
 
 Deno.test("cache.integrity: a hard-linked file edited in place is fixed by --fix (bad cache entry dropped, distribution reinstalled) with the index stopped", async () => {
