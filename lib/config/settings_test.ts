@@ -82,6 +82,7 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     cacheAutoCleanup: ["default", "default"],
     cacheMaxSize: ["default", "default"],
     cacheMaxAgeDays: ["default", "default"],
+    logsRetentionDays: ["default", "default"],
     cacheCompression: ["default", "default"],
     autoSync: ["default", "default"],
   });
