@@ -5,6 +5,7 @@ import {
   detectLibc,
   directorySize,
   diskSpace,
+  PROBE_TIMEOUT_MS,
   type ProbeResult,
   runtimeInfo,
   timeBound,
@@ -21,6 +22,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { examples } from "./_help.ts";
+import { UsageError } from "../lib/errors/mod.ts";
 import { formatBytes } from "./_output.ts";
 import { VERSION } from "./_version.ts";
 
@@ -35,8 +37,11 @@ interface IndexReport {
   offline: boolean;
 }
 
-/** Everything `system-info` reports (the JSON `data`; keys are stable). */
-export async function gatherSystemInfo(ctx: CommandContext) {
+/**
+ * Everything `system-info` reports (the JSON `data`; keys are stable). Each slow probe gives up
+ * after `timeoutMs` (default {@linkcode PROBE_TIMEOUT_MS}, 2000 ms) and says `timed out`.
+ */
+export async function gatherSystemInfo(ctx: CommandContext, timeoutMs = PROBE_TIMEOUT_MS) {
   const home = ctx.home;
   const memory = (() => {
     try {
@@ -67,16 +72,17 @@ export async function gatherSystemInfo(ctx: CommandContext) {
       };
     }
   };
-  // The slow questions run together, each bounded (2 s).
+  // The slow questions run together, each bounded (2 s unless --timeout says otherwise).
+  const bounded = <T>(probe: (signal: AbortSignal) => Promise<T>) => timeBound(probe, timeoutMs);
   const [libc, diskHome, diskCache, homeBytes, cacheBytes, environments, interpreters, backends] =
     await Promise.all([
-      timeBound((signal) => detectLibc(signal)),
-      timeBound((signal) => diskSpace(home.root, signal)),
-      timeBound((signal) => diskSpace(home.cacheDir, signal)),
-      timeBound((signal) => directorySize(home.root, signal)),
-      timeBound((signal) => directorySize(home.cacheDir, signal)),
-      timeBound(async () => (await loadRegistry(ctx.environments())).environments.size),
-      timeBound(async () =>
+      bounded((signal) => detectLibc(signal)),
+      bounded((signal) => diskSpace(home.root, signal)),
+      bounded((signal) => diskSpace(home.cacheDir, signal)),
+      bounded((signal) => directorySize(home.root, signal)),
+      bounded((signal) => directorySize(home.cacheDir, signal)),
+      bounded(async () => (await loadRegistry(ctx.environments())).environments.size),
+      bounded(async () =>
         (await findInterpreters({ cacheDir: home.cacheDir }))
           .sort((a, b) => newestFirst(a.info, b.info))
           .map((i) => ({
@@ -87,7 +93,7 @@ export async function gatherSystemInfo(ctx: CommandContext) {
             source: i.source,
           }))
       ),
-      timeBound(async () =>
+      bounded(async () =>
         (await backendsFor(ctx)).map((b) => ({
           name: b.name,
           available: b.available,
@@ -214,6 +220,22 @@ export function systemInfoSections(info: SystemInfo): Array<[string, Array<[stri
   ];
 }
 
+interface SystemInfoFlags extends GlobalFlags {
+  /** Seconds per slow probe. */
+  readonly timeout?: number;
+}
+
+/** `--timeout SECONDS`: a positive number, at most an hour. */
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0) || seconds > 3600) {
+    throw new UsageError(`\`--timeout ${value}\` is not a number of seconds`, {
+      hint: "Give seconds between 0 and 3600: --timeout 10",
+    });
+  }
+  return seconds;
+}
+
 /** `gestvenv system-info`: the machine, the runtime, the interpreters, backends and settings. */
 export const systemInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
   docs: {
@@ -221,16 +243,32 @@ export const systemInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
     fullDescription:
       "Versions, OS, libc, CPUs, memory, disk space, interpreters, backends, index " +
       "settings (credentials removed) and home/cache sizes. Slow probes run in parallel and each " +
-      'gives up after 2 s ("timed out"). No network is used.\n\n' +
+      'gives up after 2 s ("timed out"; `--timeout` gives them longer). No network is used.\n\n' +
       examples([
         ["gestvenv system-info", "sections of key/value lines"],
+        ["gestvenv system-info --timeout 10", "a slow machine: wait up to 10 s per probe"],
         ["gestvenv system-info --format json", "for a bug report or a script"],
       ]),
   },
-  parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
-  func: action("system-info", async (ctx, _flags: GlobalFlags) => {
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      timeout: {
+        kind: "parsed",
+        parse: parseTimeout,
+        brief: "Seconds each slow probe may take before it is reported as timed out (default 2)",
+        placeholder: "SECONDS",
+        optional: true,
+      },
+    },
+    aliases: GLOBAL_ALIASES,
+  },
+  func: action("system-info", async (ctx, flags: SystemInfoFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const info = await gatherSystemInfo(ctx);
+    const info = await gatherSystemInfo(
+      ctx,
+      flags.timeout === undefined ? PROBE_TIMEOUT_MS : flags.timeout * 1000,
+    );
     if (format === "json") {
       ctx.printer.json("system-info", info);
       return;

@@ -43,7 +43,7 @@ Deno.test("system-info --format json: every section, typed, and the test python 
   // Warm the interpreter probe cache, so the interpreter probe answers well within its 2 s.
   assertOk(await ctx.run(["pyversions", "--format", "json"]));
   assertOk(await ctx.run(["create", "one"]));
-  const data = parse(await ctx.run(["system-info", "--format", "json"]));
+  const data = parse(await ctx.run(["system-info", "--format", "json", "--timeout", "60"]));
 
   assertEquals(Object.keys(data), [
     "gestvenv",
@@ -157,7 +157,9 @@ function filterTable(ctx: TestContext, text: string): string {
 
 Deno.test("system-info: the table is grouped by section (snapshot, volatile values filtered)", async (t) => {
   await using ctx = await createTestContext([]);
-  const result = await ctx.run(["system-info"], {
+  // A loaded machine (CI, parallel tests) may need more than the default 2 s per probe; the
+  // snapshot is about the table's shape, not about timing.
+  const result = await ctx.run(["system-info", "--timeout", "60"], {
     env: { GESTVENV_INDEX_URL: SECRET_URL },
   });
   assertOk(result);
@@ -192,6 +194,16 @@ Deno.test("system-info: a probe that does not answer in 2 s is reported as timed
   assertOk(table);
   assertMatch(table.stdout, /\n {2}libc +timed out \(2 s\)\n/);
   assertMatch(table.stdout, /\n {2}interpreters +timed out \(2 s\)\n/);
+  // --timeout changes the bound; a value that is not seconds is a usage error.
+  const shorter = parse(
+    await ctx.run(["system-info", "--timeout", "0.5", "--format", "json"], { env }),
+  );
+  assertEquals(shorter.system.libc, { status: "timed out", value: null, timeout_ms: 500 });
+  for (const bad of ["0", "-1", "soon", "7200"]) {
+    const refused = await ctx.run(["system-info", "--timeout", bad]);
+    assertEquals(refused.code, 2, bad);
+    assertStringIncludes(refused.stderr, "is not a number of seconds");
+  }
 });
 
 Deno.test("system-info and docs use no network (--deny-net)", async () => {
