@@ -57,6 +57,7 @@ import { uninstallCommand } from "./uninstall.ts";
 import { updateCommand } from "./update.ts";
 import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
+import { statsCommand } from "./stats.ts";
 import { syncCommand } from "./sync.ts";
 import { systemInfoCommand } from "./system_info.ts";
 import { templateRoutes } from "./template/mod.ts";
@@ -141,6 +142,7 @@ export function buildApp(): Application<CliContext> {
       logs: logsCommand,
       audit: auditCommand,
       profile: profileCommand,
+      stats: statsCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
