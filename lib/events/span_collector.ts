@@ -60,7 +60,11 @@ export class SpanCollector implements SpanEvents {
   readonly counters: Record<Counter, number> = emptyCounters();
   readonly #clock: () => number;
 
-  /** @param clock Current time in ms. @default () => performance.now() */
+  /**
+   * Creates an empty collector.
+   *
+   * @param clock The current time in ms (`performance.now()` unless a test moves its own clock).
+   */
   constructor(clock: () => number = () => performance.now()) {
     this.#clock = clock;
   }
