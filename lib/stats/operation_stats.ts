@@ -81,7 +81,11 @@ export function percentile(values: readonly number[], p: number): number {
 /** Operations by command, most frequent first (then by name). */
 export function commandStats(entries: readonly OperationEntry[]): CommandStats[] {
   const byCommand = new Map<string, OperationEntry[]>();
-  for (const e of entries) byCommand.set(e.command, [...(byCommand.get(e.command) ?? []), e]);
+  for (const e of entries) {
+    const list = byCommand.get(e.command);
+    if (list === undefined) byCommand.set(e.command, [e]);
+    else list.push(e);
+  }
   return [...byCommand].map(([command, list]) => {
     const durations = list.map((e) => e.duration_ms);
     return {
@@ -156,7 +160,9 @@ export function dailyTrend(entries: readonly OperationEntry[]): DayStats[] {
   const days = new Map<string, OperationEntry[]>();
   for (const e of entries) {
     const day = new Date(Date.parse(e.time)).toISOString().slice(0, 10);
-    days.set(day, [...(days.get(day) ?? []), e]);
+    const list = days.get(day);
+    if (list === undefined) days.set(day, [e]);
+    else list.push(e);
   }
   return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, list]) => ({
     day,

@@ -1,6 +1,6 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import type { OperationEntry } from "../oplog/mod.ts";
-import { cacheFigures, commandStats, median, percentile } from "./operation_stats.ts";
+import { cacheFigures, commandStats, dailyTrend, median, percentile } from "./operation_stats.ts";
 
 const entry = (command: string, duration: number, extra: Partial<OperationEntry> = {}) => ({
   time: "2026-11-01T00:00:00.000Z",
@@ -60,4 +60,19 @@ Deno.test("commands are sorted by count, then name; `constructor` is just a name
     ["__proto__", 1, 0, 2],
     ["constructor", 1, 0, 1],
   ]);
+});
+
+Deno.test("a full log (four files of 5 MiB, ~80,000 lines) is summarized whole", () => {
+  const entries = Array.from(
+    { length: 80_000 },
+    (_, i) =>
+      entry(i % 3 === 0 ? "create" : "install", i % 1000, {
+        time: new Date(Date.UTC(2026, 10, 1) + i * 30_000).toISOString(),
+      }),
+  );
+  const stats = commandStats(entries);
+  assertEquals(stats.map((s) => [s.command, s.count]), [["install", 53_333], ["create", 26_667]]);
+  const days = dailyTrend(entries);
+  assertEquals(days.length, 28);
+  assertEquals(days.reduce((n, d) => n + d.operations, 0), 80_000);
 });
