@@ -104,7 +104,26 @@ export {
 } from "./lib/config/mod.ts";
 
 // Progress events.
-export { type ProgressUpdate, type Reporter, SILENT_REPORTER } from "./lib/events/mod.ts";
+export {
+  type Counter,
+  COUNTERS,
+  countEvent,
+  emptyCounters,
+  fanOut,
+  type Phase,
+  PHASES,
+  type PhaseTime,
+  type ProgressUpdate,
+  type Reporter,
+  type ReporterListener,
+  SILENT_REPORTER,
+  SpanCollector,
+  type SpanEvents,
+  type SpanRecord,
+  type SpanSummary,
+  startSpan,
+  withSpan,
+} from "./lib/events/mod.ts";
 
 // Named environments: lifecycle, packages, locks, registry.
 export {

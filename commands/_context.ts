@@ -13,12 +13,19 @@ import {
   resolveSettings,
 } from "../lib/config/mod.ts";
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
+import {
+  fanOut,
+  type ReporterListener,
+  SILENT_REPORTER,
+  SpanCollector,
+  startSpan,
+} from "../lib/events/mod.ts";
 import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/config/mod.ts";
 import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
 import { logOperation, OperationRecorder } from "./_oplog.ts";
-import { createReporter } from "./_reporters.ts";
+import { createReporter, openLogFile } from "./_reporters.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
 
@@ -38,6 +45,7 @@ export interface GlobalFlags {
   readonly yes?: boolean;
   readonly wait?: boolean;
   readonly offline?: boolean;
+  readonly logFile?: string;
 }
 
 /** Stricli parameter specs of {@linkcode GlobalFlags}. */
@@ -89,6 +97,13 @@ export const GLOBAL_FLAGS = {
     brief: "Never use the network: indexes and files come from the cache",
     optional: true,
     withNegated: false,
+  },
+  logFile: {
+    kind: "parsed",
+    parse: String,
+    brief: "Append debug lines (steps, backend output, timings, errors) with timestamps to a file",
+    placeholder: "file",
+    optional: true,
   },
 } as const;
 
@@ -186,6 +201,7 @@ export async function buildContext(
   flags: GlobalFlags & SettingFlagValues,
   signal?: AbortSignal,
   oplog: OperationRecorder = new OperationRecorder(),
+  listeners: readonly ReporterListener[] = [],
 ): Promise<CommandContext> {
   const printer = printerFor(flags);
   await printer.ready();
@@ -216,7 +232,8 @@ export async function buildContext(
       project: project?.config,
       projectOrigins: project?.origins,
     });
-  const reporter = createReporter(printer);
+  // One reporter: the spinner, plus whoever listens (the operation log, `--log-file`, `profile`).
+  const reporter = fanOut(createReporter(printer), listeners);
   // `use_cache = false`: operations get a cache of their own, removed when the command ends.
   let throwaway: string | undefined;
   const operationsHome = (): HomeLayout => {
@@ -287,6 +304,25 @@ function listenForInterrupts(controller: AbortController, printer: Printer): () 
   return remove;
 }
 
+/** Listeners that receive the events of every command run in this process (`profile`). */
+const commandListeners: ReporterListener[] = [];
+
+/**
+ * Runs `fn` with `listener` receiving the events (spans, counters, steps) of every command that
+ * runs in this process meanwhile: `profile` runs the command it measures in-process.
+ */
+export async function withCommandListener<T>(
+  listener: ReporterListener,
+  fn: () => Promise<T>,
+): Promise<T> {
+  commandListeners.push(listener);
+  try {
+    return await fn();
+  } finally {
+    commandListeners.splice(commandListeners.indexOf(listener), 1);
+  }
+}
+
 /**
  * Wraps a command body: builds the context, runs the body, and turns its result or error into the
  * exit code (spec 001 codes; 1 for anything unexpected). Errors are printed as `error:` + `hint:`
@@ -301,20 +337,33 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
     const controller = options.effect === "changes" ? new AbortController() : undefined;
     const started = Date.now();
+    const startedClock = performance.now();
     const recorder = new OperationRecorder();
+    // The operation log's figures (cache, bytes, phases) of a command that changes something.
+    const logged = options.effect === "changes" && !flags.dryRun;
+    const spans = logged ? new SpanCollector() : undefined;
+    const listeners: ReporterListener[] = [...commandListeners];
+    if (spans !== undefined) listeners.push(spans);
     let home: HomeLayout | undefined;
     let failure: unknown;
     const stopListening = controller === undefined
       ? undefined
       : listenForInterrupts(controller, printerFor(flags));
+    let logFile: Awaited<ReturnType<typeof openLogFile>> | undefined;
     try {
+      if (flags.logFile !== undefined) {
+        logFile = await openLogFile(flags.logFile, commandLine());
+        listeners.push(logFile.listener);
+      }
       if (flags.dryRun && options.effect === "runs") {
         throw new UsageError(
           `\`gestvenv ${command}\` runs a program; --dry-run cannot say what it would do`,
           { hint: `Drop --dry-run to run it` },
         );
       }
-      const ctx = await buildContext(flags, controller?.signal, recorder);
+      const endStartup = startSpan(fanOut(SILENT_REPORTER, listeners), "startup");
+      const ctx = await buildContext(flags, controller?.signal, recorder, listeners);
+      endStartup();
       home = ctx.home;
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
@@ -344,7 +393,10 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
     } finally {
       stopListening?.();
     }
-    if (options.effect === "changes" && !flags.dryRun) {
+    if (logFile !== undefined) {
+      logFile.close(Number(this.process.exitCode ?? 0), failure, performance.now() - startedClock);
+    }
+    if (logged) {
       try {
         home ??= resolveHome();
       } catch {
@@ -359,6 +411,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         started,
         Number(this.process.exitCode ?? 0),
         failure,
+        spans?.summary(startedClock, performance.now()),
       );
       await logOperation(home, entry, printerFor(flags));
     }

@@ -6,6 +6,7 @@
  */
 import type { PackageChange } from "../lib/packages/mod.ts";
 import { GestvenvError } from "../lib/errors/mod.ts";
+import type { Phase, SpanSummary } from "../lib/events/mod.ts";
 import { appendOperation, logsDirOf, type OperationEntry } from "../lib/oplog/mod.ts";
 import type { Printer } from "./_output.ts";
 import { VERSION } from "./_version.ts";
@@ -51,13 +52,17 @@ export class OperationRecorder {
     }
   }
 
-  /** The log entry of a command that ran from `started` (epoch ms) and ended now. */
+  /**
+   * The log entry of a command that ran from `started` (epoch ms) and ended now; `spans` (what
+   * the command's reporter collected) adds the cache, bytes, requests and per-phase figures.
+   */
   entry(
     command: string,
     commandLine: string,
     started: number,
     exitCode: number,
     error: unknown,
+    spans?: SpanSummary,
   ): OperationEntry {
     return {
       time: new Date(started).toISOString(),
@@ -73,8 +78,25 @@ export class OperationRecorder {
         ? { code: error.code, message: error.message }
         : { code: "internal", message: error instanceof Error ? error.message : String(error) },
       version: VERSION,
+      ...(spans === undefined ? {} : figures(spans)),
     };
   }
+}
+
+/** The operation log's figures of a command's span summary (ms rounded to 0.1). */
+function figures(spans: SpanSummary): Partial<OperationEntry> {
+  const phases: Partial<Record<Phase, number>> = {};
+  for (const p of spans.phases) phases[p.phase] = Math.round(p.ms * 10) / 10;
+  return {
+    cache: {
+      hits: spans.counters.cache_hits,
+      misses: spans.counters.cache_misses,
+      bytes_saved: spans.counters.bytes_saved,
+    },
+    bytes_downloaded: spans.counters.bytes_downloaded,
+    index_requests: spans.counters.index_requests,
+    phases_ms: phases,
+  };
 }
 
 /**

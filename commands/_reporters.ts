@@ -5,7 +5,14 @@
  *
  * @module
  */
-import type { ProgressUpdate, Reporter } from "../lib/events/mod.ts";
+import {
+  COUNTERS,
+  emptyCounters,
+  type ProgressUpdate,
+  type Reporter,
+  type ReporterListener,
+} from "../lib/events/mod.ts";
+import { GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { formatBytes, type Printer } from "./_output.ts";
 
 const BAR_WIDTH = 20;
@@ -91,5 +98,85 @@ export function createReporter(printer: Printer): Reporter {
       printer.warn(text);
     },
     output: printer.verbose ? (line: string) => printer.raw(line) : undefined,
+  };
+}
+
+/** What {@linkcode openLogFile} opened: the listener to add to the reporter, and its end. */
+export interface LogFileSink {
+  /** Receives the command's steps, warnings, backend output, spans and counters. */
+  listener: ReporterListener;
+  /** Writes the command's end (exit code, error with its stack, counters) and closes the file. */
+  close(exitCode: number, error: unknown, elapsedMs: number): void;
+}
+
+/**
+ * `--log-file FILE`: opens FILE for appending (created when missing) and returns a listener that
+ * writes one timestamped line per event (`2026-11-30T08:00:00.000Z [pid] step Resolving…`): the
+ * command line, steps, warnings, backend output, each span with its duration, and at the end the
+ * exit code, the error (with its stack) and the counters. Works with or without `--verbose`.
+ *
+ * @throws {UsageError} (exit 2) When FILE cannot be opened for appending.
+ */
+export async function openLogFile(path: string, commandLine: string): Promise<LogFileSink> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { append: true, create: true });
+  } catch (error) {
+    throw new UsageError(
+      `Cannot open the log file ${path}: ${error instanceof Error ? error.message : error}`,
+      { hint: "Give --log-file a path in a directory you can write to" },
+    );
+  }
+  const encoder = new TextEncoder();
+  const counters = emptyCounters();
+  let open = true;
+  const write = (kind: string, text: string) => {
+    if (!open) return;
+    const lines = text.split("\n").map((line) =>
+      `${new Date().toISOString()} [${Deno.pid}] ${kind} ${line}\n`
+    );
+    try {
+      const bytes = encoder.encode(lines.join(""));
+      let written = 0;
+      while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    } catch {
+      open = false; // A full disk or a revoked file never fails the command.
+    }
+  };
+  write("start", commandLine);
+  return {
+    listener: {
+      step: (message) => write("step", message),
+      warn: (message) => write("warn", message),
+      output: (line) => write("output", line),
+      span: (phase, detail) => {
+        const started = performance.now();
+        let ended = false;
+        return () => {
+          if (ended) return;
+          ended = true;
+          const ms = (performance.now() - started).toFixed(1);
+          write("span", `${phase}${detail === undefined ? "" : ` ${detail}`} ${ms} ms`);
+        };
+      },
+      count: (counter, amount) => {
+        counters[counter] += amount;
+      },
+    },
+    close(exitCode, error, elapsedMs) {
+      if (error !== undefined) {
+        const e = error instanceof Error ? error : new Error(String(error));
+        write("error", e.message);
+        if (error instanceof GestvenvError && error.hint !== undefined) write("hint", error.hint);
+        if (e.stack !== undefined) write("stack", e.stack);
+      }
+      write(
+        "counters",
+        COUNTERS.map((c) => `${c}=${counters[c]}`).join(" "),
+      );
+      write("end", `exit ${exitCode} after ${elapsedMs.toFixed(1)} ms`);
+      open = false;
+      file.close();
+    },
   };
 }

@@ -48,6 +48,7 @@ import { installCommand } from "./install.ts";
 import { listCommand } from "./list.ts";
 import { logsCommand } from "./logs.ts";
 import { packagesCommand } from "./packages.ts";
+import { profileCommand } from "./profile.ts";
 import { pyversionsCommand } from "./pyversions.ts";
 import { renameCommand } from "./rename.ts";
 import { runCommand } from "./run.ts";
@@ -58,6 +59,7 @@ import { uninstallCommand } from "./uninstall.ts";
 import { updateCommand } from "./update.ts";
 import { lockCommand } from "./lock.ts";
 import { resolveCommand } from "./resolve.ts";
+import { statsCommand } from "./stats.ts";
 import { syncCommand } from "./sync.ts";
 import { systemInfoCommand } from "./system_info.ts";
 import { templateRoutes } from "./template/mod.ts";
@@ -143,6 +145,8 @@ export function buildApp(): Application<CliContext> {
       docs: docsCommand,
       logs: logsCommand,
       audit: auditCommand,
+      profile: profileCommand,
+      stats: statsCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
@@ -151,7 +155,7 @@ export function buildApp(): Application<CliContext> {
       brief:
         "Named Python environments: create, fill, run, clone, export and import them from one CLI",
       fullDescription:
-        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes, --wait, --offline) work with every command.\n" +
+        "Global flags (--verbose, --quiet, --format, --json, --no-color, --dry-run, --yes, --wait, --offline, --log-file) work with every command.\n" +
         "Exit codes: 0 ok, 1 general, 2 usage, 3 environment not found, 4 package not found, 5 network, 10 config,\n" +
         "20 backend, 30 cache, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).",
       hideRoute: { complete: true },
@@ -223,6 +227,16 @@ export function normalizeArgs(args: string[]): string[] {
     const nameAt = tail.findIndex((a) => !a.startsWith("-"));
     if (nameAt >= 0 && tail[nameAt] !== "--" && !tail.slice(0, nameAt).includes("--")) {
       tail = [...tail.slice(0, nameAt), "--", ...tail.slice(nameAt)];
+    }
+  }
+  if (command === "profile") {
+    // `profile [FLAGS] COMMAND ...`: everything from COMMAND on is the profiled command's.
+    let at = 0;
+    while (at < tail.length && tail[at] !== "--" && tail[at]!.startsWith("-")) {
+      at += GLOBAL_FLAG_NAMES.get(tail[at]!) ? 2 : 1;
+    }
+    if (at < tail.length && tail[at] !== "--") {
+      tail = [...tail.slice(0, at), "--", ...tail.slice(at)];
     }
   }
   if (command === "remove" && tail.some((a) => PROJECT_REMOVE_FLAGS.test(a))) {

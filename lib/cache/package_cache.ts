@@ -28,6 +28,7 @@ import {
   tempNameFor,
   type WrittenFile,
 } from "../index/mod.ts";
+import { countEvent, type SpanEvents, startSpan } from "../events/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import {
   artifactDir,
@@ -78,6 +79,12 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Bytes received so far, as they arrive (restarts at 0 if the download is retried). */
   onProgress?: (bytes: number) => void;
+  /**
+   * Receives a `download` span per fetched artifact and the counters `cache_hits`/`bytes_saved`
+   * (served from the cache) or `cache_misses`/`bytes_downloaded` (fetched; bytes only for
+   * network downloads), once per artifact per opened cache, as `cache stats` counts them.
+   */
+  events?: SpanEvents | undefined;
 }
 
 /** The package cache of one root; see the module documentation. */
@@ -329,6 +336,8 @@ class Cache implements PackageCache {
             hit: true,
             bytes: stored.size,
           });
+          countEvent(options.events, "cache_hits");
+          countEvent(options.events, "bytes_saved", stored.size);
         }
         this.#looked.add(sha256);
         return stored;
@@ -336,12 +345,18 @@ class Cache implements PackageCache {
       const tmp = tempNameFor(join(this.root, ARTIFACTS_BUCKET, "download"));
       const streamOptions = { signal: options.signal, onProgress: options.onProgress };
       let written: WrittenFile;
-      if (local) {
-        written = await copyToFileHashing(absolute(request.url), tmp, label, streamOptions);
-      } else if (request.url.toLowerCase().startsWith("file:")) {
-        written = await copyToFileHashing(fileUrlToPath(request.url), tmp, label, streamOptions);
-      } else {
-        written = await downloadToFile(client, request.url, tmp, streamOptions);
+      const endSpan = startSpan(options.events, "download", request.filename);
+      try {
+        if (local) {
+          written = await copyToFileHashing(absolute(request.url), tmp, label, streamOptions);
+        } else if (request.url.toLowerCase().startsWith("file:")) {
+          written = await copyToFileHashing(fileUrlToPath(request.url), tmp, label, streamOptions);
+        } else {
+          written = await downloadToFile(client, request.url, tmp, streamOptions);
+          countEvent(options.events, "bytes_downloaded", written.size);
+        }
+      } finally {
+        endSpan();
       }
       const published = await this.#publish(tmp, written, {
         filename: request.filename,
@@ -355,6 +370,7 @@ class Cache implements PackageCache {
         hit: false,
         bytes: written.size,
       });
+      countEvent(options.events, "cache_misses");
       this.#looked.add(sha256);
       return published;
     });

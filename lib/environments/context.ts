@@ -11,7 +11,7 @@ import { decideIndexes } from "../index/mod.ts";
 import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
 import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
-import type { Reporter } from "../events/mod.ts";
+import { type Reporter, withSpan } from "../events/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
@@ -118,10 +118,16 @@ export async function changeRegistry<T>(
   change: (registry: Registry) => T,
 ): Promise<T> {
   assertMayChange(ctx, "change the registry");
-  return await updateRegistry(ctx.home.registryFile, change, {
-    onNotice: ctx.reporter.warn,
-    lock: lockOptions(ctx, "the environment registry"),
-  });
+  return await withSpan(
+    ctx.reporter,
+    "registry",
+    undefined,
+    () =>
+      updateRegistry(ctx.home.registryFile, change, {
+        onNotice: ctx.reporter.warn,
+        lock: lockOptions(ctx, "the environment registry"),
+      }),
+  );
 }
 
 /**

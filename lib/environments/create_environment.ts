@@ -1,5 +1,6 @@
 import { type AnyBackend, type BackendTarget, selectBackend } from "../backends/mod.ts";
 import { OperationError, throwIfInterrupted } from "../errors/mod.ts";
+import { withSpan } from "../events/mod.ts";
 import { failpoint, isEmptyDir, pathExists } from "../fs/mod.ts";
 import { absolute, join } from "../paths/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
@@ -234,11 +235,17 @@ async function fillEnvironment(
   ctx.reporter.step(
     `Creating ${record.name} with ${interpreter.info.implementation_display} ${interpreter.info.version}`,
   );
-  const layout = await createVirtualenv(staging, interpreter, {
-    prompt: record.name,
-    creatorVersion: ctx.creatorVersion,
-    finalRoot: record.path,
-  });
+  const layout = await withSpan(
+    ctx.reporter,
+    "virtualenv",
+    record.name,
+    () =>
+      createVirtualenv(staging, interpreter, {
+        prompt: record.name,
+        creatorVersion: ctx.creatorVersion,
+        finalRoot: record.path,
+      }),
+  );
   ctx.reporter.done();
   await failpoint("create.after-staging");
   throwIfInterrupted(ctx.signal);

@@ -5,9 +5,13 @@
  *
  * @module
  */
+import type { SpanEvents } from "./spans.ts";
 
-/** Progress callbacks; lib code reports through these and never prints. */
-export interface Reporter {
+/**
+ * Progress callbacks; lib code reports through these and never prints. Its optional `span` and
+ * `count` ({@linkcode SpanEvents}) say where the time goes and what the work cost.
+ */
+export interface Reporter extends SpanEvents {
   /** A step of a long operation starts (e.g. "Installing flask"). */
   step(message: string): void;
   /** A step ended. */

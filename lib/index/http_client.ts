@@ -17,6 +17,7 @@ import {
   NetworkError,
   PackageNotFoundError,
 } from "../errors/mod.ts";
+import { countEvent, type SpanEvents } from "../events/mod.ts";
 import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 import { type Credentials, parseNetrc } from "./netrc.ts";
 
@@ -50,6 +51,8 @@ export interface HttpClientOptions {
   env?: EnvLookup;
   /** Refuse all network access (`--offline`). @default false */
   offline?: boolean;
+  /** Receives the `index_requests` counter (each attempt counts), e.g. a command's reporter. */
+  events?: SpanEvents | undefined;
 }
 
 /** Options of one {@linkcode HttpClient.request}. */
@@ -127,6 +130,7 @@ export class HttpClient {
   readonly #backoffMs: number;
   readonly #env: EnvLookup;
   readonly #offline: boolean;
+  readonly #events: SpanEvents | undefined;
   #active = 0;
   readonly #waiting: (() => void)[] = [];
   #netrc: Promise<Map<string, Credentials>> | undefined;
@@ -146,6 +150,12 @@ export class HttpClient {
     this.#backoffMs = options.backoffMs ?? 500;
     this.#env = options.env ?? readEnv;
     this.#offline = options.offline ?? false;
+    this.#events = options.events;
+  }
+
+  /** Where this client's counters go (and its users' spans), or undefined. */
+  get events(): SpanEvents | undefined {
+    return this.#events;
   }
 
   /** Whether network access is refused. */
@@ -289,6 +299,7 @@ export class HttpClient {
       let body: Uint8Array;
       try {
         this.requestCount++;
+        countEvent(this.#events, "index_requests");
         ({ response, body } = await this.#attempt(
           parsed,
           init.method ?? "GET",

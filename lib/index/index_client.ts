@@ -34,6 +34,7 @@ import {
   PackageNotFoundError,
 } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
+import { withSpan } from "../events/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import {
   type CoreMetadata,
@@ -517,7 +518,9 @@ export class IndexClient {
       }
     }
     // Only the header is kept: the long description is often most of the file and never used.
-    const text = metadataHeader(await this.#fetchMetadata(file));
+    const text = metadataHeader(
+      await withSpan(this.http.events, "metadata", file.filename, () => this.#fetchMetadata(file)),
+    );
     const metadata = parseCoreMetadata(text, source);
     await writeEntry(METADATA_ENTRY, cachePath, text);
     return metadata;

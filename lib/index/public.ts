@@ -36,6 +36,7 @@ export {
   type HttpResponse,
   type RequestOptions,
 } from "./http_client.ts";
+export type { Counter, Phase, SpanEvents } from "../events/mod.ts";
 export { type IndexFile, parseHtmlPage, parseJsonPage, SIMPLE_ACCEPT } from "./simple_page.ts";
 export {
   IndexClient,

@@ -8,6 +8,7 @@
 import type { UnpackedWheel } from "../cache/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import { throwIfInterrupted } from "../errors/mod.ts";
+import { type SpanEvents, withSpan } from "../events/mod.ts";
 import { atomicWriteFile, failpoint } from "../fs/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { join } from "../paths/mod.ts";
@@ -51,6 +52,8 @@ export interface ApplyOptions {
   onEvent?: (event: InstallEvent) => void;
   /** The `INSTALLER` file's content. @default "gestvenv" */
   installer?: string;
+  /** Receives a `link` span per installed wheel and a `compile` span. */
+  events?: SpanEvents | undefined;
 }
 
 /** What {@linkcode applyPlan} did. */
@@ -167,14 +170,20 @@ export async function applyPlan<S>(
   const linker = new Linker(options.linkMode ?? defaultLinkMode(), onEvent);
   const results = await mapLimit(plan.install, concurrency, async ({ desired }, i) => {
     throwIfInterrupted(signal);
-    const result = await installWheelWithFiles(target, wheels[i]!, {
-      linkMode: options.linkMode ?? defaultLinkMode(),
-      requested: desired.requested,
-      directUrl: desired.directUrl ?? null,
-      linker,
-      onEvent,
-      ...(options.installer === undefined ? {} : { installer: options.installer }),
-    });
+    const result = await withSpan(
+      options.events,
+      "link",
+      desired.name,
+      () =>
+        installWheelWithFiles(target, wheels[i]!, {
+          linkMode: options.linkMode ?? defaultLinkMode(),
+          requested: desired.requested,
+          directUrl: desired.directUrl ?? null,
+          linker,
+          onEvent,
+          ...(options.installer === undefined ? {} : { installer: options.installer }),
+        }),
+    );
     onEvent({ kind: "installed", name: desired.name, version: desired.version });
     await failpoint("installer.after_install");
     return result;
@@ -186,7 +195,12 @@ export async function applyPlan<S>(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
   if (options.compile) {
-    await compileBytecode(target.layout.python, results.flatMap((r) => r.pythonFiles), signal);
+    await withSpan(
+      options.events,
+      "compile",
+      undefined,
+      () => compileBytecode(target.layout.python, results.flatMap((r) => r.pythonFiles), signal),
+    );
   }
   return {
     installed: results.map((r) => r.distribution),

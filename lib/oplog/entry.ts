@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Phase, PHASES } from "../events/mod.ts";
 
 /** A distribution an operation added, removed or moved (issue 11 §2). */
 export interface OperationChange {
@@ -40,6 +41,51 @@ export interface OperationEntry {
   error: { code: string; message: string } | null;
   /** gestvenv's version. */
   version: string;
+  /**
+   * Artifacts the command asked the cache for: served from it (`hits`, their `bytes_saved`) or
+   * fetched (`misses`). Absent in lines written before gestvenv logged it.
+   */
+  cache?: { hits: number; misses: number; bytes_saved: number };
+  /** Bytes of artifacts downloaded over the network. Absent in older lines. */
+  bytes_downloaded?: number;
+  /** HTTP requests sent (each attempt). Absent in older lines. */
+  index_requests?: number;
+  /**
+   * Wall-clock ms per phase (each instant counted once, for the innermost phase running; see
+   * `SpanCollector.summary` in lib/events); phases without spans are left out. Absent in older
+   * lines.
+   */
+  phases_ms?: Partial<Record<Phase, number>>;
+}
+
+const count = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+
+/** The figures of a line (cache, bytes, requests, phases), each kept only when well formed. */
+function figuresOf(v: Record<string, unknown>): Partial<OperationEntry> {
+  const out: Partial<OperationEntry> = {};
+  const cache = v.cache as Record<string, unknown> | null | undefined;
+  if (cache !== null && typeof cache === "object") {
+    const hits = count(cache.hits), misses = count(cache.misses);
+    if (hits !== undefined && misses !== undefined) {
+      out.cache = { hits, misses, bytes_saved: count(cache.bytes_saved) ?? 0 };
+    }
+  }
+  const downloaded = count(v.bytes_downloaded);
+  if (downloaded !== undefined) out.bytes_downloaded = downloaded;
+  const requests = count(v.index_requests);
+  if (requests !== undefined) out.index_requests = requests;
+  const phases = v.phases_ms as Record<string, unknown> | null | undefined;
+  if (phases !== null && typeof phases === "object" && !Array.isArray(phases)) {
+    // Only known phase names are read (a hand-edited `__proto__` key is never copied).
+    const kept: Partial<Record<Phase, number>> = {};
+    for (const phase of PHASES) {
+      const ms = Object.hasOwn(phases, phase) ? count(phases[phase]) : undefined;
+      if (ms !== undefined) kept[phase] = ms;
+    }
+    out.phases_ms = kept;
+  }
+  return out;
 }
 
 /** The fields every readable line must have, with their JSON types. */
@@ -92,5 +138,6 @@ export function parseOperationLine(line: string): OperationEntry | undefined {
     exit_code: v.exit_code as number,
     error,
     version: typeof v.version === "string" ? v.version : "",
+    ...figuresOf(v),
   };
 }

@@ -96,6 +96,7 @@ export function indexClientFor(
       offline,
       connectTimeoutMs: http.connectTimeoutMs,
       readTimeoutMs: http.readTimeoutMs,
+      events: ctx.reporter,
     }),
     refresh: options.refresh ?? false,
     buildMetadata: build === undefined ? undefined : {

@@ -18,6 +18,7 @@ import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import type { InstalledDistribution } from "../distribution/mod.ts";
 import { httpTimeouts } from "../config/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
+import { startSpan, withSpan } from "../events/mod.ts";
 import { HttpClient, redactUrl } from "../index/mod.ts";
 import {
   applyPlan,
@@ -56,6 +57,7 @@ export async function withNativeSession<T>(
     const http = new HttpClient({
       ...httpTimeouts(ctx.settings),
       offline: ctx.settings.offline.value,
+      events: ctx.reporter,
     });
     return await cache.withSharedLock(() => fn({ cache, http, indexes }));
   } finally {
@@ -109,7 +111,9 @@ export async function fetchLockedFile(
       version,
     },
     session.http,
-    ctx.signal === undefined ? {} : { signal: ctx.signal },
+    ctx.signal === undefined
+      ? { events: ctx.reporter }
+      : { signal: ctx.signal, events: ctx.reporter },
   );
 }
 
@@ -153,10 +157,13 @@ export async function wheelForLocked(
   locked: LockedInstall,
   options: WheelForLockedOptions,
 ): Promise<{ wheel: UnpackedWheel; directUrl: Record<string, unknown> | null }> {
+  const unpack = (artifact: StoredArtifact) =>
+    withSpan(ctx.reporter, "unpack", artifact.filename, () => session.cache.unpackWheel(artifact));
   // Nesting (a build requirement built from source, ...) is bounded where build environments are
   // filled (`installRequirements`, one level deeper each time).
   const build = async (source: BuildSource, editable: boolean, origin: string) => {
     ctx.reporter.step(`Building ${locked.name}${locked.version ? ` ${locked.version}` : ""}`);
+    const endBuild = startSpan(ctx.reporter, "build", locked.name);
     try {
       const built = await buildWheel(source, {
         interpreter: options.interpreter,
@@ -175,8 +182,10 @@ export async function wheelForLocked(
         version: parsed?.version.text ?? locked.version ?? "0",
         origin,
       });
-      return await session.cache.unpackWheel(stored);
+      endBuild();
+      return await unpack(stored);
     } finally {
+      endBuild();
       ctx.reporter.done();
     }
   };
@@ -191,7 +200,7 @@ export async function wheelForLocked(
   const file = locked.file!;
   const artifact = await fetchLockedFile(ctx, session, locked.name, locked.version ?? "", file);
   if (tryParseWheelFilename(file.name) !== null) {
-    return { wheel: await session.cache.unpackWheel(artifact), directUrl: null };
+    return { wheel: await unpack(artifact), directUrl: null };
   }
   const wheel = await build(
     { kind: "sdist", path: artifact.path, sha256: artifact.sha256 },
@@ -230,6 +239,7 @@ export async function applyNativePlan(
     linkMode: options.linkMode,
     compile: options.compile ?? false,
     signal: ctx.signal,
+    events: ctx.reporter,
     onEvent: (event) => {
       if (event.kind === "link-mode" && event.warning !== undefined) {
         ctx.reporter.warn(event.warning);

@@ -315,6 +315,7 @@ async function fetchAll(
   const http = new HttpClient({
     ...httpTimeouts(ctx.settings),
     offline: ctx.settings.offline.value,
+    events: ctx.reporter,
   });
   const totalBytes = items.reduce((n, i) => n + (i.file.size ?? 0), 0);
   let done = 0, doneBytes = 0;
@@ -353,6 +354,7 @@ async function fetchAll(
             http,
             {
               ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+              events: ctx.reporter,
               onProgress: (bytes) => {
                 inFlight.set(sha256, bytes);
                 show();

@@ -5,6 +5,7 @@
  * @module
  */
 import { ResolutionError, UsageError } from "../errors/mod.ts";
+import { withSpan } from "../events/mod.ts";
 import {
   parseVersion,
   type Specifier,
@@ -137,6 +138,12 @@ function targetOf(options: ResolveOptions): Target & { python: string; platform:
  * @throws {UsageError} for URL requirements of the same project that disagree.
  */
 export async function resolve(options: ResolveOptions): Promise<Resolution> {
+  // A `resolve` span for whoever listens to the index client's events (a command's reporter).
+  const detail = options.requirements.map((r) => r.name).join(" ").slice(0, 200);
+  return await withSpan(options.index.http.events, "resolve", detail, () => resolveNow(options));
+}
+
+async function resolveNow(options: ResolveOptions): Promise<Resolution> {
   const target = targetOf(options);
   const active = options.requirements.filter((r) =>
     r.marker === null || evaluateMarker(r.marker, { ...target.markers, extra: "" })

@@ -22,6 +22,24 @@ Deno.test("normalizeArgs() moves leading global flags after the command and guar
   assertEquals(normalizeArgs(["remove", "web", "flask"]), ["uninstall", "web", "flask"]);
   assertEquals(normalizeArgs(["remove", "web"]), ["remove", "web"]);
   assertEquals(normalizeArgs(["-V"]), ["-V"]);
+  // `profile [FLAGS] COMMAND ...`: the profiled command's flags stay its own.
+  assertEquals(normalizeArgs(["profile", "--detailed", "--format", "json", "install", "-v"]), [
+    "profile",
+    "--detailed",
+    "--format",
+    "json",
+    "--",
+    "install",
+    "-v",
+  ]);
+  assertEquals(normalizeArgs(["-q", "profile", "create", "x", "--json"]), [
+    "profile",
+    "-q",
+    "--",
+    "create",
+    "x",
+    "--json",
+  ]);
 });
 
 Deno.test("every command answers --help with exit 0, and --version prints the version", async () => {
@@ -57,6 +75,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "docs",
     "logs",
     "audit",
+    "stats",
+    "profile",
     "completion",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));

@@ -20,6 +20,10 @@ interface Line {
   exit_code: number;
   error: { code: string; message: string } | null;
   version: string;
+  cache?: { hits: number; misses: number; bytes_saved: number };
+  bytes_downloaded?: number;
+  index_requests?: number;
+  phases_ms?: Record<string, number>;
 }
 
 async function logLines(ctx: TestContext): Promise<Line[]> {
@@ -308,4 +312,46 @@ Deno.test("a log that reached 5 MiB is rotated; logs reads across the files", as
   const operations = JSON.parse(all.stdout).data.operations;
   assertEquals(operations.length, count + 1);
   assertEquals(operations.at(-1).command_line, "gestvenv create fresh");
+});
+
+Deno.test("the log line carries cache hits and misses, bytes downloaded and time per phase", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a"]));
+  assertOk(await ctx.run(["create", "b"]));
+  assertOk(await ctx.run(["install", "demo-pkg", "--env", "a"]));
+  assertOk(await ctx.run(["install", "demo-pkg", "--env", "b"]));
+  const [createA, , first, second] = await logLines(ctx) as [Line, Line, Line, Line];
+  // The first install fetched both wheels (demo-pkg and demo-dep) over HTTP.
+  assertEquals(first.cache?.hits, 0);
+  assertEquals(first.cache?.misses, 2);
+  assert((first.bytes_downloaded ?? 0) > 0, `bytes of the first: ${first.bytes_downloaded}`);
+  assert((first.index_requests ?? 0) > 0);
+  // The second, in another environment, is served by the cache: nothing downloaded.
+  assertEquals(second.cache?.hits, 2);
+  assertEquals(second.cache?.misses, 0);
+  assertEquals(second.bytes_downloaded, 0);
+  assertEquals(second.cache?.bytes_saved, first.bytes_downloaded, "the same wheels' bytes");
+  for (const line of [first, second]) {
+    const phases = line.phases_ms ?? {};
+    for (const phase of ["startup", "resolve", "unpack", "link", "registry"]) {
+      assert((phases[phase] ?? -1) >= 0, `${phase} in ${JSON.stringify(phases)}`);
+    }
+    const sum = Object.values(phases).reduce((a, b) => a + b, 0);
+    assert(sum <= line.duration_ms + 1, `${sum} ms of phases within ${line.duration_ms} ms`);
+  }
+  assert((first.phases_ms?.download ?? 0) > 0, "the first downloaded");
+  assertEquals(second.phases_ms?.download, undefined, "the second did not");
+  assert((createA.phases_ms?.virtualenv ?? 0) > 0, JSON.stringify(createA.phases_ms));
+
+  // Older lines (without the figures) and hostile ones still read.
+  const path = join(ctx.home, "logs", "operations.jsonl");
+  const hostile = JSON.stringify({ ...createA, phases_ms: { link: "x", resolve: 3 }, cache: [] })
+    .replace('"phases_ms":{', '"phases_ms":{"__proto__":{"polluted":1},"constructor":2,');
+  await Deno.writeTextFile(path, hostile + "\n", { append: true });
+  const r = await ctx.run(["logs", "--format", "json", "--last", "1"]);
+  assertOk(r);
+  const [read] = JSON.parse(r.stdout).data.operations as Line[];
+  assertEquals(read?.phases_ms, { resolve: 3 });
+  assertEquals(read?.cache, undefined);
+  assertEquals(({} as Record<string, unknown>).polluted, undefined);
 });
