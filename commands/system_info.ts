@@ -237,7 +237,7 @@ function parseTimeout(value: string): number {
 }
 
 /** `gestvenv system-info`: the machine, the runtime, the interpreters, backends and settings. */
-export const systemInfoCommand = buildCommand<GlobalFlags, [], CliContext>({
+export const systemInfoCommand = buildCommand<SystemInfoFlags, [], CliContext>({
   docs: {
     brief: "Describe this machine and gestvenv's setup (for bug reports; secrets redacted)",
     fullDescription:
