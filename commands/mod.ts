@@ -18,6 +18,8 @@ import {
 import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
 import { auditCommand } from "./audit.ts";
+import { benchmarkRoutes } from "./benchmark.ts";
+import { compareRoutes } from "./compare.ts";
 import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { doctorCommand } from "./doctor.ts";
@@ -65,7 +67,15 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache", "template", "groups"]);
+const NESTED_ROUTES = new Set([
+  "config",
+  "backend",
+  "cache",
+  "template",
+  "groups",
+  "benchmark",
+  "compare",
+]);
 
 /** The flags that make `remove` the project form (`remove-dependency`). */
 const PROJECT_REMOVE_FLAGS = /^(--group|-g|--optional|--env|--no-sync)(=.*)?$/;
@@ -139,6 +149,8 @@ export function buildApp(): Application<CliContext> {
       docs: docsCommand,
       logs: logsCommand,
       audit: auditCommand,
+      benchmark: benchmarkRoutes,
+      compare: compareRoutes,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
