@@ -47,6 +47,7 @@ import { infoCommand } from "./info.ts";
 import { installCommand } from "./install.ts";
 import { listCommand } from "./list.ts";
 import { logsCommand } from "./logs.ts";
+import { migrateBackendCommand } from "./migrate_backend.ts";
 import { packagesCommand } from "./packages.ts";
 import { pyversionsCommand } from "./pyversions.ts";
 import { renameCommand } from "./rename.ts";
@@ -131,6 +132,7 @@ export function buildApp(): Application<CliContext> {
       repair: repairCommand,
       resolve: resolveCommand,
       lock: lockCommand,
+      "migrate-backend": migrateBackendCommand,
       sync: syncCommand,
       groups: groupsRoutes,
       add: addCommand,
