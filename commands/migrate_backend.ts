@@ -89,10 +89,12 @@ function resultData(r: MigrateBackendResult) {
   };
 }
 
+const distributions = (n: number) => `${n} distribution${n === 1 ? "" : "s"}`;
+
 function describe(r: MigrateBackendResult): string {
   if (r.dryRun) {
     if (r.from === r.to) return `Dry run: \`${r.name}\` already uses ${r.to}; nothing to do`;
-    return `Dry run: would re-install the ${r.reinstalled.length} distributions of \`${r.name}\` ` +
+    return `Dry run: would re-install ${distributions(r.reinstalled.length)} of \`${r.name}\` ` +
       `with ${r.to} (now ${r.from}) from ${
         r.lock.created ? "a lock of what is installed, written first to " : ""
       }${r.lock.path}; nothing was changed`;
@@ -101,7 +103,9 @@ function describe(r: MigrateBackendResult): string {
   const check = r.validation === null
     ? ""
     : `; validated: same distributions and versions, check clean, ${r.validation.compared} compared file by file`;
-  return `Migrated \`${r.name}\` from ${r.from} to ${r.to}: ${r.reinstalled.length} distributions re-installed from ${r.lock.path}${
+  return `Migrated \`${r.name}\` from ${r.from} to ${r.to}: ${
+    distributions(r.reinstalled.length)
+  } re-installed from ${r.lock.path}${
     r.lock.created ? " (locked from what was installed)" : ""
   }${check}`;
 }
@@ -176,7 +180,10 @@ export const migrateBackendCommand = buildCommand<
               })),
             });
           }
-          if (format !== "json") ctx.printer.success(describe(r));
+          if (format !== "json") {
+            if (r.dryRun || r.unchanged) ctx.printer.info(describe(r));
+            else ctx.printer.success(describe(r));
+          }
         } catch (error) {
           // One environment: its error is the command's. Several: the others still go.
           if (names.length === 1 || !(error instanceof Error)) throw error;

@@ -10,7 +10,8 @@
  * (`pip check`, computed by gestvenv) that was not there before; for every distribution installed
  * from a wheel, the RECORD hash of every file the wheel carries equal to before (what installers
  * write themselves is not compared: `INSTALLER`, `RECORD`, `REQUESTED`, `direct_url.json`,
- * bytecode and the launchers in `bin/`, whose shebangs each installer writes).
+ * bytecode, the launchers in `bin/`, whose shebangs each installer writes, and `.dist-info` files
+ * only one side has, such as uv's `uv_cache.json`).
  *
  * @module
  */
@@ -133,15 +134,18 @@ function compareSnapshots(
     }
     if (!wheels.has(name)) continue;
     compared++;
+    // A `.dist-info` file on one side only is an installer's own (uv's `uv_cache.json`).
+    const own = (path: string) => /^[^/]+\.dist-info\//.test(path);
     for (const [path, hash] of b.files) {
       const other = a.files.get(path);
-      if (other === undefined) differences.push(`${name}: ${path} is missing`);
-      else if (other !== hash) {
+      if (other === undefined) {
+        if (!own(path)) differences.push(`${name}: ${path} is missing`);
+      } else if (other !== hash) {
         differences.push(`${name}: ${path} differs (RECORD ${hash} → ${other})`);
       }
     }
     for (const path of a.files.keys()) {
-      if (!b.files.has(path)) differences.push(`${name}: ${path} is new`);
+      if (!b.files.has(path) && !own(path)) differences.push(`${name}: ${path} is new`);
     }
   }
   for (const [name, a] of after) {

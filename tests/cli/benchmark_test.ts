@@ -180,3 +180,48 @@ Deno.test("benchmark: usage errors (no packages, bad iterations, cold cache offl
   const home = await entries(ctx.home);
   assert(!home.includes("environments") && !home.includes("environments.json"), home.join(" "));
 });
+
+Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway home (exit 130)", async () => {
+  await using ctx = await createTestContext();
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  const { PERMISSION_FLAGS } = await import("../../commands/_self.ts");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSION_FLAGS,
+      new URL("../../main.ts", import.meta.url).pathname,
+      "benchmark",
+      "create",
+      "--iterations",
+      "1000",
+    ],
+    env: { ...ctx.env, TMPDIR: tmp },
+    clearEnv: true,
+    cwd: ctx.work,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Wait until a timed run has happened: the throwaway home exists and is in use.
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("run 1/1000")) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += value;
+  }
+  assertEquals((await entries(tmp)).length, 1);
+  child.kill("SIGINT");
+  const rest = (async () => {
+    for (;;) {
+      const { done } = await stderr.read();
+      if (done) return;
+    }
+  })();
+  const status = await child.status;
+  await rest;
+  await child.stdout.cancel();
+  assertEquals(status.code, 130);
+  assertEquals(await entries(tmp), []);
+});

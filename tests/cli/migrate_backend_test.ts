@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
   assertOk,
   type CliResult,
@@ -102,13 +103,32 @@ Deno.test("migrate-backend --to pip --validate, then --to native: same distribut
   );
   assertEquals(log[1].exit_code, 0);
 
+  // uv, when the machine has it (the CI's `.tools/py/bin/uv`): the same round trip.
+  const uv = Deno.env.get("GESTVENV_TEST_UV");
+  if (uv !== undefined) {
+    assertOk(
+      await ctx.run(["migrate-backend", "web", "--to", "uv", "--validate"], {
+        env: { GESTVENV_UV: uv },
+      }),
+    );
+    assertEquals(await backendOf(ctx, "web"), "uv");
+    const afterUv = await installed(ctx, "web");
+    assertEquals([...afterUv.keys()].sort(), [...before.keys()].sort());
+    for (const installer of afterUv.values()) assertEquals(installer, "uv");
+    assertOk(
+      await ctx.run(["migrate-backend", "web", "--to", "native", "--validate"], {
+        env: { GESTVENV_UV: uv },
+      }),
+    );
+  }
+
   // Already there: nothing to do.
   const again = await ctx.run(["migrate-backend", "web", "--to", "native"]);
   assertOk(again);
   assertStringIncludes(again.stderr, "already uses native");
 });
 
-Deno.test("migrate-backend --validate: a lock that differs from the disk is refused and the environment restored", async () => {
+Deno.test("migrate-backend --validate: a lock that differs from the disk is refused and the environment restored", async (t) => {
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "old", "--packages", "demo-dep==1.0.0"]));
   assertOk(await ctx.run(["create", "new", "--packages", "demo-dep==2.0.0"]));
@@ -121,6 +141,7 @@ Deno.test("migrate-backend --validate: a lock that differs from the disk is refu
   assertEquals(result.code, 1);
   assertStringIncludes(result.stderr, "did not give the same environment");
   assertStringIncludes(result.stderr, "demo-dep was 2.0.0 and is now 1.0.0");
+  await assertSnapshot(t, filterText(result.stderr, [[ctx.home, "[HOME]"]]));
   assertEquals(await backendOf(ctx, "new"), "native");
   const after = await installed(ctx, "new");
   assertEquals([...after.keys()], ["demo-dep==2.0.0"]);
@@ -162,7 +183,7 @@ Deno.test("migrate-backend: an error before the registry write restores everythi
   assertEquals([...(await installed(ctx, "web")).keys()].sort(), [...before.keys()].sort());
 });
 
-Deno.test("migrate-backend --filter / --all choose environments; --dry-run and usage errors change nothing", async () => {
+Deno.test("migrate-backend --filter / --all choose environments; --dry-run and usage errors change nothing", async (t) => {
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "web-a", "--packages", "other-pkg"]));
   assertOk(await ctx.run(["create", "api"]));
@@ -179,9 +200,10 @@ Deno.test("migrate-backend --filter / --all choose environments; --dry-run and u
   assertOk(dry);
   assertStringIncludes(
     dry.stderr,
-    "Dry run: would re-install the 1 distributions of `web-a` with pip",
+    "Dry run: would re-install 1 distribution of `web-a` with pip",
   );
   assert(!dry.stderr.includes("`api`"));
+  await assertSnapshot(t, filterText(dry.stderr, [[ctx.home, "[HOME]"]]));
   assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registry);
 
   for (
