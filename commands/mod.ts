@@ -18,6 +18,8 @@ import {
 import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
 import { auditCommand } from "./audit.ts";
+import { benchmarkRoutes } from "./benchmark.ts";
+import { compareRoutes } from "./compare.ts";
 import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { doctorCommand } from "./doctor.ts";
@@ -47,6 +49,7 @@ import { infoCommand } from "./info.ts";
 import { installCommand } from "./install.ts";
 import { listCommand } from "./list.ts";
 import { logsCommand } from "./logs.ts";
+import { migrateBackendCommand } from "./migrate_backend.ts";
 import { packagesCommand } from "./packages.ts";
 import { profileCommand } from "./profile.ts";
 import { pyversionsCommand } from "./pyversions.ts";
@@ -69,7 +72,15 @@ import { whyCommand } from "./why.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
-const NESTED_ROUTES = new Set(["config", "backend", "cache", "template", "groups"]);
+const NESTED_ROUTES = new Set([
+  "config",
+  "backend",
+  "cache",
+  "template",
+  "groups",
+  "benchmark",
+  "compare",
+]);
 
 /** The flags that make `remove` the project form (`remove-dependency`). */
 const PROJECT_REMOVE_FLAGS = /^(--group|-g|--optional|--env|--no-sync)(=.*)?$/;
@@ -127,6 +138,7 @@ export function buildApp(): Application<CliContext> {
       optimize: optimizeCommand,
       resolve: resolveCommand,
       lock: lockCommand,
+      "migrate-backend": migrateBackendCommand,
       sync: syncCommand,
       groups: groupsRoutes,
       add: addCommand,
@@ -147,6 +159,8 @@ export function buildApp(): Application<CliContext> {
       audit: auditCommand,
       profile: profileCommand,
       stats: statsCommand,
+      benchmark: benchmarkRoutes,
+      compare: compareRoutes,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },

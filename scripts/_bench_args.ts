@@ -7,6 +7,7 @@
  */
 import { PERMISSION_FLAGS, V8_FLAGS } from "../commands/_self.ts";
 import { normalize } from "./_local_index.ts";
+import { shellLine } from "../lib/benchmark/mod.ts";
 
 /** The value after `name` on the command line, or `fallback`. */
 export function flag(name: string, fallback?: string): string | undefined {
@@ -54,17 +55,9 @@ export function chosenSet(fallback: string): { name: string; requirements: strin
   return { name, requirements };
 }
 
-/** The median of `xs` (the mean of the two middle values for an even count). */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** A duration for a report: `123.4 ms` below one second, else `1.23 s`. */
-export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
-}
+// One median, one duration format and one command-line quoting for the scripts and for
+// `gestvenv benchmark`/`compare` (lib/benchmark), so both report figures the same way.
+export { formatMs, median, shellLine } from "../lib/benchmark/mod.ts";
 
 /**
  * This process's environment without the variables that would point pip, uv or gestvenv at
@@ -87,12 +80,6 @@ export function isolatedEnv(): Record<string, string> {
     UV_NO_PROGRESS: "1",
     UV_PYTHON_DOWNLOADS: "never",
   };
-}
-
-/** `argv` as one POSIX shell command line (single quotes where needed), for reports. */
-export function shellLine(argv: readonly string[]): string {
-  return argv.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'"'"'`)}'`)
-    .join(" ");
 }
 
 /** `deno run` with gestvenv's release permissions and V8 settings; `main` is the entry file. */

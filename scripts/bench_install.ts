@@ -59,6 +59,7 @@ import {
 import { type DirectoryIndex, serveDirectory } from "./_local_index.ts";
 import { findExecutable } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
+import { measureCases } from "../lib/benchmark/mod.ts";
 
 const SCENARIOS = ["empty", "warm", "cold", "noop", "disk"] as const;
 type Scenario = typeof SCENARIOS[number];
@@ -279,33 +280,27 @@ const fresh = async (dir: string) => {
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 };
 
+/** Interleaved runs after one warm-up round (lib/benchmark, as `gestvenv benchmark` measures). */
 async function measure(title: string, cases: Case[]): Promise<Result[]> {
-  const results = cases.map((c) => ({
-    label: c.label,
-    times: [] as number[],
-    requests: [] as number[],
-  }));
-  for (let i = -1; i < runs; i++) {
-    for (const [k, c] of cases.entries()) {
-      await c.prepare?.(i);
-      const env = c.env?.(i) ?? {};
-      const before = index.requests();
-      const start = performance.now();
-      for (const argv of c.commands(i)) await run(argv, env);
-      const ms = performance.now() - start;
-      const requests = index.requests() - before;
-      progress(
-        `${title} | ${c.label} | ${i < 0 ? "warm-up" : `run ${i + 1}/${runs}`}: ${
-          formatMs(ms)
-        }, ${requests} requests`,
-      );
-      if (i >= 0) {
-        results[k]!.times.push(ms);
-        results[k]!.requests.push(requests);
-      }
-    }
-  }
-  return results.map((r) => ({ label: r.label, times: r.times, requests: median(r.requests) }));
+  const results = await measureCases(
+    cases.map((c) => ({
+      label: c.label,
+      ...(c.prepare === undefined ? {} : { prepare: c.prepare }),
+      commands: c.commands,
+      env: (i: number) => ({ ...baseEnv, ...(c.env?.(i) ?? {}) }),
+    })),
+    {
+      runs,
+      counter: () => index.requests(),
+      onRun: (label, i, ms, requests) =>
+        progress(
+          `${title} | ${label} | ${i < 0 ? "warm-up" : `run ${i + 1}/${runs}`}: ${
+            formatMs(ms)
+          }, ${requests} requests`,
+        ),
+    },
+  );
+  return results.map((r) => ({ label: r.label, times: r.times, requests: median(r.counts) }));
 }
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;

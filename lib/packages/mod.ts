@@ -26,3 +26,4 @@ export * from "./prefetch.ts";
 export * from "./prefetch_offline_check.ts";
 export * from "./environment_bundle.ts";
 export * from "./project_sync.ts";
+export * from "./migrate_backend.ts";

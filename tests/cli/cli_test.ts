@@ -77,6 +77,11 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "audit",
     "stats",
     "profile",
+    "benchmark",
+    "benchmark install",
+    "compare",
+    "compare backends",
+    "migrate-backend",
     "completion",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));

@@ -106,6 +106,11 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["template", "create", "other", "--base", "mine"],
     ["template", "remove", "mine"],
     ["logs", "export", join(ctx.work, "ops.json")],
+    ["migrate-backend", "a", "--to", "pip", "--validate"],
+    ["migrate-backend", "--all", "--to", "pip"],
+    ["benchmark", "install", "--packages", "demo-pkg", "--export", join(ctx.work, "b.json")],
+    ["compare", "backends", "native", "pip", "--packages", "demo-pkg"],
+    ["compare", "cache-vs-nocache", "--packages", "demo-pkg"],
   ];
   for (const args of commands) {
     await t.step(

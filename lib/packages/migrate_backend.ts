@@ -1,0 +1,400 @@
+/**
+ * `gestvenv migrate-backend` (issue 11 §4, spec 001 "Migration d'environnements"): an environment
+ * re-installed from its own lock (`<env>/pylock.toml`; made from what is installed when it has
+ * none) by another backend, which the registry then records. Works in place, under the
+ * environment's lock, after a full copy of the environment beside it (a staging directory, so a
+ * killed run leaves a leftover `cleanup` recognizes): any failure, and with `validate` any
+ * difference, puts the copy back.
+ *
+ * Validation: the same distributions at the same versions as before; no dependency problem
+ * (`pip check`, computed by gestvenv) that was not there before; for every distribution installed
+ * from a wheel, the RECORD hash of every file the wheel carries equal to before (what installers
+ * write themselves is not compared: `INSTALLER`, `RECORD`, `REQUESTED`, `direct_url.json`,
+ * bytecode, the launchers in `bin/`, whose shebangs each installer writes, and `.dist-info` files
+ * only one side has, such as uv's `uv_cache.json`).
+ *
+ * @module
+ */
+import { type BackendTarget, selectBackend } from "../backends/mod.ts";
+import {
+  type InstalledDistribution,
+  readInstalledDistributions,
+  readRecord,
+} from "../distribution/mod.ts";
+import {
+  assertMayChange,
+  changeRegistry,
+  type EnvironmentContext,
+  type EnvironmentRecord,
+  getEnvironment,
+  leftoverPath,
+  now,
+  openEnvironment,
+  parseLeftoverName,
+  withEnvironmentLock,
+} from "../environments/mod.ts";
+import { basename, dirname, join } from "../paths/mod.ts";
+import { OperationError } from "../errors/mod.ts";
+import { copyTree, failpoint } from "../fs/mod.ts";
+import { checkDependencies, uninstallDistribution } from "../installer/mod.ts";
+import { parsePylock, type Pylock, selectLockedFiles } from "../lock/mod.ts";
+import { supportedTags } from "../pep425/mod.ts";
+import { tagInput } from "../python/mod.ts";
+import { environmentLockPath, lockInstalled } from "./environment_lock.ts";
+import { installTargetOf } from "./native_install.ts";
+import { installFromLock } from "./sync_lock.ts";
+
+/** A backend an environment can be moved to. */
+export type MigrationBackend = "native" | "pip" | "uv";
+
+/** What {@linkcode migrateBackend} found when validating. */
+export interface MigrationValidation {
+  /** True when the environment after is identical to before (as the module doc defines it). */
+  ok: boolean;
+  /** Distributions compared file by file (installed from a wheel, same version before and after). */
+  compared: number;
+  /** Each difference, as a sentence (empty when `ok`). */
+  differences: string[];
+}
+
+/** The outcome of {@linkcode migrateBackend}. */
+export interface MigrateBackendResult {
+  /** The environment. */
+  name: string;
+  /** Its registry record after the migration (as it was when nothing changed). */
+  record: EnvironmentRecord;
+  /** The backend before. */
+  from: MigrationBackend;
+  /** The backend after (or, for a dry run, asked for). */
+  to: MigrationBackend;
+  /** The lock applied: its path, and whether it was made from what was installed first. */
+  lock: { path: string; created: boolean };
+  /** The distributions the new backend installed (or would install), name and version. */
+  reinstalled: Array<{ name: string; version: string; file: string | null; sha256: string | null }>;
+  /** The validation, or null when not asked for (or a dry run, or nothing to do). */
+  validation: MigrationValidation | null;
+  /** Nothing was changed: the environment already used `to`, or a dry run. */
+  unchanged: boolean;
+  /** True for a dry run. */
+  dryRun: boolean;
+}
+
+/** Options of {@linkcode migrateBackend}. */
+export interface MigrateBackendOptions {
+  /** The backend to move to. */
+  to: MigrationBackend;
+  /** Check that the result is identical; restore the environment when it is not. */
+  validate: boolean;
+  /** Say what would happen; change nothing. */
+  dryRun?: boolean;
+}
+
+/** Files an installer writes itself, never compared. */
+function installerOwned(path: string): boolean {
+  return /\.dist-info\/(INSTALLER|RECORD|REQUESTED|direct_url\.json)$/.test(path) ||
+    /(^|\/)__pycache__\//.test(path) || path.endsWith(".pyc") ||
+    /^(\.\.\/)+(bin|Scripts)\//.test(path);
+}
+
+/** A distribution's version and the RECORD hashes of the files its wheel carries. */
+interface Snapshot {
+  version: string;
+  files: Map<string, string>;
+}
+
+async function snapshot(sitePackages: string[]): Promise<Map<string, Snapshot>> {
+  const out = new Map<string, Snapshot>();
+  for (const dist of await readInstalledDistributions(sitePackages)) {
+    const files = new Map<string, string>();
+    for (const entry of await readRecord(dist.dist_info) ?? []) {
+      if (entry.hash !== "" && !installerOwned(entry.path)) files.set(entry.path, entry.hash);
+    }
+    out.set(dist.normalized_name, { version: dist.version, files });
+  }
+  return out;
+}
+
+/** The differences between two snapshots; `wheels` names the distributions compared by file. */
+function compareSnapshots(
+  before: Map<string, Snapshot>,
+  after: Map<string, Snapshot>,
+  wheels: ReadonlySet<string>,
+): { compared: number; differences: string[] } {
+  const differences: string[] = [];
+  let compared = 0;
+  for (const [name, b] of before) {
+    const a = after.get(name);
+    if (a === undefined) {
+      differences.push(`${name} ${b.version} is no longer installed`);
+      continue;
+    }
+    if (a.version !== b.version) {
+      differences.push(`${name} was ${b.version} and is now ${a.version}`);
+      continue;
+    }
+    if (!wheels.has(name)) continue;
+    compared++;
+    // A `.dist-info` file on one side only is an installer's own (uv's `uv_cache.json`).
+    const own = (path: string) => /^[^/]+\.dist-info\//.test(path);
+    for (const [path, hash] of b.files) {
+      const other = a.files.get(path);
+      if (other === undefined) {
+        if (!own(path)) differences.push(`${name}: ${path} is missing`);
+      } else if (other !== hash) {
+        differences.push(`${name}: ${path} differs (RECORD ${hash} → ${other})`);
+      }
+    }
+    for (const path of a.files.keys()) {
+      if (!b.files.has(path) && !own(path)) differences.push(`${name}: ${path} is new`);
+    }
+  }
+  for (const [name, a] of after) {
+    if (!before.has(name)) differences.push(`${name} ${a.version} was not installed before`);
+  }
+  return { compared, differences };
+}
+
+/**
+ * Reads the environment's lock, or locks what is installed (written only when not a dry run).
+ * @throws {OperationError} `migrate_unlockable` when an installed distribution is on no index.
+ */
+async function environmentLock(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  target: BackendTarget,
+): Promise<{ lock: Pylock; path: string; created: boolean }> {
+  const path = environmentLockPath(record);
+  const text = await Deno.readTextFile(path).catch(() => null);
+  if (text !== null) return { lock: parsePylock(text, path), path, created: false };
+  const { lock, unlocked } = await lockInstalled(ctx, record, target);
+  if (unlocked.length > 0) {
+    throw new OperationError(
+      `\`${record.name}\` has no pylock.toml, and ${
+        unlocked.map((u) => `${u.name} ${u.version} (${u.reason})`).join(", ")
+      } cannot be locked, so it could not be installed again`,
+      "migrate_unlockable",
+      { hint: `Remove or replace those distributions, or run \`gestvenv lock ${record.name}\`` },
+    );
+  }
+  return { lock, path, created: true };
+}
+
+/**
+ * Re-installs the environment `name` from its lock with `options.to` and records that backend in
+ * the registry (see the module doc). Under the environment's lock; distributions the lock does
+ * not list are left as they are.
+ * @throws {EnvironmentNotFoundError} When there is no such environment.
+ * @throws {BackendError} When `to` is uv and no uv binary is found.
+ * @throws {OperationError} `migrate_not_identical` when validation finds a difference (the
+ *   environment is restored first); `migrate_unlockable` as {@linkcode environmentLock}.
+ * @throws {NetworkError | PackageNotFoundError | BackendError} When the install fails (restored).
+ * @throws {InterruptedError} On Ctrl-C (restored).
+ */
+export async function migrateBackend(
+  ctx: EnvironmentContext,
+  name: string,
+  options: MigrateBackendOptions,
+): Promise<MigrateBackendResult> {
+  const backend = await selectBackend(options.to, ctx.settings.uvPath.value);
+  const plan = async (record: EnvironmentRecord) => {
+    const { target } = await openEnvironment(ctx, record);
+    const installed = await readInstalledDistributions(target.layout.sitePackages);
+    const path = environmentLockPath(record);
+    const exists = await Deno.stat(path).then(() => true, () => false);
+    return { target, installed, path, exists };
+  };
+  const base = (record: EnvironmentRecord) => ({
+    name: record.name,
+    record,
+    from: record.backend,
+    to: options.to,
+  });
+  if (options.dryRun) {
+    const record = await getEnvironment(ctx, name);
+    const { target, installed, path, exists } = await plan(record);
+    let reinstalled = installed.map((d) => ({
+      name: d.normalized_name,
+      version: d.version,
+      file: null as string | null,
+      sha256: null as string | null,
+    }));
+    if (exists) {
+      const locked = lockedInstalls(parsePylock(await Deno.readTextFile(path), path), target);
+      reinstalled = locked.map((l) => ({
+        name: l.name,
+        version: l.version ?? "",
+        file: l.file?.name ?? null,
+        sha256: l.file?.hashes.sha256 ?? null,
+      }));
+    }
+    return {
+      ...base(record),
+      lock: { path, created: !exists },
+      reinstalled: record.backend === options.to ? [] : reinstalled,
+      validation: null,
+      unchanged: true,
+      dryRun: true,
+    };
+  }
+  return await withEnvironmentLock(ctx, name, async () => {
+    const record = await getEnvironment(ctx, name);
+    await undoInterruptedMigration(ctx, record);
+    const { target, installed } = await plan(record);
+    if (record.backend === options.to) {
+      return {
+        ...base(record),
+        lock: { path: environmentLockPath(record), created: false },
+        reinstalled: [],
+        validation: null,
+        unchanged: true,
+        dryRun: false,
+      };
+    }
+    assertMayChange(ctx, `migrate ${record.name} to the ${options.to} backend`);
+    const { lock, path, created } = await environmentLock(ctx, record, target);
+    const locked = lockedInstalls(lock, target);
+    const lockedNames = new Set(locked.map((l) => l.name));
+    const wheels = new Set(
+      locked.filter((l) => l.file?.name.endsWith(".whl")).map((l) => l.name),
+    );
+    const sitePackages = target.layout.sitePackages;
+    const before = await snapshot(sitePackages);
+    const problemsBefore = new Set(
+      await checkDependencies(sitePackages, target.interpreter.info.markers),
+    );
+
+    // The whole environment, copied beside it: what is put back on any failure.
+    const backup = leftoverPath(record.path, "staging");
+    ctx.reporter.step(`Copying ${record.name} aside (restored if anything fails)`);
+    try {
+      await copyTree(record.path, backup, ctx.signal);
+      // Written last: only a complete copy is ever put back by a later run.
+      await Deno.writeTextFile(
+        join(backup, BACKUP_MARKER),
+        JSON.stringify({ from: record.backend, to: options.to, pid: Deno.pid }) + "\n",
+      );
+    } catch (error) {
+      await Deno.remove(backup, { recursive: true }).catch(() => {});
+      throw error;
+    } finally {
+      ctx.reporter.done();
+    }
+    let validation: MigrationValidation | null = null;
+    let updated = record;
+    try {
+      await failpoint("migrate-backend.after-backup");
+      // Every locked distribution goes, so that the new backend installs each one.
+      const toRemove = installed.filter((d: InstalledDistribution) =>
+        lockedNames.has(d.normalized_name)
+      );
+      ctx.reporter.step(`Removing ${toRemove.length} distributions installed by ${record.backend}`);
+      try {
+        for (const dist of toRemove) await uninstallDistribution(installTargetOf(target), dist);
+      } finally {
+        ctx.reporter.done();
+      }
+      await failpoint("migrate-backend.after-uninstall");
+      await installFromLock(ctx, record, backend, target, lock, false);
+      if (options.validate) {
+        ctx.reporter.step(`Validating ${record.name}`);
+        try {
+          const after = await snapshot(sitePackages);
+          const { compared, differences } = compareSnapshots(before, after, wheels);
+          for (
+            const problem of await checkDependencies(
+              sitePackages,
+              target.interpreter.info.markers,
+            )
+          ) {
+            if (!problemsBefore.has(problem)) differences.push(`check: ${problem}`);
+          }
+          validation = { ok: differences.length === 0, compared, differences };
+        } finally {
+          ctx.reporter.done();
+        }
+        if (!validation.ok) {
+          throw new OperationError(
+            `Migrating \`${record.name}\` to ${options.to} did not give the same environment; ` +
+              `it was restored as it was:\n  ${validation.differences.join("\n  ")}`,
+            "migrate_not_identical",
+            {
+              hint: `Nothing changed. Compare with \`gestvenv check --env ${record.name}\`; ` +
+                "run without --validate to keep what the new backend installs",
+            },
+          );
+        }
+      }
+      await failpoint("migrate-backend.before-register");
+      const packages = (await readInstalledDistributions(sitePackages))
+        .map((d) => ({ name: d.normalized_name, version: d.version }));
+      updated = await changeRegistry(ctx, (registry) => {
+        const current = registry.environments.get(record.name) ?? record;
+        current.backend = options.to;
+        current.packages = packages;
+        current.last_used_at = now();
+        registry.environments.set(record.name, current);
+        return current;
+      });
+    } catch (error) {
+      await restore(record.path, backup);
+      throw error;
+    }
+    await Deno.remove(backup, { recursive: true }).catch(() => {});
+    return {
+      ...base(record),
+      record: updated,
+      lock: { path, created },
+      reinstalled: locked.map((l) => ({
+        name: l.name,
+        version: l.version ?? "",
+        file: l.file?.name ?? null,
+        sha256: l.file?.hashes.sha256 ?? null,
+      })),
+      validation,
+      unchanged: false,
+      dryRun: false,
+    };
+  });
+}
+
+/** What the lock installs for this environment's interpreter. */
+function lockedInstalls(lock: Pylock, target: BackendTarget) {
+  const info = target.interpreter.info;
+  return selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
+}
+
+/** The file that makes a staging copy a complete backup of a migration (written last). */
+const BACKUP_MARKER = ".gestvenv-migrate-backup.json";
+
+/** Puts the copy back in place of the environment (the migrated one goes to the trash first). */
+async function restore(path: string, backup: string): Promise<void> {
+  const trash = leftoverPath(path, "trash");
+  await Deno.rename(path, trash);
+  await Deno.rename(backup, path);
+  await Deno.remove(join(path, BACKUP_MARKER)).catch(() => {});
+  await Deno.remove(trash, { recursive: true }).catch(() => {});
+}
+
+/**
+ * A migration of this environment that was killed after its copy was complete (the copy carries
+ * {@linkcode BACKUP_MARKER}) is undone first: the copy is put back. Under the environment's lock
+ * no other process can be migrating it, so such a copy is a dead process's.
+ */
+async function undoInterruptedMigration(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+): Promise<void> {
+  const parent = dirname(record.path);
+  for await (const entry of Deno.readDir(parent)) {
+    const leftover = parseLeftoverName(entry.name);
+    if (leftover?.kind !== "staging" || leftover.target !== basename(record.path)) continue;
+    const copy = join(parent, entry.name);
+    if (!await Deno.stat(join(copy, BACKUP_MARKER)).then(() => true, () => false)) continue;
+    assertMayChange(ctx, `undo the interrupted migration of ${record.name}`);
+    await restore(record.path, copy);
+    ctx.reporter.warn(
+      `An earlier migrate-backend of \`${record.name}\` (pid ${leftover.pid}) was interrupted; ` +
+        "its copy of the environment was put back",
+    );
+  }
+}

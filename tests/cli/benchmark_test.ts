@@ -1,0 +1,227 @@
+/**
+ * `benchmark` and `compare` (issue 11 §5): real runs against the local index, in throwaway homes
+ * that are removed (also after a failure), with nothing added to the user's registry or cache;
+ * the JSON shape, positive medians, ratios, an unavailable backend as a row without figures,
+ * `--export` (atomic, with the machine and the version), and usage errors.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assertOk, type CliResult, createTestContext } from "../helpers/test_context.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+function data(result: CliResult, command: string): Json {
+  assertOk(result);
+  const envelope = JSON.parse(result.stdout);
+  assertEquals(envelope.command, command);
+  assertEquals(envelope.status, "success");
+  return envelope.data;
+}
+
+/** Entries of a directory (empty when it does not exist). */
+async function entries(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort();
+}
+
+Deno.test("benchmark install --iterations 2: the shape, positive medians, no temp dirs, the user's home untouched", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "mine"]));
+  const registryBefore = await Deno.readTextFile(join(ctx.home, "environments.json"));
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  const result = await ctx.run(
+    ["benchmark", "install", "--iterations", "2", "--packages", "demo-pkg", "--format", "json"],
+    { env: { TMPDIR: tmp } },
+  );
+  const d = data(result, "benchmark install");
+  assertEquals(d.kind, "install");
+  assertEquals(d.operation, "install");
+  assertEquals(d.iterations, 2);
+  assertEquals(d.requirements, ["demo-pkg"]);
+  assertEquals(d.rows.length, 1);
+  const row = d.rows[0];
+  assertEquals(row.backend, "native");
+  assertEquals(row.available, true);
+  assertEquals(row.timing.iterations, 2);
+  assertEquals(row.timing.times_ms.length, 2);
+  assert(row.timing.median_ms > 0, "a positive median");
+  assert(row.timing.min_ms <= row.timing.median_ms && row.timing.median_ms <= row.timing.max_ms);
+  // Progress on stderr: the warm-up and both timed runs.
+  assertStringIncludes(result.stderr, "warm-up");
+  assertStringIncludes(result.stderr, "run 2/2");
+  // The throwaway home is gone; the user's registry is byte-identical, no environment was added.
+  assertEquals(await entries(tmp), []);
+  assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registryBefore);
+  assertEquals(await entries(join(ctx.home, "environments")), ["mine"]);
+  // The user's cache got nothing from the benchmark: demo-pkg was never installed here.
+  const cached = await ctx.run(["cache", "list", "--format", "json"]);
+  assertOk(cached);
+  assert(!cached.stdout.includes("demo_pkg") && !cached.stdout.includes("demo-pkg"));
+});
+
+Deno.test("benchmark: a failing run removes the throwaway home and says which command failed", async () => {
+  await using ctx = await createTestContext();
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  const result = await ctx.run(
+    ["benchmark", "install", "--iterations", "1", "--packages", "no-such-project"],
+    { env: { TMPDIR: tmp } },
+  );
+  assertEquals(result.code, 1);
+  assertStringIncludes(result.stderr, "A benchmarked command failed");
+  assertStringIncludes(result.stderr, "no-such-project");
+  assertEquals(await entries(tmp), []);
+  assertEquals(await entries(join(ctx.home, "environments")), []);
+});
+
+Deno.test("compare backends native pip: both rows, a ratio, --export; uv measured only when installed", async () => {
+  await using ctx = await createTestContext();
+  const uv = Deno.env.get("GESTVENV_TEST_UV");
+  const out = join(ctx.work, "comparison.json");
+  const result = await ctx.run(
+    [
+      "compare",
+      "backends",
+      "native",
+      "pip",
+      "uv",
+      "--packages",
+      "demo-pkg",
+      "--iterations",
+      "1",
+      "--format",
+      "json",
+      "--export",
+      out,
+    ],
+    { env: uv === undefined ? { PATH: "/usr/bin:/bin" + pythonDir() } : { GESTVENV_UV: uv } },
+  );
+  const d = data(result, "compare backends");
+  assertEquals(d.rows.map((r: Json) => r.backend), ["native", "pip", "uv"]);
+  const [native, pip, uvRow] = d.rows;
+  assertEquals(native.ratio_to_first, 1);
+  assert(native.timing.median_ms > 0 && pip.timing.median_ms > 0);
+  assert(pip.ratio_to_first > 0);
+  assertEquals(
+    pip.ratio_to_first,
+    Math.round((pip.timing.median_ms / native.timing.median_ms) * 100) / 100,
+  );
+  if (uv === undefined) {
+    assertEquals(uvRow.available, false);
+    assertEquals(uvRow.timing, null);
+    assertEquals(uvRow.ratio_to_first, null);
+    assertStringIncludes(uvRow.unavailable_reason, "not available");
+  } else {
+    assert(uvRow.timing.median_ms > 0);
+  }
+  const exported = JSON.parse(await Deno.readTextFile(out));
+  assertEquals(Object.keys(exported), [
+    "format",
+    "command",
+    "created_at",
+    "gestvenv",
+    "machine",
+    "result",
+  ]);
+  assertEquals(exported.command, "compare backends");
+  assertEquals(exported.result, d);
+  assert(typeof exported.gestvenv.version === "string");
+  assert(exported.machine.cpus > 0);
+  assertEquals(await entries(ctx.work), ["comparison.json"]);
+});
+
+/** `:DIR` of the first python3 on PATH, so a test can drop uv from PATH but keep python3. */
+function pythonDir(): string {
+  const out = new Deno.Command("sh", { args: ["-c", "command -v python3"] }).outputSync();
+  const path = new TextDecoder().decode(out.stdout).trim();
+  return path === "" ? "" : `:${path.slice(0, path.lastIndexOf("/"))}`;
+}
+
+Deno.test("compare cache-vs-nocache: warm then empty cache, the table with its ratio", async () => {
+  await using ctx = await createTestContext();
+  const result = await ctx.run([
+    "compare",
+    "cache-vs-nocache",
+    "--packages",
+    "demo-pkg",
+    "--iterations",
+    "1",
+  ]);
+  assertOk(result);
+  assertStringIncludes(result.stdout, "install (native backend, warm cache)");
+  assertStringIncludes(result.stdout, "install (native backend, cold cache)");
+  assertStringIncludes(result.stdout, "1.00x");
+});
+
+Deno.test("benchmark: usage errors (no packages, bad iterations, cold cache offline) run nothing", async () => {
+  await using ctx = await createTestContext();
+  const noPackages = await ctx.run(["benchmark", "install"]);
+  assertEquals(noPackages.code, 2);
+  assertStringIncludes(noPackages.stderr, "needs packages to install");
+  const badIterations = await ctx.run(["benchmark", "create", "--iterations", "0"]);
+  assertEquals(badIterations.code, 2);
+  assertStringIncludes(badIterations.stderr, "--iterations");
+  const offline = await ctx.run(["benchmark", "cache", "--packages", "demo-pkg", "--offline"]);
+  assertEquals(offline.code, 2);
+  assertStringIncludes(offline.stderr, "offline");
+  const dry = await ctx.run(["benchmark", "create", "--dry-run"]);
+  assertOk(dry);
+  assertStringIncludes(dry.stderr, "nothing was run");
+  // Nothing was created in the user's home (the interpreter probe may be cached, as any command does).
+  const home = await entries(ctx.home);
+  assert(!home.includes("environments") && !home.includes("environments.json"), home.join(" "));
+});
+
+Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway home (exit 130)", async () => {
+  await using ctx = await createTestContext();
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  const { PERMISSION_FLAGS } = await import("../../commands/_self.ts");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSION_FLAGS,
+      new URL("../../main.ts", import.meta.url).pathname,
+      "benchmark",
+      "create",
+      "--iterations",
+      "1000",
+    ],
+    env: { ...ctx.env, TMPDIR: tmp },
+    clearEnv: true,
+    cwd: ctx.work,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Wait until a timed run has happened: the throwaway home exists and is in use.
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("run 1/1000")) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += value;
+  }
+  assertEquals((await entries(tmp)).length, 1);
+  child.kill("SIGINT");
+  const rest = (async () => {
+    for (;;) {
+      const { done } = await stderr.read();
+      if (done) return;
+    }
+  })();
+  const status = await child.status;
+  await rest;
+  await child.stdout.cancel();
+  assertEquals(status.code, 130);
+  assertEquals(await entries(tmp), []);
+});

@@ -1,0 +1,229 @@
+/**
+ * `migrate-backend` (issue 11 §4): an environment re-installed from its lock by pip and back by
+ * gestvenv's installer, validated (same distributions and versions, check clean, equal RECORD
+ * hashes), recorded in the registry and the operation log; a validation failure and a failure
+ * before the registry write both restore the environment exactly; a kill midway leaves what
+ * the next run completes; `--all`/`--filter` choose environments; `--dry-run` changes nothing.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
+import {
+  assertOk,
+  type CliResult,
+  createTestContext,
+  type TestContext,
+} from "../helpers/test_context.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+function data(result: CliResult): Json {
+  assertOk(result);
+  const envelope = JSON.parse(result.stdout);
+  assertEquals(envelope.command, "migrate-backend");
+  return envelope.data;
+}
+
+/** `name==version` of every distribution, and each one's INSTALLER, read from the disk. */
+async function installed(ctx: TestContext, env: string): Promise<Map<string, string>> {
+  const out = await ctx.exec(join(ctx.envPath(env), "bin", "python"), [
+    "-c",
+    "import importlib.metadata as m\n" +
+    "for d in m.distributions():\n" +
+    "    print(d.metadata['Name'].lower() + '==' + d.version, (d.read_text('INSTALLER') or '').strip())",
+  ]);
+  assertOk(out);
+  return new Map(
+    out.stdout.trim().split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]),
+  );
+}
+
+async function backendOf(ctx: TestContext, env: string): Promise<string> {
+  const registry = await ctx.registry();
+  return (registry.environments as Json)[env].backend;
+}
+
+/** Entries of `dir` that are staging or trash leftovers. */
+async function leftovers(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) if (e.name.startsWith(".gestvenv-")) out.push(e.name);
+  return out;
+}
+
+Deno.test("migrate-backend --to pip --validate, then --to native: same distributions, the package imports", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const before = await installed(ctx, "web");
+  assertEquals([...before.keys()].sort(), ["demo-dep==2.0.0", "demo-pkg==1.1.0"]);
+  assertEquals(await backendOf(ctx, "web"), "native");
+
+  const toPip = data(
+    await ctx.run(["migrate-backend", "web", "--to", "pip", "--validate", "--format", "json"]),
+  );
+  assertEquals(toPip.failures, []);
+  const [r] = toPip.results;
+  assertEquals([r.name, r.from, r.to, r.unchanged], ["web", "native", "pip", false]);
+  assertEquals(r.validation.ok, true);
+  assertEquals(r.validation.compared, 2);
+  assertEquals(r.validation.differences, []);
+  assertEquals(await backendOf(ctx, "web"), "pip");
+  const afterPip = await installed(ctx, "web");
+  assertEquals([...afterPip.keys()].sort(), [...before.keys()].sort());
+  // pip really installed them.
+  for (const installer of afterPip.values()) assertEquals(installer, "pip");
+
+  const back = await ctx.run(["migrate-backend", "web", "--to", "native", "--validate"]);
+  assertOk(back);
+  assertStringIncludes(back.stderr, "Migrated `web` from pip to native");
+  assertStringIncludes(back.stderr, "2 compared file by file");
+  assertEquals(await backendOf(ctx, "web"), "native");
+  const afterNative = await installed(ctx, "web");
+  assertEquals([...afterNative.keys()].sort(), [...before.keys()].sort());
+  assertEquals([...afterNative.values()], [...before.values()]);
+  // The package imports and its script runs.
+  const imported = await ctx.exec(join(ctx.envPath("web"), "bin", "python"), [
+    "-c",
+    "import demo_pkg, demo_dep; print('ok')",
+  ]);
+  assertOk(imported);
+  assertEquals(imported.stdout.trim(), "ok");
+  assertEquals(await leftovers(join(ctx.home, "environments")), []);
+
+  // Both migrations are in the operation log, with the environment and its distributions.
+  const log = (await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l)).filter((e) => e.command === "migrate-backend");
+  assertEquals(log.length, 2);
+  assertEquals(log[0].environments, ["web"]);
+  assertEquals(
+    log[0].changes.map((c: Json) => `${c.name} ${c.before}->${c.after}`).sort(),
+    ["demo-dep 2.0.0->2.0.0", "demo-pkg 1.1.0->1.1.0"],
+  );
+  assertEquals(log[1].exit_code, 0);
+
+  // uv, when the machine has it (the CI's `.tools/py/bin/uv`): the same round trip.
+  const uv = Deno.env.get("GESTVENV_TEST_UV");
+  if (uv !== undefined) {
+    assertOk(
+      await ctx.run(["migrate-backend", "web", "--to", "uv", "--validate"], {
+        env: { GESTVENV_UV: uv },
+      }),
+    );
+    assertEquals(await backendOf(ctx, "web"), "uv");
+    const afterUv = await installed(ctx, "web");
+    assertEquals([...afterUv.keys()].sort(), [...before.keys()].sort());
+    for (const installer of afterUv.values()) assertEquals(installer, "uv");
+    assertOk(
+      await ctx.run(["migrate-backend", "web", "--to", "native", "--validate"], {
+        env: { GESTVENV_UV: uv },
+      }),
+    );
+  }
+
+  // Already there: nothing to do.
+  const again = await ctx.run(["migrate-backend", "web", "--to", "native"]);
+  assertOk(again);
+  assertStringIncludes(again.stderr, "already uses native");
+});
+
+Deno.test("migrate-backend --validate: a lock that differs from the disk is refused and the environment restored", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "old", "--packages", "demo-dep==1.0.0"]));
+  assertOk(await ctx.run(["create", "new", "--packages", "demo-dep==2.0.0"]));
+  // `new` gets `old`'s lock: installing it gives demo-dep 1.0.0, not what `new` has.
+  await Deno.copyFile(
+    join(ctx.envPath("old"), "pylock.toml"),
+    join(ctx.envPath("new"), "pylock.toml"),
+  );
+  const result = await ctx.run(["migrate-backend", "new", "--to", "pip", "--validate"]);
+  assertEquals(result.code, 1);
+  assertStringIncludes(result.stderr, "did not give the same environment");
+  assertStringIncludes(result.stderr, "demo-dep was 2.0.0 and is now 1.0.0");
+  await assertSnapshot(t, filterText(result.stderr, [[ctx.home, "[HOME]"]]));
+  assertEquals(await backendOf(ctx, "new"), "native");
+  const after = await installed(ctx, "new");
+  assertEquals([...after.keys()], ["demo-dep==2.0.0"]);
+  assertEquals(await leftovers(join(ctx.home, "environments")), []);
+  const log = (await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l)).at(-1);
+  assertEquals([log.command, log.exit_code, log.error.code], [
+    "migrate-backend",
+    1,
+    "migrate_not_identical",
+  ]);
+});
+
+Deno.test("migrate-backend: an error before the registry write restores everything; a kill midway is undone by the next run", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const before = await installed(ctx, "web");
+  const failed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
+    env: { GESTVENV_FAILPOINT: "migrate-backend.before-register:error" },
+  });
+  assertEquals(failed.code, 1);
+  assertEquals(await backendOf(ctx, "web"), "native");
+  assertEquals(await installed(ctx, "web"), before);
+  assertEquals(await leftovers(join(ctx.home, "environments")), []);
+
+  const killed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
+    env: { GESTVENV_FAILPOINT: "migrate-backend.after-uninstall:exit" },
+  });
+  assert(killed.code !== 0);
+  assertEquals(await backendOf(ctx, "web"), "native");
+  // The copy is left beside it as a staging leftover (what `cleanup` removes)...
+  assertEquals((await leftovers(join(ctx.home, "environments"))).length, 1);
+  // ... and the next run puts it back first, then migrates and validates against it.
+  const rerun = await ctx.run(["migrate-backend", "web", "--to", "pip", "--validate"]);
+  assertOk(rerun);
+  assertStringIncludes(rerun.stderr, "was interrupted; its copy of the environment was put back");
+  assertEquals(await leftovers(join(ctx.home, "environments")), []);
+  assertEquals(await backendOf(ctx, "web"), "pip");
+  assertEquals([...(await installed(ctx, "web")).keys()].sort(), [...before.keys()].sort());
+});
+
+Deno.test("migrate-backend --filter / --all choose environments; --dry-run and usage errors change nothing", async (t) => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web-a", "--packages", "other-pkg"]));
+  assertOk(await ctx.run(["create", "api"]));
+  const registry = await Deno.readTextFile(join(ctx.home, "environments.json"));
+
+  const dry = await ctx.run([
+    "migrate-backend",
+    "--filter",
+    "name=web*",
+    "--to",
+    "pip",
+    "--dry-run",
+  ]);
+  assertOk(dry);
+  assertStringIncludes(
+    dry.stderr,
+    "Dry run: would re-install 1 distribution of `web-a` with pip",
+  );
+  assert(!dry.stderr.includes("`api`"));
+  await assertSnapshot(t, filterText(dry.stderr, [[ctx.home, "[HOME]"]]));
+  assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registry);
+
+  for (
+    const args of [
+      ["migrate-backend", "--to", "pip"],
+      ["migrate-backend", "web-a", "--all", "--to", "pip"],
+      ["migrate-backend", "--filter", "colour=red", "--to", "pip"],
+    ]
+  ) {
+    const r = await ctx.run(args);
+    assertEquals(r.code, 2, args.join(" "));
+  }
+  const missing = await ctx.run(["migrate-backend", "nope", "--to", "pip"]);
+  assertEquals(missing.code, 3);
+
+  const all = data(await ctx.run(["migrate-backend", "--all", "--to", "pip", "--format", "json"]));
+  assertEquals(all.results.map((r: Json) => r.name), ["api", "web-a"]);
+  assertEquals(await backendOf(ctx, "api"), "pip");
+  assertEquals(await backendOf(ctx, "web-a"), "pip");
+  const none = await ctx.run(["migrate-backend", "--filter", "backend=native", "--to", "uv"]);
+  assertOk(none);
+  assertStringIncludes(none.stderr, "No environment matches");
+});
