@@ -41,6 +41,8 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
       ? `the files gestvenv made in ${plan.record.path} (${formatBytes(plan.sizeBytes ?? 0)})`
       : plan.scope === "directory"
       ? `${plan.record.path} (${formatBytes(plan.sizeBytes ?? 0)})`
+      : plan.scope === "adopted"
+      ? `its registry entry (adopted in place: ${plan.record.path} stays as it is)`
       : "its registry entry (the directory is already gone)";
     if (!flags.force && !ctx.dryRun) {
       const yes = await confirm(ctx, `Delete \`${name}\`: ${what}?`);

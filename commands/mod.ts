@@ -22,6 +22,7 @@ import { checkCommand } from "./check.ts";
 import { cleanupCommand } from "./cleanup.ts";
 import { doctorCommand } from "./doctor.ts";
 import { repairCommand } from "./repair.ts";
+import { migrateCommand } from "./migrate.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
@@ -119,6 +120,7 @@ export function buildApp(): Application<CliContext> {
       cleanup: cleanupCommand,
       doctor: doctorCommand,
       repair: repairCommand,
+      migrate: migrateCommand,
       resolve: resolveCommand,
       lock: lockCommand,
       sync: syncCommand,

@@ -48,6 +48,7 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "cleanup",
     "doctor",
     "repair",
+    "migrate",
     "config",
     "config set",
     "pyversions",
