@@ -72,6 +72,12 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
       ctx.printer.info(`Would delete \`${name}\`: ${what}`);
       return;
     }
+    if (result.scope === "adopted") {
+      ctx.printer.success(
+        `Deleted \`${name}\` from gestvenv; ${result.record.path} (adopted in place) stays as it is`,
+      );
+      return;
+    }
     ctx.printer.success(`Deleted \`${name}\` (${result.record.path})`);
     if (result.kept.length > 0) {
       ctx.printer.info(

@@ -148,10 +148,16 @@ export const migrateCommand = buildCommand<MigrateFlags, [], CliContext>({
     const steps = await migrate.planMigration(env, candidates);
     const adopt = steps.filter((s) => s.action === "adopt");
     if (format !== "json") printPlan(ctx, steps, mode);
-    if (adopt.length > 0 && !ctx.dryRun) {
+    // What the settings would become, computed without writing, so it is confirmed too.
+    const configPlan = await migrate.carryPythonGestvenvConfig({ ...env, dryRun: true }, sources);
+    const carries = configPlan.some((c) => Object.keys(c.mapping.values).length > 0);
+    if (format !== "json" && !ctx.dryRun) printConfig(ctx, configPlan, true, false, true);
+    if ((adopt.length > 0 || carries) && !ctx.dryRun) {
       const yes = await confirm(
         ctx,
-        `${modeVerb(mode)} ${adopt.length} environment(s) into gestvenv?`,
+        adopt.length > 0
+          ? `${modeVerb(mode)} ${adopt.length} environment(s) into gestvenv?`
+          : "Carry these settings into gestvenv's config.toml?",
       );
       if (yes === undefined) {
         throw new UsageError("Refusing to migrate without confirmation", {
@@ -340,19 +346,22 @@ function printConfig(
   config: readonly CarriedConfig[],
   dryRun: boolean,
   warningsOnly = false,
+  planOnly = false,
 ) {
   for (const c of config) {
     const keys = Object.entries(c.mapping.values).map(([k, v]) => `${k} = ${v}`);
     if (keys.length > 0 && !warningsOnly) {
       ctx.printer.info(
         dryRun
-          ? `Would carry from ${c.file}: ${keys.join(", ")}`
+          ? `${
+            planOnly ? "Settings to carry" : "Would carry"
+          } from ${c.file} (unless config.toml sets them): ${keys.join(", ")}`
           : `Settings from ${c.file}: ${
             c.written.length > 0 ? `wrote ${c.written.join(", ")}` : "nothing new"
           }${c.kept.length > 0 ? `; config.toml already sets ${c.kept.join(", ")}` : ""}`,
       );
     }
-    if (c.mapping.notCarried.length > 0) {
+    if (c.mapping.notCarried.length > 0 && !planOnly) {
       ctx.printer.warn(
         `Settings of ${c.file} with no meaning in gestvenv, not carried: ${
           c.mapping.notCarried.join(", ")

@@ -119,12 +119,13 @@ export async function migrateHome(ctx: EnvironmentContext): Promise<HomeMigratio
     if (config === undefined) return none;
     const envDir = gestvenv2EnvironmentsPath(config, home.root, readEnv);
     const candidates = await gestvenv2Environments(envDir);
-    const metadataFiles: string[] = [];
-    for (const c of candidates) {
-      if (c.metadata !== undefined && c.path.startsWith(home.root + "/")) {
-        metadataFiles.push(`${c.path.slice(home.root.length + 1)}/.gestvenv-metadata.json`);
-      }
-    }
+    // Metadata files outside the home (a custom `environments_path`) go under `external/`.
+    const metadataFiles = candidates.filter((c) => c.metadata !== undefined).map((c) => {
+      const source = join(c.path, ".gestvenv-metadata.json");
+      return c.path.startsWith(home.root + "/")
+        ? source.slice(home.root.length + 1)
+        : { source, name: join("external", source) };
+    });
     const backup = await backupHomeFiles(home, [PYTHON_GESTVENV_CONFIG, ...metadataFiles]);
     await failpoint("migrate-home.after-backup");
     const environments = new Map<string, EnvironmentRecord>();

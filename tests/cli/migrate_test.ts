@@ -210,7 +210,9 @@ Deno.test("migrate --analyze lists every tool's environments; migrate --yes adop
   await t.step(
     "--analyze: source, name, python, packages, size, and what would improve",
     async () => {
-      const result = await ctx.run(["migrate", "--analyze", "--format", "json"], { env });
+      const result = await ctx.run(["migrate", "--analyze", "--detailed", "--format", "json"], {
+        env,
+      });
       assertOk(result);
       const data = JSON.parse(result.stdout).data;
       const found = (data.candidates as Array<Record<string, unknown>>).map((c) =>
@@ -228,6 +230,7 @@ Deno.test("migrate --analyze lists every tool's environments; migrate --yes adop
       for (const c of data.candidates) {
         assert(c.size_bytes > 0, `${c.name} has a size`);
         assertMatch(String(c.python), /^3\.\d+/);
+        assertEquals(c.distributions, ["demo-dep==1.0.0", "other-pkg==2.0.0"]);
       }
       assertEquals(data.adoptable, 6);
       assertEquals(data.not_adoptable.length, 1);
@@ -452,9 +455,13 @@ Deno.test("migrate --adopt PATH: copy, errors, --move only after verification, -
     assertEquals(await treeHash(inPlace), hash);
     const run = await ctx.run(["run", "kept", "python", "-c", "import third_pkg"]);
     assertOk(run);
-    const deleted = await ctx.run(["delete", "kept", "--force"]);
+    // Renaming it renames the entry only, and writes no marker into the folder.
+    assertOk(await ctx.run(["rename", "kept", "kept2"]));
+    assertEquals(await treeHash(inPlace), hash);
+    const deleted = await ctx.run(["delete", "kept2", "--force"]);
     assertOk(deleted);
-    assertEquals((await ctx.registry()).environments["kept"], undefined);
+    assertStringIncludes(deleted.stderr + deleted.stdout, "adopted in place) stays as it is");
+    assertEquals((await ctx.registry()).environments["kept2"], undefined);
     assertEquals(await treeHash(inPlace), hash);
   });
 
@@ -488,15 +495,38 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   const webTree = await treeHash(join(envDir, "web"));
   const env = { GESTVENV_HOME: old };
 
-  const first = await ctx.run(["list", "--format", "json"], { env });
+  // A dry run only says it would migrate.
+  const dry = await ctx.run(["list", "--dry-run"], { env });
+  assertOk(dry);
+  assertStringIncludes(dry.stderr, "will be migrated by the next command");
+  assertEquals(await exists(join(old, "environments.json")), false);
+  // Killed after the backup: nothing registered, the next command migrates.
+  const killed = await ctx.run(["list"], {
+    env: { ...env, GESTVENV_FAILPOINT: "migrate-home.after-backup:exit" },
+  });
+  assert(killed.code !== 0, "killed");
+  assertEquals(await exists(join(old, "environments.json")), false);
+  assertEquals(await oldTexts(), oldFiles);
+  // Two commands at once: one migrates under the registry lock, the other sees it done.
+  const [first, other] = await Promise.all([
+    ctx.run(["list", "--format", "json"], { env }),
+    ctx.run(["list", "--format", "json"], { env }),
+  ]);
   assertOk(first);
+  assertOk(other);
+  assertEquals(JSON.parse(other.stdout).data, JSON.parse(first.stdout).data);
+  assertEquals(
+    [first.stderr, other.stderr].filter((e) => e.includes("Migrated the Python gestvenv home"))
+      .length,
+    1,
+  );
   const listed = JSON.parse(first.stdout).data;
   const names = (Array.isArray(listed) ? listed : listed.environments).map((e: { name: string }) =>
     e.name
   );
   assertEquals(names, ["web"]);
-  assertStringIncludes(first.stderr, "Migrated the Python gestvenv home");
-  assertStringIncludes(first.stderr, "`broken`");
+  const migrating = first.stderr.includes("Migrated") ? first : other;
+  assertStringIncludes(migrating.stderr, "`broken`");
   const registry = JSON.parse(await Deno.readTextFile(join(old, "environments.json")));
   const web = registry.environments.web;
   assertEquals(web.path, join(envDir, "web"));
@@ -504,9 +534,11 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   assertEquals(web.requirements, ["other-pkg>=2"]);
   assertEquals(web.created_at.slice(0, 10), "2025-03-01");
   // Backed up, and the old files are still there, unchanged.
-  const backups = (await Array.fromAsync(Deno.readDir(join(old, "backups")))).map((e) => e.name);
-  assertEquals(backups.length, 1);
-  const backup = join(old, "backups", backups[0]!);
+  // One backup per attempt (the killed one's included), each whole.
+  const backups = (await Array.fromAsync(Deno.readDir(join(old, "backups")))).map((e) => e.name)
+    .sort();
+  assertEquals(backups.length, 2);
+  const backup = join(old, "backups", backups[1]!);
   assertEquals(
     await Deno.readTextFile(join(backup, "config.json")),
     await Deno.readTextFile(join(old, "config.json")),
@@ -521,7 +553,7 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   assertOk(second);
   assertEquals(second.stderr.includes("Migrated"), false);
   assertEquals(await Deno.readTextFile(join(old, "environments.json")), registryText);
-  assertEquals((await Array.fromAsync(Deno.readDir(join(old, "backups")))).length, 1);
+  assertEquals((await Array.fromAsync(Deno.readDir(join(old, "backups")))).length, 2);
   const log = (await Deno.readTextFile(join(old, "logs", "operations.jsonl"))).trim().split("\n")
     .map((l) => JSON.parse(l));
   const migrations = log.filter((e) => e.command === "migrate-home");
@@ -532,4 +564,33 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   assertEquals(await treeHash(join(envDir, "web")), webTree);
   // The environment works as a gestvenv environment.
   assertOk(await ctx.run(["run", "web", "python", "-c", "import other_pkg"], { env }));
+});
+
+Deno.test("hostile Python gestvenv metadata: odd names are registered or skipped, never followed", async () => {
+  await using ctx = await createTestContext();
+  const old = join(ctx.work, "old-home");
+  const envDir = join(old, "environments");
+  await makeVenv(ctx, join(envDir, "proto"), []);
+  await copyVenv(ctx, join(envDir, "proto"), join(envDir, "evil"));
+  await copyVenv(ctx, join(envDir, "proto"), join(envDir, "corrupt"));
+  await copyVenv(ctx, join(envDir, "proto"), join(envDir, "twin"));
+  await Deno.writeTextFile(
+    join(envDir, "proto", ".gestvenv-metadata.json"),
+    '{"name":"__proto__"}',
+  );
+  await Deno.writeTextFile(join(envDir, "evil", ".gestvenv-metadata.json"), '{"name":"../../x"}');
+  await Deno.writeTextFile(join(envDir, "corrupt", ".gestvenv-metadata.json"), '{"name": "cor');
+  await Deno.writeTextFile(join(envDir, "twin", ".gestvenv-metadata.json"), '{"name":"__proto__"}');
+  await Deno.mkdir(join(envDir, "not-a-venv"));
+  await Deno.writeTextFile(join(old, "config.json"), '{"preferred_backend": 42, "x": [1]}');
+  const result = await ctx.run(["list", "--format", "json"], { env: { GESTVENV_HOME: old } });
+  assertOk(result);
+  const names = JSON.parse(result.stdout).data.environments.map((e: { name: string }) => e.name);
+  assertEquals(names.sort(), ["__proto__", "corrupt"]);
+  assertStringIncludes(result.stderr, "`../../x`");
+  assertStringIncludes(result.stderr, "not a valid gestvenv name");
+  assertStringIncludes(result.stderr, "another environment has the same name");
+  assertStringIncludes(result.stderr, "not carried: preferred_backend, x");
+  assertEquals(await exists(join(ctx.work, "x")), false);
+  assertEquals(await exists(join(old, "config.toml")), false);
 });
