@@ -34,7 +34,7 @@ import { failpoint, pathExists } from "../fs/mod.ts";
 import { createEnvironment, lockInstalled, type UnlockedDistribution } from "../packages/mod.ts";
 import { absolute, basename } from "../paths/mod.ts";
 import { baseExecutable, queryInterpreter } from "../python/mod.ts";
-import { inspectVirtualenv } from "../virtualenv/mod.ts";
+import { inspectVirtualenv, readPyvenvCfg } from "../virtualenv/mod.ts";
 import { inspectCandidate, type MigrationSource } from "./candidate.ts";
 
 /** How {@linkcode adoptEnvironment} takes the environment over. */
@@ -130,6 +130,15 @@ export async function adoptEnvironment(
           ? "Give the folder that holds pyvenv.cfg (conda environments are not supported)"
           : "Recreate it with an installed Python, or create a new environment from its requirements",
       },
+    );
+  }
+  const cfg = await readPyvenvCfg(source);
+  if (mode !== "in-place" && cfg?.get("include-system-site-packages")?.toLowerCase() === "true") {
+    throw new OperationError(
+      `${source} sees the interpreter's own site-packages (include-system-site-packages = true); ` +
+        "a copy would not",
+      "not_adoptable",
+      { hint: "Adopt it where it is with `--in-place`" },
     );
   }
   const realSource = await Deno.realPath(source);

@@ -368,6 +368,22 @@ Deno.test("migrate --adopt PATH: copy, errors, --move only after verification, -
     await assertSnapshot(t, filterText(result.stderr, [[ctx.work, "<WORK>"]]));
   });
 
+  await t.step(
+    "an environment that sees the system site-packages is only adopted in place",
+    async () => {
+      const system = join(ctx.work, "venvs", "system");
+      assertOk(
+        await ctx.exec(PYTHON, ["-m", "venv", "--without-pip", "--system-site-packages", system]),
+      );
+      const result = await ctx.run(["migrate", "--adopt", system]);
+      assertEquals(result.code, 1);
+      assertStringIncludes(result.stderr, "include-system-site-packages = true");
+      assertStringIncludes(result.stderr, "--in-place");
+      assertEquals(await exists(ctx.envPath("system")), false);
+      await Deno.remove(system, { recursive: true });
+    },
+  );
+
   await t.step("--dry-run shows the plan and changes nothing", async () => {
     const result = await ctx.run(["migrate", "--adopt", source, "--name", "app", "--dry-run"]);
     assertOk(result);
