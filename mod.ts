@@ -108,6 +108,7 @@ export { type ProgressUpdate, type Reporter, SILENT_REPORTER } from "./lib/event
 
 // Named environments: lifecycle, packages, locks, registry.
 export {
+  type AdoptionRecord,
   type CreateEnvironmentResult,
   deleteEnvironment,
   type DeleteResult,
