@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../helpers/assert.ts";
+import { assertConsistent } from "../helpers/consistency.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 
@@ -413,8 +414,27 @@ Deno.test("migrate --adopt PATH: copy, errors, --move only after verification, -
     assertEquals(await treeHash(source), before);
     // The copy was verified and registered before the source was touched.
     assert((await ctx.registry()).environments["app"] !== undefined);
+    await assertConsistent(ctx, "after a move killed before the removal");
     assertOk(await ctx.run(["delete", "app", "--force"]));
   });
+
+  await t.step(
+    "killed while the copy is made: the next adoption of the name finds it",
+    async () => {
+      const killed = await ctx.run(["migrate", "--adopt", source, "--name", "app"], {
+        env: { GESTVENV_FAILPOINT: "create.before-register:exit" },
+      });
+      assert(killed.code !== 0, "killed");
+      assertEquals(await treeHash(source), before);
+      // The complete copy is finished by the next command on the name, which then refuses it.
+      const again = await ctx.run(["migrate", "--adopt", source, "--name", "app"]);
+      assertEquals(again.code, 1, again.stderr);
+      assertStringIncludes(again.stderr, "already exists");
+      await assertConsistent(ctx, "after an adoption killed before registering");
+      assertOk(await ctx.run(["delete", "app", "--force"]));
+      await assertConsistent(ctx, "after deleting it");
+    },
+  );
 
   await t.step("copy: the new environment imports the package, its script runs", async () => {
     const result = await ctx.run(["migrate", "--adopt", source, "--name", "app"]);
@@ -474,6 +494,7 @@ Deno.test("migrate --adopt PATH: copy, errors, --move only after verification, -
     // Renaming it renames the entry only, and writes no marker into the folder.
     assertOk(await ctx.run(["rename", "kept", "kept2"]));
     assertEquals(await treeHash(inPlace), hash);
+    await assertConsistent(ctx, "with an environment adopted in place");
     const deleted = await ctx.run(["delete", "kept2", "--force"]);
     assertOk(deleted);
     assertStringIncludes(deleted.stderr + deleted.stdout, "adopted in place) stays as it is");
