@@ -127,6 +127,7 @@ export {
 
 // Named environments: lifecycle, packages, locks, registry.
 export {
+  type AdoptionRecord,
   type CreateEnvironmentResult,
   deleteEnvironment,
   type DeleteResult,

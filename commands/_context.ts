@@ -365,6 +365,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       const ctx = await buildContext(flags, controller?.signal, recorder, listeners);
       endStartup();
       home = ctx.home;
+      await migrateOlderHome(ctx);
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
         if (options.effect === "changes" && !command.startsWith("cache ")) {
@@ -416,6 +417,48 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       await logOperation(home, entry, printerFor(flags));
     }
   };
+}
+
+/**
+ * The automatic migration of a Python gestvenv 2.x home (`config.json`, no `environments.json`):
+ * on the first command that reads such a home, before the command runs (`migrateHome` in
+ * lib/migrate: backed up, under the registry lock, logged). One `lstat` of the registry
+ * (two in a new home); lib/migrate is only loaded when there is something to migrate. A dry run only says
+ * it would migrate.
+ */
+async function migrateOlderHome(ctx: CommandContext): Promise<void> {
+  try {
+    await Deno.lstat(ctx.home.registryFile);
+    return;
+  } catch { /* no registry: a new home, or an older one */ }
+  const older = await Deno.lstat(`${ctx.home.root}/config.json`).then((s) => s.isFile, () => false);
+  if (!older) return;
+  const { migrateHome } = await import("../lib/migrate/mod.ts");
+  if (ctx.dryRun) {
+    ctx.printer.warn(
+      `${ctx.home.root} is a Python gestvenv 2.x home; it will be migrated by the next command ` +
+        "run without --dry-run",
+    );
+    return;
+  }
+  const result = await migrateHome(ctx.environments());
+  if (!result.migrated) return;
+  ctx.printer.info(
+    `Migrated the Python gestvenv home ${ctx.home.root}: ${result.registered.length} ` +
+      `environment(s) registered${
+        result.registered.length > 0 ? ` (${result.registered.join(", ")})` : ""
+      }; the old files are kept, and backed up in ${result.backup}`,
+  );
+  for (const s of result.skipped) {
+    ctx.printer.warn(`\`${s.name}\` (${s.path}) was not migrated: ${s.reason}`);
+  }
+  if (result.config !== null && result.config.notCarried.length > 0) {
+    ctx.printer.warn(
+      `Settings of config.json with no meaning in gestvenv, not carried: ${
+        result.config.notCarried.join(", ")
+      }`,
+    );
+  }
 }
 
 /**

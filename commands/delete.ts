@@ -41,6 +41,8 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
       ? `the files gestvenv made in ${plan.record.path} (${formatBytes(plan.sizeBytes ?? 0)})`
       : plan.scope === "directory"
       ? `${plan.record.path} (${formatBytes(plan.sizeBytes ?? 0)})`
+      : plan.scope === "adopted"
+      ? `its registry entry (adopted in place: ${plan.record.path} stays as it is)`
       : "its registry entry (the directory is already gone)";
     if (!flags.force && !ctx.dryRun) {
       const yes = await confirm(ctx, `Delete \`${name}\`: ${what}?`);
@@ -68,6 +70,12 @@ export const deleteCommand = buildCommand<DeleteFlags, [string], CliContext>({
     }
     if (ctx.dryRun) {
       ctx.printer.info(`Would delete \`${name}\`: ${what}`);
+      return;
+    }
+    if (result.scope === "adopted") {
+      ctx.printer.success(
+        `Deleted \`${name}\` from gestvenv; ${result.record.path} (adopted in place) stays as it is`,
+      );
       return;
     }
     ctx.printer.success(`Deleted \`${name}\` (${result.record.path})`);

@@ -26,6 +26,7 @@ import { doctorCommand } from "./doctor.ts";
 import { repairCommand } from "./repair.ts";
 import { healthCheckCommand } from "./health_check.ts";
 import { optimizeCommand } from "./optimize.ts";
+import { migrateCommand } from "./migrate.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
@@ -136,9 +137,10 @@ export function buildApp(): Application<CliContext> {
       repair: repairCommand,
       "health-check": healthCheckCommand,
       optimize: optimizeCommand,
+      migrate: migrateCommand,
+      "migrate-backend": migrateBackendCommand,
       resolve: resolveCommand,
       lock: lockCommand,
-      "migrate-backend": migrateBackendCommand,
       sync: syncCommand,
       groups: groupsRoutes,
       add: addCommand,

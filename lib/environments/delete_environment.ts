@@ -16,8 +16,9 @@ export interface DeleteResult {
   record: EnvironmentRecord;
   /** `directory`: the whole directory (gestvenv's environments folder); `files`: only the files
    * gestvenv made in a folder of the user's (`create --path`); `entry`: the directory was
-   * already gone, only the registry entry. */
-  scope: "directory" | "files" | "entry";
+   * already gone, only the registry entry; `adopted`: an environment adopted in place
+   * (`migrate --adopt --in-place`), of which gestvenv made no file: only the registry entry. */
+  scope: "directory" | "files" | "entry" | "adopted";
   /** Bytes on disk of the environment, measured for a dry run (the plan shown before
    * confirming); null when it was deleted (not walked a second time). */
   sizeBytes: number | null;
@@ -70,6 +71,7 @@ export async function deleteEnvironment(
     const record = (await loadRegistry(ctx)).environments.get(name);
     if (record === undefined) throw new EnvironmentNotFoundError(name);
     if (!(await pathExists(record.path))) return { record, scope: "entry", sizeBytes: 0, kept: [] };
+    if (record.adopted?.in_place) return { record, scope: "adopted", sizeBytes: 0, kept: [] };
     await checkOwnership(record);
     return {
       record,
@@ -82,6 +84,15 @@ export async function deleteEnvironment(
   return await withEnvironmentLock(ctx, name, async () => {
     const result = await plan(false);
     const { record } = result;
+    if (result.scope === "adopted") {
+      // gestvenv made none of its files: forget it, touch nothing on disk.
+      await changeRegistry(ctx, (registry) => {
+        if (registry.environments.get(name)?.path === record.path) {
+          registry.environments.delete(name);
+        }
+      });
+      return result;
+    }
     const trash = result.scope === "directory" ? leftoverPath(record.path, "trash") : null;
     const journal = await writeJournal(ctx, {
       op: "delete",

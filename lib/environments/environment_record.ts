@@ -39,6 +39,23 @@ export interface ProjectBinding {
 }
 
 /**
+ * Where an environment adopted by `migrate` came from (`migrate --adopt`, `migrate --from`).
+ */
+export interface AdoptionRecord {
+  /** The tool that made it (`virtualenvwrapper`, `poetry`, `gestvenv2`, …, or `path`). */
+  from: string;
+  /** The path it was adopted from. */
+  path: string;
+  /**
+   * True for `--in-place`: the environment stays where the other tool made it and gestvenv made
+   * none of its files, so `delete` only unregisters it (it removes no file).
+   */
+  in_place: boolean;
+  /** ISO 8601 time of the adoption. */
+  at: string;
+}
+
+/**
  * What the registry knows about one environment. Stored as JSON in `environments.json`,
  * hence the snake_case keys.
  */
@@ -72,6 +89,8 @@ export interface EnvironmentRecord {
   project?: ProjectBinding;
   /** Its own settings (`config set-env`); absent when none is set. */
   settings?: EnvironmentSettings;
+  /** Where `migrate` adopted it from; absent for environments gestvenv created. */
+  adopted?: AdoptionRecord;
 }
 
 /** The registry file as stored on disk (`environments.json`, format version 1). */
@@ -119,6 +138,7 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
     ],
     [value.project === undefined || isProjectBinding(value.project), "`project` is invalid"],
     [value.settings === undefined || isSettings(value.settings), "`settings` is invalid"],
+    [value.adopted === undefined || isAdoption(value.adopted), "`adopted` is invalid"],
   ];
   const failed = checks.find(([ok]) => !ok);
   if (failed !== undefined) return failed[1];
@@ -144,7 +164,13 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
     ...(value.settings === undefined
       ? {}
       : { settings: structuredClone(value.settings as EnvironmentSettings) }),
+    ...(value.adopted === undefined ? {} : { adopted: { ...(value.adopted as AdoptionRecord) } }),
   };
+}
+
+function isAdoption(v: unknown): boolean {
+  return isObject(v) && isString(v.from) && isString(v.path) && typeof v.in_place === "boolean" &&
+    isString(v.at);
 }
 
 function isSettings(v: unknown): boolean {

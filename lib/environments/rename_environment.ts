@@ -53,6 +53,8 @@ async function ensureMarker(
   record: EnvironmentRecord,
 ): Promise<EnvironmentRecord> {
   if (record.id !== null) return record;
+  // An environment adopted in place is the other tool's folder: gestvenv writes nothing there.
+  if (record.adopted?.in_place) return record;
   if ((await readPyvenvCfg(record.path)) === undefined) return record;
   const marker = await readEnvironmentMarker(record.path);
   const id = marker?.id ?? newEnvironmentId();

@@ -68,6 +68,7 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "repair",
     "health-check",
     "optimize",
+    "migrate",
     "config",
     "config set",
     "pyversions",

@@ -77,6 +77,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["cleanup", "--restore-registry"],
     ["doctor", "--fix", "--full"],
     ["repair", "a"],
+    ["migrate", "--adopt", join(ctx.home, "environments", "u"), "--name", "m", "--move"],
+    ["migrate", "--adopt", join(ctx.home, "environments", "u"), "--name", "m", "--in-place"],
     ["config", "set", "backend", "uv"],
     ["config", "unset", "backend"],
     ["config", "init", "--force"],
