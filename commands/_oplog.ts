@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PackageChange } from "../lib/packages/mod.ts";
+import type { InstalledFile, PackageChange } from "../lib/packages/mod.ts";
 import { GestvenvError } from "../lib/errors/mod.ts";
 import type { Phase, SpanSummary } from "../lib/events/mod.ts";
 import { appendOperation, logsDirOf, type OperationEntry } from "../lib/oplog/mod.ts";
@@ -50,6 +50,18 @@ export class OperationRecorder {
         }),
       });
     }
+  }
+
+  /**
+   * Notes a newly created environment: every distribution it has was added, with the files the
+   * install applied (`files`, from the creation's lock plan).
+   */
+  createdEnvironment(record: PackageChange["record"], files: InstalledFile[]): void {
+    this.packageChange({
+      record,
+      changes: record.packages.map((p) => ({ name: p.name, before: null, after: p.version })),
+      files,
+    });
   }
 
   /**

@@ -54,6 +54,7 @@ export const cloneCommand = buildCommand<CloneFlags, [string, string], CliContex
       { dryRun: ctx.dryRun, packagesOnly: flags.packagesOnly ?? false },
     );
     const r = result.record;
+    if (!ctx.dryRun) ctx.oplog.createdEnvironment(r, result.files);
     if (format === "json") {
       ctx.printer.json("clone", {
         ...r,

@@ -123,6 +123,7 @@ export const createCommand = buildCommand<CreateFlags, [string], CliContext>({
       lock: flags.fromLock === undefined ? undefined : await readLockFile(flags.fromLock),
     });
     const r = result.record;
+    if (!result.dryRun) ctx.oplog.createdEnvironment(r, result.files);
     if (format === "json") {
       ctx.printer.json("create", { ...r, dry_run: result.dryRun });
       return;

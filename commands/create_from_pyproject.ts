@@ -154,6 +154,7 @@ export const createFromPyprojectCommand = buildCommand<
       let r = result.record;
       let lockNote = "";
       if (!result.dryRun) {
+        ctx.oplog.createdEnvironment(r, result.files);
         if (flags.lock && fresh === undefined) {
           // What the environment was just installed from becomes the project's lock.
           const envLock = environmentLockPath(r);

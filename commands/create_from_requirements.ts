@@ -136,6 +136,7 @@ export const createFromRequirementsCommand = buildCommand<
         seed: flags.seed ?? false,
         dryRun: ctx.dryRun,
       });
+      if (!result.dryRun) ctx.oplog.createdEnvironment(result.record, result.files);
       let written: Awaited<ReturnType<typeof writeMerged>> | undefined;
       if (conversion !== undefined) {
         const { conversionData } = await import("../lib/convert/mod.ts");

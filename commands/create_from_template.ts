@@ -262,6 +262,7 @@ export const createFromTemplateCommand = buildCommand<
             project: { path: dir, groups, extras: [], installed: environment.withProject },
           });
           record = result.record;
+          ctx.oplog.createdEnvironment(result.record, result.files);
           if (format !== "json") {
             p.success(
               `Created environment \`${name}\` with Python ${result.record.python.version}` +

@@ -133,6 +133,7 @@ export const importCommand = buildCommand<ImportFlags, [string, string], CliCont
       dryRun: ctx.dryRun,
     });
     const r = result.record;
+    if (!result.dryRun) ctx.oplog.createdEnvironment(r, result.files);
     if (output === "json") ctx.printer.json("import", { ...r, dry_run: result.dryRun });
     else if (result.dryRun) {
       ctx.printer.info(

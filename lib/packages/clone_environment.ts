@@ -14,6 +14,7 @@ import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import { relocateVirtualenv } from "../virtualenv/mod.ts";
 import { createEnvironment } from "./create_environment.ts";
+import type { InstalledFile } from "./installed_files.ts";
 import {
   buildAndRegister,
   checkFreeName,
@@ -63,6 +64,8 @@ export interface CloneResult {
    * Empty for `copy` and `reinstall`, and in a dry run.
    */
   extraFiles: string[];
+  /** The files installed into the clone (`reinstall`, `lock`, `relink`); empty for `copy`. */
+  files: InstalledFile[];
 }
 
 /** Marker, journal and lock files of gestvenv at an environment's root: never carried. */
@@ -213,7 +216,7 @@ export async function cloneEnvironment(
       packages,
       dryRun: options.dryRun ?? false,
     });
-    return { record: created.record, method: "reinstall", extraFiles: [] };
+    return { record: created.record, method: "reinstall", extraFiles: [], files: created.files };
   }
   const backend = ctx.settings.backend.source === "flag" ? ctx.settings.backend.value : src.backend;
   const native = backend === "native" || backend === "auto";
@@ -248,7 +251,7 @@ export async function cloneEnvironment(
         left.push(...await missingEntries(src.path, staging));
       },
     });
-    return { record: created.record, method, extraFiles: left };
+    return { record: created.record, method, extraFiles: left, files: created.files };
   }
   if (native) {
     // Same interpreter, native installer: link the source's locked files from the cache.
@@ -275,7 +278,12 @@ export async function cloneEnvironment(
           });
         },
       });
-      return { record: created.record, method: "relink", extraFiles: carried };
+      return {
+        record: created.record,
+        method: "relink",
+        extraFiles: carried,
+        files: created.files,
+      };
     }
   }
   await checkFreePath(path);
@@ -290,7 +298,7 @@ export async function cloneEnvironment(
       last_used_at: timestamp,
     };
   };
-  if (options.dryRun) return { record: plan(src), method: "copy", extraFiles: [] };
+  if (options.dryRun) return { record: plan(src), method: "copy", extraFiles: [], files: [] };
   const record = await withEnvironmentLock(ctx, [source, target], async () => {
     // Under both locks: the source as it is now, and the target still free.
     const current = (await loadRegistry(ctx)).environments.get(source);
@@ -310,5 +318,5 @@ export async function cloneEnvironment(
       ctx.reporter.done();
     }
   });
-  return { record, method: "copy", extraFiles: [] };
+  return { record, method: "copy", extraFiles: [], files: [] };
 }

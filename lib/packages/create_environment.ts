@@ -19,6 +19,7 @@ import {
   requestedInFiles,
   requestedProjectNames,
 } from "./requirements_text.ts";
+import { type InstalledFile, installedFiles } from "./installed_files.ts";
 import { directoryMetadataReader, installFromLock } from "./sync_lock.ts";
 import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
 
@@ -60,6 +61,12 @@ export interface CreateEnvironmentOptions {
   afterInstall?: ((staging: string) => Promise<void>) | undefined;
 }
 
+/** A created environment: its record, and the files installed into it (empty for a dry run). */
+export interface CreatedEnvironment extends CreateEnvironmentResult {
+  /** The files the install applied (wheel/sdist name, sha256, index origin), for the operation log. */
+  files: InstalledFile[];
+}
+
 /**
  * Creates a named environment with packages: checks the requirements (texts and files) first,
  * then creates the environment (`buildEnvironment`: staging, journal, registered last) and
@@ -78,7 +85,7 @@ export async function createEnvironment(
   ctx: EnvironmentContext,
   name: string,
   options: CreateEnvironmentOptions = {},
-): Promise<CreateEnvironmentResult> {
+): Promise<CreatedEnvironment> {
   validateEnvironmentName(name);
   await checkFreeName(ctx, name);
   const packages = options.packages ?? [];
@@ -108,7 +115,8 @@ export async function createEnvironment(
     requested.push(...await requestedInFiles(files));
     requested.push(...editables.map((e) => `-e ${e}`));
   }
-  return await buildEnvironment(ctx, name, {
+  const installed: InstalledFile[] = [];
+  const result = await buildEnvironment(ctx, name, {
     python: options.python,
     description: options.description,
     seed: options.seed ?? false,
@@ -124,8 +132,10 @@ export async function createEnvironment(
         lock: options.lock,
         seed: options.seed ?? false,
         record: mergeRequirements([], requested),
+        installed,
       }).then(() => options.afterInstall?.(building.path)),
   });
+  return { ...result, files: installed };
 }
 
 /**
@@ -145,6 +155,8 @@ async function populate(
     lock: Pylock | undefined;
     seed: boolean;
     record: string[];
+    /** Receives the files installed (for the operation log). */
+    installed: InstalledFile[];
   },
 ): Promise<void> {
   let lock = what.lock;
@@ -190,7 +202,8 @@ async function populate(
   throwIfInterrupted(ctx.signal);
   // The lock is written into the staging directory; it names no path of the environment.
   if (lock !== undefined) {
-    await installFromLock(ctx, building, backend, target, lock, false);
+    const plan = await installFromLock(ctx, building, backend, target, lock, false);
+    what.installed.push(...installedFiles(plan));
     await failpoint("create.after-install");
   }
 }

@@ -5,14 +5,13 @@ import { formatPylock, parsePylock, type Pylock } from "../lock/mod.ts";
 import { absolute, basename } from "../paths/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
 import {
-  type CreateEnvironmentResult,
   type EnvironmentContext,
   getEnvironment,
   loadRegistry,
   openEnvironment,
   validateEnvironmentName,
 } from "../environments/mod.ts";
-import { createEnvironment } from "./create_environment.ts";
+import { type CreatedEnvironment, createEnvironment } from "./create_environment.ts";
 import { productionSet } from "./production_set.ts";
 import {
   checkRequirementText,
@@ -549,7 +548,7 @@ export async function importEnvironment(
   file: string,
   name: string,
   options: ImportEnvironmentOptions = {},
-): Promise<CreateEnvironmentResult> {
+): Promise<CreatedEnvironment> {
   const content = await readImportFile(file, options.format);
   await checkFreeImportName(ctx, name);
   const dryRun = options.dryRun ?? false;

@@ -26,6 +26,7 @@ import { editEnvironmentLock } from "./environment_lock.ts";
 import { explainInstallFailure } from "./index_failure.ts";
 import { indexClientFor } from "./index_client_for.ts";
 import { lockForRequirements, resolvableRequirements } from "./lock_requirements.ts";
+import { type InstalledFile, installedFiles } from "./installed_files.ts";
 import { latestVersions } from "./latest_versions.ts";
 import { installTargetOf } from "./native_install.ts";
 import { satisfiedByInstalled } from "./satisfied.ts";
@@ -97,40 +98,7 @@ export interface PackageChange {
    * The files the operation installed (lock plan), for the operation log: name, version, file
    * name, sha256 and the URL's origin (credentials never kept). Absent when nothing was fetched.
    */
-  files?: Array<{
-    /** PEP 503 normalized name. */
-    name: string;
-    /** The version installed, or null for a directory without one. */
-    version: string | null;
-    /** The wheel or sdist file name. */
-    file: string;
-    /** Its sha256, hex, as the lock recorded it. */
-    sha256: string | null;
-    /** The origin (`https://host:port`) of the URL it came from, or null. */
-    index: string | null;
-  }>;
-}
-
-type InstalledFile = NonNullable<PackageChange["files"]>[number];
-
-function installedFiles(plan: LockPlan): InstalledFile[] {
-  const out: InstalledFile[] = [];
-  for (const p of plan.install) {
-    const file = p.locked.file;
-    if (file === null) continue;
-    let index: string | null = null;
-    try {
-      index = new URL(file.url).origin;
-    } catch { /* a relative or odd URL: no index */ }
-    out.push({
-      name: p.name,
-      version: p.version,
-      file: file.name,
-      sha256: file.hashes["sha256"] ?? null,
-      index: index === "null" ? null : index,
-    });
-  }
-  return out;
+  files?: InstalledFile[];
 }
 
 function diff(

@@ -10,6 +10,7 @@
 export * from "./requirements_text.ts";
 export * from "./create_environment.ts";
 export * from "./manage_packages.ts";
+export type { InstalledFile } from "./installed_files.ts";
 export * from "./clone_environment.ts";
 export * from "./export_environment.ts";
 export * from "./production_set.ts";

@@ -355,3 +355,44 @@ Deno.test("the log line carries cache hits and misses, bytes downloaded and time
   assertEquals(read?.cache, undefined);
   assertEquals(({} as Record<string, unknown>).polluted, undefined);
 });
+
+Deno.test("what a creation installs is logged and audited: create --packages, clone, import", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "made", "--packages", "demo-pkg==1.0.0"]));
+  assertOk(await ctx.run(["clone", "made", "copied", "--packages-only"]));
+  assertOk(await ctx.run(["export", "made", "made.lock.toml", "--format", "pylock"]));
+  assertOk(await ctx.run(["import", "made.lock.toml", "imported"]));
+  assertOk(await ctx.run(["create", "ghost", "--packages", "demo-pkg", "--dry-run"]));
+  const lines = await logLines(ctx);
+  assertEquals(lines.map((l) => l.command), ["create", "clone", "export", "import"]);
+  const origin = new URL(ctx.index.url).origin;
+  for (const [line, environment] of [[lines[0], "made"], [lines[3], "imported"]] as const) {
+    assertEquals(
+      line!.changes.map((c) => [c.environment, c.name, c.before, c.after, c.index]),
+      [
+        [environment, "demo-dep", null, "2.0.0", origin],
+        [environment, "demo-pkg", null, "1.0.0", origin],
+      ],
+    );
+    for (const c of line!.changes) assert(/^[0-9a-f]{64}$/.test(c.sha256 ?? ""), c.name);
+  }
+  // A clone lists what it has; a copy or relink installs no file from an index of its own.
+  assertEquals(
+    lines[1]!.changes.map((c) => [c.environment, c.name, c.after]),
+    [["copied", "demo-dep", "2.0.0"], ["copied", "demo-pkg", "1.0.0"]],
+  );
+  const audit = await ctx.run(["audit", "--format", "json"]);
+  assertOk(audit);
+  const installs = JSON.parse(audit.stdout).data.installations as Array<
+    { environment: string; name: string; version: string }
+  >;
+  for (const environment of ["made", "imported"]) {
+    assert(
+      installs.some((i) =>
+        i.environment === environment && i.name === "demo-pkg" && i.version === "1.0.0"
+      ),
+      `${environment} in ${JSON.stringify(installs)}`,
+    );
+  }
+  assert(!installs.some((i) => i.environment === "ghost"), "a dry run installs nothing");
+});
