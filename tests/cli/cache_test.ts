@@ -493,7 +493,9 @@ Deno.test("cache clean waits for an install using the cache, says so, and both f
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "app"]));
   const install = ctx.run(["install", "demo-pkg", "--env", "app"], {
-    env: { GESTVENV_FAILPOINT: "installer.after_record:sleep:2500" },
+    // Long enough for the clean below to start and find the lock held even on a loaded machine
+    // (2.5 s was lost to a slow start under load); the clean then waits for the rest of it.
+    env: { GESTVENV_FAILPOINT: "installer.after_record:sleep:10000" },
   });
   // The install holds the cache's shared lock once its plan is recorded.
   const record = join(ctx.envPath("app"), ".gestvenv-install.json");
