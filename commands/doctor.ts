@@ -294,6 +294,7 @@ export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], Cli
         ...await doctor.suggestImprovements(records, {
           cacheRoot: ctx.home.cacheDir,
           cacheMaxSize: cacheScope ? ctx.settings.cacheMaxSize.value : undefined,
+          linkMode: ctx.settings.linkMode.value,
         }),
       );
     }
