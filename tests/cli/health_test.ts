@@ -294,7 +294,9 @@ Deno.test({
       assertOk(await ctx.run(["config", "set", "environments_path", envs]));
       assertOk(await g(["create", "x", "--packages", "other-pkg"]));
       const lib = join(envs, "x", "lib");
-      const py = [...Deno.readDirSync(lib)].find((e) => e.name.startsWith("python"))!.name;
+      const py = (await Array.fromAsync(Deno.readDir(lib))).find((e) =>
+        e.name.startsWith("python")
+      )!.name;
       const file = join(lib, py, "site-packages", "other_pkg", "__init__.py");
       const inode = (await Deno.stat(file)).ino;
       for (let i = 0; i < 2; i++) {
