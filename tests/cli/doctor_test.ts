@@ -540,3 +540,28 @@ Deno.test({
     assertEquals((await Deno.stat(script)).mode! & 0o777, 0o644, "answered no");
   },
 });
+
+Deno.test("env.duplicate_files: a file two RECORDs claim with the same sha256 and size (a shared namespace __init__.py) is only info, and doctor exits 0; different hashes stay an error", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "ns", "--packages", "demo-pkg other-pkg"]));
+  const site = await sitePackages(ctx, "ns");
+  const demoRecord = await Deno.readTextFile(join(site, "demo_pkg-1.1.0.dist-info", "RECORD"));
+  const line = demoRecord.split("\n").find((l) => l.startsWith("demo_pkg/__init__.py,"))!;
+  assert(/,sha256=/.test(line), line);
+  const record = join(site, "other_pkg-2.0.0.dist-info", "RECORD");
+  const before = await Deno.readTextFile(record);
+  await Deno.writeTextFile(record, `${before}${line}\n`);
+  const shared = await doctor(ctx, ["ns"]);
+  assertEquals(shared.code, 0);
+  assertEquals(errors(shared.checks), []);
+  const dup = shared.checks.find((c) => c.id === "env.duplicate_files")!;
+  assertEquals(dup.severity, "info");
+  assertStringIncludes(dup.message, "demo_pkg/__init__.py (demo-pkg 1.1.0 and other-pkg 2.0.0)");
+  assertStringIncludes(dup.message, "Harmless");
+
+  const other = line.replace(/sha256=[^,]+/, "sha256=" + "A".repeat(43));
+  await Deno.writeTextFile(record, `${before}${other}\n`);
+  const differs = await doctor(ctx, ["ns"]);
+  assertEquals(differs.code, 1);
+  assertEquals(errors(differs.checks), ["env.duplicate_files"]);
+});
