@@ -312,3 +312,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test("health-check and doctor on a damaged registry: an error (exit 1), the file left as it is; doctor --fix rebuilds it", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a"]));
+  const file = join(ctx.home, "environments.json");
+  const damaged = '{"version":1,"environments":{"a":';
+  await Deno.writeTextFile(file, damaged);
+  const corrupt = async () =>
+    (await Array.fromAsync(Deno.readDir(ctx.home))).filter((e) => e.name.includes(".corrupt-"));
+  const health = await ctx.run(["health-check", "--format", "json"]);
+  assertEquals(health.code, 1, health.stderr);
+  const data = JSON.parse(health.stdout).data;
+  assertEquals(data.healthy, false);
+  const finding = (data.checks as Array<{ id: string; severity: string; fix: { command: string } }>)
+    .find((c) => c.id === "registry.damaged")!;
+  assertEquals(finding.severity, "error");
+  assertStringIncludes(finding.fix.command, "gestvenv cleanup --orphaned");
+  assertEquals(await Deno.readTextFile(file), damaged, "health-check never writes");
+  assertEquals(await corrupt(), []);
+  const doctor = await ctx.run(["doctor", "--format", "json"]);
+  assertEquals(doctor.code, 1);
+  assertStringIncludes(doctor.stdout, "registry.damaged");
+  assertEquals(await Deno.readTextFile(file), damaged, "doctor without --fix never writes");
+  assertEquals(await corrupt(), []);
+  await ctx.run(["doctor", "--fix"]);
+  assertEquals((await corrupt()).length, 1, "doctor --fix moved it aside");
+  JSON.parse(await Deno.readTextFile(file));
+});
