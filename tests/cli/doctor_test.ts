@@ -565,3 +565,31 @@ Deno.test("env.duplicate_files: a file two RECORDs claim with the same sha256 an
   assertEquals(differs.code, 1);
   assertEquals(errors(differs.checks), ["env.duplicate_files"]);
 });
+
+Deno.test("repair --auto goes on after an environment it cannot repair: the next ones are repaired, the failure is named, exit 1", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "aaa", "--packages", "other-pkg"]));
+  assertOk(await ctx.run(["create", "zzz", "--packages", "demo-pkg"]));
+  await Deno.remove(join(await sitePackages(ctx, "aaa"), "other_pkg", "__init__.py"));
+  const script = join(ctx.envPath("zzz"), "bin", "demo-cli");
+  const original = await Deno.readTextFile(script);
+  await Deno.writeTextFile(script, original.replace(/^#!.*/, "#!/usr/bin/python3"));
+  assertOk(await ctx.run(["cache", "clean", "--all", "--yes"]));
+  await ctx.index.close();
+  const result = await ctx.run(["repair", "--auto", "--format", "json"]);
+  assertEquals(result.code, 1, result.stderr);
+  assertStringIncludes(result.stderr, "Could not repair aaa");
+  assertEquals(await Deno.readTextFile(script), original, "zzz was repaired after aaa failed");
+  const data = JSON.parse(result.stdout).data;
+  assertEquals(data.failed, ["aaa"]);
+  assertEquals(data.healthy, false);
+  assertEquals(
+    (data.fixes as Array<{ environment: string; id: string }>).map((f) =>
+      `${f.environment} ${f.id}`
+    ),
+    ["zzz env.shebangs"],
+  );
+  const log = (await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l));
+  assertEquals(log.findLast((e) => e.command === "repair").environments, ["aaa", "zzz"]);
+});
