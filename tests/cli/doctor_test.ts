@@ -593,3 +593,19 @@ Deno.test("repair --auto goes on after an environment it cannot repair: the next
     .split("\n").map((l) => JSON.parse(l));
   assertEquals(log.findLast((e) => e.command === "repair").environments, ["aaa", "zzz"]);
 });
+
+Deno.test("env.permissions never follows a symlink: a RECORD-listed bin/ entry linking outside the environment is neither reported nor chmodded", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const outside = join(ctx.work, "outside.txt");
+  await Deno.writeTextFile(outside, "not gestvenv's");
+  await Deno.chmod(outside, 0o644);
+  await Deno.symlink(outside, join(ctx.envPath("web"), "bin", "tool"));
+  const record = join(await sitePackages(ctx, "web"), "demo_pkg-1.1.0.dist-info", "RECORD");
+  await Deno.writeTextFile(record, "../../../bin/tool,,\n", { append: true });
+  const found = await doctor(ctx, ["web"]);
+  assertEquals(found.checks.find((c) => c.id === "env.permissions")?.severity, "ok");
+  const fixed = await ctx.run(["repair", "web", "--fix", "env.permissions"]);
+  assertOk(fixed);
+  assertEquals((await Deno.stat(outside)).mode! & 0o777, 0o644, "the link's target is untouched");
+});
