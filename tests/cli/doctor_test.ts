@@ -491,7 +491,8 @@ Deno.test("doctor --export FILE writes one JSON (version, system, redacted confi
   assertOk(await ctx.run(["create", "web", "--packages", "other-pkg", "--index-url", secretIndex]));
   await Deno.writeTextFile(
     join(ctx.home, "config.toml"),
-    `index_url = "${secretIndex}"\nextra_index_urls = ["https://bob:t0ken@127.0.0.1:1/simple"]\n`,
+    `index_url = "${secretIndex}"\nextra_index_urls = ["https://bob:t0ken@127.0.0.1:1/simple"]\n` +
+      'publish_password = "hunter3"\n[publish]\ntoken = "tok-xyz"\n',
   );
   const out = join(ctx.work, "diagnostic.json");
   const result = await ctx.run(["doctor", "--export", out], {
@@ -499,13 +500,15 @@ Deno.test("doctor --export FILE writes one JSON (version, system, redacted confi
   });
   assertStringIncludes(result.stderr, `Wrote the diagnosis to ${out}`);
   const text = await Deno.readTextFile(out);
-  for (const secret of ["s3cret", "t0ken", "ada:", "bob:"]) {
+  for (const secret of ["s3cret", "t0ken", "ada:", "bob:", "hunter3", "tok-xyz"]) {
     assert(!text.includes(secret), `${secret} must not appear`);
   }
   const doc = JSON.parse(text);
   assertEquals(typeof doc.gestvenv.version, "string");
   assertEquals(doc.system.paths.home, ctx.home);
   assertEquals(doc.config.values.index_url, ctx.index.url);
+  assertEquals(doc.config.values.publish_password, "<not exported>", "unknown keys: name only");
+  assertEquals(doc.config.values["publish.token"], "<not exported>");
   assert(doc.checks.some((c: Finding) => c.id === "config.credentials"));
   assertEquals(doc.operations.at(-1).command, "create");
   assertEquals(doc.operations.length, 1);
