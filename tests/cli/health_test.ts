@@ -340,3 +340,33 @@ Deno.test("health-check and doctor on a damaged registry: an error (exit 1), the
   assertEquals((await corrupt()).length, 1, "doctor --fix moved it aside");
   JSON.parse(await Deno.readTextFile(file));
 });
+
+Deno.test("logs.retention_days comes from the user's configuration only: a project file's value is ignored with a warning; whole days, at least 1", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  const rotated = join(ctx.home, "logs", "operations.1.jsonl");
+  await Deno.writeTextFile(rotated, "{}\n");
+  const then = new Date(Date.now() - 2 * 3_600_000);
+  await Deno.utime(rotated, then, then);
+  await Deno.writeTextFile(join(ctx.work, ".gestvenv.toml"), '[logs]\nretention_days = "1h"\n');
+  const dry = await ctx.run(["cleanup", "--all", "--dry-run", "--format", "json"]);
+  assertOk(dry);
+  assertStringIncludes(dry.stderr, "logs.retention_days");
+  assertStringIncludes(dry.stderr, "is ignored");
+  const rows = JSON.parse(dry.stdout).data.summary as Array<{ kind: string }>;
+  assertEquals(rows.filter((r) => r.kind === "logs"), []);
+  assertOk(await ctx.run(["cleanup", "--all", "--yes"]));
+  assert(await exists(rotated), "a project cannot shorten the home's log retention");
+
+  await Deno.remove(join(ctx.work, ".gestvenv.toml"));
+  for (const bad of ["12h", "0", "1.5"]) {
+    const set = await ctx.run(["config", "set", "logs.retention_days", bad]);
+    assertEquals(set.code, 10, `${bad}: ${set.stderr}`);
+    assertStringIncludes(set.stderr, "`logs.retention_days`");
+  }
+  assertOk(await ctx.run(["config", "set", "logs.retention_days", "2w"]));
+  const old = new Date(Date.now() - 20 * 86_400_000);
+  await Deno.utime(rotated, old, old);
+  const plan = await ctx.run(["cleanup", "--all", "--dry-run"]);
+  assertStringIncludes(plan.stdout.replace(/\s+/g, " "), "over 14 days");
+});
