@@ -91,7 +91,8 @@ Deno.test("cleanup --all: orphans, unused cache files and expired rotated logs g
     JSON.parse(
       (await ctx.run(["cache", "clean", "--unpacked", "--dry-run", "--format", "json"])).stdout,
     ).data.entries.length as number;
-  assert((await unusedCache()) > 0, "the deleted environment's unpacked wheels are unused");
+  const unused = await unusedCache();
+  assert(unused > 0, "the deleted environment's unpacked wheels are unused");
 
   const refused = await ctx.run(["cleanup", "--all"]);
   assertEquals(refused.code, 2, refused.stderr);
@@ -105,6 +106,7 @@ Deno.test("cleanup --all: orphans, unused cache files and expired rotated logs g
   }
   assert(!dry.stdout.includes("operations.2.jsonl") && !dry.stdout.includes("notes.txt"));
   assert(await exists(leftover) && await exists(rotatedOld));
+  assertEquals(await unusedCache(), unused, "the dry run removed nothing from the cache");
 
   // logs.retention_days decides which rotated logs are expired.
   assertOk(await ctx.run(["config", "set", "logs.retention_days", "300"]));
