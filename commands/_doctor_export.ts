@@ -1,10 +1,12 @@
 /**
  * `doctor --export FILE`: one JSON document for a bug report — gestvenv's version, what
- * `system-info` reports, the configuration with credentials removed (as `config show` prints it),
+ * `system-info` reports, the configuration with credentials removed (as `config show` prints it;
+ * unknown keys by name only),
  * the findings and fixes, and the last 50 lines of the operation log — written atomically.
  *
  * @module
  */
+import { isConfigKey } from "../lib/config/mod.ts";
 import type { DoctorCheck } from "../lib/doctor/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { logsDirOf, readOperations } from "../lib/oplog/mod.ts";
@@ -15,6 +17,25 @@ import { VERSION } from "./_version.ts";
 
 /** How many operation-log entries the export carries (the last ones). */
 export const EXPORTED_OPERATIONS = 50;
+
+/** What the export writes for the value of a key gestvenv does not know. */
+export const NOT_EXPORTED = "<not exported>";
+
+/**
+ * The configuration's values for the export: known keys (`CONFIG_KEYS`) with credentials removed
+ * from their URLs; an unknown key only by name, its value written {@linkcode NOT_EXPORTED} (it
+ * may be a password or a token gestvenv cannot recognize, e.g. `publish_password`).
+ */
+export function exportedConfigValues(
+  config: Readonly<Record<string, unknown>>,
+  isKnown: (key: string) => boolean,
+): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(redactValues(config))) {
+    out[key] = isKnown(key) ? value : NOT_EXPORTED;
+  }
+  return out;
+}
 
 /** `scheme://user:secret@host` → `scheme://host`, anywhere in a text. */
 function stripCredentials(text: string): string {
@@ -43,7 +64,7 @@ export async function writeDiagnosis(
     system,
     config: {
       file: ctx.home.configFile,
-      values: redactValues(ctx.config),
+      values: exportedConfigValues(ctx.config as Record<string, unknown>, isConfigKey),
       index: {
         index_url: settings.indexUrl.value ?? null,
         extra_index_urls: settings.extraIndexUrls.value,

@@ -108,7 +108,7 @@ async function cleanupAll(
     });
   }
   const { cleanCache } = await import("../lib/cache/mod.ts");
-  const { expiredLogs, logsDirOf } = await import("../lib/oplog/mod.ts");
+  const { expiredLogs, logsDirOf, removeExpiredLogs } = await import("../lib/oplog/mod.ts");
   const { environmentReferences, withCache } = await import("./cache/_cache.ts");
   const { cleanReportJson } = await import("./cache/_clean_report.ts");
   const env = ctx.environments();
@@ -128,7 +128,8 @@ async function cleanupAll(
     (cache) => cleanCache(cache, { unpacked: true }, { dryRun: true, referenced: refs.references }),
   );
   const retention = ctx.settings.logsRetentionDays.value;
-  const logs = await expiredLogs(logsDirOf(ctx.home), retention);
+  const logsDir = logsDirOf(ctx.home);
+  const logs = await expiredLogs(logsDir, retention);
 
   const rows: SummaryRow[] = [];
   for (const a of plan.actions) {
@@ -202,17 +203,11 @@ async function cleanupAll(
         onWait: () => p.warn("Waiting for the package cache: another gestvenv process is using it"),
       }),
   );
-  const removedLogs: string[] = [];
-  if (!ctx.dryRun) {
-    for (const l of logs) {
-      try {
-        await Deno.remove(l.path);
-        removedLogs.push(l.path);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      }
-    }
-  } else removedLogs.push(...logs.map((l) => l.path));
+  // Under the logs lock, chosen again by age and inode: a log rotated since the plan stays.
+  const gone = ctx.dryRun
+    ? logs
+    : await removeExpiredLogs(logsDir, logs, retention, { timeoutMs: 60_000 });
+  const removedLogs = gone.map((l) => l.path);
   for (const a of orphans.done) {
     if (a.action === "adopt" || a.action === "restore") ctx.oplog.environment(a.name);
   }
@@ -233,7 +228,7 @@ async function cleanupAll(
   if (ctx.dryRun) p.info(`Would free ${formatBytes(total)}; nothing was changed (--dry-run)`);
   else {
     const freed = orphans.done.reduce((sum, a) => sum + (a.size_bytes ?? 0), 0) + cache.bytes +
-      logs.filter((l) => removedLogs.includes(l.path)).reduce((sum, l) => sum + l.bytes, 0);
+      gone.reduce((sum, l) => sum + l.bytes, 0);
     p.success(`Cleaned up: ${formatBytes(freed)} freed`);
   }
 }

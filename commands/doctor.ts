@@ -78,16 +78,23 @@ async function diagnose(
   const environments = await import("../lib/environments/mod.ts");
   const env = ctx.environments();
   let present: EnvironmentRecord[] = [];
+  // Read without writing: a damaged registry is reported, and only `--fix` rebuilds it.
+  const registry = scope.registry || scope.allEnvironments
+    ? await doctor.readRegistryForChecks(env)
+    : undefined;
   if (scope.name !== undefined) {
     present = [await environments.getEnvironment(env, scope.name)];
   } else if (scope.allEnvironments) {
-    const records = environments.registryRecords(await environments.loadRegistry(env));
-    for (const r of records) {
+    for (const r of registry!.records) {
       if (await Deno.stat(r.path).then(() => true, () => false)) present.push(r);
     }
   }
   const checks: DoctorCheck[] = [];
-  if (scope.registry) checks.push(...await doctor.checkRegistry(env));
+  if (scope.registry) {
+    checks.push(
+      ...registry?.damaged === undefined ? await doctor.checkRegistry(env) : [registry.damaged],
+    );
+  }
   if (scope.config) {
     checks.push(...await doctor.checkConfig(ctx.home.configFile));
     // Whether the indexes answer: online only (offline, nothing may open a connection).
@@ -294,6 +301,7 @@ export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], Cli
         ...await doctor.suggestImprovements(records, {
           cacheRoot: ctx.home.cacheDir,
           cacheMaxSize: cacheScope ? ctx.settings.cacheMaxSize.value : undefined,
+          linkMode: ctx.settings.linkMode.value,
         }),
       );
     }

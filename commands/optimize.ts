@@ -13,6 +13,7 @@ import {
 } from "./_context.ts";
 import { examples, optionalText, toggle } from "./_help.ts";
 import { formatBytes } from "./_output.ts";
+import type { RelinkReport } from "../lib/doctor/mod.ts";
 
 interface OptimizeFlags extends GlobalFlags {
   readonly auto?: boolean;
@@ -157,24 +158,37 @@ export const optimizeCommand = buildCommand<OptimizeFlags, [string | undefined],
       }
     }
     const printed: string[] = [];
+    const leftAlone: string[] = [];
+    const leftAloneFor = (name: string, report: RelinkReport) => {
+      for (const m of report.modified) {
+        leftAlone.push(
+          `${name}: ${m.distribution} has a file that differs from its RECORD (${m.file}): ` +
+            `not relinked, so the change is kept (\`gestvenv doctor ${name} --full\`)`,
+        );
+      }
+    };
     if (what === undefined) {
-      const linkMode = ctx.settings.linkMode.value;
       for (const r of present) {
-        const copies = await doctor.relinkCopies({ ...env, dryRun: true }, r.name);
-        if (copies.length === 0) continue;
-        if (linkMode === "copy") {
+        const plan = await doctor.relinkCopies({ ...env, dryRun: true }, r.name);
+        leftAloneFor(r.name, plan);
+        if (plan.skipped !== undefined) {
           printed.push(
-            `${r.name}: ${copies.length} copied distribution(s) stay copies (link_mode = copy)`,
+            `${r.name}: ${plan.skippedCopies.length} copied distribution(s) stay copies ` +
+              `(${plan.skipped})`,
           );
-          continue;
         }
+        if (plan.planned.length === 0) continue;
         steps.push({
           kind: "relink",
           environment: r.name,
-          what: `reinstall ${copies.join(", ")} in ${r.name} as links to the cache`,
+          what: `reinstall ${plan.planned.join(", ")} in ${r.name} as links to the cache`,
         });
       }
-      for (const s of await doctor.suggestImprovements(present, { cacheRoot: ctx.home.cacheDir })) {
+      const suggestions = await doctor.suggestImprovements(present, {
+        cacheRoot: ctx.home.cacheDir,
+        linkMode: ctx.settings.linkMode.value,
+      });
+      for (const s of suggestions) {
         if (s.id === "suggest.backend" || s.id === "suggest.unused") {
           printed.push(`${s.message}: \`${s.fix?.command}\``);
         }
@@ -184,9 +198,16 @@ export const optimizeCommand = buildCommand<OptimizeFlags, [string | undefined],
     const p = ctx.printer;
     if (steps.length === 0) {
       if (format === "json") {
-        p.json("optimize", { steps: [], done: [], not_done: printed, dry_run: ctx.dryRun });
+        p.json("optimize", {
+          steps: [],
+          done: [],
+          not_done: printed,
+          left_alone: leftAlone,
+          dry_run: ctx.dryRun,
+        });
         return;
       }
+      for (const line of leftAlone) p.warn(line);
       p.success("Nothing to optimize");
       for (const line of printed) p.info(`Not done here: ${line}`);
       return;
@@ -222,12 +243,16 @@ export const optimizeCommand = buildCommand<OptimizeFlags, [string | undefined],
           } ${formatBytes(report.sizeAfter)}`,
         });
       } else {
-        const relinked = await doctor.relinkCopies(env, s.environment!);
-        if (!ctx.dryRun && relinked.length > 0) ctx.oplog.environment(s.environment!);
-        done.push({
-          ...s,
-          result: `${ctx.dryRun ? "would relink" : "relinked"} ${relinked.join(", ")}`,
-        });
+        const relink = await doctor.relinkCopies(env, s.environment!);
+        if (!ctx.dryRun && relink.planned.length > 0) ctx.oplog.environment(s.environment!);
+        if (!ctx.dryRun) leftAloneFor(s.environment!, relink);
+        const parts = ctx.dryRun ? [`would relink ${relink.planned.join(", ")}`] : [
+          ...(relink.relinked.length > 0 ? [`relinked ${relink.relinked.join(", ")}`] : []),
+          ...(relink.stillCopies.length > 0
+            ? [`reinstalled but still copies: ${relink.stillCopies.join(", ")}`]
+            : []),
+        ];
+        done.push({ ...s, result: parts.length > 0 ? parts.join("; ") : "nothing to relink" });
       }
     }
     if (format === "json") {
@@ -235,6 +260,7 @@ export const optimizeCommand = buildCommand<OptimizeFlags, [string | undefined],
         steps,
         done,
         not_done: printed,
+        left_alone: [...new Set(leftAlone)],
         ...(report === undefined ? {} : {
           cache: {
             size_before: report.sizeBefore,
@@ -248,6 +274,7 @@ export const optimizeCommand = buildCommand<OptimizeFlags, [string | undefined],
       return;
     }
     for (const d of done) p.info(`${d.kind}: ${d.result}`);
+    for (const line of new Set(leftAlone)) p.warn(line);
     if (report !== undefined && target !== undefined && report.sizeAfter > target) {
       p.warn(
         `The cache stays over ${formatBytes(target)}: what is left is used by environments, or ` +

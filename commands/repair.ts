@@ -11,7 +11,7 @@ import {
 } from "./_context.ts";
 import { completeEnvironmentNames, examples, optionalText, toggle } from "./_help.ts";
 import { printDoctorReport } from "./_doctor_report.ts";
-import { UsageError } from "../lib/errors/mod.ts";
+import { GestvenvError, InterruptedError, UsageError } from "../lib/errors/mod.ts";
 import type { DoctorCheck, RepairResult } from "../lib/doctor/mod.ts";
 
 interface RepairFlags extends GlobalFlags {
@@ -145,7 +145,8 @@ export const repairCommand = buildCommand<RepairFlags, [string | undefined], Cli
     }
 
     const results: Array<{ environment: string; fixes: Fix[]; checks: DoctorCheck[] }> = [];
-    for (const n of names) {
+    const failed: string[] = [];
+    const repairOne = async (n: string) => {
       let removeExtras = false;
       let chosen = only;
       if (asking && !ctx.dryRun) {
@@ -171,12 +172,12 @@ export const repairCommand = buildCommand<RepairFlags, [string | undefined], Cli
           );
           if (applied.length > 0) ctx.oplog.environment(n);
           results.push({ environment: n, fixes: applied, checks: after });
-          continue;
+          return;
         }
         if (chosen.size === 0) {
           ctx.printer.info(`Nothing applied to ${n}`);
           results.push({ environment: n, fixes: [], checks: planned.checks });
-          continue;
+          return;
         }
         removeExtras = chosen.has("env.lock_extras");
       } else if (!ctx.dryRun && (only === undefined || only.has("env.lock_extras"))) {
@@ -202,8 +203,41 @@ export const repairCommand = buildCommand<RepairFlags, [string | undefined], Cli
       }
       if (result.fixes.length > 0 && !ctx.dryRun) ctx.oplog.environment(n);
       results.push({ environment: n, fixes: result.fixes, checks: result.after });
+    };
+    for (const n of names) {
+      try {
+        await repairOne(n);
+      } catch (error) {
+        // One environment that cannot be repaired (a file neither cached nor reachable, a lock
+        // held elsewhere) does not stop the others; it is reported, and the exit code is 1.
+        if (!(error instanceof GestvenvError) || error instanceof InterruptedError) throw error;
+        failed.push(n);
+        ctx.printer.warn(
+          `Could not repair ${n}: ${error.message}` +
+            (error.hint === undefined ? "" : ` (${error.hint})`),
+        );
+        // Fixes applied before the failure may have changed it.
+        if (!ctx.dryRun) ctx.oplog.environment(n);
+        const { getEnvironment } = await import("../lib/environments/mod.ts");
+        const after = await getEnvironment(env, n)
+          .then((r) => doctor.diagnoseEnvironment(env, r, { full: true }))
+          .catch((): DoctorCheck[] => []);
+        results.push({
+          environment: n,
+          fixes: [],
+          checks: [...after, {
+            id: "repair.failed",
+            severity: "error",
+            subject: doctor.environmentSubject(n),
+            message: `could not repair: ${error.message}`,
+            ...(error.hint === undefined ? {} : { fix: { command: error.hint } }),
+          }],
+        });
+      }
     }
-    if (results.every((r) => r.fixes.length === 0)) ctx.printer.info("Nothing to fix");
+    if (failed.length === 0 && results.every((r) => r.fixes.length === 0)) {
+      ctx.printer.info("Nothing to fix");
+    }
     const checks = results.flatMap((r) => r.checks);
     if (format === "json") {
       ctx.printer.json("repair", {
@@ -211,6 +245,7 @@ export const repairCommand = buildCommand<RepairFlags, [string | undefined], Cli
         fixes: results.flatMap((r) => r.fixes.map((f) => ({ environment: r.environment, ...f }))),
         checks,
         healthy: !doctor.hasErrors(checks),
+        failed,
         dry_run: ctx.dryRun,
       });
     } else {

@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors/mod.ts";
 import { parseTimeoutSeconds } from "./http_settings.ts";
-import { parseDays, parseSize, parseSwitch } from "./quantities.ts";
+import { parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
 
 /**
  * The user configuration (`~/.gestvenv/config.toml`). Every key is optional; see
@@ -193,7 +193,7 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
   "logs.retention_days": {
     type: "days",
     description:
-      "Days rotated operation logs (`logs/operations.N.jsonl`) are kept; `cleanup --all` removes older ones",
+      "Days (whole, at least 1) rotated operation logs (`logs/operations.N.jsonl`) are kept; `cleanup --all` removes older ones. Not read from project files",
     default: "90",
   },
 };
@@ -283,7 +283,11 @@ export function parseConfigValue(
     parseSize(raw, `\`${key}\``); // Checked; stored as written (`2GB`), as people wrote it.
     return raw.trim();
   }
-  if (spec.type === "days") return parseDays(raw, `\`${key}\``);
+  if (spec.type === "days") {
+    return key === "logs.retention_days"
+      ? parseWholeDays(raw, `\`${key}\``)
+      : parseDays(raw, `\`${key}\``);
+  }
   if (spec.type === "choice" && !spec.choices!.includes(raw)) {
     throw new ConfigError(`Invalid value \`${raw}\` for \`${key}\``, {
       hint: `Use one of: ${spec.choices!.join(", ")}`,
@@ -323,7 +327,8 @@ export function validateConfig(
       continue;
     }
     if (spec.type === "days") {
-      parseDays(value, where);
+      if (key === "logs.retention_days") parseWholeDays(value, where);
+      else parseDays(value, where);
       continue;
     }
     const ok = spec.type === "list"

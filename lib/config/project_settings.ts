@@ -39,6 +39,7 @@ export const PROJECT_KEYS: readonly ConfigKey[] = (Object.keys(CONFIG_KEYS) as C
       "lock_timeout",
       "http_connect_timeout",
       "http_read_timeout",
+      "logs.retention_days",
     ].includes(key)
   );
 
@@ -100,6 +101,8 @@ interface FileSettings {
   extras?: string[];
   scripts: Map<string, string>;
   unknown: string[];
+  /** Keys read and ignored, for people. */
+  warnings: string[];
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -134,7 +137,12 @@ function stringList(value: unknown, key: string, file: string): string[] {
  * @throws {ConfigError} naming the file and key when a known key has the wrong type.
  */
 function readDocument(doc: Record<string, unknown>, file: string): FileSettings {
-  const out: FileSettings = { config: Object.create(null), scripts: new Map(), unknown: [] };
+  const out: FileSettings = {
+    config: Object.create(null),
+    scripts: new Map(),
+    unknown: [],
+    warnings: [],
+  };
   const flat: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(doc)) {
     if (key === "scripts") {
@@ -171,7 +179,12 @@ function readDocument(doc: Record<string, unknown>, file: string): FileSettings 
     } else if (key === "groups") out.groups = stringList(value, rawKey, file);
     else if (key === "extras") out.extras = stringList(value, rawKey, file);
     else if (isConfigKey(key) && PROJECT_KEYS.includes(key)) out.config[key] = value;
-    else out.unknown.push(`${file}: ${rawKey}`);
+    else if (key === "logs.retention_days") {
+      out.warnings.push(
+        `\`${rawKey}\` in ${file} is ignored: the operation log belongs to your gestvenv home, ` +
+          "not to a project (`gestvenv config set logs.retention_days DAYS` sets it)",
+      );
+    } else out.unknown.push(`${file}: ${rawKey}`);
   }
   validateConfig(out.config, file);
   return out;
@@ -282,6 +295,6 @@ export async function loadProjectSettings(
     config: typed,
     origins,
     unknown: [...fromTool?.unknown ?? [], ...fromFile?.unknown ?? []],
-    warnings,
+    warnings: [...warnings, ...fromTool?.warnings ?? [], ...fromFile?.warnings ?? []],
   };
 }

@@ -86,3 +86,17 @@ export function parseSwitch(value: unknown, where: string): boolean {
     hint: "Give true or false (also 1/0, yes/no, on/off)",
   });
 }
+
+/**
+ * A retention in whole days, at least 1 (`logs.retention_days`: `30`, `2w`; not `12h`).
+ * @throws {ConfigError} naming `where` when it is not a whole number of days of at least 1.
+ */
+export function parseWholeDays(value: unknown, where: string): number {
+  const days = parseDays(value, where);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new ConfigError(`Invalid retention \`${String(value)}\` in ${where}`, {
+      hint: "Give a whole number of days, at least 1, such as 90 (or 2w)",
+    });
+  }
+  return days;
+}

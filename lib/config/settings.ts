@@ -3,7 +3,7 @@ import type { ConfigKey, GestvenvConfig } from "./config_schema.ts";
 import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
 import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
-import { parseDays, parseSize, parseSwitch } from "./quantities.ts";
+import { parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
 import { loadProjectSettings } from "./project_settings.ts";
 
 /** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
@@ -124,7 +124,10 @@ export interface ResolvedSettings {
   cacheMaxAgeDays: Setting<number | undefined>;
   /** Apply the size and age limits after operations (`cache.auto_cleanup`). @default false */
   cacheAutoCleanup: Setting<boolean>;
-  /** Days rotated operation logs are kept (`logs.retention_days`). @default 90 */
+  /**
+   * Days rotated operation logs are kept (`logs.retention_days`): whole days, at least 1, from the
+   * user's configuration only (a project file's value is ignored with a warning). @default 90
+   */
   logsRetentionDays: Setting<number>;
   /** Compression of export bundles (`cache.compression`). @default "zstd" */
   cacheCompression: Setting<"zstd" | "gzip" | "none">;
@@ -402,7 +405,14 @@ export function resolveSettings(
       }
       : fileValue("cache.max_size", parseSize, undefined as number | undefined),
     cacheMaxAgeDays: fileValue("cache.max_age", parseDays, undefined as number | undefined),
-    logsRetentionDays: fileValue("logs.retention_days", parseDays, 90),
+    // The operation log belongs to the home: a project file never sets its retention.
+    logsRetentionDays: config["logs.retention_days"] === undefined
+      ? { value: 90, source: "default", origin: "default" }
+      : {
+        value: parseWholeDays(config["logs.retention_days"], "`logs.retention_days`"),
+        source: "config",
+        origin: "logs.retention_days",
+      },
     cacheCompression: fileValue(
       "cache.compression",
       (value) => value as "zstd" | "gzip" | "none",

@@ -6,17 +6,12 @@
  *
  * @module
  */
-import {
-  type EnvironmentContext,
-  type EnvironmentRecord,
-  loadRegistry,
-  registryRecords,
-} from "../environments/mod.ts";
+import type { EnvironmentContext, EnvironmentRecord } from "../environments/mod.ts";
 import { checkCache } from "./cache_checks.ts";
 import { checkConfig } from "./config_checks.ts";
 import type { DoctorCheck } from "./doctor_check.ts";
 import { diagnoseEnvironment } from "./environment_checks.ts";
-import { checkRegistry } from "./home_checks.ts";
+import { checkRegistry, readRegistryForChecks } from "./home_checks.ts";
 
 /** Options of {@linkcode healthCheck}. */
 export interface HealthCheckOptions {
@@ -30,20 +25,22 @@ export interface HealthCheckOptions {
  * Runs the fast checks (see the module documentation) and returns every finding, `ok` included:
  * `registry*`, `config.file`/`config.unknown_keys`/`config.credentials`, `cache.size`,
  * `cache.disk`, and `env.pyvenv_cfg`/`env.interpreter` of each registered environment whose
- * directory exists. Changes nothing. Requires `--allow-read` and `--allow-run` (`df`, and an
+ * directory exists. A damaged registry is `registry.damaged` (an error) and is not repaired: the
+ * entries that still parse are checked. Changes nothing. Requires `--allow-read` and `--allow-run` (`df`, and an
  * interpreter whose probe is not cached yet).
  */
 export async function healthCheck(
   ctx: EnvironmentContext,
   options: HealthCheckOptions,
 ): Promise<DoctorCheck[]> {
-  const records: EnvironmentRecord[] = registryRecords(await loadRegistry(ctx));
+  const { records, damaged } = await readRegistryForChecks(ctx);
   const present: EnvironmentRecord[] = [];
   for (const r of records) {
     if (await Deno.stat(r.path).then(() => true, () => false)) present.push(r);
   }
   const [registry, config, cache, environments] = await Promise.all([
-    checkRegistry(ctx),
+    // Reconciling a damaged registry would repair it first: reported, never rewritten here.
+    damaged === undefined ? checkRegistry(ctx) : [damaged],
     checkConfig(options.configFile),
     checkCache(ctx.home.cacheDir, { maxSize: options.cacheMaxSize, full: false }),
     Promise.all(present.map((r) => diagnoseEnvironment(ctx, r, { basic: true }))),

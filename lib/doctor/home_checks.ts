@@ -5,7 +5,14 @@
  * @module
  */
 import type { BackendDescription } from "../backends/mod.ts";
-import { type EnvironmentContext, findOrphans, type Orphan } from "../environments/mod.ts";
+import {
+  type EnvironmentContext,
+  type EnvironmentRecord,
+  findOrphans,
+  inspectRegistry,
+  type Orphan,
+  registryRecords,
+} from "../environments/mod.ts";
 import { type DoctorCheck, ok } from "./doctor_check.ts";
 
 const ORPHAN_SEVERITY: Record<Orphan["kind"], DoctorCheck["severity"]> = {
@@ -16,6 +23,38 @@ const ORPHAN_SEVERITY: Record<Orphan["kind"], DoctorCheck["severity"]> = {
   interrupted: "error",
   invalid: "error",
 };
+
+/**
+ * The registered environments, read without writing anything, and `registry.damaged` (an error)
+ * when `environments.json` does not parse: then `records` are the entries that still do, and
+ * nothing is repaired here (`cleanup --orphaned` or `doctor --fix` moves the file aside and
+ * rebuilds it; `cleanup --restore-registry` brings entries back). Requires `--allow-read`.
+ * @throws {OperationError} `registry_too_new` for a registry format this version cannot read.
+ */
+export async function readRegistryForChecks(
+  ctx: EnvironmentContext,
+): Promise<{ records: EnvironmentRecord[]; damaged?: DoctorCheck }> {
+  const file = ctx.home.registryFile;
+  const { registry, damaged } = await inspectRegistry(file);
+  const records = registryRecords(registry);
+  if (!damaged) return { records };
+  const names = records.map((r) => r.name);
+  return {
+    records,
+    damaged: {
+      id: "registry.damaged",
+      severity: "error",
+      subject: "registry",
+      message: `${file} is damaged (not a readable registry); ${names.length} entr(ies) can ` +
+        `still be read${names.length > 0 ? ` (${names.join(", ")})` : ""}. Nothing was changed`,
+      fix: {
+        command: "gestvenv cleanup --orphaned (then `gestvenv cleanup --restore-registry`)",
+        auto: "move it aside (environments.json.corrupt-<time>) and rebuild it from the entries " +
+          "that parse",
+      },
+    },
+  };
+}
 
 /**
  * `registry.<kind>` findings, one per orphan (`registry.unregistered`, `registry.missing`,

@@ -17,6 +17,7 @@ export * from "./config_checks.ts";
 export * from "./index_checks.ts";
 export * from "./cache_checks.ts";
 export * from "./suggestions.ts";
+export * from "./copy_scan.ts";
 export * from "./health.ts";
 export * from "./relink.ts";
 export * from "./repair.ts";

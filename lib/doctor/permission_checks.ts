@@ -2,8 +2,9 @@
  * `env.permissions`: the environment's directory, scripts directory and site-packages are
  * writable by the current user (installs write there), and the console scripts distributions
  * installed are executable; and its fix, which restores the execute bits of those scripts only
- * (files a distribution's `RECORD` lists in the scripts directory: never a file gestvenv did not
- * install).
+ * (regular files a distribution's `RECORD` lists in the scripts directory: never a file gestvenv
+ * did not install). Symbolic links are never followed: a script that is a link is neither
+ * reported nor changed, so no file outside the environment is ever touched.
  *
  * @module
  */
@@ -75,7 +76,8 @@ export async function permissionProblems(layout: VirtualenvLayout): Promise<Perm
   }
   const notExecutable: string[] = [];
   for (const script of await installedScripts(layout)) {
-    const info = await Deno.stat(script).catch(() => undefined);
+    // lstat: a link is not the environment's file (its target may be anywhere).
+    const info = await Deno.lstat(script).catch(() => undefined);
     if (info !== undefined && info.isFile && !allowed(info, 0o1)) notExecutable.push(script);
   }
   return { notWritable, notExecutable };
@@ -125,14 +127,19 @@ function quote(path: string): string {
 
 /**
  * Restores the execute bits (where the read bits are: `u+x` for `u+r`, and so on) of the scripts
- * a distribution installed in `layout` that lack them. Files no RECORD lists are left alone.
+ * a distribution installed in `layout` that lack them. Files no RECORD lists, files outside the
+ * scripts directory, and symbolic links (checked again just before each change) are left alone.
  * @returns The scripts changed.
  */
 export async function restoreExecuteBits(layout: VirtualenvLayout): Promise<string[]> {
   const { notExecutable } = await permissionProblems(layout);
+  const changed: string[] = [];
   for (const script of notExecutable) {
-    const mode = (await Deno.stat(script)).mode ?? 0o644;
+    const info = await Deno.lstat(script).catch(() => undefined);
+    if (info === undefined || !info.isFile || dirname(script) !== layout.binDir) continue;
+    const mode = info.mode ?? 0o644;
     await Deno.chmod(script, (mode & 0o7777) | ((mode & 0o444) >> 2) | 0o100);
+    changed.push(script);
   }
-  return notExecutable;
+  return changed;
 }

@@ -4,16 +4,17 @@
  * whose files are not shared with the cache because pip or uv installed them
  * (`suggest.backend`), environments unused for {@linkcode UNUSED_DAYS} days (`suggest.unused`),
  * and distributions installed as copies in several environments where links to the cache would
- * do (`suggest.copies`).
+ * do (`suggest.copies`: files on the cache's filesystem that are not its stored file; not looked
+ * for under `link_mode = clone` or `copy`, see {@linkcode SuggestOptions.linkMode}).
  *
  * @module
  */
-import { readInstalledDistributions, readRecord } from "../distribution/mod.ts";
 import type { EnvironmentRecord } from "../environments/mod.ts";
 import { pathExists, treeSize } from "../fs/mod.ts";
-import { dirname, join } from "../paths/mod.ts";
-import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
+import { defaultLinkMode } from "../installer/mod.ts";
+import { inspectVirtualenv } from "../virtualenv/mod.ts";
 import { sizeArgument } from "./cache_checks.ts";
+import { scanCopies } from "./copy_scan.ts";
 import type { DoctorCheck } from "./doctor_check.ts";
 
 /** An environment not used for this many days is suggested for deletion. */
@@ -27,31 +28,15 @@ export interface SuggestOptions {
   cacheRoot: string;
   /** `cache.max_size` in bytes, when set. */
   cacheMaxSize?: number | undefined;
+  /**
+   * The link mode in effect (`link_mode`). With `clone` (the default on macOS), files cloned from
+   * the cache share storage but not an inode, so they cannot be told from copies: `suggest.copies`
+   * is not looked for. With `copy`, relinking is not wanted: neither.
+   * @default the platform's default ({@linkcode defaultLinkMode})
+   */
+  linkMode?: string | undefined;
   /** "Now" (ms since the epoch). @default Date.now() */
   now?: number;
-}
-
-/**
- * The distributions of `layout` installed as copies: files with a single link where the native
- * installer would have hard linked them to the cache (one file per distribution is looked at, the
- * first its RECORD lists with a hash outside `.dist-info`). Read-only.
- * @returns `name==version` of each, sorted.
- */
-export async function copiedDistributions(layout: VirtualenvLayout): Promise<string[]> {
-  const copies: string[] = [];
-  for (const dist of await readInstalledDistributions(layout.sitePackages)) {
-    const site = dirname(dist.dist_info);
-    const entries = await readRecord(dist.dist_info).catch(() => undefined) ?? [];
-    const sample = entries.find((e) =>
-      e.hash !== "" && !e.path.startsWith("../") && !/\.dist-info\//.test(e.path)
-    );
-    if (sample === undefined) continue;
-    const info = await Deno.stat(join(site, sample.path)).catch(() => undefined);
-    if (info !== undefined && info.nlink === 1) {
-      copies.push(`${dist.normalized_name}==${dist.version}`);
-    }
-  }
-  return copies.sort();
 }
 
 function bytes(n: number): string {
@@ -94,6 +79,8 @@ export async function suggestImprovements(
     }
   }
   const copies = new Map<string, string[]>();
+  const linkMode = options.linkMode ?? defaultLinkMode();
+  const linkable = linkMode !== "clone" && linkMode !== "copy";
   for (const record of records) {
     if (record.backend !== "native") {
       out.push({
@@ -119,10 +106,11 @@ export async function suggestImprovements(
         items: [record.name],
       });
     }
-    if (record.backend === "native") {
+    if (record.backend === "native" && linkable) {
       const layout = await inspectVirtualenv(record.path).catch(() => undefined);
       if (layout === undefined) continue;
-      for (const dist of await copiedDistributions(layout)) {
+      const scan = await scanCopies(layout, { cacheRoot: options.cacheRoot });
+      for (const dist of scan.copies) {
         const list = copies.get(dist) ?? [];
         list.push(record.name);
         copies.set(dist, list);

@@ -187,6 +187,23 @@ export async function updateRegistry<T>(
   }, { label: "the environment registry", ...options.lock });
 }
 
+/**
+ * Reads the registry and never writes (for checks that must change nothing: `health-check`,
+ * `doctor` without `--fix`). A missing file is an empty registry. A damaged file is not repaired:
+ * the entries that still parse are returned, with `damaged: true`. Requires `--allow-read`.
+ *
+ * @throws {OperationError} `registry_too_new` for a format this version cannot read.
+ */
+export async function inspectRegistry(
+  file: string,
+): Promise<{ registry: Registry; damaged: boolean }> {
+  const text = await readText(file);
+  if (text === undefined) return { registry: fromEntries([]), damaged: false };
+  const registry = parseRegistryText(text, file);
+  if (registry !== undefined) return { registry, damaged: false };
+  return { registry: fromEntries(salvageRegistryEntries(text)), damaged: true };
+}
+
 /** Sorted records of a registry. */
 export function registryRecords(registry: Registry): EnvironmentRecord[] {
   return [...registry.environments.values()].sort((a, b) =>

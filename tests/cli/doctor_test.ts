@@ -491,7 +491,8 @@ Deno.test("doctor --export FILE writes one JSON (version, system, redacted confi
   assertOk(await ctx.run(["create", "web", "--packages", "other-pkg", "--index-url", secretIndex]));
   await Deno.writeTextFile(
     join(ctx.home, "config.toml"),
-    `index_url = "${secretIndex}"\nextra_index_urls = ["https://bob:t0ken@127.0.0.1:1/simple"]\n`,
+    `index_url = "${secretIndex}"\nextra_index_urls = ["https://bob:t0ken@127.0.0.1:1/simple"]\n` +
+      'publish_password = "hunter3"\n[publish]\ntoken = "tok-xyz"\n',
   );
   const out = join(ctx.work, "diagnostic.json");
   const result = await ctx.run(["doctor", "--export", out], {
@@ -499,13 +500,15 @@ Deno.test("doctor --export FILE writes one JSON (version, system, redacted confi
   });
   assertStringIncludes(result.stderr, `Wrote the diagnosis to ${out}`);
   const text = await Deno.readTextFile(out);
-  for (const secret of ["s3cret", "t0ken", "ada:", "bob:"]) {
+  for (const secret of ["s3cret", "t0ken", "ada:", "bob:", "hunter3", "tok-xyz"]) {
     assert(!text.includes(secret), `${secret} must not appear`);
   }
   const doc = JSON.parse(text);
   assertEquals(typeof doc.gestvenv.version, "string");
   assertEquals(doc.system.paths.home, ctx.home);
   assertEquals(doc.config.values.index_url, ctx.index.url);
+  assertEquals(doc.config.values.publish_password, "<not exported>", "unknown keys: name only");
+  assertEquals(doc.config.values["publish.token"], "<not exported>");
   assert(doc.checks.some((c: Finding) => c.id === "config.credentials"));
   assertEquals(doc.operations.at(-1).command, "create");
   assertEquals(doc.operations.length, 1);
@@ -539,4 +542,73 @@ Deno.test({
     assertEquals(await Deno.readTextFile(script), original);
     assertEquals((await Deno.stat(script)).mode! & 0o777, 0o644, "answered no");
   },
+});
+
+Deno.test("env.duplicate_files: a file two RECORDs claim with the same sha256 and size (a shared namespace __init__.py) is only info, and doctor exits 0; different hashes stay an error", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "ns", "--packages", "demo-pkg other-pkg"]));
+  const site = await sitePackages(ctx, "ns");
+  const demoRecord = await Deno.readTextFile(join(site, "demo_pkg-1.1.0.dist-info", "RECORD"));
+  const line = demoRecord.split("\n").find((l) => l.startsWith("demo_pkg/__init__.py,"))!;
+  assert(/,sha256=/.test(line), line);
+  const record = join(site, "other_pkg-2.0.0.dist-info", "RECORD");
+  const before = await Deno.readTextFile(record);
+  await Deno.writeTextFile(record, `${before}${line}\n`);
+  const shared = await doctor(ctx, ["ns"]);
+  assertEquals(shared.code, 0);
+  assertEquals(errors(shared.checks), []);
+  const dup = shared.checks.find((c) => c.id === "env.duplicate_files")!;
+  assertEquals(dup.severity, "info");
+  assertStringIncludes(dup.message, "demo_pkg/__init__.py (demo-pkg 1.1.0 and other-pkg 2.0.0)");
+  assertStringIncludes(dup.message, "Harmless");
+
+  const other = line.replace(/sha256=[^,]+/, "sha256=" + "A".repeat(43));
+  await Deno.writeTextFile(record, `${before}${other}\n`);
+  const differs = await doctor(ctx, ["ns"]);
+  assertEquals(differs.code, 1);
+  assertEquals(errors(differs.checks), ["env.duplicate_files"]);
+});
+
+Deno.test("repair --auto goes on after an environment it cannot repair: the next ones are repaired, the failure is named, exit 1", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "aaa", "--packages", "other-pkg"]));
+  assertOk(await ctx.run(["create", "zzz", "--packages", "demo-pkg"]));
+  await Deno.remove(join(await sitePackages(ctx, "aaa"), "other_pkg", "__init__.py"));
+  const script = join(ctx.envPath("zzz"), "bin", "demo-cli");
+  const original = await Deno.readTextFile(script);
+  await Deno.writeTextFile(script, original.replace(/^#!.*/, "#!/usr/bin/python3"));
+  assertOk(await ctx.run(["cache", "clean", "--all", "--yes"]));
+  await ctx.index.close();
+  const result = await ctx.run(["repair", "--auto", "--format", "json"]);
+  assertEquals(result.code, 1, result.stderr);
+  assertStringIncludes(result.stderr, "Could not repair aaa");
+  assertEquals(await Deno.readTextFile(script), original, "zzz was repaired after aaa failed");
+  const data = JSON.parse(result.stdout).data;
+  assertEquals(data.failed, ["aaa"]);
+  assertEquals(data.healthy, false);
+  assertEquals(
+    (data.fixes as Array<{ environment: string; id: string }>).map((f) =>
+      `${f.environment} ${f.id}`
+    ),
+    ["zzz env.shebangs"],
+  );
+  const log = (await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"))).trim()
+    .split("\n").map((l) => JSON.parse(l));
+  assertEquals(log.findLast((e) => e.command === "repair").environments, ["aaa", "zzz"]);
+});
+
+Deno.test("env.permissions never follows a symlink: a RECORD-listed bin/ entry linking outside the environment is neither reported nor chmodded", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const outside = join(ctx.work, "outside.txt");
+  await Deno.writeTextFile(outside, "not gestvenv's");
+  await Deno.chmod(outside, 0o644);
+  await Deno.symlink(outside, join(ctx.envPath("web"), "bin", "tool"));
+  const record = join(await sitePackages(ctx, "web"), "demo_pkg-1.1.0.dist-info", "RECORD");
+  await Deno.writeTextFile(record, "../../../bin/tool,,\n", { append: true });
+  const found = await doctor(ctx, ["web"]);
+  assertEquals(found.checks.find((c) => c.id === "env.permissions")?.severity, "ok");
+  const fixed = await ctx.run(["repair", "web", "--fix", "env.permissions"]);
+  assertOk(fixed);
+  assertEquals((await Deno.stat(outside)).mode! & 0o777, 0o644, "the link's target is untouched");
 });

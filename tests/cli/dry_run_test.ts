@@ -9,18 +9,26 @@ import { join } from "node:path";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
 import { writeLocalProject } from "../helpers/local_project.ts";
 
-/** Every entry under `root` (caches and lock files excepted) with its type and content hash. */
+/**
+ * Every entry under `root` (lock files excepted) with its type and content hash; in the package
+ * cache, each file with its size (the cache's sqlite index excepted: reading it may rewrite its
+ * pages with the same contents).
+ */
 async function fingerprint(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const walk = async (dir: string) => {
     for await (const entry of Deno.readDir(dir)) {
       const path = join(dir, entry.name);
       const rel = path.slice(root.length + 1);
-      if (rel === "home/cache" || rel === "home/locks") continue;
+      if (rel === "home/locks") continue;
+      const inCache = rel.startsWith("home/cache/");
+      if (inCache && /^home\/cache\/(index-v1\.sqlite|\.lock)/.test(rel)) continue;
       if (entry.isSymlink) out.set(rel, `link ${await Deno.readLink(path)}`);
       else if (entry.isDirectory) {
         out.set(rel, "dir");
         await walk(path);
+      } else if (inCache) {
+        out.set(rel, `file ${(await Deno.lstat(path)).size} bytes`);
       } else {
         const bytes = await Deno.readFile(path);
         out.set(rel, `file ${createHash("sha256").update(bytes).digest("hex")}`);
@@ -31,10 +39,29 @@ async function fingerprint(root: string): Promise<Map<string, string>> {
   return out;
 }
 
+/**
+ * What differs between two fingerprints. In the package cache only what was there before counts:
+ * a dry run may fill it (index pages and metadata a resolution read), never remove or change it.
+ */
+function changes(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+    before.get(k) !== after.get(k) && !(k.startsWith("home/cache/") && !before.has(k))
+  );
+}
+
 Deno.test("--dry-run leaves the home and the user's files byte-identical, for every command", async (t) => {
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "a", "--packages", "demo-pkg==1.0.0"]));
   assertOk(await ctx.run(["create", "u"]));
+  // Something for the destructive rows to skip: a copied distribution (optimize relinks it),
+  // unused cache entries and an expired rotated log (cleanup --all removes them).
+  assertOk(await ctx.run(["create", "cp", "--packages", "other-pkg", "--link-mode", "copy"]));
+  assertOk(await ctx.run(["create", "gone", "--packages", "third_pkg"]));
+  assertOk(await ctx.run(["delete", "gone", "--force"]));
+  const expired = join(ctx.home, "logs", "operations.1.jsonl");
+  await Deno.writeTextFile(expired, "{}\n");
+  const old = new Date(Date.now() - 200 * 86_400_000);
+  await Deno.utime(expired, old, old);
   const registry = await ctx.registry();
   delete (registry.environments as Record<string, unknown>)["u"];
   await Deno.writeTextFile(join(ctx.home, "environments.json"), JSON.stringify(registry));
@@ -121,13 +148,28 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
         const result = await ctx.run([...args, "--dry-run"]);
         assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
         const after = await fingerprint(root);
-        const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
-          before.get(k) !== after.get(k)
-        );
+        const changed = changes(before, after);
         assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
       },
     );
   }
+  await t.step("the destructive rows had something to skip", async () => {
+    const optimize = JSON.parse(
+      (await ctx.run(["optimize", "--auto", "--dry-run", "--format", "json"])).stdout,
+    ).data;
+    assertEquals(
+      optimize.steps.map((s: { kind: string; environment?: string }) =>
+        `${s.kind} ${s.environment}`
+      ),
+      ["relink cp"],
+    );
+    const cleanup = JSON.parse(
+      (await ctx.run(["cleanup", "--all", "--dry-run", "--format", "json"])).stdout,
+    ).data;
+    const kinds = new Set(cleanup.summary.map((r: { kind: string }) => r.kind));
+    assertEquals([kinds.has("cache"), kinds.has("logs")], [true, true]);
+    assertEquals(await Deno.lstat(expired).then(() => true, () => false), true);
+  });
   await t.step("run refuses --dry-run", async () => {
     const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);
     assertEquals(run.code, 2, run.stderr);
@@ -165,7 +207,7 @@ Deno.test("sync --locked --dry-run to a lock that drops and changes packages lis
     plan.install.map((p: { name: string; version: string }) => `${p.name}==${p.version}`).sort(),
     ["demo-dep==1.0.0", "demo-pkg==1.0.0"],
   );
-  assertEquals(await fingerprint(root), before, "nothing changed");
+  assertEquals(changes(before, await fingerprint(root)), [], "nothing changed");
   const kept = await ctx.exec(join(ctx.envPath("a"), "bin", "python"), ["-c", "import other_pkg"]);
   assertEquals(kept.code, 0, kept.stderr);
 });
@@ -200,9 +242,7 @@ Deno.test("--dry-run of the project commands leaves the home and the project byt
       const result = await ctx.run([...args, "--dry-run"]);
       assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
       const after = await fingerprint(root);
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
-        before.get(k) !== after.get(k)
-      );
+      const changed = changes(before, after);
       assertEquals(changed, [], `gestvenv ${args.join(" ")} --dry-run changed files`);
     });
   }
@@ -214,5 +254,5 @@ Deno.test("create --dry-run on a fresh home writes nothing there, not even the i
   const before = await fingerprint(root);
   const result = await ctx.run(["create", "fresh", "--dry-run"]);
   assertOk(result);
-  assertEquals([...(await fingerprint(root)).keys()], [...before.keys()]);
+  assertEquals([...(await fingerprint(root)).keys()], [...before.keys()], "not even the cache");
 });

@@ -91,7 +91,8 @@ Deno.test("cleanup --all: orphans, unused cache files and expired rotated logs g
     JSON.parse(
       (await ctx.run(["cache", "clean", "--unpacked", "--dry-run", "--format", "json"])).stdout,
     ).data.entries.length as number;
-  assert((await unusedCache()) > 0, "the deleted environment's unpacked wheels are unused");
+  const unused = await unusedCache();
+  assert(unused > 0, "the deleted environment's unpacked wheels are unused");
 
   const refused = await ctx.run(["cleanup", "--all"]);
   assertEquals(refused.code, 2, refused.stderr);
@@ -105,6 +106,7 @@ Deno.test("cleanup --all: orphans, unused cache files and expired rotated logs g
   }
   assert(!dry.stdout.includes("operations.2.jsonl") && !dry.stdout.includes("notes.txt"));
   assert(await exists(leftover) && await exists(rotatedOld));
+  assertEquals(await unusedCache(), unused, "the dry run removed nothing from the cache");
 
   // logs.retention_days decides which rotated logs are expired.
   assertOk(await ctx.run(["config", "set", "logs.retention_days", "300"]));
@@ -141,6 +143,7 @@ interface OptimizeJson {
   steps: Array<{ kind: string; environment?: string }>;
   done: Array<{ kind: string; result: string }>;
   not_done: string[];
+  left_alone: string[];
   cache?: { size_before: number; size_after: number; freed_bytes: number; target_bytes: number };
 }
 
@@ -231,4 +234,141 @@ Deno.test("optimize relinks distributions installed as copies to the cache (inde
   const nothing = await ctx.run(["optimize", "--auto"]);
   assertOk(nothing);
   assertStringIncludes(nothing.stderr, "Nothing to optimize");
+});
+
+Deno.test("optimize never overwrites a copied file the user edited: that distribution is left alone and named, the unchanged copies are relinked", async () => {
+  await using ctx = await createTestContext();
+  for (const name of ["a", "b"]) {
+    assertOk(await ctx.run(["create", name, "--packages", "other-pkg", "--link-mode", "copy"]));
+  }
+  const edited = join(await sitePackages(ctx, "a"), "other_pkg", "__init__.py");
+  const pristine = join(await sitePackages(ctx, "b"), "other_pkg", "__init__.py");
+  await Deno.writeTextFile(edited, "# my local debug edit\n", { append: true });
+  const dry = await optimize(ctx, ["--dry-run"]);
+  assertEquals(dry.steps.map((s) => `${s.kind} ${s.environment}`), ["relink b"]);
+  assertEquals(dry.left_alone.length, 1);
+  assertStringIncludes(dry.left_alone[0]!, "a: other-pkg==2.0.0 has a file that differs");
+  assertStringIncludes(dry.left_alone[0]!, "gestvenv doctor a --full");
+  const run = await ctx.run(["optimize", "--auto"]);
+  assertOk(run);
+  assertStringIncludes(run.stderr, "other_pkg/__init__.py");
+  assertStringIncludes(await Deno.readTextFile(edited), "# my local debug edit");
+  assertEquals((await Deno.stat(edited)).nlink, 1);
+  assert((await Deno.stat(pristine)).nlink! > 1, "the unchanged copy is linked now");
+  // The edited one is never counted as a copy again, nor relinked on later runs.
+  const again = await optimize(ctx, ["--auto"]);
+  assertEquals(again.steps, []);
+  assertStringIncludes(await Deno.readTextFile(edited), "# my local debug edit");
+});
+
+Deno.test("optimize does not relink clones (link_mode = clone): said and skipped, every run; doctor --suggest does not call them copies", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a", "--packages", "other-pkg", "--link-mode", "copy"]));
+  assertOk(await ctx.run(["create", "b", "--packages", "other-pkg", "--link-mode", "copy"]));
+  const file = join(await sitePackages(ctx, "a"), "other_pkg", "__init__.py");
+  const inode = (await Deno.stat(file)).ino;
+  await Deno.writeTextFile(join(ctx.home, "config.toml"), 'link_mode = "clone"\n');
+  for (let i = 0; i < 2; i++) {
+    const result = await optimize(ctx, ["--auto"]);
+    assertEquals(result.steps, []);
+    assertStringIncludes(result.not_done.join("\n"), "a: 1 copied distribution(s) stay copies");
+    assertStringIncludes(result.not_done.join("\n"), "link_mode = clone");
+    assertEquals((await Deno.stat(file)).ino, inode, "not reinstalled");
+  }
+  const suggest = JSON.parse((await ctx.run(["doctor", "--suggest", "--json"])).stdout).data
+    .checks as Array<{ id: string }>;
+  assertEquals(suggest.filter((c) => c.id === "suggest.copies"), [], "clones look like copies");
+});
+
+const shm = await Deno.stat("/dev/shm").catch(() => undefined);
+Deno.test({
+  name:
+    "optimize: environments on another filesystem than the cache are not relinked (said, skipped, every run)",
+  ignore: shm === undefined || shm.dev === (await Deno.stat(Deno.env.get("TMPDIR") ?? "/tmp")).dev,
+  fn: async () => {
+    await using ctx = await createTestContext();
+    // Deno asks for --allow-all to write under /dev: this test runs the CLI with -A.
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const g = (args: string[]) =>
+      ctx.exec(Deno.execPath(), ["run", "--quiet", "-A", main, ...args]);
+    const envs = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "gestvenv-test-" });
+    try {
+      assertOk(await ctx.run(["config", "set", "environments_path", envs]));
+      assertOk(await g(["create", "x", "--packages", "other-pkg"]));
+      const lib = join(envs, "x", "lib");
+      const py = (await Array.fromAsync(Deno.readDir(lib))).find((e) =>
+        e.name.startsWith("python")
+      )!.name;
+      const file = join(lib, py, "site-packages", "other_pkg", "__init__.py");
+      const inode = (await Deno.stat(file)).ino;
+      for (let i = 0; i < 2; i++) {
+        const run = await g(["optimize", "--auto", "--format", "json"]);
+        assertOk(run);
+        const result = JSON.parse(run.stdout).data as OptimizeJson;
+        assertEquals(result.steps, []);
+        assertStringIncludes(result.not_done.join("\n"), "different filesystems");
+        assertEquals((await Deno.stat(file)).ino, inode, "not reinstalled");
+      }
+    } finally {
+      await Deno.remove(envs, { recursive: true });
+    }
+  },
+});
+
+Deno.test("health-check and doctor on a damaged registry: an error (exit 1), the file left as it is; doctor --fix rebuilds it", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a"]));
+  const file = join(ctx.home, "environments.json");
+  const damaged = '{"version":1,"environments":{"a":';
+  await Deno.writeTextFile(file, damaged);
+  const corrupt = async () =>
+    (await Array.fromAsync(Deno.readDir(ctx.home))).filter((e) => e.name.includes(".corrupt-"));
+  const health = await ctx.run(["health-check", "--format", "json"]);
+  assertEquals(health.code, 1, health.stderr);
+  const data = JSON.parse(health.stdout).data;
+  assertEquals(data.healthy, false);
+  const finding = (data.checks as Array<{ id: string; severity: string; fix: { command: string } }>)
+    .find((c) => c.id === "registry.damaged")!;
+  assertEquals(finding.severity, "error");
+  assertStringIncludes(finding.fix.command, "gestvenv cleanup --orphaned");
+  assertEquals(await Deno.readTextFile(file), damaged, "health-check never writes");
+  assertEquals(await corrupt(), []);
+  const doctor = await ctx.run(["doctor", "--format", "json"]);
+  assertEquals(doctor.code, 1);
+  assertStringIncludes(doctor.stdout, "registry.damaged");
+  assertEquals(await Deno.readTextFile(file), damaged, "doctor without --fix never writes");
+  assertEquals(await corrupt(), []);
+  await ctx.run(["doctor", "--fix"]);
+  assertEquals((await corrupt()).length, 1, "doctor --fix moved it aside");
+  JSON.parse(await Deno.readTextFile(file));
+});
+
+Deno.test("logs.retention_days comes from the user's configuration only: a project file's value is ignored with a warning; whole days, at least 1", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  const rotated = join(ctx.home, "logs", "operations.1.jsonl");
+  await Deno.writeTextFile(rotated, "{}\n");
+  const then = new Date(Date.now() - 2 * 3_600_000);
+  await Deno.utime(rotated, then, then);
+  await Deno.writeTextFile(join(ctx.work, ".gestvenv.toml"), '[logs]\nretention_days = "1h"\n');
+  const dry = await ctx.run(["cleanup", "--all", "--dry-run", "--format", "json"]);
+  assertOk(dry);
+  assertStringIncludes(dry.stderr, "logs.retention_days");
+  assertStringIncludes(dry.stderr, "is ignored");
+  const rows = JSON.parse(dry.stdout).data.summary as Array<{ kind: string }>;
+  assertEquals(rows.filter((r) => r.kind === "logs"), []);
+  assertOk(await ctx.run(["cleanup", "--all", "--yes"]));
+  assert(await exists(rotated), "a project cannot shorten the home's log retention");
+
+  await Deno.remove(join(ctx.work, ".gestvenv.toml"));
+  for (const bad of ["12h", "0", "1.5"]) {
+    const set = await ctx.run(["config", "set", "logs.retention_days", bad]);
+    assertEquals(set.code, 10, `${bad}: ${set.stderr}`);
+    assertStringIncludes(set.stderr, "`logs.retention_days`");
+  }
+  assertOk(await ctx.run(["config", "set", "logs.retention_days", "2w"]));
+  const old = new Date(Date.now() - 20 * 86_400_000);
+  await Deno.utime(rotated, old, old);
+  const plan = await ctx.run(["cleanup", "--all", "--dry-run"]);
+  assertStringIncludes(plan.stdout.replace(/\s+/g, " "), "over 14 days");
 });
