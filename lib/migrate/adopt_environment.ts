@@ -261,7 +261,7 @@ export async function adoptEnvironment(
   if (mode === "move") {
     await failpoint("migrate.adopt.before-remove-source");
     if (await pathExists(source)) {
-      const removed = await removeEnvironmentFiles(source);
+      const removed = await removeEnvironmentFiles(source, { foreign: true });
       result.sourceRemoved = true;
       result.keptSourceFiles = removed.kept;
     }

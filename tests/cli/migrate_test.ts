@@ -508,6 +508,56 @@ Deno.test("migrate --adopt PATH: copy, errors, --move only after verification, -
   });
 });
 
+Deno.test("migrate --adopt --move of a venv made at a project root keeps the project's files", async () => {
+  await using ctx = await createTestContext();
+  const proj = join(ctx.work, "proj");
+  await Deno.mkdir(join(proj, "src"), { recursive: true });
+  const userFiles: Record<string, string> = {
+    "pylock.toml": 'lock-version = "1.0"\ncreated-by = "someone"\n',
+    ".gitignore": "__pycache__/\n*.egg-info\n",
+    "src/app.py": "print('app')\n",
+    "pyproject.toml": '[project]\nname = "proj"\nversion = "0"\n',
+  };
+  for (const [rel, text] of Object.entries(userFiles)) {
+    await Deno.writeTextFile(join(proj, rel), text);
+  }
+  await Deno.mkdir(join(proj, "empty-dir"));
+  await makeVenv(ctx, proj, ["demo-dep==1.0.0"]);
+  const result = await ctx.run(["migrate", "--adopt", proj, "--name", "p", "--move", "--json"]);
+  assertOk(result);
+  const data = JSON.parse(result.stdout).data.adopted[0];
+  assertEquals(data.source_removed, true);
+  assertEquals(data.kept_source_files, [
+    ".gitignore",
+    "pylock.toml",
+    "pyproject.toml",
+    "src/app.py",
+  ]);
+  // The project's files are there, unchanged; the venv's layout is gone.
+  for (const [rel, text] of Object.entries(userFiles)) {
+    assertEquals(await Deno.readTextFile(join(proj, rel)), text, rel);
+  }
+  assert(await exists(join(proj, "empty-dir")), "a folder of the project stays, even empty");
+  for (const gone of ["pyvenv.cfg", "bin", "lib", "include"]) {
+    assertEquals(await exists(join(proj, gone)), false, `${gone} removed`);
+  }
+  assertOk(await ctx.exec(join(ctx.envPath("p"), "bin", "python"), ["-c", "import demo_dep"]));
+
+  // A `.gitignore` that is only the `*` venv (>= 3.13) and uv generate is the venv's: removed,
+  // and the folder with it.
+  const gen = join(ctx.work, "generated");
+  await makeVenv(ctx, gen, ["demo-dep==1.0.0"]);
+  await Deno.writeTextFile(
+    join(gen, ".gitignore"),
+    "# Created by venv; see https://docs.python.org/3/library/venv.html\n*\n",
+  );
+  const moved = await ctx.run(["migrate", "--adopt", gen, "--move", "--json"]);
+  assertOk(moved);
+  assertEquals(JSON.parse(moved.stdout).data.adopted[0].kept_source_files, []);
+  assertEquals(await exists(gen), false);
+  await assertConsistent(ctx, "after moving two foreign environments");
+});
+
 Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, backed up, old files kept", async () => {
   await using ctx = await createTestContext();
   const old = join(ctx.work, "old-home");
