@@ -558,6 +558,48 @@ Deno.test("migrate --adopt --move of a venv made at a project root keeps the pro
   await assertConsistent(ctx, "after moving two foreign environments");
 });
 
+Deno.test("concurrent adoptions of one directory register it once", async () => {
+  await using ctx = await createTestContext();
+  const venv = join(ctx.work, "vv");
+  await makeVenv(ctx, venv, []);
+  const hash = await treeHash(venv);
+  assertOk(await ctx.run(["config", "set", "lock_timeout", "60"]));
+  // Every process passes the early check, then waits before writing the registry.
+  const env = { GESTVENV_FAILPOINT: "migrate.adopt.before-register:sleep:1500" };
+  const results = await Promise.all(
+    ["a", "b", "c"].map((name) =>
+      ctx.run(["migrate", "--adopt", venv, "--in-place", "--name", name], { env })
+    ),
+  );
+  assertEquals(results.filter((r) => r.code === 0).length, 1, results.map((r) => r.stderr).join());
+  for (const refused of results.filter((r) => r.code !== 0)) {
+    assertEquals(refused.code, 1);
+    assertStringIncludes(refused.stderr, "is already the gestvenv environment");
+  }
+  const registry = await ctx.registry();
+  assertEquals(Object.values(registry.environments).map((r) => r.path), [venv]);
+  assertEquals(await treeHash(venv), hash);
+
+  // A copy with --move whose source was adopted in place meanwhile: the copy is removed again,
+  // the source is left whole.
+  const other = join(ctx.work, "ww");
+  await makeVenv(ctx, other, []);
+  const otherHash = await treeHash(other);
+  const [moved, inPlace] = await Promise.all([
+    ctx.run(["migrate", "--adopt", other, "--move", "--name", "copy"], { env }),
+    ctx.run(["migrate", "--adopt", other, "--in-place", "--name", "here"], {
+      env: { GESTVENV_FAILPOINT: "migrate.adopt.before-register:sleep:10" },
+    }),
+  ]);
+  assertOk(inPlace);
+  assertEquals(moved.code, 1, moved.stderr);
+  assertStringIncludes(moved.stderr, "is already the gestvenv environment `here`");
+  assertEquals((await ctx.registry()).environments["copy"], undefined);
+  assertEquals(await exists(ctx.envPath("copy")), false);
+  assertEquals(await treeHash(other), otherHash);
+  await assertConsistent(ctx, "after concurrent adoptions");
+});
+
 Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, backed up, old files kept", async () => {
   await using ctx = await createTestContext();
   const old = join(ctx.work, "old-home");
