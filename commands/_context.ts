@@ -335,12 +335,13 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   options: ActionOptions,
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
-    const controller = options.effect === "changes" ? new AbortController() : undefined;
+    const effect = typeof options.effect === "function" ? options.effect(flags) : options.effect;
+    const controller = effect === "changes" ? new AbortController() : undefined;
     const started = Date.now();
     const startedClock = performance.now();
     const recorder = new OperationRecorder();
     // The operation log's figures (cache, bytes, phases) of a command that changes something.
-    const logged = options.effect === "changes" && !flags.dryRun;
+    const logged = effect === "changes" && !flags.dryRun;
     const spans = logged ? new SpanCollector() : undefined;
     const listeners: ReporterListener[] = [...commandListeners];
     if (spans !== undefined) listeners.push(spans);
@@ -355,7 +356,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         logFile = await openLogFile(flags.logFile, commandLine());
         listeners.push(logFile.listener);
       }
-      if (flags.dryRun && options.effect === "runs") {
+      if (flags.dryRun && effect === "runs") {
         throw new UsageError(
           `\`gestvenv ${command}\` runs a program; --dry-run cannot say what it would do`,
           { hint: `Drop --dry-run to run it` },
@@ -368,7 +369,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       await migrateOlderHome(ctx);
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
-        if (options.effect === "changes" && !command.startsWith("cache ")) {
+        if (effect === "changes" && !command.startsWith("cache ")) {
           await autoCleanupCache(ctx);
         }
       } finally {
@@ -485,6 +486,9 @@ async function autoCleanupCache(ctx: CommandContext): Promise<void> {
   }
 }
 
+/** What a command does to the machine (see {@linkcode ActionOptions}). */
+export type CommandEffect = "reads" | "changes" | "runs";
+
 /** Options of {@linkcode action}. */
 export interface ActionOptions {
   /**
@@ -498,8 +502,10 @@ export interface ActionOptions {
    *   `ctx.signal`: the operation rolls back at its next step and exits 130 or 143.
    * - `runs`: it runs a program the user names (`run`, `shell`), which gestvenv cannot describe:
    *   `--dry-run` is refused (exit 2); signals go to that program.
+   *
+   * A function of the flags when a flag makes the command read-only (`migrate --analyze`).
    */
-  effect: "reads" | "changes" | "runs";
+  effect: CommandEffect | ((flags: GlobalFlags) => CommandEffect);
 }
 
 /**

@@ -247,12 +247,17 @@ Deno.test("migrate --analyze lists every tool's environments; migrate --yes adop
   );
 
   await t.step("--analyze text report and --suggest-optimizations", async () => {
+    // They only read: no operation-log line, no cache clean-up, nothing written in the home.
+    const homeState = async () => await exists(ctx.home) ? await treeHash(ctx.home) : "absent";
+    const home0 = await homeState();
     const text = await ctx.run(["migrate", "--analyze"], { env });
     assertOk(text);
     assertStringIncludes(text.stdout, "pyenv-virtualenv");
     assertStringIncludes(text.stdout, "other-pkg==2.0.0 is installed in 7 environments");
     const suggestions = await ctx.run(["migrate", "--suggest-optimizations"], { env });
     assertOk(suggestions);
+    assertEquals(await exists(join(ctx.home, "logs")), false);
+    assertEquals(await homeState(), home0);
     await assertSnapshot(
       t,
       filterText(suggestions.stdout, [[home, "<HOME>"]]).replace(/\d+(\.\d+)? [KM]?i?B/g, "<SIZE>"),
