@@ -703,6 +703,71 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   assertOk(await ctx.run(["run", "web", "python", "-c", "import other_pkg"], { env }));
 });
 
+Deno.test("home migration: killed before the registry, finished by the next command; odd config.json", async (t) => {
+  await using ctx = await createTestContext();
+  const setUp = async (name: string, config: string) => {
+    const old = join(ctx.work, name);
+    const envDir = join(old, "environments");
+    await makeVenv(ctx, join(envDir, "web"), []);
+    await Deno.writeTextFile(
+      join(envDir, "web", ".gestvenv-metadata.json"),
+      gestvenv2Metadata("web", join(envDir, "web"), []),
+    );
+    await Deno.writeTextFile(join(old, "config.json"), config);
+    return old;
+  };
+  const registered = async (old: string) =>
+    Object.keys(JSON.parse(await Deno.readTextFile(join(old, "environments.json"))).environments);
+
+  await t.step("killed after carrying the settings: the next command registers", async () => {
+    const old = await setUp(
+      "killed",
+      JSON.stringify({ preferred_backend: "pip", default_python_version: "3.11" }),
+    );
+    const env = { GESTVENV_HOME: old };
+    const killed = await ctx.run(["list"], {
+      env: { ...env, GESTVENV_FAILPOINT: "migrate-home.before-registry:exit" },
+    });
+    assert(killed.code !== 0, "killed");
+    // The settings were carried first; no registry, so the migration is not done.
+    const carried = await Deno.readTextFile(join(old, "config.toml"));
+    assertStringIncludes(carried, 'backend = "pip"');
+    assertEquals(await exists(join(old, "environments.json")), false);
+    const next = await ctx.run(["list", "--format", "json"], { env });
+    assertOk(next);
+    assertStringIncludes(next.stderr, "Migrated the Python gestvenv home");
+    assertEquals(await registered(old), ["web"]);
+    assertEquals(await Deno.readTextFile(join(old, "config.toml")), carried);
+    assertEquals(JSON.parse(next.stdout).data.environments.length, 1);
+  });
+
+  await t.step("a config.json with a UTF-8 BOM is read as Python reads it", async () => {
+    const old = await setUp("bom", '\uFEFF{"preferred_backend": "pip"}');
+    const result = await ctx.run(["list"], { env: { GESTVENV_HOME: old } });
+    assertOk(result);
+    assertStringIncludes(result.stderr, "Migrated the Python gestvenv home");
+    assertEquals(await registered(old), ["web"]);
+    assertStringIncludes(await Deno.readTextFile(join(old, "config.toml")), 'backend = "pip"');
+  });
+
+  await t.step("a config.json that is not an object: a warning, migrated once", async () => {
+    const old = await setUp("array", '["not", "a", "config"]');
+    const env = { GESTVENV_HOME: old };
+    const result = await ctx.run(["list"], { env });
+    assertOk(result);
+    await assertSnapshot(
+      t,
+      filterText(result.stderr, [[old, "<HOME>"]]).replace(/backups\/[^\s]+/, "backups/<TIME>"),
+    );
+    assertEquals(await registered(old), ["web"]);
+    assertEquals(await exists(join(old, "config.toml")), false);
+    // Done once: the next command says nothing and changes nothing.
+    const again = await ctx.run(["list"], { env });
+    assertOk(again);
+    assertEquals(again.stderr.includes("config.json"), false, again.stderr);
+  });
+});
+
 Deno.test("hostile Python gestvenv metadata: odd names are registered or skipped, never followed", async () => {
   await using ctx = await createTestContext();
   const old = join(ctx.work, "old-home");
