@@ -365,10 +365,15 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         );
       }
       const endStartup = startSpan(fanOut(SILENT_REPORTER, listeners), "startup");
-      const ctx = await buildContext(flags, controller?.signal, recorder, listeners);
+      let ctx = await buildContext(flags, controller?.signal, recorder, listeners);
       endStartup();
       home = ctx.home;
-      await migrateOlderHome(ctx);
+      if (await migrateOlderHome(ctx)) {
+        // The settings just carried into config.toml apply to this command too.
+        await ctx.release();
+        ctx = await buildContext(flags, controller?.signal, recorder, listeners, false);
+        home = ctx.home;
+      }
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
         if (effect === "changes" && !command.startsWith("cache ")) {

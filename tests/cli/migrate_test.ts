@@ -703,6 +703,31 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   assertOk(await ctx.run(["run", "web", "python", "-c", "import other_pkg"], { env }));
 });
 
+Deno.test("home migration: the first command runs with the carried settings", async () => {
+  await using ctx = await createTestContext();
+  const old = join(ctx.work, "old-home");
+  const ext = join(ctx.work, "ext");
+  await makeVenv(ctx, join(ext, "web"), []);
+  await Deno.mkdir(old, { recursive: true });
+  await Deno.writeTextFile(
+    join(old, "config.json"),
+    JSON.stringify({ environments_path: ext, preferred_backend: "pip", offline_mode: true }),
+  );
+  const env = { GESTVENV_HOME: old };
+  const first = await ctx.run(["create", "first", "-q"], { env });
+  assertOk(first);
+  const second = await ctx.run(["create", "second", "-q"], { env });
+  assertOk(second);
+  const registry = JSON.parse(await Deno.readTextFile(join(old, "environments.json")));
+  // Both where the old settings say, with the old backend: the first like the second.
+  assertEquals(registry.environments.first.path, join(ext, "first"));
+  assertEquals(registry.environments.first.backend, "pip");
+  assertEquals(registry.environments.second.path, join(ext, "second"));
+  assertEquals(registry.environments.second.backend, "pip");
+  assertEquals(registry.environments.web.path, join(ext, "web"));
+  assertEquals(await exists(join(old, "environments", "first")), false);
+});
+
 Deno.test("home migration: killed before the registry, finished by the next command; odd config.json", async (t) => {
   await using ctx = await createTestContext();
   const setUp = async (name: string, config: string) => {
