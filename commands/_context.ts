@@ -195,13 +195,15 @@ function commandLine(): string {
 
 /**
  * Builds the context from the command's flags: loads the configuration file and resolves the
- * settings once.
+ * settings once. `projectWarnings` false: the project's warnings were printed already (the
+ * context is rebuilt after the home migration).
  */
 export async function buildContext(
   flags: GlobalFlags & SettingFlagValues,
   signal?: AbortSignal,
   oplog: OperationRecorder = new OperationRecorder(),
   listeners: readonly ReporterListener[] = [],
+  projectWarnings = true,
 ): Promise<CommandContext> {
   const printer = printerFor(flags);
   await printer.ready();
@@ -213,7 +215,7 @@ export async function buildContext(
   // `.gestvenv.toml` and `[tool.gestvenv]` the `project` source.
   const pip = await readPipIndexSettings();
   const project = await loadProjectSettings();
-  for (const warning of project?.warnings ?? []) printer.warn(warning);
+  if (projectWarnings) { for (const warning of project?.warnings ?? []) printer.warn(warning); }
   // Resolved once, on first use: a command that needs no settings is not stopped by a bad
   // `GESTVENV_*` value.
   let settings: ResolvedSettings | undefined;
@@ -335,12 +337,13 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   options: ActionOptions,
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
-    const controller = options.effect === "changes" ? new AbortController() : undefined;
+    const effect = typeof options.effect === "function" ? options.effect(flags) : options.effect;
+    const controller = effect === "changes" ? new AbortController() : undefined;
     const started = Date.now();
     const startedClock = performance.now();
     const recorder = new OperationRecorder();
     // The operation log's figures (cache, bytes, phases) of a command that changes something.
-    const logged = options.effect === "changes" && !flags.dryRun;
+    const logged = effect === "changes" && !flags.dryRun;
     const spans = logged ? new SpanCollector() : undefined;
     const listeners: ReporterListener[] = [...commandListeners];
     if (spans !== undefined) listeners.push(spans);
@@ -355,20 +358,25 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         logFile = await openLogFile(flags.logFile, commandLine());
         listeners.push(logFile.listener);
       }
-      if (flags.dryRun && options.effect === "runs") {
+      if (flags.dryRun && effect === "runs") {
         throw new UsageError(
           `\`gestvenv ${command}\` runs a program; --dry-run cannot say what it would do`,
           { hint: `Drop --dry-run to run it` },
         );
       }
       const endStartup = startSpan(fanOut(SILENT_REPORTER, listeners), "startup");
-      const ctx = await buildContext(flags, controller?.signal, recorder, listeners);
+      let ctx = await buildContext(flags, controller?.signal, recorder, listeners);
       endStartup();
       home = ctx.home;
-      await migrateOlderHome(ctx);
+      if (await migrateOlderHome(ctx)) {
+        // The settings just carried into config.toml apply to this command too.
+        await ctx.release();
+        ctx = await buildContext(flags, controller?.signal, recorder, listeners, false);
+        home = ctx.home;
+      }
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
-        if (options.effect === "changes" && !command.startsWith("cache ")) {
+        if (effect === "changes" && !command.startsWith("cache ")) {
           await autoCleanupCache(ctx);
         }
       } finally {
@@ -423,26 +431,29 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
  * The automatic migration of a Python gestvenv 2.x home (`config.json`, no `environments.json`):
  * on the first command that reads such a home, before the command runs (`migrateHome` in
  * lib/migrate: backed up, under the registry lock, logged). One `lstat` of the registry
- * (two in a new home); lib/migrate is only loaded when there is something to migrate. A dry run only says
- * it would migrate.
+ * (two in a new home); lib/migrate is only loaded when there is something to migrate. A dry run
+ * only says it would migrate.
+ *
+ * @returns True when it migrated (`config.toml` may have changed: the caller rebuilds the
+ *   context, so the command runs with the carried settings).
  */
-async function migrateOlderHome(ctx: CommandContext): Promise<void> {
+async function migrateOlderHome(ctx: CommandContext): Promise<boolean> {
   try {
     await Deno.lstat(ctx.home.registryFile);
-    return;
+    return false;
   } catch { /* no registry: a new home, or an older one */ }
   const older = await Deno.lstat(`${ctx.home.root}/config.json`).then((s) => s.isFile, () => false);
-  if (!older) return;
-  const { migrateHome } = await import("../lib/migrate/mod.ts");
+  if (!older) return false;
   if (ctx.dryRun) {
     ctx.printer.warn(
       `${ctx.home.root} is a Python gestvenv 2.x home; it will be migrated by the next command ` +
         "run without --dry-run",
     );
-    return;
+    return false;
   }
+  const { migrateHome } = await import("../lib/migrate/mod.ts");
   const result = await migrateHome(ctx.environments());
-  if (!result.migrated) return;
+  if (!result.migrated) return false;
   ctx.printer.info(
     `Migrated the Python gestvenv home ${ctx.home.root}: ${result.registered.length} ` +
       `environment(s) registered${
@@ -452,6 +463,14 @@ async function migrateOlderHome(ctx: CommandContext): Promise<void> {
   for (const s of result.skipped) {
     ctx.printer.warn(`\`${s.name}\` (${s.path}) was not migrated: ${s.reason}`);
   }
+  if (result.configProblem !== null) {
+    ctx.printer.warn(
+      `${ctx.home.root}/config.json could not be used: ${result.configProblem}. No setting of ` +
+        `it was carried, and only ${ctx.home.root}/environments was looked at; set what you need ` +
+        "with `gestvenv config set KEY VALUE`, and adopt environments kept elsewhere with " +
+        "`gestvenv migrate --adopt PATH --in-place`",
+    );
+  }
   if (result.config !== null && result.config.notCarried.length > 0) {
     ctx.printer.warn(
       `Settings of config.json with no meaning in gestvenv, not carried: ${
@@ -459,6 +478,7 @@ async function migrateOlderHome(ctx: CommandContext): Promise<void> {
       }`,
     );
   }
+  return true;
 }
 
 /**
@@ -485,6 +505,9 @@ async function autoCleanupCache(ctx: CommandContext): Promise<void> {
   }
 }
 
+/** What a command does to the machine (see {@linkcode ActionOptions}). */
+export type CommandEffect = "reads" | "changes" | "runs";
+
 /** Options of {@linkcode action}. */
 export interface ActionOptions {
   /**
@@ -498,8 +521,10 @@ export interface ActionOptions {
    *   `ctx.signal`: the operation rolls back at its next step and exits 130 or 143.
    * - `runs`: it runs a program the user names (`run`, `shell`), which gestvenv cannot describe:
    *   `--dry-run` is refused (exit 2); signals go to that program.
+   *
+   * A function of the flags when a flag makes the command read-only (`migrate --analyze`).
    */
-  effect: "reads" | "changes" | "runs";
+  effect: CommandEffect | ((flags: GlobalFlags) => CommandEffect);
 }
 
 /**

@@ -213,7 +213,13 @@ export const migrateCommand = buildCommand<MigrateFlags, [], CliContext>({
     }
     printConfig(ctx, config, false, format === "json");
     return outcome.failed.length > 0 ? 1 : 0;
-  }, { effect: "changes" }),
+  }, {
+    // The analysis only reads: no operation-log line, no cache clean-up after it.
+    effect: (flags: MigrateFlags) =>
+      (flags.analyze || flags.suggestOptimizations) && flags.adopt === undefined
+        ? "reads"
+        : "changes",
+  }),
 });
 
 function modeVerb(mode: AdoptMode): string {

@@ -97,13 +97,43 @@ export function pinDifference(
 }
 
 /**
+ * The record (other than `except`) whose directory is `realSource` (both real paths), read from
+ * `registry`. Synchronous: it runs inside `changeRegistry`'s callback, under the registry lock.
+ */
+function registeredAt(
+  registry: { environments: Map<string, EnvironmentRecord> },
+  realSource: string,
+  except?: string,
+): EnvironmentRecord | undefined {
+  for (const record of registry.environments.values()) {
+    if (record.name === except) continue;
+    let real = record.path;
+    try {
+      real = Deno.realPathSync(record.path);
+    } catch { /* gone: compared as recorded */ }
+    if (real === realSource) return record;
+  }
+  return undefined;
+}
+
+function alreadyRegistered(source: string, record: EnvironmentRecord): OperationError {
+  return new OperationError(
+    `${source} is already the gestvenv environment \`${record.name}\``,
+    "already_registered",
+    { hint: `Use it as \`${record.name}\`` },
+  );
+}
+
+/**
  * Adopts the environment at `path` (see the module documentation). The registry, the new
  * environment and the source are changed only outside a dry run; in a dry run the lock is still
  * computed (indexes are read) so the plan says what cannot be carried.
  *
  * @throws {OperationError} `not_adoptable` when `path` is not a complete PEP 405 environment (no
  *   `pyvenv.cfg`, interpreter gone), or (copy/move) when some installed versions are on no
- *   index; `already_registered` when gestvenv already manages it; `environment_exists` when the
+ *   index; `already_registered` when gestvenv already manages it (checked again under the registry
+ *   lock, so two adoptions of one directory at once register it once; a copy made meanwhile is
+ *   removed); `environment_exists` when the
  *   name is taken; `adopt_verify_failed` when the copy does not hold the same set (the copy is
  *   removed and the source left as it was).
  * @throws {NetworkError} When the indexes cannot be reached (copy/move).
@@ -142,16 +172,9 @@ export async function adoptEnvironment(
     );
   }
   const realSource = await Deno.realPath(source);
-  for (const record of (await loadRegistry(ctx)).environments.values()) {
-    const real = await Deno.realPath(record.path).catch(() => record.path);
-    if (real === realSource) {
-      throw new OperationError(
-        `${source} is already the gestvenv environment \`${record.name}\``,
-        "already_registered",
-        { hint: `Use it as \`${record.name}\`` },
-      );
-    }
-  }
+  // Checked here to fail early, and again under the registry lock where the record is written.
+  const known = registeredAt(await loadRegistry(ctx), realSource);
+  if (known !== undefined) throw alreadyRegistered(source, known);
   await checkFreeName(ctx, name);
   const layout = (await inspectVirtualenv(source))!;
   const { realPath, info } = await queryInterpreter(layout.python, { cacheDir: ctx.home.cacheDir });
@@ -196,7 +219,10 @@ export async function adoptEnvironment(
   if (mode === "in-place") {
     if (ctx.dryRun) return result;
     assertMayChange(ctx, "register the environment");
+    await failpoint("migrate.adopt.before-register");
     await changeRegistry(ctx, (registry) => {
+      const known = registeredAt(registry, realSource);
+      if (known !== undefined) throw alreadyRegistered(source, known);
       if (registry.environments.has(name)) {
         throw new OperationError(`Environment \`${name}\` already exists`, "environment_exists", {
           hint: "Choose another name with `--name`",
@@ -252,16 +278,27 @@ export async function adoptEnvironment(
       { hint: "Adopt it where it is with `--in-place`" },
     );
   }
-  result.record = await changeRegistry(ctx, (registry) => {
-    const current = registry.environments.get(name) ?? created.record;
-    current.adopted = adopted;
-    registry.environments.set(name, current);
-    return current;
-  });
+  await failpoint("migrate.adopt.before-register");
+  try {
+    result.record = await changeRegistry(ctx, (registry) => {
+      // Adopted in place meanwhile by another command: a move would gut a registered environment.
+      const known = registeredAt(registry, realSource, name);
+      if (known !== undefined) throw alreadyRegistered(source, known);
+      const current = registry.environments.get(name) ?? created.record;
+      current.adopted = adopted;
+      registry.environments.set(name, current);
+      return current;
+    });
+  } catch (error) {
+    if (error instanceof OperationError && error.code === "already_registered") {
+      await deleteEnvironment(ctx, name).catch(() => {});
+    }
+    throw error;
+  }
   if (mode === "move") {
     await failpoint("migrate.adopt.before-remove-source");
     if (await pathExists(source)) {
-      const removed = await removeEnvironmentFiles(source);
+      const removed = await removeEnvironmentFiles(source, { foreign: true });
       result.sourceRemoved = true;
       result.keptSourceFiles = removed.kept;
     }

@@ -50,7 +50,10 @@ export interface MigrationAnalysis {
    * own copy of every file; adopted, their files are linked from gestvenv's cache.
    */
   cacheCandidates: Array<{ path: string; name: string; sizeBytes: number }>;
-  /** Distributions installed at the same version in several environments, largest saving first. */
+  /**
+   * Distributions installed at the same version in several adoptable environments (those that
+   * cannot be adopted are not counted), largest saving first.
+   */
   shared: SharedDistribution[];
   /** Sum of `shared[].savedBytes`. */
   savedBytes: number;
@@ -74,8 +77,8 @@ async function distributionSize(distInfo: string): Promise<number> {
 
 /**
  * Measures the candidates and finds what adopting them would improve: environments installed by
- * pip that would share the cache, the same `name==version` installed in several of them and the
- * bytes linking one cached copy would save, and the candidates that cannot be adopted and why.
+ * pip that would share the cache, the same `name==version` installed in several adoptable ones
+ * and the bytes linking one cached copy would save, and the candidates that cannot be adopted and why.
  * Reads only. Requires `--allow-read`.
  */
 export async function analyzeCandidates(
@@ -92,6 +95,8 @@ export async function analyzeCandidates(
     let installedByOthers = 0;
     for (const dist of dists) {
       if (dist.installer !== "gestvenv") installedByOthers++;
+      // A copy in an environment that cannot be adopted can never be linked from the cache.
+      if (candidate.problem !== null) continue;
       const key = `${dist.normalized_name}==${dist.version}`;
       let entry = byPin.get(key);
       if (entry === undefined) {

@@ -35,7 +35,7 @@ import {
   type ConfigMapping,
   gestvenv2EnvironmentsPath,
   mapPythonGestvenvConfig,
-  readJsonObject,
+  readJsonObjectChecked,
 } from "./python_gestvenv.ts";
 
 /** The Python gestvenv 2.x configuration file in a home: `<home>/config.json`. */
@@ -75,6 +75,11 @@ export interface HomeMigrationResult {
   config: ConfigMapping | null;
   /** Keys the mapping had but `config.toml` already set (left as they were). */
   configKept: string[];
+  /**
+   * Why `config.json` could not be used (not JSON, not an object), or null. Then no setting is
+   * carried and the environments of `<home>/environments` are migrated.
+   */
+  configProblem: string | null;
 }
 
 function isoOrNow(value: unknown): string {
@@ -88,15 +93,19 @@ function isoOrNow(value: unknown): string {
  * 1. under the registry lock, re-checks that `environments.json` is still absent (a concurrent
  *    command may have migrated it; then nothing is done);
  * 2. copies `config.json` and every `.gestvenv-metadata.json` to `<home>/backups/<time>/`;
- * 3. registers each complete environment of the old environments folder where it is (name from
- *    its metadata; Python from its `pyvenv.cfg`; backend `pip`/`uv` as recorded, else `native`;
- *    requirements from its `pyproject_info.dependencies`, else the distributions it asked for),
- *    and writes `environments.json` atomically (the registry exists afterwards even when empty,
- *    so the next command does one `lstat` and nothing else);
- * 4. carries the settings that have a meaning (`default_python`, `backend`, `offline_mode`,
+ * 3. carries the settings that have a meaning (`default_python`, `backend`, `offline_mode`,
  *    `cache.enabled`, `cache.max_size`, `environments_path`) into `config.toml` when it does not
  *    set them already;
+ * 4. registers each complete environment of the old environments folder where it is (name from
+ *    its metadata; Python from its `pyvenv.cfg`; backend `pip`/`uv` as recorded, else `native`;
+ *    requirements from its `pyproject_info.dependencies`, else the distributions it asked for),
+ *    and writes `environments.json` atomically, last (the registry exists afterwards even when
+ *    empty, so the next command does one `lstat` and nothing else; a crash before it leaves a
+ *    home the next command migrates, steps 1–3 being safe to repeat);
  * 5. appends a `migrate-home` line to the operation log.
+ * A `config.json` with a UTF-8 BOM is read (Python's `utf-8-sig`); one that is not a JSON object
+ * carries no setting (`configProblem` says why) and the environments of `<home>/environments`
+ * are still migrated, so the check is not repeated by every command.
  * The old files are never deleted or changed. Environments that are not complete (interpreter
  * gone) are reported in `skipped`; `cleanup --orphaned` or `doctor` tell how to fix them.
  *
@@ -111,12 +120,14 @@ export async function migrateHome(ctx: EnvironmentContext): Promise<HomeMigratio
     skipped: [],
     config: null,
     configKept: [],
+    configProblem: null,
   };
   const home = ctx.home;
   const result = await withFileLock(`${home.registryFile}.lock`, async () => {
     if (await pathExists(home.registryFile)) return none;
-    const config = await readJsonObject(join(home.root, PYTHON_GESTVENV_CONFIG));
-    if (config === undefined) return none;
+    const read = await readJsonObjectChecked(join(home.root, PYTHON_GESTVENV_CONFIG));
+    if (read.config === undefined && read.problem === undefined) return none; // gone meanwhile
+    const config = read.config;
     const envDir = gestvenv2EnvironmentsPath(config, home.root, readEnv);
     const candidates = await gestvenv2Environments(envDir);
     // Metadata files outside the home (a custom `environments_path`) go under `external/`.
@@ -170,21 +181,28 @@ export async function migrateHome(ctx: EnvironmentContext): Promise<HomeMigratio
         packages: c.packages,
       });
     }
+    // The settings first, the registry last: the registry's existence is what says the migration
+    // is done, so a crash before it leaves a home the next command migrates again (carrying a
+    // setting twice is a no-op: a key already holding the carried value counts as carried).
+    const mapping = config === undefined
+      ? null
+      : mapPythonGestvenvConfig(config, join(home.root, "environments"));
+    const configKept: string[] = [];
+    const keys = Object.keys(mapping?.values ?? {}) as Array<keyof GestvenvConfig>;
+    if (mapping !== null && keys.length > 0) {
+      await updateConfig(home.configFile, (current) => {
+        for (const key of keys) {
+          const value = mapping.values[key];
+          if (current[key] === undefined) current[key] = value;
+          else if (current[key] !== value) configKept.push(key);
+        }
+      });
+    }
+    await failpoint("migrate-home.before-registry");
     await atomicWriteFile(
       home.registryFile,
       formatRegistry({ environments, invalid: new Map() }),
     );
-    const mapping = mapPythonGestvenvConfig(config, join(home.root, "environments"));
-    const configKept: string[] = [];
-    const keys = Object.keys(mapping.values) as Array<keyof GestvenvConfig>;
-    if (keys.length > 0) {
-      await updateConfig(home.configFile, (current) => {
-        for (const key of keys) {
-          if (current[key] !== undefined) configKept.push(key);
-          else current[key] = mapping.values[key];
-        }
-      });
-    }
     return {
       migrated: true,
       backup: backup.path,
@@ -192,6 +210,7 @@ export async function migrateHome(ctx: EnvironmentContext): Promise<HomeMigratio
       skipped,
       config: mapping,
       configKept,
+      configProblem: read.problem ?? null,
     };
   }, lockOptions(ctx, "the environment registry"));
   if (result.migrated) {

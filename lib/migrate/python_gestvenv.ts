@@ -25,14 +25,43 @@
 import type { GestvenvConfig } from "../config/mod.ts";
 import { type EnvLookup, join, userHomeDir } from "../paths/mod.ts";
 
-/** A JSON object, or undefined when the text is not one. */
+/** A JSON object, or undefined when the text is not one. A UTF-8 BOM is skipped. */
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    const doc = JSON.parse(text);
+    const doc = JSON.parse(text.replace(/^\uFEFF/, ""));
     return doc !== null && typeof doc === "object" && !Array.isArray(doc) ? doc : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Reads a JSON object file as Python reads it (a UTF-8 BOM is skipped, as `utf-8-sig` does):
+ * `{ config }`, `{ problem }` saying why it cannot be used (unreadable, not JSON, not an
+ * object), or `{}` when there is no such file.
+ */
+export async function readJsonObjectChecked(
+  path: string,
+): Promise<{ config?: Record<string, unknown>; problem?: string }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return {};
+    return { problem: `it cannot be read (${(error as Error).message})` };
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    return { problem: `it is not valid JSON (${(error as Error).message})` };
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    return {
+      problem: `it is JSON but not an object (${Array.isArray(doc) ? "an array" : typeof doc})`,
+    };
+  }
+  return { config: doc as Record<string, unknown> };
 }
 
 /** Reads a JSON object file; undefined when absent or not a JSON object. */

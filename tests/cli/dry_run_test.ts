@@ -3,10 +3,11 @@
  * environments, journal, configuration) and the test's files are byte-identical afterwards.
  * Commands that run a program the user names refuse it.
  */
-import { assertEquals } from "../helpers/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { buildWheel } from "../helpers/build_wheel.ts";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 import { writeLocalProject } from "../helpers/local_project.ts";
 
 /**
@@ -174,6 +175,127 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);
     assertEquals(run.code, 2, run.stderr);
     assertEquals(await Deno.lstat(join(ctx.work, "x")).then(() => true, () => false), false);
+  });
+});
+
+/** A venv made by Python at `path`, with `packages` installed by pip from the local index. */
+async function pipVenv(ctx: TestContext, path: string, packages: string[]): Promise<void> {
+  assertOk(await ctx.exec("python3", ["-m", "venv", "--without-pip", path]));
+  assertOk(
+    await ctx.exec("python3", [
+      "-m",
+      "pip",
+      "--python",
+      join(path, "bin", "python"),
+      "install",
+      "--no-compile",
+      "--index-url",
+      ctx.index.url,
+      ...packages,
+    ]),
+  );
+}
+
+Deno.test("migrate --dry-run: adoptions that lock real distributions, every source, a Python gestvenv 2.x home", async (t) => {
+  await using ctx = await createTestContext();
+  // Other tools' environments under a temp HOME, with distributions installed by pip.
+  const user = join(ctx.work, "user");
+  const wrapped = join(user, ".virtualenvs", "wrapped");
+  await Deno.mkdir(join(user, ".virtualenvs"), { recursive: true });
+  await pipVenv(ctx, wrapped, ["demo-pkg==1.0.0"]);
+  // One distribution no index has (a local build): the dry run of a copy names it.
+  const local = buildWheel({ name: "local-only", version: "0.1.0" });
+  const localWheel = join(ctx.work, local.filename);
+  await Deno.writeFile(localWheel, local.bytes);
+  const withLocal = join(user, ".virtualenvs", "withlocal");
+  await pipVenv(ctx, withLocal, ["other-pkg==2.0.0", localWheel]);
+  // Python gestvenv 2.x: its home (config.json, no environments.json) as GESTVENV_HOME too.
+  const old = join(user, ".gestvenv");
+  await pipVenv(ctx, join(old, "environments", "g2"), ["demo-dep==1.0.0"]);
+  await Deno.writeTextFile(
+    join(old, "environments", "g2", ".gestvenv-metadata.json"),
+    JSON.stringify({ name: "g2", backend_type: "pip" }),
+  );
+  await Deno.writeTextFile(
+    join(old, "config.json"),
+    JSON.stringify({ preferred_backend: "pip", default_python_version: "3.11" }),
+  );
+  const env = {
+    HOME: user,
+    WORKON_HOME: "",
+    PYENV_ROOT: join(user, ".pyenv"),
+    POETRY_VIRTUALENVS_PATH: "",
+    XDG_CACHE_HOME: join(user, ".cache"),
+    XDG_CONFIG_HOME: join(user, ".config"),
+  };
+  // The interpreter cache (not compared) and Deno's own cache (it follows HOME) may be made.
+  await Deno.mkdir(join(ctx.home, "cache"), { recursive: true });
+  await Deno.mkdir(join(user, ".cache"), { recursive: true });
+  const root = join(ctx.home, "..");
+  const before = await fingerprint(root);
+  const unchanged = async (what: string) => {
+    const after = await fingerprint(root);
+    // Caches are not compared (as above): Deno's own, and the 2.x home's page/interpreter cache.
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((k) =>
+      before.get(k) !== after.get(k) && !k.startsWith("work/user/.cache/deno") &&
+      !k.startsWith("work/user/.gestvenv/cache")
+    );
+    assertEquals(changed, [], `${what} changed files`);
+  };
+
+  for (const mode of ["copy", "--move", "--in-place"]) {
+    await t.step(`--adopt ${mode}: the plan is locked against the index`, async () => {
+      const requests = ctx.index.requests.length;
+      const args = ["migrate", "--adopt", wrapped, "--name", "m", "--dry-run", "--json"];
+      const result = await ctx.run(mode === "copy" ? args : [...args, mode], { env });
+      assertOk(result);
+      const adopted = JSON.parse(result.stdout).data.adopted[0];
+      assertEquals(adopted.packages, ["demo-dep==2.0.0", "demo-pkg==1.0.0"]);
+      assertEquals(adopted.unlocked, []);
+      // A copy or move locks what is installed (the index is read); in place reads no index.
+      if (mode === "--in-place") assertEquals(ctx.index.requests.length, requests);
+      else assert(ctx.index.requests.length > requests, "the index was read to lock");
+      await unchanged(`migrate --adopt ${mode} --dry-run`);
+    });
+  }
+
+  await t.step("--adopt of an environment with a distribution no index has", async () => {
+    const result = await ctx.run(["migrate", "--adopt", withLocal, "--dry-run"], { env });
+    assertOk(result);
+    assertStringIncludes(result.stderr, "local-only 0.1.0 cannot be copied");
+    await unchanged("migrate --adopt (unlocked) --dry-run");
+  });
+
+  await t.step("every source, and one source, with their settings", async () => {
+    const all = await ctx.run(["migrate", "--dry-run", "--json"], { env });
+    assertOk(all);
+    const data = JSON.parse(all.stdout).data;
+    const planned = data.plan.map((s: { name: string; action: string }) => `${s.name} ${s.action}`)
+      .sort();
+    assertEquals(planned, ["g2 adopt", "withlocal adopt", "wrapped adopt"]);
+    assertEquals(data.dry_run, true);
+    const carried = data.config.find((c: { file: string }) => c.file === join(old, "config.json"));
+    assertEquals(carried.written, []);
+    assertEquals(carried.values.backend, "pip");
+    const one = await ctx.run(["migrate", "--from", "virtualenvwrapper", "--dry-run"], { env });
+    assertOk(one);
+    assertStringIncludes(one.stdout + one.stderr, "wrapped");
+    await unchanged("migrate --dry-run");
+  });
+
+  await t.step("in a Python gestvenv 2.x home: said, not done", async () => {
+    for (
+      const args of [
+        ["create", "x"],
+        ["migrate", "--from", "virtualenvwrapper"],
+        ["migrate", "--adopt", wrapped, "--name", "m"],
+      ]
+    ) {
+      const result = await ctx.run([...args, "--dry-run"], { env: { ...env, GESTVENV_HOME: old } });
+      assertOk(result, args.join(" "));
+      assertStringIncludes(result.stderr, "will be migrated by the next command");
+      await unchanged(`${args.join(" ")} --dry-run in a 2.x home`);
+    }
   });
 });
 

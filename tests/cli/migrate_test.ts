@@ -240,19 +240,27 @@ Deno.test("migrate --analyze lists every tool's environments; migrate --yes adop
       assertEquals(data.share_cache.length, 6);
       const shared = data.shared.find((s: { name: string }) => s.name === "other-pkg");
       assertEquals(shared.version, "2.0.0");
-      assertEquals(shared.environments.length, 7);
-      assertEquals(shared.saved_bytes, 6 * shared.size_bytes);
+      // The environment that cannot be adopted (interpreter gone) holds a copy too, but it will
+      // never be linked from the cache: not counted.
+      assertEquals(shared.environments.length, 6);
+      assertEquals(shared.environments.some((p: string) => p.endsWith("orphaned")), false);
+      assertEquals(shared.saved_bytes, 5 * shared.size_bytes);
       assert(data.saved_bytes >= shared.saved_bytes);
     },
   );
 
   await t.step("--analyze text report and --suggest-optimizations", async () => {
+    // They only read: no operation-log line, no cache clean-up, nothing written in the home.
+    const homeState = async () => await exists(ctx.home) ? await treeHash(ctx.home) : "absent";
+    const home0 = await homeState();
     const text = await ctx.run(["migrate", "--analyze"], { env });
     assertOk(text);
     assertStringIncludes(text.stdout, "pyenv-virtualenv");
-    assertStringIncludes(text.stdout, "other-pkg==2.0.0 is installed in 7 environments");
+    assertStringIncludes(text.stdout, "other-pkg==2.0.0 is installed in 6 environments");
     const suggestions = await ctx.run(["migrate", "--suggest-optimizations"], { env });
     assertOk(suggestions);
+    assertEquals(await exists(join(ctx.home, "logs")), false);
+    assertEquals(await homeState(), home0);
     await assertSnapshot(
       t,
       filterText(suggestions.stdout, [[home, "<HOME>"]]).replace(/\d+(\.\d+)? [KM]?i?B/g, "<SIZE>"),
@@ -508,6 +516,98 @@ Deno.test("migrate --adopt PATH: copy, errors, --move only after verification, -
   });
 });
 
+Deno.test("migrate --adopt --move of a venv made at a project root keeps the project's files", async () => {
+  await using ctx = await createTestContext();
+  const proj = join(ctx.work, "proj");
+  await Deno.mkdir(join(proj, "src"), { recursive: true });
+  const userFiles: Record<string, string> = {
+    "pylock.toml": 'lock-version = "1.0"\ncreated-by = "someone"\n',
+    ".gitignore": "__pycache__/\n*.egg-info\n",
+    "src/app.py": "print('app')\n",
+    "pyproject.toml": '[project]\nname = "proj"\nversion = "0"\n',
+  };
+  for (const [rel, text] of Object.entries(userFiles)) {
+    await Deno.writeTextFile(join(proj, rel), text);
+  }
+  await Deno.mkdir(join(proj, "empty-dir"));
+  await makeVenv(ctx, proj, ["demo-dep==1.0.0"]);
+  const result = await ctx.run(["migrate", "--adopt", proj, "--name", "p", "--move", "--json"]);
+  assertOk(result);
+  const data = JSON.parse(result.stdout).data.adopted[0];
+  assertEquals(data.source_removed, true);
+  assertEquals(data.kept_source_files, [
+    ".gitignore",
+    "pylock.toml",
+    "pyproject.toml",
+    "src/app.py",
+  ]);
+  // The project's files are there, unchanged; the venv's layout is gone.
+  for (const [rel, text] of Object.entries(userFiles)) {
+    assertEquals(await Deno.readTextFile(join(proj, rel)), text, rel);
+  }
+  assert(await exists(join(proj, "empty-dir")), "a folder of the project stays, even empty");
+  for (const gone of ["pyvenv.cfg", "bin", "lib", "include"]) {
+    assertEquals(await exists(join(proj, gone)), false, `${gone} removed`);
+  }
+  assertOk(await ctx.exec(join(ctx.envPath("p"), "bin", "python"), ["-c", "import demo_dep"]));
+
+  // A `.gitignore` that is only the `*` venv (>= 3.13) and uv generate is the venv's: removed,
+  // and the folder with it.
+  const gen = join(ctx.work, "generated");
+  await makeVenv(ctx, gen, ["demo-dep==1.0.0"]);
+  await Deno.writeTextFile(
+    join(gen, ".gitignore"),
+    "# Created by venv; see https://docs.python.org/3/library/venv.html\n*\n",
+  );
+  const moved = await ctx.run(["migrate", "--adopt", gen, "--move", "--json"]);
+  assertOk(moved);
+  assertEquals(JSON.parse(moved.stdout).data.adopted[0].kept_source_files, []);
+  assertEquals(await exists(gen), false);
+  await assertConsistent(ctx, "after moving two foreign environments");
+});
+
+Deno.test("concurrent adoptions of one directory register it once", async () => {
+  await using ctx = await createTestContext();
+  const venv = join(ctx.work, "vv");
+  await makeVenv(ctx, venv, []);
+  const hash = await treeHash(venv);
+  assertOk(await ctx.run(["config", "set", "lock_timeout", "60"]));
+  // Every process passes the early check, then waits before writing the registry.
+  const env = { GESTVENV_FAILPOINT: "migrate.adopt.before-register:sleep:1500" };
+  const results = await Promise.all(
+    ["a", "b", "c"].map((name) =>
+      ctx.run(["migrate", "--adopt", venv, "--in-place", "--name", name], { env })
+    ),
+  );
+  assertEquals(results.filter((r) => r.code === 0).length, 1, results.map((r) => r.stderr).join());
+  for (const refused of results.filter((r) => r.code !== 0)) {
+    assertEquals(refused.code, 1);
+    assertStringIncludes(refused.stderr, "is already the gestvenv environment");
+  }
+  const registry = await ctx.registry();
+  assertEquals(Object.values(registry.environments).map((r) => r.path), [venv]);
+  assertEquals(await treeHash(venv), hash);
+
+  // A copy with --move whose source was adopted in place meanwhile: the copy is removed again,
+  // the source is left whole.
+  const other = join(ctx.work, "ww");
+  await makeVenv(ctx, other, []);
+  const otherHash = await treeHash(other);
+  const [moved, inPlace] = await Promise.all([
+    ctx.run(["migrate", "--adopt", other, "--move", "--name", "copy"], { env }),
+    ctx.run(["migrate", "--adopt", other, "--in-place", "--name", "here"], {
+      env: { GESTVENV_FAILPOINT: "migrate.adopt.before-register:sleep:10" },
+    }),
+  ]);
+  assertOk(inPlace);
+  assertEquals(moved.code, 1, moved.stderr);
+  assertStringIncludes(moved.stderr, "is already the gestvenv environment `here`");
+  assertEquals((await ctx.registry()).environments["copy"], undefined);
+  assertEquals(await exists(ctx.envPath("copy")), false);
+  assertEquals(await treeHash(other), otherHash);
+  await assertConsistent(ctx, "after concurrent adoptions");
+});
+
 Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, backed up, old files kept", async () => {
   await using ctx = await createTestContext();
   const old = join(ctx.work, "old-home");
@@ -601,6 +701,96 @@ Deno.test("a Python gestvenv 2.x home is migrated on the first command, once, ba
   assertEquals(await treeHash(join(envDir, "web")), webTree);
   // The environment works as a gestvenv environment.
   assertOk(await ctx.run(["run", "web", "python", "-c", "import other_pkg"], { env }));
+});
+
+Deno.test("home migration: the first command runs with the carried settings", async () => {
+  await using ctx = await createTestContext();
+  const old = join(ctx.work, "old-home");
+  const ext = join(ctx.work, "ext");
+  await makeVenv(ctx, join(ext, "web"), []);
+  await Deno.mkdir(old, { recursive: true });
+  await Deno.writeTextFile(
+    join(old, "config.json"),
+    JSON.stringify({ environments_path: ext, preferred_backend: "pip", offline_mode: true }),
+  );
+  const env = { GESTVENV_HOME: old };
+  const first = await ctx.run(["create", "first", "-q"], { env });
+  assertOk(first);
+  const second = await ctx.run(["create", "second", "-q"], { env });
+  assertOk(second);
+  const registry = JSON.parse(await Deno.readTextFile(join(old, "environments.json")));
+  // Both where the old settings say, with the old backend: the first like the second.
+  assertEquals(registry.environments.first.path, join(ext, "first"));
+  assertEquals(registry.environments.first.backend, "pip");
+  assertEquals(registry.environments.second.path, join(ext, "second"));
+  assertEquals(registry.environments.second.backend, "pip");
+  assertEquals(registry.environments.web.path, join(ext, "web"));
+  assertEquals(await exists(join(old, "environments", "first")), false);
+});
+
+Deno.test("home migration: killed before the registry, finished by the next command; odd config.json", async (t) => {
+  await using ctx = await createTestContext();
+  const setUp = async (name: string, config: string) => {
+    const old = join(ctx.work, name);
+    const envDir = join(old, "environments");
+    await makeVenv(ctx, join(envDir, "web"), []);
+    await Deno.writeTextFile(
+      join(envDir, "web", ".gestvenv-metadata.json"),
+      gestvenv2Metadata("web", join(envDir, "web"), []),
+    );
+    await Deno.writeTextFile(join(old, "config.json"), config);
+    return old;
+  };
+  const registered = async (old: string) =>
+    Object.keys(JSON.parse(await Deno.readTextFile(join(old, "environments.json"))).environments);
+
+  await t.step("killed after carrying the settings: the next command registers", async () => {
+    const old = await setUp(
+      "killed",
+      JSON.stringify({ preferred_backend: "pip", default_python_version: "3.11" }),
+    );
+    const env = { GESTVENV_HOME: old };
+    const killed = await ctx.run(["list"], {
+      env: { ...env, GESTVENV_FAILPOINT: "migrate-home.before-registry:exit" },
+    });
+    assert(killed.code !== 0, "killed");
+    // The settings were carried first; no registry, so the migration is not done.
+    const carried = await Deno.readTextFile(join(old, "config.toml"));
+    assertStringIncludes(carried, 'backend = "pip"');
+    assertEquals(await exists(join(old, "environments.json")), false);
+    const next = await ctx.run(["list", "--format", "json"], { env });
+    assertOk(next);
+    assertStringIncludes(next.stderr, "Migrated the Python gestvenv home");
+    assertEquals(await registered(old), ["web"]);
+    assertEquals(await Deno.readTextFile(join(old, "config.toml")), carried);
+    assertEquals(JSON.parse(next.stdout).data.environments.length, 1);
+  });
+
+  await t.step("a config.json with a UTF-8 BOM is read as Python reads it", async () => {
+    const old = await setUp("bom", '\uFEFF{"preferred_backend": "pip"}');
+    const result = await ctx.run(["list"], { env: { GESTVENV_HOME: old } });
+    assertOk(result);
+    assertStringIncludes(result.stderr, "Migrated the Python gestvenv home");
+    assertEquals(await registered(old), ["web"]);
+    assertStringIncludes(await Deno.readTextFile(join(old, "config.toml")), 'backend = "pip"');
+  });
+
+  await t.step("a config.json that is not an object: a warning, migrated once", async () => {
+    const old = await setUp("array", '["not", "a", "config"]');
+    const env = { GESTVENV_HOME: old };
+    const result = await ctx.run(["list"], { env });
+    assertOk(result);
+    await assertSnapshot(
+      t,
+      filterText(result.stderr, [[old, "<HOME>"]]).replace(/backups\/[^\s]+/, "backups/<TIME>"),
+    );
+    assertEquals(await registered(old), ["web"]);
+    assertEquals(await exists(join(old, "config.toml")), false);
+    // Done once: the next command says nothing and changes nothing.
+    const again = await ctx.run(["list"], { env });
+    assertOk(again);
+    assertEquals(again.stderr.includes("config.json"), false, again.stderr);
+  });
 });
 
 Deno.test("hostile Python gestvenv metadata: odd names are registered or skipped, never followed", async () => {
