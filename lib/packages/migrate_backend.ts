@@ -2,9 +2,11 @@
  * `gestvenv migrate-backend` (issue 11 §4, spec 001 "Migration d'environnements"): an environment
  * re-installed from its own lock (`<env>/pylock.toml`; made from what is installed when it has
  * none) by another backend, which the registry then records. Works in place, under the
- * environment's lock, after a full copy of the environment beside it (a staging directory, so a
- * killed run leaves a leftover `cleanup` recognizes): any failure, and with `validate` any
- * difference, puts the copy back.
+ * environment's lock, after a full copy of the environment beside it (a staging directory, made
+ * complete by a marker with its manifest, `lib/environments/migration_backup.ts`) and a journal
+ * entry: any failure, and with `validate` any difference, puts the copy back; a kill leaves the
+ * entry, from which the next command that locks the environment, `cleanup` or `doctor --fix`
+ * puts the copy back (unfinished) or removes it (registered already).
  *
  * Validation: the same distributions at the same versions as before; no dependency problem
  * (`pip check`, computed by gestvenv) that was not there before; for every distribution installed
@@ -24,18 +26,21 @@ import {
 import {
   assertMayChange,
   changeRegistry,
+  discardMigrationBackup,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
   leftoverPath,
   now,
   openEnvironment,
-  parseLeftoverName,
+  removeJournal,
+  restoreMigrationBackup,
   withEnvironmentLock,
+  writeJournal,
+  writeMigrationBackup,
 } from "../environments/mod.ts";
-import { basename, dirname, join } from "../paths/mod.ts";
 import { OperationError } from "../errors/mod.ts";
-import { copyTree, failpoint } from "../fs/mod.ts";
+import { failpoint } from "../fs/mod.ts";
 import { checkDependencies, uninstallDistribution } from "../installer/mod.ts";
 import { parsePylock, type Pylock, selectLockedFiles } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
@@ -237,8 +242,8 @@ export async function migrateBackend(
     };
   }
   return await withEnvironmentLock(ctx, name, async () => {
+    // An interrupted migration of it was finished or undone by the lock (its journal entry).
     const record = await getEnvironment(ctx, name);
-    await undoInterruptedMigration(ctx, record);
     const { target, installed } = await plan(record);
     if (record.backend === options.to) {
       return {
@@ -263,18 +268,27 @@ export async function migrateBackend(
       await checkDependencies(sitePackages, target.interpreter.info.markers),
     );
 
-    // The whole environment, copied beside it: what is put back on any failure.
+    // The whole environment, copied beside it: what is put back on any failure. The journal
+    // entry, written first, is how any later command (and `cleanup`) knows what that copy is.
     const backup = leftoverPath(record.path, "staging");
+    const journal = await writeJournal(ctx, {
+      op: "migrate-backend",
+      name: record.name,
+      path: record.path,
+      backup_path: backup,
+      from: record.backend,
+      to: options.to,
+    });
     ctx.reporter.step(`Copying ${record.name} aside (restored if anything fails)`);
     try {
-      await copyTree(record.path, backup, ctx.signal);
-      // Written last: only a complete copy is ever put back by a later run.
-      await Deno.writeTextFile(
-        join(backup, BACKUP_MARKER),
-        JSON.stringify({ from: record.backend, to: options.to, pid: Deno.pid }) + "\n",
+      await writeMigrationBackup(
+        record.path,
+        backup,
+        { from: record.backend, to: options.to },
+        ctx.signal,
       );
     } catch (error) {
-      await Deno.remove(backup, { recursive: true }).catch(() => {});
+      await removeJournal(journal);
       throw error;
     } finally {
       ctx.reporter.done();
@@ -336,10 +350,15 @@ export async function migrateBackend(
         return current;
       });
     } catch (error) {
-      await restore(record.path, backup);
+      await restoreMigrationBackup(record.path, backup);
+      await removeJournal(journal);
       throw error;
     }
-    await Deno.remove(backup, { recursive: true }).catch(() => {});
+    // Committed: the registry records the new backend. A kill from here on only leaves the copy
+    // to throw away (the journal entry says so), never to put back.
+    await failpoint("migrate-backend.after-register");
+    await discardMigrationBackup(backup);
+    await removeJournal(journal);
     return {
       ...base(record),
       record: updated,
@@ -361,40 +380,4 @@ export async function migrateBackend(
 function lockedInstalls(lock: Pylock, target: BackendTarget) {
   const info = target.interpreter.info;
   return selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
-}
-
-/** The file that makes a staging copy a complete backup of a migration (written last). */
-const BACKUP_MARKER = ".gestvenv-migrate-backup.json";
-
-/** Puts the copy back in place of the environment (the migrated one goes to the trash first). */
-async function restore(path: string, backup: string): Promise<void> {
-  const trash = leftoverPath(path, "trash");
-  await Deno.rename(path, trash);
-  await Deno.rename(backup, path);
-  await Deno.remove(join(path, BACKUP_MARKER)).catch(() => {});
-  await Deno.remove(trash, { recursive: true }).catch(() => {});
-}
-
-/**
- * A migration of this environment that was killed after its copy was complete (the copy carries
- * {@linkcode BACKUP_MARKER}) is undone first: the copy is put back. Under the environment's lock
- * no other process can be migrating it, so such a copy is a dead process's.
- */
-async function undoInterruptedMigration(
-  ctx: EnvironmentContext,
-  record: EnvironmentRecord,
-): Promise<void> {
-  const parent = dirname(record.path);
-  for await (const entry of Deno.readDir(parent)) {
-    const leftover = parseLeftoverName(entry.name);
-    if (leftover?.kind !== "staging" || leftover.target !== basename(record.path)) continue;
-    const copy = join(parent, entry.name);
-    if (!await Deno.stat(join(copy, BACKUP_MARKER)).then(() => true, () => false)) continue;
-    assertMayChange(ctx, `undo the interrupted migration of ${record.name}`);
-    await restore(record.path, copy);
-    ctx.reporter.warn(
-      `An earlier migrate-backend of \`${record.name}\` (pid ${leftover.pid}) was interrupted; ` +
-        "its copy of the environment was put back",
-    );
-  }
 }
