@@ -191,7 +191,7 @@ async function environmentLock(
  * @throws {EnvironmentNotFoundError} When there is no such environment.
  * @throws {BackendError} When `to` is uv and no uv binary is found.
  * @throws {OperationError} `migrate_not_identical` when validation finds a difference (the
- *   environment is restored first); `migrate_unlockable` as {@linkcode environmentLock}.
+ *   environment is restored first); `migrate_in_place` for an environment adopted in place; `migrate_unlockable` as {@linkcode environmentLock}.
  * @throws {NetworkError | PackageNotFoundError | BackendError} When the install fails (restored).
  * @throws {InterruptedError} On Ctrl-C (restored).
  */
@@ -216,6 +216,7 @@ export async function migrateBackend(
   });
   if (options.dryRun) {
     const record = await getEnvironment(ctx, name);
+    assertNotAdoptedInPlace(record);
     const { target, installed, path, exists } = await plan(record);
     let reinstalled = installed.map((d) => ({
       name: d.normalized_name,
@@ -244,6 +245,7 @@ export async function migrateBackend(
   return await withEnvironmentLock(ctx, name, async () => {
     // An interrupted migration of it was finished or undone by the lock (its journal entry).
     const record = await getEnvironment(ctx, name);
+    assertNotAdoptedInPlace(record);
     const { target, installed } = await plan(record);
     if (record.backend === options.to) {
       return {
@@ -374,6 +376,24 @@ export async function migrateBackend(
       dryRun: false,
     };
   });
+}
+
+/**
+ * Refuses an environment adopted in place (`migrate --adopt PATH --in-place`): it belongs to
+ * another tool and gestvenv writes nothing into it (README "Migrating from other tools").
+ * @throws {OperationError} `migrate_in_place`.
+ */
+function assertNotAdoptedInPlace(record: EnvironmentRecord): void {
+  if (record.adopted?.in_place !== true) return;
+  throw new OperationError(
+    `\`${record.name}\` was adopted in place (\`migrate --adopt ${record.path} --in-place\`): ` +
+      "gestvenv writes nothing into it, so it cannot move it to another backend",
+    "migrate_in_place",
+    {
+      hint: `Adopt it by copy first (\`gestvenv delete ${record.name}\`, then ` +
+        `\`gestvenv migrate --adopt ${record.path} --name ${record.name}\`), and migrate the copy`,
+    },
+  );
 }
 
 /** What the lock installs for this environment's interpreter. */

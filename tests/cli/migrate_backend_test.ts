@@ -325,3 +325,50 @@ Deno.test("migrate-backend --filter / --all choose environments; --dry-run and u
   assertOk(none);
   assertStringIncludes(none.stderr, "No environment matches");
 });
+
+Deno.test("migrate-backend refuses an environment adopted in place and skips it with --all", async (t) => {
+  await using ctx = await createTestContext();
+  const python = new TextDecoder().decode(
+    new Deno.Command("python3", {
+      args: ["-c", "import sys; print(sys.executable)"],
+      stdout: "piped",
+    }).outputSync().stdout,
+  ).trim();
+  const venv = join(ctx.home, "..", "tool-venvs", "web");
+  await Deno.mkdir(join(venv, ".."), { recursive: true });
+  assertOk(await ctx.exec(python, ["-m", "venv", "--without-pip", venv]));
+  assertOk(
+    await ctx.exec(python, [
+      "-m",
+      "pip",
+      "--python",
+      join(venv, "bin", "python"),
+      "install",
+      "--no-compile",
+      "--index-url",
+      ctx.index.url,
+      "demo-dep",
+    ]),
+  );
+  assertOk(await ctx.run(["migrate", "--adopt", venv, "--in-place", "--name", "web"]));
+  assertOk(await ctx.run(["create", "api"]));
+  const listing = async () => (await Array.fromAsync(Deno.readDir(venv))).map((e) => e.name).sort();
+  const before = await listing();
+
+  for (const extra of [[], ["--dry-run"]]) {
+    const refused = await ctx.run(["migrate-backend", "web", "--to", "pip", ...extra]);
+    assertEquals(refused.code, 1, extra.join(" "));
+    assertStringIncludes(refused.stderr, "was adopted in place");
+    if (extra.length === 0) {
+      await assertSnapshot(t, filterText(refused.stderr, [[join(ctx.home, ".."), "[TMP]"]]));
+    }
+  }
+  const all = data(await ctx.run(["migrate-backend", "--all", "--to", "pip", "--format", "json"]));
+  assertEquals(all.results.map((r: Json) => r.name), ["api"]);
+  assertEquals(all.skipped.map((s: Json) => s.name), ["web"]);
+  assertEquals(all.failures, []);
+  // Nothing was written into the other tool's folder or beside it.
+  assertEquals(await listing(), before);
+  assertEquals(await leftovers(join(venv, "..")), []);
+  assertEquals(await backendOf(ctx, "api"), "pip");
+});
