@@ -4,16 +4,19 @@
  * or with a cold and a warm cache. Nothing of the user's is touched: every process runs with
  * `GESTVENV_HOME` (and the package caches of gestvenv, uv and pip) inside one temporary
  * directory, removed at the end whatever happens (error, Ctrl-C). The user's `config.toml` is
- * copied into each home and the processes run in the current directory with the user's
- * environment, so they read the same indexes (config, pip's configuration, the project's
- * `.gestvenv.toml`) as the user's own commands. Offline, the processes read the user's cache
- * (they cannot download), and a cold cache cannot be measured.
+ * copied into each home without the keys that point at the user's state (`environments_path`,
+ * `cache_path`), and the processes run in the current directory with the user's environment, so
+ * they read the same indexes (config, pip's configuration, the project's `.gestvenv.toml`) as the
+ * user's own commands. Offline, the processes read a copy of the user's cache (its read-only files
+ * hard-linked where possible, the writable ones such as the sqlite index copied),
+ * and a cold cache cannot be measured.
  *
  * Measured as `scripts/bench_install.ts` measures: one untimed warm-up round (it fills the
  * caches), then the timed rounds, cases interleaved.
  *
  * @module
  */
+import { loadConfig, renderConfig } from "../config/mod.ts";
 import { UsageError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import { type BenchmarkCase, measureCases } from "./measure.ts";
@@ -65,13 +68,16 @@ export interface BenchmarkOptions {
    * uv's and pip's cache variables and failpoints are replaced.
    */
   baseEnv: Readonly<Record<string, string>>;
-  /** The user's `config.toml`, copied into every throwaway home when it exists. */
+  /**
+   * The user's `config.toml`, copied into every throwaway home when it exists, less the keys that
+   * point at the user's state ({@linkcode USER_STATE_KEYS}).
+   */
   configFile: string;
   /** `--index-url` for every process, when given. */
   indexUrl?: string | undefined;
-  /** `--offline`: the processes read `userCacheDir` and never the network. */
+  /** `--offline`: the processes read a linked copy of `userCacheDir` and never the network. */
   offline: boolean;
-  /** The user's cache directory (read offline). */
+  /** The user's cache directory (linked into the work directory offline; never written). */
   userCacheDir: string;
   /** Where the temporary work directory is made. @default the system's temp directory */
   tempParent?: string | undefined;
@@ -115,6 +121,39 @@ export interface BenchmarkResult {
   index_url: string | null;
   offline: boolean;
   rows: BenchmarkRow[];
+}
+
+/** Configuration keys left out of the throwaway homes: they point at the user's own state. */
+export const USER_STATE_KEYS = ["environments_path", "cache_path"] as const;
+
+/**
+ * Re-creates the tree `src` at `dest` with hard links to its read-only files (a copy where a link
+ * cannot be made, e.g. across filesystems) and copies of the others; a missing `src` gives an
+ * empty `dest`.
+ */
+async function linkTree(src: string, dest: string): Promise<void> {
+  await Deno.mkdir(dest, { recursive: true });
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(src));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const from = join(src, entry.name);
+    const to = join(dest, entry.name);
+    if (entry.isDirectory) await linkTree(from, to);
+    else if (entry.isSymlink) await Deno.symlink(await Deno.readLink(from), to);
+    else {
+      // Only read-only files (the cache's content, written once) are shared; anything writable
+      // (its sqlite index) is copied, so a write in the copy never reaches the user's file.
+      const mode = (await Deno.lstat(from)).mode;
+      if (mode !== null && (mode & 0o222) === 0) {
+        await Deno.link(from, to).catch(() => Deno.copyFile(from, to));
+      } else await Deno.copyFile(from, to);
+    }
+  }
 }
 
 /** Variables the processes must not inherit: they would point them at the user's state. */
@@ -169,7 +208,17 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       await Deno.writeTextFile(file, options.requirements.join("\n") + "\n");
       files.push(file);
     }
-    const config = await Deno.readTextFile(options.configFile).catch(() => undefined);
+    const user = await Deno.stat(options.configFile).then(() => true, () => false)
+      ? await loadConfig(options.configFile) as Record<string, unknown>
+      : undefined;
+    for (const key of USER_STATE_KEYS) delete user?.[key];
+    const config = user === undefined ? undefined : renderConfig(user);
+    let offlineCache: string | undefined;
+    if (options.offline) {
+      offlineCache = join(work, "offline-cache");
+      options.onStep?.(`Linking your cache ${options.userCacheDir} into ${offlineCache}`);
+      await linkTree(options.userCacheDir, offlineCache);
+    }
     const base: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.baseEnv)) if (!REPLACED.test(k)) base[k] = v;
     base.NO_COLOR = "1";
@@ -187,7 +236,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     const envOf = (home: string, caches: string | undefined): Record<string, string> => ({
       ...base,
       GESTVENV_HOME: home,
-      ...(options.offline ? { GESTVENV_CACHE_DIR: options.userCacheDir } : {
+      ...(offlineCache !== undefined ? { GESTVENV_CACHE_DIR: offlineCache } : {
         GESTVENV_CACHE_DIR: join(caches!, "gestvenv"),
         UV_CACHE_DIR: join(caches!, "uv"),
         PIP_CACHE_DIR: join(caches!, "pip"),

@@ -225,3 +225,58 @@ Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway
   assertEquals(status.code, 130);
   assertEquals(await entries(tmp), []);
 });
+
+/** Every path under `dir` with its size and mtime (what a write would change). */
+async function treeState(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = join(d, e.name);
+      const st = await Deno.lstat(p);
+      out.push(`${p.slice(dir.length)} ${e.isFile ? st.size : "-"} ${st.mtime?.getTime()}`);
+      if (e.isDirectory) await walk(p);
+    }
+  };
+  await walk(dir).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  return out.sort();
+}
+
+Deno.test("benchmark: the user's environments_path and cache_path are not inherited; offline reads a linked copy of the cache", async () => {
+  await using ctx = await createTestContext();
+  const userEnvs = join(ctx.work, "user-envs");
+  const userCache = join(ctx.work, "user-cache");
+  assertOk(await ctx.run(["config", "set", "environments_path", userEnvs]));
+  assertOk(await ctx.run(["config", "set", "cache_path", userCache]));
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  // Twice: the second would meet the first one's environments if they went to the user's folder.
+  for (let i = 0; i < 2; i++) {
+    const run = await ctx.run(["benchmark", "create", "--iterations", "1"], {
+      env: { TMPDIR: tmp },
+    });
+    assertOk(run);
+  }
+  assertEquals(await entries(userEnvs), []);
+  // Only this process's interpreter probe (as any command caches it): no package artifact.
+  assertEquals((await entries(userCache)).filter((e) => !e.startsWith("interpreter")), []);
+  assertEquals(await entries(tmp), []);
+  const orphans = await ctx.run(["cleanup", "--orphaned", "--dry-run"]);
+  assertOk(orphans);
+  assert(!orphans.stderr.includes("bench-"), orphans.stderr);
+
+  // Offline: the user's cache (filled by a real install) is read through links, never written.
+  assertOk(await ctx.run(["create", "mine", "--packages", "demo-pkg"]));
+  const cacheBefore = await treeState(userCache);
+  assert(cacheBefore.length > 0, "the user's cache was filled");
+  const offline = await ctx.run(
+    ["benchmark", "install", "--packages", "demo-pkg", "--iterations", "1", "--offline"],
+    { env: { TMPDIR: tmp } },
+  );
+  assertOk(offline);
+  assertStringIncludes(offline.stderr, "Linking your cache");
+  assertEquals(await treeState(userCache), cacheBefore);
+  assertEquals(await entries(userEnvs), ["mine"]);
+  assertEquals(await entries(tmp), []);
+});
