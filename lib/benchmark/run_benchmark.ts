@@ -17,7 +17,7 @@
  * @module
  */
 import { loadConfig, renderConfig } from "../config/mod.ts";
-import { UsageError } from "../errors/mod.ts";
+import { redactUrlsIn, UsageError } from "../errors/mod.ts";
 import { join } from "../paths/mod.ts";
 import { type BenchmarkCase, measureCases } from "./measure.ts";
 import { runTimed } from "./run_timed.ts";
@@ -117,7 +117,7 @@ export interface BenchmarkResult {
   iterations: number;
   /** The interpreter used. */
   python: string;
-  /** `--index-url`, or null for the configured indexes. */
+  /** `--index-url` (credentials removed), or null for the configured indexes. */
   index_url: string | null;
   offline: boolean;
   rows: BenchmarkRow[];
@@ -158,7 +158,7 @@ async function linkTree(src: string, dest: string): Promise<void> {
 
 /** Variables the processes must not inherit: they would point them at the user's state. */
 const REPLACED =
-  /^(GESTVENV_HOME|GESTVENV_CACHE_DIR|GESTVENV_CACHE_PATH|GESTVENV_FAILPOINT|UV_CACHE_DIR|PIP_CACHE_DIR|VIRTUAL_ENV)$/;
+  /^(GESTVENV_INDEX_URL|GESTVENV_HOME|GESTVENV_CACHE_DIR|GESTVENV_CACHE_PATH|GESTVENV_FAILPOINT|UV_CACHE_DIR|PIP_CACHE_DIR|VIRTUAL_ENV)$/;
 
 /**
  * Runs the benchmark and returns its rows. The temporary work directory
@@ -242,10 +242,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         PIP_CACHE_DIR: join(caches!, "pip"),
       }),
     });
-    const indexArgs = [
-      ...(options.indexUrl === undefined ? [] : ["--index-url", options.indexUrl]),
-      ...(options.offline ? ["--offline"] : []),
-    ];
+    // `--index-url` reaches the processes as GESTVENV_INDEX_URL (the same precedence below the
+    // flag), never on their argv, where `ps` and the error messages would show its credentials.
+    if (options.indexUrl !== undefined) base.GESTVENV_INDEX_URL = options.indexUrl;
+    const indexArgs = options.offline ? ["--offline"] : [];
     const requirementArgs = files.flatMap((f) => ["-r", f]);
     const create = (name: string, backend: BenchmarkBackend, withPackages: boolean) => [
       ...options.gestvenv,
@@ -358,7 +358,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       requirement_files: [...options.requirementFiles],
       iterations: options.iterations,
       python: options.python,
-      index_url: options.indexUrl ?? null,
+      index_url: options.indexUrl === undefined ? null : redactUrlsIn(options.indexUrl),
       offline: options.offline,
       rows,
     };

@@ -280,3 +280,51 @@ Deno.test("benchmark: the user's environments_path and cache_path are not inheri
   assertEquals(await entries(userEnvs), ["mine"]);
   assertEquals(await entries(tmp), []);
 });
+
+Deno.test("benchmark --index-url with credentials: never printed, exported, logged or on the children's argv", async () => {
+  await using ctx = await createTestContext();
+  const url = new URL(ctx.index.url);
+  url.username = "alice";
+  url.password = "s3cr3t";
+  const exported = join(ctx.work, "exp.json");
+  const ok = await ctx.run([
+    "benchmark",
+    "install",
+    "--packages",
+    "demo-pkg",
+    "--iterations",
+    "1",
+    "--index-url",
+    url.href,
+    "--export",
+    exported,
+    "--format",
+    "json",
+  ]);
+  const d = data(ok, "benchmark install");
+  assertEquals(
+    d.index_url,
+    ctx.index.url.replace(/\/$/, "") === d.index_url ? d.index_url : ctx.index.url,
+  );
+  assert(!ok.stdout.includes("s3cr3t") && !ok.stderr.includes("s3cr3t"));
+  assert(!(await Deno.readTextFile(exported)).includes("s3cr3t"));
+
+  // A failing run (nothing listens on port 9): the index was used, and its error says no secret.
+  const failed = await ctx.run([
+    "benchmark",
+    "install",
+    "--packages",
+    "demo-pkg",
+    "--iterations",
+    "1",
+    "--index-url",
+    "http://alice:s3cr3t@127.0.0.1:9/simple",
+  ]);
+  assertEquals(failed.code, 1);
+  assertStringIncludes(failed.stderr, "A benchmarked command failed");
+  assertStringIncludes(failed.stderr, "127.0.0.1:9");
+  assert(!failed.stderr.includes("s3cr3t"), failed.stderr);
+  assert(!failed.stderr.includes("--index-url http"), "the URL is not on the children's argv");
+  const log = await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"));
+  assert(!log.includes("s3cr3t"), log);
+});
