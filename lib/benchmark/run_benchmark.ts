@@ -18,7 +18,8 @@
  */
 import { loadConfig, renderConfig } from "../config/mod.ts";
 import { redactUrlsIn, UsageError } from "../errors/mod.ts";
-import { join } from "../paths/mod.ts";
+import { pathExists, tryWithFileLock, withFileLock } from "../fs/mod.ts";
+import { dirname, join } from "../paths/mod.ts";
 import { type BenchmarkCase, measureCases } from "./measure.ts";
 import { runTimed } from "./run_timed.ts";
 import { summarize, type TimingSummary } from "./stats.ts";
@@ -162,7 +163,8 @@ const REPLACED =
 
 /**
  * Runs the benchmark and returns its rows. The temporary work directory
- * (`gestvenv-benchmark-*`) is removed before returning or throwing.
+ * (`gestvenv-benchmark-<pid>-*`) is removed before returning or throwing; those of dead runs
+ * beside it (a lock file nobody holds) are removed first.
  * @throws {UsageError} For `install`, `backends`, `cache` without requirements, `cache` offline,
  *   an iteration count below 1, or `backends` with no backend.
  * @throws {OperationError} When a measured command fails (its command line and output).
@@ -198,171 +200,213 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   }
 
   const work = await Deno.makeTempDir({
-    prefix: "gestvenv-benchmark-",
+    prefix: `${WORK_PREFIX}${Deno.pid}-`,
     ...(options.tempParent === undefined ? {} : { dir: options.tempParent }),
   });
   try {
-    const files = [...options.requirementFiles];
-    if (options.requirements.length > 0) {
-      const file = join(work, "requirements.txt");
-      await Deno.writeTextFile(file, options.requirements.join("\n") + "\n");
-      files.push(file);
-    }
-    const user = await Deno.stat(options.configFile).then(() => true, () => false)
-      ? await loadConfig(options.configFile) as Record<string, unknown>
-      : undefined;
-    for (const key of USER_STATE_KEYS) delete user?.[key];
-    const config = user === undefined ? undefined : renderConfig(user);
-    let offlineCache: string | undefined;
-    if (options.offline) {
-      offlineCache = join(work, "offline-cache");
-      options.onStep?.(`Linking your cache ${options.userCacheDir} into ${offlineCache}`);
-      await linkTree(options.userCacheDir, offlineCache);
-    }
-    const base: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.baseEnv)) if (!REPLACED.test(k)) base[k] = v;
-    base.NO_COLOR = "1";
-
-    /** The home of case `k`, made with the user's configuration. */
-    const homes: string[] = [];
-    const homeOf = async (k: number) => {
-      const home = join(work, `home-${k}`);
-      await Deno.mkdir(home, { recursive: true });
-      if (config !== undefined) await Deno.writeTextFile(join(home, "config.toml"), config);
-      homes[k] = home;
-      return home;
-    };
-    /** The environment of case `k`'s processes; `caches` holds gestvenv's, uv's and pip's. */
-    const envOf = (home: string, caches: string | undefined): Record<string, string> => ({
-      ...base,
-      GESTVENV_HOME: home,
-      ...(offlineCache !== undefined ? { GESTVENV_CACHE_DIR: offlineCache } : {
-        GESTVENV_CACHE_DIR: join(caches!, "gestvenv"),
-        UV_CACHE_DIR: join(caches!, "uv"),
-        PIP_CACHE_DIR: join(caches!, "pip"),
-      }),
-    });
-    // `--index-url` reaches the processes as GESTVENV_INDEX_URL (the same precedence below the
-    // flag), never on their argv, where `ps` and the error messages would show its credentials.
-    if (options.indexUrl !== undefined) base.GESTVENV_INDEX_URL = options.indexUrl;
-    const indexArgs = options.offline ? ["--offline"] : [];
-    const requirementArgs = files.flatMap((f) => ["-r", f]);
-    const create = (name: string, backend: BenchmarkBackend, withPackages: boolean) => [
-      ...options.gestvenv,
-      "create",
-      name,
-      "--quiet",
-      "--python",
-      options.python,
-      "--backend",
-      backend,
-      ...(withPackages ? [...requirementArgs, ...indexArgs] : indexArgs),
-    ];
-    const install = (name: string, backend: BenchmarkBackend) => [
-      ...options.gestvenv,
-      "install",
-      "--env",
-      name,
-      "--quiet",
-      "--backend",
-      backend,
-      ...requirementArgs,
-      ...indexArgs,
-    ];
-    const envName = (k: number, i: number) => `bench-${k}-${i < 0 ? "warmup" : i + 1}`;
-
-    const cases: BenchmarkCase[] = [];
-    const rows: BenchmarkRow[] = [];
-    /** Adds the case of `backend` (cache `warm`/`cold` for the `cache` kind). */
-    const addCase = async (backend: BenchmarkBackend, cache: "warm" | "cold" | null) => {
-      const k = cases.length;
-      const home = await homeOf(k);
-      const label = `${operation} (${backend} backend${cache === null ? "" : `, ${cache} cache`})`;
-      const cacheOf = (i: number) =>
-        cache === "cold"
-          ? join(work, `caches-${k}-${i < 0 ? "warmup" : i + 1}`)
-          : join(home, "caches");
-      const env = (i: number) => envOf(home, cacheOf(i));
-      const prepare = async (i: number) => {
-        if (cache === "cold" && i >= 0) {
-          // Each run starts empty; the previous run's cache goes (disk space).
-          await Deno.remove(cacheOf(i - 1), { recursive: true }).catch(() => {});
-        }
-        if (operation === "install") {
-          await runTimed(create(envName(k, i), backend, false), {
-            env: env(i),
-            signal: options.signal,
-          });
-        }
-      };
-      cases.push({
-        label,
-        prepare,
-        env,
-        commands: (i) => [
-          operation === "create"
-            ? create(envName(k, i), backend, hasRequirements)
-            : install(envName(k, i), backend),
-        ],
-      });
-      rows.push({
-        label,
-        backend,
-        cache,
-        available: true,
-        unavailable_reason: null,
-        timing: null,
-      });
-    };
-    for (const b of backends) {
-      if (b.unavailable !== null) {
-        rows.push({
-          label: `${operation} (${b.name} backend)`,
-          backend: b.name,
-          cache: null,
-          available: false,
-          unavailable_reason: b.unavailable,
-          timing: null,
-        });
-        continue;
-      }
-      if (options.kind === "cache") {
-        await addCase(b.name, "warm");
-        await addCase(b.name, "cold");
-      } else {
-        await addCase(b.name, null);
-      }
-    }
-    if (cases.length > 0) {
-      options.onStep?.(
-        `Measuring ${cases.length} case${
-          cases.length === 1 ? "" : "s"
-        }: one warm-up run, then ${options.iterations} timed run${
-          options.iterations === 1 ? "" : "s"
-        } each, in ${work}`,
-      );
-      const times = await measureCases(cases, {
-        runs: options.iterations,
-        signal: options.signal,
-        onRun: (label, run, ms) => options.onRun?.(label, run, ms),
-      });
-      for (const t of times) {
-        const row = rows.find((r) => r.label === t.label && r.available)!;
-        row.timing = summarize(t.times);
-      }
-    }
-    return {
-      kind: options.kind,
-      operation,
-      requirements: [...options.requirements],
-      requirement_files: [...options.requirementFiles],
-      iterations: options.iterations,
-      python: options.python,
-      index_url: options.indexUrl === undefined ? null : redactUrlsIn(options.indexUrl),
-      offline: options.offline,
-      rows,
-    };
+    // Held while the benchmark runs: a work directory whose lock is free is a dead run's.
+    return await withFileLock(join(work, WORK_LOCK), async () => {
+      await removeStaleWorkDirs(dirname(work), work);
+      return await measure(options, work, operation, hasRequirements, backends);
+    }, { holder: { command: `gestvenv benchmark ${options.kind}` } });
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
+}
+
+/** The prefix of the work directories, followed by the pid of the run. */
+const WORK_PREFIX = "gestvenv-benchmark-";
+/** The lock file a running benchmark holds in its work directory. */
+const WORK_LOCK = "work.lock";
+
+/**
+ * Removes the work directories of benchmarks that died without removing theirs (a second Ctrl-C
+ * stops at once, SIGKILL, a power cut): those beside `own` with a lock file that nobody holds.
+ * Directories without the lock file are not ours to judge and are left alone.
+ */
+async function removeStaleWorkDirs(parent: string, own: string): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(parent));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory || !/^gestvenv-benchmark-\d+-/.test(entry.name)) continue;
+    const dir = join(parent, entry.name);
+    if (dir === own || !await pathExists(join(dir, WORK_LOCK))) continue;
+    await tryWithFileLock(join(dir, WORK_LOCK), async () => {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }).catch(() => {});
+  }
+}
+
+/** The body of {@linkcode runBenchmark}, in its work directory. */
+async function measure(
+  options: BenchmarkOptions,
+  work: string,
+  operation: BenchmarkOperation,
+  hasRequirements: boolean,
+  backends: Array<{ name: BenchmarkBackend; unavailable: string | null }>,
+): Promise<BenchmarkResult> {
+  const files = [...options.requirementFiles];
+  if (options.requirements.length > 0) {
+    const file = join(work, "requirements.txt");
+    await Deno.writeTextFile(file, options.requirements.join("\n") + "\n");
+    files.push(file);
+  }
+  const user = await Deno.stat(options.configFile).then(() => true, () => false)
+    ? await loadConfig(options.configFile) as Record<string, unknown>
+    : undefined;
+  for (const key of USER_STATE_KEYS) delete user?.[key];
+  const config = user === undefined ? undefined : renderConfig(user);
+  let offlineCache: string | undefined;
+  if (options.offline) {
+    offlineCache = join(work, "offline-cache");
+    options.onStep?.(`Linking your cache ${options.userCacheDir} into ${offlineCache}`);
+    await linkTree(options.userCacheDir, offlineCache);
+  }
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.baseEnv)) if (!REPLACED.test(k)) base[k] = v;
+  base.NO_COLOR = "1";
+
+  /** The home of case `k`, made with the user's configuration. */
+  const homes: string[] = [];
+  const homeOf = async (k: number) => {
+    const home = join(work, `home-${k}`);
+    await Deno.mkdir(home, { recursive: true });
+    if (config !== undefined) await Deno.writeTextFile(join(home, "config.toml"), config);
+    homes[k] = home;
+    return home;
+  };
+  /** The environment of case `k`'s processes; `caches` holds gestvenv's, uv's and pip's. */
+  const envOf = (home: string, caches: string | undefined): Record<string, string> => ({
+    ...base,
+    GESTVENV_HOME: home,
+    ...(offlineCache !== undefined ? { GESTVENV_CACHE_DIR: offlineCache } : {
+      GESTVENV_CACHE_DIR: join(caches!, "gestvenv"),
+      UV_CACHE_DIR: join(caches!, "uv"),
+      PIP_CACHE_DIR: join(caches!, "pip"),
+    }),
+  });
+  // `--index-url` reaches the processes as GESTVENV_INDEX_URL (the same precedence below the
+  // flag), never on their argv, where `ps` and the error messages would show its credentials.
+  if (options.indexUrl !== undefined) base.GESTVENV_INDEX_URL = options.indexUrl;
+  const indexArgs = options.offline ? ["--offline"] : [];
+  const requirementArgs = files.flatMap((f) => ["-r", f]);
+  const create = (name: string, backend: BenchmarkBackend, withPackages: boolean) => [
+    ...options.gestvenv,
+    "create",
+    name,
+    "--quiet",
+    "--python",
+    options.python,
+    "--backend",
+    backend,
+    ...(withPackages ? [...requirementArgs, ...indexArgs] : indexArgs),
+  ];
+  const install = (name: string, backend: BenchmarkBackend) => [
+    ...options.gestvenv,
+    "install",
+    "--env",
+    name,
+    "--quiet",
+    "--backend",
+    backend,
+    ...requirementArgs,
+    ...indexArgs,
+  ];
+  const envName = (k: number, i: number) => `bench-${k}-${i < 0 ? "warmup" : i + 1}`;
+
+  const cases: BenchmarkCase[] = [];
+  const rows: BenchmarkRow[] = [];
+  /** Adds the case of `backend` (cache `warm`/`cold` for the `cache` kind). */
+  const addCase = async (backend: BenchmarkBackend, cache: "warm" | "cold" | null) => {
+    const k = cases.length;
+    const home = await homeOf(k);
+    const label = `${operation} (${backend} backend${cache === null ? "" : `, ${cache} cache`})`;
+    const cacheOf = (i: number) =>
+      cache === "cold"
+        ? join(work, `caches-${k}-${i < 0 ? "warmup" : i + 1}`)
+        : join(home, "caches");
+    const env = (i: number) => envOf(home, cacheOf(i));
+    const prepare = async (i: number) => {
+      if (cache === "cold" && i >= 0) {
+        // Each run starts empty; the previous run's cache goes (disk space).
+        await Deno.remove(cacheOf(i - 1), { recursive: true }).catch(() => {});
+      }
+      if (operation === "install") {
+        await runTimed(create(envName(k, i), backend, false), {
+          env: env(i),
+          signal: options.signal,
+        });
+      }
+    };
+    cases.push({
+      label,
+      prepare,
+      env,
+      commands: (i) => [
+        operation === "create"
+          ? create(envName(k, i), backend, hasRequirements)
+          : install(envName(k, i), backend),
+      ],
+    });
+    rows.push({
+      label,
+      backend,
+      cache,
+      available: true,
+      unavailable_reason: null,
+      timing: null,
+    });
+  };
+  for (const b of backends) {
+    if (b.unavailable !== null) {
+      rows.push({
+        label: `${operation} (${b.name} backend)`,
+        backend: b.name,
+        cache: null,
+        available: false,
+        unavailable_reason: b.unavailable,
+        timing: null,
+      });
+      continue;
+    }
+    if (options.kind === "cache") {
+      await addCase(b.name, "warm");
+      await addCase(b.name, "cold");
+    } else {
+      await addCase(b.name, null);
+    }
+  }
+  if (cases.length > 0) {
+    options.onStep?.(
+      `Measuring ${cases.length} case${
+        cases.length === 1 ? "" : "s"
+      }: one warm-up run, then ${options.iterations} timed run${
+        options.iterations === 1 ? "" : "s"
+      } each, in ${work}`,
+    );
+    const times = await measureCases(cases, {
+      runs: options.iterations,
+      signal: options.signal,
+      onRun: (label, run, ms) => options.onRun?.(label, run, ms),
+    });
+    for (const t of times) {
+      const row = rows.find((r) => r.label === t.label && r.available)!;
+      row.timing = summarize(t.times);
+    }
+  }
+  return {
+    kind: options.kind,
+    operation,
+    requirements: [...options.requirements],
+    requirement_files: [...options.requirementFiles],
+    iterations: options.iterations,
+    python: options.python,
+    index_url: options.indexUrl === undefined ? null : redactUrlsIn(options.indexUrl),
+    offline: options.offline,
+    rows,
+  };
 }

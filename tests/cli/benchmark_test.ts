@@ -328,3 +328,76 @@ Deno.test("benchmark --index-url with credentials: never printed, exported, logg
   const log = await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"));
   assert(!log.includes("s3cr3t"), log);
 });
+
+Deno.test("benchmark: a work directory left by a run that died (double Ctrl-C) is removed by the next benchmark", async () => {
+  await using ctx = await createTestContext();
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  const { PERMISSION_FLAGS } = await import("../../commands/_self.ts");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSION_FLAGS,
+      new URL("../../main.ts", import.meta.url).pathname,
+      "benchmark",
+      "create",
+      "--iterations",
+      "1000",
+    ],
+    env: { ...ctx.env, TMPDIR: tmp },
+    clearEnv: true,
+    cwd: ctx.work,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("run 1/1000")) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += value;
+  }
+  const [work] = await entries(tmp);
+  assert(work !== undefined && work.startsWith(`gestvenv-benchmark-${child.pid}-`), work);
+  // "Stop at once": the second signal kills the process before its clean-up can finish.
+  child.kill("SIGINT");
+  while (!seen.includes("interrupt again")) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += value;
+  }
+  child.kill("SIGINT");
+  await child.status;
+  await stderr.cancel();
+  assertEquals(await entries(tmp), [work]);
+
+  // Stale directories made by hand: a dead run's (its lock is free), and one without a lock
+  // file (not a benchmark of this version: left alone).
+  const dead = join(tmp, "gestvenv-benchmark-99999-abc");
+  await Deno.mkdir(join(dead, "home-0"), { recursive: true });
+  await Deno.writeTextFile(join(dead, "work.lock"), "");
+  const foreign = join(tmp, "gestvenv-benchmark-99998-def");
+  await Deno.mkdir(foreign);
+  // A live run's: its lock is held (here by this test process).
+  const { withFileLock } = await import("../../lib/fs/mod.ts");
+  const live = join(tmp, "gestvenv-benchmark-99997-ghi");
+  await Deno.mkdir(live);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => locked = resolve);
+  const holding = withFileLock(join(live, "work.lock"), async () => {
+    locked();
+    await held;
+  });
+  await isLocked;
+
+  assertOk(await ctx.run(["benchmark", "create", "--iterations", "1"], { env: { TMPDIR: tmp } }));
+  release();
+  await holding;
+  assertEquals(await entries(tmp), [
+    "gestvenv-benchmark-99997-ghi",
+    "gestvenv-benchmark-99998-def",
+  ]);
+});
