@@ -8,21 +8,14 @@
  * entry, from which the next command that locks the environment, `cleanup` or `doctor --fix`
  * puts the copy back (unfinished) or removes it (registered already).
  *
- * Validation: the same distributions at the same versions as before; no dependency problem
- * (`pip check`, computed by gestvenv) that was not there before; for every distribution installed
- * from a wheel, the RECORD hash of every file the wheel carries equal to before (what installers
- * write themselves is not compared: `INSTALLER`, `RECORD`, `REQUESTED`, `direct_url.json`,
- * bytecode, the launchers in `bin/`, whose shebangs each installer writes, and `.dist-info` files
- * only one side has, such as uv's `uv_cache.json`).
+ * Validation (`migration_validation.ts`): the same distributions at the same versions as before;
+ * no dependency problem (`pip check`, computed by gestvenv) that was not there before; for every
+ * distribution installed from a wheel, the same set of RECORD paths and equal hashes.
  *
  * @module
  */
 import { type BackendTarget, selectBackend } from "../backends/mod.ts";
-import {
-  type InstalledDistribution,
-  readInstalledDistributions,
-  readRecord,
-} from "../distribution/mod.ts";
+import { type InstalledDistribution, readInstalledDistributions } from "../distribution/mod.ts";
 import {
   assertMayChange,
   changeRegistry,
@@ -48,6 +41,7 @@ import { tagInput } from "../python/mod.ts";
 import { environmentLockPath, lockInstalled } from "./environment_lock.ts";
 import { installTargetOf } from "./native_install.ts";
 import { installFromLock } from "./sync_lock.ts";
+import { compareSnapshots, snapshotDistributions } from "./migration_validation.ts";
 
 /** A backend an environment can be moved to. */
 export type MigrationBackend = "native" | "pip" | "uv";
@@ -92,71 +86,6 @@ export interface MigrateBackendOptions {
   validate: boolean;
   /** Say what would happen; change nothing. */
   dryRun?: boolean;
-}
-
-/** Files an installer writes itself, never compared. */
-function installerOwned(path: string): boolean {
-  return /\.dist-info\/(INSTALLER|RECORD|REQUESTED|direct_url\.json)$/.test(path) ||
-    /(^|\/)__pycache__\//.test(path) || path.endsWith(".pyc") ||
-    /^(\.\.\/)+(bin|Scripts)\//.test(path);
-}
-
-/** A distribution's version and the RECORD hashes of the files its wheel carries. */
-interface Snapshot {
-  version: string;
-  files: Map<string, string>;
-}
-
-async function snapshot(sitePackages: string[]): Promise<Map<string, Snapshot>> {
-  const out = new Map<string, Snapshot>();
-  for (const dist of await readInstalledDistributions(sitePackages)) {
-    const files = new Map<string, string>();
-    for (const entry of await readRecord(dist.dist_info) ?? []) {
-      if (entry.hash !== "" && !installerOwned(entry.path)) files.set(entry.path, entry.hash);
-    }
-    out.set(dist.normalized_name, { version: dist.version, files });
-  }
-  return out;
-}
-
-/** The differences between two snapshots; `wheels` names the distributions compared by file. */
-function compareSnapshots(
-  before: Map<string, Snapshot>,
-  after: Map<string, Snapshot>,
-  wheels: ReadonlySet<string>,
-): { compared: number; differences: string[] } {
-  const differences: string[] = [];
-  let compared = 0;
-  for (const [name, b] of before) {
-    const a = after.get(name);
-    if (a === undefined) {
-      differences.push(`${name} ${b.version} is no longer installed`);
-      continue;
-    }
-    if (a.version !== b.version) {
-      differences.push(`${name} was ${b.version} and is now ${a.version}`);
-      continue;
-    }
-    if (!wheels.has(name)) continue;
-    compared++;
-    // A `.dist-info` file on one side only is an installer's own (uv's `uv_cache.json`).
-    const own = (path: string) => /^[^/]+\.dist-info\//.test(path);
-    for (const [path, hash] of b.files) {
-      const other = a.files.get(path);
-      if (other === undefined) {
-        if (!own(path)) differences.push(`${name}: ${path} is missing`);
-      } else if (other !== hash) {
-        differences.push(`${name}: ${path} differs (RECORD ${hash} → ${other})`);
-      }
-    }
-    for (const path of a.files.keys()) {
-      if (!b.files.has(path) && !own(path)) differences.push(`${name}: ${path} is new`);
-    }
-  }
-  for (const [name, a] of after) {
-    if (!before.has(name)) differences.push(`${name} ${a.version} was not installed before`);
-  }
-  return { compared, differences };
 }
 
 /**
@@ -265,7 +194,7 @@ export async function migrateBackend(
       locked.filter((l) => l.file?.name.endsWith(".whl")).map((l) => l.name),
     );
     const sitePackages = target.layout.sitePackages;
-    const before = await snapshot(sitePackages);
+    const before = await snapshotDistributions(sitePackages);
     const problemsBefore = new Set(
       await checkDependencies(sitePackages, target.interpreter.info.markers),
     );
@@ -314,7 +243,7 @@ export async function migrateBackend(
       if (options.validate) {
         ctx.reporter.step(`Validating ${record.name}`);
         try {
-          const after = await snapshot(sitePackages);
+          const after = await snapshotDistributions(sitePackages);
           const { compared, differences } = compareSnapshots(before, after, wheels);
           for (
             const problem of await checkDependencies(
