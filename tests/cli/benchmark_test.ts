@@ -1,6 +1,8 @@
 /**
  * `benchmark` and `compare` (issue 11 §5): real runs against the local index, in throwaway homes
- * that are removed (also after a failure), with nothing added to the user's registry or cache;
+ * that are removed (also after a failure, and after a double Ctrl-C by the next run), with nothing
+ * added to the user's registry, environments_path or cache (offline: a copy of it is read);
+ * the cold runs of cache-vs-nocache proven to download; credentials in --index-url never shown;
  * the JSON shape, positive medians, ratios, an unavailable backend as a row without figures,
  * `--export` (atomic, with the machine and the version), and usage errors.
  *
@@ -146,20 +148,41 @@ function pythonDir(): string {
   return path === "" ? "" : `:${path.slice(0, path.lastIndexOf("/"))}`;
 }
 
-Deno.test("compare cache-vs-nocache: warm then empty cache, the table with its ratio", async () => {
+Deno.test("compare cache-vs-nocache: the cold runs start from an empty cache (they download), the warm ones do not; ratios", async () => {
   await using ctx = await createTestContext();
+  // How many wheel downloads one install of demo-pkg makes with an empty cache.
+  const wheels = () => ctx.index.requests.filter((r) => r.endsWith(".whl")).length;
+  assertOk(await ctx.run(["create", "probe", "--packages", "demo-pkg"]));
+  const perInstall = wheels();
+  assert(perInstall > 0, "an install from an empty cache downloads");
+  const before = wheels();
   const result = await ctx.run([
     "compare",
     "cache-vs-nocache",
     "--packages",
     "demo-pkg",
     "--iterations",
-    "1",
+    "2",
+    "--format",
+    "json",
   ]);
-  assertOk(result);
-  assertStringIncludes(result.stdout, "install (native backend, warm cache)");
-  assertStringIncludes(result.stdout, "install (native backend, cold cache)");
-  assertStringIncludes(result.stdout, "1.00x");
+  const d = data(result, "compare cache-vs-nocache");
+  assertEquals(d.rows.map((r: Json) => r.label), [
+    "install (native backend, warm cache)",
+    "install (native backend, cold cache)",
+  ]);
+  // The warm case downloads once (its warm-up run fills its cache) and never again; the cold
+  // case downloads at its warm-up and at each of the 2 timed runs: 4 installs' worth in all.
+  assertEquals(wheels() - before, 4 * perInstall);
+  const [warm, cold] = d.rows;
+  assertEquals(warm.cache, "warm");
+  assertEquals(cold.cache, "cold");
+  assertEquals(warm.ratio_to_first, 1);
+  assertEquals(
+    cold.ratio_to_first,
+    Math.round((cold.timing.median_ms / warm.timing.median_ms) * 100) / 100,
+  );
+  assertEquals(cold.timing.iterations, 2);
 });
 
 Deno.test("benchmark: usage errors (no packages, bad iterations, cold cache offline) run nothing", async () => {
