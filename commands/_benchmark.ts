@@ -129,7 +129,7 @@ export async function benchmarkOptions(
     configFile: ctx.home.configFile,
     indexUrl: s.indexUrl.source === "flag" ? s.indexUrl.value : undefined,
     offline: s.offline.value,
-    userCacheDir: ctx.home.cacheDir,
+    userCacheDir: s.cacheDir.value,
     signal: extra.signal,
     onRun: (label, run, ms) =>
       ctx.printer.info(

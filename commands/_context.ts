@@ -20,7 +20,7 @@ import {
   SpanCollector,
   startSpan,
 } from "../lib/events/mod.ts";
-import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
+import { EXIT_CODE, GestvenvError, redactUrlsIn, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/config/mod.ts";
 import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
@@ -190,7 +190,7 @@ function printerFor(flags: GlobalFlags): Printer {
 
 /** This command line, credentials in URLs removed: what a waiting command is told. */
 function commandLine(): string {
-  return ["gestvenv", ...Deno.args].join(" ").replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+  return redactUrlsIn(["gestvenv", ...Deno.args].join(" "));
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import type { InstalledFile, PackageChange } from "../lib/packages/mod.ts";
-import { GestvenvError } from "../lib/errors/mod.ts";
+import { GestvenvError, redactUrlsIn } from "../lib/errors/mod.ts";
 import type { Phase, SpanSummary } from "../lib/events/mod.ts";
 import { appendOperation, logsDirOf, type OperationEntry } from "../lib/oplog/mod.ts";
 import type { Printer } from "./_output.ts";
@@ -87,8 +87,11 @@ export class OperationRecorder {
       error: error === undefined
         ? null
         : error instanceof GestvenvError
-        ? { code: error.code, message: error.message }
-        : { code: "internal", message: error instanceof Error ? error.message : String(error) },
+        ? { code: error.code, message: redactUrlsIn(error.message) }
+        : {
+          code: "internal",
+          message: redactUrlsIn(error instanceof Error ? error.message : String(error)),
+        },
       version: VERSION,
       ...(spans === undefined ? {} : figures(spans)),
     };

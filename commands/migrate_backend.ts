@@ -162,6 +162,8 @@ export const migrateBackendCommand = buildCommand<
       const env = ctx.environments();
       const results: MigrateBackendResult[] = [];
       const failures: Array<{ name: string; error: GestvenvError | Error }> = [];
+      // With --all/--filter, environments adopted in place are skipped (nothing is written there).
+      const skipped: Array<{ name: string; reason: string }> = [];
       for (const n of names) {
         try {
           const r = await migrateBackend(env, n, {
@@ -187,6 +189,15 @@ export const migrateBackendCommand = buildCommand<
         } catch (error) {
           // One environment: its error is the command's. Several: the others still go.
           if (names.length === 1 || !(error instanceof Error)) throw error;
+          if (error instanceof GestvenvError && error.code === "migrate_in_place") {
+            skipped.push({ name: n, reason: "adopted in place: gestvenv writes nothing into it" });
+            if (format !== "json") {
+              ctx.printer.info(
+                `Skipped \`${n}\`: adopted in place, gestvenv writes nothing into it`,
+              );
+            }
+            continue;
+          }
           failures.push({ name: n, error });
           ctx.oplog.environment(n);
           ctx.printer.error(error);
@@ -195,6 +206,7 @@ export const migrateBackendCommand = buildCommand<
       if (format === "json") {
         ctx.printer.json("migrate-backend", {
           results: results.map(resultData),
+          skipped,
           failures: failures.map((f) => ({
             name: f.name,
             code: f.error instanceof GestvenvError ? f.error.code : "internal",

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { InterruptedError, OperationError } from "../errors/mod.ts";
+import { InterruptedError, OperationError, redactUrlsIn } from "../errors/mod.ts";
 
 /** How {@linkcode runTimed} runs a command. */
 export interface RunTimedOptions {
@@ -17,10 +17,14 @@ export interface RunTimedOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** `argv` as one POSIX shell command line (single quotes where needed), for reports and errors. */
+/**
+ * `argv` as one POSIX shell command line (single quotes where needed), for reports and errors;
+ * credentials in URLs are removed.
+ */
 export function shellLine(argv: readonly string[]): string {
-  return argv.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'"'"'`)}'`)
-    .join(" ");
+  return argv.map((a) => redactUrlsIn(a)).map((a) =>
+    /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'"'"'`)}'`
+  ).join(" ");
 }
 
 /**
@@ -65,7 +69,7 @@ export async function runTimed(
   const text = new TextDecoder();
   const stdout = text.decode(out.stdout);
   if (!out.success) {
-    const tail = (stdout + text.decode(out.stderr)).trim().slice(-3000);
+    const tail = redactUrlsIn((stdout + text.decode(out.stderr)).trim().slice(-3000));
     throw new OperationError(
       `A benchmarked command failed (exit ${out.code}): ${shellLine(argv)}\n${tail}`,
       "benchmark_command_failed",

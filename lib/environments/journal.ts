@@ -1,6 +1,6 @@
 /**
- * The operation journal, `<home>/journal/*.json`: before `create`, `clone`, `rename` or `delete`
- * touches the disk, it writes what it is about to do (names, paths, the record it will register);
+ * The operation journal, `<home>/journal/*.json`: before `create`, `clone`, `rename`, `delete` or
+ * `migrate-backend` touches the disk, it writes what it is about to do (names, paths, the record it will register);
  * when it has finished (or rolled back) it removes the entry. An entry that outlives its process
  * is how the next command learns that one was killed midway, and what to finish or undo
  * (`recover_interrupted.ts`). Entries are written atomically while the operation holds the locks
@@ -62,14 +62,37 @@ export interface DeleteJournalEntry extends EntryBase {
   trash_path: string | null;
 }
 
+/**
+ * A `migrate-backend`: copy `path` to `backup_path` (complete once its marker is written, see
+ * `migration_backup.ts`), re-install with the backend `to`, register `to`, throw the copy away.
+ * Unfinished (the registry still says `from`) → the copy is put back; finished → it is removed.
+ */
+export interface MigrateBackendJournalEntry extends EntryBase {
+  op: "migrate-backend";
+  name: string;
+  /** The environment's directory. */
+  path: string;
+  /** The staging directory holding the copy. */
+  backup_path: string;
+  /** The backend before. */
+  from: string;
+  /** The backend being moved to. */
+  to: string;
+}
+
 /** One journal entry. */
-export type JournalEntry = CreateJournalEntry | RenameJournalEntry | DeleteJournalEntry;
+export type JournalEntry =
+  | CreateJournalEntry
+  | RenameJournalEntry
+  | DeleteJournalEntry
+  | MigrateBackendJournalEntry;
 
 /** The fields every entry gets from {@linkcode writeJournal}. */
 export type JournalEntryInput =
   | Omit<CreateJournalEntry, keyof EntryBase>
   | Omit<RenameJournalEntry, keyof EntryBase>
-  | Omit<DeleteJournalEntry, keyof EntryBase>;
+  | Omit<DeleteJournalEntry, keyof EntryBase>
+  | Omit<MigrateBackendJournalEntry, keyof EntryBase>;
 
 /** The journal directory of a home. */
 export function journalDir(ctx: EnvironmentContext): string {

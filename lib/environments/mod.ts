@@ -17,6 +17,7 @@ export * from "./context.ts";
 export * from "./environment_marker.ts";
 export * from "./journal.ts";
 export * from "./staging.ts";
+export * from "./migration_backup.ts";
 export * from "./recover_interrupted.ts";
 export * from "./remove_environment_files.ts";
 export * from "./create_environment.ts";

@@ -28,6 +28,7 @@ import { journalNames, readJournal } from "./journal.ts";
 import { recoverInterrupted, type Recovery } from "./recover_interrupted.ts";
 import { corruptRegistryCopies, readRegistryCopy, registryRecords } from "./registry.ts";
 import { leftoverPath, parseLeftoverName } from "./staging.ts";
+import { hasMigrationBackupMarker } from "./migration_backup.ts";
 
 /** An inconsistency between the registry and the disk. */
 export interface Orphan {
@@ -147,7 +148,7 @@ export async function findOrphans(ctx: EnvironmentContext): Promise<Orphan[]> {
       name: names.join(" → "),
       path: entry.op === "rename"
         ? entry.old_path
-        : entry.op === "delete"
+        : entry.op === "delete" || entry.op === "migrate-backend"
         ? entry.path
         : entry.final_path,
       reason: `\`${entry.command}\` (pid ${entry.pid}) did not finish its ${entry.op}`,
@@ -348,6 +349,15 @@ export async function planCleanup(
           plan.actions.push({ ...base, action: "recover", detail: o.reason! });
           break;
         case "leftover":
+          if (await hasMigrationBackupMarker(o.path)) {
+            // A migrate-backend copy with no journal entry: it may be the only good copy.
+            skip(
+              o,
+              "it is the copy an interrupted migrate-backend made of the environment; compare " +
+                "them, then keep one and remove the other yourself",
+            );
+            break;
+          }
           plan.actions.push({
             ...base,
             action: "remove-leftover",

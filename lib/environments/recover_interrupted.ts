@@ -1,6 +1,6 @@
 /**
- * Finishing or undoing what a killed command left behind. Every `create`, `clone`, `rename` and
- * `delete` writes a journal entry before it touches the disk and holds the locks of the names it
+ * Finishing or undoing what a killed command left behind. Every `create`, `clone`, `rename`,
+ * `delete` and `migrate-backend` writes a journal entry before it touches the disk and holds the locks of the names it
  * changes until it removes the entry; so an entry whose locks are free belongs to a dead process.
  * Its operation is then brought to one of two consistent states:
  *
@@ -10,6 +10,9 @@
  *   staging → moved back and re-targeted to its old path.
  * - `delete`: moved to the trash → finished (unregistered, trash removed); not moved → nothing
  *   happened. A `--path` environment being emptied in place is finished.
+ * - `migrate-backend`: the registry already records the new backend → finished (the copy is
+ *   removed); otherwise the complete copy (marker and manifest verified) is put back, and a copy
+ *   that never completed is removed (the environment was not touched before it completed).
  *
  * Every command that locks an environment runs this for the entries that name it
  * ({@linkcode withEnvironmentLock}); `cleanup` and `doctor` run it for all.
@@ -33,11 +36,19 @@ import {
   type DeleteJournalEntry,
   type JournalEntry,
   journalNames,
+  type MigrateBackendJournalEntry,
   readJournal,
   removeJournal,
   type RenameJournalEntry,
 } from "./journal.ts";
 import { parseLeftoverName } from "./staging.ts";
+import {
+  discardMigrationBackup,
+  hasMigrationBackupMarker,
+  isCompleteMigrationBackup,
+  MIGRATION_BACKUP_MARKER,
+  restoreMigrationBackup,
+} from "./migration_backup.ts";
 import { removeEnvironmentFiles } from "./remove_environment_files.ts";
 
 /** What recovery did for one interrupted operation. */
@@ -181,6 +192,52 @@ async function recoverDelete(
   return { outcome: "completed", message: `finished deleting \`${e.name}\`` };
 }
 
+async function recoverMigrateBackend(
+  ctx: EnvironmentContext,
+  e: MigrateBackendJournalEntry,
+): Promise<Pick<Recovery, "outcome" | "message">> {
+  const record = (await loadRegistry(ctx)).environments.get(e.name);
+  if (record === undefined || record.path !== e.path || record.backend === e.to) {
+    // Committed (or the environment is no longer there): the copy is only a leftover now.
+    if (parseLeftoverName(basename(e.backup_path)) !== undefined) {
+      await discardMigrationBackup(e.backup_path);
+    }
+    return {
+      outcome: "cleaned",
+      message: `\`${e.name}\` had been migrated to ${e.to}; removed its copy`,
+    };
+  }
+  if (await pathExists(e.backup_path)) {
+    if (await isCompleteMigrationBackup(e.backup_path)) {
+      await restoreMigrationBackup(e.path, e.backup_path);
+      return {
+        outcome: "rolled-back",
+        message: `put back the copy of \`${e.name}\` made before the migration (backend ${e.from})`,
+      };
+    }
+    if (await hasMigrationBackupMarker(e.backup_path)) {
+      // A marked copy that no longer matches its manifest: neither is trusted; both are kept.
+      return {
+        outcome: "cleaned",
+        message: `its copy ${e.backup_path} is damaged, so nothing was put back; check ` +
+          `\`${e.name}\` (gestvenv check --env ${e.name}) and remove the copy yourself`,
+      };
+    }
+    // The copy never completed: the environment was not touched yet.
+    await removeLeftover(e.backup_path);
+    return {
+      outcome: "rolled-back",
+      message: `its copy had not completed; \`${e.name}\` was not changed`,
+    };
+  }
+  // Killed while putting the copy back, after the rename: only its marker is left to remove.
+  await Deno.remove(join(e.path, MIGRATION_BACKUP_MARKER)).catch(() => {});
+  return {
+    outcome: "rolled-back",
+    message: `\`${e.name}\` is as it was before the migration (backend ${e.from})`,
+  };
+}
+
 /** Finishes or undoes one entry's operation. The caller holds every lock the entry names. */
 async function recoverEntry(
   ctx: EnvironmentContext,
@@ -194,6 +251,8 @@ async function recoverEntry(
       return await recoverRename(ctx, entry);
     case "delete":
       return await recoverDelete(ctx, entry);
+    case "migrate-backend":
+      return await recoverMigrateBackend(ctx, entry);
   }
 }
 

@@ -19,3 +19,4 @@
  */
 export * from "./exit_code.ts";
 export * from "./gestvenv_error.ts";
+export * from "./redact_urls.ts";

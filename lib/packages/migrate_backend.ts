@@ -2,40 +2,38 @@
  * `gestvenv migrate-backend` (issue 11 §4, spec 001 "Migration d'environnements"): an environment
  * re-installed from its own lock (`<env>/pylock.toml`; made from what is installed when it has
  * none) by another backend, which the registry then records. Works in place, under the
- * environment's lock, after a full copy of the environment beside it (a staging directory, so a
- * killed run leaves a leftover `cleanup` recognizes): any failure, and with `validate` any
- * difference, puts the copy back.
+ * environment's lock, after a full copy of the environment beside it (a staging directory, made
+ * complete by a marker with its manifest, `lib/environments/migration_backup.ts`) and a journal
+ * entry: any failure, and with `validate` any difference, puts the copy back; a kill leaves the
+ * entry, from which the next command that locks the environment, `cleanup` or `doctor --fix`
+ * puts the copy back (unfinished) or removes it (registered already).
  *
- * Validation: the same distributions at the same versions as before; no dependency problem
- * (`pip check`, computed by gestvenv) that was not there before; for every distribution installed
- * from a wheel, the RECORD hash of every file the wheel carries equal to before (what installers
- * write themselves is not compared: `INSTALLER`, `RECORD`, `REQUESTED`, `direct_url.json`,
- * bytecode, the launchers in `bin/`, whose shebangs each installer writes, and `.dist-info` files
- * only one side has, such as uv's `uv_cache.json`).
+ * Validation (`migration_validation.ts`): the same distributions at the same versions as before;
+ * no dependency problem (`pip check`, computed by gestvenv) that was not there before; for every
+ * distribution installed from a wheel, the same set of RECORD paths and equal hashes.
  *
  * @module
  */
 import { type BackendTarget, selectBackend } from "../backends/mod.ts";
-import {
-  type InstalledDistribution,
-  readInstalledDistributions,
-  readRecord,
-} from "../distribution/mod.ts";
+import { type InstalledDistribution, readInstalledDistributions } from "../distribution/mod.ts";
 import {
   assertMayChange,
   changeRegistry,
+  discardMigrationBackup,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
   leftoverPath,
   now,
   openEnvironment,
-  parseLeftoverName,
+  removeJournal,
+  restoreMigrationBackup,
   withEnvironmentLock,
+  writeJournal,
+  writeMigrationBackup,
 } from "../environments/mod.ts";
-import { basename, dirname, join } from "../paths/mod.ts";
 import { OperationError } from "../errors/mod.ts";
-import { copyTree, failpoint } from "../fs/mod.ts";
+import { failpoint } from "../fs/mod.ts";
 import { checkDependencies, uninstallDistribution } from "../installer/mod.ts";
 import { parsePylock, type Pylock, selectLockedFiles } from "../lock/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
@@ -43,6 +41,7 @@ import { tagInput } from "../python/mod.ts";
 import { environmentLockPath, lockInstalled } from "./environment_lock.ts";
 import { installTargetOf } from "./native_install.ts";
 import { installFromLock } from "./sync_lock.ts";
+import { compareSnapshots, snapshotDistributions } from "./migration_validation.ts";
 
 /** A backend an environment can be moved to. */
 export type MigrationBackend = "native" | "pip" | "uv";
@@ -89,71 +88,6 @@ export interface MigrateBackendOptions {
   dryRun?: boolean;
 }
 
-/** Files an installer writes itself, never compared. */
-function installerOwned(path: string): boolean {
-  return /\.dist-info\/(INSTALLER|RECORD|REQUESTED|direct_url\.json)$/.test(path) ||
-    /(^|\/)__pycache__\//.test(path) || path.endsWith(".pyc") ||
-    /^(\.\.\/)+(bin|Scripts)\//.test(path);
-}
-
-/** A distribution's version and the RECORD hashes of the files its wheel carries. */
-interface Snapshot {
-  version: string;
-  files: Map<string, string>;
-}
-
-async function snapshot(sitePackages: string[]): Promise<Map<string, Snapshot>> {
-  const out = new Map<string, Snapshot>();
-  for (const dist of await readInstalledDistributions(sitePackages)) {
-    const files = new Map<string, string>();
-    for (const entry of await readRecord(dist.dist_info) ?? []) {
-      if (entry.hash !== "" && !installerOwned(entry.path)) files.set(entry.path, entry.hash);
-    }
-    out.set(dist.normalized_name, { version: dist.version, files });
-  }
-  return out;
-}
-
-/** The differences between two snapshots; `wheels` names the distributions compared by file. */
-function compareSnapshots(
-  before: Map<string, Snapshot>,
-  after: Map<string, Snapshot>,
-  wheels: ReadonlySet<string>,
-): { compared: number; differences: string[] } {
-  const differences: string[] = [];
-  let compared = 0;
-  for (const [name, b] of before) {
-    const a = after.get(name);
-    if (a === undefined) {
-      differences.push(`${name} ${b.version} is no longer installed`);
-      continue;
-    }
-    if (a.version !== b.version) {
-      differences.push(`${name} was ${b.version} and is now ${a.version}`);
-      continue;
-    }
-    if (!wheels.has(name)) continue;
-    compared++;
-    // A `.dist-info` file on one side only is an installer's own (uv's `uv_cache.json`).
-    const own = (path: string) => /^[^/]+\.dist-info\//.test(path);
-    for (const [path, hash] of b.files) {
-      const other = a.files.get(path);
-      if (other === undefined) {
-        if (!own(path)) differences.push(`${name}: ${path} is missing`);
-      } else if (other !== hash) {
-        differences.push(`${name}: ${path} differs (RECORD ${hash} → ${other})`);
-      }
-    }
-    for (const path of a.files.keys()) {
-      if (!b.files.has(path) && !own(path)) differences.push(`${name}: ${path} is new`);
-    }
-  }
-  for (const [name, a] of after) {
-    if (!before.has(name)) differences.push(`${name} ${a.version} was not installed before`);
-  }
-  return { compared, differences };
-}
-
 /**
  * Reads the environment's lock, or locks what is installed (written only when not a dry run).
  * @throws {OperationError} `migrate_unlockable` when an installed distribution is on no index.
@@ -186,7 +120,7 @@ async function environmentLock(
  * @throws {EnvironmentNotFoundError} When there is no such environment.
  * @throws {BackendError} When `to` is uv and no uv binary is found.
  * @throws {OperationError} `migrate_not_identical` when validation finds a difference (the
- *   environment is restored first); `migrate_unlockable` as {@linkcode environmentLock}.
+ *   environment is restored first); `migrate_in_place` for an environment adopted in place; `migrate_unlockable` as {@linkcode environmentLock}.
  * @throws {NetworkError | PackageNotFoundError | BackendError} When the install fails (restored).
  * @throws {InterruptedError} On Ctrl-C (restored).
  */
@@ -211,6 +145,7 @@ export async function migrateBackend(
   });
   if (options.dryRun) {
     const record = await getEnvironment(ctx, name);
+    assertNotAdoptedInPlace(record);
     const { target, installed, path, exists } = await plan(record);
     let reinstalled = installed.map((d) => ({
       name: d.normalized_name,
@@ -237,8 +172,9 @@ export async function migrateBackend(
     };
   }
   return await withEnvironmentLock(ctx, name, async () => {
+    // An interrupted migration of it was finished or undone by the lock (its journal entry).
     const record = await getEnvironment(ctx, name);
-    await undoInterruptedMigration(ctx, record);
+    assertNotAdoptedInPlace(record);
     const { target, installed } = await plan(record);
     if (record.backend === options.to) {
       return {
@@ -258,23 +194,32 @@ export async function migrateBackend(
       locked.filter((l) => l.file?.name.endsWith(".whl")).map((l) => l.name),
     );
     const sitePackages = target.layout.sitePackages;
-    const before = await snapshot(sitePackages);
+    const before = await snapshotDistributions(sitePackages);
     const problemsBefore = new Set(
       await checkDependencies(sitePackages, target.interpreter.info.markers),
     );
 
-    // The whole environment, copied beside it: what is put back on any failure.
+    // The whole environment, copied beside it: what is put back on any failure. The journal
+    // entry, written first, is how any later command (and `cleanup`) knows what that copy is.
     const backup = leftoverPath(record.path, "staging");
+    const journal = await writeJournal(ctx, {
+      op: "migrate-backend",
+      name: record.name,
+      path: record.path,
+      backup_path: backup,
+      from: record.backend,
+      to: options.to,
+    });
     ctx.reporter.step(`Copying ${record.name} aside (restored if anything fails)`);
     try {
-      await copyTree(record.path, backup, ctx.signal);
-      // Written last: only a complete copy is ever put back by a later run.
-      await Deno.writeTextFile(
-        join(backup, BACKUP_MARKER),
-        JSON.stringify({ from: record.backend, to: options.to, pid: Deno.pid }) + "\n",
+      await writeMigrationBackup(
+        record.path,
+        backup,
+        { from: record.backend, to: options.to },
+        ctx.signal,
       );
     } catch (error) {
-      await Deno.remove(backup, { recursive: true }).catch(() => {});
+      await removeJournal(journal);
       throw error;
     } finally {
       ctx.reporter.done();
@@ -298,7 +243,7 @@ export async function migrateBackend(
       if (options.validate) {
         ctx.reporter.step(`Validating ${record.name}`);
         try {
-          const after = await snapshot(sitePackages);
+          const after = await snapshotDistributions(sitePackages);
           const { compared, differences } = compareSnapshots(before, after, wheels);
           for (
             const problem of await checkDependencies(
@@ -336,10 +281,15 @@ export async function migrateBackend(
         return current;
       });
     } catch (error) {
-      await restore(record.path, backup);
+      await restoreMigrationBackup(record.path, backup);
+      await removeJournal(journal);
       throw error;
     }
-    await Deno.remove(backup, { recursive: true }).catch(() => {});
+    // Committed: the registry records the new backend. A kill from here on only leaves the copy
+    // to throw away (the journal entry says so), never to put back.
+    await failpoint("migrate-backend.after-register");
+    await discardMigrationBackup(backup);
+    await removeJournal(journal);
     return {
       ...base(record),
       record: updated,
@@ -357,44 +307,26 @@ export async function migrateBackend(
   });
 }
 
+/**
+ * Refuses an environment adopted in place (`migrate --adopt PATH --in-place`): it belongs to
+ * another tool and gestvenv writes nothing into it (README "Migrating from other tools").
+ * @throws {OperationError} `migrate_in_place`.
+ */
+function assertNotAdoptedInPlace(record: EnvironmentRecord): void {
+  if (record.adopted?.in_place !== true) return;
+  throw new OperationError(
+    `\`${record.name}\` was adopted in place (\`migrate --adopt ${record.path} --in-place\`): ` +
+      "gestvenv writes nothing into it, so it cannot move it to another backend",
+    "migrate_in_place",
+    {
+      hint: `Adopt it by copy first (\`gestvenv delete ${record.name}\`, then ` +
+        `\`gestvenv migrate --adopt ${record.path} --name ${record.name}\`), and migrate the copy`,
+    },
+  );
+}
+
 /** What the lock installs for this environment's interpreter. */
 function lockedInstalls(lock: Pylock, target: BackendTarget) {
   const info = target.interpreter.info;
   return selectLockedFiles(lock, info.markers, supportedTags(tagInput(info)));
-}
-
-/** The file that makes a staging copy a complete backup of a migration (written last). */
-const BACKUP_MARKER = ".gestvenv-migrate-backup.json";
-
-/** Puts the copy back in place of the environment (the migrated one goes to the trash first). */
-async function restore(path: string, backup: string): Promise<void> {
-  const trash = leftoverPath(path, "trash");
-  await Deno.rename(path, trash);
-  await Deno.rename(backup, path);
-  await Deno.remove(join(path, BACKUP_MARKER)).catch(() => {});
-  await Deno.remove(trash, { recursive: true }).catch(() => {});
-}
-
-/**
- * A migration of this environment that was killed after its copy was complete (the copy carries
- * {@linkcode BACKUP_MARKER}) is undone first: the copy is put back. Under the environment's lock
- * no other process can be migrating it, so such a copy is a dead process's.
- */
-async function undoInterruptedMigration(
-  ctx: EnvironmentContext,
-  record: EnvironmentRecord,
-): Promise<void> {
-  const parent = dirname(record.path);
-  for await (const entry of Deno.readDir(parent)) {
-    const leftover = parseLeftoverName(entry.name);
-    if (leftover?.kind !== "staging" || leftover.target !== basename(record.path)) continue;
-    const copy = join(parent, entry.name);
-    if (!await Deno.stat(join(copy, BACKUP_MARKER)).then(() => true, () => false)) continue;
-    assertMayChange(ctx, `undo the interrupted migration of ${record.name}`);
-    await restore(record.path, copy);
-    ctx.reporter.warn(
-      `An earlier migrate-backend of \`${record.name}\` (pid ${leftover.pid}) was interrupted; ` +
-        "its copy of the environment was put back",
-    );
-  }
 }

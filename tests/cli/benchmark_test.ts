@@ -1,6 +1,8 @@
 /**
  * `benchmark` and `compare` (issue 11 §5): real runs against the local index, in throwaway homes
- * that are removed (also after a failure), with nothing added to the user's registry or cache;
+ * that are removed (also after a failure, and after a double Ctrl-C by the next run), with nothing
+ * added to the user's registry, environments_path or cache (offline: a copy of it is read);
+ * the cold runs of cache-vs-nocache proven to download; credentials in --index-url never shown;
  * the JSON shape, positive medians, ratios, an unavailable backend as a row without figures,
  * `--export` (atomic, with the machine and the version), and usage errors.
  *
@@ -146,20 +148,41 @@ function pythonDir(): string {
   return path === "" ? "" : `:${path.slice(0, path.lastIndexOf("/"))}`;
 }
 
-Deno.test("compare cache-vs-nocache: warm then empty cache, the table with its ratio", async () => {
+Deno.test("compare cache-vs-nocache: the cold runs start from an empty cache (they download), the warm ones do not; ratios", async () => {
   await using ctx = await createTestContext();
+  // How many wheel downloads one install of demo-pkg makes with an empty cache.
+  const wheels = () => ctx.index.requests.filter((r) => r.endsWith(".whl")).length;
+  assertOk(await ctx.run(["create", "probe", "--packages", "demo-pkg"]));
+  const perInstall = wheels();
+  assert(perInstall > 0, "an install from an empty cache downloads");
+  const before = wheels();
   const result = await ctx.run([
     "compare",
     "cache-vs-nocache",
     "--packages",
     "demo-pkg",
     "--iterations",
-    "1",
+    "2",
+    "--format",
+    "json",
   ]);
-  assertOk(result);
-  assertStringIncludes(result.stdout, "install (native backend, warm cache)");
-  assertStringIncludes(result.stdout, "install (native backend, cold cache)");
-  assertStringIncludes(result.stdout, "1.00x");
+  const d = data(result, "compare cache-vs-nocache");
+  assertEquals(d.rows.map((r: Json) => r.label), [
+    "install (native backend, warm cache)",
+    "install (native backend, cold cache)",
+  ]);
+  // The warm case downloads once (its warm-up run fills its cache) and never again; the cold
+  // case downloads at its warm-up and at each of the 2 timed runs: 4 installs' worth in all.
+  assertEquals(wheels() - before, 4 * perInstall);
+  const [warm, cold] = d.rows;
+  assertEquals(warm.cache, "warm");
+  assertEquals(cold.cache, "cold");
+  assertEquals(warm.ratio_to_first, 1);
+  assertEquals(
+    cold.ratio_to_first,
+    Math.round((cold.timing.median_ms / warm.timing.median_ms) * 100) / 100,
+  );
+  assertEquals(cold.timing.iterations, 2);
 });
 
 Deno.test("benchmark: usage errors (no packages, bad iterations, cold cache offline) run nothing", async () => {
@@ -224,4 +247,180 @@ Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway
   await child.stdout.cancel();
   assertEquals(status.code, 130);
   assertEquals(await entries(tmp), []);
+});
+
+/** Every path under `dir` with its size and mtime (what a write would change). */
+async function treeState(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = join(d, e.name);
+      const st = await Deno.lstat(p);
+      out.push(`${p.slice(dir.length)} ${e.isFile ? st.size : "-"} ${st.mtime?.getTime()}`);
+      if (e.isDirectory) await walk(p);
+    }
+  };
+  await walk(dir).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  return out.sort();
+}
+
+Deno.test("benchmark: the user's environments_path and cache_path are not inherited; offline reads a linked copy of the cache", async () => {
+  await using ctx = await createTestContext();
+  const userEnvs = join(ctx.work, "user-envs");
+  const userCache = join(ctx.work, "user-cache");
+  assertOk(await ctx.run(["config", "set", "environments_path", userEnvs]));
+  assertOk(await ctx.run(["config", "set", "cache_path", userCache]));
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  // Twice: the second would meet the first one's environments if they went to the user's folder.
+  for (let i = 0; i < 2; i++) {
+    const run = await ctx.run(["benchmark", "create", "--iterations", "1"], {
+      env: { TMPDIR: tmp },
+    });
+    assertOk(run);
+  }
+  assertEquals(await entries(userEnvs), []);
+  // Only this process's interpreter probe (as any command caches it): no package artifact.
+  assertEquals((await entries(userCache)).filter((e) => !e.startsWith("interpreter")), []);
+  assertEquals(await entries(tmp), []);
+  const orphans = await ctx.run(["cleanup", "--orphaned", "--dry-run"]);
+  assertOk(orphans);
+  assert(!orphans.stderr.includes("bench-"), orphans.stderr);
+
+  // Offline: the user's cache (filled by a real install) is read through links, never written.
+  assertOk(await ctx.run(["create", "mine", "--packages", "demo-pkg"]));
+  const cacheBefore = await treeState(userCache);
+  assert(cacheBefore.length > 0, "the user's cache was filled");
+  const offline = await ctx.run(
+    ["benchmark", "install", "--packages", "demo-pkg", "--iterations", "1", "--offline"],
+    { env: { TMPDIR: tmp } },
+  );
+  assertOk(offline);
+  assertStringIncludes(offline.stderr, "Linking your cache");
+  assertEquals(await treeState(userCache), cacheBefore);
+  assertEquals(await entries(userEnvs), ["mine"]);
+  assertEquals(await entries(tmp), []);
+});
+
+Deno.test("benchmark --index-url with credentials: never printed, exported, logged or on the children's argv", async () => {
+  await using ctx = await createTestContext();
+  const url = new URL(ctx.index.url);
+  url.username = "alice";
+  url.password = "s3cr3t";
+  const exported = join(ctx.work, "exp.json");
+  const ok = await ctx.run([
+    "benchmark",
+    "install",
+    "--packages",
+    "demo-pkg",
+    "--iterations",
+    "1",
+    "--index-url",
+    url.href,
+    "--export",
+    exported,
+    "--format",
+    "json",
+  ]);
+  const d = data(ok, "benchmark install");
+  assertEquals(
+    d.index_url,
+    ctx.index.url.replace(/\/$/, "") === d.index_url ? d.index_url : ctx.index.url,
+  );
+  assert(!ok.stdout.includes("s3cr3t") && !ok.stderr.includes("s3cr3t"));
+  assert(!(await Deno.readTextFile(exported)).includes("s3cr3t"));
+
+  // A failing run (nothing listens on port 9): the index was used, and its error says no secret.
+  const failed = await ctx.run([
+    "benchmark",
+    "install",
+    "--packages",
+    "demo-pkg",
+    "--iterations",
+    "1",
+    "--index-url",
+    "http://alice:s3cr3t@127.0.0.1:9/simple",
+  ]);
+  assertEquals(failed.code, 1);
+  assertStringIncludes(failed.stderr, "A benchmarked command failed");
+  assertStringIncludes(failed.stderr, "127.0.0.1:9");
+  assert(!failed.stderr.includes("s3cr3t"), failed.stderr);
+  assert(!failed.stderr.includes("--index-url http"), "the URL is not on the children's argv");
+  const log = await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl"));
+  assert(!log.includes("s3cr3t"), log);
+});
+
+Deno.test("benchmark: a work directory left by a run that died (double Ctrl-C) is removed by the next benchmark", async () => {
+  await using ctx = await createTestContext();
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  const { PERMISSION_FLAGS } = await import("../../commands/_self.ts");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSION_FLAGS,
+      new URL("../../main.ts", import.meta.url).pathname,
+      "benchmark",
+      "create",
+      "--iterations",
+      "1000",
+    ],
+    env: { ...ctx.env, TMPDIR: tmp },
+    clearEnv: true,
+    cwd: ctx.work,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("run 1/1000")) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += value;
+  }
+  const [work] = await entries(tmp);
+  assert(work !== undefined && work.startsWith(`gestvenv-benchmark-${child.pid}-`), work);
+  // "Stop at once": the second signal kills the process before its clean-up can finish.
+  child.kill("SIGINT");
+  while (!seen.includes("interrupt again")) {
+    const { value, done } = await stderr.read();
+    if (done) break;
+    seen += value;
+  }
+  child.kill("SIGINT");
+  await child.status;
+  await stderr.cancel();
+  assertEquals(await entries(tmp), [work]);
+
+  // Stale directories made by hand: a dead run's (its lock is free), and one without a lock
+  // file (not a benchmark of this version: left alone).
+  const dead = join(tmp, "gestvenv-benchmark-99999-abc");
+  await Deno.mkdir(join(dead, "home-0"), { recursive: true });
+  await Deno.writeTextFile(join(dead, "work.lock"), "");
+  const foreign = join(tmp, "gestvenv-benchmark-99998-def");
+  await Deno.mkdir(foreign);
+  // A live run's: its lock is held (here by this test process).
+  const { withFileLock } = await import("../../lib/fs/mod.ts");
+  const live = join(tmp, "gestvenv-benchmark-99997-ghi");
+  await Deno.mkdir(live);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => locked = resolve);
+  const holding = withFileLock(join(live, "work.lock"), async () => {
+    locked();
+    await held;
+  });
+  await isLocked;
+
+  assertOk(await ctx.run(["benchmark", "create", "--iterations", "1"], { env: { TMPDIR: tmp } }));
+  release();
+  await holding;
+  assertEquals(await entries(tmp), [
+    "gestvenv-benchmark-99997-ghi",
+    "gestvenv-benchmark-99998-def",
+  ]);
 });

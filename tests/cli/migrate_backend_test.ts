@@ -2,8 +2,9 @@
  * `migrate-backend` (issue 11 §4): an environment re-installed from its lock by pip and back by
  * gestvenv's installer, validated (same distributions and versions, check clean, equal RECORD
  * hashes), recorded in the registry and the operation log; a validation failure and a failure
- * before the registry write both restore the environment exactly; a kill midway leaves what
- * the next run completes; `--all`/`--filter` choose environments; `--dry-run` changes nothing.
+ * before the registry write both restore the environment exactly; a kill midway is journaled,
+ * so the next locking command (`migrate-backend`, `install`) or `cleanup --orphaned` puts the
+ * verified copy back (or only removes it once the registry was written); `--all`/`--filter` choose environments; `--dry-run` changes nothing.
  *
  * @module
  */
@@ -167,20 +168,117 @@ Deno.test("migrate-backend: an error before the registry write restores everythi
   assertEquals(await installed(ctx, "web"), before);
   assertEquals(await leftovers(join(ctx.home, "environments")), []);
 
+  // A kill after the copy: the next run of any locking command puts the copy back first.
+  for (const point of ["migrate-backend.after-backup", "migrate-backend.after-uninstall"]) {
+    const killed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
+      env: { GESTVENV_FAILPOINT: `${point}:exit` },
+    });
+    assert(killed.code !== 0, point);
+    assertEquals(await backendOf(ctx, "web"), "native");
+    assertEquals((await leftovers(join(ctx.home, "environments"))).length, 1, point);
+    const rerun = await ctx.run(["migrate-backend", "web", "--to", "pip", "--validate"]);
+    assertOk(rerun);
+    assertStringIncludes(rerun.stderr, "was interrupted; put back the copy of `web`");
+    assertEquals(await leftovers(join(ctx.home, "environments")), []);
+    assertEquals(await backendOf(ctx, "web"), "pip");
+    assertEquals([...(await installed(ctx, "web")).keys()].sort(), [...before.keys()].sort());
+    assertOk(await ctx.run(["migrate-backend", "web", "--to", "native"]));
+  }
+});
+
+/** The journal entries of the home (file names). */
+async function journal(ctx: TestContext): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(join(ctx.home, "journal"))) out.push(e.name);
+  } catch { /* no journal yet */ }
+  return out;
+}
+
+Deno.test("migrate-backend killed midway: cleanup --orphaned puts the copy back instead of deleting it", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const before = await installed(ctx, "web");
+  const envs = join(ctx.home, "environments");
   const killed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
     env: { GESTVENV_FAILPOINT: "migrate-backend.after-uninstall:exit" },
   });
   assert(killed.code !== 0);
+  assertEquals((await journal(ctx)).length, 1);
+  // Reported as an interrupted operation, not as a leftover to remove.
+  const dry = await ctx.run(["cleanup", "--orphaned", "--dry-run"]);
+  assertOk(dry);
+  assert(!dry.stderr.includes("Would remove the leftover"), dry.stderr);
+  const cleanup = await ctx.run(["cleanup", "--orphaned", "--yes"]);
+  assertOk(cleanup);
+  assertStringIncludes(cleanup.stderr, "put back the copy of `web`");
+  assertEquals(await leftovers(envs), []);
+  assertEquals(await journal(ctx), []);
   assertEquals(await backendOf(ctx, "web"), "native");
-  // The copy is left beside it as a staging leftover (what `cleanup` removes)...
-  assertEquals((await leftovers(join(ctx.home, "environments"))).length, 1);
-  // ... and the next run puts it back first, then migrates and validates against it.
-  const rerun = await ctx.run(["migrate-backend", "web", "--to", "pip", "--validate"]);
-  assertOk(rerun);
-  assertStringIncludes(rerun.stderr, "was interrupted; its copy of the environment was put back");
+  assertEquals(await installed(ctx, "web"), before);
+});
+
+Deno.test("migrate-backend killed midway: the next install puts the copy back before installing", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const before = await installed(ctx, "web");
+  const killed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
+    env: { GESTVENV_FAILPOINT: "migrate-backend.after-uninstall:exit" },
+  });
+  assert(killed.code !== 0);
+  const install = await ctx.run(["install", "web", "other-pkg"]);
+  assertOk(install);
+  assertStringIncludes(install.stderr, "put back the copy of `web`");
+  const after = await installed(ctx, "web");
+  for (const [dist, installer] of before) assertEquals(after.get(dist), installer, dist);
+  assert(after.has("other-pkg==2.0.0"));
   assertEquals(await leftovers(join(ctx.home, "environments")), []);
+  assertEquals(await journal(ctx), []);
+});
+
+Deno.test("migrate-backend killed after the registry write: the copy is removed, never put back", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const envs = join(ctx.home, "environments");
+  const killed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
+    env: { GESTVENV_FAILPOINT: "migrate-backend.after-register:exit" },
+  });
+  assert(killed.code !== 0);
   assertEquals(await backendOf(ctx, "web"), "pip");
-  assertEquals([...(await installed(ctx, "web")).keys()].sort(), [...before.keys()].sort());
+  const [copy] = await leftovers(envs);
+  assert(copy !== undefined);
+  const pipInstalled = await installed(ctx, "web");
+  for (const installer of pipInstalled.values()) assertEquals(installer, "pip");
+  // The next command sees the migration was committed: it only throws the copy away.
+  const next = await ctx.run(["install", "web", "other-pkg"]);
+  assertOk(next);
+  assertStringIncludes(next.stderr, "had been migrated to pip; removed its copy");
+  assertEquals(await leftovers(envs), []);
+  const after = await installed(ctx, "web");
+  assertEquals(after.get("demo-pkg==1.1.0"), "pip");
+  assertEquals(await backendOf(ctx, "web"), "pip");
+});
+
+Deno.test("migrate-backend: a copy that does not match its manifest is never put over the environment", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg"]));
+  const envs = join(ctx.home, "environments");
+  const killed = await ctx.run(["migrate-backend", "web", "--to", "pip"], {
+    env: { GESTVENV_FAILPOINT: "migrate-backend.after-uninstall:exit" },
+  });
+  assert(killed.code !== 0);
+  const [copy] = await leftovers(envs);
+  // Part of the copy is gone (as a recursive remove cut short leaves it), its marker is not.
+  await Deno.remove(join(envs, copy!, "bin"), { recursive: true });
+  const next = await ctx.run(["migrate-backend", "web", "--to", "pip"]);
+  assertStringIncludes(next.stderr, "is damaged, so nothing was put back");
+  // Both stay: the copy was not put in place, and cleanup refuses to delete it.
+  assert(await Deno.stat(join(envs, copy!, ".gestvenv-migrate-backup.json")).then(() => true));
+  assert(await Deno.stat(join(envs, "web", "bin", "python")).then(() => true));
+  const cleanup = await ctx.run(["cleanup", "--orphaned", "--yes"]);
+  assertOk(cleanup);
+  assertStringIncludes(cleanup.stderr, "the copy an interrupted migrate-backend made");
+  assertEquals(await leftovers(envs), [copy!]);
 });
 
 Deno.test("migrate-backend --filter / --all choose environments; --dry-run and usage errors change nothing", async (t) => {
@@ -226,4 +324,51 @@ Deno.test("migrate-backend --filter / --all choose environments; --dry-run and u
   const none = await ctx.run(["migrate-backend", "--filter", "backend=native", "--to", "uv"]);
   assertOk(none);
   assertStringIncludes(none.stderr, "No environment matches");
+});
+
+Deno.test("migrate-backend refuses an environment adopted in place and skips it with --all", async (t) => {
+  await using ctx = await createTestContext();
+  const python = new TextDecoder().decode(
+    new Deno.Command("python3", {
+      args: ["-c", "import sys; print(sys.executable)"],
+      stdout: "piped",
+    }).outputSync().stdout,
+  ).trim();
+  const venv = join(ctx.home, "..", "tool-venvs", "web");
+  await Deno.mkdir(join(venv, ".."), { recursive: true });
+  assertOk(await ctx.exec(python, ["-m", "venv", "--without-pip", venv]));
+  assertOk(
+    await ctx.exec(python, [
+      "-m",
+      "pip",
+      "--python",
+      join(venv, "bin", "python"),
+      "install",
+      "--no-compile",
+      "--index-url",
+      ctx.index.url,
+      "demo-dep",
+    ]),
+  );
+  assertOk(await ctx.run(["migrate", "--adopt", venv, "--in-place", "--name", "web"]));
+  assertOk(await ctx.run(["create", "api"]));
+  const listing = async () => (await Array.fromAsync(Deno.readDir(venv))).map((e) => e.name).sort();
+  const before = await listing();
+
+  for (const extra of [[], ["--dry-run"]]) {
+    const refused = await ctx.run(["migrate-backend", "web", "--to", "pip", ...extra]);
+    assertEquals(refused.code, 1, extra.join(" "));
+    assertStringIncludes(refused.stderr, "was adopted in place");
+    if (extra.length === 0) {
+      await assertSnapshot(t, filterText(refused.stderr, [[join(ctx.home, ".."), "[TMP]"]]));
+    }
+  }
+  const all = data(await ctx.run(["migrate-backend", "--all", "--to", "pip", "--format", "json"]));
+  assertEquals(all.results.map((r: Json) => r.name), ["api"]);
+  assertEquals(all.skipped.map((s: Json) => s.name), ["web"]);
+  assertEquals(all.failures, []);
+  // Nothing was written into the other tool's folder or beside it.
+  assertEquals(await listing(), before);
+  assertEquals(await leftovers(join(venv, "..")), []);
+  assertEquals(await backendOf(ctx, "api"), "pip");
 });

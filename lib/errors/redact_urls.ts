@@ -1,0 +1,14 @@
+/**
+ * Credentials out of what is printed or logged.
+ *
+ * @module
+ */
+
+/**
+ * Removes `user:password@` from every URL inside a text (a command line, an error message), as
+ * `redactUrl` (lib/index) does for one URL: `https://alice:s3cr3t@host/simple` →
+ * `https://host/simple`. What is printed or logged never carries credentials.
+ */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+}
