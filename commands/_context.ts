@@ -26,6 +26,7 @@ import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/co
 import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
 import { logOperation, OperationRecorder } from "./_oplog.ts";
 import { createReporter, openLogFile } from "./_reporters.ts";
+import { commandLine } from "./_command_line.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
 
@@ -186,11 +187,6 @@ function printerFor(flags: GlobalFlags): Printer {
     verbose: flags.verbose ?? false,
     structured: flags.format === "yaml" && !flags.json ? "yaml" : "json",
   });
-}
-
-/** This command line, credentials in URLs removed: what a waiting command is told. */
-function commandLine(): string {
-  return ["gestvenv", ...Deno.args].join(" ").replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
 }
 
 /**

@@ -27,7 +27,10 @@ export interface OperationEntry {
   time: string;
   /** The command's route (`install`, `cache clean`). */
   command: string;
-  /** The whole command line, credentials in URLs removed. */
+  /**
+   * The whole command line, secrets hidden: credentials in URLs removed, the values of secret
+   * flags (`--password`, `--token`, `cache publish -p`, …) replaced by `***`.
+   */
   command_line: string;
   /** The environments the operation touched (may be empty). */
   environments: string[];
