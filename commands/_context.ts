@@ -350,6 +350,8 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       if (flags.logFile !== undefined) {
         logFile = await openLogFile(flags.logFile, commandLine());
         listeners.push(logFile.listener);
+        // A command run in this process meanwhile (the one `profile` measures) logs here too.
+        commandListeners.push(logFile.listener);
       }
       if (flags.dryRun && options.effect === "runs") {
         throw new UsageError(
@@ -389,6 +391,9 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       this.process.exitCode = error instanceof GestvenvError ? error.exitCode : EXIT_CODE.GENERAL;
     } finally {
       stopListening?.();
+      if (logFile !== undefined) {
+        commandListeners.splice(commandListeners.indexOf(logFile.listener), 1);
+      }
     }
     if (logFile !== undefined) {
       logFile.close(Number(this.process.exitCode ?? 0), failure, performance.now() - startedClock);
