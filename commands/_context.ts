@@ -328,15 +328,16 @@ export async function withCommandListener<T>(
 export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   command: string,
   body: (ctx: CommandContext, flags: F, ...args: A) => Promise<number | void>,
-  options: ActionOptions,
+  options: ActionOptions<F>,
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
-    const controller = options.effect === "changes" ? new AbortController() : undefined;
+    const effect = typeof options.effect === "function" ? options.effect(flags) : options.effect;
+    const controller = effect === "changes" ? new AbortController() : undefined;
     const started = Date.now();
     const startedClock = performance.now();
     const recorder = new OperationRecorder();
     // The operation log's figures (cache, bytes, phases) of a command that changes something.
-    const logged = options.effect === "changes" && !flags.dryRun;
+    const logged = effect === "changes" && !flags.dryRun;
     const spans = logged ? new SpanCollector() : undefined;
     const listeners: ReporterListener[] = [...commandListeners];
     if (spans !== undefined) listeners.push(spans);
@@ -353,7 +354,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         // A command run in this process meanwhile (the one `profile` measures) logs here too.
         commandListeners.push(logFile.listener);
       }
-      if (flags.dryRun && options.effect === "runs") {
+      if (flags.dryRun && effect === "runs") {
         throw new UsageError(
           `\`gestvenv ${command}\` runs a program; --dry-run cannot say what it would do`,
           { hint: `Drop --dry-run to run it` },
@@ -366,7 +367,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       await migrateOlderHome(ctx);
       try {
         this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
-        if (options.effect === "changes" && !command.startsWith("cache ")) {
+        if (effect === "changes" && !command.startsWith("cache ")) {
           await autoCleanupCache(ctx);
         }
       } finally {
@@ -486,8 +487,11 @@ async function autoCleanupCache(ctx: CommandContext): Promise<void> {
   }
 }
 
-/** Options of {@linkcode action}. */
-export interface ActionOptions {
+/** What a command does to the machine (see {@linkcode ActionOptions}). */
+export type Effect = "reads" | "changes" | "runs";
+
+/** Options of {@linkcode action}; `F` is the command's flags. */
+export interface ActionOptions<F = GlobalFlags> {
   /**
    * What the command does to the machine; every command declares it, and this one declaration
    * decides how `--dry-run` and Ctrl-C apply:
@@ -499,8 +503,11 @@ export interface ActionOptions {
    *   `ctx.signal`: the operation rolls back at its next step and exits 130 or 143.
    * - `runs`: it runs a program the user names (`run`, `shell`), which gestvenv cannot describe:
    *   `--dry-run` is refused (exit 2); signals go to that program.
+   *
+   * A function decides from the flags, for a command that only reads unless told to change
+   * (`repair --list` and `doctor` without `--fix` read, so they are not in the operation log).
    */
-  effect: "reads" | "changes" | "runs";
+  effect: Effect | ((flags: F) => Effect);
 }
 
 /**

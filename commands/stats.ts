@@ -15,6 +15,7 @@ import {
   environmentSizes,
   phaseTotals,
   topPackages,
+  withoutFuture,
 } from "../lib/stats/mod.ts";
 import {
   action,
@@ -61,7 +62,16 @@ async function gather(ctx: CommandContext, flags: StatsFlags, limit: number): Pr
       `Skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"} of the operation log`,
     );
   }
-  const entries = filterOperations(all, { since });
+  const now = Date.now();
+  const dated = withoutFuture(all, now);
+  if (dated.future > 0) {
+    ctx.printer.warn(
+      `Left out ${dated.future} operation${
+        dated.future === 1 ? "" : "s"
+      } of the log dated more than a day in the future`,
+    );
+  }
+  const entries = filterOperations(dated.entries, { since });
   const records = registryRecords(await loadRegistry(ctx.environments()));
   const sizes = await environmentSizes(records);
   const phases: Record<string, number> = {};
@@ -78,7 +88,7 @@ async function gather(ctx: CommandContext, flags: StatsFlags, limit: number): Pr
     packages: topPackages(entries, limit),
     backends: backendCounts(records),
     phases_ms: phases,
-    ...(flags.trend ? { trend: dailyTrend(entries) } : {}),
+    ...(flags.trend ? { trend: dailyTrend(entries, now) } : {}),
   };
 }
 
