@@ -153,7 +153,7 @@ async function printTables(ctx: CommandContext, report: StatsReport, detailed: b
       report.environments.largest.map((e) => [
         e.name,
         e.backend,
-        !e.exists ? "missing" : `${formatBytes(e.bytes)}${e.complete ? "" : " (at least)"}`,
+        sizeText(e),
         e.files,
       ]),
     );
@@ -182,6 +182,15 @@ async function printTables(ctx: CommandContext, report: StatsReport, detailed: b
       );
     }
   }
+}
+
+/**
+ * An environment's size as printed: `missing`, its bytes, or `≥ ` its bytes when the walk was cut
+ * short (a lower bound).
+ */
+export function sizeText(e: { bytes: number; complete: boolean; exists: boolean }): string {
+  if (!e.exists) return "missing";
+  return `${e.complete ? "" : "≥ "}${formatBytes(e.bytes)}`;
 }
 
 /** A bar of `width` plain characters, `fraction` of it filled. */
@@ -215,9 +224,7 @@ function dashboardLines(ctx: CommandContext, report: StatsReport): string[] {
   const envs = report.environments.largest.slice(0, 3);
   lines.push(
     `${"envs".padEnd(width)} ${report.environments.count}` +
-      (envs.length === 0
-        ? ""
-        : `: ${envs.map((e) => `${e.name} ${formatBytes(e.bytes)}`).join(", ")}`) +
+      (envs.length === 0 ? "" : `: ${envs.map((e) => `${e.name} ${sizeText(e)}`).join(", ")}`) +
       (report.backends.length === 0
         ? ""
         : `  (${report.backends.map((b) => `${b.backend} ${b.environments}`).join(", ")})`),

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { join } from "node:path";
 import { assertSnapshot } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { sizeText } from "../../commands/stats.ts";
 
 /** A fixed log: old lines without figures, newer ones with them, failures, four days. */
 function fixtureLog(): string {
@@ -221,4 +222,10 @@ Deno.test("stats ignores absurd figures, removals and far-future lines of a host
   for (const junk of ["Infinity", "NaN", "e+308", "275760", "-5"]) {
     assert(!table.stdout.includes(junk), `${junk} in\n${table.stdout}`);
   }
+});
+
+Deno.test("a cut-short environment size reads as a lower bound in the table and the dashboard", () => {
+  assertEquals(sizeText({ bytes: 2048, complete: true, exists: true }), "2.0 KiB");
+  assertEquals(sizeText({ bytes: 2048, complete: false, exists: true }), "≥ 2.0 KiB");
+  assertEquals(sizeText({ bytes: 0, complete: false, exists: false }), "missing");
 });
