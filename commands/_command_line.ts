@@ -11,9 +11,13 @@ export const REDACTED = "***";
 
 /**
  * A long flag whose value is a secret: its name contains password, passwd, token, secret,
- * credential, `auth` (not `author`) or api-key.
+ * credential, api-key, authoriz…/authenticat…, or the word `auth` (`--auth`, `--http-auth`; not
+ * `--author`).
  */
-const SECRET_FLAG_NAME = /password|passwd|token|secret|credential|auth(?!or)|api-?key/i;
+function isSecretFlag(name: string): boolean {
+  return /password|passwd|token|secret|credential|api-?key|authoriz|authenticat/i.test(name) ||
+    /(?:^|[-_])auth(?:$|[-_])/i.test(name);
+}
 
 /**
  * Short flags that carry a secret, per command route (the short flag means something else
@@ -38,7 +42,7 @@ function hasRoute(args: readonly string[], words: readonly string[]): boolean {
 
 /**
  * `args` with their secrets hidden: the value of every long flag whose name says it is a secret
- * ({@linkcode SECRET_FLAG_NAME}: `--password X`, `--password=X`, `--token X`, `--auth=X`, …),
+ * (see `isSecretFlag`: `--password X`, `--password=X`, `--token X`, `--auth=X`, …),
  * the value of the command's secret short flags (`cache publish -p X`, `-p=X`, `-pX`), each
  * replaced by {@linkcode REDACTED}, and the credentials of every URL (`https://user:pw@host` →
  * `https://host`). Hiding too much is harmless, so a secret flag's next word is hidden whatever it
@@ -60,7 +64,7 @@ export function redactArgs(args: readonly string[]): string[] {
     if (arg.startsWith("--") && arg.length > 2) {
       const eq = arg.indexOf("=");
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      if (SECRET_FLAG_NAME.test(name)) {
+      if (isSecretFlag(name)) {
         if (eq === -1) {
           out.push(arg);
           hideNext = true;

@@ -38,7 +38,15 @@ Deno.test("redactArgs hides secret flags' values and URL credentials, nothing el
     ]],
     // `-p` is the Python version elsewhere; `--author` is not `--auth`.
     [["create", "app", "-p", "3.11"], ["create", "app", "-p", "3.11"]],
-    [["x", "--author", "me"], ["x", "--author", "me"]],
+    [["x", "--author", "me", "--author-email=a@b"], ["x", "--author", "me", "--author-email=a@b"]],
+    [["x", "--authorization", "Bearer", "--http-auth=u:p", "--oauth-token", "t"], [
+      "x",
+      "--authorization",
+      "***",
+      "--http-auth=***",
+      "--oauth-token",
+      "***",
+    ]],
     // URL credentials, alone or as a flag's value.
     [["install", "--index-url", "https://u:pw@h.example/simple"], [
       "install",
