@@ -20,12 +20,13 @@ import {
   SpanCollector,
   startSpan,
 } from "../lib/events/mod.ts";
-import { EXIT_CODE, GestvenvError, redactUrlsIn, UsageError } from "../lib/errors/mod.ts";
+import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/config/mod.ts";
 import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
 import { logOperation, OperationRecorder } from "./_oplog.ts";
 import { createReporter, openLogFile } from "./_reporters.ts";
+import { commandLine } from "./_command_line.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
 
@@ -188,11 +189,6 @@ function printerFor(flags: GlobalFlags): Printer {
   });
 }
 
-/** This command line, credentials in URLs removed: what a waiting command is told. */
-function commandLine(): string {
-  return redactUrlsIn(["gestvenv", ...Deno.args].join(" "));
-}
-
 /**
  * Builds the context from the command's flags: loads the configuration file and resolves the
  * settings once. `projectWarnings` false: the project's warnings were printed already (the
@@ -334,7 +330,7 @@ export async function withCommandListener<T>(
 export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   command: string,
   body: (ctx: CommandContext, flags: F, ...args: A) => Promise<number | void>,
-  options: ActionOptions,
+  options: ActionOptions<F>,
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
     const effect = typeof options.effect === "function" ? options.effect(flags) : options.effect;
@@ -357,6 +353,8 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       if (flags.logFile !== undefined) {
         logFile = await openLogFile(flags.logFile, commandLine());
         listeners.push(logFile.listener);
+        // A command run in this process meanwhile (the one `profile` measures) logs here too.
+        commandListeners.push(logFile.listener);
       }
       if (flags.dryRun && effect === "runs") {
         throw new UsageError(
@@ -401,6 +399,9 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       this.process.exitCode = error instanceof GestvenvError ? error.exitCode : EXIT_CODE.GENERAL;
     } finally {
       stopListening?.();
+      if (logFile !== undefined) {
+        commandListeners.splice(commandListeners.indexOf(logFile.listener), 1);
+      }
     }
     if (logFile !== undefined) {
       logFile.close(Number(this.process.exitCode ?? 0), failure, performance.now() - startedClock);
@@ -506,10 +507,10 @@ async function autoCleanupCache(ctx: CommandContext): Promise<void> {
 }
 
 /** What a command does to the machine (see {@linkcode ActionOptions}). */
-export type CommandEffect = "reads" | "changes" | "runs";
+export type Effect = "reads" | "changes" | "runs";
 
-/** Options of {@linkcode action}. */
-export interface ActionOptions {
+/** Options of {@linkcode action}; `F` is the command's flags. */
+export interface ActionOptions<F = GlobalFlags> {
   /**
    * What the command does to the machine; every command declares it, and this one declaration
    * decides how `--dry-run` and Ctrl-C apply:
@@ -522,9 +523,10 @@ export interface ActionOptions {
    * - `runs`: it runs a program the user names (`run`, `shell`), which gestvenv cannot describe:
    *   `--dry-run` is refused (exit 2); signals go to that program.
    *
-   * A function of the flags when a flag makes the command read-only (`migrate --analyze`).
+   * A function decides from the flags, for a command that only reads unless told to change
+   * (`repair --list` and `doctor` without `--fix` read, so they are not in the operation log).
    */
-  effect: CommandEffect | ((flags: GlobalFlags) => CommandEffect);
+  effect: Effect | ((flags: F) => Effect);
 }
 
 /**

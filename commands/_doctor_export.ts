@@ -11,6 +11,8 @@ import type { DoctorCheck } from "../lib/doctor/mod.ts";
 import { atomicWriteFile } from "../lib/fs/mod.ts";
 import { logsDirOf, readOperations } from "../lib/oplog/mod.ts";
 import type { CommandContext } from "./_context.ts";
+import { redactCommandLine } from "./_command_line.ts";
+import { redactUrlsIn } from "../lib/errors/mod.ts";
 import { redactValues } from "./config/_keys.ts";
 import { gatherSystemInfo } from "./system_info.ts";
 import { VERSION } from "./_version.ts";
@@ -37,14 +39,10 @@ export function exportedConfigValues(
   return out;
 }
 
-/** `scheme://user:secret@host` → `scheme://host`, anywhere in a text. */
-function stripCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"'<>]*@/gi, "$1");
-}
-
 /**
  * Writes the diagnosis to `path` (see the module documentation), atomically (temp file, fsync,
- * rename). Every URL in it is stripped of credentials, whatever field carries it.
+ * rename). Every URL in it is stripped of credentials, whatever field carries it, and every
+ * exported command line has its secret flags' values hidden (`redactCommandLine`).
  */
 export async function writeDiagnosis(
   ctx: CommandContext,
@@ -75,8 +73,10 @@ export async function writeDiagnosis(
     checks,
     fixes,
     healthy: !checks.some((c) => c.severity === "error"),
-    operations: operations.entries.slice(-EXPORTED_OPERATIONS),
+    // Lines written before secrets were hidden in `command_line` are hidden here.
+    operations: operations.entries.slice(-EXPORTED_OPERATIONS)
+      .map((e) => ({ ...e, command_line: redactCommandLine(e.command_line) })),
   };
-  const text = stripCredentials(JSON.stringify(document, null, 2)) + "\n";
+  const text = redactUrlsIn(JSON.stringify(document, null, 2)) + "\n";
   await atomicWriteFile(path, text);
 }

@@ -319,5 +319,5 @@ export const doctorCommand = buildCommand<DoctorFlags, [string | undefined], Cli
       printDoctorReport(ctx, checks);
     }
     return doctor.hasErrors(checks) ? 1 : 0;
-  }, { effect: "changes" }),
+  }, { effect: (flags: DoctorFlags) => flags.fix ? "changes" : "reads" }),
 });

@@ -17,6 +17,7 @@ import {
   type GlobalFlags,
   withCommandListener,
 } from "./_context.ts";
+import { commandLine } from "./_command_line.ts";
 import { examples, toggle } from "./_help.ts";
 import { formatBytes } from "./_output.ts";
 
@@ -144,7 +145,7 @@ export const profileCommand = buildCommand<ProfileFlags, string[], CliContext>({
         ms: tenth((s.end ?? start + summary.wall_ms) - s.start),
       }))
       : undefined;
-    await printProfile(ctx, ["gestvenv", ...inner].join(" "), exitCode, summary, spans);
+    await printProfile(ctx, commandLine(inner), exitCode, summary, spans);
     return exitCode;
   }, { effect: "runs" }),
 });

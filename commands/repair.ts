@@ -252,5 +252,5 @@ export const repairCommand = buildCommand<RepairFlags, [string | undefined], Cli
       printDoctorReport(ctx, checks);
     }
     return doctor.hasErrors(checks) ? 1 : 0;
-  }, { effect: "changes" }),
+  }, { effect: (flags: RepairFlags) => flags.list ? "reads" : "changes" }),
 });

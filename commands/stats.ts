@@ -15,6 +15,7 @@ import {
   environmentSizes,
   phaseTotals,
   topPackages,
+  withoutFuture,
 } from "../lib/stats/mod.ts";
 import {
   action,
@@ -61,7 +62,16 @@ async function gather(ctx: CommandContext, flags: StatsFlags, limit: number): Pr
       `Skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"} of the operation log`,
     );
   }
-  const entries = filterOperations(all, { since });
+  const now = Date.now();
+  const dated = withoutFuture(all, now);
+  if (dated.future > 0) {
+    ctx.printer.warn(
+      `Left out ${dated.future} operation${
+        dated.future === 1 ? "" : "s"
+      } of the log dated more than a day in the future`,
+    );
+  }
+  const entries = filterOperations(dated.entries, { since });
   const records = registryRecords(await loadRegistry(ctx.environments()));
   const sizes = await environmentSizes(records);
   const phases: Record<string, number> = {};
@@ -78,7 +88,7 @@ async function gather(ctx: CommandContext, flags: StatsFlags, limit: number): Pr
     packages: topPackages(entries, limit),
     backends: backendCounts(records),
     phases_ms: phases,
-    ...(flags.trend ? { trend: dailyTrend(entries) } : {}),
+    ...(flags.trend ? { trend: dailyTrend(entries, now) } : {}),
   };
 }
 
@@ -143,7 +153,7 @@ async function printTables(ctx: CommandContext, report: StatsReport, detailed: b
       report.environments.largest.map((e) => [
         e.name,
         e.backend,
-        !e.exists ? "missing" : `${formatBytes(e.bytes)}${e.complete ? "" : " (at least)"}`,
+        sizeText(e),
         e.files,
       ]),
     );
@@ -172,6 +182,15 @@ async function printTables(ctx: CommandContext, report: StatsReport, detailed: b
       );
     }
   }
+}
+
+/**
+ * An environment's size as printed: `missing`, its bytes, or `≥ ` its bytes when the walk was cut
+ * short (a lower bound).
+ */
+export function sizeText(e: { bytes: number; complete: boolean; exists: boolean }): string {
+  if (!e.exists) return "missing";
+  return `${e.complete ? "" : "≥ "}${formatBytes(e.bytes)}`;
 }
 
 /** A bar of `width` plain characters, `fraction` of it filled. */
@@ -205,9 +224,7 @@ function dashboardLines(ctx: CommandContext, report: StatsReport): string[] {
   const envs = report.environments.largest.slice(0, 3);
   lines.push(
     `${"envs".padEnd(width)} ${report.environments.count}` +
-      (envs.length === 0
-        ? ""
-        : `: ${envs.map((e) => `${e.name} ${formatBytes(e.bytes)}`).join(", ")}`) +
+      (envs.length === 0 ? "" : `: ${envs.map((e) => `${e.name} ${sizeText(e)}`).join(", ")}`) +
       (report.backends.length === 0
         ? ""
         : `  (${report.backends.map((b) => `${b.backend} ${b.environments}`).join(", ")})`),

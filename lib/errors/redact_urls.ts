@@ -10,5 +10,7 @@
  * `https://host/simple`. What is printed or logged never carries credentials.
  */
 export function redactUrlsIn(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+  // The userinfo stops at whitespace and at quotes or brackets, so a URL inside JSON or HTML
+  // text does not swallow what follows it (RFC 3986 userinfo has none of these).
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"'<>]*@/gi, "$1");
 }

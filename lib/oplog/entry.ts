@@ -27,7 +27,10 @@ export interface OperationEntry {
   time: string;
   /** The command's route (`install`, `cache clean`). */
   command: string;
-  /** The whole command line, credentials in URLs removed. */
+  /**
+   * The whole command line, secrets hidden: credentials in URLs removed, the values of secret
+   * flags (`--password`, `--token`, `cache publish -p`, …) replaced by `***`.
+   */
   command_line: string;
   /** The environments the operation touched (may be empty). */
   environments: string[];
@@ -58,8 +61,21 @@ export interface OperationEntry {
   phases_ms?: Partial<Record<Phase, number>>;
 }
 
+/**
+ * The longest duration a line may record, ms (a week): longer is not a gestvenv command that
+ * ran, but a hand-edited or corrupt line, which would skew every median and sum.
+ */
+export const MAX_OPERATION_MS = 7 * 86_400_000;
+
+/** A count or byte figure: a whole number, 0 or more, exactly representable. */
 const count = (value: unknown): number | undefined =>
-  typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+
+/** A duration: finite, 0 to {@linkcode MAX_OPERATION_MS}. */
+const duration = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= MAX_OPERATION_MS
+    ? value
+    : undefined;
 
 /** The figures of a line (cache, bytes, requests, phases), each kept only when well formed. */
 function figuresOf(v: Record<string, unknown>): Partial<OperationEntry> {
@@ -80,7 +96,7 @@ function figuresOf(v: Record<string, unknown>): Partial<OperationEntry> {
     // Only known phase names are read (a hand-edited `__proto__` key is never copied).
     const kept: Partial<Record<Phase, number>> = {};
     for (const phase of PHASES) {
-      const ms = Object.hasOwn(phases, phase) ? count(phases[phase]) : undefined;
+      const ms = Object.hasOwn(phases, phase) ? duration(phases[phase]) : undefined;
       if (ms !== undefined) kept[phase] = ms;
     }
     out.phases_ms = kept;
@@ -99,7 +115,11 @@ const REQUIRED: ReadonlyArray<[keyof OperationEntry, string]> = [
 
 /**
  * Parses one log line; undefined for a line that is not a whole entry (truncated, corrupt,
- * hand-edited), which readers skip.
+ * hand-edited), which readers skip. Also undefined when its figures are absurd: a `duration_ms`
+ * that is not a finite number from 0 to {@linkcode MAX_OPERATION_MS}, an `exit_code` that is
+ * not a whole number from 0 to 255. Optional figures (cache, bytes, requests, phases) that are
+ * not whole numbers (phases: durations) are dropped. A change's `before`/`after` that is not a
+ * string is read as null (a change without `after` is a removal).
  */
 export function parseOperationLine(line: string): OperationEntry | undefined {
   let value: unknown;
@@ -115,6 +135,9 @@ export function parseOperationLine(line: string): OperationEntry | undefined {
     if (actual !== type) return undefined;
   }
   if (Number.isNaN(Date.parse(v.time as string))) return undefined;
+  if (duration(v.duration_ms) === undefined) return undefined;
+  const exit = v.exit_code as number;
+  if (!Number.isInteger(exit) || exit < 0 || exit > 255) return undefined;
   const environments = Array.isArray(v.environments)
     ? v.environments.filter((e): e is string => typeof e === "string")
     : [];
@@ -122,7 +145,11 @@ export function parseOperationLine(line: string): OperationEntry | undefined {
     ? v.changes.filter((c): c is OperationEntry["changes"][number] =>
       c !== null && typeof c === "object" && typeof c.name === "string" &&
       typeof c.environment === "string"
-    )
+    ).map((c) => ({
+      ...c,
+      before: typeof c.before === "string" ? c.before : null,
+      after: typeof c.after === "string" ? c.after : null,
+    }))
     : [];
   const error = v.error !== null && typeof v.error === "object" &&
       typeof (v.error as Record<string, unknown>).code === "string"

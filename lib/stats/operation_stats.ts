@@ -129,7 +129,7 @@ export function topPackages(entries: readonly OperationEntry[], limit: number): 
   for (const e of entries) {
     if (e.exit_code !== 0) continue;
     for (const c of e.changes) {
-      if (c.after === null) continue;
+      if (typeof c.after !== "string") continue; // A removal.
       const key = c.name.toLowerCase().replace(/[-_.]+/g, "-");
       const entry = counts.get(key) ?? { name: c.name, installs: 0, envs: new Set<string>() };
       entry.installs++;
@@ -155,11 +155,35 @@ export function phaseTotals(entries: readonly OperationEntry[]): Array<[Phase, n
   return PHASES.filter((p) => totals.has(p)).map((p) => [p, Math.round(totals.get(p)! * 10) / 10]);
 }
 
-/** Operations per day (UTC), oldest first; days without operations are left out. */
-export function dailyTrend(entries: readonly OperationEntry[]): DayStats[] {
+/**
+ * How far in the future a line's time may be, ms (a day): another machine's clock sharing the
+ * home may be a little ahead; further is a corrupt or hand-edited line.
+ */
+export const FUTURE_SLACK_MS = 86_400_000;
+
+/**
+ * The entries dated at most {@linkcode FUTURE_SLACK_MS} after `now` (epoch ms), and how many
+ * were left out for being dated later.
+ */
+export function withoutFuture(
+  entries: readonly OperationEntry[],
+  now: number = Date.now(),
+): { entries: OperationEntry[]; future: number } {
+  const kept = entries.filter((e) => Date.parse(e.time) <= now + FUTURE_SLACK_MS);
+  return { entries: kept, future: entries.length - kept.length };
+}
+
+/**
+ * Operations per day (UTC), oldest first; days without operations are left out. A time after
+ * `now` (a clock ahead) counts as `now`.
+ */
+export function dailyTrend(
+  entries: readonly OperationEntry[],
+  now: number = Date.now(),
+): DayStats[] {
   const days = new Map<string, OperationEntry[]>();
   for (const e of entries) {
-    const day = new Date(Date.parse(e.time)).toISOString().slice(0, 10);
+    const day = new Date(Math.min(Date.parse(e.time), now)).toISOString().slice(0, 10);
     const list = days.get(day);
     if (list === undefined) days.set(day, [e]);
     else list.push(e);

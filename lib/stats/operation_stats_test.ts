@@ -1,6 +1,14 @@
 import { assertEquals } from "../../tests/helpers/assert.ts";
 import type { OperationEntry } from "../oplog/mod.ts";
-import { cacheFigures, commandStats, dailyTrend, median, percentile } from "./operation_stats.ts";
+import {
+  cacheFigures,
+  commandStats,
+  dailyTrend,
+  median,
+  percentile,
+  topPackages,
+  withoutFuture,
+} from "./operation_stats.ts";
 
 const entry = (command: string, duration: number, extra: Partial<OperationEntry> = {}) => ({
   time: "2026-11-01T00:00:00.000Z",
@@ -75,4 +83,29 @@ Deno.test("a full log (four files of 5 MiB, ~80,000 lines) is summarized whole",
   const days = dailyTrend(entries);
   assertEquals(days.length, 28);
   assertEquals(days.reduce((n, d) => n + d.operations, 0), 80_000);
+});
+
+Deno.test("lines dated over a day ahead are left out; a clock slightly ahead counts as now", () => {
+  const now = Date.parse("2026-11-30T23:00:00.000Z");
+  const at = (time: string) => entry("install", 10, { time });
+  const { entries, future } = withoutFuture([
+    at("2026-11-30T10:00:00.000Z"),
+    at("2026-12-01T02:00:00.000Z"), // 3 h ahead
+    at("+275760-09-13T00:00:00.000Z"),
+  ], now);
+  assertEquals(future, 1);
+  assertEquals(dailyTrend(entries, now).map((d) => [d.day, d.operations]), [["2026-11-30", 2]]);
+});
+
+Deno.test("topPackages counts installs, never removals", () => {
+  const change = (name: string, after: string | null) => ({
+    environment: "a",
+    name,
+    before: "1.0",
+    after,
+  });
+  assertEquals(
+    topPackages([entry("install", 1, { changes: [change("x", "2.0"), change("y", null)] })], 5),
+    [{ name: "x", installs: 1, environments: 1 }],
+  );
 });

@@ -403,6 +403,8 @@ Deno.test("config.index_unreachable: an index that stopped answering is a warnin
   const up = await doctor(ctx, ["--config"]);
   assertEquals(up.checks.find((c) => c.id === "config.index_unreachable")?.severity, "ok");
   const port = new URL(ctx.index.url).port;
+  // A doctor without --fix only reads: it did not create the home.
+  await Deno.mkdir(ctx.home, { recursive: true });
   await Deno.writeTextFile(
     join(ctx.home, "config.toml"),
     `extra_index_urls = ["http://ada:s3cret@127.0.0.1:${port}/extra/simple"]\n`,

@@ -87,3 +87,24 @@ Deno.test("--log-file that cannot be opened is a usage error that changes nothin
   assertStringIncludes(r.stderr, "Cannot open the log file");
   assertEquals(await Deno.stat(ctx.envPath("app")).catch(() => null), null);
 });
+
+Deno.test("--log-file given to profile logs the profiled command's steps, spans and counters", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app"]));
+  const path = join(ctx.work, "profile.log");
+  const r = await ctx.run(["profile", "--log-file", path, "install", "app", "demo-pkg"]);
+  assertOk(r);
+  const lines = await readLog(path);
+  assertEquals(lines[0]?.text, `gestvenv profile --log-file ${path} install app demo-pkg`);
+  assert(lines.some((l) => l.kind === "step" && l.text.startsWith("Resolving for")));
+  for (const phase of ["resolve", "download", "unpack", "link", "registry"]) {
+    assert(lines.some((l) => l.kind === "span" && l.text.startsWith(`${phase} `)), phase);
+  }
+  const counters = lines.find((l) => l.kind === "counters")!.text;
+  assertStringIncludes(counters, "cache_misses=2");
+  assert(/index_requests=[1-9]/.test(counters), counters);
+  // One start and one end: the profiled command adds its events, not a second log.
+  assertEquals(lines.filter((l) => l.kind === "start").length, 1);
+  assertEquals(lines.filter((l) => l.kind === "end").length, 1);
+  assertEquals(lines.at(-1)?.kind, "end");
+});

@@ -396,3 +396,28 @@ Deno.test("what a creation installs is logged and audited: create --packages, cl
   }
   assert(!installs.some((i) => i.environment === "ghost"), "a dry run installs nothing");
 });
+
+Deno.test("read-only doctor and repair --list runs are not logged; fixing runs are", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app"]));
+  const before = (await logLines(ctx)).length;
+  const diag = join(ctx.work, "diag.json");
+  for (
+    const args of [
+      ["doctor"],
+      ["doctor", "app", "--suggest"],
+      ["doctor", "--export", diag],
+      ["repair", "app", "--list"],
+      ["repair", "--list", "--format", "json"],
+    ]
+  ) {
+    const r = await ctx.run(args);
+    assert(r.code === 0 || r.code === 1, `${args.join(" ")}: ${r.stderr}`);
+  }
+  await Deno.stat(diag); // The export was written all the same.
+  assertEquals((await logLines(ctx)).length, before, "nothing changed, nothing logged");
+  assertOk(await ctx.run(["doctor", "--fix"]));
+  assertOk(await ctx.run(["repair", "app"]));
+  const after = await logLines(ctx);
+  assertEquals(after.slice(before).map((l) => l.command), ["doctor", "repair"]);
+});

@@ -79,3 +79,40 @@ Deno.test("profile's table form, a failing command's exit code, and misuse", asy
   assertStringIncludes(itself.stderr, "cannot profile itself");
   assertEquals((await ctx.run(["profile", "--format", "pylock", "list"])).code, 2);
 });
+
+Deno.test("profile shows the profiled command line with its secrets hidden", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app"]));
+  const url = ctx.index.url.replace("http://", "http://user:s3cr3t@");
+  const r = await ctx.run([
+    "profile",
+    "--format",
+    "json",
+    "install",
+    "app",
+    "demo-pkg",
+    "--index-url",
+    url,
+  ]);
+  assertOk(r);
+  assert(!r.stdout.includes("s3cr3t"), r.stdout);
+  const profile = JSON.parse(r.stdout).data as Profile;
+  assertEquals(profile.command, `gestvenv install app demo-pkg --index-url ${ctx.index.url}`);
+  // The table's title, with a secret flag (cache publish -p is its password).
+  const table = await ctx.run([
+    "profile",
+    "cache",
+    "publish",
+    "--to",
+    "http://127.0.0.1:9/",
+    "-p",
+    "pypi-SHORTFLAG",
+  ]);
+  // The cache has the install's wheels; nothing listens on port 9: a network error.
+  assertEquals(table.code, 5, table.stderr);
+  assert(!table.stdout.includes("SHORTFLAG"), table.stdout);
+  assertStringIncludes(
+    table.stdout,
+    "Profile of `gestvenv cache publish --to http://127.0.0.1:9/ -p ***`: exit 5",
+  );
+});

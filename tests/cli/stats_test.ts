@@ -2,6 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { join } from "node:path";
 import { assertSnapshot } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { sizeText } from "../../commands/stats.ts";
 
 /** A fixed log: old lines without figures, newer ones with them, failures, four days. */
 function fixtureLog(): string {
@@ -140,4 +141,91 @@ Deno.test("stats measures environments on disk and counts backends from the regi
   const dashboard = await ctx.run(["stats", "dashboard"]);
   assertOk(dashboard);
   assertStringIncludes(dashboard.stdout, "cache    [##########----------]  50.0% hits");
+});
+
+Deno.test("stats ignores absurd figures, removals and far-future lines of a hostile log", async () => {
+  await using ctx = await createTestContext([]);
+  await Deno.mkdir(join(ctx.home, "logs"), { recursive: true });
+  const hostile = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      time: "2026-11-05T10:00:00.000Z",
+      command: "install",
+      command_line: "gestvenv install",
+      environments: [],
+      changes: [],
+      duration_ms: 10,
+      exit_code: 0,
+      error: null,
+      version: "0.1.0",
+      ...fields,
+    });
+  const farFuture = new Date(8.64e15).toISOString();
+  const soon = new Date(Date.now() + 3_600_000).toISOString(); // a clock an hour ahead
+  const lines = [
+    hostile({ command: "__proto__", duration_ms: 1e308 }),
+    hostile({ command: "resolve", duration_ms: -5 }),
+    hostile({ command: "exit", exit_code: 1.5 }),
+    hostile({ command: "exit", exit_code: -1 }),
+    // Valid lines with absurd optional figures: the figures are dropped, the line counts.
+    hostile({
+      cache: { hits: 1e308, misses: 1e308, bytes_saved: 1e308 },
+      bytes_downloaded: 1e308,
+      phases_ms: { resolve: 1e308, download: 1e308, link: 7 },
+    }),
+    hostile({
+      phases_ms: { resolve: 1e308 },
+      changes: [
+        { environment: "web", name: "toString", before: "1.0" }, // no `after`: a removal
+        { environment: "web", name: "constructor", before: "1.0", after: 2 },
+        { environment: "web", name: "kept", before: null, after: "1.0" },
+      ],
+    }),
+    hostile({ time: farFuture, command: "future" }),
+    hostile({ time: soon, command: "soon" }),
+  ];
+  await Deno.writeTextFile(
+    join(ctx.home, "logs", "operations.jsonl"),
+    fixtureLog() + lines.join("\n") + "\n",
+  );
+  const json = await ctx.run([
+    "stats",
+    "--period",
+    "2026-11-01",
+    "--trend",
+    "--detailed",
+    "--format",
+    "json",
+  ]);
+  assertOk(json);
+  assertStringIncludes(json.stderr, "Skipped 5 unreadable lines"); // "not json" + 4 absurd
+  assertStringIncludes(json.stderr, "Left out 1 operation of the log dated more than a day");
+  const data = JSON.parse(json.stdout).data;
+  const commands = data.operations.by_command.map((c: { command: string }) => c.command);
+  for (const bad of ["__proto__", "resolve", "exit", "future"]) {
+    assert(!commands.includes(bad), `${bad} in ${commands}`);
+  }
+  assert(commands.includes("soon"), commands);
+  assertEquals(data.operations.total, 8 + 3);
+  // The cache figures of the fixture only; phases: the fixture's plus the one sane `link`.
+  assertEquals([data.cache.hits, data.cache.misses, data.cache.measured_operations], [3, 4, 3]);
+  assertEquals(data.phases_ms, { startup: 15, resolve: 120, download: 200, link: 67 });
+  const names = data.packages.map((p: { name: string }) => p.name);
+  assert(!names.includes("toString") && !names.includes("constructor"), names);
+  assert(names.includes("kept"), names);
+  // A line an hour ahead counts today, not tomorrow; nothing lands in year 275760.
+  const days = data.trend.map((d: { day: string }) => d.day);
+  assertEquals(days.at(-1), new Date().toISOString().slice(0, 10));
+  assert(days.every((d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d)), days);
+
+  const table = await ctx.run(["stats", "--period", "2026-11-01", "--trend", "--detailed"]);
+  assertOk(table);
+  for (const junk of ["Infinity", "NaN", "e+308", "275760", "-5"]) {
+    assert(!table.stdout.includes(junk), `${junk} in\n${table.stdout}`);
+  }
+});
+
+Deno.test("a cut-short environment size reads as a lower bound in the table and the dashboard", () => {
+  assertEquals(sizeText({ bytes: 2048, complete: true, exists: true }), "2.0 KiB");
+  assertEquals(sizeText({ bytes: 2048, complete: false, exists: true }), "≥ 2.0 KiB");
+  assertEquals(sizeText({ bytes: 0, complete: false, exists: false }), "missing");
 });
