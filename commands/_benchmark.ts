@@ -20,7 +20,7 @@ import { absolute } from "../lib/paths/mod.ts";
 import { findInterpreter } from "../lib/python/mod.ts";
 import { detectLibc, runtimeInfo, timeBound } from "../lib/system/mod.ts";
 import { backendsFor } from "./backend/_describe.ts";
-import type { CommandContext, GlobalFlags } from "./_context.ts";
+import { type CommandContext, formatFor, type GlobalFlags } from "./_context.ts";
 import { optionalText } from "./_help.ts";
 import { splitPackageList } from "./create.ts";
 import { selfCommand } from "./_self.ts";
@@ -66,7 +66,7 @@ export const BENCHMARK_FLAGS = {
 } as const;
 
 /** What the table rows and `--export` say about one result. */
-interface Rendered {
+export interface Rendered {
   /** Ratio of each row's median to the first measured row's (compare), else absent. */
   ratios: boolean;
 }
@@ -265,4 +265,28 @@ export async function printResult(
       ];
     }),
   );
+}
+
+/**
+ * Runs a benchmark and reports it, the one path of `benchmark *` and `compare *`: a dry run only
+ * describes it; otherwise it runs, writes `--export FILE` when asked, and prints the table or JSON.
+ */
+export async function runAndReport(
+  ctx: CommandContext,
+  command: string,
+  options: BenchmarkOptions,
+  rendered: Rendered,
+  exportPath: string | undefined,
+): Promise<void> {
+  const format = formatFor(ctx, ["table", "json"], "table");
+  if (ctx.dryRun) {
+    describeBenchmark(ctx, options);
+    return;
+  }
+  const { runBenchmark } = await import("../lib/benchmark/mod.ts");
+  const result = await runBenchmark(options);
+  if (exportPath !== undefined) {
+    ctx.printer.info(`Wrote ${await exportResult(exportPath, command, result, rendered)}`);
+  }
+  await printResult(ctx, command, result, rendered, format);
 }

@@ -1,13 +1,11 @@
 import { buildCommand, buildRouteMap } from "npm:@stricli/core@1.3.0";
 import type { BenchmarkKind } from "../lib/benchmark/mod.ts";
-import { action, type CliContext, formatFor, GLOBAL_ALIASES, GLOBAL_FLAGS } from "./_context.ts";
+import { action, type CliContext, GLOBAL_ALIASES, GLOBAL_FLAGS } from "./_context.ts";
 import {
   BENCHMARK_FLAGS,
   type BenchmarkFlags,
   benchmarkOptions,
-  describeBenchmark,
-  exportResult,
-  printResult,
+  runAndReport,
 } from "./_benchmark.ts";
 import { examples } from "./_help.ts";
 
@@ -51,23 +49,12 @@ function benchmarkCommand(kind: BenchmarkKind) {
       aliases: { ...GLOBAL_ALIASES, p: "python" },
     },
     func: action(`benchmark ${kind}`, async (ctx, flags: BenchmarkFlags) => {
-      const format = formatFor(ctx, ["table", "json"], "table");
       const options = await benchmarkOptions(ctx, flags, kind, {
         ...(kind === "backends" ? { backends: ["native", "uv", "pip"] as const } : {}),
         signal: ctx.signal,
       });
-      if (ctx.dryRun) {
-        describeBenchmark(ctx, options);
-        return;
-      }
-      const { runBenchmark } = await import("../lib/benchmark/mod.ts");
-      const result = await runBenchmark(options);
       const rendered = { ratios: kind === "backends" || kind === "cache" };
-      if (flags.export !== undefined) {
-        const file = await exportResult(flags.export, `benchmark ${kind}`, result, rendered);
-        ctx.printer.info(`Wrote ${file}`);
-      }
-      await printResult(ctx, `benchmark ${kind}`, result, rendered, format);
+      await runAndReport(ctx, `benchmark ${kind}`, options, rendered, flags.export);
     }, { effect: "changes" }),
   });
 }

@@ -1,14 +1,12 @@
 import { buildCommand, buildRouteMap } from "npm:@stricli/core@1.3.0";
 import type { BenchmarkBackend, BenchmarkOperation } from "../lib/benchmark/mod.ts";
 import { UsageError } from "../lib/errors/mod.ts";
-import { action, type CliContext, formatFor, GLOBAL_ALIASES, GLOBAL_FLAGS } from "./_context.ts";
+import { action, type CliContext, GLOBAL_ALIASES, GLOBAL_FLAGS } from "./_context.ts";
 import {
   BENCHMARK_FLAGS,
   type BenchmarkFlags,
   benchmarkOptions,
-  describeBenchmark,
-  exportResult,
-  printResult,
+  runAndReport,
 } from "./_benchmark.ts";
 import { examples } from "./_help.ts";
 
@@ -68,7 +66,6 @@ const compareBackendsCommand = buildCommand<CompareBackendsFlags, BenchmarkBacke
   func: action(
     "compare backends",
     async (ctx, flags: CompareBackendsFlags, ...names: BenchmarkBackend[]) => {
-      const format = formatFor(ctx, ["table", "json"], "table");
       const backends = names.length === 0 ? BACKENDS : [...new Set(names)];
       const operation = flags.operation ?? "install";
       const options = await benchmarkOptions(ctx, flags, "backends", {
@@ -76,17 +73,7 @@ const compareBackendsCommand = buildCommand<CompareBackendsFlags, BenchmarkBacke
         backends,
         signal: ctx.signal,
       });
-      if (ctx.dryRun) {
-        describeBenchmark(ctx, options);
-        return;
-      }
-      const { runBenchmark } = await import("../lib/benchmark/mod.ts");
-      const result = await runBenchmark(options);
-      if (flags.export !== undefined) {
-        const file = await exportResult(flags.export, "compare backends", result, { ratios: true });
-        ctx.printer.info(`Wrote ${file}`);
-      }
-      await printResult(ctx, "compare backends", result, { ratios: true }, format);
+      await runAndReport(ctx, "compare backends", options, { ratios: true }, flags.export);
     },
     { effect: "changes" },
   ),
@@ -105,21 +92,8 @@ const compareCacheCommand = buildCommand<BenchmarkFlags, [], CliContext>({
     aliases: { ...GLOBAL_ALIASES, p: "python" },
   },
   func: action("compare cache-vs-nocache", async (ctx, flags: BenchmarkFlags) => {
-    const format = formatFor(ctx, ["table", "json"], "table");
     const options = await benchmarkOptions(ctx, flags, "cache", { signal: ctx.signal });
-    if (ctx.dryRun) {
-      describeBenchmark(ctx, options);
-      return;
-    }
-    const { runBenchmark } = await import("../lib/benchmark/mod.ts");
-    const result = await runBenchmark(options);
-    if (flags.export !== undefined) {
-      const file = await exportResult(flags.export, "compare cache-vs-nocache", result, {
-        ratios: true,
-      });
-      ctx.printer.info(`Wrote ${file}`);
-    }
-    await printResult(ctx, "compare cache-vs-nocache", result, { ratios: true }, format);
+    await runAndReport(ctx, "compare cache-vs-nocache", options, { ratios: true }, flags.export);
   }, { effect: "changes" }),
 });
 
