@@ -10,7 +10,12 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { assertOk, type CliResult, createTestContext } from "../helpers/test_context.ts";
+import {
+  assertOk,
+  type CliResult,
+  createTestContext,
+  type TestContext,
+} from "../helpers/test_context.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -204,10 +209,12 @@ Deno.test("benchmark: usage errors (no packages, bad iterations, cold cache offl
   assert(!home.includes("environments") && !home.includes("environments.json"), home.join(" "));
 });
 
-Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway home (exit 130)", async () => {
-  await using ctx = await createTestContext();
-  const tmp = join(ctx.work, "tmp");
-  await Deno.mkdir(tmp);
+/**
+ * Starts `benchmark create --iterations 1000` as its own process with TMPDIR=`tmp`, and returns
+ * once its first timed run started (the throwaway home exists and is in use): the child, its
+ * stderr reader and what it printed so far.
+ */
+async function startLongBenchmark(ctx: TestContext, tmp: string) {
   const { PERMISSION_FLAGS } = await import("../../commands/_self.ts");
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -223,17 +230,34 @@ Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway
     env: { ...ctx.env, TMPDIR: tmp },
     clearEnv: true,
     cwd: ctx.work,
-    stdout: "piped",
+    stdout: "null",
     stderr: "piped",
   }).spawn();
-  // Wait until a timed run has happened: the throwaway home exists and is in use.
   const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("run 1/1000")) {
+  const seen = { text: "" };
+  await readUntil(stderr, seen, "run 1/1000");
+  return { child, stderr, seen };
+}
+
+/** Reads `stderr` into `seen.text` until it includes `marker` (or the stream ends). */
+async function readUntil(
+  stderr: ReadableStreamDefaultReader<string>,
+  seen: { text: string },
+  marker: string,
+): Promise<void> {
+  while (!seen.text.includes(marker)) {
     const { value, done } = await stderr.read();
-    if (done) break;
-    seen += value;
+    if (done) return;
+    seen.text += value;
   }
+}
+
+Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway home (exit 130)", async () => {
+  await using ctx = await createTestContext();
+  const tmp = join(ctx.work, "tmp");
+  await Deno.mkdir(tmp);
+  // Wait until a timed run has happened: the throwaway home exists and is in use.
+  const { child, stderr } = await startLongBenchmark(ctx, tmp);
   assertEquals((await entries(tmp)).length, 1);
   child.kill("SIGINT");
   const rest = (async () => {
@@ -244,7 +268,6 @@ Deno.test("benchmark: Ctrl-C stops the running process and removes the throwaway
   })();
   const status = await child.status;
   await rest;
-  await child.stdout.cancel();
   assertEquals(status.code, 130);
   assertEquals(await entries(tmp), []);
 });
@@ -356,40 +379,12 @@ Deno.test("benchmark: a work directory left by a run that died (double Ctrl-C) i
   await using ctx = await createTestContext();
   const tmp = join(ctx.work, "tmp");
   await Deno.mkdir(tmp);
-  const { PERMISSION_FLAGS } = await import("../../commands/_self.ts");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS,
-      new URL("../../main.ts", import.meta.url).pathname,
-      "benchmark",
-      "create",
-      "--iterations",
-      "1000",
-    ],
-    env: { ...ctx.env, TMPDIR: tmp },
-    clearEnv: true,
-    cwd: ctx.work,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("run 1/1000")) {
-    const { value, done } = await stderr.read();
-    if (done) break;
-    seen += value;
-  }
+  const { child, stderr, seen } = await startLongBenchmark(ctx, tmp);
   const [work] = await entries(tmp);
   assert(work !== undefined && work.startsWith(`gestvenv-benchmark-${child.pid}-`), work);
   // "Stop at once": the second signal kills the process before its clean-up can finish.
   child.kill("SIGINT");
-  while (!seen.includes("interrupt again")) {
-    const { value, done } = await stderr.read();
-    if (done) break;
-    seen += value;
-  }
+  await readUntil(stderr, seen, "interrupt again");
   child.kill("SIGINT");
   await child.status;
   await stderr.cancel();
