@@ -20,6 +20,11 @@ import {
 import { examples, optionalText, toggle } from "./_help.ts";
 import { formatBytes } from "./_output.ts";
 
+/**
+ * The `--from` values: lib/migrate's `MIGRATION_SOURCES`, spelled out here because importing a
+ * value from lib/migrate would load it on every command's start-up (it is loaded when `migrate`
+ * runs). The type checks keep both lists the same.
+ */
 const SOURCES = [
   "gestvenv2",
   "gestvenv1",
@@ -27,7 +32,9 @@ const SOURCES = [
   "pyenv-virtualenv",
   "pipenv",
   "poetry",
-] as const;
+] as const satisfies readonly MigrationSource[];
+type _EverySourceListed = MigrationSource extends (typeof SOURCES)[number] ? true : never;
+const _everySourceListed: _EverySourceListed = true;
 
 interface MigrateFlags extends GlobalFlags {
   readonly adopt?: string;
