@@ -15,6 +15,7 @@ import { type Reporter, withSpan } from "../events/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import type { EnvironmentRecord, PackagePin } from "./environment_record.ts";
+import type { LifecycleListener } from "./lifecycle.ts";
 import { readRegistry, type Registry, updateRegistry } from "./registry.ts";
 
 /** Everything environment operations need: where things are, settings, and a reporter. */
@@ -49,6 +50,13 @@ export interface EnvironmentContext {
    * an sdist's metadata builds it in another build environment, ...). @default 0
    */
   buildDepth?: number | undefined;
+  /**
+   * Awaited at each lifecycle point of an environment (`lifecycle.ts`: `pre-install` once the
+   * plan's files are fetched and verified and before the lock or any environment file is written,
+   * `post-install` after, ...). A `pre-*` listener refuses the operation by throwing. Policies,
+   * strict-mode audits and hooks listen here. Build environments never emit.
+   */
+  lifecycle?: LifecycleListener | undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ export * from "./environment_name.ts";
 export * from "./registry.ts";
 export * from "./registry_salvage.ts";
 export * from "./context.ts";
+export * from "./lifecycle.ts";
 export * from "./environment_marker.ts";
 export * from "./journal.ts";
 export * from "./staging.ts";

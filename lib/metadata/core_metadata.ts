@@ -34,6 +34,8 @@ export interface CoreMetadata {
   dynamic: string[];
   /** `License-Expression` (PEP 639) or `License`, or null. */
   license: string | null;
+  /** `License-Expression` (PEP 639: an SPDX expression), or null. See `licenseOf`. */
+  licenseExpression: string | null;
   /** `Home-page`, or null. */
   homePage: string | null;
   /** `Author` / `Author-email`, joined, or null. */
@@ -112,6 +114,7 @@ export function parseCoreMetadata(text: string, source?: string): CoreMetadata {
     providesExtra: all("provides-extra").map(normalizeName),
     dynamic: all("dynamic").map((d) => d.toLowerCase()),
     license: one("license-expression") ?? one("license"),
+    licenseExpression: one("license-expression"),
     homePage: one("home-page"),
     author: authors.length > 0 ? authors.join(", ") : null,
     projectUrls,

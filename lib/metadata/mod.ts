@@ -43,4 +43,5 @@
  */
 export * from "./core_metadata.ts";
 export * from "./wheel_metadata.ts";
+export * from "./license.ts";
 export type { RangeSource } from "../zip/mod.ts";

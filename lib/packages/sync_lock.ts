@@ -36,6 +36,8 @@ import { looksLikePathOrUrl, pathOrUrlReference } from "./requirements_text.ts";
 import {
   assertMayChange,
   backendCall,
+  type DistributionChange,
+  emitLifecycle,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
@@ -476,6 +478,10 @@ export async function installFromLock(
   return await withNativeSession(ctx, indexes, async (session) => {
     const paths = await fetchPlanFiles(ctx, session, plan);
     await failpoint("lock.after-verify");
+    const changes = planChanges(plan, paths);
+    const event = { environment: record.name, path: record.path, changes };
+    // Policies, strict-mode audits and pre-install hooks may refuse here: nothing changed yet.
+    await emitLifecycle(ctx, { event: "pre-install", ...event });
     await writeLock();
     if (backend.name === "native") {
       ctx.reporter.step(
@@ -492,11 +498,37 @@ export async function installFromLock(
       } finally {
         ctx.reporter.done();
       }
-      return plan;
+    } else {
+      await applyWithTool(ctx, record, backend, target, plan, paths);
     }
-    await applyWithTool(ctx, record, backend, target, plan, paths);
+    await emitLifecycle(ctx, { event: "post-install", ...event });
     return plan;
   });
+}
+
+/**
+ * The lifecycle view of `plan`: installs (with the verified file `paths[i]` of `plan.install[i]`)
+ * then removals.
+ */
+function planChanges(plan: LockPlan, paths: ReadonlyArray<string | null>): DistributionChange[] {
+  return [
+    ...plan.install.map((p, i): DistributionChange => ({
+      name: p.name,
+      before: p.replaces,
+      after: p.version,
+      artifact: paths[i] ?? null,
+      url: p.url,
+      directory: p.path,
+    })),
+    ...plan.remove.map((r): DistributionChange => ({
+      name: r.name,
+      before: r.version,
+      after: null,
+      artifact: null,
+      url: null,
+      directory: null,
+    })),
+  ];
 }
 
 /** pip/uv apply the lock: the verified files from the cache, `--no-deps`. */
