@@ -13,7 +13,7 @@ import {
   loadRegistry,
   requireLayout,
 } from "../../lib/environments/mod.ts";
-import { EnvironmentNotFoundError, UsageError } from "../../lib/errors/mod.ts";
+import { UsageError } from "../../lib/errors/mod.ts";
 import { parsePylock } from "../../lib/lock/mod.ts";
 import { absolute } from "../../lib/paths/mod.ts";
 import { readRequirementsFile } from "../../lib/requirements_file/mod.ts";
@@ -137,7 +137,7 @@ export async function auditInputs(
     flags.requirement !== undefined ? "-r" : undefined,
     flags.lock !== undefined ? "--lock" : undefined,
   ].filter((x) => x !== undefined);
-  if (given.length > 1 || args.length > 1) {
+  if (given.length > 1 || args.length > 1 || (args.length > 0 && flags.env !== undefined)) {
     throw new UsageError(`Audit one thing at a time (got ${given.join(", ")})`, {
       hint: "Name an environment, or pass --all, -r FILE or --lock FILE",
     });
@@ -150,14 +150,13 @@ export async function auditInputs(
     for (const name of names) out.push(await environmentInput(ctx, name));
     return out;
   }
+  // `audit ENV`: an environment, never a package (a close name gets a did-you-mean from the CLI).
+  if (args.length === 1) return [await environmentInput(ctx, args[0]!)];
   let target;
   try {
-    target = await resolveTarget(ctx, flags.env, args, {
-      legacyNeedsMore: false,
-      command: "audit",
-    });
+    target = await resolveTarget(ctx, flags.env, [], { legacyNeedsMore: false, command: "audit" });
   } catch (error) {
-    if (error instanceof UsageError && args.length === 0) {
+    if (error instanceof UsageError) {
       throw new UsageError("No environment to audit", {
         hint: "Name one (`gestvenv audit ENV`), activate one, or audit every environment with " +
           "`--all` (or a file: `-r requirements.txt`, `--lock pylock.toml`)",
@@ -165,6 +164,5 @@ export async function auditInputs(
     }
     throw error;
   }
-  if (target.args.length > 0) throw new EnvironmentNotFoundError(target.args[0]!);
   return [await environmentInput(ctx, target.env)];
 }

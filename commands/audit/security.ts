@@ -19,7 +19,14 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "../_context.ts";
-import { environmentFlag, examples, optionalText, repeatable, toggle } from "../_help.ts";
+import {
+  completeEnvironmentNames,
+  environmentFlag,
+  examples,
+  optionalText,
+  repeatable,
+  toggle,
+} from "../_help.ts";
 import { type AuditInput, auditInputs } from "./_inputs.ts";
 import { clean, markdownReport, tableHead, tableRows } from "./_render.ts";
 import type { FixOutcome } from "./_fix.ts";
@@ -247,7 +254,7 @@ function printFixes(ctx: CommandContext, fixes: readonly FixOutcome[]): void {
 
 /** Builds one spelling of the vulnerability audit command. */
 export function buildSecurityCommand(variant: Variant): Command<CliContext> {
-  return buildCommand<SecurityFlags, string[], CliContext>({
+  return buildCommand<SecurityFlags, [string | undefined], CliContext>({
     docs: { brief: variant.brief, fullDescription: examples(variant.examples) },
     parameters: {
       flags: {
@@ -282,12 +289,18 @@ export function buildSecurityCommand(variant: Variant): Command<CliContext> {
       },
       aliases: { ...GLOBAL_ALIASES, r: "requirement", a: "all" },
       positional: {
-        kind: "array",
-        parameter: { brief: "Environment to audit", parse: String, placeholder: "env" },
+        kind: "tuple",
+        parameters: [{
+          brief: "Environment to audit (default: --env, else the active one)",
+          parse: String,
+          placeholder: "env",
+          optional: true,
+          proposeCompletions: completeEnvironmentNames,
+        }],
       },
     },
-    func: action(variant.name, async (ctx, flags: SecurityFlags, ...args: string[]) => {
-      return await runAudit(ctx, variant, flags, args);
+    func: action(variant.name, async (ctx, flags: SecurityFlags, env: string | undefined) => {
+      return await runAudit(ctx, variant, flags, env === undefined ? [] : [env]);
     }, {
       effect: (flags: SecurityFlags) =>
         (variant.update ? flags.autoFix : flags.fix) ? "changes" : "reads",
