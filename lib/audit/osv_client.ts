@@ -45,7 +45,7 @@ function apiUrl(base: string, path: string): string {
 
 /** Re-throws what is not a network failure of the OSV API as one (exit 5), naming the API. */
 function asNetworkError(error: unknown, base: string): GestvenvError {
-  if (error instanceof NetworkError) return error;
+  if (error instanceof NetworkError && error.message.includes("--offline")) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new NetworkError(`The OSV API at ${base} failed: ${message}`, {
     cause: error,
