@@ -27,8 +27,12 @@ Deno.test({
     ) => t.findings) as Array<
       { package: string; version: string; id: string; aliases: string[]; fixed_versions: string[] }
     >;
-    // Printed for the comparison with pip-audit in the report.
-    console.log(JSON.stringify(findings.map((f) => [f.package, f.version, f.id, ...f.aliases])));
+    // Written for the comparison with pip-audit (see the README's "Vulnerability audit").
+    await Deno.stderr.write(
+      new TextEncoder().encode(
+        JSON.stringify(findings.map((f) => [f.package, f.version, f.id, ...f.aliases])) + "\n",
+      ),
+    );
     const ids = (pkg: string) =>
       new Set(
         findings.filter((f) => f.package.toLowerCase() === pkg).flatMap((
