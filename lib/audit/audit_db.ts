@@ -13,7 +13,7 @@
  * @module
  */
 import { GestvenvError, NetworkError, OperationError } from "../errors/mod.ts";
-import { withFileLock } from "../fs/mod.ts";
+import { atomicWriteFile, withFileLock } from "../fs/mod.ts";
 import { type HttpClient, readEntry, sha256Hex, writeEntry } from "../index/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { join } from "../paths/mod.ts";
@@ -257,6 +257,52 @@ function describe(path: string, payload: DbPayload, now: Date): AuditDbInfo {
     age_days: age,
     stale: age > AUDIT_DB_STALE_DAYS,
   };
+}
+
+/**
+ * Describes the database file at `path` (a copy carried by a bundle), or undefined when it is not
+ * one (another format, a payload that does not match its seal).
+ */
+export async function readAuditDbFile(
+  path: string,
+  now = new Date(),
+): Promise<AuditDbInfo | undefined> {
+  const text = await readEntry(DB_ENTRY, path);
+  if (text === null) return undefined;
+  try {
+    const payload = JSON.parse(text) as DbPayload;
+    if (payload.format !== 1 || !Array.isArray(payload.records)) return undefined;
+    if (typeof payload.imported_at !== "string" || Number.isNaN(Date.parse(payload.imported_at))) {
+      return undefined;
+    }
+    return describe(path, payload, now);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Puts a checked database file (see {@linkcode readAuditDbFile}) in the cache, atomically under
+ * the database's lock, unless the cache already holds one imported at the same time or later.
+ *
+ * @returns `installed`, or `kept` (the cache's own is as new or newer), or `invalid`.
+ */
+export async function installAuditDbFile(
+  cacheDir: string,
+  path: string,
+): Promise<"installed" | "kept" | "invalid"> {
+  const incoming = await readAuditDbFile(path);
+  if (incoming === undefined) return "invalid";
+  await Deno.mkdir(join(cacheDir, "audit"), { recursive: true });
+  return await withFileLock(join(cacheDir, "audit", ".lock"), async () => {
+    const current = await openAuditDb(cacheDir);
+    if (
+      current !== undefined &&
+      Date.parse(current.info.imported_at) >= Date.parse(incoming.imported_at)
+    ) return "kept";
+    await atomicWriteFile(auditDbPath(cacheDir), await Deno.readFile(path));
+    return "installed";
+  }, { holder: { command: "cache import" }, label: "the vulnerability database" });
 }
 
 /**

@@ -437,3 +437,53 @@ Deno.test("audit --fix: the smallest fixed version that resolves; a pin refuses 
   assertEquals(JSON.parse(plan.stdout).data.fixes[0].unfixable[0].ids, ["GHSA-vuln-0001"]);
   assertEquals(await treeHash(ctx.envPath("pinned")), pinnedTree);
 });
+
+Deno.test("cache export carries the offline database; cache import installs it, refuses a changed one", async () => {
+  await using s = await setup();
+  const { ctx } = s;
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg==1.0.0"]));
+  const zip = join(ctx.work, "all.zip");
+  await Deno.writeFile(
+    zip,
+    buildZip(records().map((r) => ({ name: `${r.id}.json`, data: JSON.stringify(r) }))),
+  );
+  assertOk(await ctx.run(["audit", "db", "update", "--from", zip]));
+  const bundle = join(ctx.work, "cache.tar");
+  const exported = await ctx.run(["cache", "export", bundle]);
+  assertOk(exported);
+  assertStringIncludes(exported.stderr, "with the offline vulnerability database");
+
+  // A changed byte in the database: the whole bundle is refused, nothing installed.
+  const other = { GESTVENV_HOME: join(ctx.work, "other-home") };
+  const bytes = await Deno.readFile(bundle);
+  const marker = new TextEncoder().encode("gestvenv-osv-db 1 sha256=");
+  const at = bytes.findIndex((_, i) => marker.every((b, j) => bytes[i + j] === b));
+  assert(at > 0, "the database is in the bundle");
+  const changed = bytes.slice();
+  changed[at + marker.length + 100] = changed[at + marker.length + 100]! ^ 1;
+  const bad = join(ctx.work, "changed.tar");
+  await Deno.writeFile(bad, changed);
+  const refused = await ctx.run(["cache", "import", bad], { env: other });
+  assertEquals(refused.code, 30, refused.stderr);
+  const none = await ctx.run(["audit", "db", "info", "--format", "json"], { env: other });
+  assertEquals(JSON.parse(none.stdout).data.present, false);
+
+  // The bundle as written: the other home audits offline with no network at all.
+  const imported = await ctx.run(["cache", "import", bundle], { env: other });
+  assertOk(imported);
+  assertStringIncludes(imported.stderr, "offline vulnerability database was imported");
+  const info = await ctx.run(["audit", "db", "info", "--format", "json"], { env: other });
+  assertEquals(JSON.parse(info.stdout).data.database.records, 6);
+  const req = join(ctx.work, "req.txt");
+  await Deno.writeTextFile(req, "demo-pkg==1.0.0\n");
+  const offline = await runDenyNet(
+    ctx,
+    ["audit", "-r", req, "--offline", "--format", "json"],
+    other,
+  );
+  assertEquals(offline.code, 1, offline.stderr);
+  assertEquals(findingsOf(offline.stdout).map((f) => f.id), ["PYSEC-2024-1"]);
+  // Importing it again keeps the one there (not newer).
+  const again = await ctx.run(["cache", "import", bundle], { env: other });
+  assertStringIncludes(again.stderr, "not newer");
+});
