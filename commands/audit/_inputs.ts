@@ -147,7 +147,20 @@ export async function auditInputs(
   if (flags.all) {
     const names = [...(await loadRegistry(ctx)).environments.keys()].sort();
     const out: AuditInput[] = [];
-    for (const name of names) out.push(await environmentInput(ctx, name));
+    for (const name of names) {
+      try {
+        out.push(await environmentInput(ctx, name));
+      } catch (error) {
+        // A broken environment does not stop the others; the report names it as not audited.
+        const why = error instanceof Error ? error.message : String(error);
+        out.push({
+          kind: "environment",
+          name,
+          dists: [],
+          notes: [`${name} was not audited: ${why}`],
+        });
+      }
+    }
     return out;
   }
   // `audit ENV`: an environment, never a package (a close name gets a did-you-mean from the CLI).

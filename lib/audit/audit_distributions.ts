@@ -6,6 +6,7 @@
  */
 import { NetworkError } from "../errors/mod.ts";
 import type { HttpClient } from "../index/mod.ts";
+import { normalizeName } from "../names/mod.ts";
 import { type AuditDbInfo, openAuditDb } from "./audit_db.ts";
 import { type AuditedDistribution, type AuditFinding, findingsFor } from "./findings.ts";
 import { DEFAULT_OSV_URL, queryOsv } from "./osv_client.ts";
@@ -70,7 +71,7 @@ export async function auditDistributions(
 ): Promise<AuditReport> {
   const osvUrl = options.osvUrl ?? DEFAULT_OSV_URL;
   const unique = new Map<string, AuditedDistribution>();
-  for (const d of dists) unique.set(`${d.name.toLowerCase()}==${d.version}`, d);
+  for (const d of dists) unique.set(`${normalizeName(d.name)}==${d.version}`, d);
   const list = [...unique.values()];
   const fromDb = async (fallback?: string): Promise<AuditReport> => {
     const db = await openAuditDb(options.cacheDir, options.now);

@@ -10,6 +10,7 @@
  */
 import { GestvenvError, NetworkError } from "../errors/mod.ts";
 import { type HttpClient, readEntry, writeEntry } from "../index/mod.ts";
+import { normalizeName } from "../names/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { AuditedDistribution } from "./findings.ts";
 import { type OsvRecord, parseOsvRecord } from "./osv_record.ts";
@@ -81,8 +82,9 @@ export async function queryBatch(
     version: string;
     page_token?: string;
   };
+  // OSV compares PyPI names PEP 503-normalized; send them so.
   let pending: Query[] = dists.map((d) => ({
-    package: { name: d.name, ecosystem: "PyPI" },
+    package: { name: normalizeName(d.name), ecosystem: "PyPI" },
     version: d.version,
   }));
   for (let round = 0; pending.length > 0; round++) {

@@ -251,6 +251,17 @@ Deno.test("audit --all, -r (pinned, then resolved) and --lock inputs", async () 
   ]);
   const allTable = await ctx.run(["audit", "--all"]);
   assertStringIncludes(allTable.stdout, "target");
+  // A broken environment does not stop --all; it is named as not audited.
+  assertOk(await ctx.run(["create", "c"]));
+  await Deno.remove(join(ctx.envPath("c"), "pyvenv.cfg"));
+  const broken = await ctx.run(["audit", "--all", "--format", "json"]);
+  assertEquals(broken.code, 1, broken.stderr);
+  const brokenData = JSON.parse(broken.stdout).data;
+  assertEquals(brokenData.targets.map((t: { name: string }) => t.name), ["a", "b", "c"]);
+  assert(
+    brokenData.notes.some((n: string) => n.startsWith("c was not audited")),
+    brokenData.notes.join("\n"),
+  );
 
   const pinned = join(ctx.work, "pinned.txt");
   await Deno.writeTextFile(pinned, "demo-dep==1.0.0\nDemo_Pkg==1.0.0  # old\n");
