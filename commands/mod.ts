@@ -17,7 +17,7 @@ import {
 } from "npm:@stricli/core@1.3.0";
 import { EXIT_CODE } from "../lib/errors/mod.ts";
 import { activateCommand, deactivateCommand } from "./activate.ts";
-import { auditCommand } from "./audit.ts";
+import { auditRoutes, securityRoutes } from "./audit/mod.ts";
 import { benchmarkRoutes } from "./benchmark.ts";
 import { compareRoutes } from "./compare.ts";
 import { checkCommand } from "./check.ts";
@@ -81,7 +81,11 @@ const NESTED_ROUTES = new Set([
   "groups",
   "benchmark",
   "compare",
+  "security",
 ]);
+
+/** `audit` words that name a route; anything else is `audit security …` (the default). */
+const AUDIT_ROUTES = new Set(["security", "installations", "db"]);
 
 /** The flags that make `remove` the project form (`remove-dependency`). */
 const PROJECT_REMOVE_FLAGS = /^(--group|-g|--optional|--env|--no-sync)(=.*)?$/;
@@ -158,7 +162,8 @@ export function buildApp(): Application<CliContext> {
       "system-info": systemInfoCommand,
       docs: docsCommand,
       logs: logsCommand,
-      audit: auditCommand,
+      audit: auditRoutes,
+      security: securityRoutes,
       profile: profileCommand,
       stats: statsCommand,
       benchmark: benchmarkRoutes,
@@ -222,7 +227,10 @@ export function buildApp(): Application<CliContext> {
  * - `run NAME CMD...`: everything after NAME belongs to CMD, so `--` is put after NAME;
  * - `remove ENV PKG...` (spec 000) uninstalls packages; `remove ENV` deletes the environment;
  *   with a project flag (`--group`, `-g`, `--optional`, `--env`, `--no-sync`) `remove NAME...`
- *   removes dependencies from the project (`remove-dependency`).
+ *   removes dependencies from the project (`remove-dependency`);
+ * - `audit [ENV|FLAGS]` is `audit security …` (vulnerabilities, the default), except with
+ *   `--since` (spec 001's `audit --since DATE`: the installations); `audit db update` keeps its
+ *   three words together.
  */
 export function normalizeArgs(args: string[]): string[] {
   const leading: string[] = [];
@@ -253,6 +261,19 @@ export function normalizeArgs(args: string[]): string[] {
     }
     if (at < tail.length && tail[at] !== "--") {
       tail = [...tail.slice(0, at), "--", ...tail.slice(at)];
+    }
+  }
+  if (command === "audit") {
+    const sub = rest[1];
+    if (sub !== undefined && AUDIT_ROUTES.has(sub)) {
+      const third = rest[2];
+      const length = sub === "db" && third !== undefined && !third.startsWith("-") ? 3 : 2;
+      route = rest.slice(0, length);
+      tail = rest.slice(length);
+    } else if (!rest.slice(1).every((a) => HELP_AND_VERSION.has(a)) || rest.length === 1) {
+      const since = rest.slice(1).some((a) => /^--since(=|$)/.test(a));
+      route = ["audit", since ? "installations" : "security"];
+      tail = rest.slice(1);
     }
   }
   if (command === "remove" && tail.some((a) => PROJECT_REMOVE_FLAGS.test(a))) {

@@ -100,9 +100,12 @@ export const cacheExportCommand = buildCommand<CacheExportFlags, string[], CliCo
           : undefined,
         platforms,
       });
+      // The offline vulnerability database goes too (issue 12 §1), except in a bare manifest.
+      const { auditDbPath } = await import("../../lib/audit/mod.ts");
       const plan = await bundle.planBundle(cache, rows, {
         gestvenvVersion: VERSION,
         platforms,
+        auditDb: manifestOnly ? undefined : auditDbPath(cache.root),
       });
       reporter.done();
       if (rows.length === 0) {
@@ -145,7 +148,8 @@ export const cacheExportCommand = buildCommand<CacheExportFlags, string[], CliCo
       ctx.printer.success(
         `Exported ${written.artifacts} files (${
           formatBytes(written.artifactBytes)
-        }) to ${written.path} (${compression}, ${formatBytes(written.size)})`,
+        }) to ${written.path} (${compression}, ${formatBytes(written.size)})` +
+          (plan.manifest.audit_db ? ", with the offline vulnerability database" : ""),
       );
     } finally {
       reporter.done();

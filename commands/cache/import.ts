@@ -139,8 +139,16 @@ export const cacheImportCommand = buildCommand<CacheImportFlags, [string], CliCo
           added: result.added.map((f) => f.filename),
           present: result.present.map((f) => f.filename),
           rejected: [],
+          ...(result.auditDb === undefined ? {} : { audit_db: result.auditDb }),
         });
         return;
+      }
+      if (result.auditDb !== undefined) {
+        ctx.printer.info(
+          result.auditDb === "installed"
+            ? "The offline vulnerability database was imported (`gestvenv audit db info`)"
+            : "The bundle's vulnerability database is not newer than this cache's: kept this one",
+        );
       }
       ctx.printer.success(
         `Imported ${path}: ${result.added.length} new (${

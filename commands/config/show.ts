@@ -27,6 +27,7 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   extra_index_urls: "extraIndexUrls",
   find_links: "findLinks",
   uv_path: "uvPath",
+  "audit.osv_url": "auditOsvUrl",
   link_mode: "linkMode",
   cache_path: "cacheDir",
   lock_timeout: "lockTimeoutMs",

@@ -54,6 +54,22 @@ export interface BundleEnvironment {
   pylock: string;
 }
 
+/** Where a bundle keeps the offline vulnerability database (`audit db update`). */
+export const BUNDLE_AUDIT_DB_PATH = "audit/osv-pypi-v1.json";
+
+/** Largest vulnerability database a bundle may carry, in bytes. */
+export const MAX_BUNDLE_AUDIT_DB_BYTES = 1024 * 1024 * 1024;
+
+/** The offline vulnerability database a `cache export` bundle carries (issue 12 §1). */
+export interface BundleAuditDb {
+  /** Always {@linkcode BUNDLE_AUDIT_DB_PATH}. */
+  path: string;
+  /** sha256 of the file, lowercase hex. */
+  sha256: string;
+  /** Its size in bytes. */
+  size: number;
+}
+
 /** The manifest document. */
 export interface BundleManifest {
   /** Format version; {@linkcode BUNDLE_FORMAT_VERSION}. */
@@ -68,6 +84,8 @@ export interface BundleManifest {
   files: BundleFile[];
   /** For an environment bundle: its export and lock; else null. */
   environment: BundleEnvironment | null;
+  /** The offline vulnerability database, when the exporting cache had one (absent: none). */
+  audit_db?: BundleAuditDb | null;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -193,7 +211,21 @@ export function parseBundleManifest(text: string, source: string): BundleManifes
       pylock: str(e.pylock, "environment.pylock"),
     };
   }
+  let auditDb: BundleAuditDb | null = null;
+  if (d.audit_db !== null && d.audit_db !== undefined) {
+    const a = d.audit_db as Record<string, unknown>;
+    if (typeof a !== "object") fail("`audit_db` must be an object or null");
+    if (a.path !== BUNDLE_AUDIT_DB_PATH) fail(`\`audit_db.path\` must be ${BUNDLE_AUDIT_DB_PATH}`);
+    const sha256 = str(a.sha256, "audit_db.sha256");
+    if (!SHA256.test(sha256)) fail("`audit_db.sha256` must be 64 lowercase hex digits");
+    if (
+      typeof a.size !== "number" || !Number.isSafeInteger(a.size) || a.size < 0 ||
+      a.size > MAX_BUNDLE_AUDIT_DB_BYTES
+    ) fail("`audit_db.size` must be a byte count");
+    auditDb = { path: BUNDLE_AUDIT_DB_PATH, sha256, size: a.size as number };
+  }
   return {
+    ...(auditDb === null ? {} : { audit_db: auditDb }),
     gestvenv_bundle_version: BUNDLE_FORMAT_VERSION,
     created,
     gestvenv_version: version,

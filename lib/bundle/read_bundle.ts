@@ -27,10 +27,12 @@ import {
   throwIfInterrupted,
 } from "../errors/mod.ts";
 import { createHasher, failpoint } from "../fs/mod.ts";
+import { installAuditDbFile, readAuditDbFile } from "../audit/mod.ts";
 import { tempNameFor } from "../index/mod.ts";
 import { absolute, basename, dirname, join } from "../paths/mod.ts";
 import { readTar, type TarEntry, type TarEntryData } from "../tar/mod.ts";
 import {
+  BUNDLE_AUDIT_DB_PATH,
   BUNDLE_MANIFEST,
   type BundleFile,
   type BundleManifest,
@@ -200,6 +202,11 @@ export interface ImportBundleResult {
   added: BundleFile[];
   /** Artifacts the cache already held (verified in the bundle, not copied). */
   present: BundleFile[];
+  /**
+   * The offline vulnerability database the bundle carried: `installed`, or `kept` when the
+   * cache's own was imported at the same time or later; absent when the bundle had none.
+   */
+  auditDb?: "installed" | "kept";
 }
 
 interface Staged {
@@ -229,9 +236,23 @@ export async function importBundle(
     try {
       await Deno.mkdir(staging, { recursive: true });
       const staged = await stageBundle(cache, path, opened.stream, staging, options);
+      if (staged.auditDb !== null && await readAuditDbFile(staged.auditDb) === undefined) {
+        throw rejected(path, `its vulnerability database (${BUNDLE_AUDIT_DB_PATH}) is damaged`);
+      }
       await failpoint("bundle.import.staged");
       const { added, present } = await commit(cache, staged, path);
-      return { path, compression: opened.compression, manifest: staged.manifest, added, present };
+      const result: ImportBundleResult = {
+        path,
+        compression: opened.compression,
+        manifest: staged.manifest,
+        added,
+        present,
+      };
+      if (staged.auditDb !== null) {
+        const done = await installAuditDbFile(cache.root, staged.auditDb);
+        if (done !== "invalid") result.auditDb = done;
+      }
+      return result;
     } finally {
       await Deno.remove(staging, { recursive: true }).catch(() => {});
     }
@@ -245,8 +266,9 @@ async function stageBundle(
   stream: ReadableStream<Uint8Array>,
   staging: string,
   options: ImportBundleOptions,
-): Promise<{ manifest: BundleManifest; staged: Staged[] }> {
+): Promise<{ manifest: BundleManifest; staged: Staged[]; auditDb: string | null }> {
   let manifest: BundleManifest | undefined;
+  let auditDb: string | null = null;
   let expected = new Map<string, BundleFile>();
   let pages = new Set<string>();
   let directories = new Set<string>();
@@ -287,6 +309,7 @@ async function stageBundle(
       expected = new Map(manifest.files.map((f) => [f.path, f]));
       pages = new Set(simplePages(manifest.files).keys());
       directories = new Set(["files", "simple"]);
+      if (manifest.audit_db !== undefined && manifest.audit_db !== null) directories.add("audit");
       for (const page of pages) directories.add(dirname(page));
       total = manifest.files.reduce((sum, f) => sum + (f.kind === "metadata" ? 0 : f.size), 0);
       return;
@@ -302,6 +325,33 @@ async function stageBundle(
     if (pages.has(name)) {
       if (entry.size > MAX_PAGE_BYTES) throw rejected(path, `${name} is oversized`);
       return; // the pages are made again from the manifest wherever they are needed
+    }
+    const db = manifest.audit_db;
+    if (db !== undefined && db !== null && name === db.path) {
+      if (entry.size !== db.size) {
+        throw rejected(
+          path,
+          `${name} holds ${entry.size} bytes where the manifest says ${db.size}`,
+        );
+      }
+      const target = join(staging, "audit-db");
+      const hasher = await createHasher();
+      let size = 0;
+      {
+        using output = await Deno.open(target, { write: true, createNew: true, mode: 0o600 });
+        for await (const chunk of data.chunks()) {
+          throwIfInterrupted(options.signal);
+          hasher.update(chunk);
+          size += chunk.length;
+          let at = 0;
+          while (at < chunk.length) at += await output.write(chunk.subarray(at));
+        }
+      }
+      if (hasher.hex() !== db.sha256 || size !== db.size) {
+        throw rejected(path, `${name} does not match the manifest's sha256 and size`);
+      }
+      auditDb = target;
+      return;
     }
     const file = expected.get(name);
     if (file === undefined) {
@@ -361,6 +411,9 @@ async function stageBundle(
     });
   }
   const missing = [...expected.keys()].filter((p) => !seen.has(p));
+  if (manifest.audit_db !== undefined && manifest.audit_db !== null && auditDb === null) {
+    missing.push(manifest.audit_db.path);
+  }
   if (missing.length > 0) {
     throw rejected(
       path,
@@ -371,7 +424,7 @@ async function stageBundle(
       }${missing.length > 3 ? ", …" : ""})`,
     );
   }
-  return { manifest, staged };
+  return { manifest, staged, auditDb };
 }
 
 /**

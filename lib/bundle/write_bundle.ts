@@ -17,11 +17,14 @@ import { absolute, dirname, join } from "../paths/mod.ts";
 import { fileSource, findWheelMetadata, readZipDirectory, readZipEntry } from "../zip/mod.ts";
 import {
   artifactKind,
+  BUNDLE_AUDIT_DB_PATH,
   BUNDLE_FORMAT_VERSION,
   BUNDLE_MANIFEST,
+  type BundleAuditDb,
   type BundleEnvironment,
   type BundleFile,
   type BundleManifest,
+  MAX_BUNDLE_AUDIT_DB_BYTES,
 } from "./bundle_manifest.ts";
 import { type BundleCompression, compressStream } from "./compression.ts";
 import { simplePages } from "./simple_tree.ts";
@@ -42,6 +45,11 @@ export interface PlanBundleOptions {
   environment?: BundleEnvironment | undefined;
   /** Put each wheel's METADATA beside it (PEP 658). @default true */
   metadata?: boolean;
+  /**
+   * The offline vulnerability database file to carry (`<cache>/audit/osv-pypi-v1.json`), when
+   * there is one; a missing file is skipped.
+   */
+  auditDb?: string | undefined;
 }
 
 /** An artifact to put in a bundle: a cached artifact's key and description. */
@@ -146,8 +154,17 @@ export async function planBundle(
       { hint: "Run `gestvenv cache verify --fix`, then export again" },
     );
   }
+  let auditDb: BundleAuditDb | undefined;
+  if (options.auditDb !== undefined) {
+    const bytes = await Deno.readFile(options.auditDb).catch(() => undefined);
+    if (bytes !== undefined && bytes.length <= MAX_BUNDLE_AUDIT_DB_BYTES) {
+      auditDb = { path: BUNDLE_AUDIT_DB_PATH, sha256: await sha256Hex(bytes), size: bytes.length };
+      sources.set(`audit-db:${auditDb.sha256}`, options.auditDb);
+    }
+  }
   return {
     manifest: {
+      ...(auditDb === undefined ? {} : { audit_db: auditDb }),
       gestvenv_bundle_version: BUNDLE_FORMAT_VERSION,
       created: new Date().toISOString(),
       gestvenv_version: options.gestvenvVersion,
@@ -198,7 +215,7 @@ export interface WrittenBundle {
 /** The bytes of `path`, checked against `sha256` and `size` as they are read. */
 async function* verifiedChunks(
   path: string,
-  file: BundleFile,
+  file: Pick<BundleFile, "filename" | "sha256" | "size">,
   onBytes: (n: number) => void,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<Uint8Array> {
@@ -287,6 +304,12 @@ export async function writeBundle(
             options.onProgress?.({ filename: file.filename, bytes: written, total });
           }, options.signal),
         );
+      }
+      const db = manifest.audit_db;
+      if (db !== undefined && db !== null) {
+        const source = plan.sources.get(`audit-db:${db.sha256}`)!;
+        const file = { filename: "the vulnerability database", sha256: db.sha256, size: db.size };
+        await tar.addFile(db.path, db.size, verifiedChunks(source, file, () => {}, options.signal));
       }
       await tar.finish();
     } catch (error) {

@@ -51,6 +51,9 @@ export interface GestvenvConfig {
   auto_sync?: boolean | string;
   /** `[logs] retention_days`: days rotated operation logs are kept by `cleanup --all`. @default 90 */
   "logs.retention_days"?: number | string;
+  // issue 12 §1
+  /** `[audit] osv_url`: the OSV API `audit` asks. @default "https://api.osv.dev" */
+  "audit.osv_url"?: string;
 }
 
 /** The name of one configuration key. */
@@ -195,6 +198,13 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
     description:
       "Days (whole, at least 1) rotated operation logs (`logs/operations.N.jsonl`) are kept; `cleanup --all` removes older ones. Not read from project files",
     default: "90",
+  },
+  // issue 12 §1
+  "audit.osv_url": {
+    type: "string",
+    description:
+      "The OSV API `audit` asks for vulnerabilities (`querybatch`, then each record; http(s) URL)",
+    default: "https://api.osv.dev",
   },
 };
 

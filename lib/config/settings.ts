@@ -137,6 +137,9 @@ export interface ResolvedSettings {
    * @default false
    */
   autoSync: Setting<boolean>;
+  // issue 12 §1
+  /** The OSV API `audit` asks (`audit.osv_url`). @default "https://api.osv.dev" */
+  auditOsvUrl: Setting<string>;
 }
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
@@ -371,6 +374,11 @@ export function resolveSettings(
       ["env", ENV_VARS.UV, env(ENV_VARS.UV)],
       ["config", "uv_path", config.uv_path],
     ], undefined),
+    // issue 12 §1
+    auditOsvUrl: pick<string>(
+      [["config", "audit.osv_url", config["audit.osv_url"]]],
+      "https://api.osv.dev",
+    ),
     lockTimeoutMs: flags.wait
       ? { value: undefined, source: "flag", origin: "--wait" }
       : seconds(env, ENV_VARS.LOCK_TIMEOUT, config, "lock_timeout", DEFAULT_LOCK_TIMEOUT_MS),

@@ -85,6 +85,8 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     logsRetentionDays: ["default", "default"],
     cacheCompression: ["default", "default"],
     autoSync: ["default", "default"],
+    // issue 12 §1
+    auditOsvUrl: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);

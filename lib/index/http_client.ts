@@ -59,8 +59,10 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   /** Request headers. */
   headers?: Record<string, string>;
-  /** HTTP method. @default "GET" */
-  method?: "GET" | "HEAD";
+  /** HTTP method (`POST` for query APIs such as OSV's `querybatch`). @default "GET" */
+  method?: "GET" | "HEAD" | "POST";
+  /** Request body (with `POST`), sent again on each retry. */
+  body?: string;
   /** Statuses returned rather than thrown (e.g. 404 for "project not on this index"). */
   accept?: number[];
   /**
@@ -211,10 +213,11 @@ export class HttpClient {
    */
   async #attempt(
     url: URL,
-    method: "GET" | "HEAD",
+    method: "GET" | "HEAD" | "POST",
     headers: Headers,
     maxBytes: number,
     makeSink: ((response: Response) => BodySink) | undefined,
+    requestBody?: string,
   ): Promise<{ response: Response; body: Uint8Array }> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -225,7 +228,12 @@ export class HttpClient {
     };
     try {
       arm("connect");
-      const response = await fetch(url, { method, headers, signal: controller.signal });
+      const response = await fetch(url, {
+        method,
+        headers,
+        signal: controller.signal,
+        ...(requestBody === undefined ? {} : { body: requestBody }),
+      });
       const chunks: Uint8Array[] = [];
       let total = 0;
       const sink = makeSink !== undefined && response.status < 300 ? makeSink(response) : undefined;
@@ -306,6 +314,7 @@ export class HttpClient {
           headers,
           maxBytes,
           init.sink,
+          init.body,
         ));
       } catch (error) {
         if (error instanceof GestvenvError) throw error;

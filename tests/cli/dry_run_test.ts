@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 import { writeLocalProject } from "../helpers/local_project.ts";
+import { buildZip } from "../helpers/hostile_wheel.ts";
 
 /**
  * Every entry under `root` (lock files excepted) with its type and content hash; in the package
@@ -77,6 +78,22 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     '[project]\nname = "p"  # mine\nversion = "1"\ndependencies = ["demo-pkg==1.0.0"]\n',
   );
   assertOk(await ctx.run(["template", "create", "mine", "--base", "basic"]));
+  // An offline vulnerability database (OSV's export format) whose only record demo-pkg 1.1.0
+  // fixes: `audit --fix` has something to plan.
+  const osvRecord = {
+    id: "PYSEC-0000-1",
+    affected: [{
+      package: { ecosystem: "PyPI", name: "demo-pkg" },
+      ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1.1.0" }] }],
+    }],
+  };
+  await Deno.writeFile(
+    join(ctx.work, "osv.zip"),
+    buildZip([{ name: "PYSEC-0000-1.json", data: JSON.stringify(osvRecord) }]),
+  );
+  assertOk(await ctx.run(["audit", "db", "update", "--from", join(ctx.work, "osv.zip")]));
+  assertOk(await ctx.run(["create", "vuln", "--packages", "demo-pkg<1.1"]));
+  assertOk(await ctx.run(["install", "demo-pkg", "--env", "vuln"]));
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -141,6 +158,19 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["benchmark", "install", "--packages", "demo-pkg", "--export", join(ctx.work, "b.json")],
     ["compare", "backends", "native", "pip", "--packages", "demo-pkg"],
     ["compare", "cache-vs-nocache", "--packages", "demo-pkg"],
+    ["audit", "db", "update", "--from", join(ctx.work, "osv.zip")],
+    ["audit", "a", "--fix", "--source", "db", "--ignore", "PYSEC-0000-1"],
+    [
+      "security",
+      "update",
+      "--env",
+      "a",
+      "--auto-fix",
+      "--source",
+      "db",
+      "--ignore",
+      "PYSEC-0000-1",
+    ],
   ];
   for (const args of commands) {
     await t.step(
@@ -170,6 +200,13 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     const kinds = new Set(cleanup.summary.map((r: { kind: string }) => r.kind));
     assertEquals([kinds.has("cache"), kinds.has("logs")], [true, true]);
     assertEquals(await Deno.lstat(expired).then(() => true, () => false), true);
+  });
+  await t.step("audit --fix --dry-run plans the upgrade and changes nothing", async () => {
+    const fix = await ctx.run(["audit", "vuln", "--fix", "--source", "db", "--dry-run", "--json"]);
+    assertEquals(fix.code, 1, fix.stderr);
+    const planned = JSON.parse(fix.stdout).data.fixes[0];
+    assertEquals([planned.applied, planned.plan[0]?.to], [false, "1.1.0"]);
+    assertEquals(changes(before, await fingerprint(root)), []);
   });
   await t.step("run refuses --dry-run", async () => {
     const run = await ctx.run(["run", "--dry-run", "a", "python", "-c", "open('x', 'w')"]);

@@ -155,7 +155,7 @@ Deno.test("logs filters by --since, --last, --env and --level; audit lists the i
   assertStringIncludes(table.stdout, "+third_pkg==0.3.0");
   assertStringIncludes(table.stdout, "package_not_found");
 
-  const audit = await json(["audit"]);
+  const audit = await json(["audit", "installations"]);
   assertEquals(
     audit.installations.map((
       i: { environment: string; name: string; version: string; sha256: string | null },
@@ -164,11 +164,11 @@ Deno.test("logs filters by --since, --last, --env and --level; audit lists the i
   );
   const onlyB = await json(["audit", "installations", "--env", "b"]);
   assertEquals(onlyB.installations.map((i: { name: string }) => i.name), ["third_pkg"]);
-  const auditTable = await ctx.run(["audit"]);
+  const auditTable = await ctx.run(["audit", "installations"]);
   assertOk(auditTable);
   assertStringIncludes(auditTable.stdout, "other-pkg");
   assertStringIncludes(auditTable.stdout, new URL(ctx.index.url).origin);
-  assertEquals((await ctx.run(["audit", "everything"])).code, 2);
+  assertEquals((await ctx.run(["audit", "installations", "everything"])).code, 2);
 
   // export: JSON array or JSON lines by extension.
   assertOk(await ctx.run(["logs", "export", join(ctx.work, "ops.json"), "--since", "2021-01-01"]));
@@ -199,7 +199,7 @@ Deno.test("a corrupt or truncated line is skipped by logs and audit", async () =
     ["gestvenv create a", "gestvenv create b"],
   );
   assertStringIncludes(r.stderr, "Skipped 3 unreadable lines");
-  assertOk(await ctx.run(["audit"]));
+  assertOk(await ctx.run(["audit", "installations"]));
 });
 
 Deno.test("two commands installing at once each leave one whole line", async () => {
@@ -381,7 +381,7 @@ Deno.test("what a creation installs is logged and audited: create --packages, cl
     lines[1]!.changes.map((c) => [c.environment, c.name, c.after]),
     [["copied", "demo-dep", "2.0.0"], ["copied", "demo-pkg", "1.0.0"]],
   );
-  const audit = await ctx.run(["audit", "--format", "json"]);
+  const audit = await ctx.run(["audit", "installations", "--format", "json"]);
   assertOk(audit);
   const installs = JSON.parse(audit.stdout).data.installations as Array<
     { environment: string; name: string; version: string }

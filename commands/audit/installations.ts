@@ -1,6 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { UsageError } from "../lib/errors/mod.ts";
-import { auditInstalls } from "../lib/oplog/mod.ts";
+import { auditInstalls } from "../../lib/oplog/mod.ts";
 import {
   action,
   type CliContext,
@@ -8,23 +7,23 @@ import {
   GLOBAL_ALIASES,
   GLOBAL_FLAGS,
   type GlobalFlags,
-} from "./_context.ts";
-import { environmentFlag, examples, optionalText } from "./_help.ts";
-import { selectOperations } from "./logs.ts";
+} from "../_context.ts";
+import { environmentFlag, examples, optionalText } from "../_help.ts";
+import { selectOperations } from "../logs.ts";
 
 interface AuditFlags extends GlobalFlags {
   readonly since?: string;
   readonly env?: string;
 }
 
-/** `gestvenv audit [installations]`: what was installed where, from the operation log. */
-export const auditCommand = buildCommand<AuditFlags, [string | undefined], CliContext>({
+/** `gestvenv audit installations`: what was installed where, from the operation log. */
+export const auditInstallationsCommand = buildCommand<AuditFlags, [], CliContext>({
   docs: {
     brief: "Audit installations: what was installed where and when, which version, hash and index",
     fullDescription: examples([
-      ["gestvenv audit", "every installation in the operation log"],
+      ["gestvenv audit installations", "every installation in the operation log"],
       ["gestvenv audit installations --env web --since 30d", "one environment, last month"],
-      ["gestvenv audit --format json", "for scripts"],
+      ["gestvenv audit installations --format json", "for scripts"],
     ]),
   },
   parameters: {
@@ -34,22 +33,9 @@ export const auditCommand = buildCommand<AuditFlags, [string | undefined], CliCo
       env: environmentFlag("Only installations into this environment"),
     },
     aliases: GLOBAL_ALIASES,
-    positional: {
-      kind: "tuple",
-      parameters: [{
-        brief: "What to audit: installations (the default)",
-        parse: String,
-        placeholder: "installations",
-        optional: true,
-      }],
-    },
+    positional: { kind: "tuple", parameters: [] },
   },
-  func: action("audit", async (ctx, flags: AuditFlags, what: string | undefined) => {
-    if (what !== undefined && what !== "installations") {
-      throw new UsageError(`Cannot audit \`${what}\``, {
-        hint: "gestvenv audit installations (the default)",
-      });
-    }
+  func: action("audit installations", async (ctx, flags: AuditFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     const installs = auditInstalls(await selectOperations(ctx, flags, flags.env), flags.env);
     if (format === "json") {

@@ -1,0 +1,107 @@
+/**
+ * What `audit --fix` should move: for each vulnerable distribution, the smallest version that is
+ * above every one of its findings' first fixed versions, unless no fix is published or one of the
+ * user's own requirements excludes it (named). The resolution that checks the rest of the
+ * environment's requirements is the caller's (lib/packages).
+ *
+ * @module
+ */
+import { normalizeName } from "../names/mod.ts";
+import { compareVersions, satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
+import { parseRequirement, type Requirement } from "../pep508/mod.ts";
+import type { AuditFinding } from "./findings.ts";
+
+/** One distribution to upgrade. */
+export interface FixTarget {
+  /** The distribution's name as installed. */
+  name: string;
+  /** The installed version. */
+  from: string;
+  /** The smallest version fixing every finding of it that has a fix. */
+  to: string;
+  /** The ids it fixes. */
+  fixes: string[];
+}
+
+/** A finding `--fix` cannot remove, and why. */
+export interface Unfixable {
+  /** The distribution. */
+  name: string;
+  /** Its installed version. */
+  version: string;
+  /** The finding ids concerned. */
+  ids: string[];
+  /** Why, as a sentence part: `no fixed version is published`, `` `six==1.16.0` excludes 1.17 ``. */
+  reason: string;
+}
+
+/** The outcome of {@linkcode planFixes}. */
+export interface FixPlan {
+  /** What to upgrade. */
+  targets: FixTarget[];
+  /** What cannot be fixed. */
+  unfixable: Unfixable[];
+}
+
+/**
+ * Plans the upgrades that remove `findings`.
+ *
+ * @param recorded The environment's recorded requirements (what the user asked for): a target
+ *   one of them excludes is refused, naming it.
+ */
+export function planFixes(findings: readonly AuditFinding[], recorded: readonly string[]): FixPlan {
+  const own = new Map<string, [string, Requirement]>();
+  for (const text of recorded) {
+    if (text.startsWith("-e ")) continue;
+    try {
+      const req = parseRequirement(text);
+      own.set(req.normalizedName, [text, req]);
+    } catch { /* an older record: not a constraint we can read */ }
+  }
+  const byPackage = new Map<string, AuditFinding[]>();
+  for (const f of findings) {
+    const key = normalizeName(f.package);
+    const list = byPackage.get(key);
+    if (list === undefined) byPackage.set(key, [f]);
+    else list.push(f);
+  }
+  const targets: FixTarget[] = [];
+  const unfixable: Unfixable[] = [];
+  for (const [key, list] of byPackage) {
+    const { package: name, version } = list[0]!;
+    const noFix = list.filter((f) => f.fixed_versions.length === 0);
+    if (noFix.length > 0) {
+      unfixable.push({
+        name,
+        version,
+        ids: noFix.map((f) => f.id),
+        reason: "no fixed version is published",
+      });
+    }
+    const fixable = list.filter((f) => f.fixed_versions.length > 0);
+    if (fixable.length === 0) continue;
+    let to = fixable[0]!.fixed_versions[0]!;
+    for (const f of fixable) {
+      const first = f.fixed_versions[0]!;
+      if (compareVersions(tryParseVersion(first)!, tryParseVersion(to)!) > 0) to = first;
+    }
+    const mine = own.get(key);
+    if (mine !== undefined) {
+      const [text, req] = mine;
+      const allowed = req.url === null &&
+        satisfiesSpecifierSet(tryParseVersion(to)!, req.specifier, true);
+      if (!allowed) {
+        unfixable.push({
+          name,
+          version,
+          ids: fixable.map((f) => f.id),
+          reason: `your requirement \`${text}\` excludes ${to}; loosen it ` +
+            `(\`gestvenv install "${req.name}>=${to}"\`) to fix`,
+        });
+        continue;
+      }
+    }
+    targets.push({ name, from: version, to, fixes: fixable.map((f) => f.id) });
+  }
+  return { targets, unfixable };
+}
