@@ -432,7 +432,7 @@ function resolveLayers(
     return { value: fallback, source: "default", origin: "default" };
   };
   const list = (value: string[] | undefined) => value?.length ? value : undefined;
-  /** A key of the user configuration only (a variable first, when it has one), parsed. */
+  /** A key from a variable (when it has one), the project or the user configuration, parsed. */
   const configValue = <K extends ConfigKey, T>(
     key: K,
     read: (value: NonNullable<GestvenvConfig[K]>, where: string) => T,
@@ -445,6 +445,17 @@ function resolveLayers(
         value: read(fromEnv as NonNullable<GestvenvConfig[K]>, variable!),
         source: "env",
         origin: variable!,
+      };
+    }
+    const inProject = project[key];
+    if (inProject !== undefined && inProject !== null) {
+      return {
+        value: read(
+          inProject as NonNullable<GestvenvConfig[K]>,
+          `\`${key}\` of ${projectOrigins?.get(key) ?? "the project"}`,
+        ),
+        source: "project",
+        origin: fromProject(key),
       };
     }
     const inConfig = config[key];
