@@ -7,12 +7,14 @@
 import type { StricliProcess } from "npm:@stricli/core@1.3.0";
 import {
   type GestvenvConfig,
+  isConfigKey,
   loadActiveProfile,
   loadConfig,
   type ProfileLayer,
   readPipIndexSettings,
   type ResolvedSettings,
   resolveSettings,
+  unknownKeyError,
 } from "../lib/config/mod.ts";
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import {
@@ -275,7 +277,15 @@ export async function buildContext(
   currentLook = look;
   const printer = printerFor(flags, look);
   await printer.ready();
-  if (projectWarnings) { for (const warning of project?.warnings ?? []) printer.warn(warning); }
+  if (projectWarnings) {
+    for (const warning of project?.warnings ?? []) printer.warn(warning);
+    // config.toml's unknown keys are kept (a newer gestvenv may know them) but never silent.
+    for (const key of Object.keys(config)) {
+      if (!isConfigKey(key)) {
+        printer.warn(`${unknownKeyError(key, ` in ${resolvedHome.configFile}`).message} (ignored)`);
+      }
+    }
+  }
   // One reporter: the spinner, plus whoever listens (the operation log, `--log-file`, `profile`).
   const reporter = fanOut(createReporter(printer, progressLook), listeners);
   // `use_cache = false`: operations get a cache of their own, removed when the command ends.

@@ -139,6 +139,11 @@ Deno.test("spec spellings: connection_timeout, auto_cleanup, verify_signatures, 
   assertStringIncludes(colour.stderr, "did you mean `ui.color_scheme`?");
   assertEquals((await ctx.run(["config", "set", "max_retries", "11"])).code, 10);
   assertEquals((await ctx.run(["config", "set", "table_format", "fancy"])).code, 10);
+  // An unknown key in config.toml is kept (a newer gestvenv may know it), never silently.
+  await Deno.writeTextFile(join(ctx.home, "config.toml"), "show_progres = false\n");
+  const warned = await ctx.run(["list"]);
+  assertOk(warned);
+  assertStringIncludes(warned.stderr, "did you mean `general.show_progress`? (ignored)");
 });
 
 Deno.test("GESTVENV_OFFLINE_ONLY keeps an install off the network", async () => {
