@@ -39,7 +39,7 @@ export interface Setting<T> {
   readonly source: SettingSource;
   /**
    * The exact origin, for people: `--python`, `GESTVENV_PYTHON`, `default_python` (a config
-   * key), or `default`.
+   * key), the profile's name (source `profile`), or `default`.
    */
   readonly origin: string;
 }

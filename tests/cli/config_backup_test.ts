@@ -170,3 +170,25 @@ Deno.test("config reset backs up, then removes only gestvenv's configuration fil
     "already uses its defaults",
   );
 });
+
+Deno.test("a restore killed before a write leaves every file whole; running it again finishes", async () => {
+  await using ctx = await createTestContext([]);
+  assertOk(await ctx.run(["config", "set", "backend", "pip"]));
+  const file = join(ctx.work, "b.json");
+  assertOk(await ctx.run(["config", "backup", file]));
+  assertOk(await ctx.run(["config", "set", "backend", "uv"]));
+  const changed = await Deno.readTextFile(join(ctx.home, "config.toml"));
+  const killed = await ctx.run(["config", "restore", file, "--yes"], {
+    env: { GESTVENV_FAILPOINT: "config.restore.before-write:exit" },
+  });
+  assert(killed.code !== 0, "killed");
+  // The previous file was kept first, and config.toml is still whole (the old one).
+  assertEquals(await Deno.readTextFile(join(ctx.home, "config.toml")), changed);
+  const kept = (await Array.fromAsync(Deno.readDir(ctx.home))).filter((e) =>
+    e.name.startsWith("config.toml.bak-")
+  );
+  assertEquals(kept.length, 1);
+  assertEquals(await Deno.readTextFile(join(ctx.home, kept[0]!.name)), changed);
+  assertOk(await ctx.run(["config", "restore", file, "--yes"]));
+  assertStringIncludes(await Deno.readTextFile(join(ctx.home, "config.toml")), 'backend = "pip"');
+});
