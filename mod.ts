@@ -95,6 +95,7 @@ export {
   type IndexSettings,
   type LinkModeChoice,
   loadConfig,
+  type ProfileLayer,
   type ResolvedSettings,
   resolveSettings,
   type ResolveSettingsOptions,

@@ -7,10 +7,14 @@
 import type { StricliProcess } from "npm:@stricli/core@1.3.0";
 import {
   type GestvenvConfig,
+  isConfigKey,
+  loadActiveProfile,
   loadConfig,
+  type ProfileLayer,
   readPipIndexSettings,
   type ResolvedSettings,
   resolveSettings,
+  unknownKeyError,
 } from "../lib/config/mod.ts";
 import type { EnvironmentContext } from "../lib/environments/mod.ts";
 import {
@@ -20,12 +24,12 @@ import {
   SpanCollector,
   startSpan,
 } from "../lib/events/mod.ts";
-import { EXIT_CODE, GestvenvError, UsageError } from "../lib/errors/mod.ts";
+import { EXIT_CODE, GestvenvError, OperationError, UsageError } from "../lib/errors/mod.ts";
 import { type HomeLayout, resolveHome } from "../lib/paths/mod.ts";
 import { cacheDirOf, loadProjectSettings, type ProjectSettings } from "../lib/config/mod.ts";
-import { formatBytes, type OutputFormat, Printer } from "./_output.ts";
+import { formatBytes, type OutputFormat, Printer, type PrinterLook } from "./_output.ts";
 import { logOperation, OperationRecorder } from "./_oplog.ts";
-import { createReporter, openLogFile } from "./_reporters.ts";
+import { createReporter, openLogFile, type ProgressLook } from "./_reporters.ts";
 import { commandLine } from "./_command_line.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
@@ -180,13 +184,43 @@ export interface SettingFlagValues {
   readonly compile?: boolean;
 }
 
-function printerFor(flags: GlobalFlags): Printer {
+/**
+ * The look of the last context built in this process (`ui.*`, `general.emoji_support`), so that
+ * an error printed after it looks the same.
+ */
+let currentLook: PrinterLook = {};
+
+function printerFor(flags: GlobalFlags, look: PrinterLook = currentLook): Printer {
   return new Printer({
     color: flags.color ? undefined : false,
     quiet: flags.quiet ?? false,
     verbose: flags.verbose ?? false,
     structured: flags.format === "yaml" && !flags.json ? "yaml" : "json",
+    ...look,
   });
+}
+
+/**
+ * The printer's and the spinner's look from the settings; the defaults when the settings cannot
+ * be resolved (the command reports that itself when it needs them).
+ */
+function looksOf(settings: () => ResolvedSettings): [PrinterLook, ProgressLook] {
+  try {
+    const s = settings();
+    return [
+      {
+        colorScheme: s.colorScheme.value,
+        emoji: s.emoji.value,
+        tableFormat: s.tableFormat.value,
+      },
+      {
+        style: s.showProgress.value ? s.progressStyle.value : "none",
+        emoji: s.emoji.value,
+      },
+    ];
+  } catch {
+    return [{}, {}];
+  }
 }
 
 /**
@@ -201,22 +235,29 @@ export async function buildContext(
   listeners: readonly ReporterListener[] = [],
   projectWarnings = true,
 ): Promise<CommandContext> {
-  const printer = printerFor(flags);
-  await printer.ready();
   const resolvedHome = resolveHome();
   const config = await loadConfig(resolvedHome.configFile);
+  // The active profile (`profile activate`): a broken one fails the commands that need settings,
+  // not `profile activate none`, which repairs it.
+  let profile: ProfileLayer | undefined;
+  let profileProblem: unknown;
+  try {
+    profile = await loadActiveProfile(resolvedHome, config);
+  } catch (error) {
+    profileProblem = error;
+  }
   // `cache_path` moves the cache unless `GESTVENV_CACHE_DIR` already did.
   const home = { ...resolvedHome, cacheDir: cacheDirOf(resolvedHome, config).value };
   // pip's index configuration is the `pip` source of the index settings, the project's
   // `.gestvenv.toml` and `[tool.gestvenv]` the `project` source.
   const pip = await readPipIndexSettings();
   const project = await loadProjectSettings();
-  if (projectWarnings) { for (const warning of project?.warnings ?? []) printer.warn(warning); }
   // Resolved once, on first use: a command that needs no settings is not stopped by a bad
   // `GESTVENV_*` value.
   let settings: ResolvedSettings | undefined;
-  const resolved = () =>
-    settings ??= resolveSettings(home, config, {
+  const resolved = () => {
+    if (profileProblem !== undefined) throw profileProblem;
+    return settings ??= resolveSettings(home, config, {
       flags: {
         python: flags.python,
         backend: flags.backend,
@@ -229,9 +270,24 @@ export async function buildContext(
       pip,
       project: project?.config,
       projectOrigins: project?.origins,
+      profile,
     });
+  };
+  const [look, progressLook] = looksOf(resolved);
+  currentLook = look;
+  const printer = printerFor(flags, look);
+  await printer.ready();
+  if (projectWarnings) {
+    for (const warning of project?.warnings ?? []) printer.warn(warning);
+    // config.toml's unknown keys are kept (a newer gestvenv may know them) but never silent.
+    for (const key of Object.keys(config)) {
+      if (!isConfigKey(key)) {
+        printer.warn(`${unknownKeyError(key, ` in ${resolvedHome.configFile}`).message} (ignored)`);
+      }
+    }
+  }
   // One reporter: the spinner, plus whoever listens (the operation log, `--log-file`, `profile`).
-  const reporter = fanOut(createReporter(printer), listeners);
+  const reporter = fanOut(createReporter(printer, progressLook), listeners);
   // `use_cache = false`: operations get a cache of their own, removed when the command ends.
   let throwaway: string | undefined;
   const operationsHome = (): HomeLayout => {
@@ -349,6 +405,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       ? undefined
       : listenForInterrupts(controller, printerFor(flags));
     let logFile: Awaited<ReturnType<typeof openLogFile>> | undefined;
+    let timedOut = false;
     try {
       if (flags.logFile !== undefined) {
         logFile = await openLogFile(flags.logFile, commandLine());
@@ -372,16 +429,21 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         ctx = await buildContext(flags, controller?.signal, recorder, listeners, false);
         home = ctx.home;
       }
+      const stopTimer = operationTimer(ctx, effect, controller, command, () => timedOut = true);
       try {
-        this.process.exitCode = (await body(ctx, flags, ...args)) ?? EXIT_CODE.OK;
+        this.process.exitCode = (await stopTimer.race(body(ctx, flags, ...args))) ??
+          EXIT_CODE.OK;
         if (effect === "changes" && !command.startsWith("cache ")) {
           await autoCleanupCache(ctx);
         }
       } finally {
+        stopTimer.stop();
         await ctx.release();
       }
     } catch (caught) {
-      const error = await withEnvironmentSuggestions(caught);
+      const error = timedOut && !(caught instanceof OperationError && caught.code === "timeout")
+        ? timeoutError(command, caught)
+        : await withEnvironmentSuggestions(caught);
       failure = error;
       const printer = printerFor(flags);
       await printer.ready();
@@ -504,6 +566,56 @@ async function autoCleanupCache(ctx: CommandContext): Promise<void> {
         (report.complete ? "" : " (stopped at its time limit; `gestvenv cache clean` finishes)"),
     );
   }
+}
+
+/** The error of a command stopped by `operation_timeout` (exit 1). */
+function timeoutError(command: string, cause?: unknown): OperationError {
+  return new OperationError(
+    `\`gestvenv ${command}\` was stopped: it ran longer than \`operation_timeout\``,
+    "timeout",
+    {
+      cause,
+      hint: "What it had started was rolled back. Raise the limit (`gestvenv config set " +
+        "operation_timeout SECONDS`, `GESTVENV_OPERATION_TIMEOUT`) or unset it",
+    },
+  );
+}
+
+/**
+ * `operation_timeout`: after that many seconds a command that changes something is aborted
+ * through its Ctrl-C signal (the library rolls back at its next step, then the command fails
+ * with exit 1); one that only reads is abandoned. Commands that run a program the user names
+ * (`run`, `shell`) have no limit. `race` returns the body's outcome, or the timeout's error for a
+ * reading command.
+ */
+function operationTimer(
+  ctx: CommandContext,
+  effect: Effect,
+  controller: AbortController | undefined,
+  command: string,
+  fired: () => void,
+): { race<T>(body: Promise<T>): Promise<T>; stop(): void } {
+  let ms: number | undefined;
+  try {
+    ms = effect === "runs" ? undefined : ctx.settings.operationTimeoutMs.value;
+  } catch {
+    ms = undefined; // The command reports bad settings itself when it needs them.
+  }
+  if (ms === undefined) return { race: (body) => body, stop() {} };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      fired();
+      const error = timeoutError(command);
+      if (controller !== undefined) controller.abort(error);
+      else reject(error);
+    }, ms);
+  });
+  expired.catch(() => {});
+  return {
+    race: (body) => controller !== undefined ? body : Promise.race([body, expired]),
+    stop: () => clearTimeout(timer),
+  };
 }
 
 /** What a command does to the machine (see {@linkcode ActionOptions}). */

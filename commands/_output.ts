@@ -33,14 +33,95 @@ async function loadYaml(): Promise<YamlDump> {
   return yamlDump;
 }
 
-function colorEnabled(stream: { isTerminal(): boolean }, flag: boolean | undefined): boolean {
+/** `ui.color_scheme`: colors on terminals (`auto`), `always` or `never`. */
+export type ColorScheme = "auto" | "always" | "never";
+
+/** `ui.table_format`: the border style of tables. */
+export type TableFormat = "square" | "rounded" | "ascii";
+
+/**
+ * Whether a stream gets colors, strongest first: `--no-color`; `NO_COLOR` (any value),
+ * `GESTVENV_NO_COLOR` (a value other than `0`/`false`/`no`), `TERM=dumb`; `FORCE_COLOR` (`0`:
+ * off, any other value: on); `ui.color_scheme` (`never`, `always`); else whether it is a terminal.
+ */
+export function colorEnabled(
+  stream: { isTerminal(): boolean },
+  flag: boolean | undefined,
+  scheme: ColorScheme = "auto",
+): boolean {
   if (flag === false) return false;
   const env = (name: string) => Deno.env.get(name) ?? "";
-  if (env("NO_COLOR") !== "" || env("GESTVENV_NO_COLOR") !== "" || env("TERM") === "dumb") {
+  const noColor = env("GESTVENV_NO_COLOR").toLowerCase();
+  if (
+    env("NO_COLOR") !== "" || (noColor !== "" && !["0", "false", "no"].includes(noColor)) ||
+    env("TERM") === "dumb"
+  ) {
     return false;
   }
-  if (env("FORCE_COLOR") === "0") return false;
+  const force = env("FORCE_COLOR");
+  if (force === "0") return false;
+  if (force !== "") return true;
+  if (scheme !== "auto") return scheme === "always";
   return stream.isTerminal();
+}
+
+/** Border characters of each {@linkcode TableFormat} (cli-table3's `chars`). */
+const TABLE_CHARS: Readonly<Record<TableFormat, Record<string, string>>> = (() => {
+  const inner = { "left-mid": "", "mid": "", "mid-mid": "", "right-mid": "" };
+  return {
+    square: {
+      ...inner,
+      "top": "─",
+      "top-mid": "┬",
+      "top-left": "┌",
+      "top-right": "┐",
+      "bottom": "─",
+      "bottom-mid": "┴",
+      "bottom-left": "└",
+      "bottom-right": "┘",
+      "left": "│",
+      "right": "│",
+      "middle": "│",
+    },
+    rounded: {
+      ...inner,
+      "top": "─",
+      "top-mid": "┬",
+      "top-left": "╭",
+      "top-right": "╮",
+      "bottom": "─",
+      "bottom-mid": "┴",
+      "bottom-left": "╰",
+      "bottom-right": "╯",
+      "left": "│",
+      "right": "│",
+      "middle": "│",
+    },
+    ascii: {
+      ...inner,
+      "top": "-",
+      "top-mid": "+",
+      "top-left": "+",
+      "top-right": "+",
+      "bottom": "-",
+      "bottom-mid": "+",
+      "bottom-left": "+",
+      "bottom-right": "+",
+      "left": "|",
+      "right": "|",
+      "middle": "|",
+    },
+  };
+})();
+
+/** How the printer looks: the `[ui]`/`[general]` settings it follows (issue 12 §5). */
+export interface PrinterLook {
+  /** `ui.color_scheme`. @default "auto" */
+  colorScheme?: ColorScheme;
+  /** `general.emoji_support`: false prints ASCII marks and tables. @default true */
+  emoji?: boolean;
+  /** `ui.table_format` (`ascii` when `emoji` is false). @default "square" */
+  tableFormat?: TableFormat;
 }
 
 /** Writes data to stdout and messages to stderr, with colors decided per stream. */
@@ -53,6 +134,10 @@ export class Printer {
   readonly verbose: boolean;
   /** How {@linkcode Printer.json} writes the envelope. */
   readonly structured: StructuredFormat;
+  /** Unicode marks, spinner frames and bars (`general.emoji_support`). */
+  readonly emoji: boolean;
+  /** The border style of {@linkcode Printer.table}. */
+  readonly tableFormat: TableFormat;
 
   constructor(
     options: {
@@ -60,13 +145,15 @@ export class Printer {
       quiet?: boolean;
       verbose?: boolean;
       structured?: StructuredFormat;
-    } = {},
+    } & PrinterLook = {},
   ) {
-    this.err = createColors(colorEnabled(Deno.stderr, options.color));
-    this.out = createColors(colorEnabled(Deno.stdout, options.color));
+    this.err = createColors(colorEnabled(Deno.stderr, options.color, options.colorScheme));
+    this.out = createColors(colorEnabled(Deno.stdout, options.color, options.colorScheme));
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
     this.structured = options.structured ?? "json";
+    this.emoji = options.emoji ?? true;
+    this.tableFormat = this.emoji ? options.tableFormat ?? "square" : "ascii";
   }
 
   /** Loads what the structured format needs (the YAML writer); call before {@linkcode json}. */
@@ -86,7 +173,7 @@ export class Printer {
 
   /** Prints a success line on stderr unless `--quiet`. */
   success(text: string): void {
-    if (!this.quiet) console.error(`${this.err.green("✔")} ${text}`);
+    if (!this.quiet) console.error(`${this.err.green(this.emoji ? "✔" : "ok:")} ${text}`);
   }
 
   /** Prints a warning on stderr (even with `--quiet`). */
@@ -155,23 +242,7 @@ export class Printer {
     const table = new Table({
       head: head.map((h) => this.out.bold(h)),
       style: { head: [], border: [] },
-      chars: {
-        "top": "─",
-        "top-mid": "┬",
-        "top-left": "┌",
-        "top-right": "┐",
-        "bottom": "─",
-        "bottom-mid": "┴",
-        "bottom-left": "└",
-        "bottom-right": "┘",
-        "left": "│",
-        "left-mid": "",
-        "mid": "",
-        "mid-mid": "",
-        "right": "│",
-        "right-mid": "",
-        "middle": "│",
-      },
+      chars: TABLE_CHARS[this.tableFormat],
     });
     for (const row of rows) table.push(row.map(String));
     console.log(table.toString());

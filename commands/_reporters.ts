@@ -17,24 +17,36 @@ import { formatBytes, type Printer } from "./_output.ts";
 
 const BAR_WIDTH = 20;
 
+/** How progress is drawn (`ui.progress_style`, `general.emoji_support`). */
+export interface ProgressLook {
+  /** `bar`: a bar and figures; `spinner`: figures only; `none`: nothing. @default "bar" */
+  style?: "bar" | "spinner" | "none";
+  /** Unicode frames and bar blocks; false: ASCII (`|/-\\`, `#`, `.`). @default true */
+  emoji?: boolean;
+}
+
 /** `Exporting [██████░░░░] 45% 12.0 MiB/26.7 MiB note`: one progress update as text. */
-export function progressLine(update: ProgressUpdate): string {
+export function progressLine(update: ProgressUpdate, look: ProgressLook = {}): string {
   const { done, total, unit } = update;
   const fraction = total <= 0 ? 0 : Math.min(1, done / total);
   const filled = Math.round(fraction * BAR_WIDTH);
   const figure = (n: number) => unit === "bytes" ? formatBytes(n) : String(n);
   const amount = total > 0 ? `${figure(done)}/${figure(total)}` : figure(done);
-  const bar = total > 0
-    ? `[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${
-      String(Math.floor(fraction * 100)).padStart(3)
-    }% `
-    : "";
+  const [full, empty] = look.emoji === false ? ["#", "."] : ["█", "░"];
+  const percent = `${String(Math.floor(fraction * 100)).padStart(3)}% `;
+  const bar = total <= 0
+    ? ""
+    : look.style === "spinner"
+    ? percent
+    : `[${full.repeat(filled)}${empty.repeat(BAR_WIDTH - filled)}] ${percent}`;
   return `${update.label} ${bar}${amount}${update.note ? ` ${update.note}` : ""}`;
 }
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const ASCII_FRAMES = ["|", "/", "-", "\\"];
 
-function spinnerAllowed(printer: Printer): boolean {
+function spinnerAllowed(printer: Printer, look: ProgressLook): boolean {
+  if (look.style === "none") return false;
   if (printer.quiet || printer.verbose || !Deno.stderr.isTerminal()) return false;
   try {
     return Deno.consoleSize().columns > 0;
@@ -43,10 +55,14 @@ function spinnerAllowed(printer: Printer): boolean {
   }
 }
 
-/** A reporter that draws a spinner for each step, and streams backend output with `--verbose`. */
-export function createReporter(printer: Printer): Reporter {
+/**
+ * A reporter that draws a spinner for each step, and streams backend output with `--verbose`.
+ * `look.style` `none` (`ui.progress_style`, or `general.show_progress = false`) draws nothing.
+ */
+export function createReporter(printer: Printer, look: ProgressLook = {}): Reporter {
   const encoder = new TextEncoder();
-  const spin = spinnerAllowed(printer);
+  const spin = spinnerAllowed(printer, look);
+  const frames = look.emoji === false ? ASCII_FRAMES : FRAMES;
   let timer: ReturnType<typeof setInterval> | undefined;
   let message = "";
   let started = 0;
@@ -69,7 +85,7 @@ export function createReporter(printer: Printer): Reporter {
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         const shown = message.length > width ? `${message.slice(0, width - 1)}…` : message;
         write(
-          `\r\x1b[2K${printer.err.cyan(FRAMES[frame++ % FRAMES.length]!)} ${shown} ${
+          `\r\x1b[2K${printer.err.cyan(frames[frame++ % frames.length]!)} ${shown} ${
             printer.err.dim(`${seconds}s`)
           }`,
         );
@@ -87,7 +103,7 @@ export function createReporter(printer: Printer): Reporter {
     },
     progress(update: ProgressUpdate) {
       // The spinner redraws the message every 80 ms: an update only changes the text.
-      message = progressLine(update);
+      message = progressLine(update, look);
       if (timer === undefined) start();
     },
     done() {

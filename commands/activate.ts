@@ -10,6 +10,7 @@ import {
   type GlobalFlags,
 } from "./_context.ts";
 import { environmentName, examples } from "./_help.ts";
+import { noteUpdatesOnActivate } from "./_update_notice.ts";
 
 /** Shells gestvenv can activate environments in. */
 export const SHELLS = [
@@ -98,6 +99,8 @@ export const activateCommand = buildCommand<ActivateFlags, [string], CliContext>
           })"\` to your shell's startup file once.`,
       );
     }
+    // `check_updates_on_activate`: a note on stderr, bounded in time, never a failure.
+    await noteUpdatesOnActivate(ctx, record);
   }, { effect: "reads" }),
 });
 

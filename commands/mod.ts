@@ -52,7 +52,7 @@ import { listCommand } from "./list.ts";
 import { logsCommand } from "./logs.ts";
 import { migrateBackendCommand } from "./migrate_backend.ts";
 import { packagesCommand } from "./packages.ts";
-import { profileCommand } from "./profile.ts";
+import { PROFILE_CONFIG_ROUTES, profileRoutes } from "./profile/mod.ts";
 import { pyversionsCommand } from "./pyversions.ts";
 import { renameCommand } from "./rename.ts";
 import { runCommand } from "./run.ts";
@@ -82,6 +82,7 @@ const NESTED_ROUTES = new Set([
   "benchmark",
   "compare",
   "security",
+  "profile",
 ]);
 
 /** `audit` words that name a route; anything else is `audit security …` (the default). */
@@ -164,7 +165,7 @@ export function buildApp(): Application<CliContext> {
       logs: logsCommand,
       audit: auditRoutes,
       security: securityRoutes,
-      profile: profileCommand,
+      profile: profileRoutes,
       stats: statsCommand,
       benchmark: benchmarkRoutes,
       compare: compareRoutes,
@@ -254,13 +255,35 @@ export function normalizeArgs(args: string[]): string[] {
     }
   }
   if (command === "profile") {
-    // `profile [FLAGS] COMMAND ...`: everything from COMMAND on is the profiled command's.
-    let at = 0;
-    while (at < tail.length && tail[at] !== "--" && tail[at]!.startsWith("-")) {
-      at += GLOBAL_FLAG_NAMES.get(tail[at]!) ? 2 : 1;
-    }
-    if (at < tail.length && tail[at] !== "--") {
-      tail = [...tail.slice(0, at), "--", ...tail.slice(at)];
+    // `profile activate|list|show|create|apply|export ...`: configuration profiles. Otherwise the
+    // profiler: `profile [run] [FLAGS] COMMAND ...`, everything from COMMAND on is the profiled
+    // command's.
+    const after = rest.slice(1);
+    const skipFlags = (words: string[]) => {
+      let at = 0;
+      while (at < words.length && words[at] !== "--" && words[at]!.startsWith("-")) {
+        at += GLOBAL_FLAG_NAMES.get(words[at]!) ? 2 : 1;
+      }
+      return Math.min(at, words.length);
+    };
+    let at = skipFlags(after);
+    const word = after[at];
+    if (word !== undefined && PROFILE_CONFIG_ROUTES.has(word)) {
+      route = ["profile", word];
+      tail = [...after.slice(0, at), ...after.slice(at + 1)];
+    } else {
+      let flags = after.slice(0, at);
+      let inner = after.slice(at);
+      if (inner[0] === "run") {
+        inner = inner.slice(1);
+        at = skipFlags(inner);
+        flags = [...flags, ...inner.slice(0, at)];
+        inner = inner.slice(at);
+      }
+      route = ["profile", "run"];
+      tail = inner.length === 0 || inner[0] === "--"
+        ? [...flags, ...inner]
+        : [...flags, "--", ...inner];
     }
   }
   if (command === "audit") {

@@ -1,19 +1,19 @@
-import { canonicalKey, CONFIG_KEYS, type ConfigKey, isConfigKey } from "../../lib/config/mod.ts";
-import { ConfigError } from "../../lib/errors/mod.ts";
+import {
+  canonicalKey,
+  type ConfigKey,
+  isConfigKey,
+  unknownKeyError,
+} from "../../lib/config/mod.ts";
 import { redactUrl } from "../../lib/index/mod.ts";
 
 /**
  * Checks that `key` is a configuration key (or one of its other spellings), giving the key.
  *
- * @throws {ConfigError} Listing the known keys.
+ * @throws {ConfigError} With a did-you-mean, or the known keys.
  */
 export function checkKey(given: string): ConfigKey {
   const key = canonicalKey(given);
-  if (!isConfigKey(key)) {
-    throw new ConfigError(`Unknown configuration key \`${key}\``, {
-      hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
-    });
-  }
+  if (!isConfigKey(key)) throw unknownKeyError(key);
   return key;
 }
 

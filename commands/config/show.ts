@@ -1,7 +1,9 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import {
+  BUILTIN_PROFILES,
   CONFIG_KEYS,
   type ConfigKey,
+  profileFile,
   readPipIndexSettings,
   type ResolvedSettings,
   type Setting,
@@ -43,6 +45,19 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   "cache.compression": "cacheCompression",
   auto_sync: "autoSync",
   "logs.retention_days": "logsRetentionDays",
+  // issue 12 §5
+  "general.show_progress": "showProgress",
+  "general.emoji_support": "emoji",
+  "performance.parallel_downloads": "parallelDownloads",
+  "performance.max_retries": "maxRetries",
+  "ui.color_scheme": "colorScheme",
+  "ui.table_format": "tableFormat",
+  "ui.progress_style": "progressStyle",
+  check_updates_on_activate: "checkUpdatesOnActivate",
+  operation_timeout: "operationTimeoutMs",
+  fallback_backend: "fallbackBackend",
+  "security.require_signatures": "requireSignatures",
+  active_profile: "profile",
 };
 
 interface ShowFlags extends GlobalFlags {
@@ -71,6 +86,8 @@ function whereFrom(ctx: CommandContext, setting: Setting<unknown>): string {
       const open = setting.origin.indexOf(" (");
       return open < 0 ? "the project" : setting.origin.slice(open + 2, -1);
     }
+    case "profile":
+      return `profile ${setting.origin} (${profileOrigin(ctx, setting.origin)})`;
     case "config":
       return ctx.home.configFile;
     case "pip":
@@ -78,6 +95,11 @@ function whereFrom(ctx: CommandContext, setting: Setting<unknown>): string {
     default:
       return "built-in default";
   }
+}
+
+/** Where profile `name` is defined: `built-in`, or its file. */
+function profileOrigin(ctx: CommandContext, name: string): string {
+  return BUILTIN_PROFILES.has(name) ? "built-in" : profileFile(ctx.home, name);
 }
 
 /** `gestvenv config show`: every key with its value, and pip's own index settings. */
@@ -90,8 +112,8 @@ export const configShowCommand = buildCommand<ShowFlags, [], CliContext>({
       ["gestvenv config show --format json", "as data"],
     ]) +
       "\nPrecedence: flags, GESTVENV_* variables, the environment's own settings (config set-env)," +
-      "\nthe project (.gestvenv.toml, then [tool.gestvenv] of pyproject.toml), the user's" +
-      "\nconfig.toml, pip's configuration (index keys), defaults.",
+      "\nthe project (.gestvenv.toml, then [tool.gestvenv] of pyproject.toml), the active profile" +
+      "\n(profile activate), the user's config.toml, pip's configuration (index keys), defaults.",
   },
   parameters: {
     flags: {

@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors/mod.ts";
 import { parseTimeoutSeconds } from "./http_settings.ts";
-import { parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
+import { parseCount, parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
 
 /**
  * The user configuration (`~/.gestvenv/config.toml`). Every key is optional; see
@@ -54,6 +54,31 @@ export interface GestvenvConfig {
   // issue 12 §1
   /** `[audit] osv_url`: the OSV API `audit` asks. @default "https://api.osv.dev" */
   "audit.osv_url"?: string;
+  // issue 12 §5: the rest of spec 001's "Configuration avancée" keys, and the active profile.
+  /** `[general] show_progress`: false = no spinner or progress bar (as when not a terminal). */
+  "general.show_progress"?: boolean | string;
+  /** `[general] emoji_support`: false = ASCII only in gestvenv's own marks, spinner, bars, tables. */
+  "general.emoji_support"?: boolean | string;
+  /** `[performance] parallel_downloads`: files the native installer downloads at once. @default 8 */
+  "performance.parallel_downloads"?: number | string;
+  /** `[performance] max_retries`: retries of a failed index request (5xx, reset, timeout). @default 3 */
+  "performance.max_retries"?: number | string;
+  /** `[ui] color_scheme`: `auto` (colors on terminals), `always` or `never`. @default "auto" */
+  "ui.color_scheme"?: "auto" | "always" | "never";
+  /** `[ui] table_format`: `square`, `rounded` or `ascii` borders for listings. @default "square" */
+  "ui.table_format"?: "square" | "rounded" | "ascii";
+  /** `[ui] progress_style`: `bar`, `spinner` (no bar) or `none`. @default "bar" */
+  "ui.progress_style"?: "bar" | "spinner" | "none";
+  /** `activate` says which top-level requirements have newer versions (cheap, never blocks). */
+  check_updates_on_activate?: boolean | string;
+  /** Seconds after which a command is stopped and rolled back (exit 1). @default no limit */
+  operation_timeout?: number | string;
+  /** Backend used when the chosen one is unavailable (uv missing): `native` or `pip`. */
+  fallback_backend?: "native" | "pip";
+  /** `[security] require_signatures`: require PEP 740 attestations (read by `verify`). */
+  "security.require_signatures"?: boolean | string;
+  /** The active configuration profile (`profile activate NAME`), a built-in or a user profile. */
+  active_profile?: string;
 }
 
 /** The name of one configuration key. */
@@ -63,11 +88,16 @@ export type ConfigKey = keyof GestvenvConfig;
 export interface ConfigKeySpec {
   /**
    * `string`, `list` (of strings), `choice`, `seconds` (a positive number), `switch` (a boolean),
-   * `size` (bytes, or text such as `2GB`) or `days` (a positive number of days).
+   * `size` (bytes, or text such as `2GB`), `days` (a positive number of days) or `count` (a whole
+   * number between `min` and `max`).
    */
-  type: "string" | "list" | "choice" | "seconds" | "switch" | "size" | "days";
+  type: "string" | "list" | "choice" | "seconds" | "switch" | "size" | "days" | "count";
   /** Allowed values for `choice`. */
   choices?: readonly string[];
+  /** Bounds of a `count`, inclusive. */
+  min?: number;
+  /** Upper bound of a `count`, inclusive. */
+  max?: number;
   /** One-line description for `config show` and the README. */
   description: string;
   /** Default shown when unset. */
@@ -206,6 +236,84 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
       "The OSV API `audit` asks for vulnerabilities (`querybatch`, then each record; http(s) URL)",
     default: "https://api.osv.dev",
   },
+  // issue 12 §5
+  "general.show_progress": {
+    type: "switch",
+    description:
+      "Spinner and progress bars on terminals; false draws none (as when stderr is not a terminal)",
+    default: "true",
+  },
+  "general.emoji_support": {
+    type: "switch",
+    description:
+      "Unicode marks (✔, spinner, bars, box tables); false prints ASCII (`GESTVENV_NO_EMOJI`)",
+    default: "true",
+  },
+  "performance.parallel_downloads": {
+    type: "count",
+    min: 1,
+    max: 64,
+    description: "Files the native installer downloads at once (1 to 64)",
+    default: "8",
+  },
+  "performance.max_retries": {
+    type: "count",
+    min: 0,
+    max: 10,
+    description:
+      "Retries of a failed index request (5xx, reset, timeout) by gestvenv's HTTP client (0 to 10)",
+    default: "3",
+  },
+  "ui.color_scheme": {
+    type: "choice",
+    choices: ["auto", "always", "never"],
+    description:
+      "Colors: `auto` on terminals, `always`, `never`; `--no-color`, NO_COLOR and FORCE_COLOR win",
+    default: "auto",
+  },
+  "ui.table_format": {
+    type: "choice",
+    choices: ["square", "rounded", "ascii"],
+    description: "Border style of tables: `square` (┌┐), `rounded` (╭╮) or `ascii` (+-|)",
+    default: "square",
+  },
+  "ui.progress_style": {
+    type: "choice",
+    choices: ["bar", "spinner", "none"],
+    description:
+      "Progress on terminals: a spinner with `bar`s, a `spinner` with figures, or `none`",
+    default: "bar",
+  },
+  check_updates_on_activate: {
+    type: "switch",
+    description:
+      "`activate` notes top-level requirements with newer versions (cached pages, 2 s at most, not offline)",
+    default: "false",
+  },
+  operation_timeout: {
+    type: "seconds",
+    description:
+      "Seconds after which a command is stopped like Ctrl-C (rolled back) and exits 1; not `run`/`shell`",
+    default: "no limit",
+  },
+  fallback_backend: {
+    type: "choice",
+    choices: ["native", "pip"],
+    description: "Backend used, with a warning, when the chosen one is unavailable (uv not found)",
+    default: "none: an error (an environment made with uv falls back to native)",
+  },
+  "security.require_signatures": {
+    type: "switch",
+    description:
+      "Require PEP 740 attestations when verifying distributions (`GESTVENV_VERIFY_SIGNATURES`)",
+    default: "false",
+  },
+  active_profile: {
+    type: "string",
+    description:
+      "The configuration profile in use (`profile activate NAME`): between config.toml and the project",
+    default: "none",
+  },
 };
 
 /**
@@ -225,8 +333,86 @@ export const CONFIG_KEY_ALIASES: Readonly<Record<string, ConfigKey>> = Object.as
     "offline-mode": "offline_mode",
     "use-cache": "use_cache",
     "auto-sync": "auto_sync",
+    // issue 12 §5: spec 001's `[general]`, `[performance]`, `[ui]`, `[security]` spellings.
+    preferred_backend: "backend",
+    "general.preferred_backend": "backend",
+    auto_cleanup: "cache.auto_cleanup",
+    "general.auto_cleanup": "cache.auto_cleanup",
+    show_progress: "general.show_progress",
+    emoji_support: "general.emoji_support",
+    parallel_downloads: "performance.parallel_downloads",
+    max_retries: "performance.max_retries",
+    connection_timeout: "http_connect_timeout",
+    "performance.connection_timeout": "http_connect_timeout",
+    color_scheme: "ui.color_scheme",
+    table_format: "ui.table_format",
+    progress_style: "ui.progress_style",
+    "ui.check_updates_on_activate": "check_updates_on_activate",
+    "general.operation_timeout": "operation_timeout",
+    "performance.operation_timeout": "operation_timeout",
+    "general.fallback_backend": "fallback_backend",
+    verify_signatures: "security.require_signatures",
+    "security.verify_signatures": "security.require_signatures",
+    "require-signatures": "security.require_signatures",
+    profile: "active_profile",
   },
 );
+
+/** Edit distance of two short strings (Levenshtein), for did-you-mean suggestions. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * The known key (or other spelling) closest to an unknown `key`, when one is close enough to be a
+ * likely typo (an edit distance of at most a third of its length, or the same last part:
+ * `max_size` for `cache.max_size`); else undefined.
+ */
+export function suggestConfigKey(key: string): string | undefined {
+  const names = [...Object.keys(CONFIG_KEYS), ...Object.keys(CONFIG_KEY_ALIASES)];
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const d = distance(key.toLowerCase(), name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3))) {
+    return canonicalKey(best);
+  }
+  const last = key.slice(key.lastIndexOf(".") + 1);
+  return Object.keys(CONFIG_KEYS).find((k) => k.slice(k.lastIndexOf(".") + 1) === last);
+}
+
+/**
+ * The error for an unknown configuration key: a did-you-mean when a known key is close, else the
+ * list of known keys.
+ *
+ * @param where Where the key was found, for the message (` in team.toml`), or empty.
+ */
+export function unknownKeyError(key: string, where = ""): ConfigError {
+  const near = suggestConfigKey(key);
+  return new ConfigError(
+    `Unknown configuration key \`${key}\`${where}` +
+      (near === undefined ? "" : `; did you mean \`${near}\`?`),
+    {
+      hint: near === undefined
+        ? `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`
+        : `Use \`${near}\` (\`gestvenv config show\` lists every key)`,
+    },
+  );
+}
 
 /** The key `key` sets: itself, or the key an alias stands for; unknown names come back as-is. */
 export function canonicalKey(key: string): string {
@@ -280,12 +466,9 @@ export function parseConfigValue(
   key: ConfigKey | string,
   raw: string,
 ): string | string[] | number | boolean {
-  if (!isConfigKey(key)) {
-    throw new ConfigError(`Unknown configuration key \`${key}\``, {
-      hint: `Known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
-    });
-  }
+  if (!isConfigKey(key)) throw unknownKeyError(key);
   const spec = CONFIG_KEYS[key];
+  if (spec.type === "count") return parseCount(raw, `\`${key}\``, spec.min!, spec.max!);
   if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
   if (spec.type === "seconds") return parseTimeoutSeconds(raw, `\`${key}\``) / 1000;
   if (spec.type === "switch") return parseSwitch(raw, `\`${key}\``);
@@ -326,6 +509,10 @@ export function validateConfig(
     const where = `\`${key}\` of ${file}`;
     if (spec.type === "seconds") {
       parseTimeoutSeconds(value, where);
+      continue;
+    }
+    if (spec.type === "count") {
+      parseCount(value, where, spec.min!, spec.max!);
       continue;
     }
     if (spec.type === "switch") {

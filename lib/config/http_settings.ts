@@ -12,6 +12,8 @@ export interface HttpTimeouts {
   connectTimeoutMs?: number | undefined;
   /** Longest silence allowed between two pieces of a response body, in ms. */
   readTimeoutMs?: number | undefined;
+  /** Retries of a failed request (`performance.max_retries`); undefined: the client's 3. */
+  retries?: number | undefined;
 }
 
 /**

@@ -12,3 +12,5 @@ export * from "./settings.ts";
 export * from "./http_settings.ts";
 export * from "./quantities.ts";
 export * from "./project_settings.ts";
+export * from "./profiles.ts";
+export * from "./config_backup.ts";

@@ -100,3 +100,24 @@ export function parseWholeDays(value: unknown, where: string): number {
   }
   return days;
 }
+
+/**
+ * Reads a whole number between `min` and `max` (a number, or text such as `"4"`): the
+ * `count` keys (`performance.parallel_downloads`, `performance.max_retries`).
+ *
+ * @param where Names the source in the error.
+ * @throws {ConfigError} when it is not a whole number within the bounds.
+ */
+export function parseCount(value: unknown, where: string, min: number, max: number): number {
+  const n = typeof value === "number"
+    ? value
+    : typeof value === "string" && /^\s*\d+\s*$/.test(value)
+    ? Number(value)
+    : NaN;
+  if (!(Number.isInteger(n) && n >= min && n <= max)) {
+    throw new ConfigError(`Invalid number \`${String(value)}\` in ${where}`, {
+      hint: `Give a whole number from ${min} to ${max}`,
+    });
+  }
+  return n;
+}

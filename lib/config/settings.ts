@@ -3,7 +3,7 @@ import type { ConfigKey, GestvenvConfig } from "./config_schema.ts";
 import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
 import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
-import { parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
+import { parseCount, parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
 import { loadProjectSettings } from "./project_settings.ts";
 
 /** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
@@ -17,14 +17,16 @@ const LINK_MODES: readonly LinkModeChoice[] = ["clone", "hardlink", "copy"];
 /**
  * Where a setting's value comes from, strongest first: a command-line flag, a `GESTVENV_*`
  * variable, the environment's own settings (`config set-env`, applied per environment), the
- * project (`.gestvenv.toml` or `[tool.gestvenv]`, the keys of `PROJECT_KEYS`), the user
- * configuration file, pip's configuration (index keys only), or gestvenv's default.
+ * project (`.gestvenv.toml` or `[tool.gestvenv]`, the keys of `PROJECT_KEYS`), the active
+ * configuration profile (`profile activate NAME`), the user configuration file, pip's
+ * configuration (index keys only), or gestvenv's default.
  */
 export type SettingSource =
   | "flag"
   | "env"
   | "environment"
   | "project"
+  | "profile"
   | "config"
   | "pip"
   | "default";
@@ -37,7 +39,7 @@ export interface Setting<T> {
   readonly source: SettingSource;
   /**
    * The exact origin, for people: `--python`, `GESTVENV_PYTHON`, `default_python` (a config
-   * key), or `default`.
+   * key), the profile's name (source `profile`), or `default`.
    */
   readonly origin: string;
 }
@@ -140,7 +142,75 @@ export interface ResolvedSettings {
   // issue 12 §1
   /** The OSV API `audit` asks (`audit.osv_url`). @default "https://api.osv.dev" */
   auditOsvUrl: Setting<string>;
+  // issue 12 §5
+  /** Spinner and progress bars on terminals (`general.show_progress`). @default true */
+  showProgress: Setting<boolean>;
+  /**
+   * Unicode marks, spinner frames, bars and box tables (`GESTVENV_NO_EMOJI` set: false,
+   * `general.emoji_support`). @default true
+   */
+  emoji: Setting<boolean>;
+  /** Files the native installer downloads at once (`performance.parallel_downloads`). @default 8 */
+  parallelDownloads: Setting<number>;
+  /** Retries of a failed index request (`performance.max_retries`). @default 3 */
+  maxRetries: Setting<number>;
+  /** Colors (`ui.color_scheme`); `--no-color`, `NO_COLOR` and `FORCE_COLOR` are applied first. */
+  colorScheme: Setting<"auto" | "always" | "never">;
+  /** Border style of tables (`ui.table_format`). @default "square" */
+  tableFormat: Setting<"square" | "rounded" | "ascii">;
+  /** Progress display on terminals (`ui.progress_style`). @default "bar" */
+  progressStyle: Setting<"bar" | "spinner" | "none">;
+  /** `activate` notes newer versions of top-level requirements. @default false */
+  checkUpdatesOnActivate: Setting<boolean>;
+  /**
+   * Time after which a command is aborted and rolled back, in ms (`GESTVENV_OPERATION_TIMEOUT`,
+   * `operation_timeout`, seconds); undefined: no limit.
+   */
+  operationTimeoutMs: Setting<number | undefined>;
+  /**
+   * The backend used when the chosen one is unavailable (`GESTVENV_FALLBACK_BACKEND`,
+   * `fallback_backend`); undefined: an error (environments made with uv fall back to native).
+   */
+  fallbackBackend: Setting<"native" | "pip" | undefined>;
+  /**
+   * Require PEP 740 attestations when verifying (`GESTVENV_VERIFY_SIGNATURES`,
+   * `security.require_signatures`). @default false
+   */
+  requireSignatures: Setting<boolean>;
+  /** The active configuration profile (`GESTVENV_PROFILE`, `active_profile`), if any. */
+  profile: Setting<string | undefined>;
 }
+
+/** Default of {@linkcode ResolvedSettings.parallelDownloads}. */
+export const DEFAULT_PARALLEL_DOWNLOADS = 8;
+/** Default of {@linkcode ResolvedSettings.maxRetries}. */
+export const DEFAULT_MAX_RETRIES = 3;
+
+/**
+ * The settings a configuration profile gives (`profile activate NAME`): they sit between the
+ * user configuration file and the project (see {@linkcode SettingSource}).
+ */
+export interface ProfileLayer {
+  /** The profile's name (`dev`, `team`). */
+  name: string;
+  /** Its settings, as configuration keys. */
+  settings: GestvenvConfig;
+  /** Where it comes from, for people: `built-in` or its file. */
+  origin: string;
+}
+
+/** `GESTVENV_NO_EMOJI`: a true value (`1`, `true`) prints ASCII marks (issue 12 §5). */
+export const NO_EMOJI = "GESTVENV_NO_EMOJI";
+/** `GESTVENV_OFFLINE_ONLY`: spec 001's name of `GESTVENV_OFFLINE` (which is read first). */
+export const OFFLINE_ONLY = "GESTVENV_OFFLINE_ONLY";
+/** `GESTVENV_FALLBACK_BACKEND`: as `fallback_backend` (`native` or `pip`). */
+export const FALLBACK_BACKEND = "GESTVENV_FALLBACK_BACKEND";
+/** `GESTVENV_VERIFY_SIGNATURES`: as `security.require_signatures`. */
+export const VERIFY_SIGNATURES = "GESTVENV_VERIFY_SIGNATURES";
+/** `GESTVENV_OPERATION_TIMEOUT`: as `operation_timeout` (seconds). */
+export const OPERATION_TIMEOUT = "GESTVENV_OPERATION_TIMEOUT";
+/** `GESTVENV_PROFILE`: the configuration profile for this command, instead of `active_profile`. */
+export const PROFILE = "GESTVENV_PROFILE";
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
@@ -225,6 +295,8 @@ export interface ResolveSettingsOptions {
    * settings' `origin`. @default the key alone
    */
   projectOrigins?: ReadonlyMap<string, string> | undefined;
+  /** The active configuration profile's settings (`loadActiveProfile`). @default none */
+  profile?: ProfileLayer | undefined;
 }
 
 /** The first source that has a value, else the default. */
@@ -268,6 +340,32 @@ export function resolveSettings(
   config: GestvenvConfig,
   options: ResolveSettingsOptions = {},
 ): ResolvedSettings {
+  const layer = options.profile;
+  if (layer === undefined) return resolveLayers(home, config, options);
+  // The profile's keys count as the configuration file's, then are labelled as the profile's.
+  const merged = { ...config, ...layer.settings } as GestvenvConfig;
+  const settings = resolveLayers(home, merged, options) as unknown as Record<
+    string,
+    Setting<unknown>
+  >;
+  const keys = new Set(Object.keys(layer.settings));
+  for (const [name, setting] of Object.entries(settings)) {
+    if (setting.source === "config" && keys.has(setting.origin)) {
+      settings[name] = {
+        value: setting.value,
+        source: "profile",
+        origin: layer.name,
+      };
+    }
+  }
+  return settings as unknown as ResolvedSettings;
+}
+
+function resolveLayers(
+  home: HomeLayout,
+  config: GestvenvConfig,
+  options: ResolveSettingsOptions,
+): ResolvedSettings {
   const { flags = {}, env = readEnv, pip, project = {}, projectOrigins } = options;
   /** A project key's origin: `key (file)`. */
   const fromProject = (key: ConfigKey): string => {
@@ -282,15 +380,21 @@ export function resolveSettings(
       | "cache.enabled"
       | "cache.auto_cleanup"
       | "cache.fallback_to_online"
-      | "auto_sync",
+      | "auto_sync"
+      | "general.show_progress"
+      | "general.emoji_support"
+      | "check_updates_on_activate"
+      | "security.require_signatures",
     fallback: boolean,
-    variable?: string,
+    variable?: string | string[],
     flag?: boolean,
   ): Setting<boolean> => {
     if (flag) return { value: true, source: "flag", origin: "--offline" };
-    const fromEnv = variable === undefined ? undefined : env(variable);
-    if (fromEnv !== undefined) {
-      return { value: parseSwitch(fromEnv, variable!), source: "env", origin: variable! };
+    for (const name of variable === undefined ? [] : [variable].flat()) {
+      const fromEnv = env(name);
+      if (fromEnv !== undefined) {
+        return { value: parseSwitch(fromEnv, name), source: "env", origin: name };
+      }
     }
     if (project[key] !== undefined) {
       return {
@@ -331,6 +435,53 @@ export function resolveSettings(
     return { value: fallback, source: "default", origin: "default" };
   };
   const list = (value: string[] | undefined) => value?.length ? value : undefined;
+  /** A key from a variable (when it has one), the project or the user configuration, parsed. */
+  const configValue = <K extends ConfigKey, T>(
+    key: K,
+    read: (value: NonNullable<GestvenvConfig[K]>, where: string) => T,
+    fallback: T,
+    variable?: string,
+  ): Setting<T> => {
+    const fromEnv = variable === undefined ? undefined : env(variable);
+    if (fromEnv !== undefined) {
+      return {
+        value: read(fromEnv as NonNullable<GestvenvConfig[K]>, variable!),
+        source: "env",
+        origin: variable!,
+      };
+    }
+    const inProject = project[key];
+    if (inProject !== undefined && inProject !== null) {
+      return {
+        value: read(
+          inProject as NonNullable<GestvenvConfig[K]>,
+          `\`${key}\` of ${projectOrigins?.get(key) ?? "the project"}`,
+        ),
+        source: "project",
+        origin: fromProject(key),
+      };
+    }
+    const inConfig = config[key];
+    if (inConfig !== undefined && inConfig !== null) {
+      return {
+        value: read(inConfig as NonNullable<GestvenvConfig[K]>, `\`${key}\``),
+        source: "config",
+        origin: key,
+      };
+    }
+    return { value: fallback, source: "default", origin: "default" };
+  };
+  /** A `choice` key's value, checked (a variable's value is checked here too). */
+  const choice =
+    <T extends string>(allowed: readonly T[]) => (value: unknown, where: string): T => {
+      if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+        throw new ConfigError(`Invalid value \`${String(value)}\` in ${where}`, {
+          hint: `Use one of: ${allowed.join(", ")}`,
+        });
+      }
+      return value as T;
+    };
+  const noEmoji = env(NO_EMOJI);
   return {
     backend: pick<BackendChoice>([
       ["flag", "--backend", flags.backend as BackendChoice | undefined],
@@ -401,7 +552,7 @@ export function resolveSettings(
       [["flag", "--compile", flags.compile ? true : undefined]],
       false,
     ),
-    offline: switchOf("offline_mode", false, ENV_VARS.OFFLINE, flags.offline),
+    offline: switchOf("offline_mode", false, [ENV_VARS.OFFLINE, OFFLINE_ONLY], flags.offline),
     useCache: useCache.value ? cacheEnabled : useCache,
     fallbackToOnline: switchOf("cache.fallback_to_online", false),
     cacheAutoCleanup: switchOf("cache.auto_cleanup", false),
@@ -427,6 +578,58 @@ export function resolveSettings(
       "zstd" as const,
     ),
     autoSync: switchOf("auto_sync", false, ENV_VARS.AUTO_SYNC),
+    // issue 12 §5
+    showProgress: switchOf("general.show_progress", true),
+    // `GESTVENV_NO_EMOJI=1` (or `true`) turns them off; `=0`/`false` is ignored.
+    emoji: noEmoji !== undefined && parseSwitch(noEmoji, NO_EMOJI)
+      ? { value: false, source: "env", origin: NO_EMOJI }
+      : switchOf("general.emoji_support", true),
+    parallelDownloads: configValue(
+      "performance.parallel_downloads",
+      (v, where) => parseCount(v, where, 1, 64),
+      DEFAULT_PARALLEL_DOWNLOADS,
+    ),
+    maxRetries: configValue(
+      "performance.max_retries",
+      (v, where) => parseCount(v, where, 0, 10),
+      DEFAULT_MAX_RETRIES,
+    ),
+    colorScheme: configValue(
+      "ui.color_scheme",
+      choice(["auto", "always", "never"] as const),
+      "auto" as const,
+    ),
+    tableFormat: configValue(
+      "ui.table_format",
+      choice(["square", "rounded", "ascii"] as const),
+      "square" as const,
+    ),
+    progressStyle: configValue(
+      "ui.progress_style",
+      choice(["bar", "spinner", "none"] as const),
+      "bar" as const,
+    ),
+    checkUpdatesOnActivate: switchOf("check_updates_on_activate", false),
+    operationTimeoutMs: configValue(
+      "operation_timeout",
+      (v, where) => parseTimeoutSeconds(v, where) as number | undefined,
+      undefined,
+      OPERATION_TIMEOUT,
+    ),
+    fallbackBackend: configValue(
+      "fallback_backend",
+      (v, where) => choice(["native", "pip"] as const)(v, where) as "native" | "pip" | undefined,
+      undefined,
+      FALLBACK_BACKEND,
+    ),
+    requireSignatures: switchOf("security.require_signatures", false, VERIFY_SIGNATURES),
+    profile: options.profile !== undefined
+      ? {
+        value: options.profile.name,
+        source: env(PROFILE) !== undefined ? "env" : "config",
+        origin: env(PROFILE) !== undefined ? PROFILE : "active_profile",
+      }
+      : { value: undefined, source: "default", origin: "default" },
     linkMode: checkLinkMode(
       pick<string | undefined>([
         ["flag", "--link-mode", flags.linkMode],
@@ -475,10 +678,14 @@ export function withEnvironmentValue<T>(
   return { value, source: "environment", origin };
 }
 
-/** The network timeouts of `settings` (undefined fields: the index client's defaults). */
+/**
+ * The network timeouts and retry count of `settings` (undefined fields: the index client's
+ * defaults), spread into every `HttpClient` gestvenv builds.
+ */
 export function httpTimeouts(settings: ResolvedSettings): HttpTimeouts {
   return {
     connectTimeoutMs: settings.httpConnectTimeoutMs.value,
     readTimeoutMs: settings.httpReadTimeoutMs.value,
+    retries: settings.maxRetries?.value,
   };
 }

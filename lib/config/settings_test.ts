@@ -87,6 +87,18 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     autoSync: ["default", "default"],
     // issue 12 §1
     auditOsvUrl: ["default", "default"],
+    showProgress: ["default", "default"],
+    emoji: ["default", "default"],
+    parallelDownloads: ["default", "default"],
+    maxRetries: ["default", "default"],
+    colorScheme: ["default", "default"],
+    tableFormat: ["default", "default"],
+    progressStyle: ["default", "default"],
+    checkUpdatesOnActivate: ["default", "default"],
+    operationTimeoutMs: ["default", "default"],
+    fallbackBackend: ["default", "default"],
+    requireSignatures: ["default", "default"],
+    profile: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);
@@ -101,17 +113,18 @@ Deno.test("resolveSettings() reads the HTTP timeouts: GESTVENV_HTTP_* > config f
   const vars = (map: Record<string, string>) => (name: string) => map[name];
   const http = (config: GestvenvConfig, env: Record<string, string> = {}) =>
     httpTimeouts(resolveSettings(home, config, { env: vars(env) }));
-  assertEquals(http({}), { connectTimeoutMs: undefined, readTimeoutMs: undefined });
+  assertEquals(http({}), { connectTimeoutMs: undefined, readTimeoutMs: undefined, retries: 3 });
   assertEquals(http({ http_connect_timeout: 5, http_read_timeout: "2.5" }), {
     connectTimeoutMs: 5000,
     readTimeoutMs: 2500,
+    retries: 3,
   });
   assertEquals(
     http({ http_read_timeout: 60 }, {
       GESTVENV_HTTP_READ_TIMEOUT: "7",
       GESTVENV_HTTP_CONNECT_TIMEOUT: "1",
     }),
-    { connectTimeoutMs: 1000, readTimeoutMs: 7000 },
+    { connectTimeoutMs: 1000, readTimeoutMs: 7000, retries: 3 },
   );
   for (const bad of ["0", "-1", "soon", "1e9"]) {
     await assertRejects(

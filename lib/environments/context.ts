@@ -8,7 +8,12 @@ import {
 } from "../backends/mod.ts";
 import { type BackendChoice, httpTimeouts, type ResolvedSettings } from "../config/mod.ts";
 import { decideIndexes } from "../index/mod.ts";
-import { DryRunViolationError, EnvironmentNotFoundError, OperationError } from "../errors/mod.ts";
+import {
+  BackendError,
+  DryRunViolationError,
+  EnvironmentNotFoundError,
+  OperationError,
+} from "../errors/mod.ts";
 import { describeLockHolder, failpoint, type FileLockOptions, withFileLock } from "../fs/mod.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { type Reporter, withSpan } from "../events/mod.ts";
@@ -204,6 +209,31 @@ export async function requireLayout(record: EnvironmentRecord): Promise<Virtuale
 }
 
 /**
+ * The backend for `choice`; when it is unavailable (uv not found) and `fallback_backend` (or
+ * `GESTVENV_FALLBACK_BACKEND`) names another, that one, with a warning.
+ *
+ * @throws {BackendError} When the backend is unavailable and no fallback is configured.
+ */
+export async function selectBackendWithFallback(
+  ctx: EnvironmentContext,
+  choice: BackendChoice,
+): Promise<AnyBackend> {
+  try {
+    return await selectBackend(choice, ctx.settings.uvPath.value);
+  } catch (error) {
+    const fallback = ctx.settings.fallbackBackend?.value;
+    if (!(error instanceof BackendError) || fallback === undefined || fallback === choice) {
+      throw error;
+    }
+    ctx.reporter.warn(
+      `The ${choice} backend is unavailable (${error.message}); using ${fallback} ` +
+        `(${ctx.settings.fallbackBackend.origin})`,
+    );
+    return await selectBackend(fallback, ctx.settings.uvPath.value);
+  }
+}
+
+/**
  * The backend and target for an existing environment: `--backend` if given (a setting whose
  * source is a flag), else the one the environment was created with (a uv environment falls back
  * to the native installer when uv is gone).
@@ -219,10 +249,16 @@ export async function openEnvironment(
   const explicit = ctx.settings.backend.source === "flag";
   let choice: BackendChoice = explicit ? ctx.settings.backend.value : record.backend;
   if (!explicit && choice === "uv" && await findUv(ctx.settings.uvPath.value) === undefined) {
-    ctx.reporter.warn(`uv was not found; using gestvenv's installer for \`${record.name}\``);
-    choice = "native";
+    // `fallback_backend` names the replacement; gestvenv's installer otherwise.
+    const fallback = ctx.settings.fallbackBackend?.value ?? "native";
+    ctx.reporter.warn(
+      `uv was not found; using ${
+        fallback === "native" ? "gestvenv's installer" : fallback
+      } for \`${record.name}\``,
+    );
+    choice = fallback;
   }
-  const backend = await selectBackend(choice, ctx.settings.uvPath.value);
+  const backend = await selectBackendWithFallback(ctx, choice);
   let interpreter: Interpreter;
   try {
     const { realPath, info } = await queryInterpreter(record.python.path, {

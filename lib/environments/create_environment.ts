@@ -1,4 +1,4 @@
-import { type AnyBackend, type BackendTarget, selectBackend } from "../backends/mod.ts";
+import { type AnyBackend, type BackendTarget } from "../backends/mod.ts";
 import { OperationError, throwIfInterrupted } from "../errors/mod.ts";
 import { withSpan } from "../events/mod.ts";
 import { failpoint, isEmptyDir, pathExists } from "../fs/mod.ts";
@@ -11,6 +11,7 @@ import {
   type EnvironmentContext,
   loadRegistry,
   now,
+  selectBackendWithFallback,
   snapshotPackages,
 } from "./context.ts";
 import type { EnvironmentRecord, ProjectBinding } from "./environment_record.ts";
@@ -182,7 +183,7 @@ export async function buildEnvironment(
     ? defaultEnvironmentPath(ctx, name)
     : absolute(options.path);
   await checkFreeName(ctx, name);
-  const backend = await selectBackend(ctx.settings.backend.value, ctx.settings.uvPath.value);
+  const backend = await selectBackendWithFallback(ctx, ctx.settings.backend.value);
   const python = options.python ?? ctx.settings.python.value;
   // A dry run writes nothing, not even the interpreter probe cache.
   const interpreter: Interpreter = await findInterpreter(python, {

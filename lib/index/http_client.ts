@@ -29,7 +29,7 @@ export const DEFAULT_READ_TIMEOUT_MS = 30_000;
 /** Options for {@linkcode HttpClient}. */
 export interface HttpClientOptions {
   /** Requests in flight at most. @default 50 (uv's download concurrency) */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Time allowed to connect and receive the response headers, in ms.
    * @default DEFAULT_CONNECT_TIMEOUT_MS
@@ -44,7 +44,7 @@ export interface HttpClientOptions {
    * Retries after the first attempt. An attempt that timed out is retried once at most, so a
    * hanging server costs two timeouts, not four. @default 3
    */
-  retries?: number;
+  retries?: number | undefined;
   /** First back-off delay in ms; doubles each retry, with jitter, capped at 30 s. @default 500 */
   backoffMs?: number;
   /** Environment lookup (for `NETRC` and the home directory). @default readEnv */

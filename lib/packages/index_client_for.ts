@@ -96,6 +96,7 @@ export function indexClientFor(
       offline,
       connectTimeoutMs: http.connectTimeoutMs,
       readTimeoutMs: http.readTimeoutMs,
+      retries: http.retries,
       events: ctx.reporter,
     }),
     refresh: options.refresh ?? false,

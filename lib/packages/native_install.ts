@@ -56,6 +56,8 @@ export async function withNativeSession<T>(
   try {
     const http = new HttpClient({
       ...httpTimeouts(ctx.settings),
+      // `performance.parallel_downloads`: this client downloads the plan's files.
+      concurrency: ctx.settings.parallelDownloads?.value,
       offline: ctx.settings.offline.value,
       events: ctx.reporter,
     });

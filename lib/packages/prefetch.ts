@@ -197,7 +197,13 @@ export async function prefetchArtifacts(
       const got = options.dryRun === true
         ? await planned(cache, items)
         : await cache.withSharedLock(() =>
-          fetchAll(ctx, cache, items, credentials, options.concurrency ?? 8)
+          fetchAll(
+            ctx,
+            cache,
+            items,
+            credentials,
+            options.concurrency ?? ctx.settings.parallelDownloads?.value ?? 8,
+          )
         );
       for (const [sha, o] of got) outcome.set(sha, o);
     };

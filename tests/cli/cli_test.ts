@@ -22,9 +22,10 @@ Deno.test("normalizeArgs() moves leading global flags after the command and guar
   assertEquals(normalizeArgs(["remove", "web", "flask"]), ["uninstall", "web", "flask"]);
   assertEquals(normalizeArgs(["remove", "web"]), ["remove", "web"]);
   assertEquals(normalizeArgs(["-V"]), ["-V"]);
-  // `profile [FLAGS] COMMAND ...`: the profiled command's flags stay its own.
+  // `profile [run] [FLAGS] COMMAND ...`: the profiled command's flags stay its own.
   assertEquals(normalizeArgs(["profile", "--detailed", "--format", "json", "install", "-v"]), [
     "profile",
+    "run",
     "--detailed",
     "--format",
     "json",
@@ -32,14 +33,32 @@ Deno.test("normalizeArgs() moves leading global flags after the command and guar
     "install",
     "-v",
   ]);
-  assertEquals(normalizeArgs(["-q", "profile", "create", "x", "--json"]), [
+  assertEquals(normalizeArgs(["profile", "run", "--detailed", "list", "-v"]), [
     "profile",
+    "run",
+    "--detailed",
+    "--",
+    "list",
+    "-v",
+  ]);
+  assertEquals(normalizeArgs(["-q", "profile", "run", "create", "x", "--json"]), [
+    "profile",
+    "run",
     "-q",
     "--",
     "create",
     "x",
     "--json",
   ]);
+  // The configuration-profile commands are routes of their own.
+  assertEquals(normalizeArgs(["-q", "profile", "create", "x", "--json"]), [
+    "profile",
+    "create",
+    "-q",
+    "x",
+    "--json",
+  ]);
+  assertEquals(normalizeArgs(["profile", "--json", "list"]), ["profile", "list", "--json"]);
 });
 
 Deno.test("every command answers --help with exit 0, and --version prints the version", async () => {
@@ -87,6 +106,11 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "security update",
     "stats",
     "profile",
+    "profile run",
+    "profile activate",
+    "config backup",
+    "config restore",
+    "config reset",
     "benchmark",
     "benchmark install",
     "compare",

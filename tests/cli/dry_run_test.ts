@@ -71,6 +71,9 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   assertOk(await ctx.run(["cache", "export", join(ctx.work, "cache.tar")]));
   assertOk(await ctx.run(["cache", "export", "--format", "json", join(ctx.work, "manifest.json")]));
   assertOk(await ctx.run(["export", "a", join(ctx.work, "a.tar.gz"), "--bundle"]));
+  // issue 12 §5: a backup to restore (made before the change below) and a profile to create.
+  assertOk(await ctx.run(["config", "backup", join(ctx.work, "config-backup.json")]));
+  await Deno.writeTextFile(join(ctx.work, "team.toml"), "[settings]\nauto_sync = true\n");
   assertOk(await ctx.run(["config", "set", "backend", "pip"]));
   await Deno.writeTextFile(join(ctx.work, "requirements.txt"), "demo-pkg\nother-pkg\n");
   await Deno.writeTextFile(
@@ -127,6 +130,14 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["config", "set", "backend", "uv"],
     ["config", "unset", "backend"],
     ["config", "init", "--force"],
+    ["config", "backup"],
+    ["config", "backup", join(ctx.work, "config-backup-2.json")],
+    ["config", "restore", join(ctx.work, "config-backup.json"), "--yes"],
+    ["config", "reset", "--confirm"],
+    ["profile", "activate", "dev"],
+    ["profile", "create", "team", "--from-config", join(ctx.work, "team.toml")],
+    ["profile", "apply", "fast", "--to-env", "a"],
+    ["profile", "export", "dev", join(ctx.work, "dev.toml")],
     ["lock", "a"],
     ["lock", "demo-pkg", "-o", join(ctx.work, "pylock.toml")],
     ["cache", "clean", "--all"],

@@ -77,7 +77,7 @@ Deno.test("profile's table form, a failing command's exit code, and misuse", asy
   const itself = await ctx.run(["profile", "profile", "list"]);
   assertEquals(itself.code, 2);
   assertStringIncludes(itself.stderr, "cannot profile itself");
-  assertEquals((await ctx.run(["profile", "--format", "pylock", "list"])).code, 2);
+  assertEquals((await ctx.run(["profile", "run", "--format", "pylock", "list"])).code, 2);
 });
 
 Deno.test("profile shows the profiled command line with its secrets hidden", async () => {

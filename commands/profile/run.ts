@@ -1,12 +1,13 @@
 /**
- * `gestvenv profile COMMAND...`: runs a gestvenv command in this process with a collecting
+ * `gestvenv profile run COMMAND...` (and `profile COMMAND...` for any other first word than the
+ * configuration-profile commands): runs a gestvenv command in this process with a collecting
  * listener on its reporter, and says where its time went.
  *
  * @module
  */
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { UsageError } from "../lib/errors/mod.ts";
-import { SpanCollector, type SpanSummary } from "../lib/events/mod.ts";
+import { UsageError } from "../../lib/errors/mod.ts";
+import { SpanCollector, type SpanSummary } from "../../lib/events/mod.ts";
 import {
   action,
   type CliContext,
@@ -16,10 +17,10 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
   withCommandListener,
-} from "./_context.ts";
-import { commandLine } from "./_command_line.ts";
-import { examples, toggle } from "./_help.ts";
-import { formatBytes } from "./_output.ts";
+} from "../_context.ts";
+import { commandLine } from "../_command_line.ts";
+import { examples, toggle } from "../_help.ts";
+import { formatBytes } from "../_output.ts";
 
 interface ProfileFlags extends GlobalFlags {
   readonly detailed?: boolean;
@@ -97,16 +98,19 @@ async function printProfile(
   }
 }
 
-/** `gestvenv profile COMMAND...`: where a command's time goes. */
-export const profileCommand = buildCommand<ProfileFlags, string[], CliContext>({
+/** `gestvenv profile run COMMAND...`: where a command's time goes. */
+export const profileRunCommand = buildCommand<ProfileFlags, string[], CliContext>({
   docs: {
     brief: "Run a gestvenv command and show where its time went: phases, shares, cache, downloads",
     fullDescription: examples([
-      ["gestvenv profile install web flask", "time per phase of an install"],
-      ["gestvenv profile --detailed create api -r req.txt", "every span: downloads, links, …"],
-      ["gestvenv profile --format json sync", "for scripts"],
+      ["gestvenv profile run install web flask", "time per phase of an install"],
+      ["gestvenv profile run --detailed create api -r req.txt", "every span: downloads, links, …"],
+      ["gestvenv profile run --format json sync", "for scripts"],
+      ["gestvenv profile install web flask", "the same: `run` may be left out"],
     ]) +
       "\nThe command runs in this process and prints its own output as usual; profile's flags go before it." +
+      "\n`run` may be left out unless the command is one of activate, list, show, create, apply, export" +
+      "\n(the configuration-profile commands): `gestvenv profile run list` profiles `list`." +
       "\nPhases: startup, resolve, metadata, download, unpack, link, compile, build, virtualenv, registry;" +
       "\neach instant counts once, for the innermost phase running (parallel downloads count once).",
   },
@@ -129,10 +133,10 @@ export const profileCommand = buildCommand<ProfileFlags, string[], CliContext>({
     if (inner.length === 0 || inner[0] === "profile") {
       throw new UsageError(
         inner.length === 0 ? "`profile` needs a command to run" : "`profile` cannot profile itself",
-        { hint: "gestvenv profile install ENV PACKAGE" },
+        { hint: "gestvenv profile run install ENV PACKAGE" },
       );
     }
-    const { runCli } = await import("./mod.ts");
+    const { runCli } = await import("../mod.ts");
     const collector = new SpanCollector();
     const start = performance.now();
     const exitCode = await withCommandListener(collector, () => runCli(inner));
