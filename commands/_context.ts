@@ -65,7 +65,7 @@ export const GLOBAL_FLAGS = {
   },
   format: {
     kind: "enum",
-    values: ["table", "json", "yaml", "requirements", "pylock"],
+    values: ["table", "json", "yaml", "requirements", "pylock", "cyclonedx-json", "spdx-json"],
     brief: "Output format of listings (yaml: the json document as YAML)",
     optional: true,
   },

@@ -70,6 +70,7 @@ import { templateRoutes } from "./template/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
+import { sbomCommand } from "./sbom.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
@@ -159,6 +160,7 @@ export function buildApp(): Application<CliContext> {
       docs: docsCommand,
       logs: logsCommand,
       audit: auditCommand,
+      sbom: sbomCommand,
       profile: profileCommand,
       stats: statsCommand,
       benchmark: benchmarkRoutes,
