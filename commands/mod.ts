@@ -71,6 +71,7 @@ import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { sbomCommand } from "./sbom.ts";
+import { verifyCommand } from "./verify.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
@@ -161,6 +162,7 @@ export function buildApp(): Application<CliContext> {
       logs: logsCommand,
       audit: auditCommand,
       sbom: sbomCommand,
+      verify: verifyCommand,
       profile: profileCommand,
       stats: statsCommand,
       benchmark: benchmarkRoutes,
