@@ -15,6 +15,8 @@ import { resolveTarget } from "./_target.ts";
 interface VerifyFlags extends GlobalFlags {
   readonly env?: string;
   readonly sourceOnly?: boolean;
+  readonly signatures?: boolean;
+  readonly requireSignatures?: boolean;
 }
 
 /**
@@ -28,20 +30,30 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
       ["gestvenv verify --env web", "every distribution of `web`"],
       ["gestvenv verify packages requests flask --env web", "only these two"],
       ["gestvenv verify --source-only numpy --env web", "only where numpy came from"],
+      ["gestvenv verify --signatures --env web", "also PEP 740 attestations (online)"],
     ]) +
       "\n\nChecks (a) every installed file against its distribution's RECORD sha256 (console\n" +
       "scripts only for existence: their shebang is rewritten when an environment moves), (b)\n" +
       "every cached artifact they were installed from against the sha256 the environment's\n" +
       "pylock.toml recorded from the index (and the unpacked copies in the cache), and (c) with\n" +
       "--source-only, only that each came from an allowed place: its index and file URL (the lock)\n" +
-      "or PEP 610 direct_url.json, against the configured indexes. Exit 1 with the list of\n" +
-      "mismatches, 0 when everything matches. Nothing is changed.",
+      "or PEP 610 direct_url.json, against the configured indexes. --signatures fetches each\n" +
+      "file's PEP 740 provenance and checks that its attestations name that file and sha256, and\n" +
+      "shows the publisher; the Sigstore signature itself is NOT verified. Exit 1 with the list\n" +
+      "of mismatches (and, with --require-signatures, of distributions without a matching\n" +
+      "attestation), 0 when everything matches. Nothing in the environment is changed.",
   },
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
       env: environmentFlag(),
       sourceOnly: toggle("Only check where each distribution came from (allowed sources)"),
+      signatures: toggle(
+        "Also check PEP 740 attestations (online): subject name and sha256, publisher",
+      ),
+      requireSignatures: toggle(
+        "Fail for distributions without a matching attestation (implies --signatures)",
+      ),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -54,7 +66,10 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
     },
   },
   func: action("verify", async (ctx, flags: VerifyFlags, ...args: string[]) => {
-    const { configuredIndexRule, verifyEnvironment } = await import("../lib/verify/mod.ts");
+    const { configuredIndexRule, verifyEnvironment, verifyFailures } = await import(
+      "../lib/verify/mod.ts"
+    );
+    const requireSignatures = flags.requireSignatures ?? false;
     const format = formatFor(ctx, ["table", "json"], "table");
     const packages = args[0] === "packages" ? args.slice(1) : args;
     const env = ctx.environments();
@@ -73,9 +88,11 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
     const report = await verifyEnvironment(env, record, target, {
       packages,
       sourceOnly: flags.sourceOnly ?? false,
-      sourceRule,
+      sourceRule: flags.sourceOnly ? sourceRule : undefined,
+      signatures: requireSignatures || (flags.signatures ?? false),
     });
-    const failed = report.files.length + report.artifacts.length + report.sources.length > 0;
+    const failures = verifyFailures(report, { requireSignatures });
+    const failed = failures > 0;
     if (format === "json") {
       ctx.printer.json("verify", { ...report, ok: !failed });
       return failed ? 1 : 0;
@@ -97,6 +114,23 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
     for (const s of report.sources) {
       lines.push(`${s.package} ${s.version}: source not allowed: ${s.why}`);
     }
+    for (const s of report.signatures ?? []) {
+      const who = s.publishers.map((p) =>
+        [p.kind, p.repository, p.workflow, p.environment].filter((x) => x !== undefined).join(" ")
+      ).join("; ");
+      const line = `${s.package} ${s.version}: ${s.status}: ${s.detail}` +
+        (who === "" ? "" : ` (published by ${who})`);
+      const fails = s.status === "mismatch" || s.status === "invalid" ||
+        (requireSignatures && s.status !== "subject-matches");
+      if (fails) lines.push(line);
+      else ctx.printer.info(line);
+    }
+    if (report.signatures !== null) {
+      ctx.printer.info(
+        "Attestations: statement subjects and publishers are checked; the Sigstore signature, " +
+          "certificate chain and transparency log entry are NOT verified",
+      );
+    }
     const n = report.distributions.length;
     const files = report.distributions.reduce((sum, d) => sum + d.files_checked, 0);
     const cached = report.distributions.filter((d) => d.artifact_cached === true).length;
@@ -105,7 +139,7 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
     const summary = flags.sourceOnly
       ? `${n} distribution(s): sources checked against ${sourceRule.rule}`
       : `${n} distribution(s), ${files} file(s) against RECORD, ${cached} cached artifact(s) ` +
-        `against the lock's sha256, sources against ${sourceRule.rule}`;
+        "against the lock's sha256";
     if (!flags.sourceOnly && notCached > 0) {
       ctx.printer.info(`${notCached} artifact(s) are not in the cache (nothing to check there)`);
     }
@@ -127,10 +161,14 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
         `${lines.length} mismatch(es) in \`${record.name}\` (${summary})`,
         "verify_mismatch",
         {
-          hint: report.sources.length > 0 && report.files.length + report.artifacts.length === 0
+          hint: report.files.length + report.artifacts.length > 0
+            ? `Reinstall what changed (\`gestvenv repair ${record.name} --fix env.files\`); ` +
+              "`gestvenv cache verify --fix` removes damaged cached files"
+            : report.sources.length > 0
             ? "Reinstall them from an allowed index, or add their index to your configuration"
-            : `Reinstall what changed (\`gestvenv repair ${record.name} --fix env.files\`); ` +
-              "`gestvenv cache verify --fix` removes damaged cached files",
+            : "An attestation of other bytes means the installed file is not the one its " +
+              "publisher attested: do not use it until you know why; a distribution without " +
+              "attestations cannot pass --require-signatures",
         },
       ),
     );

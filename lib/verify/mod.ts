@@ -6,3 +6,4 @@
  */
 export * from "./sources.ts";
 export * from "./verify_environment.ts";
+export * from "./provenance.ts";

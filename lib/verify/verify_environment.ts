@@ -26,6 +26,8 @@ import { normalizeName } from "../names/mod.ts";
 import { readEnvironmentLock } from "../packages/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
 import { tagInput } from "../python/mod.ts";
+import type { HttpClient } from "../index/mod.ts";
+import { type AttestationCheck, checkAttestations } from "./provenance.ts";
 import {
   type DistributionSource,
   readDirectUrl,
@@ -99,6 +101,8 @@ export interface VerifyEnvironmentReport {
   source_rule: { rule: string; allowed: string[] } | null;
   /** Distributions without RECORD: their files could not be checked. */
   unrecorded: string[];
+  /** PEP 740 attestation checks (with `signatures`), else null. */
+  signatures: AttestationCheck[] | null;
 }
 
 /** Options of {@linkcode verifyEnvironment}. */
@@ -109,6 +113,10 @@ export interface VerifyEnvironmentOptions {
   sourceOnly?: boolean;
   /** (c)'s rule; without one, sources are reported but not judged. */
   sourceRule?: SourceRule | undefined;
+  /** Also check PEP 740 attestations (online; see `checkAttestations`). @default false */
+  signatures?: boolean;
+  /** The HTTP client for `signatures`. @default one with the settings' timeouts */
+  http?: HttpClient | undefined;
 }
 
 /** An installed distribution to verify, with what the lock records for it. */
@@ -199,6 +207,7 @@ export async function verifyEnvironment(
       ? null
       : { rule: options.sourceRule.rule, allowed: options.sourceRule.allowed },
     unrecorded: [],
+    signatures: null,
   };
   const bySha = new Map<string, { package: string; version: string }>();
   for (const { dist, locked, index } of targets) {
@@ -275,5 +284,25 @@ export async function verifyEnvironment(
       cache.close();
     }
   }
+  if (options.signatures) {
+    report.signatures = await checkAttestations(ctx, targets, { http: options.http });
+  }
   return report;
+}
+
+/**
+ * The problems that make `verify` fail: every file, artifact and source mismatch, every
+ * attestation that names another file or digest or cannot be read, and, with
+ * `requireSignatures`, every distribution without a matching attestation.
+ */
+export function verifyFailures(
+  report: VerifyEnvironmentReport,
+  options: { requireSignatures?: boolean } = {},
+): number {
+  const signatures = (report.signatures ?? []).filter((s) =>
+    s.status === "mismatch" || s.status === "invalid" ||
+    (options.requireSignatures === true && s.status !== "subject-matches")
+  );
+  return report.files.length + report.artifacts.length + report.sources.length +
+    signatures.length;
 }

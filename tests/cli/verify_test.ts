@@ -2,6 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts
 import { join } from "node:path";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { serveIndex } from "../helpers/local_index.ts";
+import { provenanceFor } from "../helpers/provenance.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext, standardWheels } from "../helpers/test_context.ts";
 
@@ -17,6 +18,13 @@ interface Report {
   files: { package: string; file: string; expected: string; actual: string }[];
   artifacts: { package: string; kind: string; file: string; expected: string; actual: string }[];
   sources: { package: string; source: string | null; why: string }[];
+  signatures: {
+    package: string;
+    status: string;
+    detail: string;
+    publishers: Record<string, string>[];
+    signature_verified: boolean;
+  }[] | null;
 }
 
 async function verifyJson(
@@ -173,4 +181,54 @@ Deno.test("verify --source-only: a distribution from an index that is not config
   } finally {
     await elsewhere.close();
   }
+});
+
+Deno.test("verify --signatures: PEP 740 statements checked against the installed artifact; a wrong digest fails, no provenance is said plainly", async (t) => {
+  const wheels = standardWheels();
+  const pkg = wheels.find((w) => w.name === "demo-pkg" && w.version === "1.0.0")!;
+  const dep = wheels.find((w) => w.name === "demo-dep" && w.version === "2.0.0")!;
+  await using ctx = await createTestContext(wheels, {
+    json: true,
+    provenance: {
+      [pkg.filename]: provenanceFor(pkg.filename, pkg.sha256),
+      // An attestation for other bytes than the ones the index served and gestvenv installed.
+      [dep.filename]: provenanceFor(dep.filename, "0".repeat(64)),
+    },
+  });
+  assertOk(await ctx.run(["create", "app", "--packages", "demo-pkg==1.0.0 other-pkg"]));
+
+  const text = await ctx.run(["verify", "--signatures", "--env", "app"]);
+  assertEquals(text.code, 1);
+  await assertSnapshot(
+    t,
+    filterText(text.stdout + text.stderr, [[ctx.home, "[HOME]"]])
+      .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:[PORT]")
+      .replace(/[0-9a-f]{64}/g, "[SHA256]"),
+  );
+  assert(!/\bverified\b/.test(text.stdout), "nothing is called verified on stdout");
+
+  const { report } = await verifyJson(ctx, ["--signatures", "--env", "app"]);
+  const byName = new Map(report.signatures!.map((s) => [s.package, s]));
+  assertEquals(byName.get("demo-pkg")!.status, "subject-matches");
+  assertEquals(byName.get("demo-pkg")!.signature_verified, false);
+  assertEquals(byName.get("demo-pkg")!.publishers, [{
+    kind: "GitHub",
+    repository: "ann/demo",
+    workflow: "release.yml",
+    environment: "pypi",
+  }]);
+  assertEquals(byName.get("demo-dep")!.status, "mismatch");
+  assertStringIncludes(byName.get("demo-dep")!.detail, dep.sha256);
+  assertEquals(byName.get("other-pkg")!.status, "no-provenance");
+
+  // A matching attestation passes; the provenance is read back from the cache, not fetched again.
+  const before = ctx.index.requests.filter((p) => p.startsWith("/provenance/")).length;
+  const only = await verifyJson(ctx, ["packages", "demo-pkg", "--signatures", "--env", "app"]);
+  assertEquals(only.code, 0);
+  assertEquals(ctx.index.requests.filter((p) => p.startsWith("/provenance/")).length, before);
+  // Without provenance, --require-signatures fails; --signatures alone only reports it.
+  assertEquals((await verifyJson(ctx, ["other-pkg", "--signatures", "--env", "app"])).code, 0);
+  const required = await verifyJson(ctx, ["other-pkg", "--require-signatures", "--env", "app"]);
+  assertEquals(required.code, 1);
+  assertEquals(required.report.signatures![0]!.status, "no-provenance");
 });
