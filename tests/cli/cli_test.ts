@@ -76,6 +76,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "docs",
     "logs",
     "audit",
+    "sbom",
+    "verify",
     "stats",
     "profile",
     "benchmark",
