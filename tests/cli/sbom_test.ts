@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "../help
 import { join } from "node:path";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { cycloneDxErrors, spdxErrors } from "../helpers/sbom_schemas.ts";
-import { assertOk, createTestContext } from "../helpers/test_context.ts";
+import { assertOk, createTestContext, runDenyNet } from "../helpers/test_context.ts";
 
 function wheels() {
   return [
@@ -32,7 +32,8 @@ Deno.test("sbom: CycloneDX 1.5 (schema-valid) lists every distribution with PURL
   const built = wheels();
   await using ctx = await createTestContext(built);
   assertOk(await ctx.run(["create", "app", "--packages", "demo-lib classified"]));
-  const result = await ctx.run(["sbom", "app"]);
+  // Everything comes from the environment and its lock: no network.
+  const result = await runDenyNet(ctx, ["sbom", "app"]);
   assertOk(result);
   const bom = JSON.parse(result.stdout);
   assertEquals(await cycloneDxErrors(bom), []);

@@ -4,7 +4,12 @@ import { buildWheel } from "../helpers/build_wheel.ts";
 import { serveIndex } from "../helpers/local_index.ts";
 import { provenanceFor } from "../helpers/provenance.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
-import { assertOk, createTestContext, standardWheels } from "../helpers/test_context.ts";
+import {
+  assertOk,
+  createTestContext,
+  runDenyNet,
+  standardWheels,
+} from "../helpers/test_context.ts";
 
 interface Report {
   ok: boolean;
@@ -61,7 +66,8 @@ Deno.test("verify: a sound environment passes; every file hashed, every artifact
     report.distributions.find((d) => d.package === "demo-pkg")!.artifact!.sha256,
     wheel.sha256,
   );
-  const text = await ctx.run(["verify", "packages", "demo-pkg", "--env", "app"]);
+  // No network: everything (a), (b) and (c) read is local.
+  const text = await runDenyNet(ctx, ["verify", "packages", "demo-pkg", "--env", "app"]);
   assertOk(text);
   assertStringIncludes(text.stderr, "`app` verified: 1 distribution(s)");
   // A distribution that is not installed is exit 4, not a silent pass.
@@ -226,9 +232,29 @@ Deno.test("verify --signatures: PEP 740 statements checked against the installed
   const only = await verifyJson(ctx, ["packages", "demo-pkg", "--signatures", "--env", "app"]);
   assertEquals(only.code, 0);
   assertEquals(ctx.index.requests.filter((p) => p.startsWith("/provenance/")).length, before);
+  const offline = await runDenyNet(ctx, ["verify", "demo-pkg", "--signatures", "--env", "app"]);
+  assertOk(offline, "a cached provenance needs no network");
+  assertStringIncludes(offline.stderr, "subject-matches");
   // Without provenance, --require-signatures fails; --signatures alone only reports it.
   assertEquals((await verifyJson(ctx, ["other-pkg", "--signatures", "--env", "app"])).code, 0);
   const required = await verifyJson(ctx, ["other-pkg", "--require-signatures", "--env", "app"]);
   assertEquals(required.code, 1);
   assertEquals(required.report.signatures![0]!.status, "no-provenance");
+});
+
+Deno.test("verify --source-only: a wheel installed from a local file is judged by its PEP 610 direct_url.json", async () => {
+  await using ctx = await createTestContext();
+  const local = buildWheel({ name: "local-pkg", version: "0.1" });
+  const path = join(ctx.work, local.filename);
+  await Deno.writeFile(path, local.bytes);
+  assertOk(await ctx.run(["create", "app"]));
+  assertOk(await ctx.run(["install", path, "--env", "app"]));
+  const { code, report } = await verifyJson(ctx, ["--source-only", "--env", "app"]);
+  assertEquals(code, 1);
+  assertEquals(report.distributions[0]!.source.kind, "direct_url");
+  assertEquals(report.sources.map((s) => s.package), ["local-pkg"]);
+  assertStringIncludes(report.sources[0]!.why, "installed from file://");
+  assertStringIncludes(report.sources[0]!.why, "configured indexes");
+  // Its files still match RECORD: only the source check fails.
+  assertEquals((await verifyJson(ctx, ["--env", "app"])).code, 0);
 });
