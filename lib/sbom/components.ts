@@ -19,7 +19,7 @@ import {
 import { installedGraph, readEnvironmentLock } from "../packages/mod.ts";
 import { join } from "../paths/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
-import { tryParseVersion } from "../pep440/mod.ts";
+import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { tagInput } from "../python/mod.ts";
 import { pypiPurl } from "./purl.ts";
 
@@ -85,7 +85,7 @@ function sameVersion(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
   if (a === b) return true;
   const pa = tryParseVersion(a), pb = tryParseVersion(b);
-  return pa !== null && pb !== null && pa.text === pb.text;
+  return pa !== null && pb !== null && compareVersions(pa, pb) === 0;
 }
 
 function authorOf(fields: [string, string][]): string | null {

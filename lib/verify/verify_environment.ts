@@ -25,6 +25,7 @@ import { type LockedInstall, selectLockedFiles } from "../lock/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { readEnvironmentLock } from "../packages/mod.ts";
 import { supportedTags } from "../pep425/mod.ts";
+import { compareVersions, tryParseVersion } from "../pep440/mod.ts";
 import { tagInput } from "../python/mod.ts";
 import type { HttpClient } from "../index/mod.ts";
 import { type AttestationCheck, checkAttestations } from "./provenance.ts";
@@ -119,6 +120,14 @@ export interface VerifyEnvironmentOptions {
   http?: HttpClient | undefined;
 }
 
+/** Whether two version texts name the same PEP 440 version (`1.0` and `1.0.0` do). */
+function sameVersion(a: string, b: string | undefined): boolean {
+  if (b === undefined) return false;
+  if (a === b) return true;
+  const pa = tryParseVersion(a), pb = tryParseVersion(b);
+  return pa !== null && pb !== null && compareVersions(pa, pb) === 0;
+}
+
 /** An installed distribution to verify, with what the lock records for it. */
 export interface VerificationTarget {
   dist: InstalledDistribution;
@@ -160,7 +169,7 @@ export async function verificationTargets(
     .filter((d) => wanted.size === 0 || wanted.has(d.normalized_name))
     .map((dist) => {
       const l = locked.get(dist.normalized_name);
-      const same = l !== undefined && l.version === dist.version;
+      const same = l !== undefined && sameVersion(dist.version, l.version);
       const index = same
         ? lock?.packages.find((p) => normalizeName(p.name) === dist.normalized_name)?.index
         : undefined;
