@@ -69,7 +69,16 @@ export const GLOBAL_FLAGS = {
   },
   format: {
     kind: "enum",
-    values: ["table", "json", "yaml", "requirements", "pylock", "markdown"],
+    values: [
+      "table",
+      "json",
+      "yaml",
+      "requirements",
+      "pylock",
+      "markdown",
+      "cyclonedx-json",
+      "spdx-json",
+    ],
     brief: "Output format of listings (yaml: the json document as YAML)",
     optional: true,
   },

@@ -9,7 +9,15 @@ import { type Colors, createColors } from "./_colors.ts";
 import { GestvenvError } from "../lib/errors/mod.ts";
 
 /** Output formats a listing can take. */
-export type OutputFormat = "table" | "json" | "yaml" | "requirements" | "pylock" | "markdown";
+export type OutputFormat =
+  | "table"
+  | "json"
+  | "yaml"
+  | "requirements"
+  | "pylock"
+  | "markdown"
+  | "cyclonedx-json"
+  | "spdx-json";
 
 /** Version of the JSON envelope printed by `--format json` (and `--format yaml`). */
 export const JSON_ENVELOPE_VERSION = "1";

@@ -70,6 +70,8 @@ import { templateRoutes } from "./template/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
+import { sbomCommand } from "./sbom.ts";
+import { verifyCommand } from "./verify.ts";
 import { VERSION } from "./_version.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
@@ -165,6 +167,8 @@ export function buildApp(): Application<CliContext> {
       logs: logsCommand,
       audit: auditRoutes,
       security: securityRoutes,
+      sbom: sbomCommand,
+      verify: verifyCommand,
       profile: profileRoutes,
       stats: statsCommand,
       benchmark: benchmarkRoutes,

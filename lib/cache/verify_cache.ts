@@ -51,6 +51,12 @@ export interface VerifyOptions {
   signal?: AbortSignal | undefined;
   /** With `fix`: called once when other processes still use the cache after a second. */
   onWait?: (() => void) | undefined;
+  /**
+   * Check only these artifacts (sha256, hex), the manifests of those that are wheels and the
+   * stored files those manifests name (what `verify` checks for one environment's locked files);
+   * everything when absent.
+   */
+  only?: ReadonlySet<string> | undefined;
 }
 
 async function hashFile(
@@ -116,6 +122,7 @@ export async function verifyCache(
         if (!entry.isDirectory || !isSha256(entry.name) || !entry.name.startsWith(shard.name)) {
           continue;
         }
+        if (options.only !== undefined && !options.only.has(entry.name)) continue;
         artifactDirs.push({ dir: join(bucket, shard.name, entry.name), sha: entry.name });
       }
     }
@@ -151,8 +158,19 @@ export async function verifyCache(
       }
     });
 
-    // Stored files: files-v1/<sha[0:2]>/<sha>[.x].
-    const files = [...(await scanStoredFiles(root)).values()];
+    // Stored files: files-v1/<sha[0:2]>/<sha>[.x] (with `only`: those its wheels' manifests name).
+    const manifests = await scanManifests(root);
+    if (options.only !== undefined) {
+      for (const sha of manifests.keys()) if (!options.only.has(sha)) manifests.delete(sha);
+    }
+    const wanted = options.only === undefined ? undefined : new Set(
+      [...manifests.values()].flatMap((m) =>
+        m.manifest === undefined ? [] : manifestFiles(root, m.manifest)
+      ),
+    );
+    const files = [...(await scanStoredFiles(root)).values()].filter((f) =>
+      wanted === undefined || wanted.has(f.path)
+    );
     await pool(files, options.concurrency ?? 4, async (f) => {
       stop();
       checked.storedFiles++;
@@ -178,7 +196,6 @@ export async function verifyCache(
     const stored = new Set(files.map((f) => f.path));
 
     // Manifests: parse, and every file they name is stored and sound.
-    const manifests = await scanManifests(root);
     for (const m of manifests.values()) {
       stop();
       checked.manifests++;

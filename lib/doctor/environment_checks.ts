@@ -6,17 +6,17 @@
  *
  * @module
  */
-import { readInstalledDistributions, readRecord } from "../distribution/mod.ts";
+import { readInstalledDistributions } from "../distribution/mod.ts";
 import type { EnvironmentContext, EnvironmentRecord } from "../environments/mod.ts";
 import { checkDependencies } from "../installer/mod.ts";
 import { planLockInstall, readEnvironmentLock } from "../packages/mod.ts";
-import { basename, dirname, join } from "../paths/mod.ts";
+import { basename, join } from "../paths/mod.ts";
 import { type Interpreter, queryInterpreter } from "../python/mod.ts";
 import { inspectVirtualenv, readPyvenvCfg, type VirtualenvLayout } from "../virtualenv/mod.ts";
 import { type DoctorCheck, environmentSubject, ok } from "./doctor_check.ts";
 import { checkDuplicateFiles } from "./duplicate_checks.ts";
 import { checkPermissions } from "./permission_checks.ts";
-import { recordHashOf } from "./hash_file.ts";
+import { checkRecord } from "./record_check.ts";
 
 /** Options of {@linkcode diagnoseEnvironment}. */
 export interface DiagnoseOptions {
@@ -175,38 +175,17 @@ export async function damagedDistributions(
 ): Promise<Array<{ name: string; version: string; problem: string }>> {
   const damaged: Array<{ name: string; version: string; problem: string }> = [];
   for (const dist of await readInstalledDistributions(layout.sitePackages)) {
-    const record = await readRecord(dist.dist_info);
-    if (record === undefined) {
-      damaged.push({ name: dist.normalized_name, version: dist.version, problem: "no RECORD" });
-      continue;
-    }
-    const site = join(dist.dist_info, "..");
-    for (const entry of record) {
-      const path = entry.path.startsWith("/") ? entry.path : join(site, entry.path);
-      let hash: string;
-      try {
-        hash = entry.hash === "" ? "" : await recordHashOf(path);
-        if (entry.hash === "") await Deno.stat(path);
-      } catch {
-        if (/\.pyc$/.test(entry.path)) continue; // bytecode is regenerated, not required
-        damaged.push({
-          name: dist.normalized_name,
-          version: dist.version,
-          problem: `${entry.path} is missing`,
-        });
-        break;
-      }
-      // Scripts are re-targeted when an environment is moved into place or cloned (their shebang
-      // changes, RECORD keeps the hash written at install): `env.shebangs` checks them instead.
-      const script = dirname(path) === layout.binDir;
-      if (entry.hash !== "" && hash !== entry.hash && !script) {
-        damaged.push({
-          name: dist.normalized_name,
-          version: dist.version,
-          problem: `${entry.path} differs from RECORD`,
-        });
-        break;
-      }
+    const check = await checkRecord(dist.dist_info, layout.binDir, { firstOnly: true });
+    const first = check.mismatches[0];
+    const problem = !check.hasRecord
+      ? "no RECORD"
+      : first === undefined
+      ? undefined
+      : first.actual === null
+      ? `${first.path} is missing`
+      : `${first.path} differs from RECORD`;
+    if (problem !== undefined) {
+      damaged.push({ name: dist.normalized_name, version: dist.version, problem });
     }
   }
   return damaged;

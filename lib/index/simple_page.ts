@@ -33,6 +33,12 @@ export interface IndexFile {
    * set only on files offline mode takes from the cache.
    */
   localPath?: string;
+  /**
+   * PEP 740: the URL of the file's provenance object (PEP 691 JSON `provenance`, PEP 503 HTML
+   * `data-provenance`), resolved against the page; absent when the index gives none. Not
+   * kept in the page cache (read from a fresh page by `verify --signatures`).
+   */
+  provenance?: string | null;
 }
 
 function unescapeHtml(s: string): string {
@@ -66,6 +72,12 @@ function metadataFlag(value: unknown): boolean | string {
     return m === null ? true : m[1]!.toLowerCase();
   }
   return value === true;
+}
+
+/** `{provenance}` when `href` is a (PEP 740) provenance URL, else nothing (the key stays absent). */
+function provenanceOf(href: string | undefined, base: string): { provenance?: string } {
+  const url = href === undefined || href === "" ? null : resolveUrl(href, base);
+  return url === null ? {} : { provenance: url };
 }
 
 /**
@@ -120,6 +132,7 @@ export function jsonFile(f: Record<string, unknown>, pageUrl: string): IndexFile
     coreMetadata: metadataFlag(f["core-metadata"] ?? f["dist-info-metadata"]),
     size: typeof f.size === "number" ? f.size : null,
     uploadTime: typeof f["upload-time"] === "string" ? f["upload-time"] as string : null,
+    ...provenanceOf(typeof f.provenance === "string" ? f.provenance : undefined, pageUrl),
   };
 }
 
@@ -161,6 +174,7 @@ export function parseHtmlPage(text: string, pageUrl: string): IndexFile[] {
       ),
       size: null,
       uploadTime: null,
+      ...provenanceOf(attrs.get("data-provenance"), baseUrl),
     });
   }
   return files;

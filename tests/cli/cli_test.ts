@@ -104,6 +104,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "security scan",
     "security report",
     "security update",
+    "sbom",
+    "verify",
     "stats",
     "profile",
     "profile run",

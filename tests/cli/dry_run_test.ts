@@ -111,6 +111,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["sync", "a", "--locked"],
     ["import", join(ctx.work, "a.json"), "imported"],
     ["export", "a", join(ctx.work, "out.json")],
+    ["sbom", "a", "-o", join(ctx.work, "bom.json")],
     ["export", "a", join(ctx.work, "prod.txt"), "--production-ready", "--include-metadata"],
     ["clone", "a", "c", "--packages-only"],
     ["import", join(ctx.work, "a.json"), "a", "--merge"],

@@ -28,6 +28,8 @@ export interface WheelSpec {
   extras?: string[];
   /** Extra module source; the module `<import name>/__init__.py` always defines `VERSION`. */
   moduleSource?: string;
+  /** More METADATA header lines (`License-Expression: MIT`, `Author: Ann`). @default [] */
+  metadataFields?: string[];
 }
 
 /** A built wheel: its file name, bytes and sha256 (hex). */
@@ -61,6 +63,7 @@ export function buildWheel(spec: WheelSpec): BuiltWheel {
     `Name: ${spec.name}`,
     `Version: ${spec.version}`,
     `Summary: Test distribution ${spec.name}`,
+    ...(spec.metadataFields ?? []),
     ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
     ...(spec.extras ?? []).map((e) => `Provides-Extra: ${e}`),
     ...(spec.dependencies ?? []).map((d) => `Requires-Dist: ${d}`),

@@ -35,6 +35,11 @@ export interface ServeOptions {
   cacheControl?: string;
   /** Other files (sdists) by name. @default {} */
   extraFiles?: Record<string, Uint8Array>;
+  /**
+   * PEP 740 provenance objects by file name: announced (JSON `provenance`, HTML
+   * `data-provenance`) and served at `/provenance/<file>`. @default {}
+   */
+  provenance?: Record<string, unknown>;
 }
 
 const escape = (s: string) =>
@@ -58,11 +63,13 @@ export function serveIndex(
   options: ServeOptions | Record<string, string> = {},
 ): LocalIndex {
   const opts: ServeOptions = "json" in options || "metadata" in options || "yanked" in options ||
-      "requiresPython" in options || "cacheControl" in options || "extraFiles" in options
+      "requiresPython" in options || "cacheControl" in options || "extraFiles" in options ||
+      "provenance" in options
     ? options as ServeOptions
     : { requiresPython: options as Record<string, string> };
   const requiresPython = opts.requiresPython ?? {};
   const yanked = opts.yanked ?? {};
+  const provenance = opts.provenance ?? {};
   const entries: {
     name: string;
     filename: string;
@@ -117,6 +124,7 @@ export function serveIndex(
           yanked: e.filename in yanked ? (yanked[e.filename] || true) : false,
           "core-metadata": meta(e) ? { sha256: await sha256(metadataOf(e.wheel!)!) } : false,
           size: e.bytes.length,
+          ...(e.filename in provenance ? { provenance: `/provenance/${e.filename}` } : {}),
         })));
         return new Response(
           JSON.stringify({ meta: { "api-version": "1.1" }, name: project[1], files }),
@@ -131,10 +139,19 @@ export function serveIndex(
           let attrs = rp === undefined ? "" : ` data-requires-python="${escape(rp)}"`;
           if (e.filename in yanked) attrs += ` data-yanked="${escape(yanked[e.filename]!)}"`;
           if (meta(e)) attrs += ` data-core-metadata="true"`;
+          if (e.filename in provenance) attrs += ` data-provenance="/provenance/${e.filename}"`;
           return `<a href="/files/${e.filename}#sha256=${e.sha256}"${attrs}>${e.filename}</a>`;
         }).join("\n"),
         headers,
       );
+    }
+    const attested = path.match(/^\/provenance\/(.+)$/);
+    if (attested !== null) {
+      const wanted = decodeURIComponent(attested[1]!);
+      if (!(wanted in provenance)) return new Response("not found", { status: 404 });
+      return new Response(JSON.stringify(provenance[wanted]), {
+        headers: { "content-type": "application/json" },
+      });
     }
     const file = path.match(/^\/files\/(.+)$/);
     if (file !== null) {

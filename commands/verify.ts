@@ -1,0 +1,177 @@
+import { buildCommand } from "npm:@stricli/core@1.3.0";
+import { getEnvironment, openEnvironment } from "../lib/environments/mod.ts";
+import { OperationError } from "../lib/errors/mod.ts";
+import {
+  action,
+  type CliContext,
+  formatFor,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "./_context.ts";
+import { environmentFlag, examples, toggle } from "./_help.ts";
+import { resolveTarget } from "./_target.ts";
+
+interface VerifyFlags extends GlobalFlags {
+  readonly env?: string;
+  readonly sourceOnly?: boolean;
+  readonly signatures?: boolean;
+  readonly requireSignatures?: boolean;
+}
+
+/**
+ * `gestvenv verify [packages] [PKG...]`: installed files against RECORD, cached artifacts against
+ * the lock's sha256, and (`--source-only`) each distribution's origin.
+ */
+export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
+  docs: {
+    brief: "Verify installed files (RECORD), cached artifacts (index sha256) and sources",
+    fullDescription: examples([
+      ["gestvenv verify --env web", "every distribution of `web`"],
+      ["gestvenv verify packages requests flask --env web", "only these two"],
+      ["gestvenv verify --source-only numpy --env web", "only where numpy came from"],
+      ["gestvenv verify --signatures --env web", "also PEP 740 attestations (online)"],
+    ]) +
+      "\n\nChecks (a) every installed file against its distribution's RECORD sha256 (console\n" +
+      "scripts only for existence: their shebang is rewritten when an environment moves), (b)\n" +
+      "every cached artifact they were installed from against the sha256 the environment's\n" +
+      "pylock.toml recorded from the index (and the unpacked copies in the cache), and (c) with\n" +
+      "--source-only, only that each came from an allowed place: its index and file URL (the lock)\n" +
+      "or PEP 610 direct_url.json, against the configured indexes. --signatures fetches each\n" +
+      "file's PEP 740 provenance and checks that its attestations name that file and sha256, and\n" +
+      "shows the publisher; the Sigstore signature itself is NOT verified. Exit 1 with the list\n" +
+      "of mismatches (and, with --require-signatures, of distributions without a matching\n" +
+      "attestation), 0 when everything matches. Nothing in the environment is changed.",
+  },
+  parameters: {
+    flags: {
+      ...GLOBAL_FLAGS,
+      env: environmentFlag(),
+      sourceOnly: toggle("Only check where each distribution came from (allowed sources)"),
+      signatures: toggle(
+        "Also check PEP 740 attestations (online): subject name and sha256, publisher",
+      ),
+      requireSignatures: toggle(
+        "Fail for distributions without a matching attestation (implies --signatures)",
+      ),
+    },
+    aliases: GLOBAL_ALIASES,
+    positional: {
+      kind: "array",
+      parameter: {
+        parse: String,
+        brief: "Distributions to verify (default: all); a leading `packages` is the spec's form",
+        placeholder: "package",
+      },
+    },
+  },
+  func: action("verify", async (ctx, flags: VerifyFlags, ...args: string[]) => {
+    const { configuredIndexRule, verifyEnvironment, verifyFailures } = await import(
+      "../lib/verify/mod.ts"
+    );
+    const requireSignatures = flags.requireSignatures ?? false;
+    const format = formatFor(ctx, ["table", "json"], "table");
+    const packages = args[0] === "packages" ? args.slice(1) : args;
+    const env = ctx.environments();
+    const { env: name } = await resolveTarget(env, flags.env, [], {
+      legacyNeedsMore: false,
+      command: "verify",
+    });
+    const record = await getEnvironment(env, name);
+    const { target } = await openEnvironment(env, record);
+    const settings = ctx.settings;
+    const sourceRule = configuredIndexRule(
+      settings.indexUrl.value,
+      settings.extraIndexUrls.value,
+      settings.findLinks.value,
+    );
+    const report = await verifyEnvironment(env, record, target, {
+      packages,
+      sourceOnly: flags.sourceOnly ?? false,
+      sourceRule: flags.sourceOnly ? sourceRule : undefined,
+      signatures: requireSignatures || (flags.signatures ?? false),
+    });
+    const failures = verifyFailures(report, { requireSignatures });
+    const failed = failures > 0;
+    if (format === "json") {
+      ctx.printer.json("verify", { ...report, ok: !failed });
+      return failed ? 1 : 0;
+    }
+    const lines: string[] = [];
+    for (const f of report.files) {
+      lines.push(
+        f.actual === "missing"
+          ? `${f.package} ${f.version}: ${f.file} is missing (RECORD: ${f.expected})`
+          : `${f.package} ${f.version}: ${f.file} differs from RECORD (expected ${f.expected}, found ${f.actual})`,
+      );
+    }
+    for (const a of report.artifacts) {
+      const what = a.kind === "artifact" ? "cached artifact" : `cached ${a.kind}`;
+      lines.push(
+        `${a.package} ${a.version}: ${what} ${a.file} does not match sha256 ${a.expected}: ${a.actual}`,
+      );
+    }
+    for (const s of report.sources) {
+      lines.push(`${s.package} ${s.version}: source not allowed: ${s.why}`);
+    }
+    for (const s of report.signatures ?? []) {
+      const who = s.publishers.map((p) =>
+        [p.kind, p.repository, p.workflow, p.environment].filter((x) => x !== undefined).join(" ")
+      ).join("; ");
+      const line = `${s.package} ${s.version}: ${s.status}: ${s.detail}` +
+        (who === "" ? "" : ` (published by ${who})`);
+      const fails = s.status === "mismatch" || s.status === "invalid" ||
+        (requireSignatures && s.status !== "subject-matches");
+      if (fails) lines.push(line);
+      else ctx.printer.info(line);
+    }
+    if (report.signatures !== null) {
+      ctx.printer.info(
+        "Attestations: statement subjects and publishers are checked; the Sigstore signature, " +
+          "certificate chain and transparency log entry are NOT verified",
+      );
+    }
+    const n = report.distributions.length;
+    const files = report.distributions.reduce((sum, d) => sum + d.files_checked, 0);
+    const cached = report.distributions.filter((d) => d.artifact_cached === true).length;
+    const notCached = report.distributions.filter((d) => d.artifact_cached === false).length;
+    const unlocked = report.distributions.filter((d) => d.artifact === null).length;
+    const summary = flags.sourceOnly
+      ? `${n} distribution(s): sources checked against ${sourceRule.rule}`
+      : `${n} distribution(s), ${files} file(s) against RECORD, ${cached} cached artifact(s) ` +
+        "against the lock's sha256";
+    if (!flags.sourceOnly && notCached > 0) {
+      ctx.printer.info(`${notCached} artifact(s) are not in the cache (nothing to check there)`);
+    }
+    if (!flags.sourceOnly && unlocked > 0) {
+      ctx.printer.info(
+        `${unlocked} distribution(s) have no artifact in the environment's lock (no sha256 to check)`,
+      );
+    }
+    if (report.unrecorded.length > 0) {
+      ctx.printer.warn(`No RECORD (files not checked): ${report.unrecorded.join(", ")}`);
+    }
+    if (!failed) {
+      ctx.printer.success(`\`${record.name}\` verified: ${summary}`);
+      return 0;
+    }
+    ctx.printer.data(lines.join("\n"));
+    ctx.printer.error(
+      new OperationError(
+        `${lines.length} mismatch(es) in \`${record.name}\` (${summary})`,
+        "verify_mismatch",
+        {
+          hint: report.files.length + report.artifacts.length > 0
+            ? `Reinstall what changed (\`gestvenv repair ${record.name} --fix env.files\`); ` +
+              "`gestvenv cache verify --fix` removes damaged cached files"
+            : report.sources.length > 0
+            ? "Reinstall them from an allowed index, or add their index to your configuration"
+            : "An attestation of other bytes means the installed file is not the one its " +
+              "publisher attested: do not use it until you know why; a distribution without " +
+              "attestations cannot pass --require-signatures",
+        },
+      ),
+    );
+    return 1;
+  }, { effect: "reads" }),
+});
