@@ -51,6 +51,16 @@ export interface GestvenvConfig {
   auto_sync?: boolean | string;
   /** `[logs] retention_days`: days rotated operation logs are kept by `cleanup --all`. @default 90 */
   "logs.retention_days"?: number | string;
+  // issue 12 §3: allowed sources, required hashes, strict mode
+  /**
+   * `[security] allowed_sources`: hosts (`pypi.org`, `host:port`, `*.example.com`; a URL is
+   * reduced to its host) and local paths (`file:/srv/wheels`) distributions may come from.
+   */
+  "security.allowed_sources"?: string[];
+  /** `[security] require_hashes`: every install verified by sha256 (pip/uv `--require-hashes`). */
+  "security.require_hashes"?: boolean | string;
+  /** `[security] mode`: `strict` adds allowed sources, required hashes and an audit. */
+  "security.mode"?: "default" | "strict";
 }
 
 /** The name of one configuration key. */
@@ -196,6 +206,27 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
       "Days (whole, at least 1) rotated operation logs (`logs/operations.N.jsonl`) are kept; `cleanup --all` removes older ones. Not read from project files",
     default: "90",
   },
+  // issue 12 §3: allowed sources, required hashes, strict mode
+  "security.allowed_sources": {
+    type: "list",
+    description:
+      "Where distributions may come from: hosts (`pypi.org`, `host:port`, `*.example.com`) and local paths (`file:/srv/wheels`); anything else is refused before any request",
+    default:
+      "any source (strict mode: pypi.org, files.pythonhosted.org and the configured indexes)",
+  },
+  "security.require_hashes": {
+    type: "switch",
+    description:
+      "Every installed file verified by a sha256 known before it is fetched (pip/uv get `--require-hashes`); directories and editables are refused",
+    default: "false (true in strict mode)",
+  },
+  "security.mode": {
+    type: "choice",
+    choices: ["default", "strict"],
+    description:
+      "`strict`: allowed sources enforced, hashes required, and a vulnerability audit (severity HIGH) before every install; an install that cannot be audited is refused",
+    default: "default",
+  },
 };
 
 /**
@@ -215,6 +246,12 @@ export const CONFIG_KEY_ALIASES: Readonly<Record<string, ConfigKey>> = Object.as
     "offline-mode": "offline_mode",
     "use-cache": "use_cache",
     "auto-sync": "auto_sync",
+    // issue 12 §3 (spec 001 spellings)
+    "security-mode": "security.mode",
+    "allowed-sources": "security.allowed_sources",
+    allowed_sources: "security.allowed_sources",
+    "require-hashes": "security.require_hashes",
+    require_hashes: "security.require_hashes",
   },
 );
 

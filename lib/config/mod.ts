@@ -12,3 +12,4 @@ export * from "./settings.ts";
 export * from "./http_settings.ts";
 export * from "./quantities.ts";
 export * from "./project_settings.ts";
+export * from "./allowed_sources.ts";

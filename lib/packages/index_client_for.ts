@@ -97,6 +97,7 @@ export function indexClientFor(
       connectTimeoutMs: http.connectTimeoutMs,
       readTimeoutMs: http.readTimeoutMs,
       events: ctx.reporter,
+      allowedSources: ctx.settings.allowedSources?.value,
     }),
     refresh: options.refresh ?? false,
     buildMetadata: build === undefined ? undefined : {

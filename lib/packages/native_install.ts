@@ -58,6 +58,7 @@ export async function withNativeSession<T>(
       ...httpTimeouts(ctx.settings),
       offline: ctx.settings.offline.value,
       events: ctx.reporter,
+      allowedSources: ctx.settings.allowedSources?.value,
     });
     return await cache.withSharedLock(() => fn({ cache, http, indexes }));
   } finally {

@@ -17,6 +17,7 @@ import {
 } from "../resolver/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
+import { assertRequirementSourcesAllowed } from "./requirements_text.ts";
 
 /** Options for {@linkcode resolveRequirements}. */
 export interface ResolveRequirementsOptions {
@@ -139,6 +140,7 @@ export async function resolveRequirements(
 ): Promise<RequirementsResolution> {
   const { requirements, texts, constraints, fromFile, pre, onlyBinary, noBinary } =
     await readRequirementInputs(options);
+  await assertRequirementSourcesAllowed(requirements, ctx.settings.allowedSources?.value);
   const interpreter = options.interpreter ??
     await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
   const index = indexClientFor(ctx, {
