@@ -30,6 +30,7 @@ import { migrateCommand } from "./migrate.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
+import { policyRoutes } from "./policy/mod.ts";
 import { backendRoutes } from "./backend/mod.ts";
 import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
@@ -81,6 +82,7 @@ const NESTED_ROUTES = new Set([
   "groups",
   "benchmark",
   "compare",
+  "policy",
 ]);
 
 /** The flags that make `remove` the project form (`remove-dependency`). */
@@ -159,6 +161,7 @@ export function buildApp(): Application<CliContext> {
       docs: docsCommand,
       logs: logsCommand,
       audit: auditCommand,
+      policy: policyRoutes,
       profile: profileCommand,
       stats: statsCommand,
       benchmark: benchmarkRoutes,

@@ -480,7 +480,12 @@ export async function installFromLock(
     const paths = await fetchPlanFiles(ctx, session, plan);
     await failpoint("lock.after-verify");
     const changes = planChanges(plan, paths);
-    const event = { environment: record.name, path: record.path, changes };
+    const event = {
+      environment: record.name,
+      path: record.path,
+      changes,
+      requirements: lock.gestvenv?.requirements,
+    };
     // Policies, strict-mode audits and pre-install hooks may refuse here: nothing changed yet.
     await emitLifecycle(ctx, { event: "pre-install", ...event });
     await writeLock();

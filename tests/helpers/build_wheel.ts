@@ -28,6 +28,8 @@ export interface WheelSpec {
   extras?: string[];
   /** Extra module source; the module `<import name>/__init__.py` always defines `VERSION`. */
   moduleSource?: string;
+  /** More METADATA header lines (`License-Expression: MIT`, `Classifier: …`). @default [] */
+  extraMetadata?: string[];
 }
 
 /** A built wheel: its file name, bytes and sha256 (hex). */
@@ -64,6 +66,7 @@ export function buildWheel(spec: WheelSpec): BuiltWheel {
     ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
     ...(spec.extras ?? []).map((e) => `Provides-Extra: ${e}`),
     ...(spec.dependencies ?? []).map((d) => `Requires-Dist: ${d}`),
+    ...(spec.extraMetadata ?? []),
     "",
     "",
   ].join("\n");
