@@ -21,3 +21,4 @@ export * from "./copy_scan.ts";
 export * from "./health.ts";
 export * from "./relink.ts";
 export * from "./repair.ts";
+export * from "./policy_checks.ts";

@@ -242,3 +242,42 @@ Deno.test("policy: apply --global copies the file atomically; it then governs ev
   );
   await refusedUnchanged(cli, "app", ["install", "gpl-pkg", "--env", "app"]);
 });
+
+Deno.test("policy: doctor reports each violation as an error with the change that ends it", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app", "--packages", "gpl-pkg mit-pkg"]));
+  const healthy = await cli.run(["doctor", "app", "--format", "json"]);
+  const none = JSON.parse(healthy.stdout).data.checks.filter((c: { id: string }) =>
+    c.id.startsWith("policy.")
+  );
+  assertEquals(none, [], "no policy: no policy finding");
+  await globalPolicy(cli, "team.toml", `version = 1\n[licenses]\nblocked = ["GPL-3.0-only"]\n`);
+  const result = await cli.run(["doctor", "app", "--format", "json"]);
+  assertEquals(result.code, 1, result.stderr);
+  const found = JSON.parse(result.stdout).data.checks.filter((c: { id: string }) =>
+    c.id === "policy.violations"
+  );
+  assertEquals(found.length, 1);
+  assertEquals(found[0].severity, "error");
+  assertEquals(found[0].items, ["gpl-pkg"]);
+  assertStringIncludes(found[0].message, "[licenses.blocked] gpl-pkg 1.0 is licensed GPL-3.0-only");
+  assertStringIncludes(found[0].fix.command, "gestvenv uninstall gpl-pkg --env app");
+  assertEquals(found[0].fix.auto, undefined, "no automatic fix");
+});
+
+Deno.test("allowed sources: doctor reports a configured index outside the list and never asks it", async () => {
+  await using cli = await createTestContext(wheels());
+  await Deno.mkdir(cli.home, { recursive: true });
+  await Deno.writeTextFile(
+    join(cli.home, "config.toml"),
+    `index_url = "${cli.index.url}"\n[security]\nallowed_sources = ["pypi.org"]\n`,
+  );
+  const requests = cli.index.requests.length;
+  const result = await cli.run(["doctor", "--config", "--format", "json"]);
+  const found = JSON.parse(result.stdout).data.checks.filter((c: { id: string }) =>
+    c.id === "policy.sources"
+  );
+  assertEquals(found.length, 1, result.stdout);
+  assertEquals(found[0].severity, "error");
+  assertEquals(cli.index.requests.length, requests, "the index was not probed");
+});
