@@ -51,6 +51,9 @@ async function probe(url: string, timeoutMs: number): Promise<string | undefined
 }
 
 /**
+ * With `allowed` (`security.allowed_sources`), an index outside it is a `policy.sources` error and
+ * is never asked.
+ *
  * `config.index_unreachable` findings for `indexes` (the primary index, or PyPI when undefined,
  * then the extra ones): one warning per index that does not answer, or one ok. Requires
  * `--allow-net` (and `--allow-read` for `file:` indexes).
@@ -59,7 +62,7 @@ export async function checkIndexes(
   indexUrl: string | undefined,
   extraIndexUrls: readonly string[],
   timeoutMs: number = INDEX_PROBE_TIMEOUT_MS,
-  allowed?: AllowedSources,
+  allowed: AllowedSources | undefined = undefined,
 ): Promise<DoctorCheck[]> {
   const configured = [...new Set([indexUrl ?? DEFAULT_INDEX_URL, ...extraIndexUrls])];
   // `security.allowed_sources` (issue 12 §3): an index outside it is reported, never asked.
