@@ -108,11 +108,14 @@ export async function checkIndexes(
     });
   });
   if (checks.length === 0) {
-    return [...refused, ok(
-      "config.index_unreachable",
-      "configuration",
-      `${urls.length} index(es) answer: ${urls.map(redactUrl).join(", ")}`,
-    )];
+    return [
+      ...refused,
+      ok(
+        "config.index_unreachable",
+        "configuration",
+        `${urls.length} index(es) answer: ${urls.map(redactUrl).join(", ")}`,
+      ),
+    ];
   }
   return [...refused, ...checks];
 }

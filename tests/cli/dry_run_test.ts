@@ -77,6 +77,10 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     '[project]\nname = "p"  # mine\nversion = "1"\ndependencies = ["demo-pkg==1.0.0"]\n',
   );
   assertOk(await ctx.run(["template", "create", "mine", "--base", "basic"]));
+  await Deno.writeTextFile(
+    join(ctx.work, "team.toml"),
+    'version = 1\n[packages]\nblocked = ["six"]\n',
+  );
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -141,6 +145,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["benchmark", "install", "--packages", "demo-pkg", "--export", join(ctx.work, "b.json")],
     ["compare", "backends", "native", "pip", "--packages", "demo-pkg"],
     ["compare", "cache-vs-nocache", "--packages", "demo-pkg"],
+    ["policy", "apply", join(ctx.work, "team.toml"), "--global"],
+    ["policy", "apply", join(ctx.work, "team.toml"), "--to-env", "a"],
   ];
   for (const args of commands) {
     await t.step(
