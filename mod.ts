@@ -89,6 +89,8 @@ export {
 // gestvenv's home and settings.
 export { type EnvLookup, type HomeLayout, resolveHome } from "./lib/paths/mod.ts";
 export {
+  type AllowedSourceRule,
+  type AllowedSources,
   type BackendChoice,
   type GestvenvConfig,
   type HttpTimeouts,
@@ -131,11 +133,16 @@ export {
   type CreateEnvironmentResult,
   deleteEnvironment,
   type DeleteResult,
+  type DistributionChange,
   type EnvironmentContext,
+  type EnvironmentPolicy,
   type EnvironmentRecord,
   type EnvironmentSettings,
   getEnvironment,
   type HookEvent,
+  type LifecycleEvent,
+  type LifecycleEventName,
+  type LifecycleListener,
   loadRegistry,
   type PackagePin,
   type ProjectBinding,
