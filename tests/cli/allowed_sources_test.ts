@@ -5,7 +5,12 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
-import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
+import {
+  assertOk,
+  createTestContext,
+  standardWheels,
+  type TestContext,
+} from "../helpers/test_context.ts";
 import { treeDigest } from "../helpers/tree_digest.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 
@@ -176,4 +181,65 @@ Deno.test("require_hashes: pip gets --require-hashes with the lock's sha256; a d
   assertStringIncludes(refused.stderr, `Hashes are required (security.require_hashes (`);
   assertStringIncludes(refused.stderr, `the editable directory ${project} cannot be verified`);
   assertEquals(await state(cli, "app"), before);
+});
+
+Deno.test("strict mode: config set security-mode strict; without a list only PyPI and the configured indexes are sources", async () => {
+  await using cli = await createTestContext();
+  assertOk(await cli.run(["create", "app"]));
+  assertOk(await cli.run(["config", "set", "security-mode", "strict"]));
+  const shown = JSON.parse((await cli.run(["config", "show", "--format", "json"])).stdout).data;
+  assertEquals(shown.settings["security.mode"].value, "strict");
+  assertEquals(shown.settings["security.require_hashes"].value, true);
+  assertEquals(shown.settings["security.allowed_sources"].value, [
+    "pypi.org",
+    "files.pythonhosted.org",
+  ]);
+  // The test's index comes from pip's configuration (PIP_INDEX_URL): not trusted by strict mode.
+  const before = await state(cli, "app");
+  const requests = cli.index.requests.length;
+  const refused = await cli.run(["install", "demo-pkg", "--env", "app"]);
+  assertEquals(refused.code, 10, refused.stderr);
+  assertStringIncludes(refused.stderr, "security.mode = strict");
+  assertEquals(cli.index.requests.length, requests);
+  // Configured for gestvenv, it is a source; the install is then refused for want of an audit.
+  assertOk(await cli.run(["config", "set", "index_url", cli.index.url]));
+  const unaudited = await cli.run(["install", "demo-pkg", "--env", "app"]);
+  assertEquals(unaudited.code, 1, unaudited.stderr);
+  assertStringIncludes(unaudited.stderr, "no vulnerability audit is available");
+  assertEquals(await state(cli, "app"), before);
+  // A project file cannot loosen it.
+  await Deno.writeTextFile(join(cli.work, ".gestvenv.toml"), `[security]\nmode = "default"\n`);
+  const project = await cli.run(["install", "demo-pkg", "--env", "app"]);
+  assertEquals(project.code, 1, project.stderr);
+  assertStringIncludes(project.stderr, "a project cannot change your security settings");
+});
+
+Deno.test("require_hashes: requirements files need --hash on every line, and the installed file must match one", async () => {
+  const wheels = standardWheels();
+  await using cli = await createTestContext(wheels);
+  assertOk(await cli.run(["create", "app"]));
+  const dep = wheels.find((w) => w.name === "demo-dep" && w.version === "1.0.0")!;
+  const reqs = join(cli.work, "requirements.txt");
+  await writeConfig(cli, `[security]\nrequire_hashes = true\n`);
+  await Deno.writeTextFile(reqs, "demo-dep==1.0.0\nother-pkg==2.0.0\n");
+  const before = await state(cli, "app");
+  const unhashed = await cli.run(["install", "-r", reqs, "--env", "app"]);
+  assertEquals(unhashed.code, 1, unhashed.stderr);
+  assertStringIncludes(unhashed.stderr, "requirements.txt:1, ");
+  assertStringIncludes(unhashed.stderr, "no `--hash`, and hashes are required");
+  // A wrong hash: no file matches, nothing installed.
+  await Deno.writeTextFile(reqs, `demo-dep==1.0.0 --hash=sha256:${"0".repeat(64)}\n`);
+  const wrong = await cli.run(["install", "-r", reqs, "--env", "app"]);
+  assertEquals(wrong.code, 1, wrong.stderr);
+  assertStringIncludes(wrong.stderr, "no file of demo-dep 1.0.0 has the sha256");
+  assertEquals(await state(cli, "app"), before);
+  // The right one installs.
+  await Deno.writeTextFile(reqs, `demo-dep==1.0.0 --hash=sha256:${dep.sha256}\n`);
+  assertOk(await cli.run(["install", "-r", reqs, "--env", "app"]));
+  // Without the setting, a file with some hashes is in hash-checking mode too (as pip).
+  await writeConfig(cli, "");
+  await Deno.writeTextFile(reqs, `demo-dep==1.0.0 --hash=sha256:${dep.sha256}\nother-pkg\n`);
+  const partial = await cli.run(["install", "-r", reqs, "--env", "app"]);
+  assertEquals(partial.code, 1, partial.stderr);
+  assertStringIncludes(partial.stderr, "requirements.txt:2: no `--hash`, and other lines give");
 });
