@@ -89,6 +89,8 @@ export {
 // gestvenv's home and settings.
 export { type EnvLookup, type HomeLayout, resolveHome } from "./lib/paths/mod.ts";
 export {
+  type AllowedSourceRule,
+  type AllowedSources,
   type BackendChoice,
   type GestvenvConfig,
   type HttpTimeouts,
@@ -134,6 +136,7 @@ export {
   type DeleteResult,
   type DistributionChange,
   type EnvironmentContext,
+  type EnvironmentPolicy,
   type EnvironmentRecord,
   type EnvironmentSettings,
   getEnvironment,

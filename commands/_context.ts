@@ -16,7 +16,11 @@ import {
   resolveSettings,
   unknownKeyError,
 } from "../lib/config/mod.ts";
-import type { EnvironmentContext } from "../lib/environments/mod.ts";
+import {
+  composeLifecycle,
+  type EnvironmentContext,
+  type LifecycleListener,
+} from "../lib/environments/mod.ts";
 import {
   fanOut,
   type ReporterListener,
@@ -318,7 +322,7 @@ export async function buildContext(
     project,
     oplog,
     environments() {
-      return {
+      const context: EnvironmentContext = {
         home: operationsHome(),
         settings: resolved(),
         creatorVersion: VERSION,
@@ -327,11 +331,31 @@ export async function buildContext(
         signal,
         dryRun: flags.dryRun ?? false,
       };
+      // Issue 12 §3: policies and strict mode judge each install before it changes anything.
+      context.lifecycle = composeLifecycle(policyGate(context, project));
+      return context;
     },
     async release() {
       if (throwaway === undefined) return;
       await Deno.remove(throwaway, { recursive: true }).catch(() => {});
     },
+  };
+}
+
+/**
+ * The policy listener (lib/policy, loaded on the first event): the policies of the project around
+ * the current directory apply too. No audit function yet: `[vulnerabilities]` rules warn that they
+ * could not be checked, and strict mode refuses installs (issue 12 §3).
+ */
+function policyGate(
+  context: EnvironmentContext,
+  project: ProjectSettings | undefined,
+): LifecycleListener {
+  return async (event) => {
+    const { policyListener } = await import("../lib/policy/mod.ts");
+    await policyListener(context, { projectDirs: project === undefined ? [] : [project.root] })(
+      event,
+    );
   };
 }
 

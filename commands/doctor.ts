@@ -103,6 +103,8 @@ async function diagnose(
         ...await doctor.checkIndexes(
           env.settings.indexUrl.value,
           env.settings.extraIndexUrls.value,
+          undefined,
+          env.settings.allowedSources.value,
         ),
       );
     }
@@ -129,6 +131,10 @@ async function diagnose(
     (r) => doctor.diagnoseEnvironment(env, r, { full }),
   );
   checks.push(...perEnvironment.flat());
+  // Issue 12 §3: the environments against their policies (`policy.violations`).
+  checks.push(
+    ...await doctor.checkPolicies(env, present, ctx.project ? [ctx.project.root] : []),
+  );
   return { checks, records: present };
 }
 

@@ -30,6 +30,7 @@ import { migrateCommand } from "./migrate.ts";
 import { cloneCommand } from "./clone.ts";
 import { buildCompleteCommand, completionCommand } from "./completion.ts";
 import { configRoutes } from "./config/mod.ts";
+import { policyRoutes } from "./policy/mod.ts";
 import { backendRoutes } from "./backend/mod.ts";
 import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
@@ -85,6 +86,7 @@ const NESTED_ROUTES = new Set([
   "compare",
   "security",
   "profile",
+  "policy",
 ]);
 
 /** `audit` words that name a route; anything else is `audit security …` (the default). */
@@ -169,6 +171,7 @@ export function buildApp(): Application<CliContext> {
       security: securityRoutes,
       sbom: sbomCommand,
       verify: verifyCommand,
+      policy: policyRoutes,
       profile: profileRoutes,
       stats: statsCommand,
       benchmark: benchmarkRoutes,

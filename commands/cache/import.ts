@@ -72,6 +72,7 @@ export const cacheImportCommand = buildCommand<CacheImportFlags, [string], CliCo
         const client = new HttpClient({
           ...httpTimeouts(ctx.settings),
           offline: ctx.settings.offline.value,
+          allowedSources: ctx.settings.allowedSources.value,
         });
         const result = await bundle.downloadMissing(cache, manifest, client, {
           signal: ctx.signal,

@@ -95,7 +95,10 @@ export const cacheSyncCommand = buildCommand<SyncFlags, string[], CliContext>({
         { hint: "Run it without --offline, on a machine that reaches the index" },
       );
     }
-    const http = new HttpClient(httpTimeouts(settings));
+    const http = new HttpClient({
+      ...httpTimeouts(settings),
+      allowedSources: settings.allowedSources.value,
+    });
     const remote = await probeIndex(from, http);
     const files: SyncedFile[] = [];
     let failures: { platform: string; message: string }[] = [];

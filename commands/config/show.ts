@@ -1,5 +1,6 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import {
+  type AllowedSources,
   BUILTIN_PROFILES,
   CONFIG_KEYS,
   type ConfigKey,
@@ -58,6 +59,10 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   fallback_backend: "fallbackBackend",
   "security.require_signatures": "requireSignatures",
   active_profile: "profile",
+  // issue 12 §3
+  "security.allowed_sources": "allowedSources",
+  "security.require_hashes": "requireHashes",
+  "security.mode": "securityMode",
 };
 
 interface ShowFlags extends GlobalFlags {
@@ -68,6 +73,8 @@ interface ShowFlags extends GlobalFlags {
 function shown(key: ConfigKey, setting: Setting<unknown>): Setting<unknown> {
   const value = CONFIG_KEYS[key].type === "seconds" && typeof setting.value === "number"
     ? setting.value / 1000
+    : key === "security.allowed_sources" && setting.value !== undefined
+    ? (setting.value as AllowedSources).rules.map((r) => r.entry) // the entries, as written
     : setting.value;
   return { ...setting, value: redactValue(value) };
 }

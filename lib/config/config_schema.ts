@@ -79,6 +79,16 @@ export interface GestvenvConfig {
   "security.require_signatures"?: boolean | string;
   /** The active configuration profile (`profile activate NAME`), a built-in or a user profile. */
   active_profile?: string;
+  // issue 12 §3: allowed sources, required hashes, strict mode
+  /**
+   * `[security] allowed_sources`: hosts (`pypi.org`, `host:port`, `*.example.com`; a URL is
+   * reduced to its host) and local paths (`file:/srv/wheels`) distributions may come from.
+   */
+  "security.allowed_sources"?: string[];
+  /** `[security] require_hashes`: every install verified by sha256 (pip/uv `--require-hashes`). */
+  "security.require_hashes"?: boolean | string;
+  /** `[security] mode`: `strict` adds allowed sources, required hashes and an audit. */
+  "security.mode"?: "default" | "strict";
 }
 
 /** The name of one configuration key. */
@@ -314,6 +324,27 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
       "The configuration profile in use (`profile activate NAME`): between config.toml and the project",
     default: "none",
   },
+  // issue 12 §3: allowed sources, required hashes, strict mode
+  "security.allowed_sources": {
+    type: "list",
+    description:
+      "Where distributions may come from: hosts (`pypi.org`, `host:port`, `*.example.com`) and local paths (`file:/srv/wheels`); anything else is refused before any request",
+    default:
+      "any source (strict mode: pypi.org, files.pythonhosted.org and the configured indexes)",
+  },
+  "security.require_hashes": {
+    type: "switch",
+    description:
+      "Every installed file verified by a sha256 known before it is fetched (pip/uv get `--require-hashes`); directories and editables are refused",
+    default: "false (true in strict mode)",
+  },
+  "security.mode": {
+    type: "choice",
+    choices: ["default", "strict"],
+    description:
+      "`strict`: allowed sources enforced, hashes required, and a vulnerability audit (severity HIGH) before every install; an install that cannot be audited is refused",
+    default: "default",
+  },
 };
 
 /**
@@ -355,6 +386,12 @@ export const CONFIG_KEY_ALIASES: Readonly<Record<string, ConfigKey>> = Object.as
     "security.verify_signatures": "security.require_signatures",
     "require-signatures": "security.require_signatures",
     profile: "active_profile",
+    // issue 12 §3 (spec 001 spellings)
+    "security-mode": "security.mode",
+    "allowed-sources": "security.allowed_sources",
+    allowed_sources: "security.allowed_sources",
+    "require-hashes": "security.require_hashes",
+    require_hashes: "security.require_hashes",
   },
 );
 

@@ -14,3 +14,4 @@ export * from "./quantities.ts";
 export * from "./project_settings.ts";
 export * from "./profiles.ts";
 export * from "./config_backup.ts";
+export * from "./allowed_sources.ts";

@@ -41,6 +41,10 @@ export const PROJECT_KEYS: readonly ConfigKey[] = (Object.keys(CONFIG_KEYS) as C
       "http_read_timeout",
       "logs.retention_days",
       "active_profile", // issue 12 §5: the profile layer sits below the project
+      // issue 12 §3: a project adds rules with `[policy]`; it never changes the user's security
+      "security.allowed_sources",
+      "security.require_hashes",
+      "security.mode",
     ].includes(key)
   );
 
@@ -146,6 +150,7 @@ function readDocument(doc: Record<string, unknown>, file: string): FileSettings 
   };
   const flat: Array<[string, unknown]> = [];
   for (const [key, value] of Object.entries(doc)) {
+    if (key === "policy") continue; // the project's policy: read and checked by lib/policy
     if (key === "scripts") {
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
         throw new ConfigError(`\`[scripts]\` in ${file} must be a table of commands`, {
@@ -184,6 +189,11 @@ function readDocument(doc: Record<string, unknown>, file: string): FileSettings 
       out.warnings.push(
         `\`${rawKey}\` in ${file} is ignored: the operation log belongs to your gestvenv home, ` +
           "not to a project (`gestvenv config set logs.retention_days DAYS` sets it)",
+      );
+    } else if (key.startsWith("security.")) {
+      out.warnings.push(
+        `\`${rawKey}\` in ${file} is ignored: a project cannot change your security settings; ` +
+          "add rules with a `[policy]` table (`[tool.gestvenv.policy]` in pyproject.toml) instead",
       );
     } else out.unknown.push(`${file}: ${rawKey}`);
   }

@@ -5,6 +5,7 @@ import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
 import { parseCount, parseDays, parseSize, parseSwitch, parseWholeDays } from "./quantities.ts";
 import { loadProjectSettings } from "./project_settings.ts";
+import { type AllowedSources, parseAllowedSources } from "./allowed_sources.ts";
 
 /** Backend choice: `native` is gestvenv's own installer, and what `auto` means. */
 export type BackendChoice = "auto" | "native" | "pip" | "uv";
@@ -179,6 +180,41 @@ export interface ResolvedSettings {
   requireSignatures: Setting<boolean>;
   /** The active configuration profile (`GESTVENV_PROFILE`, `active_profile`), if any. */
   profile: Setting<string | undefined>;
+  // issue 12 §3: allowed sources, required hashes, strict mode (user configuration only: a
+  // project's file never loosens them)
+  /**
+   * `security.mode` (`config set security-mode strict`): `strict` turns on the allowed sources
+   * (the configured list, else {@linkcode strictDefaultSources}), required hashes and an audit
+   * before every install. @default "default"
+   */
+  securityMode: Setting<"default" | "strict">;
+  /**
+   * The allow-list of sources (`security.allowed_sources`, parsed), or undefined when any source
+   * is allowed. In strict mode without a list: PyPI and the indexes of the configuration file.
+   */
+  allowedSources: Setting<AllowedSources | undefined>;
+  /**
+   * `security.require_hashes` (true in strict mode): every installed file is verified by a sha256
+   * known before it is fetched; pip and uv get `--require-hashes`; directories are refused.
+   */
+  requireHashes: Setting<boolean>;
+}
+
+/**
+ * The sources strict mode allows when `security.allowed_sources` is not set: `pypi.org`,
+ * `files.pythonhosted.org`, and the `index_url`, `extra_index_urls` and `find_links` of the
+ * user's configuration file (not those of flags, variables, pip's configuration, a project or a
+ * requirements file: strict mode trusts what the user configured for gestvenv).
+ */
+export function strictDefaultSources(config: GestvenvConfig): string[] {
+  const out = ["pypi.org", "files.pythonhosted.org"];
+  const add = (location: string) => {
+    out.push(/^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : `file:${absolute(location)}`);
+  };
+  if (config.index_url !== undefined) add(config.index_url);
+  for (const url of config.extra_index_urls ?? []) add(url);
+  for (const link of config.find_links ?? []) add(link);
+  return out;
 }
 
 /** Default of {@linkcode ResolvedSettings.parallelDownloads}. */
@@ -630,6 +666,7 @@ function resolveLayers(
         origin: env(PROFILE) !== undefined ? PROFILE : "active_profile",
       }
       : { value: undefined, source: "default", origin: "default" },
+    ...securitySettings(home, config),
     linkMode: checkLinkMode(
       pick<string | undefined>([
         ["flag", "--link-mode", flags.linkMode],
@@ -638,6 +675,49 @@ function resolveLayers(
       ], undefined),
     ),
   };
+}
+
+/**
+ * The `security.*` settings (issue 12 §3), from the user's configuration file only.
+ * @throws {ConfigError} for an entry of `security.allowed_sources` that is no source.
+ */
+function securitySettings(
+  home: HomeLayout,
+  config: GestvenvConfig,
+): Pick<ResolvedSettings, "securityMode" | "allowedSources" | "requireHashes"> {
+  const inFile = (key: string) => `${key} (${home.configFile})`;
+  const mode = config["security.mode"];
+  const securityMode: Setting<"default" | "strict"> = mode === undefined
+    ? { value: "default", source: "default", origin: "default" }
+    : { value: mode, source: "config", origin: inFile("security.mode") };
+  const strict = securityMode.value === "strict";
+  const listed = config["security.allowed_sources"];
+  let allowedSources: Setting<AllowedSources | undefined>;
+  if (listed !== undefined) {
+    const origin = inFile("security.allowed_sources");
+    allowedSources = { value: parseAllowedSources(listed, origin), source: "config", origin };
+  } else if (strict) {
+    const origin = `security.mode = strict (${home.configFile}; no security.allowed_sources)`;
+    allowedSources = {
+      value: parseAllowedSources(strictDefaultSources(config), origin),
+      source: "config",
+      origin,
+    };
+  } else {
+    allowedSources = { value: undefined, source: "default", origin: "default" };
+  }
+  const hashes = config["security.require_hashes"];
+  const requireHashes: Setting<boolean> = hashes !== undefined &&
+      parseSwitch(hashes, "`security.require_hashes`")
+    ? { value: true, source: "config", origin: inFile("security.require_hashes") }
+    : strict
+    ? { value: true, source: "config", origin: inFile("security.mode") }
+    : {
+      value: false,
+      source: hashes === undefined ? "default" : "config",
+      origin: hashes === undefined ? "default" : inFile("security.require_hashes"),
+    };
+  return { securityMode, allowedSources, requireHashes };
 }
 
 /**

@@ -99,6 +99,9 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     fallbackBackend: ["default", "default"],
     requireSignatures: ["default", "default"],
     profile: ["default", "default"],
+    securityMode: ["default", "default"],
+    allowedSources: ["default", "default"],
+    requireHashes: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);
@@ -158,4 +161,41 @@ Deno.test("resolveSettings() takes pip's index configuration per key, below gest
   // An empty list counts as unset: pip's list applies.
   assertEquals(settings.findLinks, { value: ["/pip-wheels"], source: "pip", origin: "find-links" });
   assertEquals(resolveSettings(home, {}, { env: () => undefined }).indexUrl.source, "default");
+});
+
+Deno.test("resolveSettings(): the security keys come from the user's file only; strict mode turns hashes and a source list on", () => {
+  const file = home.configFile;
+  const none = resolveSettings(home, {}, { env: () => undefined });
+  assertEquals([none.securityMode.value, none.allowedSources.value, none.requireHashes.value], [
+    "default",
+    undefined,
+    false,
+  ]);
+  const listed = resolveSettings(home, { "security.allowed_sources": ["pypi.org", "*.corp"] }, {
+    env: () => undefined,
+    project: { "security.allowed_sources": ["evil.example"] } as GestvenvConfig,
+  });
+  assertEquals(listed.allowedSources.value?.rules.map((r) => r.entry), ["pypi.org", "*.corp"]);
+  assertEquals(listed.allowedSources.origin, `security.allowed_sources (${file})`);
+  const strict = resolveSettings(home, {
+    "security.mode": "strict",
+    index_url: "https://mirror.example/simple",
+    find_links: ["/srv/wheels"],
+  }, { env: () => undefined });
+  assertEquals(strict.requireHashes, {
+    value: true,
+    source: "config",
+    origin: `security.mode (${file})`,
+  });
+  assertEquals(strict.allowedSources.value?.rules.map((r) => r.entry), [
+    "pypi.org",
+    "files.pythonhosted.org",
+    "https://mirror.example/simple",
+    "file:/srv/wheels",
+  ]);
+  assertEquals(
+    resolveSettings(home, { "security.require_hashes": "yes" }, { env: () => undefined })
+      .requireHashes.value,
+    true,
+  );
 });

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type AllowedSources, allowingRule } from "../config/mod.ts";
 import { DEFAULT_INDEX_URL, redactUrl } from "../index/mod.ts";
 import { type DoctorCheck, ok } from "./doctor_check.ts";
 
@@ -50,6 +51,9 @@ async function probe(url: string, timeoutMs: number): Promise<string | undefined
 }
 
 /**
+ * With `allowed` (`security.allowed_sources`), an index outside it is a `policy.sources` error and
+ * is never asked.
+ *
  * `config.index_unreachable` findings for `indexes` (the primary index, or PyPI when undefined,
  * then the extra ones): one warning per index that does not answer, or one ok. Requires
  * `--allow-net` (and `--allow-read` for `file:` indexes).
@@ -58,9 +62,26 @@ export async function checkIndexes(
   indexUrl: string | undefined,
   extraIndexUrls: readonly string[],
   timeoutMs: number = INDEX_PROBE_TIMEOUT_MS,
+  allowed: AllowedSources | undefined = undefined,
 ): Promise<DoctorCheck[]> {
-  const urls = [...new Set([indexUrl ?? DEFAULT_INDEX_URL, ...extraIndexUrls])]
+  const configured = [...new Set([indexUrl ?? DEFAULT_INDEX_URL, ...extraIndexUrls])];
+  // `security.allowed_sources` (issue 12 §3): an index outside it is reported, never asked.
+  const refused: DoctorCheck[] = allowed === undefined ? [] : configured
+    .filter((url) => allowingRule(url, allowed) === undefined)
+    .map((url) => ({
+      id: "policy.sources",
+      severity: "error" as const,
+      subject: "configuration",
+      message: `the index ${redactUrl(url)} is outside ${allowed.origin}; every install refuses it`,
+      fix: {
+        command:
+          "gestvenv config set index_url URL (an allowed index), or extend security.allowed_sources",
+      },
+      items: [redactUrl(url)],
+    }));
+  const urls = configured.filter((url) => !refused.some((r) => r.items![0] === redactUrl(url)))
     .slice(0, INDEX_PROBE_LIMIT);
+  if (urls.length === 0) return refused;
   const results: Array<string | undefined> = new Array(urls.length);
   let next = 0;
   const worker = async () => {
@@ -87,11 +108,14 @@ export async function checkIndexes(
     });
   });
   if (checks.length === 0) {
-    return [ok(
-      "config.index_unreachable",
-      "configuration",
-      `${urls.length} index(es) answer: ${urls.map(redactUrl).join(", ")}`,
-    )];
+    return [
+      ...refused,
+      ok(
+        "config.index_unreachable",
+        "configuration",
+        `${urls.length} index(es) answer: ${urls.map(redactUrl).join(", ")}`,
+      ),
+    ];
   }
-  return checks;
+  return [...refused, ...checks];
 }

@@ -22,3 +22,4 @@ export * from "./health.ts";
 export * from "./relink.ts";
 export * from "./repair.ts";
 export * from "./record_check.ts";
+export * from "./policy_checks.ts";

@@ -91,6 +91,22 @@ export interface EnvironmentRecord {
   settings?: EnvironmentSettings;
   /** Where `migrate` adopted it from; absent for environments gestvenv created. */
   adopted?: AdoptionRecord;
+  /** A policy applied to this environment only (issue 12 §3), if any. */
+  policy?: EnvironmentPolicy;
+}
+
+/**
+ * A policy applied to one environment (`gestvenv policy apply FILE --to-env ENV`, issue 12 §3):
+ * a copy of the file, so it travels with the record (rename, backups) and a later edit of the
+ * file changes nothing until it is applied again.
+ */
+export interface EnvironmentPolicy {
+  /** The file it was copied from (absolute), for people. */
+  file: string;
+  /** The file's text when it was applied (TOML, or JSON when `file` ends with `.json`). */
+  text: string;
+  /** When it was applied (ISO 8601). */
+  applied_at: string;
 }
 
 /** The registry file as stored on disk (`environments.json`, format version 1). */
@@ -139,6 +155,7 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
     [value.project === undefined || isProjectBinding(value.project), "`project` is invalid"],
     [value.settings === undefined || isSettings(value.settings), "`settings` is invalid"],
     [value.adopted === undefined || isAdoption(value.adopted), "`adopted` is invalid"],
+    [value.policy === undefined || isPolicy(value.policy), "`policy` is invalid"],
   ];
   const failed = checks.find(([ok]) => !ok);
   if (failed !== undefined) return failed[1];
@@ -165,7 +182,12 @@ export function parseEnvironmentRecord(name: string, value: unknown): Environmen
       ? {}
       : { settings: structuredClone(value.settings as EnvironmentSettings) }),
     ...(value.adopted === undefined ? {} : { adopted: { ...(value.adopted as AdoptionRecord) } }),
+    ...(value.policy === undefined ? {} : { policy: { ...(value.policy as EnvironmentPolicy) } }),
   };
+}
+
+function isPolicy(v: unknown): boolean {
+  return isObject(v) && isString(v.file) && isString(v.text) && isString(v.applied_at);
 }
 
 function isAdoption(v: unknown): boolean {

@@ -72,6 +72,16 @@ export interface LifecycleEvent {
   path: string;
   /** For `pre-install`/`post-install`/`post-sync`: what changes (empty for no change). */
   changes?: DistributionChange[] | undefined;
+  /**
+   * For `pre-install`/`post-install`: the environment's top-level requirements after the change
+   * (the lock's), when known; policies check `require_pins` on them.
+   */
+  requirements?: string[] | undefined;
+  /**
+   * For `pre-create`: the interpreter the environment is made from (a path and its version),
+   * when known; policies check `[python] allowed` on it before anything is made.
+   */
+  python?: { path: string; version: string } | undefined;
 }
 
 /**

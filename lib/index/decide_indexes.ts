@@ -5,6 +5,7 @@
  * @module
  */
 import type { ResolvedSettings } from "../config/mod.ts";
+import { assertSourceAllowed } from "./source_check.ts";
 
 /** The default index: PyPI's simple API. */
 export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
@@ -68,15 +69,36 @@ export function localOnly(decision: IndexDecision): IndexDecision {
  *
  * So with only `find_links` configured, the indexes are still pip's (or PyPI), for resolution and
  * for every backend.
+ *
+ * With `security.allowed_sources` (`settings.allowedSources`), every index and find-links
+ * location is checked here, before anything reads it (issue 12 §3).
+ * @throws {SourceNotAllowedError} for a location outside the list: exit 10 when the settings
+ *   named it, 1 when a requirements file did.
  */
 export function decideIndexes(
   settings:
     & Pick<ResolvedSettings, "indexUrl" | "extraIndexUrls" | "findLinks">
-    & Partial<Pick<ResolvedSettings, "offline">>,
+    & Partial<Pick<ResolvedSettings, "offline" | "allowedSources">>,
   file: FileIndexOptions = {},
 ): IndexDecision {
   const noIndex = file.noIndex ?? false;
   const primary = file.indexUrl ?? settings.indexUrl.value ?? DEFAULT_INDEX_URL;
+  const allowed = settings.allowedSources?.value;
+  if (allowed !== undefined) {
+    if (!noIndex) {
+      assertSourceAllowed(primary, allowed, "index", file.indexUrl === undefined);
+      for (const url of file.extraIndexUrls ?? []) assertSourceAllowed(url, allowed, "extra index");
+      for (const url of settings.extraIndexUrls.value) {
+        assertSourceAllowed(url, allowed, "extra index", true);
+      }
+    }
+    for (const link of file.findLinks ?? []) {
+      assertSourceAllowed(link, allowed, "find-links location");
+    }
+    for (const link of settings.findLinks.value) {
+      assertSourceAllowed(link, allowed, "find-links location", true);
+    }
+  }
   return {
     indexUrls: noIndex
       ? []

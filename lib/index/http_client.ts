@@ -17,9 +17,11 @@ import {
   NetworkError,
   PackageNotFoundError,
 } from "../errors/mod.ts";
+import type { AllowedSources } from "../config/mod.ts";
 import { countEvent, type SpanEvents } from "../events/mod.ts";
 import { type EnvLookup, join, readEnv, userHomeDir } from "../paths/mod.ts";
 import { type Credentials, parseNetrc } from "./netrc.ts";
+import { assertSourceAllowed } from "./source_check.ts";
 
 /** Default time to connect and receive the response headers, in ms (pip's 15 s). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -53,6 +55,12 @@ export interface HttpClientOptions {
   offline?: boolean;
   /** Receives the `index_requests` counter (each attempt counts), e.g. a command's reporter. */
   events?: SpanEvents | undefined;
+  /**
+   * `security.allowed_sources`: every URL is checked before it is requested, and redirects are
+   * followed one by one, each target checked before it is requested (issue 12 §3).
+   * @default undefined: any source
+   */
+  allowedSources?: AllowedSources | undefined;
 }
 
 /** Options of one {@linkcode HttpClient.request}. */
@@ -104,6 +112,11 @@ export function redactUrl(url: string): string {
 }
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** Redirects followed at most for one request (as browsers and pip's requests: 30; we say 10). */
+const MAX_REDIRECTS = 10;
+/** `lastError` after a redirect: the next attempt starts at once. */
+const REDIRECTED = Symbol("redirected");
 
 /** Why an attempt was aborted by us. */
 class TimedOut extends Error {
@@ -133,6 +146,7 @@ export class HttpClient {
   readonly #env: EnvLookup;
   readonly #offline: boolean;
   readonly #events: SpanEvents | undefined;
+  readonly #allowed: AllowedSources | undefined;
   #active = 0;
   readonly #waiting: (() => void)[] = [];
   #netrc: Promise<Map<string, Credentials>> | undefined;
@@ -153,6 +167,7 @@ export class HttpClient {
     this.#env = options.env ?? readEnv;
     this.#offline = options.offline ?? false;
     this.#events = options.events;
+    this.#allowed = options.allowedSources;
   }
 
   /** Where this client's counters go (and its users' spans), or undefined. */
@@ -217,6 +232,7 @@ export class HttpClient {
     headers: Headers,
     maxBytes: number,
     makeSink: ((response: Response) => BodySink) | undefined,
+    redirect: RequestRedirect,
     requestBody?: string,
   ): Promise<{ response: Response; body: Uint8Array }> {
     const controller = new AbortController();
@@ -232,6 +248,7 @@ export class HttpClient {
         method,
         headers,
         signal: controller.signal,
+        redirect,
         ...(requestBody === undefined ? {} : { body: requestBody }),
       });
       const chunks: Uint8Array[] = [];
@@ -280,15 +297,18 @@ export class HttpClient {
    *   timeouts after the retries; the message names the URL (credentials removed).
    * @throws {DistributionError} when the body is larger than `maxBytes`.
    * @throws {GestvenvError} what the `sink` throws.
+   * @throws {SourceNotAllowedError} (exit 1) when the URL, or a redirect's target, is outside
+   *   `allowedSources`: nothing is sent to it.
    */
   async request(url: string, init: RequestOptions = {}): Promise<HttpResponse> {
-    const shown = redactUrl(url);
+    let shown = redactUrl(url);
+    assertSourceAllowed(url, this.#allowed, "URL");
     if (this.#offline) {
       throw new NetworkError(`Cannot fetch ${shown}: network access is disabled (--offline)`, {
         hint: "Run without --offline, or fill the cache first",
       });
     }
-    const parsed = new URL(url);
+    let parsed = new URL(url);
     const headers = new Headers(init.headers);
     const auth = await this.#authorization(parsed);
     if (auth !== undefined) headers.set("authorization", auth);
@@ -297,8 +317,11 @@ export class HttpClient {
     const maxBytes = init.maxBytes ?? Infinity;
     let lastError: unknown;
     let timeouts = 0;
+    // With an allow-list, redirects are followed here, each target checked before it is asked.
+    const redirect: RequestRedirect = this.#allowed === undefined ? "follow" : "manual";
+    let redirects = 0;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) {
+      if (attempt > 0 && lastError !== REDIRECTED) {
         const base = Math.min(30_000, this.#backoffMs * 2 ** (attempt - 1));
         await new Promise((r) => setTimeout(r, base / 2 + Math.random() * base / 2));
       }
@@ -314,6 +337,7 @@ export class HttpClient {
           headers,
           maxBytes,
           init.sink,
+          redirect,
           init.body,
         ));
       } catch (error) {
@@ -332,8 +356,28 @@ export class HttpClient {
         this.#release();
       }
       const status = response.status;
+      const location = response.headers.get("location");
+      if (redirect === "manual" && REDIRECT_STATUS.has(status) && location !== null) {
+        const next = new URL(location, parsed);
+        if (++redirects > MAX_REDIRECTS) {
+          throw new NetworkError(`${shown} redirects more than ${MAX_REDIRECTS} times`, {
+            hint: "The index's redirects loop; tell its owners",
+          });
+        }
+        assertSourceAllowed(next.href, this.#allowed, "redirect target");
+        // Credentials go to the origin they were given for only.
+        if (next.origin !== parsed.origin) headers.delete("authorization");
+        next.username = "";
+        next.password = "";
+        parsed = next;
+        shown = redactUrl(next.href);
+        lastError = REDIRECTED;
+        attempt--; // a redirect is not a failed attempt
+        continue;
+      }
       if (status < 300 || status === 304 || init.accept?.includes(status)) {
-        return { status, headers: response.headers, body, url: redactUrl(response.url || shown) };
+        const final = redirect === "manual" ? shown : redactUrl(response.url || shown);
+        return { status, headers: response.headers, body, url: final };
       }
       if (RETRY_STATUS.has(status) && attempt < this.#retries) {
         const after = Number(response.headers.get("retry-after"));

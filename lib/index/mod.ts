@@ -14,3 +14,4 @@ export * from "./simple_page.ts";
 export * from "./sdist_metadata.ts";
 export * from "./download.ts";
 export * from "./decide_indexes.ts";
+export * from "./source_check.ts";

@@ -37,6 +37,7 @@ export {
   type RequestOptions,
 } from "./http_client.ts";
 export type { Counter, Phase, SpanEvents } from "../events/mod.ts";
+export type { AllowedSourceRule, AllowedSources } from "../config/mod.ts";
 export { type IndexFile, parseHtmlPage, parseJsonPage, SIMPLE_ACCEPT } from "./simple_page.ts";
 export {
   IndexClient,

@@ -98,6 +98,7 @@ export function indexClientFor(
       readTimeoutMs: http.readTimeoutMs,
       retries: http.retries,
       events: ctx.reporter,
+      allowedSources: ctx.settings.allowedSources?.value,
     }),
     refresh: options.refresh ?? false,
     buildMetadata: build === undefined ? undefined : {

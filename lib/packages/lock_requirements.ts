@@ -6,7 +6,7 @@
  */
 import type { BackendTarget } from "../backends/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
-import { InvalidSyntaxError, PackageNotFoundError } from "../errors/mod.ts";
+import { InvalidSyntaxError, OperationError, PackageNotFoundError } from "../errors/mod.ts";
 import { absolute } from "../paths/mod.ts";
 import {
   COMMAND_LINE_SOURCE,
@@ -61,6 +61,21 @@ export async function lockForRequirements(
   target: BackendTarget,
   options: LockRequirementsOptions,
 ): Promise<Pylock> {
+  // `security.require_hashes` (issue 12 §3): a directory has no hash; refused before any build.
+  const hashes = ctx.settings.requireHashes;
+  const directories = options.editables ?? [];
+  if (hashes?.value && directories.length > 0) {
+    throw new OperationError(
+      `Hashes are required (${hashes.origin}), and ${
+        directories.map((d) => `${d.editable ? "the editable " : ""}directory ${d.path}`).join(", ")
+      } cannot be verified by a hash`,
+      "hashes_required",
+      {
+        hint: "Build a wheel (`python -m build`) and install the wheel file, or turn the rule " +
+          "off with `gestvenv config set security.require_hashes false`",
+      },
+    );
+  }
   // A directory is its own package: its metadata's requirements join the resolution.
   const local: PylockPackage[] = [];
   const requirements = [...options.requirements];

@@ -60,6 +60,7 @@ export async function withNativeSession<T>(
       concurrency: ctx.settings.parallelDownloads?.value,
       offline: ctx.settings.offline.value,
       events: ctx.reporter,
+      allowedSources: ctx.settings.allowedSources?.value,
     });
     return await cache.withSharedLock(() => fn({ cache, http, indexes }));
   } finally {

@@ -322,6 +322,7 @@ async function fetchAll(
     ...httpTimeouts(ctx.settings),
     offline: ctx.settings.offline.value,
     events: ctx.reporter,
+    allowedSources: ctx.settings.allowedSources?.value,
   });
   const totalBytes = items.reduce((n, i) => n + (i.file.size ?? 0), 0);
   let done = 0, doneBytes = 0;

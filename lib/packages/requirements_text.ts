@@ -5,6 +5,8 @@
  * @module
  */
 import { InvalidSyntaxError } from "../errors/mod.ts";
+import { type AllowedSources, localPathOf } from "../config/mod.ts";
+import { assertSourceAllowed } from "../index/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { tryParseWheelFilename } from "../dist_filename/mod.ts";
 import { absolute, toFileUrl } from "../paths/mod.ts";
@@ -389,4 +391,23 @@ export async function requestedProjectNames(
   const texts = [...requirements, ...await requestedInFiles(files)];
   const names = texts.map(requirementProject).filter((n): n is string => n !== undefined);
   return [...new Set(names)];
+}
+
+/**
+ * Refuses, before any request, a requirement whose URL (`name @ https://…`, a `file:` archive) is
+ * outside `security.allowed_sources` (issue 12 §3). A local project directory (`name @ file:///
+ * src/app`) is the user's own code, not a source, and passes.
+ * @throws {SourceNotAllowedError} (exit 1) naming the URL, credentials removed.
+ */
+export async function assertRequirementSourcesAllowed(
+  requirements: readonly Requirement[],
+  sources: AllowedSources | undefined,
+): Promise<void> {
+  if (sources === undefined) return;
+  for (const requirement of requirements) {
+    if (requirement.url === null) continue;
+    const local = localPathOf(requirement.url);
+    if (local !== null && (await Deno.stat(local).catch(() => null))?.isDirectory) continue;
+    assertSourceAllowed(requirement.url, sources, "requirement");
+  }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { InvalidSyntaxError } from "../errors/mod.ts";
+import { InvalidSyntaxError, OperationError } from "../errors/mod.ts";
 import { formatRequirement, parseRequirement, type Requirement } from "../pep508/mod.ts";
 import { findInterpreter, type Interpreter } from "../python/mod.ts";
 import type { FileIndexOptions } from "../index/mod.ts";
@@ -17,6 +17,7 @@ import {
 } from "../resolver/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
 import { indexClientFor } from "./index_client_for.ts";
+import { assertRequirementSourcesAllowed } from "./requirements_text.ts";
 
 /** Options for {@linkcode resolveRequirements}. */
 export interface ResolveRequirementsOptions {
@@ -70,6 +71,13 @@ export interface RequirementInputs {
   onlyBinary: string[];
   /** `--no-binary` names (options and files). */
   noBinary: string[];
+  /**
+   * `--hash` values of requirement-file lines, by PEP 503 name: the sha256 digests (hex) one of
+   * which the installed file must have (pip's hash-checking mode), with the line they came from.
+   */
+  hashes: Map<string, { origin: string; sha256: Set<string> }>;
+  /** Requirement-file lines without `--hash` (`file:line`), for `security.require_hashes`. */
+  unhashed: string[];
 }
 
 /**
@@ -98,6 +106,8 @@ export async function readRequirementInputs(
   };
   let pre = false;
   const onlyBinary = [...(options.onlyBinary ?? [])], noBinary = [...(options.noBinary ?? [])];
+  const hashes: RequirementInputs["hashes"] = new Map();
+  const unhashed: string[] = [];
   for (const path of options.requirementFiles ?? []) {
     const file = await readRequirementsFile(path);
     for (const line of file.requirements) {
@@ -109,6 +119,16 @@ export async function readRequirementInputs(
       }
       requirements.push(line.requirement);
       texts.push(formatRequirement(line.requirement));
+      const sha256 = line.hashes.filter((h) => h.startsWith("sha256:")).map((h) => h.slice(7));
+      if (sha256.length > 0) {
+        const entry = hashes.get(line.requirement.normalizedName);
+        if (entry === undefined) {
+          hashes.set(line.requirement.normalizedName, {
+            origin: line.origin,
+            sha256: new Set(sha256.map((h) => h.toLowerCase())),
+          });
+        } else for (const h of sha256) entry.sha256.add(h.toLowerCase());
+      } else unhashed.push(line.origin);
     }
     constraints.push(...file.constraints.map((c) => c.requirement));
     fromFile = {
@@ -124,7 +144,17 @@ export async function readRequirementInputs(
   for (const path of options.constraintFiles ?? []) {
     constraints.push(...(await readConstraintsFile(path)).constraints.map((c) => c.requirement));
   }
-  return { requirements, texts, constraints, fromFile, pre, onlyBinary, noBinary };
+  return {
+    requirements,
+    texts,
+    constraints,
+    fromFile,
+    pre,
+    onlyBinary,
+    noBinary,
+    hashes,
+    unhashed,
+  };
 }
 
 /**
@@ -137,8 +167,19 @@ export async function resolveRequirements(
   ctx: EnvironmentContext,
   options: ResolveRequirementsOptions,
 ): Promise<RequirementsResolution> {
-  const { requirements, texts, constraints, fromFile, pre, onlyBinary, noBinary } =
-    await readRequirementInputs(options);
+  const {
+    requirements,
+    texts,
+    constraints,
+    fromFile,
+    pre,
+    onlyBinary,
+    noBinary,
+    hashes,
+    unhashed,
+  } = await readRequirementInputs(options);
+  await assertRequirementSourcesAllowed(requirements, ctx.settings.allowedSources?.value);
+  requireFileHashes(ctx, hashes, unhashed);
   const interpreter = options.interpreter ??
     await findInterpreter(ctx.settings.python.value, { cacheDir: ctx.home.cacheDir });
   const index = indexClientFor(ctx, {
@@ -161,8 +202,60 @@ export async function resolveRequirements(
       noBinary,
       ...(options.preferences !== undefined ? { preferences: options.preferences } : {}),
     });
+    applyFileHashes(resolution, hashes);
     return { resolution, interpreter, requirementTexts: texts, requests: index.http.requestCount };
   } finally {
     ctx.reporter.done();
+  }
+}
+
+/**
+ * pip's hash-checking mode for requirements files (issue 12 §3): with `security.require_hashes`
+ * or once any line of the files has `--hash`, every line must have one.
+ * @throws {OperationError} `hashes_required` naming the lines without `--hash`.
+ */
+function requireFileHashes(
+  ctx: EnvironmentContext,
+  hashes: RequirementInputs["hashes"],
+  unhashed: readonly string[],
+): void {
+  if (unhashed.length === 0) return;
+  const required = ctx.settings.requireHashes?.value ?? false;
+  if (!required && hashes.size === 0) return;
+  const why = required
+    ? `hashes are required (${ctx.settings.requireHashes!.origin})`
+    : "other lines give `--hash` (pip's hash-checking mode: then every line must)";
+  throw new OperationError(
+    `${unhashed.join(", ")}: no \`--hash\`, and ${why}`,
+    "hashes_required",
+    {
+      hint: "Give each line `--hash=sha256:<hex>` of the file to install (`pip hash FILE`, or " +
+        "`gestvenv lock` then `gestvenv export ENV --format requirements` writes them)",
+    },
+  );
+}
+
+/**
+ * Keeps, for each package a requirements file gave `--hash` for, only its files with one of those
+ * sha256 digests (the lock then installs one of them).
+ * @throws {OperationError} `hash_mismatch` when no file of the resolved version has one.
+ */
+function applyFileHashes(resolution: Resolution, hashes: RequirementInputs["hashes"]): void {
+  for (const p of resolution.packages) {
+    const wanted = hashes.get(p.name);
+    if (wanted === undefined) continue;
+    const files = p.files.filter((f) => f.sha256 !== null && wanted.sha256.has(f.sha256));
+    if (files.length === 0) {
+      throw new OperationError(
+        `${wanted.origin}: no file of ${p.name} ${p.version} has the sha256 its \`--hash\` gives ` +
+          `(${[...wanted.sha256].map((h) => h.slice(0, 12)).join(", ")}…); nothing was installed`,
+        "hash_mismatch",
+        {
+          hint: "Pin the version the hashes belong to (`name==VERSION`), or update the hashes",
+        },
+      );
+    }
+    p.files = files;
+    if (!files.includes(p.file)) p.file = files[0]!;
   }
 }

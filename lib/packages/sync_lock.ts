@@ -20,7 +20,7 @@ import {
   readPendingInstall,
 } from "../installer/mod.ts";
 import { atomicWriteFile, failpoint } from "../fs/mod.ts";
-import { decideIndexes, redactUrl } from "../index/mod.ts";
+import { assertSourceAllowed, decideIndexes, redactUrl } from "../index/mod.ts";
 import {
   formatPylock,
   type LockedInstall,
@@ -474,12 +474,18 @@ export async function installFromLock(
     await writeLock();
     return plan;
   }
+  assertPlanSecure(ctx, lock, plan, backend.name);
   const indexes = configuredIndexes(ctx);
   return await withNativeSession(ctx, indexes, async (session) => {
     const paths = await fetchPlanFiles(ctx, session, plan);
     await failpoint("lock.after-verify");
     const changes = planChanges(plan, paths);
-    const event = { environment: record.name, path: record.path, changes };
+    const event = {
+      environment: record.name,
+      path: record.path,
+      changes,
+      requirements: lock.gestvenv?.requirements,
+    };
     // Policies, strict-mode audits and pre-install hooks may refuse here: nothing changed yet.
     await emitLifecycle(ctx, { event: "pre-install", ...event });
     await writeLock();
@@ -504,6 +510,42 @@ export async function installFromLock(
     await emitLifecycle(ctx, { event: "post-install", ...event });
     return plan;
   });
+}
+
+/**
+ * Issue 12 §3, before any request or change: every file the plan fetches must come from an
+ * allowed source (`security.allowed_sources`), and with `security.require_hashes` nothing may be
+ * installed that no sha256 verifies (a directory, editable or not).
+ * @throws {SourceNotAllowedError} (exit 1) for a lock file URL outside the list.
+ * @throws {OperationError} `hashes_required` for a directory under `require_hashes`.
+ */
+function assertPlanSecure(
+  ctx: EnvironmentContext,
+  lock: Pylock,
+  plan: LockPlan,
+  backend: string,
+): void {
+  const allowed = ctx.settings.allowedSources?.value;
+  for (const p of plan.install) {
+    const file = p.locked.file;
+    if (file !== null) assertSourceAllowed(file.url, allowed, "lock file URL");
+  }
+  const hashes = ctx.settings.requireHashes;
+  if (hashes === undefined || !hashes.value) return;
+  const directories = plan.install.filter((p) => p.locked.directory !== null);
+  if (directories.length === 0) return;
+  throw new OperationError(
+    `Hashes are required (${hashes.origin}), and ${
+      directories.map((d) => `${d.name} (${d.editable ? "editable " : ""}directory ${d.path})`)
+        .join(", ")
+    } cannot be verified by a hash: ${lock.source ?? "the lock"} installs it from a directory`,
+    "hashes_required",
+    {
+      hint:
+        `Build a wheel (\`python -m build\`) and install the wheel file, or turn the rule off ` +
+        `with \`gestvenv config set security.require_hashes false\` (backend ${backend})`,
+    },
+  );
 }
 
 /**
@@ -558,7 +600,36 @@ async function applyWithTool(
     }
   };
   const files = paths.filter((p): p is string => p !== null);
-  if (files.length > 0) {
+  if (files.length > 0 && ctx.settings.requireHashes?.value) {
+    // `security.require_hashes`: the tool checks each file against the lock's sha256 itself.
+    const hashed = plan.install.flatMap((p, i) =>
+      paths[i] === null || paths[i] === undefined
+        ? []
+        : [`${paths[i]} --hash=sha256:${p.locked.file!.hashes.sha256}`]
+    );
+    const list = await Deno.makeTempFile({ prefix: "gestvenv-hashed-", suffix: ".txt" });
+    try {
+      await Deno.writeTextFile(list, hashed.join("\n") + "\n");
+      ctx.reporter.step(
+        `Installing ${files.length} locked distributions into ${record.name} with ${backend.name} (--require-hashes)`,
+      );
+      try {
+        await backend.install(target, {
+          requirements: [],
+          requirementFiles: [list],
+          editables: [],
+          upgrade: false,
+          noDeps: true,
+          requireHashes: true,
+          dryRun: false,
+        }, call);
+      } finally {
+        ctx.reporter.done();
+      }
+    } finally {
+      await Deno.remove(list).catch(() => {});
+    }
+  } else if (files.length > 0) {
     await installLocal(
       `Installing ${files.length} locked distributions into ${record.name} with ${backend.name}`,
       files,

@@ -97,6 +97,10 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   assertOk(await ctx.run(["audit", "db", "update", "--from", join(ctx.work, "osv.zip")]));
   assertOk(await ctx.run(["create", "vuln", "--packages", "demo-pkg<1.1"]));
   assertOk(await ctx.run(["install", "demo-pkg", "--env", "vuln"]));
+  await Deno.writeTextFile(
+    join(ctx.work, "team.toml"),
+    'version = 1\n[packages]\nblocked = ["six"]\n',
+  );
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -183,6 +187,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
       "--ignore",
       "PYSEC-0000-1",
     ],
+    ["policy", "apply", join(ctx.work, "team.toml"), "--global"],
+    ["policy", "apply", join(ctx.work, "team.toml"), "--to-env", "a"],
   ];
   for (const args of commands) {
     await t.step(

@@ -28,7 +28,7 @@ export interface WheelSpec {
   extras?: string[];
   /** Extra module source; the module `<import name>/__init__.py` always defines `VERSION`. */
   moduleSource?: string;
-  /** More METADATA header lines (`License-Expression: MIT`, `Author: Ann`). @default [] */
+  /** More METADATA header lines (`License-Expression: MIT`, `Author: Ann`, `Classifier: …`). @default [] */
   metadataFields?: string[];
 }
 

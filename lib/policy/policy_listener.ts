@@ -1,0 +1,177 @@
+/**
+ * Enforcement before changes (issue 12 §3): a lifecycle listener that judges the environment as
+ * it will be after a planned install against every policy that applies, and (in strict mode)
+ * audits the plan, refusing with every violation listed before anything in the environment is
+ * written. At `pre-create` it checks `[python] allowed` before anything is made.
+ *
+ * @module
+ */
+import {
+  type EnvironmentContext,
+  type EnvironmentRecord,
+  getEnvironment,
+  type LifecycleEvent,
+  type LifecycleListener,
+} from "../environments/mod.ts";
+import { EXIT_CODE, GestvenvError, OperationError } from "../errors/mod.ts";
+import {
+  type AuditFunction,
+  evaluatePolicies,
+  type PolicyEvaluation,
+  type PolicySubject,
+  type PolicyViolation,
+} from "./evaluate_policy.ts";
+import type { Policy } from "./policy_file.ts";
+import { policiesFor } from "./policy_sources.ts";
+import { plannedSubject } from "./policy_subject.ts";
+
+/** An operation refused by policies (exit 1), listing every violation. */
+export class PolicyViolationError extends GestvenvError {
+  /** Every violation, in rule order. */
+  readonly violations: PolicyViolation[];
+  /**
+   * Creates the error.
+   * @param what The refused operation, for people (`install into web`).
+   * @param violations Every violation found.
+   */
+  constructor(what: string, violations: PolicyViolation[]) {
+    super(
+      `Policy refused to ${what}: ${violations.length} violation${
+        violations.length === 1 ? "" : "s"
+      }; nothing was changed`,
+      EXIT_CODE.GENERAL,
+      "policy_violation",
+      {
+        details: formatViolations(violations),
+        hint:
+          "Change what the plan installs, or the policy (`gestvenv policy check --env ENV` lists what applies)",
+      },
+    );
+    this.violations = violations;
+  }
+}
+
+/** One line per violation: `package version: rule: message [policy]`. */
+export function formatViolations(violations: readonly PolicyViolation[]): string {
+  return violations.map((v) => `  - [${v.rule}] ${v.message} (policy: ${v.policy})`).join("\n");
+}
+
+/** Options of {@linkcode policyListener}. */
+export interface PolicyListenerOptions {
+  /** Project directories whose policies apply (the current directory's project). @default [] */
+  projectDirs?: readonly string[];
+  /**
+   * The vulnerability audit (`auditDistributions` of lib/audit). Without it, a
+   * `[vulnerabilities]` rule is a warning, and strict mode refuses every install.
+   */
+  audit?: AuditFunction | undefined;
+}
+
+/** Strict mode's audit threshold: findings of this severity or above refuse an install. */
+export const STRICT_AUDIT_SEVERITY = "HIGH";
+
+/**
+ * Strict mode (`security.mode = strict`): the plan is audited and findings at HIGH or above
+ * refuse it; without an audit the install is refused (an unchecked install is not strict).
+ * @throws {OperationError} `strict_audit_unavailable` when no audit is available.
+ */
+async function strictAudit(
+  ctx: EnvironmentContext,
+  subject: PolicySubject,
+  audit: AuditFunction | undefined,
+): Promise<PolicyViolation[]> {
+  const origin = ctx.settings.securityMode?.origin ?? "security.mode";
+  const planned = subject.distributions.filter((d) => d.version !== null);
+  if (audit === undefined) {
+    throw new OperationError(
+      `Strict mode (${origin}) audits every install for vulnerabilities (severity ${STRICT_AUDIT_SEVERITY} and above), and no vulnerability audit is available to this command: the install into ${subject.environment} is refused, nothing was changed`,
+      "strict_audit_unavailable",
+      {
+        hint:
+          "An unchecked install is not strict. Set `gestvenv config set security.mode default` to install without the audit",
+      },
+    );
+  }
+  const findings = await audit(
+    planned.map((d) => ({ name: d.name, version: d.version! })),
+  );
+  return findings
+    .filter((f) => ["HIGH", "CRITICAL", "UNKNOWN"].includes(f.severity))
+    .map((f) => ({
+      environment: subject.environment,
+      package: f.package,
+      version: f.version,
+      rule: "security.mode",
+      message: `${f.package} ${f.version}: ${f.id} is ${f.severity}: ${f.summary}${
+        f.fixed_versions.length > 0 ? `; fixed in ${f.fixed_versions.join(", ")}` : ""
+      }`,
+      policy: origin,
+    }));
+}
+
+/**
+ * A lifecycle listener enforcing policies and strict mode for `ctx`'s operations:
+ * - `pre-install`: the environment after the change is judged (see `evaluatePolicies`);
+ *   violations refuse the install (a {@linkcode PolicyViolationError}, exit 1) before the lock or
+ *   any environment file is written; warnings go to `ctx.reporter.warn`;
+ * - `pre-create`: `[python] allowed`, when the event names the interpreter.
+ *
+ * Nothing is read when no policy applies and strict mode is off.
+ */
+export function policyListener(
+  ctx: EnvironmentContext,
+  options: PolicyListenerOptions = {},
+): LifecycleListener {
+  return async (event: LifecycleEvent) => {
+    if (event.event !== "pre-install" && event.event !== "pre-create") return;
+    // An environment being created is not registered yet (its files are in a staging directory).
+    const record = inPlace(
+      await getEnvironment(ctx, event.environment).catch(() => undefined),
+      event,
+    );
+    const policies = await policiesFor(ctx.home, {
+      record,
+      projectDirs: options.projectDirs ?? [],
+    });
+    const strict = ctx.settings.securityMode?.value === "strict";
+    if (event.event === "pre-create") {
+      await checkCreate(event, policies);
+      return;
+    }
+    if (policies.length === 0 && !strict) return;
+    if ((event.changes ?? []).length === 0) return;
+    const subject = await plannedSubject(ctx, event, record);
+    const evaluation: PolicyEvaluation = await evaluatePolicies(policies, subject, options.audit);
+    for (const w of evaluation.warnings) ctx.reporter.warn(`${w.message} (policy: ${w.policy})`);
+    const violations = [...evaluation.violations];
+    if (strict) violations.push(...await strictAudit(ctx, subject, options.audit));
+    if (violations.length > 0) {
+      throw new PolicyViolationError(`install into ${event.environment}`, violations);
+    }
+  };
+}
+
+/** The record, when the event is about the registered environment (not one being created). */
+function inPlace(
+  record: EnvironmentRecord | undefined,
+  event: LifecycleEvent,
+): EnvironmentRecord | undefined {
+  return record !== undefined && record.path === event.path ? record : undefined;
+}
+
+/** `pre-create`: only the interpreter is known; `[python] allowed` is judged on it. */
+async function checkCreate(event: LifecycleEvent, policies: readonly Policy[]): Promise<void> {
+  if (event.python === undefined) return;
+  const rules = policies.filter((p) => p.pythonAllowed !== null);
+  if (rules.length === 0) return;
+  const { violations } = await evaluatePolicies(rules, {
+    environment: event.environment,
+    python: event.python.version,
+    markers: {} as PolicySubject["markers"],
+    distributions: [],
+    requirements: null,
+  });
+  if (violations.length > 0) {
+    throw new PolicyViolationError(`create ${event.environment}`, violations);
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * Policies (issue 12 §3): each refusal path (blocked package, licence, Python, source, pins,
+ * strict mode without an audit) leaves the environment's tree and lock byte-identical; policy
+ * file errors are snapshotted; `policy check --all` and `policy report` as JSON.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { buildWheel } from "../helpers/build_wheel.ts";
+import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
+import {
+  assertOk,
+  createTestContext,
+  standardWheels,
+  type TestContext,
+} from "../helpers/test_context.ts";
+import { treeDigest } from "../helpers/tree_digest.ts";
+
+function wheels() {
+  return [
+    ...standardWheels(),
+    buildWheel({ name: "mit-pkg", version: "1.0", metadataFields: ["License-Expression: MIT"] }),
+    buildWheel({
+      name: "gpl-pkg",
+      version: "1.0",
+      metadataFields: ["License-Expression: GPL-3.0-only"],
+    }),
+    buildWheel({
+      name: "dual-pkg",
+      version: "1.0",
+      metadataFields: ["License-Expression: GPL-3.0-only OR MIT"],
+    }),
+    buildWheel({
+      name: "both-pkg",
+      version: "1.0",
+      metadataFields: ["License-Expression: GPL-3.0-only AND MIT"],
+    }),
+    buildWheel({
+      name: "classified-pkg",
+      version: "1.0",
+      metadataFields: ["Classifier: License :: OSI Approved :: MIT License"],
+    }),
+  ];
+}
+
+async function globalPolicy(cli: TestContext, name: string, text: string): Promise<void> {
+  await Deno.mkdir(join(cli.home, "policies"), { recursive: true });
+  await Deno.writeTextFile(join(cli.home, "policies", name), text);
+}
+
+/** Runs `args`, expects a refusal with `code`, and proves the environment did not change. */
+async function refusedUnchanged(
+  cli: TestContext,
+  env: string,
+  args: string[],
+  code = 1,
+): Promise<string> {
+  const before = await treeDigest(cli.envPath(env));
+  const lock = await Deno.readFile(join(cli.envPath(env), "pylock.toml")).catch(() => null);
+  const result = await cli.run(args);
+  assertEquals(result.code, code, `${result.stdout}\n${result.stderr}`);
+  assertEquals(await treeDigest(cli.envPath(env)), before, "the environment's tree is unchanged");
+  assertEquals(
+    await Deno.readFile(join(cli.envPath(env), "pylock.toml")).catch(() => null),
+    lock,
+    "the lock is byte-identical",
+  );
+  return result.stderr;
+}
+
+const shown = (cli: TestContext, text: string) =>
+  filterText(text, [[cli.home, "<home>"], [cli.work, "<work>"]]);
+
+Deno.test("policy: a blocked package (PEP 508, markers evaluated) is refused with nothing changed", async (t) => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app", "--packages", "other-pkg"]));
+  await globalPolicy(
+    cli,
+    "team.toml",
+    `version = 1\n[packages]\nblocked = ["demo-dep>=2", "third-pkg; sys_platform == 'no-such-os'"]\n`,
+  );
+  const stderr = await refusedUnchanged(cli, "app", ["install", "demo-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "[packages.blocked] demo-dep 2.0.0 is blocked (`demo-dep>=2`)");
+  await assertSnapshot(t, shown(cli, stderr));
+  // The version the rule does not match installs, and a marker that is false blocks nothing.
+  assertOk(await cli.run(["install", "demo-pkg", "demo-dep<2", "third-pkg", "--env", "app"]));
+});
+
+Deno.test("policy: licences — allowed list, OR passes on one side, AND needs both, unknown warns or refuses", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app"]));
+  await globalPolicy(cli, "licences.toml", `version = 1\n[licenses]\nallowed = ["MIT"]\n`);
+  let stderr = await refusedUnchanged(cli, "app", ["install", "gpl-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "[licenses.allowed] gpl-pkg 1.0 is licensed GPL-3.0-only");
+  stderr = await refusedUnchanged(cli, "app", ["install", "both-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "GPL-3.0-only AND MIT");
+  assertOk(await cli.run(["install", "dual-pkg", "mit-pkg", "classified-pkg", "--env", "app"]));
+  // No licence in its metadata: a warning, the install goes on.
+  const warned = await cli.run(["install", "other-pkg", "--env", "app"]);
+  assertOk(warned);
+  assertStringIncludes(warned.stderr, "other-pkg 2.0.0: licence unknown");
+  // With require_known it is a violation.
+  await globalPolicy(
+    cli,
+    "licences.toml",
+    `version = 1\n[licenses]\nallowed = ["MIT"]\nrequire_known = true\n`,
+  );
+  stderr = await refusedUnchanged(cli, "app", ["install", "third-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "[licenses.require_known] third-pkg 0.3.0: licence unknown");
+});
+
+Deno.test("policy: [python] allowed refuses an install, and a create with packages leaves nothing", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app"]));
+  await globalPolicy(cli, "py.toml", `version = 1\n[python]\nallowed = "<3"\n`);
+  const stderr = await refusedUnchanged(cli, "app", ["install", "mit-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "[python.allowed] Python 3.");
+  assertStringIncludes(stderr, "is not allowed (`<3`)");
+  const created = await cli.run(["create", "other", "--packages", "mit-pkg"]);
+  assertEquals(created.code, 1, created.stderr);
+  assertEquals(await Deno.stat(cli.envPath("other")).then(() => true, () => false), false);
+  assert(!("other" in (await cli.registry()).environments));
+});
+
+Deno.test("policy: [sources] allowed and [requirements] require_pins refuse, nothing changed", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app"]));
+  await globalPolicy(cli, "src.toml", `version = 1\n[sources]\nallowed = ["pypi.org"]\n`);
+  let stderr = await refusedUnchanged(cli, "app", ["install", "mit-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "[sources.allowed] mit-pkg 1.0 comes from http://127.0.0.1:");
+  await Deno.remove(join(cli.home, "policies", "src.toml"));
+  await globalPolicy(cli, "pins.toml", `version = 1\n[requirements]\nrequire_pins = true\n`);
+  stderr = await refusedUnchanged(cli, "app", ["install", "mit-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "[requirements.require_pins] `mit-pkg` is not pinned");
+  assertOk(await cli.run(["install", "mit-pkg==1.0", "--env", "app"]));
+});
+
+Deno.test("policy: a project's [tool.gestvenv.policy] applies to installs run in it", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app"]));
+  await Deno.writeTextFile(
+    join(cli.work, "pyproject.toml"),
+    `[project]\nname = "x"\nversion = "1"\n[tool.gestvenv.policy]\nversion = 1\n[tool.gestvenv.policy.packages]\nblocked = ["mit-pkg"]\n`,
+  );
+  const stderr = await refusedUnchanged(cli, "app", ["install", "mit-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "pyproject.toml [tool.gestvenv.policy])");
+});
+
+Deno.test("policy: [vulnerabilities] without an audit says it could not be checked; strict mode refuses", async (t) => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app"]));
+  await globalPolicy(cli, "vuln.toml", `version = 1\n[vulnerabilities]\nmax_severity = "HIGH"\n`);
+  const warned = await cli.run(["install", "mit-pkg", "--env", "app"]);
+  assertOk(warned);
+  assertStringIncludes(warned.stderr, "could not be checked");
+  await Deno.writeTextFile(
+    join(cli.home, "config.toml"),
+    `[security]\nmode = "strict"\nallowed_sources = ["${new URL(cli.index.url).host}"]\n`,
+  );
+  const stderr = await refusedUnchanged(cli, "app", ["install", "dual-pkg", "--env", "app"]);
+  assertStringIncludes(stderr, "Strict mode");
+  assertStringIncludes(stderr, "an unchecked install is not strict".replace("an", "An"));
+  await assertSnapshot(t, shown(cli, stderr));
+});
+
+Deno.test("policy: file errors name line and column with a did-you-mean; nothing is applied", async (t) => {
+  await using cli = await createTestContext(wheels());
+  const cases: Array<[string, string]> = [
+    ["unknown-table.toml", `version = 1\n\n[pakages]\nblocked = ["six"]\n`],
+    ["unknown-key.toml", `version = 1\n[licenses]\nalowed = ["MIT"]\n`],
+    ["version.toml", `version = 2\n[packages]\nblocked = []\n`],
+    ["no-version.toml", `[packages]\nblocked = []\n`],
+    ["bad-type.toml", `version = 1\n[requirements]\nrequire_pins = "yes"\n`],
+    ["bad-requirement.toml", `version = 1\n[packages]\nblocked = ["six >> 1"]\n`],
+    ["bad-severity.toml", `version = 1\n[vulnerabilities]\nmax_severity = "SEVERE"\n`],
+    ["not-toml.toml", `version = 1\n[packages\n`],
+  ];
+  for (const [name, text] of cases) {
+    await Deno.writeTextFile(join(cli.work, name), text);
+    const result = await cli.run(["policy", "apply", name]);
+    assertEquals(result.code, 10, `${name}: ${result.stderr}`);
+    await assertSnapshot(t, shown(cli, result.stderr));
+  }
+  assertEquals(await Deno.stat(join(cli.home, "policies")).then(() => true, () => false), false);
+});
+
+Deno.test("policy: apply --to-env keeps a copy in the record; check --all and report as JSON", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "web", "--packages", "gpl-pkg mit-pkg"]));
+  assertOk(await cli.run(["create", "api", "--packages", "gpl-pkg"]));
+  const file = join(cli.work, "team.json");
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({ version: 1, licenses: { allowed: ["MIT"] }, python: { allowed: ">=3" } }),
+  );
+  const dry = await cli.run(["policy", "apply", file, "--to-env", "web", "--dry-run"]);
+  assertOk(dry);
+  assertEquals((await cli.registry()).environments.web!.policy, undefined);
+  const applied = await cli.run(["policy", "apply", file, "--to-env", "web"]);
+  assertOk(applied);
+  assertStringIncludes(applied.stderr, "1 violation");
+  const policy = (await cli.registry()).environments.web!.policy!;
+  assertEquals(policy.file, file);
+  // A copy: editing the file afterwards changes nothing until it is applied again.
+  await Deno.writeTextFile(file, "{}");
+
+  const check = await cli.run(["policy", "check", "--all", "--format", "json"]);
+  assertEquals(check.code, 1, check.stderr);
+  const data = JSON.parse(check.stdout).data;
+  assertEquals(data.violations, 1);
+  const byName = Object.fromEntries(
+    data.environments.map((e: { environment: string }) => [e.environment, e]),
+  );
+  assertEquals(byName.api.policies, []);
+  assertEquals(byName.api.compliant, true);
+  assertEquals(byName.web.compliant, false);
+  assertEquals(byName.web.violations[0].package, "gpl-pkg");
+  assertEquals(byName.web.violations[0].rule, "licenses.allowed");
+  assertEquals(byName.web.violations[0].policy, `${file} (applied to web)`);
+
+  const one = await cli.run(["policy", "check", "--env", "api"]);
+  assertOk(one);
+  const report = await cli.run(["policy", "report", "violations", "--format", "json"]);
+  assertOk(report);
+  const rules = JSON.parse(report.stdout).data.rules;
+  assertEquals(Object.keys(rules), ["licenses.allowed"]);
+  assertEquals(rules["licenses.allowed"][0].environment, "web");
+});
+
+Deno.test("policy: apply --global copies the file atomically; it then governs every environment", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app"]));
+  await Deno.writeTextFile(
+    join(cli.work, "team.toml"),
+    `version = 1\n[packages]\nblocked = ["gpl-pkg"]\n`,
+  );
+  assertOk(await cli.run(["policy", "apply", "team.toml", "--dry-run"]));
+  assertEquals(await Deno.stat(join(cli.home, "policies")).then(() => true, () => false), false);
+  assertOk(await cli.run(["policy", "apply", "team.toml", "--global"]));
+  assertEquals(
+    await Deno.readTextFile(join(cli.home, "policies", "team.toml")),
+    await Deno.readTextFile(join(cli.work, "team.toml")),
+  );
+  await refusedUnchanged(cli, "app", ["install", "gpl-pkg", "--env", "app"]);
+});
+
+Deno.test("policy: doctor reports each violation as an error with the change that ends it", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "app", "--packages", "gpl-pkg mit-pkg"]));
+  const healthy = await cli.run(["doctor", "app", "--format", "json"]);
+  const none = JSON.parse(healthy.stdout).data.checks.filter((c: { id: string }) =>
+    c.id.startsWith("policy.")
+  );
+  assertEquals(none, [], "no policy: no policy finding");
+  await globalPolicy(cli, "team.toml", `version = 1\n[licenses]\nblocked = ["GPL-3.0-only"]\n`);
+  const result = await cli.run(["doctor", "app", "--format", "json"]);
+  assertEquals(result.code, 1, result.stderr);
+  const found = JSON.parse(result.stdout).data.checks.filter((c: { id: string }) =>
+    c.id === "policy.violations"
+  );
+  assertEquals(found.length, 1);
+  assertEquals(found[0].severity, "error");
+  assertEquals(found[0].items, ["gpl-pkg"]);
+  assertStringIncludes(found[0].message, "[licenses.blocked] gpl-pkg 1.0 is licensed GPL-3.0-only");
+  assertStringIncludes(found[0].fix.command, "gestvenv uninstall gpl-pkg --env app");
+  assertEquals(found[0].fix.auto, undefined, "no automatic fix");
+});
+
+Deno.test("allowed sources: doctor reports a configured index outside the list and never asks it", async () => {
+  await using cli = await createTestContext(wheels());
+  await Deno.mkdir(cli.home, { recursive: true });
+  await Deno.writeTextFile(
+    join(cli.home, "config.toml"),
+    `index_url = "${cli.index.url}"\n[security]\nallowed_sources = ["pypi.org"]\n`,
+  );
+  const requests = cli.index.requests.length;
+  const result = await cli.run(["doctor", "--config", "--format", "json"]);
+  const found = JSON.parse(result.stdout).data.checks.filter((c: { id: string }) =>
+    c.id === "policy.sources"
+  );
+  assertEquals(found.length, 1, result.stdout);
+  assertEquals(found[0].severity, "error");
+  assertEquals(cli.index.requests.length, requests, "the index was not probed");
+});
