@@ -12,7 +12,12 @@ import {
   type ResolvedSettings,
   resolveSettings,
 } from "../lib/config/mod.ts";
-import type { EnvironmentContext } from "../lib/environments/mod.ts";
+import {
+  composeLifecycle,
+  type EnvironmentContext,
+  loadRegistry,
+} from "../lib/environments/mod.ts";
+import { HookRunner } from "../lib/hooks/mod.ts";
 import {
   fanOut,
   type ReporterListener,
@@ -166,6 +171,11 @@ export interface CommandContext {
    * {@linkcode action} when a `changes` command ends (not under `--dry-run`).
    */
   oplog: OperationRecorder;
+  /**
+   * The hooks (issue 12 §4): their listener is on {@linkcode environments}' lifecycle; `post-*`
+   * hooks wait for {@linkcode action} to flush them when the command's work is done.
+   */
+  hooks: HookRunner;
 }
 
 /**
@@ -239,7 +249,22 @@ export async function buildContext(
     throwaway ??= Deno.makeTempDirSync({ prefix: "gestvenv-nocache-" });
     return { ...home, cacheDir: throwaway };
   };
-  return {
+  const hooks = new HookRunner({
+    homeRoot: home.root,
+    configFile: home.configFile,
+    settings: resolved,
+    project,
+    record: async (name) => (await loadRegistry(context.environments())).environments.get(name),
+    output: (hook, line) =>
+      Deno.stderr.writeSync(
+        new TextEncoder().encode(`${Deno.stderr.isTerminal() ? "" : `[${hook.id}] `}${line}\n`),
+      ),
+    notice: (message) => printer.info(message),
+    warn: (message) => reporter.warn(message),
+    signal,
+    deferPost: true,
+  });
+  const context: CommandContext = {
     printer,
     home,
     config,
@@ -252,6 +277,7 @@ export async function buildContext(
     },
     project,
     oplog,
+    hooks,
     environments() {
       return {
         home: operationsHome(),
@@ -261,6 +287,7 @@ export async function buildContext(
         command: commandLine(),
         signal,
         dryRun: flags.dryRun ?? false,
+        lifecycle: composeLifecycle(hooks.listener),
       };
     },
     async release() {
@@ -268,6 +295,7 @@ export async function buildContext(
       await Deno.remove(throwaway, { recursive: true }).catch(() => {});
     },
   };
+  return context;
 }
 
 /**
@@ -378,7 +406,13 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
           await autoCleanupCache(ctx);
         }
       } finally {
+        // post-* hooks run once the work is done and its locks released (issue 12 §4).
+        await ctx.hooks.flush();
         await ctx.release();
+      }
+      // A failed post-* hook's exit code becomes the command's (the operation stands).
+      if (this.process.exitCode === EXIT_CODE.OK) {
+        this.process.exitCode = ctx.hooks.exitCode() ?? EXIT_CODE.OK;
       }
     } catch (caught) {
       const error = await withEnvironmentSuggestions(caught);

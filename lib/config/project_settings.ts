@@ -40,6 +40,7 @@ export const PROJECT_KEYS: readonly ConfigKey[] = (Object.keys(CONFIG_KEYS) as C
       "http_connect_timeout",
       "http_read_timeout",
       "logs.retention_days",
+      "hooks.timeout",
     ].includes(key)
   );
 

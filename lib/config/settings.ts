@@ -1,5 +1,12 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
-import type { ConfigKey, GestvenvConfig } from "./config_schema.ts";
+import {
+  type ConfigKey,
+  type GestvenvConfig,
+  HOOK_EVENT_KEYS,
+  hookEntriesOf,
+  type HookEntry,
+  type HookEventKey,
+} from "./config_schema.ts";
 import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
 import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
@@ -137,7 +144,18 @@ export interface ResolvedSettings {
    * @default false
    */
   autoSync: Setting<boolean>;
+  // issue 12 §4
+  /**
+   * The global hooks of the user configuration (`[hooks]` of config.toml), by event key; project
+   * and environment hooks are added to them, not overridden (see `lib/hooks`). @default {}
+   */
+  globalHooks: Setting<Readonly<Partial<Record<HookEventKey, HookEntry[]>>>>;
+  /** How long a hook may run, in ms (`hooks.timeout`, seconds). @default 60000 */
+  hookTimeoutMs: Setting<number>;
 }
+
+/** Default of {@linkcode ResolvedSettings.hookTimeoutMs}: one minute. */
+export const DEFAULT_HOOK_TIMEOUT_MS = 60_000;
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
@@ -413,6 +431,15 @@ export function resolveSettings(
         source: "config",
         origin: "logs.retention_days",
       },
+    // issue 12 §4: only the user's configuration holds global hooks and their timeout.
+    globalHooks: globalHooksOf(config),
+    hookTimeoutMs: config["hooks.timeout"] === undefined
+      ? { value: DEFAULT_HOOK_TIMEOUT_MS, source: "default", origin: "default" }
+      : {
+        value: parseTimeoutSeconds(config["hooks.timeout"], "`hooks.timeout`"),
+        source: "config",
+        origin: "hooks.timeout",
+      },
     cacheCompression: fileValue(
       "cache.compression",
       (value) => value as "zstd" | "gzip" | "none",
@@ -473,4 +500,18 @@ export function httpTimeouts(settings: ResolvedSettings): HttpTimeouts {
     connectTimeoutMs: settings.httpConnectTimeoutMs.value,
     readTimeoutMs: settings.httpReadTimeoutMs.value,
   };
+}
+
+/** The `[hooks]` event keys of the user configuration, checked (issue 12 §4). */
+function globalHooksOf(
+  config: GestvenvConfig,
+): Setting<Readonly<Partial<Record<HookEventKey, HookEntry[]>>>> {
+  const hooks: Partial<Record<HookEventKey, HookEntry[]>> = {};
+  for (const key of HOOK_EVENT_KEYS) {
+    const value = config[`hooks.${key}`];
+    if (value !== undefined) hooks[key] = hookEntriesOf(value, `\`hooks.${key}\``);
+  }
+  return Object.keys(hooks).length === 0
+    ? { value: hooks, source: "default", origin: "default" }
+    : { value: hooks, source: "config", origin: "hooks" };
 }
