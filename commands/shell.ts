@@ -29,6 +29,7 @@ export const shellCommand = buildCommand<GlobalFlags, [string], CliContext>({
     const record = await useEnvironment(env, name);
     // The activation starts now: post-activate hooks run before the sub-shell does.
     await emitLifecycle(env, { event: "post-activate", environment: name, path: record.path });
+    await ctx.hooks.flush();
     const bin = join(record.path, BIN_NAME);
     if (Deno.build.os === "windows") {
       const ps = readEnv("PSModulePath") !== undefined;
