@@ -20,7 +20,9 @@ import {
   composeLifecycle,
   type EnvironmentContext,
   type LifecycleListener,
+  loadRegistry,
 } from "../lib/environments/mod.ts";
+import { HookRunner } from "../lib/hooks/mod.ts";
 import {
   fanOut,
   type ReporterListener,
@@ -183,6 +185,11 @@ export interface CommandContext {
    * {@linkcode action} when a `changes` command ends (not under `--dry-run`).
    */
   oplog: OperationRecorder;
+  /**
+   * The hooks (issue 12 §4): their listener is on {@linkcode environments}' lifecycle; `post-*`
+   * hooks wait for {@linkcode action} to flush them when the command's work is done.
+   */
+  hooks: HookRunner;
 }
 
 /**
@@ -308,7 +315,22 @@ export async function buildContext(
     throwaway ??= Deno.makeTempDirSync({ prefix: "gestvenv-nocache-" });
     return { ...home, cacheDir: throwaway };
   };
-  return {
+  const hooks = new HookRunner({
+    homeRoot: home.root,
+    configFile: home.configFile,
+    settings: resolved,
+    project,
+    record: async (name) => (await loadRegistry(context.environments())).environments.get(name),
+    output: (hook, line) =>
+      Deno.stderr.writeSync(
+        new TextEncoder().encode(`${Deno.stderr.isTerminal() ? "" : `[${hook.id}] `}${line}\n`),
+      ),
+    notice: (message) => printer.info(message),
+    warn: (message) => reporter.warn(message),
+    signal,
+    deferPost: true,
+  });
+  const context: CommandContext = {
     printer,
     home,
     config,
@@ -321,6 +343,7 @@ export async function buildContext(
     },
     project,
     oplog,
+    hooks,
     environments() {
       const context: EnvironmentContext = {
         home: operationsHome(),
@@ -331,8 +354,9 @@ export async function buildContext(
         signal,
         dryRun: flags.dryRun ?? false,
       };
-      // Issue 12 §3: policies and strict mode judge each install before it changes anything.
-      context.lifecycle = composeLifecycle(policyGate(context, project));
+      // Issue 12 §3 then §4: policies and strict mode judge each install before it changes
+      // anything; hooks run once the policies let it through.
+      context.lifecycle = composeLifecycle(policyGate(context, project), hooks.listener);
       return context;
     },
     async release() {
@@ -340,6 +364,7 @@ export async function buildContext(
       await Deno.remove(throwaway, { recursive: true }).catch(() => {});
     },
   };
+  return context;
 }
 
 /**
@@ -471,7 +496,13 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         }
       } finally {
         stopTimer.stop();
+        // post-* hooks run once the work is done and its locks released (issue 12 §4).
+        await ctx.hooks.flush();
         await ctx.release();
+      }
+      // A failed post-* hook's exit code becomes the command's (the operation stands).
+      if (this.process.exitCode === EXIT_CODE.OK) {
+        this.process.exitCode = ctx.hooks.exitCode() ?? EXIT_CODE.OK;
       }
     } catch (caught) {
       const error = timedOut && !(caught instanceof OperationError && caught.code === "timeout")

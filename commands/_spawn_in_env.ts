@@ -7,7 +7,7 @@ import { join } from "../lib/paths/mod.ts";
  */
 import type { EnvironmentRecord } from "../lib/environments/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
-import { OperationError } from "../lib/errors/mod.ts";
+import type { HookRunner } from "../lib/hooks/mod.ts";
 
 /** The variables of an activated environment: `VIRTUAL_ENV`, `PATH` first, no `PYTHONHOME`. */
 export function activatedEnv(record: EnvironmentRecord): Record<string, string> {
@@ -126,20 +126,17 @@ export async function runShellLine(
 }
 
 /**
- * Runs the environment's `hooks.pre_run` (`config set-env ENV hooks.pre_run "…"`), if any, in
- * `cwd`; a failing hook stops the command.
+ * Runs the `pre-run` hooks of `record` (global, the trusted project's, the environment's own:
+ * `hook add pre-run CMD --env ENV`, or `config set-env ENV hooks.pre_run "…"`) through the same
+ * runner as the lifecycle hooks, in `cwd` (project hooks in their project); a failing hook stops
+ * the command before its program starts.
  *
- * @throws {OperationError} with the hook's exit code in the message when it fails.
+ * @throws {OperationError} `hook_failed` (exit 1) naming the hook and its exit code.
  */
-export async function runPreRunHook(record: EnvironmentRecord, cwd?: string): Promise<void> {
-  const hook = record.settings?.hooks?.pre_run;
-  if (hook === undefined) return;
-  const code = await runShellLine(record, hook, [], cwd === undefined ? {} : { cwd });
-  if (code !== 0) {
-    throw new OperationError(
-      `The pre_run hook of \`${record.name}\` failed (exit ${code}): ${hook}`,
-      "hook_failed",
-      { hint: `Fix it, or remove it: \`gestvenv config unset-env ${record.name} hooks.pre_run\`` },
-    );
-  }
+export async function runPreRunHook(
+  hooks: HookRunner,
+  record: EnvironmentRecord,
+  cwd: string = Deno.cwd(),
+): Promise<void> {
+  await hooks.run({ event: "pre-run", environment: record.name, path: record.path, cwd });
 }

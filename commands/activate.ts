@@ -1,6 +1,7 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { basename, ENV_VARS, join, readEnv } from "../lib/paths/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
+import { emitLifecycle } from "../lib/environments/mod.ts";
 import { useEnvironment } from "./_target.ts";
 import {
   action,
@@ -91,6 +92,7 @@ export const activateCommand = buildCommand<ActivateFlags, [string], CliContext>
     const record = await useEnvironment(env, name);
     const shell = flags.shell ?? detectShell();
     ctx.printer.data(activationLine(record.path, shell));
+    await emitLifecycle(env, { event: "post-activate", environment: name, path: record.path });
     if (readEnv(ENV_VARS.SHELL_INTEGRATION) === undefined) {
       ctx.printer.info(
         `To activate \`${name}\` in this shell, evaluate the line above (\`eval "$(gestvenv activate ${name})"\`),\n` +

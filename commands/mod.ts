@@ -68,6 +68,7 @@ import { statsCommand } from "./stats.ts";
 import { syncCommand } from "./sync.ts";
 import { systemInfoCommand } from "./system_info.ts";
 import { templateRoutes } from "./template/mod.ts";
+import { hookRoutes } from "./hook/mod.ts";
 import { treeCommand } from "./tree.ts";
 import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
@@ -81,6 +82,7 @@ const NESTED_ROUTES = new Set([
   "backend",
   "cache",
   "template",
+  "hook",
   "groups",
   "benchmark",
   "compare",
@@ -160,6 +162,7 @@ export function buildApp(): Application<CliContext> {
       generate: generateCommand,
       convert: convertCommand,
       template: templateRoutes,
+      hook: hookRoutes,
       config: configRoutes,
       backend: backendRoutes,
       cache: cacheRoutes,

@@ -51,7 +51,7 @@ export const runCommand = buildCommand<GlobalFlags, [string, string, ...string[]
       record = await autoSyncBeforeRun(ctx, record);
       // `gestvenv run ENV test`: a project script of that name (spec 001), run as run-script does.
       const script = /[\\/]/.test(program) ? undefined : ctx.project?.scripts.get(program);
-      await runPreRunHook(record, script === undefined ? undefined : ctx.project!.root);
+      await runPreRunHook(ctx.hooks, record, script === undefined ? undefined : ctx.project!.root);
       if (script !== undefined) {
         ctx.printer.info(`Running script \`${program}\` in \`${name}\`: ${script}`);
         return await runShellLine(record, script, args, { cwd: ctx.project!.root });

@@ -95,7 +95,7 @@ export const runScriptCommand = buildCommand<RunScriptFlags, string[], CliContex
         });
       }
       const record = await autoSyncBeforeRun(ctx, await useEnvironment(env, target));
-      await runPreRunHook(record, project!.root);
+      await runPreRunHook(ctx.hooks, record, project!.root);
       ctx.printer.info(`Running \`${name}\` in \`${target}\`: ${line}`);
       return await runShellLine(record, line, args, { cwd: project!.root });
     },

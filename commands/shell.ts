@@ -1,6 +1,7 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { basename, join, readEnv } from "../lib/paths/mod.ts";
 import { BIN_NAME } from "../lib/virtualenv/mod.ts";
+import { emitLifecycle } from "../lib/environments/mod.ts";
 import { useEnvironment } from "./_target.ts";
 import {
   action,
@@ -26,6 +27,9 @@ export const shellCommand = buildCommand<GlobalFlags, [string], CliContext>({
   func: action("shell", async (ctx, _flags: GlobalFlags, name: string) => {
     const env = ctx.environments();
     const record = await useEnvironment(env, name);
+    // The activation starts now: post-activate hooks run before the sub-shell does.
+    await emitLifecycle(env, { event: "post-activate", environment: name, path: record.path });
+    await ctx.hooks.flush();
     const bin = join(record.path, BIN_NAME);
     if (Deno.build.os === "windows") {
       const ps = readEnv("PSModulePath") !== undefined;

@@ -46,7 +46,8 @@ const KEYS_HELP = `\nKeys: ${ENVIRONMENT_SETTING_KEYS.join(", ")}.` +
   "\n  backend       the installer backend used for this environment (native, pip, uv)" +
   "\n  auto_sync     sync with the bound project before `run` when pyproject.toml changed" +
   "\n  groups        the PEP 735 groups of the bound project that `sync` installs" +
-  "\n  hooks.pre_run a shell command run inside the environment before `run` and `run-script`" +
+  "\n  hooks.EVENT   a shell command run at EVENT (pre_run: before `run` and `run-script`;" +
+  "\n                post_install, pre_delete, …: see `gestvenv hook add --help`)" +
   "\nThey beat the project's and the user's settings; flags and GESTVENV_* beat them.";
 
 /** `gestvenv config set-env ENV KEY VALUE`: one of an environment's own settings. */

@@ -63,6 +63,16 @@ const SETTING_OF: Readonly<Record<ConfigKey, keyof ResolvedSettings>> = {
   "security.allowed_sources": "allowedSources",
   "security.require_hashes": "requireHashes",
   "security.mode": "securityMode",
+  // issue 12 §4
+  "hooks.pre_create": "globalHooks",
+  "hooks.post_create": "globalHooks",
+  "hooks.pre_install": "globalHooks",
+  "hooks.post_install": "globalHooks",
+  "hooks.post_sync": "globalHooks",
+  "hooks.pre_delete": "globalHooks",
+  "hooks.post_activate": "globalHooks",
+  "hooks.pre_run": "globalHooks",
+  "hooks.timeout": "hookTimeoutMs",
 };
 
 interface ShowFlags extends GlobalFlags {
@@ -71,6 +81,14 @@ interface ShowFlags extends GlobalFlags {
 
 /** A setting as shown: its value in the key's unit (seconds for timeouts), redacted. */
 function shown(key: ConfigKey, setting: Setting<unknown>): Setting<unknown> {
+  if (CONFIG_KEYS[key].type === "hooks") {
+    // One event's commands out of the global hooks (issue 12 §4).
+    const entries = (setting.value as Record<string, Array<string | { command: string }>>)[
+      key.slice("hooks.".length)
+    ];
+    if (entries === undefined) return { value: undefined, source: "default", origin: "default" };
+    return { ...setting, value: entries.map((e) => typeof e === "string" ? e : e.command) };
+  }
   const value = CONFIG_KEYS[key].type === "seconds" && typeof setting.value === "number"
     ? setting.value / 1000
     : key === "security.allowed_sources" && setting.value !== undefined

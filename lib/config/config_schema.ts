@@ -89,6 +89,101 @@ export interface GestvenvConfig {
   "security.require_hashes"?: boolean | string;
   /** `[security] mode`: `strict` adds allowed sources, required hashes and an audit. */
   "security.mode"?: "default" | "strict";
+  // issue 12 §4: global hooks (`[hooks]`), run at each lifecycle event of every environment.
+  /** `[hooks] pre_create`: commands run before an environment is created. */
+  "hooks.pre_create"?: HookEntries;
+  /** `[hooks] post_create`: commands run after an environment is created. */
+  "hooks.post_create"?: HookEntries;
+  /** `[hooks] pre_install`: commands run before distributions change (may refuse it). */
+  "hooks.pre_install"?: HookEntries;
+  /** `[hooks] post_install`: commands run after distributions changed. */
+  "hooks.post_install"?: HookEntries;
+  /** `[hooks] post_sync`: commands run after an environment was synced. */
+  "hooks.post_sync"?: HookEntries;
+  /** `[hooks] pre_delete`: commands run before an environment is deleted (may refuse it). */
+  "hooks.pre_delete"?: HookEntries;
+  /** `[hooks] post_activate`: commands run after `activate`/`shell`. */
+  "hooks.post_activate"?: HookEntries;
+  /** `[hooks] pre_run`: commands run before `run`/`run-script` start their program. */
+  "hooks.pre_run"?: HookEntries;
+  /** `[hooks] timeout`: seconds a hook may run before it is stopped. @default 60 */
+  "hooks.timeout"?: number | string;
+}
+
+/**
+ * The event keys of `[hooks]` tables and records (issue 12 §4): the lifecycle events
+ * (`lib/environments` `LifecycleEventName`, `-` written `_`) and `pre_run`.
+ */
+export type HookEventKey =
+  | "pre_create"
+  | "post_create"
+  | "pre_install"
+  | "post_install"
+  | "post_sync"
+  | "pre_delete"
+  | "post_activate"
+  | "pre_run";
+
+/** Every {@linkcode HookEventKey}, in the order an environment meets them. */
+export const HOOK_EVENT_KEYS: readonly HookEventKey[] = [
+  "pre_create",
+  "post_create",
+  "pre_install",
+  "post_install",
+  "post_sync",
+  "pre_delete",
+  "post_activate",
+  "pre_run",
+];
+
+// issue 12 §4: the shape of hook entries (config.toml, .gestvenv.toml, registry records).
+/**
+ * One hook as written in `[hooks]` (config.toml, `.gestvenv.toml`, `[tool.gestvenv.hooks]`) or in
+ * an environment's record: a command line (run through `sh -c`, `cmd /c` on Windows), or a table
+ * with the command, its own timeout in seconds and a name for people.
+ */
+export type HookEntry = string | { command: string; timeout?: number; name?: string };
+
+/** The value of a `[hooks]` event key: one entry, or a list of them. */
+export type HookEntries = HookEntry | HookEntry[];
+
+/**
+ * Checks a `[hooks]` event value and returns its entries as a list.
+ *
+ * @param where Names the key and file in the error (`` `hooks.post_create` of config.toml ``).
+ * @throws {ConfigError} When it is not a command line, a `{command, timeout?, name?}` table, or a
+ *   list of those (an empty command, an unknown field, a timeout that is not a positive number of
+ *   seconds of at most a day).
+ */
+export function hookEntriesOf(value: unknown, where: string): HookEntry[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry): HookEntry => {
+    if (typeof entry === "string" && entry.trim() !== "") return entry;
+    if (entry !== null && typeof entry === "object" && !Array.isArray(entry)) {
+      const table = entry as Record<string, unknown>;
+      const extra = Object.keys(table).filter((k) => !["command", "timeout", "name"].includes(k));
+      const command = table.command;
+      const okTimeout = table.timeout === undefined ||
+        (typeof table.timeout === "number" && table.timeout > 0 && table.timeout <= 86_400);
+      const okName = table.name === undefined ||
+        (typeof table.name === "string" && table.name.trim() !== "");
+      if (
+        typeof command === "string" && command.trim() !== "" && okTimeout && okName &&
+        extra.length === 0
+      ) {
+        return {
+          command,
+          ...(table.timeout === undefined ? {} : { timeout: table.timeout as number }),
+          ...(table.name === undefined ? {} : { name: table.name as string }),
+        };
+      }
+    }
+    throw new ConfigError(`Invalid hook in ${where}`, {
+      hint:
+        'Write a command line (`post_create = "./scripts/setup.sh"`), or a list of them and of ' +
+        'tables such as `{ command = "./check.sh", timeout = 30, name = "check" }`',
+    });
+  });
 }
 
 /** The name of one configuration key. */
@@ -98,10 +193,19 @@ export type ConfigKey = keyof GestvenvConfig;
 export interface ConfigKeySpec {
   /**
    * `string`, `list` (of strings), `choice`, `seconds` (a positive number), `switch` (a boolean),
-   * `size` (bytes, or text such as `2GB`), `days` (a positive number of days) or `count` (a whole
-   * number between `min` and `max`).
+   * `size` (bytes, or text such as `2GB`), `days` (a positive number of days), `count` (a whole
+   * number between `min` and `max`) or `hooks` (hook entries: {@linkcode HookEntries}).
    */
-  type: "string" | "list" | "choice" | "seconds" | "switch" | "size" | "days" | "count";
+  type:
+    | "string"
+    | "list"
+    | "choice"
+    | "seconds"
+    | "switch"
+    | "size"
+    | "days"
+    | "count"
+    | "hooks";
   /** Allowed values for `choice`. */
   choices?: readonly string[];
   /** Bounds of a `count`, inclusive. */
@@ -345,7 +449,38 @@ export const CONFIG_KEYS: Readonly<Record<ConfigKey, ConfigKeySpec>> = {
       "`strict`: allowed sources enforced, hashes required, and a vulnerability audit (severity HIGH) before every install; an install that cannot be audited is refused",
     default: "default",
   },
+  // issue 12 §4: global hooks (`gestvenv hook add EVENT COMMAND`), and their timeout.
+  ...hookKeySpecs(),
+  "hooks.timeout": {
+    type: "seconds",
+    description:
+      "Seconds a hook may run before it is stopped (its process group killed); a hook's own `timeout` wins",
+    default: "60",
+  },
 };
+
+/** The `hooks.<event>` key specs of {@linkcode CONFIG_KEYS} (issue 12 §4). */
+function hookKeySpecs(): Record<`hooks.${HookEventKey}`, ConfigKeySpec> {
+  const when: Record<HookEventKey, string> = {
+    pre_create: "before an environment is created (a failure stops the creation)",
+    post_create: "after an environment is created and registered",
+    pre_install: "before distributions are installed or removed (a failure stops the install)",
+    post_install: "after distributions were installed or removed",
+    post_sync: "after an environment was synced to its lock or project",
+    pre_delete: "before an environment is deleted (a failure stops the deletion)",
+    post_activate: "after `activate` or `shell` activated an environment",
+    pre_run: "before `run` and `run-script` start their program (a failure stops it)",
+  };
+  const out = {} as Record<`hooks.${HookEventKey}`, ConfigKeySpec>;
+  for (const key of HOOK_EVENT_KEYS) {
+    out[`hooks.${key}`] = {
+      type: "hooks",
+      description: `Global hooks run ${when[key]}; add them with \`gestvenv hook add\``,
+      default: "none",
+    };
+  }
+  return out;
+}
 
 /**
  * Other spellings of keys (the spec's `cache-size`, `cache-enabled`, `cache-path`,
@@ -392,6 +527,15 @@ export const CONFIG_KEY_ALIASES: Readonly<Record<string, ConfigKey>> = Object.as
     allowed_sources: "security.allowed_sources",
     "require-hashes": "security.require_hashes",
     require_hashes: "security.require_hashes",
+    // issue 12 §4: `[hooks] post-create = …` as the events are spelled on the command line.
+    "hooks.pre-create": "hooks.pre_create",
+    "hooks.post-create": "hooks.post_create",
+    "hooks.pre-install": "hooks.pre_install",
+    "hooks.post-install": "hooks.post_install",
+    "hooks.post-sync": "hooks.post_sync",
+    "hooks.pre-delete": "hooks.pre_delete",
+    "hooks.post-activate": "hooks.post_activate",
+    "hooks.pre-run": "hooks.pre_run",
   },
 );
 
@@ -509,6 +653,7 @@ export function parseConfigValue(
   if (spec.type === "list") return raw.split(/[\s,]+/).filter((s) => s !== "");
   if (spec.type === "seconds") return parseTimeoutSeconds(raw, `\`${key}\``) / 1000;
   if (spec.type === "switch") return parseSwitch(raw, `\`${key}\``);
+  if (spec.type === "hooks") return [raw]; // One command line (`hook add` adds to the list).
   if (spec.type === "size") {
     parseSize(raw, `\`${key}\``); // Checked; stored as written (`2GB`), as people wrote it.
     return raw.trim();
@@ -563,6 +708,10 @@ export function validateConfig(
     if (spec.type === "days") {
       if (key === "logs.retention_days") parseWholeDays(value, where);
       else parseDays(value, where);
+      continue;
+    }
+    if (spec.type === "hooks") {
+      hookEntriesOf(value, where);
       continue;
     }
     const ok = spec.type === "list"

@@ -45,6 +45,7 @@ export const PROJECT_KEYS: readonly ConfigKey[] = (Object.keys(CONFIG_KEYS) as C
       "security.allowed_sources",
       "security.require_hashes",
       "security.mode",
+      "hooks.timeout",
     ].includes(key)
   );
 

@@ -1,5 +1,12 @@
 import { absolute, ENV_VARS, type EnvLookup, type HomeLayout, readEnv } from "../paths/mod.ts";
-import type { ConfigKey, GestvenvConfig } from "./config_schema.ts";
+import {
+  type ConfigKey,
+  type GestvenvConfig,
+  HOOK_EVENT_KEYS,
+  hookEntriesOf,
+  type HookEntry,
+  type HookEventKey,
+} from "./config_schema.ts";
 import { type IndexSettings, readPipIndexSettings } from "./pip_config.ts";
 import { type HttpTimeouts, parseTimeoutSeconds } from "./http_settings.ts";
 import { ConfigError } from "../errors/mod.ts";
@@ -198,6 +205,14 @@ export interface ResolvedSettings {
    * known before it is fetched; pip and uv get `--require-hashes`; directories are refused.
    */
   requireHashes: Setting<boolean>;
+  // issue 12 §4
+  /**
+   * The global hooks of the user configuration (`[hooks]` of config.toml), by event key; project
+   * and environment hooks are added to them, not overridden (see `lib/hooks`). @default {}
+   */
+  globalHooks: Setting<Readonly<Partial<Record<HookEventKey, HookEntry[]>>>>;
+  /** How long a hook may run, in ms (`hooks.timeout`, seconds). @default 60000 */
+  hookTimeoutMs: Setting<number>;
 }
 
 /**
@@ -247,6 +262,9 @@ export const VERIFY_SIGNATURES = "GESTVENV_VERIFY_SIGNATURES";
 export const OPERATION_TIMEOUT = "GESTVENV_OPERATION_TIMEOUT";
 /** `GESTVENV_PROFILE`: the configuration profile for this command, instead of `active_profile`. */
 export const PROFILE = "GESTVENV_PROFILE";
+
+/** Default of {@linkcode ResolvedSettings.hookTimeoutMs}: one minute. */
+export const DEFAULT_HOOK_TIMEOUT_MS = 60_000;
 
 /** Default of {@linkcode ResolvedSettings.lockTimeoutMs}: two minutes. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
@@ -608,6 +626,15 @@ function resolveLayers(
         source: "config",
         origin: "logs.retention_days",
       },
+    // issue 12 §4: only the user's configuration holds global hooks and their timeout.
+    globalHooks: globalHooksOf(config),
+    hookTimeoutMs: config["hooks.timeout"] === undefined
+      ? { value: DEFAULT_HOOK_TIMEOUT_MS, source: "default", origin: "default" }
+      : {
+        value: parseTimeoutSeconds(config["hooks.timeout"], "`hooks.timeout`"),
+        source: "config",
+        origin: "hooks.timeout",
+      },
     cacheCompression: fileValue(
       "cache.compression",
       (value) => value as "zstd" | "gzip" | "none",
@@ -768,4 +795,18 @@ export function httpTimeouts(settings: ResolvedSettings): HttpTimeouts {
     readTimeoutMs: settings.httpReadTimeoutMs.value,
     retries: settings.maxRetries?.value,
   };
+}
+
+/** The `[hooks]` event keys of the user configuration, checked (issue 12 §4). */
+function globalHooksOf(
+  config: GestvenvConfig,
+): Setting<Readonly<Partial<Record<HookEventKey, HookEntry[]>>>> {
+  const hooks: Partial<Record<HookEventKey, HookEntry[]>> = {};
+  for (const key of HOOK_EVENT_KEYS) {
+    const value = config[`hooks.${key}`];
+    if (value !== undefined) hooks[key] = hookEntriesOf(value, `\`hooks.${key}\``);
+  }
+  return Object.keys(hooks).length === 0
+    ? { value: hooks, source: "default", origin: "default" }
+    : { value: hooks, source: "config", origin: "hooks" };
 }

@@ -1,6 +1,6 @@
-import { assertEquals, assertRejects } from "../../tests/helpers/assert.ts";
+import { assertEquals, assertRejects, assertThrows } from "../../tests/helpers/assert.ts";
 import { ConfigError } from "../errors/mod.ts";
-import type { GestvenvConfig } from "./config_schema.ts";
+import { type GestvenvConfig, validateConfig } from "./config_schema.ts";
 import type { HomeLayout } from "../paths/mod.ts";
 import { httpTimeouts, resolveSettings } from "./settings.ts";
 
@@ -102,6 +102,9 @@ Deno.test("resolveSettings() records where every value comes from", () => {
     securityMode: ["default", "default"],
     allowedSources: ["default", "default"],
     requireHashes: ["default", "default"],
+    // issue 12 §4
+    globalHooks: ["default", "default"],
+    hookTimeoutMs: ["default", "default"],
   });
   assertEquals(settings.lockTimeoutMs.value, 5000);
   assertEquals(settings.httpReadTimeoutMs.value, 7000);
@@ -197,5 +200,33 @@ Deno.test("resolveSettings(): the security keys come from the user's file only; 
     resolveSettings(home, { "security.require_hashes": "yes" }, { env: () => undefined })
       .requireHashes.value,
     true,
+  );
+});
+
+Deno.test("resolveSettings(): global hooks and their timeout come from the user's configuration only", () => {
+  const settings = resolveSettings(home, {
+    "hooks.post_create": ["./setup.sh", { command: "./slow.sh", timeout: 5, name: "slow" }],
+    "hooks.pre_run": "make check",
+    "hooks.timeout": 30,
+  }, { env: () => undefined, project: { "hooks.timeout": 1 } as GestvenvConfig });
+  assertEquals(settings.globalHooks.value, {
+    post_create: ["./setup.sh", { command: "./slow.sh", timeout: 5, name: "slow" }],
+    pre_run: ["make check"],
+  });
+  assertEquals(settings.globalHooks.source, "config");
+  assertEquals(settings.hookTimeoutMs, {
+    value: 30_000,
+    source: "config",
+    origin: "hooks.timeout",
+  });
+  assertEquals(resolveSettings(home, {}, { env: () => undefined }).hookTimeoutMs.value, 60_000);
+  assertThrows(
+    () => validateConfig({ "hooks.post_sync": [{ command: "x", timeout: -1 }] }, "config.toml"),
+    ConfigError,
+    "Invalid hook in `hooks.post_sync` of config.toml",
+  );
+  assertThrows(
+    () => validateConfig({ "hooks.post_sync": [{ command: "x", shell: "bash" }] }, "config.toml"),
+    ConfigError,
   );
 });

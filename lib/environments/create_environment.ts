@@ -20,6 +20,7 @@ import { newEnvironmentId, writeEnvironmentMarker } from "./environment_marker.t
 import { removeJournal, writeJournal } from "./journal.ts";
 import { withEnvironmentLock } from "./recover_interrupted.ts";
 import { leftoverPath, moveIntoPlace } from "./staging.ts";
+import { emitLifecycle } from "./lifecycle.ts";
 
 /**
  * Fills a new environment with distributions (`lib/packages` installs the requested packages or
@@ -103,6 +104,9 @@ export async function checkFreeName(ctx: EnvironmentContext, name: string): Prom
  * `build(staging)` fills the staging directory so that it works once renamed to `record.path`
  * (anything that names the staging path must be re-targeted by `build`).
  *
+ * Lifecycle: `pre-create` before anything is made (a listener that throws leaves no directory,
+ * no journal entry, no registry entry), `post-create` once the environment is registered.
+ *
  * @returns The registered record (with `packages` as `build` left them).
  */
 export async function buildAndRegister(
@@ -112,6 +116,8 @@ export async function buildAndRegister(
   build: (staging: string) => Promise<void>,
 ): Promise<EnvironmentRecord> {
   const finalExisted = await checkFreePath(record.path);
+  // Hooks and policies may refuse here: nothing is made yet (no directory, no journal entry).
+  await emitLifecycle(ctx, { event: "pre-create", environment: record.name, path: record.path });
   const staging = leftoverPath(record.path, "staging");
   const journal = await writeJournal(ctx, {
     op,
@@ -157,6 +163,7 @@ export async function buildAndRegister(
     throw error;
   }
   await removeJournal(journal);
+  await emitLifecycle(ctx, { event: "post-create", environment: record.name, path: record.path });
   return record;
 }
 

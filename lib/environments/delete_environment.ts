@@ -9,6 +9,7 @@ import { withEnvironmentLock } from "./recover_interrupted.ts";
 import { removeEnvironmentFiles } from "./remove_environment_files.ts";
 import { isManagedPath } from "./rename_environment.ts";
 import { leftoverPath } from "./staging.ts";
+import { emitLifecycle } from "./lifecycle.ts";
 
 /** What {@linkcode deleteEnvironment} removed (or would remove, for a dry run). */
 export interface DeleteResult {
@@ -56,6 +57,8 @@ async function checkOwnership(record: EnvironmentRecord): Promise<void> {
  * then removed (so a killed delete is finished by the next command, never half-done). In a folder
  * of the user's (`create --path`), only what gestvenv made is removed (the environment layout and
  * what the distributions' RECORD files list); files the user added stay and are reported.
+ * Lifecycle: `pre-delete` under the lock, before anything is removed (a listener that throws
+ * leaves the environment and its registry entry as they were).
  *
  * @returns What was (or would be, for a dry run) removed.
  * @throws {EnvironmentNotFoundError} When the environment does not exist.
@@ -84,6 +87,8 @@ export async function deleteEnvironment(
   return await withEnvironmentLock(ctx, name, async () => {
     const result = await plan(false);
     const { record } = result;
+    // Hooks may refuse here: nothing is removed yet.
+    await emitLifecycle(ctx, { event: "pre-delete", environment: name, path: record.path });
     if (result.scope === "adopted") {
       // gestvenv made none of its files: forget it, touch nothing on disk.
       await changeRegistry(ctx, (registry) => {

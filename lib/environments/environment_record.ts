@@ -1,3 +1,9 @@
+import {
+  HOOK_EVENT_KEYS,
+  type HookEntries,
+  hookEntriesOf,
+  type HookEventKey,
+} from "../config/mod.ts";
 /** A distribution name and version as recorded in the registry. */
 export interface PackagePin {
   /** PEP 503 normalized distribution name. */
@@ -6,18 +12,26 @@ export interface PackagePin {
   version: string;
 }
 
-/** An event a hook may run at: `pre_run`, before `run` and `run-script` start their program. */
-export type HookEvent = "pre_run";
+/**
+ * An event an environment's own hook may run at: the lifecycle events written with `_`
+ * (`post_install`), and `pre_run`, before `run` and `run-script` start their program.
+ */
+export type HookEvent = HookEventKey;
 
 /** Every {@linkcode HookEvent}. */
-export const HOOK_EVENTS: readonly HookEvent[] = ["pre_run"];
+export const HOOK_EVENTS: readonly HookEvent[] = HOOK_EVENT_KEYS;
 
 /** The settings stored in the record's `settings` field (snake_case: registry JSON). */
 export interface EnvironmentSettings {
   /** Sync before `run` when the bound project's pyproject.toml changed. */
   auto_sync?: boolean;
-  /** Shell command lines run inside the environment at an event; a failure stops the command. */
-  hooks?: Partial<Record<HookEvent, string>>;
+  /**
+   * The environment's own hooks, by event: a command line (what `config set-env ENV
+   * hooks.pre_run "…"` stores, and what records made before issue 12 hold), or a list of command
+   * lines and `{command, timeout?, name?}` tables (`gestvenv hook add EVENT COMMAND --env ENV`).
+   * A failing `pre_*` hook stops the command.
+   */
+  hooks?: Partial<Record<HookEvent, HookEntries>>;
 }
 
 /** The pyproject.toml project an environment was made from (`create-from-pyproject`). */
@@ -201,9 +215,18 @@ function isSettings(v: unknown): boolean {
   const hooks = v.hooks;
   return hooks === undefined ||
     (isObject(hooks) &&
-      Object.entries(hooks).every(([event, command]) =>
-        (HOOK_EVENTS as readonly string[]).includes(event) && isString(command)
+      Object.entries(hooks).every(([event, entries]) =>
+        (HOOK_EVENTS as readonly string[]).includes(event) && isHookEntries(entries)
       ));
+}
+
+function isHookEntries(v: unknown): boolean {
+  try {
+    hookEntriesOf(v, "the registry");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isProjectBinding(v: unknown): boolean {

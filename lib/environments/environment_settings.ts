@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError, EnvironmentNotFoundError, UsageError } from "../errors/mod.ts";
-import { parseSwitch } from "../config/mod.ts";
+import { hookEntriesOf, parseSwitch } from "../config/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { changeRegistry, type EnvironmentContext, getEnvironment } from "./context.ts";
 import {
@@ -45,7 +45,11 @@ export function environmentSettings(record: EnvironmentRecord): EnvironmentSetti
       return { key, value: record.settings?.auto_sync, stored: "settings.auto_sync" };
     }
     const event = key.slice("hooks.".length) as HookEvent;
-    return { key, value: record.settings?.hooks?.[event], stored: `settings.hooks.${event}` };
+    const entries = record.settings?.hooks?.[event];
+    const value = entries === undefined || typeof entries === "string"
+      ? entries
+      : hookEntriesOf(entries, "the registry").map((e) => typeof e === "string" ? e : e.command);
+    return { key, value, stored: `settings.hooks.${event}` };
   });
 }
 

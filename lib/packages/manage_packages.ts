@@ -14,6 +14,8 @@ import type { AnyBackend, BackendTarget } from "../backends/mod.ts";
 import { checkDependencies, readPendingInstall } from "../installer/mod.ts";
 import {
   backendCall,
+  type DistributionChange,
+  emitLifecycle,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
@@ -428,6 +430,20 @@ export async function uninstallPackages(
       return { record, changes };
     }
     throwIfInterrupted(ctx.signal);
+    // Removals are install events with `after: null`; a pre-install listener may refuse them.
+    const event = {
+      environment: record.name,
+      path: record.path,
+      changes: present.map((n): DistributionChange => ({
+        name: normalizeName(n),
+        before: installed.get(normalizeName(n))!.version,
+        after: null,
+        artifact: null,
+        url: null,
+        directory: null,
+      })),
+    };
+    await emitLifecycle(ctx, { event: "pre-install", ...event });
     ctx.reporter.step(`Uninstalling ${present.join(" ")} from ${name}`);
     await recordingInterrupts(
       ctx,
@@ -437,7 +453,15 @@ export async function uninstallPackages(
       () => backend.uninstall(target, present, backendCall(ctx)),
     );
     await dropFromEnvironmentLock(ctx, record, present);
-    return await commit(ctx, record, backend, target, (reqs) => dropRequirements(reqs, present));
+    const change = await commit(
+      ctx,
+      record,
+      backend,
+      target,
+      (reqs) => dropRequirements(reqs, present),
+    );
+    await emitLifecycle(ctx, { event: "post-install", ...event });
+    return change;
   });
 }
 

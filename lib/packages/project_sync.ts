@@ -12,6 +12,7 @@ import { loadProjectSettings, withEnvironmentValue } from "../config/mod.ts";
 import {
   boundEnvironment,
   changeRegistry,
+  emitLifecycle,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
@@ -43,6 +44,7 @@ import {
   directoryMetadataReader,
   installFromLock,
   type LockPlan,
+  planChanges,
   planLockInstall,
 } from "./sync_lock.ts";
 
@@ -490,6 +492,12 @@ export async function syncProject(
       current.last_used_at = new Date().toISOString();
       registry.environments.set(name, current);
       return current;
+    });
+    await emitLifecycle(ctx, {
+      event: "post-sync",
+      environment: name,
+      path: record.path,
+      changes: planChanges(plan, []),
     });
     return {
       record: updated,

@@ -549,10 +549,13 @@ function assertPlanSecure(
 }
 
 /**
- * The lifecycle view of `plan`: installs (with the verified file `paths[i]` of `plan.install[i]`)
- * then removals.
+ * The lifecycle view of `plan`: installs (with the verified file `paths[i]` of `plan.install[i]`;
+ * null when `paths` is shorter, as for `post-sync`) then removals.
  */
-function planChanges(plan: LockPlan, paths: ReadonlyArray<string | null>): DistributionChange[] {
+export function planChanges(
+  plan: LockPlan,
+  paths: ReadonlyArray<string | null>,
+): DistributionChange[] {
   return [
     ...plan.install.map((p, i): DistributionChange => ({
       name: p.name,
@@ -730,6 +733,12 @@ export async function syncEnvironment(
       target,
       (reqs) => lock.gestvenv?.requirements ?? reqs,
     );
+    await emitLifecycle(ctx, {
+      event: "post-sync",
+      environment: record.name,
+      path: record.path,
+      changes: planChanges(plan, []),
+    });
     return { record: updated, plan, lockFile: path, dryRun: false };
   });
 }

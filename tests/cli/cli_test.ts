@@ -123,6 +123,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "compare backends",
     "migrate-backend",
     "completion",
+    "hook",
+    "hook add",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));
   results.forEach((r, i) => {

@@ -101,6 +101,9 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     join(ctx.work, "team.toml"),
     'version = 1\n[packages]\nblocked = ["six"]\n',
   );
+  // Hooks to remove and a project's hooks to trust (issue 12 §4).
+  assertOk(await ctx.run(["hook", "add", "post-install", "true", "--name", "dry"]));
+  await Deno.writeTextFile(join(ctx.work, ".gestvenv.toml"), '[hooks]\npost_create = "true"\n');
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -168,6 +171,12 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["create-from-template", "basic", "proj", "--output", join(ctx.work, "proj")],
     ["template", "create", "other", "--base", "mine"],
     ["template", "remove", "mine"],
+    ["hook", "add", "post-create", "true"],
+    ["hook", "add", "pre-install", "true", "--env", "a", "--timeout", "5"],
+    ["hook", "add", "post-sync", "true", "--project"],
+    ["hook", "remove", "dry"],
+    ["hook", "trust"],
+    ["hook", "trust", "--revoke"],
     ["logs", "export", join(ctx.work, "ops.json")],
     ["migrate-backend", "a", "--to", "pip", "--validate"],
     ["migrate-backend", "--all", "--to", "pip"],
@@ -192,7 +201,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   ];
   for (const args of commands) {
     await t.step(
-      args.slice(0, args[0] === "cache" || args[0] === "template" ? 3 : 2).join(" "),
+      args.slice(0, ["cache", "template", "hook"].includes(args[0]!) ? 3 : 2).join(" "),
       async () => {
         const result = await ctx.run([...args, "--dry-run"]);
         assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);

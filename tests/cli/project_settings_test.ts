@@ -100,7 +100,8 @@ Deno.test("run-script runs a project script in the bound environment, with the p
   const failed = await ctx.run(["run-script", "where"]);
   assertEquals(failed.code, 1, failed.stderr);
   assertEquals(failed.stdout, "");
-  assertStringIncludes(failed.stderr, "The pre_run hook of `web` failed (exit 3)");
+  assertStringIncludes(failed.stderr, "hook e"); // An environment hook's id (issue 12 §4).
+  assertStringIncludes(failed.stderr, "(exit 3) of `web` failed (exit 3)");
   const runFailed = await ctx.run(["run", "web", "python", "-c", "print('ran')"]);
   assertEquals(runFailed.code, 1, runFailed.stderr);
   assertEquals(runFailed.stdout, "");
