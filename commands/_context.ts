@@ -368,9 +368,9 @@ export async function buildContext(
 }
 
 /**
- * The policy listener (lib/policy, loaded on the first event): the policies of the project around
- * the current directory apply too. No audit function yet: `[vulnerabilities]` rules warn that they
- * could not be checked, and strict mode refuses installs (issue 12 §3).
+ * The policy listener (lib/policy and lib/audit, loaded on the first event): the policies of the
+ * project around the current directory apply too; `[vulnerabilities]` rules and strict mode audit
+ * the plan through lib/audit (issue 12 §3).
  */
 function policyGate(
   context: EnvironmentContext,
@@ -378,9 +378,11 @@ function policyGate(
 ): LifecycleListener {
   return async (event) => {
     const { policyListener } = await import("../lib/policy/mod.ts");
-    await policyListener(context, { projectDirs: project === undefined ? [] : [project.root] })(
-      event,
-    );
+    const { auditFunctionFor } = await import("../lib/audit/mod.ts");
+    await policyListener(context, {
+      projectDirs: project === undefined ? [] : [project.root],
+      audit: auditFunctionFor(context),
+    })(event);
   };
 }
 

@@ -16,6 +16,7 @@ import { printDoctorReport } from "./_doctor_report.ts";
 import type { DoctorCheck } from "../lib/doctor/mod.ts";
 import { GestvenvError, InterruptedError } from "../lib/errors/mod.ts";
 import type { EnvironmentRecord } from "../lib/environments/mod.ts";
+import { policyCheckOptions } from "./_policy_options.ts";
 
 interface DoctorFlags extends GlobalFlags {
   readonly full?: boolean;
@@ -133,7 +134,7 @@ async function diagnose(
   checks.push(...perEnvironment.flat());
   // Issue 12 §3: the environments against their policies (`policy.violations`).
   checks.push(
-    ...await doctor.checkPolicies(env, present, ctx.project ? [ctx.project.root] : []),
+    ...await doctor.checkPolicies(env, present, await policyCheckOptions(ctx, env)),
   );
   return { checks, records: present };
 }

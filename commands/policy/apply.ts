@@ -9,6 +9,7 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { environmentFlag, examples, text, toggle } from "../_help.ts";
+import { policyCheckOptions } from "../_policy_options.ts";
 
 interface ApplyFlags extends GlobalFlags {
   readonly toEnv?: string;
@@ -64,7 +65,7 @@ export const policyApplyCommand = buildCommand<ApplyFlags, [string], CliContext>
     const checks = await checkEnvironments(
       env,
       applied.target.global ? undefined : [applied.target.environment],
-      { projectDirs: ctx.project === undefined ? [] : [ctx.project.root] },
+      await policyCheckOptions(ctx, env),
     );
     const violations = checks.flatMap((c) => c.violations);
     if (format === "json") {

@@ -10,6 +10,7 @@ import {
 } from "../_context.ts";
 import { environmentFlag, examples, toggle } from "../_help.ts";
 import { printViolations, violationJson } from "./_policy.ts";
+import { policyCheckOptions } from "../_policy_options.ts";
 
 interface CheckFlags extends GlobalFlags {
   readonly env?: string;
@@ -42,10 +43,11 @@ export const policyCheckCommand = buildCommand<CheckFlags, [], CliContext>({
     }
     const { checkEnvironments } = await import("../../lib/policy/mod.ts");
     if (flags.env !== undefined) ctx.oplog.environment(flags.env);
+    const env = ctx.environments();
     const checks = await checkEnvironments(
-      ctx.environments(),
+      env,
       flags.env === undefined ? undefined : [flags.env],
-      { projectDirs: ctx.project === undefined ? [] : [ctx.project.root] },
+      await policyCheckOptions(ctx, env),
     );
     const violations = checks.flatMap((c) => c.violations);
     const failed = violations.length > 0 || checks.some((c) => c.error !== null);

@@ -10,6 +10,7 @@ import {
 } from "../_context.ts";
 import { examples, optionalText } from "../_help.ts";
 import { printViolations, violationJson } from "./_policy.ts";
+import { policyCheckOptions } from "../_policy_options.ts";
 
 /** `gestvenv policy report [violations]`: every environment's violations, grouped by rule. */
 export const policyReportCommand = buildCommand<GlobalFlags, [string?], CliContext>({
@@ -36,9 +37,8 @@ export const policyReportCommand = buildCommand<GlobalFlags, [string?], CliConte
       });
     }
     const { checkEnvironments } = await import("../../lib/policy/mod.ts");
-    const checks = await checkEnvironments(ctx.environments(), undefined, {
-      projectDirs: ctx.project === undefined ? [] : [ctx.project.root],
-    });
+    const env = ctx.environments();
+    const checks = await checkEnvironments(env, undefined, await policyCheckOptions(ctx, env));
     const byRule = new Map<string, typeof checks[number]["violations"]>();
     for (const v of checks.flatMap((c) => c.violations)) {
       const list = byRule.get(v.rule) ?? [];

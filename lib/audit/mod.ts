@@ -14,3 +14,4 @@ export * from "./osv_client.ts";
 export * from "./audit_db.ts";
 export * from "./audit_distributions.ts";
 export * from "./fix_plan.ts";
+export * from "./audit_function.ts";

@@ -7,7 +7,7 @@
  */
 import type { EnvironmentContext, EnvironmentRecord } from "../environments/mod.ts";
 import { GestvenvError } from "../errors/mod.ts";
-import { checkEnvironments, type PolicyViolation } from "../policy/mod.ts";
+import { checkEnvironments, type CheckOptions, type PolicyViolation } from "../policy/mod.ts";
 import { type DoctorCheck, environmentSubject, ok } from "./doctor_check.ts";
 
 /** The command that ends a violation, for people. */
@@ -37,16 +37,17 @@ function fixFor(v: PolicyViolation): string {
 /**
  * `policy.violations` (an error per violation), `policy.unchecked` (a warning per rule that could
  * not be judged) and `policy.file` (a policy that is not valid) for `records`. Reads only.
+ * `options` adds the project's policies and the vulnerability audit of `[vulnerabilities]` rules.
  */
 export async function checkPolicies(
   ctx: EnvironmentContext,
   records: readonly EnvironmentRecord[],
-  projectDirs: readonly string[] = [],
+  options: CheckOptions = {},
 ): Promise<DoctorCheck[]> {
   if (records.length === 0) return [];
   let checks;
   try {
-    checks = await checkEnvironments(ctx, records.map((r) => r.name), { projectDirs });
+    checks = await checkEnvironments(ctx, records.map((r) => r.name), options);
   } catch (error) {
     if (!(error instanceof GestvenvError)) throw error;
     return [{

@@ -10,6 +10,7 @@
 import { allowingRule } from "../config/mod.ts";
 import type { LicenseInfo } from "../metadata/mod.ts";
 import { normalizeName } from "../names/mod.ts";
+import { NetworkError } from "../errors/mod.ts";
 import { satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
 import { evaluateMarker, type MarkerEnvironment, parseRequirement } from "../pep508/mod.ts";
 import { licenseSatisfies } from "./license_expression.ts";
@@ -129,7 +130,8 @@ export function isPinned(text: string): boolean {
 /**
  * Judges `subject` against every policy of `policies`. `[vulnerabilities]` needs `audit`;
  * without it the rule is a warning saying it could not be checked (never a silent pass).
- * @throws {GestvenvError} what `audit` throws.
+ * @throws {GestvenvError} what `audit` throws, except a `NetworkError` (no source of vulnerability
+ *   data), which makes the rule a warning that it could not be checked.
  */
 export async function evaluatePolicies(
   policies: readonly Policy[],
@@ -323,7 +325,22 @@ async function judgeVulnerabilities(
   const dists = subject.distributions
     .filter((d) => d.version !== null)
     .map((d) => ({ name: d.name, version: d.version! }));
-  for (const f of await audit(dists)) {
+  let findings: AuditFinding[];
+  try {
+    findings = await audit(dists);
+  } catch (error) {
+    // No source of vulnerability data (offline without a database, OSV down): said, never a pass.
+    if (!(error instanceof NetworkError)) throw error;
+    warnings.push({
+      ...base,
+      package: null,
+      rule: "vulnerabilities.max_severity",
+      message:
+        `the vulnerability rule (max_severity ${max}) could not be checked: ${error.message}`,
+    });
+    return;
+  }
+  for (const f of findings) {
     if (RANK[f.severity]! <= RANK[max]!) continue;
     violations.push({
       ...base,

@@ -13,8 +13,9 @@ import {
   type LifecycleEvent,
   type LifecycleListener,
 } from "../environments/mod.ts";
-import { EXIT_CODE, GestvenvError, OperationError } from "../errors/mod.ts";
+import { EXIT_CODE, GestvenvError, NetworkError, OperationError } from "../errors/mod.ts";
 import {
+  type AuditFinding,
   type AuditFunction,
   evaluatePolicies,
   type PolicyEvaluation,
@@ -74,6 +75,7 @@ export const STRICT_AUDIT_SEVERITY = "HIGH";
  * Strict mode (`security.mode = strict`): the plan is audited and findings at HIGH or above
  * refuse it; without an audit the install is refused (an unchecked install is not strict).
  * @throws {OperationError} `strict_audit_unavailable` when no audit is available.
+ * @throws {NetworkError} (exit 5) when the audit has no source (OSV unreachable, no database).
  */
 async function strictAudit(
   ctx: EnvironmentContext,
@@ -92,9 +94,16 @@ async function strictAudit(
       },
     );
   }
-  const findings = await audit(
-    planned.map((d) => ({ name: d.name, version: d.version! })),
-  );
+  let findings: AuditFinding[];
+  try {
+    findings = await audit(planned.map((d) => ({ name: d.name, version: d.version! })));
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    throw new NetworkError(
+      `Strict mode (${origin}) audits every install for vulnerabilities, and the audit could not run: ${error.message}. The install into ${subject.environment} is refused, nothing was changed`,
+      { cause: error, hint: error.hint },
+    );
+  }
   return findings
     .filter((f) => ["HIGH", "CRITICAL", "UNKNOWN"].includes(f.severity))
     .map((f) => ({

@@ -14,6 +14,7 @@ import {
   type TestContext,
 } from "../helpers/test_context.ts";
 import { treeDigest } from "../helpers/tree_digest.ts";
+import { serveOsv } from "../helpers/osv_server.ts";
 
 function wheels() {
   return [
@@ -145,21 +146,61 @@ Deno.test("policy: a project's [tool.gestvenv.policy] applies to installs run in
   assertStringIncludes(stderr, "pyproject.toml [tool.gestvenv.policy])");
 });
 
-Deno.test("policy: [vulnerabilities] without an audit says it could not be checked; strict mode refuses", async (t) => {
+Deno.test("policy: [vulnerabilities] and strict mode audit the plan through OSV; no source is said, never a pass", async (t) => {
   await using cli = await createTestContext(wheels());
-  assertOk(await cli.run(["create", "app"]));
-  await globalPolicy(cli, "vuln.toml", `version = 1\n[vulnerabilities]\nmax_severity = "HIGH"\n`);
-  const warned = await cli.run(["install", "mit-pkg", "--env", "app"]);
-  assertOk(warned);
-  assertStringIncludes(warned.stderr, "could not be checked");
-  await Deno.writeTextFile(
-    join(cli.home, "config.toml"),
-    `[security]\nmode = "strict"\nallowed_sources = ["${new URL(cli.index.url).host}"]\n`,
-  );
-  const stderr = await refusedUnchanged(cli, "app", ["install", "dual-pkg", "--env", "app"]);
-  assertStringIncludes(stderr, "Strict mode");
-  assertStringIncludes(stderr, "an unchecked install is not strict".replace("an", "An"));
-  await assertSnapshot(t, shown(cli, stderr));
+  const osv = serveOsv([{
+    id: "GHSA-dual-0001",
+    aliases: ["CVE-2099-0001"],
+    summary: "dual-pkg runs what it is told",
+    affected: [{
+      package: { ecosystem: "PyPI", name: "dual-pkg" },
+      versions: ["1.0"],
+    }],
+    database_specific: { severity: "HIGH" },
+  }]);
+  try {
+    await Deno.mkdir(cli.home, { recursive: true });
+    await Deno.writeTextFile(join(cli.home, "config.toml"), `[audit]\nosv_url = "${osv.url}"\n`);
+    assertOk(await cli.run(["create", "app"]));
+    await globalPolicy(
+      cli,
+      "vuln.toml",
+      `version = 1\n[vulnerabilities]\nmax_severity = "MEDIUM"\n`,
+    );
+    // A HIGH finding in the plan: refused, nothing changed.
+    let stderr = await refusedUnchanged(cli, "app", ["install", "dual-pkg", "--env", "app"]);
+    assertStringIncludes(stderr, "GHSA-dual-0001 (CVE-2099-0001) is HIGH, above MEDIUM");
+    await assertSnapshot(t, shown(cli, stderr));
+    // Nothing known: installed.
+    assertOk(await cli.run(["install", "mit-pkg", "--env", "app"]));
+    // OSV down and no offline database: the rule says it could not be checked (not a pass).
+    osv.setMode("error");
+    const warned = await cli.run(["install", "classified-pkg", "--env", "app"]);
+    assertOk(warned);
+    assertStringIncludes(warned.stderr, "could not be checked: OSV could not be reached");
+
+    // Strict mode: the same audit at HIGH; without a source the install is refused (exit 5).
+    await Deno.remove(join(cli.home, "policies", "vuln.toml"));
+    await Deno.writeTextFile(
+      join(cli.home, "config.toml"),
+      `[audit]\nosv_url = "${osv.url}"\n[security]\nmode = "strict"\n` +
+        `allowed_sources = ["${new URL(cli.index.url).host}"]\n`,
+    );
+    stderr = await refusedUnchanged(cli, "app", ["install", "both-pkg", "--env", "app"], 5);
+    assertStringIncludes(stderr, "Strict mode");
+    assertStringIncludes(stderr, "the audit could not run");
+    osv.setMode("ok");
+    stderr = await refusedUnchanged(cli, "app", ["install", "dual-pkg", "--env", "app"]);
+    assertStringIncludes(stderr, "GHSA-dual-0001 is HIGH");
+    assertOk(await cli.run(["install", "both-pkg", "--env", "app"]));
+    const run = await cli.exec(join(cli.envPath("app"), "bin", "python"), [
+      "-c",
+      "import both_pkg",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+  } finally {
+    await osv.close();
+  }
 });
 
 Deno.test("policy: file errors name line and column with a did-you-mean; nothing is applied", async (t) => {
