@@ -7,6 +7,7 @@
  */
 import { buildCommand, type Command } from "npm:@stricli/core@1.3.0";
 import { httpTimeouts } from "../../lib/config/mod.ts";
+import { openEnvironment } from "../../lib/environments/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
 import { HttpClient } from "../../lib/index/mod.ts";
 import { normalizeName } from "../../lib/names/mod.ts";
@@ -27,6 +28,7 @@ import {
   repeatable,
   toggle,
 } from "../_help.ts";
+import { VERSION } from "../_version.ts";
 import { type AuditInput, auditInputs } from "./_inputs.ts";
 import { clean, markdownReport, tableHead, tableRows } from "./_render.ts";
 import type { FixOutcome } from "./_fix.ts";
@@ -82,7 +84,7 @@ async function runAudit(
   flags: SecurityFlags,
   args: string[],
 ): Promise<number> {
-  const format = formatFor(ctx, ["table", "json", "markdown"], "table");
+  const format = formatFor(ctx, ["table", "json", "markdown", "cyclonedx-json"], "table");
   const fix = variant.update ? true : flags.fix ?? false;
   const apply = variant.update ? (flags.autoFix ?? false) : true;
   if (flags.autoFix && !variant.update) {
@@ -97,6 +99,20 @@ async function runAudit(
   }
   const env = ctx.environments();
   const inputs = await auditInputs(env, flags, args);
+  if (format === "cyclonedx-json" && fix) {
+    throw new UsageError(
+      "`--format cyclonedx-json` describes findings, not the upgrades of --fix",
+      {
+        hint: "Run `--fix` first, then `gestvenv audit ENV --format cyclonedx-json`",
+      },
+    );
+  }
+  if (format === "cyclonedx-json" && (inputs.length !== 1 || inputs[0]!.record === undefined)) {
+    throw new UsageError("`--format cyclonedx-json` describes one environment and its findings", {
+      hint: "Name one environment (`gestvenv audit ENV --format cyclonedx-json`); for " +
+        "requirements files, locks and --all use `--format json`",
+    });
+  }
   const { auditDistributions } = await import("../../lib/audit/mod.ts");
   const timeouts = httpTimeouts(ctx.settings);
   const http = new HttpClient({
@@ -187,6 +203,20 @@ async function runAudit(
       ...(fix ? { fixes } : {}),
       notes,
     }, code === 0 ? "success" : "error");
+    return code;
+  }
+  if (format === "cyclonedx-json") {
+    // The environment's SBOM (`gestvenv sbom`) with the findings as CycloneDX vulnerabilities.
+    const { collectSbomInput, cycloneDxDocument } = await import("../../lib/sbom/mod.ts");
+    const record = inputs[0]!.record!;
+    const { target } = await openEnvironment(env, record);
+    const { subject, components } = await collectSbomInput(target, record);
+    const bom = cycloneDxDocument(subject, components, sections[0]!.findings, {
+      tool: { name: "gestvenv", version: VERSION },
+    });
+    ctx.printer.data(JSON.stringify(bom, null, 2));
+    for (const note of notes) ctx.printer.warn(clean(note, 400));
+    printFixes(ctx, fixes);
     return code;
   }
   if (format === "markdown") {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { buildZip } from "../helpers/hostile_wheel.ts";
+import { cycloneDxErrors } from "../helpers/sbom_schemas.ts";
 import { type OsvServer, serveOsv } from "../helpers/osv_server.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
@@ -232,6 +233,35 @@ Deno.test("audit reports an environment's vulnerabilities from OSV: aliases merg
   assertOk(since);
   assert(Array.isArray(JSON.parse(since.stdout).data.installations));
   assertOk(await ctx.run(["audit", "installations"]));
+});
+
+Deno.test("audit --format cyclonedx-json: the environment's SBOM with its findings, valid CycloneDX 1.5", async () => {
+  await using s = await setup();
+  const { ctx } = s;
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg==1.0.0 other-pkg"]));
+  const result = await ctx.run(["audit", "web", "--format", "cyclonedx-json"]);
+  assertEquals(result.code, 1, result.stderr);
+  const bom = JSON.parse(result.stdout);
+  assertEquals(await cycloneDxErrors(bom), []);
+  const vulnerabilities = bom.vulnerabilities as Array<
+    { id: string; affects: Array<{ ref: string }>; ratings: Array<{ severity: string }> }
+  >;
+  assertEquals(
+    vulnerabilities.map((v) => [v.id, v.affects.map((a) => a.ref), v.ratings[0]?.severity]),
+    [
+      ["PYSEC-2024-1", ["pkg:pypi/demo-pkg@1.0.0"], "critical"],
+      ["OSV-2024-77", ["pkg:pypi/other-pkg@2.0.0"], "low"],
+    ],
+  );
+  const refs = new Set((bom.components as Array<{ "bom-ref": string }>).map((c) => c["bom-ref"]));
+  for (const v of vulnerabilities) for (const a of v.affects) assert(refs.has(a.ref), a.ref);
+  // One environment only, and not with --fix (the document describes findings).
+  assertOk(await ctx.run(["create", "api"]));
+  const all = await ctx.run(["audit", "--all", "--format", "cyclonedx-json"]);
+  assertEquals(all.code, 2, all.stderr);
+  assertStringIncludes(all.stderr, "describes one environment");
+  const fix = await ctx.run(["audit", "web", "--fix", "--format", "cyclonedx-json"]);
+  assertEquals(fix.code, 2, fix.stderr);
 });
 
 Deno.test("audit --all, -r (pinned, then resolved) and --lock inputs", async () => {
