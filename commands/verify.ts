@@ -66,9 +66,10 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
     },
   },
   func: action("verify", async (ctx, flags: VerifyFlags, ...args: string[]) => {
-    const { configuredIndexRule, verifyEnvironment, verifyFailures } = await import(
-      "../lib/verify/mod.ts"
-    );
+    const { allowedSourcesRule, configuredIndexRule, verifyEnvironment, verifyFailures } =
+      await import(
+        "../lib/verify/mod.ts"
+      );
     const requireSignatures = flags.requireSignatures ?? false;
     const format = formatFor(ctx, ["table", "json"], "table");
     const packages = args[0] === "packages" ? args.slice(1) : args;
@@ -80,11 +81,15 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
     const record = await getEnvironment(env, name);
     const { target } = await openEnvironment(env, record);
     const settings = ctx.settings;
-    const sourceRule = configuredIndexRule(
-      settings.indexUrl.value,
-      settings.extraIndexUrls.value,
-      settings.findLinks.value,
-    );
+    // `security.allowed_sources` when set (as installs are refused), else the configured indexes.
+    const allowedSources = settings.allowedSources?.value;
+    const sourceRule = allowedSources !== undefined
+      ? allowedSourcesRule(allowedSources)
+      : configuredIndexRule(
+        settings.indexUrl.value,
+        settings.extraIndexUrls.value,
+        settings.findLinks.value,
+      );
     const report = await verifyEnvironment(env, record, target, {
       packages,
       sourceOnly: flags.sourceOnly ?? false,

@@ -79,7 +79,7 @@ export const BUILTIN_PROFILES: ReadonlyMap<string, ConfigProfile> = new Map(
     {
       name: "prod",
       description:
-        "Unattended and reproducible: no auto-sync, no progress drawing or emoji in logs, bounded time, more retries",
+        "Unattended and reproducible: no auto-sync, no progress drawing or emoji in logs, bounded time, more retries, hashes required",
       settings: {
         auto_sync: false,
         check_updates_on_activate: false,
@@ -89,13 +89,15 @@ export const BUILTIN_PROFILES: ReadonlyMap<string, ConfigProfile> = new Map(
         "ui.color_scheme": "never",
         operation_timeout: 3600,
         "performance.max_retries": 5,
+        "security.require_hashes": true,
       },
     },
     {
       name: "secure",
       description:
-        "Verification first: PEP 740 attestations required, the cache never trusted over the index",
+        "Verification first: strict security mode (allowed sources, hashes, an audit before every install), PEP 740 attestations required, the cache never trusted over the index",
       settings: {
+        "security.mode": "strict",
         "security.require_signatures": true,
         "cache.fallback_to_online": false,
         use_cache: true,

@@ -180,3 +180,26 @@ Deno.test("suggestConfigKey() finds typos and bare names of table keys", () => {
   // Every key is its own best suggestion.
   for (const key of Object.keys(CONFIG_KEYS)) assertEquals(suggestConfigKey(key), key);
 });
+
+Deno.test("the secure and prod profiles set the security keys, labelled as the profile's", async () => {
+  const home = await tempHome();
+  try {
+    const none = () => undefined;
+    const vars = (v: string) => (n: string) => n === "GESTVENV_PROFILE" ? v : undefined;
+    const secure = await loadActiveProfile(home, {}, vars("secure"));
+    const s = resolveSettings(home, {}, { env: none, profile: secure });
+    assertEquals(s.securityMode.value, "strict");
+    assertEquals([s.securityMode.source, s.securityMode.origin], ["profile", "secure"]);
+    assertEquals(s.requireHashes.value, true, "strict mode requires hashes");
+    assertEquals(
+      s.allowedSources.value?.rules.map((r) => r.entry),
+      ["pypi.org", "files.pythonhosted.org"],
+    );
+    const prod = await loadActiveProfile(home, {}, vars("prod"));
+    const p = resolveSettings(home, {}, { env: none, profile: prod });
+    assertEquals([p.requireHashes.value, p.requireHashes.source], [true, "profile"]);
+    assertEquals(p.securityMode.value, "default");
+  } finally {
+    await Deno.remove(home.root, { recursive: true });
+  }
+});

@@ -404,7 +404,9 @@ export function resolveSettings(
   >;
   const keys = new Set(Object.keys(layer.settings));
   for (const [name, setting] of Object.entries(settings)) {
-    if (setting.source === "config" && keys.has(setting.origin)) {
+    // Origins are the key (`backend`) or the key and its file (`security.mode (…/config.toml)`).
+    const key = setting.origin.replace(/ \(.*\)$/s, "");
+    if (setting.source === "config" && keys.has(key)) {
       settings[name] = {
         value: setting.value,
         source: "profile",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { type AllowedSources, allowingRule } from "../config/mod.ts";
 import { DEFAULT_INDEX_URL, redactUrl } from "../index/mod.ts";
 import { absolute, join, toFileUrl } from "../paths/mod.ts";
 
@@ -23,6 +24,24 @@ export interface SourceRule {
    * must be named (`security.allowed_sources`).
    */
   filesFollowIndex: boolean;
+  /**
+   * Decides whether a URL is allowed, instead of matching `allowed` (then only shown): the
+   * `security.allowed_sources` matcher of lib/config, with its wildcards, ports and paths.
+   */
+  matches?: ((url: string) => boolean) | undefined;
+}
+
+/**
+ * The source rule of `security.allowed_sources` (issue 12 §3): every host must be allowed (files
+ * do not follow their index), matched exactly as installs are refused (`allowingRule`).
+ */
+export function allowedSourcesRule(sources: AllowedSources): SourceRule {
+  return {
+    allowed: sources.rules.map((r) => r.entry),
+    rule: sources.origin,
+    filesFollowIndex: false,
+    matches: (url) => allowingRule(url, sources) !== undefined,
+  };
 }
 
 /** Where one distribution came from. */
@@ -84,13 +103,14 @@ export function sourceProblem(source: DistributionSource, rule: SourceRule): str
   if (source.kind === "unknown" || source.url === null) {
     return "where it came from is not recorded (not in the environment's lock, no direct_url.json)";
   }
+  const allowed = (url: string) => rule.matches?.(url) ?? isAllowedUrl(url, rule.allowed);
   if (source.kind === "direct_url") {
-    return isAllowedUrl(source.url, rule.allowed)
+    return allowed(source.url)
       ? null
       : `installed from ${source.url}, which ${rule.rule} does not allow`;
   }
-  const indexOk = source.index !== null && isAllowedUrl(source.index, rule.allowed);
-  const fileOk = isAllowedUrl(source.url, rule.allowed);
+  const indexOk = source.index !== null && allowed(source.index);
+  const fileOk = allowed(source.url);
   if (source.index !== null && !indexOk) {
     return `listed by the index ${source.index}, which ${rule.rule} does not allow`;
   }

@@ -179,6 +179,25 @@ Deno.test("verify --source-only: a distribution from an index that is not config
       filterText(text.stdout + text.stderr, [[ctx.home, "[HOME]"]])
         .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:[PORT]"),
     );
+    // With security.allowed_sources, that list decides, matched as installs are (host:port).
+    const hostOf = (url: string) => new URL(url).host;
+    assertOk(
+      await ctx.run(["config", "set", "security.allowed_sources", hostOf(ctx.index.url)]),
+    );
+    const listed = await verifyJson(ctx, ["--source-only", "--env", "app"]);
+    assertEquals(listed.code, 1);
+    assertEquals(listed.report.sources.map((s) => s.package), ["rogue-pkg"]);
+    assertStringIncludes(listed.report.sources[0]!.why, "security.allowed_sources");
+    assertOk(
+      await ctx.run([
+        "config",
+        "set",
+        "security.allowed_sources",
+        `${hostOf(ctx.index.url)},${hostOf(elsewhere.url)}`,
+      ]),
+    );
+    assertEquals((await verifyJson(ctx, ["--source-only", "--env", "app"])).code, 0);
+    assertOk(await ctx.run(["config", "unset", "security.allowed_sources"]));
     // A distribution nothing records (no lock entry, no direct_url.json) is not taken on trust.
     await Deno.remove(join(ctx.envPath("app"), "pylock.toml"));
     const unknown = await verifyJson(ctx, ["--source-only", "demo-dep", "--env", "app"]);
