@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { AuditFinding } from "../audit/mod.ts";
 import { allowingRule } from "../config/mod.ts";
 import type { LicenseInfo } from "../metadata/mod.ts";
 import { normalizeName } from "../names/mod.ts";
@@ -16,30 +17,8 @@ import { evaluateMarker, type MarkerEnvironment, parseRequirement } from "../pep
 import { licenseSatisfies } from "./license_expression.ts";
 import type { MaxSeverity, Policy, Severity } from "./policy_file.ts";
 
-/**
- * A vulnerability finding, as `lib/audit` reports it (issue 12 §1; the shape `audit --format
- * json` prints). Declared here structurally so that policies take any audit function.
- */
-export interface AuditFinding {
-  /** PEP 503 name of the affected distribution. */
-  package: string;
-  /** The installed (or planned) version. */
-  version: string;
-  /** The advisory id (`PYSEC-…`, `GHSA-…`, `CVE-…`). */
-  id: string;
-  /** Other ids of the same advisory. */
-  aliases: string[];
-  /** Qualitative severity. */
-  severity: Severity;
-  /** The CVSS vector, when given. */
-  cvss: string | null;
-  /** One line about it. */
-  summary: string;
-  /** Versions that fix it. */
-  fixed_versions: string[];
-  /** Never set on a finding (withdrawn advisories are not findings). */
-  withdrawn?: undefined;
-}
+/** A vulnerability finding, as `lib/audit` reports it (the rows of `audit --format json`). */
+export type { AuditFinding };
 
 /**
  * Audits distributions (name and version) for known vulnerabilities: `auditDistributions` of

@@ -6,32 +6,11 @@
  *
  * @module
  */
+import type { AuditFinding } from "../audit/mod.ts";
 import type { SbomComponent, SbomSubject } from "./components.ts";
 
-/**
- * A vulnerability finding, structurally identical to `lib/audit`'s `AuditFinding` (its
- * `--format json` rows), so `audit --format cyclonedx-json` can hand its findings over.
- */
-export interface SbomVulnerability {
-  /** Normalized distribution name. */
-  package: string;
-  /** The installed version found vulnerable. */
-  version: string;
-  /** The advisory id (`PYSEC-…`, `GHSA-…`, `CVE-…`). */
-  id: string;
-  /** Other ids of the same advisory (CVE, GHSA). */
-  aliases: string[];
-  /** The highest severity given. */
-  severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL" | "UNKNOWN";
-  /** The CVSS vector (`CVSS:3.1/AV:N/…`), or null. */
-  cvss: string | null;
-  /** One line about it. */
-  summary: string;
-  /** Versions that fix it (empty when none does). */
-  fixed_versions: string[];
-  /** Never set on a finding that is reported (withdrawn advisories are left out). */
-  withdrawn?: undefined;
-}
+/** A vulnerability finding as `lib/audit` reports it (`audit --format cyclonedx-json`). */
+export type SbomVulnerability = AuditFinding;
 
 /** The tool that wrote a document (`metadata.tools` / SPDX `creators`). */
 export interface SbomTool {
