@@ -117,7 +117,12 @@ export async function buildAndRegister(
 ): Promise<EnvironmentRecord> {
   const finalExisted = await checkFreePath(record.path);
   // Hooks and policies may refuse here: nothing is made yet (no directory, no journal entry).
-  await emitLifecycle(ctx, { event: "pre-create", environment: record.name, path: record.path });
+  await emitLifecycle(ctx, {
+    event: "pre-create",
+    environment: record.name,
+    path: record.path,
+    python: { path: record.python.path, version: record.python.version },
+  });
   const staging = leftoverPath(record.path, "staging");
   const journal = await writeJournal(ctx, {
     op,

@@ -109,7 +109,7 @@ Deno.test("policy: licences — allowed list, OR passes on one side, AND needs b
   assertStringIncludes(stderr, "[licenses.require_known] third-pkg 0.3.0: licence unknown");
 });
 
-Deno.test("policy: [python] allowed refuses an install, and a create with packages leaves nothing", async () => {
+Deno.test("policy: [python] allowed refuses an install, and a create (with or without packages) leaves nothing", async () => {
   await using cli = await createTestContext(wheels());
   assertOk(await cli.run(["create", "app"]));
   await globalPolicy(cli, "py.toml", `version = 1\n[python]\nallowed = "<3"\n`);
@@ -120,6 +120,12 @@ Deno.test("policy: [python] allowed refuses an install, and a create with packag
   assertEquals(created.code, 1, created.stderr);
   assertEquals(await Deno.stat(cli.envPath("other")).then(() => true, () => false), false);
   assert(!("other" in (await cli.registry()).environments));
+  // Without packages too: the interpreter is judged before anything is made.
+  const bare = await cli.run(["create", "bare"]);
+  assertEquals(bare.code, 1, bare.stderr);
+  assertStringIncludes(bare.stderr, "[python.allowed]");
+  assertEquals(await Deno.stat(cli.envPath("bare")).then(() => true, () => false), false);
+  assert(!("bare" in (await cli.registry()).environments));
 });
 
 Deno.test("policy: [sources] allowed and [requirements] require_pins refuse, nothing changed", async () => {
