@@ -98,7 +98,7 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   assertOk(await ctx.run(["create", "vuln", "--packages", "demo-pkg<1.1"]));
   assertOk(await ctx.run(["install", "demo-pkg", "--env", "vuln"]));
   await Deno.writeTextFile(
-    join(ctx.work, "team.toml"),
+    join(ctx.work, "team-policy.toml"),
     'version = 1\n[packages]\nblocked = ["six"]\n',
   );
   // Hooks to remove and a project's hooks to trust (issue 12 §4).
@@ -196,8 +196,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
       "--ignore",
       "PYSEC-0000-1",
     ],
-    ["policy", "apply", join(ctx.work, "team.toml"), "--global"],
-    ["policy", "apply", join(ctx.work, "team.toml"), "--to-env", "a"],
+    ["policy", "apply", join(ctx.work, "team-policy.toml"), "--global"],
+    ["policy", "apply", join(ctx.work, "team-policy.toml"), "--to-env", "a"],
   ];
   for (const args of commands) {
     await t.step(
