@@ -415,6 +415,10 @@ export const auditSecurityCommand = buildSecurityCommand({
     ["gestvenv audit --lock pylock.toml --format json", "a lock, for scripts"],
     ["gestvenv audit web --fix --dry-run", "the upgrades that would fix them"],
     ["gestvenv audit --offline", "from the offline database (`audit db update`)"],
+    [
+      "gestvenv audit --env db",
+      "an environment named like a route word (`db`, `security`, `installations`)",
+    ],
   ],
 });
 

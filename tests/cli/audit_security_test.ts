@@ -8,6 +8,7 @@ import { Validator } from "@cfworker/json-schema";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { normalizeArgs } from "../../commands/mod.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { buildZip } from "../helpers/hostile_wheel.ts";
 import { cycloneDxErrors } from "../helpers/sbom_schemas.ts";
@@ -608,4 +609,35 @@ Deno.test("audit: an environment that cannot be audited fails (exit 1, not_audit
     ),
     broken.stdout,
   );
+});
+
+Deno.test("audit routing: bare `audit db` is help and exit 2; global flags before the route word; --env names an environment called like a route", async () => {
+  assertEquals(normalizeArgs(["audit", "--offline", "security"]), [
+    "audit",
+    "security",
+    "--offline",
+  ]);
+  assertEquals(normalizeArgs(["audit", "--log-file", "x.log", "db", "info"]), [
+    "audit",
+    "db",
+    "info",
+    "--log-file",
+    "x.log",
+  ]);
+  assertEquals(normalizeArgs(["audit", "--env", "db"]), ["audit", "security", "--env", "db"]);
+  await using s = await setup();
+  const { ctx } = s;
+  const bare = await ctx.run(["audit", "db"]);
+  assertEquals(bare.code, 2);
+  assertStringIncludes(bare.stderr, "`gestvenv audit db` needs a command");
+  assertStringIncludes(bare.stderr, "update");
+  assertOk(await ctx.run(["create", "security", "--packages", "other-pkg==2.0.0"]));
+  const named = await ctx.run(["audit", "--env", "security", "--format", "json"]);
+  assertEquals(named.code, 1, named.stderr);
+  assertEquals(JSON.parse(named.stdout).data.targets[0].name, "security");
+  const routed = await ctx.run(["audit", "--offline", "security", "--env", "security"]);
+  assertEquals(routed.code, 5, routed.stderr);
+  assertStringIncludes(routed.stderr, "no offline vulnerability database");
+  const help = await ctx.run(["audit", "security", "--help"]);
+  assertStringIncludes(help.stdout + help.stderr, "gestvenv audit --env db");
 });
