@@ -297,12 +297,18 @@ export function normalizeArgs(args: string[]): string[] {
     }
   }
   if (command === "audit") {
-    const sub = rest[1];
+    // Global flags may come before the route word (`audit --offline security`); any other flag
+    // ends the search, so `audit --env db` audits the environment `db`.
+    let at = 1;
+    while (at < rest.length && GLOBAL_FLAG_NAMES.has(rest[at]!)) {
+      at += GLOBAL_FLAG_NAMES.get(rest[at]!) ? 2 : 1;
+    }
+    const sub = rest[at];
     if (sub !== undefined && AUDIT_ROUTES.has(sub)) {
-      const third = rest[2];
-      const length = sub === "db" && third !== undefined && !third.startsWith("-") ? 3 : 2;
-      route = rest.slice(0, length);
-      tail = rest.slice(length);
+      const third = rest[at + 1];
+      const length = sub === "db" && third !== undefined && !third.startsWith("-") ? 2 : 1;
+      route = ["audit", ...rest.slice(at, at + length)];
+      tail = [...rest.slice(1, at), ...rest.slice(at + length)];
     } else if (!rest.slice(1).every((a) => HELP_AND_VERSION.has(a)) || rest.length === 1) {
       const since = rest.slice(1).some((a) => /^--since(=|$)/.test(a));
       route = ["audit", since ? "installations" : "security"];
@@ -347,6 +353,8 @@ export function missingCommandRoute(args: readonly string[]): string[] | undefin
   }
   if (words.length === 0) return [];
   if (words.length === 1 && NESTED_ROUTES.has(words[0]!)) return words;
+  // `audit db` alone: the offline database's commands (bare `audit` is `audit security`).
+  if (words.length === 2 && words[0] === "audit" && words[1] === "db") return words;
   return undefined;
 }
 

@@ -47,7 +47,8 @@ export const sbomCommand = buildCommand<SbomFlags, [string], CliContext>({
     const env = ctx.environments();
     const record = await getEnvironment(env, name);
     const { target } = await openEnvironment(env, record);
-    const { subject, components } = await collectSbomInput(target, record);
+    const { subject, components, warnings } = await collectSbomInput(target, record);
+    for (const w of warnings) ctx.printer.warn(w);
     const options = { tool: { name: "gestvenv", version: VERSION } };
     const document = format === "spdx-json"
       ? spdxDocument(subject, components, options)

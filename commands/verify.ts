@@ -39,9 +39,13 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
       "--source-only, only that each came from an allowed place: its index and file URL (the lock)\n" +
       "or PEP 610 direct_url.json, against the configured indexes. --signatures fetches each\n" +
       "file's PEP 740 provenance and checks that its attestations name that file and sha256, and\n" +
-      "shows the publisher; the Sigstore signature itself is NOT verified. Exit 1 with the list\n" +
-      "of mismatches (and, with --require-signatures, of distributions without a matching\n" +
-      "attestation), 0 when everything matches. Nothing in the environment is changed.",
+      "shows the publisher each claims; the Sigstore signature itself is NOT verified. A\n" +
+      ".dist-info without RECORD or METADATA is a failure (its files cannot be checked).\n" +
+      "--require-signatures (also security.require_signatures, GESTVENV_VERIFY_SIGNATURES=1, the\n" +
+      "secure profile) always fails with exit 1: signature verification (Sigstore) is not\n" +
+      "implemented in this build, so no signature can be required; it still reports what was\n" +
+      "checked. Exit 1 with the list of mismatches, 0 when everything matches. Nothing in the\n" +
+      "environment is changed.",
   },
   parameters: {
     flags: {
@@ -52,7 +56,7 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
         "Also check PEP 740 attestations (online): subject name and sha256, publisher",
       ),
       requireSignatures: toggle(
-        "Fail for distributions without a matching attestation (implies --signatures)",
+        "Require verified signatures: always fails (exit 1), Sigstore verification is not implemented",
       ),
     },
     aliases: GLOBAL_ALIASES,
@@ -70,7 +74,8 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
       await import(
         "../lib/verify/mod.ts"
       );
-    const requireSignatures = flags.requireSignatures ?? false;
+    // flag > GESTVENV_VERIFY_SIGNATURES > profile > config (the settings' precedence).
+    const requireSignatures = flags.requireSignatures ?? ctx.settings.requireSignatures.value;
     const format = formatFor(ctx, ["table", "json"], "table");
     const packages = args[0] === "packages" ? args.slice(1) : args;
     const env = ctx.environments();
@@ -96,10 +101,19 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
       sourceRule: flags.sourceOnly ? sourceRule : undefined,
       signatures: requireSignatures || (flags.signatures ?? false),
     });
-    const failures = verifyFailures(report, { requireSignatures });
-    const failed = failures > 0;
+    const failures = verifyFailures(report);
+    // No Sigstore verifier: a required signature can never be satisfied, so the gate refuses
+    // rather than pass on statements nobody's signature was checked for.
+    const failed = failures > 0 || requireSignatures;
+    const notImplemented = "signature verification (Sigstore) is not implemented in this build: " +
+      "--require-signatures cannot pass";
     if (format === "json") {
-      ctx.printer.json("verify", { ...report, ok: !failed });
+      ctx.printer.json("verify", {
+        ...report,
+        ok: !failed,
+        signatures_required: requireSignatures,
+        ...(requireSignatures ? { error: notImplemented } : {}),
+      });
       return failed ? 1 : 0;
     }
     const lines: string[] = [];
@@ -116,6 +130,11 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
         `${a.package} ${a.version}: ${what} ${a.file} does not match sha256 ${a.expected}: ${a.actual}`,
       );
     }
+    for (const b of report.broken) {
+      lines.push(
+        `${b.package} ${b.version}: ${b.reason}: its files cannot be verified (${b.dist_info})`,
+      );
+    }
     for (const s of report.sources) {
       lines.push(`${s.package} ${s.version}: source not allowed: ${s.why}`);
     }
@@ -124,9 +143,8 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
         [p.kind, p.repository, p.workflow, p.environment].filter((x) => x !== undefined).join(" ")
       ).join("; ");
       const line = `${s.package} ${s.version}: ${s.status}: ${s.detail}` +
-        (who === "" ? "" : ` (published by ${who})`);
-      const fails = s.status === "mismatch" || s.status === "invalid" ||
-        (requireSignatures && s.status !== "subject-matches");
+        (who === "" ? "" : ` (claims publisher ${who}, unverified)`);
+      const fails = s.status === "mismatch" || s.status === "invalid";
       if (fails) lines.push(line);
       else ctx.printer.info(line);
     }
@@ -160,20 +178,38 @@ export const verifyCommand = buildCommand<VerifyFlags, string[], CliContext>({
       ctx.printer.success(`\`${record.name}\` verified: ${summary}`);
       return 0;
     }
-    ctx.printer.data(lines.join("\n"));
+    if (lines.length > 0) ctx.printer.data(lines.join("\n"));
+    if (requireSignatures) {
+      const bad = lines.length === 0 ? "no mismatch found" : `${lines.length} mismatch(es)`;
+      ctx.printer.error(
+        new OperationError(
+          `${notImplemented} (\`${record.name}\`: ${bad}; checked: ${summary}` +
+            (report.signatures === null
+              ? ")"
+              : `, ${report.signatures.length} attestation statement subject(s) and the ` +
+                "publisher each claims; no signature was verified)"),
+          "verify_signatures_unsupported",
+          {
+            hint: "Use `--signatures` for the statement report without the gate, and a Sigstore " +
+              "verifier (such as `pypi-attestations verify`) for the signatures; turn off " +
+              "security.require_signatures / GESTVENV_VERIFY_SIGNATURES to verify without it",
+          },
+        ),
+      );
+      return 1;
+    }
     ctx.printer.error(
       new OperationError(
         `${lines.length} mismatch(es) in \`${record.name}\` (${summary})`,
         "verify_mismatch",
         {
-          hint: report.files.length + report.artifacts.length > 0
+          hint: report.files.length + report.artifacts.length + report.broken.length > 0
             ? `Reinstall what changed (\`gestvenv repair ${record.name} --fix env.files\`); ` +
               "`gestvenv cache verify --fix` removes damaged cached files"
             : report.sources.length > 0
             ? "Reinstall them from an allowed index, or add their index to your configuration"
             : "An attestation of other bytes means the installed file is not the one its " +
-              "publisher attested: do not use it until you know why; a distribution without " +
-              "attestations cannot pass --require-signatures",
+              "publisher attested: do not use it until you know why",
         },
       ),
     );

@@ -9,8 +9,10 @@
  * @module
  */
 import {
+  affectedBy,
   type AuditFinding,
   type FixTarget,
+  type OsvRecord,
   planFixes,
   type Unfixable,
 } from "../../lib/audit/mod.ts";
@@ -36,6 +38,8 @@ export interface FixOutcome {
   applied: boolean;
   /** The distributions changed (or that would change), `before → after`. */
   changes: PackageChange["changes"];
+  /** After applying: the planned ids the audit after the upgrade still finds (set by the caller). */
+  still_affected?: string[];
 }
 
 function firstLines(error: unknown): string {
@@ -46,11 +50,15 @@ function firstLines(error: unknown): string {
 const blocks = (error: unknown) =>
   error instanceof ResolutionError || error instanceof PackageNotFoundError;
 
-/** The versions of `name` on the indexes at or above `from`, ascending (at most a few). */
+/**
+ * The versions of `name` on the indexes at or above `from` that no record affects, ascending (at
+ * most a few).
+ */
 async function candidateVersions(
   ctx: CommandContext,
   name: string,
   from: string,
+  records: readonly OsvRecord[],
 ): Promise<string[]> {
   const { indexClientFor } = await import("../../lib/packages/mod.ts");
   const project = await indexClientFor(ctx.environments()).projectFiles(normalizeName(name));
@@ -59,7 +67,10 @@ async function candidateVersions(
   for (const file of project?.files ?? []) {
     const v = tryParseWheelFilename(file.filename)?.version ??
       tryParseSdistFilename(file.filename, normalizeName(name))?.version;
-    if (v !== undefined && file.yanked === null && compareVersions(v, floor) >= 0) {
+    if (
+      v !== undefined && file.yanked === null && compareVersions(v, floor) >= 0 &&
+      !affectedBy(records, name, v.text)
+    ) {
       found.set(v.text, v);
     }
   }
@@ -78,10 +89,11 @@ export async function fixEnvironment(
   requirements: readonly string[],
   findings: readonly AuditFinding[],
   apply: boolean,
+  records: readonly OsvRecord[] = [],
 ): Promise<FixOutcome> {
   const { installPackages } = await import("../../lib/packages/mod.ts");
   const env = ctx.environments();
-  const planned = planFixes(findings, requirements);
+  const planned = planFixes(findings, requirements, records);
   const unfixable = [...planned.unfixable];
   const trial = (reqs: string[]) =>
     installPackages(env, environment, {
@@ -105,7 +117,7 @@ export async function fixEnvironment(
     for (const target of planned.targets) {
       let picked: { version: string; requirement: string } | undefined;
       let why: unknown;
-      for (const version of await candidateVersions(ctx, target.name, target.to)) {
+      for (const version of await candidateVersions(ctx, target.name, target.to, records)) {
         try {
           await trial([`${target.name}==${version}`]);
           picked = { version, requirement: `${target.name}==${version}` };
@@ -122,7 +134,11 @@ export async function fixEnvironment(
             normalizeName(c.name) === normalizeName(target.name)
           );
           if (moved?.after !== undefined && moved.after !== null) {
-            picked = { version: moved.after, requirement: `${target.name}==${moved.after}` };
+            if (affectedBy(records, target.name, moved.after)) {
+              why = new Error(`the version that resolves, ${moved.after}, is still affected`);
+            } else {
+              picked = { version: moved.after, requirement: `${target.name}==${moved.after}` };
+            }
           }
         } catch (error) {
           if (!blocks(error)) throw error;

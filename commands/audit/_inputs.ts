@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readInstalledDistributions } from "../../lib/distribution/mod.ts";
+import { readBrokenDistributions, readInstalledDistributions } from "../../lib/distribution/mod.ts";
 import {
   type EnvironmentContext,
   type EnvironmentRecord,
@@ -31,19 +31,47 @@ export interface AuditInput {
   notes: string[];
   /** For environments: the record (for `--fix`). */
   record?: EnvironmentRecord;
+  /** Why this target could not be audited (the audit then fails, exit 1), else absent. */
+  error?: string;
 }
 
-/** The distributions installed in an environment, read from its site-packages. */
-async function environmentInput(ctx: EnvironmentContext, name: string): Promise<AuditInput> {
+/**
+ * The distributions installed in an environment, read from its site-packages. A `.dist-info`
+ * without RECORD or METADATA (an interrupted install) is audited too, by the name and version
+ * METADATA or its directory name gives, with a note; one whose version cannot be read makes the
+ * target not audited.
+ */
+export async function environmentInput(
+  ctx: EnvironmentContext,
+  name: string,
+): Promise<AuditInput> {
   const record = await getEnvironment(ctx, name);
   const layout = await requireLayout(record);
   const installed = await readInstalledDistributions(layout.sitePackages);
+  const broken = await readBrokenDistributions(layout.sitePackages);
+  const dists = installed.map((d) => ({ name: d.name, version: d.version }));
+  const notes: string[] = [];
+  const unreadable: string[] = [];
+  for (const b of broken) {
+    if (b.version === "") {
+      unreadable.push(`${b.dist_info} (${b.reason})`);
+      continue;
+    }
+    dists.push({ name: b.name, version: b.version });
+    notes.push(
+      `${b.name} ${b.version} in ${name} is an unfinished installation (${b.reason}): audited ` +
+        "by the name and version of its .dist-info; `gestvenv repair` reinstalls it",
+    );
+  }
   return {
     kind: "environment",
     name,
-    dists: installed.map((d) => ({ name: d.name, version: d.version })),
-    notes: [],
+    dists,
+    notes,
     record,
+    ...(unreadable.length === 0 ? {} : {
+      error: `no version can be read for ${unreadable.join(", ")}`,
+    }),
   };
 }
 
@@ -153,12 +181,7 @@ export async function auditInputs(
       } catch (error) {
         // A broken environment does not stop the others; the report names it as not audited.
         const why = error instanceof Error ? error.message : String(error);
-        out.push({
-          kind: "environment",
-          name,
-          dists: [],
-          notes: [`${name} was not audited: ${why}`],
-        });
+        out.push({ kind: "environment", name, dists: [], notes: [], error: why });
       }
     }
     return out;

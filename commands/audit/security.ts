@@ -8,7 +8,7 @@
 import { buildCommand, type Command } from "npm:@stricli/core@1.3.0";
 import { httpTimeouts } from "../../lib/config/mod.ts";
 import { openEnvironment } from "../../lib/environments/mod.ts";
-import { UsageError } from "../../lib/errors/mod.ts";
+import { OperationError, UsageError } from "../../lib/errors/mod.ts";
 import { HttpClient } from "../../lib/index/mod.ts";
 import { normalizeName } from "../../lib/names/mod.ts";
 import {
@@ -136,11 +136,12 @@ async function runAudit(
   const threshold: Threshold = flags.severity ?? "LOW";
   const ignore = new Set((flags.ignore ?? []).map((i) => i.toUpperCase()));
   const { atLeast } = await import("../../lib/audit/mod.ts");
-  const sections: Section[] = inputs.map((input) => {
+  const sectionOf = (
+    input: AuditInput,
+    findings: import("../../lib/audit/mod.ts").AuditFinding[],
+  ): Section => {
     const keys = new Set(input.dists.map((d) => `${normalizeName(d.name)}==${d.version}`));
-    const mine = report.findings.filter((f) =>
-      keys.has(`${normalizeName(f.package)}==${f.version}`)
-    );
+    const mine = findings.filter((f) => keys.has(`${normalizeName(f.package)}==${f.version}`));
     const kept = mine.filter((f) =>
       ![f.id, ...f.aliases].some((id) => ignore.has(id.toUpperCase()))
     );
@@ -151,7 +152,9 @@ async function runAudit(
       ignored: mine.length - kept.length,
       below: kept.length - shown.length,
     };
-  });
+  };
+  const sections: Section[] = inputs.map((input) => sectionOf(input, report.findings));
+  const notAudited = inputs.filter((i) => i.error !== undefined);
   const notes = [...inputs.flatMap((i) => i.notes), ...report.notes];
   for (const s of sections) {
     if (s.ignored > 0) notes.push(`${s.ignored} finding(s) in ${s.input.name} ignored (--ignore)`);
@@ -167,24 +170,46 @@ async function runAudit(
     for (const s of sections) {
       if (s.findings.length === 0 || s.input.record === undefined) continue;
       fixes.push(
-        await fixEnvironment(ctx, s.input.name, s.input.record.requirements, s.findings, applyNow),
+        await fixEnvironment(
+          ctx,
+          s.input.name,
+          s.input.record.requirements,
+          s.findings,
+          applyNow,
+          report.records,
+        ),
       );
     }
   }
   const total = sections.reduce((n, s) => n + s.findings.length, 0);
-  const fixedIds = new Set(
-    fixes.filter((f) => f.applied).flatMap((f) =>
-      f.plan.flatMap((p) => p.fixes.map((id) => `${f.environment} ${normalizeName(p.name)} ${id}`))
-    ),
-  );
+  // After applying, the environments are audited again: the exit code and the "fixed" wording
+  // come from what is installed now, not from the plan.
+  const after = new Map<string, Section>();
+  const applied = fixes.filter((f) => f.applied);
+  if (applied.length > 0) {
+    const { environmentInput } = await import("./_inputs.ts");
+    const again = await Promise.all(applied.map((f) => environmentInput(env, f.environment)));
+    const reaudit = await auditDistributions(again.flatMap((i) => i.dists), {
+      source: flags.source,
+      http,
+      cacheDir: ctx.home.cacheDir,
+      osvUrl: ctx.settings.auditOsvUrl.value,
+    });
+    for (const input of again) after.set(input.name, sectionOf(input, reaudit.findings));
+  }
+  for (const f of applied) {
+    const still = new Set(
+      (after.get(f.environment)?.findings ?? []).map((x) => `${normalizeName(x.package)} ${x.id}`),
+    );
+    f.still_affected = f.plan.flatMap((p) =>
+      p.fixes.filter((id) => still.has(`${normalizeName(p.name)} ${id}`))
+    );
+  }
   const remaining = sections.reduce(
-    (n, s) =>
-      n +
-      s.findings.filter((f) => !fixedIds.has(`${s.input.name} ${normalizeName(f.package)} ${f.id}`))
-        .length,
+    (n, s) => n + (after.get(s.input.name) ?? s).findings.length,
     0,
   );
-  const code = remaining > 0 ? 1 : 0;
+  const code = remaining > 0 || notAudited.length > 0 ? 1 : 0;
   if (format === "json") {
     ctx.printer.json("audit", {
       source: report.source,
@@ -199,7 +224,12 @@ async function runAudit(
         ignored: s.ignored,
         below_threshold: s.below,
         findings: s.findings,
+        ...(after.has(s.input.name)
+          ? { findings_after_fix: after.get(s.input.name)!.findings }
+          : {}),
+        ...(s.input.error === undefined ? {} : { error: s.input.error }),
       })),
+      not_audited: notAudited.map((i) => ({ kind: i.kind, name: i.name, error: i.error! })),
       ...(fix ? { fixes } : {}),
       notes,
     }, code === 0 ? "success" : "error");
@@ -239,6 +269,20 @@ async function runAudit(
   const where = inputs.length === 1
     ? `${inputs[0]!.kind} ${inputs[0]!.name}`
     : `${inputs.length} environments`;
+  if (notAudited.length > 0) {
+    printFixes(ctx, fixes);
+    ctx.printer.error(
+      new OperationError(
+        `${notAudited.length} target(s) could not be audited: ` +
+          notAudited.map((i) => `${i.name} (${clean(i.error!, 300)})`).join("; ") +
+          ` (${total} finding(s) at or above ${threshold} in the ${audited} distribution(s) ` +
+          "that were audited)",
+        "audit_incomplete",
+        { hint: "Check them with `gestvenv doctor ENV` (`gestvenv repair ENV` fixes them)" },
+      ),
+    );
+    return code;
+  }
   if (total === 0) {
     ctx.printer.success(
       `No known vulnerabilities at or above ${threshold} in ${audited} distribution(s) of ${where}`,
@@ -250,6 +294,16 @@ async function runAudit(
     );
   }
   printFixes(ctx, fixes);
+  if (after.size > 0) {
+    if (remaining === 0) ctx.printer.success("Audited again after --fix: no known vulnerabilities");
+    else {
+      ctx.printer.warn(
+        `Audited again after --fix: ${remaining} known vulnerabilit${
+          remaining === 1 ? "y" : "ies"
+        } at or above ${threshold} remain`,
+      );
+    }
+  }
   return code;
 }
 
@@ -257,10 +311,20 @@ function printFixes(ctx: CommandContext, fixes: readonly FixOutcome[]): void {
   const p = ctx.printer;
   for (const f of fixes) {
     for (const t of f.plan) {
-      p.info(
-        `${f.applied ? "fixed" : "would fix"} in \`${f.environment}\`: ${t.name} ${t.from} → ` +
-          `${t.to} (${t.fixes.map((id) => clean(id, 40)).join(", ")})`,
-      );
+      const still = t.fixes.filter((id) => f.still_affected?.includes(id));
+      const done = t.fixes.filter((id) => !still.includes(id));
+      const ids = (list: string[]) => list.map((id) => clean(id, 40)).join(", ");
+      if (still.length === 0) {
+        p.info(
+          `${f.applied ? "fixed" : "would fix"} in \`${f.environment}\`: ${t.name} ${t.from} → ` +
+            `${t.to} (${ids(t.fixes)})`,
+        );
+      } else {
+        p.warn(
+          `upgraded in \`${f.environment}\`: ${t.name} ${t.from} → ${t.to}, but the audit after ` +
+            `it still finds ${ids(still)}` + (done.length === 0 ? "" : ` (fixed: ${ids(done)})`),
+        );
+      }
     }
     for (const c of f.changes) {
       const line = c.before === null
@@ -351,6 +415,10 @@ export const auditSecurityCommand = buildSecurityCommand({
     ["gestvenv audit --lock pylock.toml --format json", "a lock, for scripts"],
     ["gestvenv audit web --fix --dry-run", "the upgrades that would fix them"],
     ["gestvenv audit --offline", "from the offline database (`audit db update`)"],
+    [
+      "gestvenv audit --env db",
+      "an environment named like a route word (`db`, `security`, `installations`)",
+    ],
   ],
 });
 

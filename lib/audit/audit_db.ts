@@ -259,9 +259,52 @@ function describe(path: string, payload: DbPayload, now: Date): AuditDbInfo {
   };
 }
 
+/** How far in the future an `imported_at` may be (clock skew between machines), in ms. */
+const MAX_CLOCK_SKEW_MS = 86_400_000;
+
+/**
+ * The database payload in `text`, checked as an import checks it, or undefined when it is not a
+ * sound one: format 1, a non-empty `records` array of OSV records (each through
+ * `parseOsvRecord`), a `packages` object of index arrays within `records`, an `imported_at` that
+ * parses and is not more than a day in the future (a future date would never be stale and would
+ * shadow every later import), string `source` and `sha256`.
+ */
+function checkedPayload(text: string, now: Date): DbPayload | undefined {
+  try {
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    if (raw === null || typeof raw !== "object" || raw.format !== 1) return undefined;
+    if (!Array.isArray(raw.records) || raw.records.length === 0) return undefined;
+    if (typeof raw.source !== "string" || typeof raw.sha256 !== "string") return undefined;
+    const at = typeof raw.imported_at === "string" ? Date.parse(raw.imported_at) : NaN;
+    if (Number.isNaN(at) || at > now.getTime() + MAX_CLOCK_SKEW_MS) return undefined;
+    const records = raw.records.map((r, i) => parseOsvRecord(r, `the database's record ${i}`));
+    const index = raw.packages;
+    if (index === null || typeof index !== "object" || Array.isArray(index)) return undefined;
+    const packages: Record<string, number[]> = Object.create(null);
+    for (const [name, list] of Object.entries(index)) {
+      if (
+        !Array.isArray(list) ||
+        !list.every((i) => Number.isInteger(i) && i >= 0 && i < records.length)
+      ) return undefined;
+      packages[name] = list as number[];
+    }
+    return {
+      format: 1,
+      imported_at: raw.imported_at as string,
+      source: raw.source,
+      sha256: raw.sha256,
+      records,
+      packages,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Describes the database file at `path` (a copy carried by a bundle), or undefined when it is not
- * one (another format, a payload that does not match its seal).
+ * a sound one (another format, a payload that does not match its seal, records that are not OSV
+ * records, an index out of bounds, an empty database, an import date in the future).
  */
 export async function readAuditDbFile(
   path: string,
@@ -269,16 +312,8 @@ export async function readAuditDbFile(
 ): Promise<AuditDbInfo | undefined> {
   const text = await readEntry(DB_ENTRY, path);
   if (text === null) return undefined;
-  try {
-    const payload = JSON.parse(text) as DbPayload;
-    if (payload.format !== 1 || !Array.isArray(payload.records)) return undefined;
-    if (typeof payload.imported_at !== "string" || Number.isNaN(Date.parse(payload.imported_at))) {
-      return undefined;
-    }
-    return describe(path, payload, now);
-  } catch {
-    return undefined;
-  }
+  const payload = checkedPayload(text, now);
+  return payload === undefined ? undefined : describe(path, payload, now);
 }
 
 /**
@@ -307,7 +342,8 @@ export async function installAuditDbFile(
 
 /**
  * Opens the database of a cache, or returns undefined when there is none (or it is damaged: a
- * sealed file whose payload does not match its hash is not trusted).
+ * sealed file whose payload does not match its hash, or that does not pass the checks of
+ * {@linkcode readAuditDbFile}, is not trusted; the caller then says there is no database).
  */
 export async function openAuditDb(
   cacheDir: string,
@@ -316,13 +352,8 @@ export async function openAuditDb(
   const path = auditDbPath(cacheDir);
   const text = await readEntry(DB_ENTRY, path);
   if (text === null) return undefined;
-  let payload: DbPayload;
-  try {
-    payload = JSON.parse(text) as DbPayload;
-    if (payload.format !== 1 || !Array.isArray(payload.records)) return undefined;
-  } catch {
-    return undefined;
-  }
+  const payload = checkedPayload(text, now);
+  if (payload === undefined) return undefined;
   const packages = new Map(Object.entries(payload.packages));
   return {
     info: describe(path, payload, now),

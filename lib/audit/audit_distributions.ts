@@ -48,6 +48,8 @@ export interface AuditReport {
   findings: AuditFinding[];
   /** Things the reader should know (an old database, severities that could not be computed). */
   notes: string[];
+  /** Every record read for these distributions (`--fix` checks its candidates against them). */
+  records: OsvRecord[];
 }
 
 function noDatabase(why: string): NetworkError {
@@ -132,6 +134,6 @@ function build(source: AuditSource, dists: AuditedDistribution[], records: OsvRe
         `vector is not scored): severity UNKNOWN (${unscored.map((f) => f.id).join(", ")})`,
     );
   }
-  const report: AuditReport = { source, audited: dists.length, findings, notes };
+  const report: AuditReport = { source, audited: dists.length, findings, notes, records };
   return report;
 }

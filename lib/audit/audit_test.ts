@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/h
 import { buildZip } from "../../tests/helpers/hostile_wheel.ts";
 import { serveOsv } from "../../tests/helpers/osv_server.ts";
 import { NetworkError, OperationError } from "../errors/mod.ts";
-import { HttpClient } from "../index/mod.ts";
+import { HttpClient, writeEntry } from "../index/mod.ts";
 import { join } from "../paths/mod.ts";
 import {
   atLeast,
@@ -10,12 +10,14 @@ import {
   auditDistributions,
   cvss3BaseScore,
   findingsFor,
+  installAuditDbFile,
   matchRecord,
   openAuditDb,
   type OsvRecord,
   parseOsvRecord,
   planFixes,
   queryOsv,
+  readAuditDbFile,
   severityOfScore,
   updateAuditDb,
 } from "./mod.ts";
@@ -339,6 +341,96 @@ Deno.test("audit db update refuses hostile or malformed archives and keeps the o
     bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 1;
     await Deno.writeFile(auditDbPath(dir), bytes);
     assertEquals(await openAuditDb(dir), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("several intervals: the fix is the one closing the interval that holds the version; planFixes moves past every record", () => {
+  const a = record("PYSEC-A", "vuln-lib", {
+    ranges: [[{ introduced: "0" }, { fixed: "1.0" }, { introduced: "1.5" }, { fixed: "2.0" }]],
+  });
+  const b = record("PYSEC-B", "vuln-lib", { ranges: [[{ introduced: "0" }, { fixed: "1.6" }]] });
+  assertEquals(matchRecord(a, "vuln-lib", "0.5")?.fixed, ["1.0"]);
+  assertEquals(matchRecord(a, "vuln-lib", "1.7")?.fixed, ["2.0"]);
+  assertEquals(matchRecord(a, "vuln-lib", "1.2"), null);
+  const findings = [a, b].flatMap((r) => {
+    const m = matchRecord(r, "vuln-lib", "0.5")!;
+    return [{
+      package: "vuln-lib",
+      version: "0.5",
+      id: r.id,
+      aliases: [],
+      severity: "HIGH" as const,
+      cvss: null,
+      summary: "",
+      fixed_versions: m.fixed,
+    }];
+  });
+  // Without the records: 1.6 (the largest first fix), which A's second interval still holds.
+  assertEquals(planFixes(findings, []).targets[0]!.to, "1.6");
+  assertEquals(planFixes(findings, [], [a, b]).targets[0]!.to, "2.0");
+  // A record that affects the target with no fix: unfixable, named.
+  const c = record("PYSEC-C", "vuln-lib", { ranges: [[{ introduced: "1.9" }]] });
+  const stuck = planFixes(findings, [], [a, b, c]);
+  assertEquals(stuck.targets, []);
+  assertEquals(
+    stuck.unfixable[0]!.reason,
+    "its fix 2.0 is affected by PYSEC-C, which has no fixed version",
+  );
+});
+
+Deno.test("a bundle's database is checked like an import: hostile records, bad index, empty, future date are refused; a bad installed one is no database", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const now = new Date();
+    const good = {
+      format: 1,
+      imported_at: now.toISOString(),
+      source: "all.zip",
+      sha256: "0".repeat(64),
+      records: [VULNS[0]],
+      packages: { "demo-pkg": [0] },
+    };
+    const file = join(dir, "db.json");
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ["records not OSV records", {
+        ...good,
+        records: [1, { id: "Z" }],
+        packages: { foo: [0, 1] },
+      }],
+      ["index out of bounds", { ...good, packages: { "demo-pkg": [0, 7] } }],
+      ["index not numbers", { ...good, packages: { "demo-pkg": ["0"] } }],
+      ["empty", { ...good, records: [], packages: {} }],
+      ["in the future", { ...good, imported_at: "2099-01-01T00:00:00Z" }],
+    ];
+    for (const [what, payload] of cases) {
+      await writeEntry({ name: "gestvenv-osv-db", version: 1 }, file, JSON.stringify(payload));
+      assertEquals(await readAuditDbFile(file), undefined, what);
+      assertEquals(await installAuditDbFile(join(dir, "cache"), file), "invalid", what);
+      // Written straight into a cache: treated as no database (exit 5), never a crash.
+      await Deno.mkdir(join(dir, "cache2", "audit"), { recursive: true });
+      await writeEntry(
+        { name: "gestvenv-osv-db", version: 1 },
+        auditDbPath(join(dir, "cache2")),
+        JSON.stringify(payload),
+      );
+      assertEquals(await openAuditDb(join(dir, "cache2")), undefined, what);
+      await assertRejects(
+        () =>
+          auditDistributions([{ name: "demo-pkg", version: "1.0.0" }], {
+            source: "db",
+            http: new HttpClient({ offline: true }),
+            cacheDir: join(dir, "cache2"),
+          }),
+        NetworkError,
+        "no offline vulnerability database",
+      );
+    }
+    await writeEntry({ name: "gestvenv-osv-db", version: 1 }, file, JSON.stringify(good));
+    assertEquals((await readAuditDbFile(file))?.records, 1);
+    assertEquals(await installAuditDbFile(join(dir, "cache"), file), "installed");
+    assertEquals((await openAuditDb(join(dir, "cache")))?.recordsFor("Demo_Pkg").length, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

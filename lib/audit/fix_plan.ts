@@ -10,6 +10,8 @@ import { normalizeName } from "../names/mod.ts";
 import { compareVersions, satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
 import { parseRequirement, type Requirement } from "../pep508/mod.ts";
 import type { AuditFinding } from "./findings.ts";
+import { matchRecord } from "./match_record.ts";
+import type { OsvRecord } from "./osv_record.ts";
 
 /** One distribution to upgrade. */
 export interface FixTarget {
@@ -35,6 +37,17 @@ export interface Unfixable {
   reason: string;
 }
 
+/**
+ * Whether any of `records` affects `name` at `version` (OSV semantics, see `matchRecord`).
+ */
+export function affectedBy(
+  records: readonly OsvRecord[],
+  name: string,
+  version: string,
+): boolean {
+  return records.some((r) => matchRecord(r, name, version) !== null);
+}
+
 /** The outcome of {@linkcode planFixes}. */
 export interface FixPlan {
   /** What to upgrade. */
@@ -48,8 +61,14 @@ export interface FixPlan {
  *
  * @param recorded The environment's recorded requirements (what the user asked for): a target
  *   one of them excludes is refused, naming it.
+ * @param records Every OSV record read for the distributions: the target is moved up until none
+ *   of them affects it (a fix of one range can sit inside another range or another record).
  */
-export function planFixes(findings: readonly AuditFinding[], recorded: readonly string[]): FixPlan {
+export function planFixes(
+  findings: readonly AuditFinding[],
+  recorded: readonly string[],
+  records: readonly OsvRecord[] = [],
+): FixPlan {
   const own = new Map<string, [string, Requirement]>();
   for (const text of recorded) {
     if (text.startsWith("-e ")) continue;
@@ -84,6 +103,30 @@ export function planFixes(findings: readonly AuditFinding[], recorded: readonly 
     for (const f of fixable) {
       const first = f.fixed_versions[0]!;
       if (compareVersions(tryParseVersion(first)!, tryParseVersion(to)!) > 0) to = first;
+    }
+    // Move up while a record still affects the target (each step is a `fixed` above it).
+    let stuck: string[] = [];
+    for (let step = 0; step < 100; step++) {
+      const hits = records.map((r) => [r, matchRecord(r, name, to)] as const)
+        .filter(([, m]) => m !== null);
+      if (hits.length === 0) break;
+      const next = hits.map(([, m]) => m!.fixed[0]).filter((v) => v !== undefined);
+      if (next.length < hits.length) {
+        stuck = hits.filter(([, m]) => m!.fixed.length === 0).map(([r]) => r.id);
+        break;
+      }
+      for (const v of next) {
+        if (compareVersions(tryParseVersion(v)!, tryParseVersion(to)!) > 0) to = v;
+      }
+    }
+    if (stuck.length > 0) {
+      unfixable.push({
+        name,
+        version,
+        ids: fixable.map((f) => f.id),
+        reason: `its fix ${to} is affected by ${stuck.join(", ")}, which has no fixed version`,
+      });
+      continue;
     }
     const mine = own.get(key);
     if (mine !== undefined) {

@@ -82,6 +82,7 @@ export function matchRecord(record: OsvRecord, name: string, version: string): R
   const parsed = tryParseVersion(version);
   let affected = false;
   const fixed = new Set<string>();
+  let ranged = false;
   for (const entry of record.affected) {
     if (entry.package.ecosystem !== "PyPI" || normalizeName(entry.package.name) !== key) continue;
     for (const listed of entry.versions) {
@@ -96,12 +97,17 @@ export function matchRecord(record: OsvRecord, name: string, version: string): R
       const events = sortedEvents(range);
       if (!inRange(parsed, events)) continue;
       affected = true;
+      ranged = true;
+      // Only the event that closes the interval holding the version: a later `fixed` closes
+      // another interval (`[0,1.0) ∪ [1.5,2.0)` at 0.5 is fixed in 1.0, not in 2.0).
       for (const { event, at } of events) {
-        if (event.fixed !== undefined && compareVersions(at!, parsed) > 0) fixed.add(event.fixed);
+        if (at === null || compareVersions(at, parsed) <= 0) continue;
+        if (event.fixed !== undefined) fixed.add(event.fixed);
+        if (event.introduced === undefined) break;
       }
     }
     // An explicit version with no range: the fixes are the ranges' `fixed` events above it.
-    if (affected && fixed.size === 0) {
+    if (affected && !ranged && fixed.size === 0) {
       for (const range of entry.ranges) {
         if (range.type !== "ECOSYSTEM" && range.type !== "SEMVER") continue;
         for (const { event, at } of sortedEvents(range)) {

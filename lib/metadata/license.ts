@@ -4,6 +4,7 @@
  * @module
  */
 import type { CoreMetadata } from "./core_metadata.ts";
+import { SPDX_IDS } from "./license_spdx_ids.generated.ts";
 
 /** What {@linkcode licenseOf} found. */
 export interface LicenseInfo {
@@ -20,6 +21,8 @@ export interface LicenseInfo {
    * or the classifiers' licence names joined with `; `), for people; else null.
    */
   text: string | null;
+  /** Why a `License-Expression` was not taken as an expression (not SPDX), else absent. */
+  note?: string;
 }
 
 /** Common `License` field spellings (lower-cased, spaces collapsed) → SPDX ids. */
@@ -101,13 +104,66 @@ const CLASSIFIERS: Readonly<Record<string, string>> = Object.assign(Object.creat
   "CC0 1.0 Universal (CC0 1.0) Public Domain Dedication": "CC0-1.0",
 });
 
-/** An SPDX license expression's shape: ids (`LicenseRef-…` too) joined by AND/OR/WITH, parentheses. */
-const SPDX_EXPRESSION =
-  /^\(?[A-Za-z0-9][A-Za-z0-9.+-]*\)?(?:\s+(?:AND|OR|WITH)\s+\(?[A-Za-z0-9][A-Za-z0-9.+-]*\)?)*$/;
+/** SPDX ids by lower case (SPDX matches ids case-insensitively) → the list's spelling. */
+const BY_LOWER: ReadonlyMap<string, string> = new Map(SPDX_IDS.map((id) => [id.toLowerCase(), id]));
 
-/** Whether `text` has the shape of an SPDX license expression (ids are not checked against the list). */
+/** `LicenseRef-…` and `DocumentRef-…:LicenseRef-…` (SPDX 2.3 Annex D: user-defined ids). */
+const LICENSE_REF = /^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$/;
+
+/**
+ * The canonical spelling of an SPDX license expression (SPDX 2.3 Annex D: ids of the SPDX
+ * License List, or `LicenseRef-…`, with an optional `+`; `WITH` an exception id; `AND`, `OR` in
+ * upper case; parentheses), or null when `text` is not one. Ids are checked against the list
+ * vendored in `license_spdx_ids.generated.ts` (licences and exceptions in one set) and written as
+ * the list spells them (`mit` → `MIT`).
+ */
+export function canonicalSpdxExpression(text: string): string | null {
+  const tokens = text.trim().match(/\(|\)|[^\s()]+/g);
+  if (tokens === null) return null;
+  let at = 0;
+  const id = (): string | null => {
+    const token = tokens[at];
+    if (token === undefined || ["AND", "OR", "WITH", "(", ")"].includes(token)) return null;
+    at++;
+    if (LICENSE_REF.test(token)) return token;
+    const plus = token.endsWith("+") ? "+" : "";
+    const known = BY_LOWER.get((plus ? token.slice(0, -1) : token).toLowerCase());
+    return known === undefined ? null : known + plus;
+  };
+  const term = (): string | null => {
+    if (tokens[at] === "(") {
+      at++;
+      const inner = expression();
+      if (inner === null || tokens[at] !== ")") return null;
+      at++;
+      return `(${inner})`;
+    }
+    const licence = id();
+    if (licence === null) return null;
+    if (tokens[at] !== "WITH") return licence;
+    at++;
+    const exception = id();
+    return exception === null ? null : `${licence} WITH ${exception}`;
+  };
+  const expression = (): string | null => {
+    let out = term();
+    while (out !== null && (tokens[at] === "AND" || tokens[at] === "OR")) {
+      const op = tokens[at++]!;
+      const next = term();
+      out = next === null ? null : `${out} ${op} ${next}`;
+    }
+    return out;
+  };
+  const result = expression();
+  return result !== null && at === tokens.length ? result : null;
+}
+
+/**
+ * Whether `text` is an SPDX license expression whose ids are on the SPDX License List (or
+ * `LicenseRef-…`); see {@linkcode canonicalSpdxExpression}.
+ */
 export function isSpdxExpression(text: string): boolean {
-  return SPDX_EXPRESSION.test(text.trim());
+  return canonicalSpdxExpression(text) !== null;
 }
 
 /**
@@ -126,16 +182,26 @@ export function isSpdxExpression(text: string): boolean {
 export function licenseOf(metadata: CoreMetadata): LicenseInfo {
   const expression = metadata.licenseExpression?.trim();
   if (expression) {
-    return { expression, source: "license-expression", text: null };
+    const canonical = canonicalSpdxExpression(expression);
+    if (canonical !== null) {
+      return { expression: canonical, source: "license-expression", text: null };
+    }
+    return {
+      expression: null,
+      source: "license-expression",
+      text: expression.split("\n", 1)[0]!.trim(),
+      note: "License-Expression is not a valid SPDX expression (an id not on the SPDX License " +
+        "List, or malformed): kept as text",
+    };
   }
   const field = metadata.license?.trim() ?? "";
   const firstLine = field.split("\n", 1)[0]!.trim();
   if (field !== "" && !field.includes("\n") && field.length <= 80) {
     const known = FIELD_SPELLINGS[field.toLowerCase().replace(/\s+/g, " ")];
     if (known !== undefined) return { expression: known, source: "license", text: null };
-    if (isSpdxExpression(field) && /\d|-|\b(?:AND|OR|WITH)\b/.test(field)) {
-      return { expression: field, source: "license", text: null };
-    }
+    // Only an expression whose ids are on the SPDX License List (`GPL-2`, `BSD-like` are not).
+    const canonical = canonicalSpdxExpression(field);
+    if (canonical !== null) return { expression: canonical, source: "license", text: null };
   }
   const names = metadata.classifiers
     .filter((c) => c.startsWith("License ::"))

@@ -48,3 +48,35 @@ Deno.test("licenseOf: unambiguous classifiers map; ambiguous ones and texts are 
   });
   assertEquals(licenseOf(meta("")), { expression: null, source: null, text: null });
 });
+
+Deno.test("licenseOf: ids are checked against the SPDX License List; what is not on it stays text", () => {
+  for (
+    const field of ["GPL-2", "BSD-like", "Dual-licensed", "Apache-2", "LGPL-2+", "Proprietary-1"]
+  ) {
+    assertEquals(
+      licenseOf(meta(`License: ${field}\n`)),
+      { expression: null, source: "license", text: field },
+      field,
+    );
+  }
+  // Real ids, in any case, are written as the list spells them; `+`, WITH, parentheses.
+  assertEquals(licenseOf(meta("License: gpl-2.0-or-later\n")).expression, "GPL-2.0-or-later");
+  assertEquals(
+    licenseOf(meta("License: (MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0\n"))
+      .expression,
+    "(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0",
+  );
+  assertEquals(licenseOf(meta("License: LicenseRef-Acme-1.0\n")).expression, "LicenseRef-Acme-1.0");
+});
+
+Deno.test("licenseOf: an invalid License-Expression is kept as text with a note", () => {
+  for (const bad of ["MIT and GPL junk", "MIT OR", "(MIT", "BSD-like", "MIT WITH"]) {
+    const info = licenseOf(meta(`License-Expression: ${bad}\n`));
+    assertEquals([info.expression, info.source, info.text], [null, "license-expression", bad], bad);
+    assertEquals(typeof info.note, "string");
+  }
+  assertEquals(
+    licenseOf(meta("License-Expression: LicenseRef-Company-EULA OR mit\n")),
+    { expression: "LicenseRef-Company-EULA OR MIT", source: "license-expression", text: null },
+  );
+});

@@ -7,7 +7,7 @@
  * @module
  */
 import type { BackendTarget } from "../backends/mod.ts";
-import { readInstalledDistributions } from "../distribution/mod.ts";
+import { readBrokenDistributions, readInstalledDistributions } from "../distribution/mod.ts";
 import type { EnvironmentRecord } from "../environments/mod.ts";
 import { type LockedInstall, selectLockedFiles } from "../lock/mod.ts";
 import {
@@ -79,6 +79,11 @@ export interface SbomSubject {
 export interface SbomInput {
   subject: SbomSubject;
   components: SbomComponent[];
+  /**
+   * What the reader should know: each `.dist-info` without RECORD or METADATA (an unfinished
+   * installation) is still listed, by what METADATA or its directory name gives, and named here.
+   */
+  warnings: string[];
 }
 
 function sameVersion(a: string, b: string | undefined): boolean {
@@ -137,7 +142,19 @@ export async function collectSbomInput(
   }
   const components: SbomComponent[] = [];
   const roots = new Set(graph.roots.map((r) => r.name));
-  for (const dist of await readInstalledDistributions(target.layout.sitePackages)) {
+  const installed = await readInstalledDistributions(target.layout.sitePackages);
+  const broken = (await readBrokenDistributions(target.layout.sitePackages))
+    .filter((b) =>
+      b.version !== "" && !installed.some((d) => d.normalized_name === b.normalized_name)
+    );
+  const warnings = broken.map((b) =>
+    `${b.name} ${b.version} is an unfinished installation (${b.reason}): listed by the name and ` +
+    "version of its .dist-info; `gestvenv repair` reinstalls it"
+  );
+  const dists = [...installed, ...broken].sort((a, b) =>
+    a.normalized_name < b.normalized_name ? -1 : a.normalized_name > b.normalized_name ? 1 : 0
+  );
+  for (const dist of dists) {
     let text = "";
     try {
       text = await Deno.readTextFile(join(dist.dist_info, "METADATA"));
@@ -182,5 +199,6 @@ export async function collectSbomInput(
       requires: components.filter((c) => c.direct).map((c) => c.normalizedName),
     },
     components,
+    warnings,
   };
 }

@@ -7,7 +7,9 @@
  * @module
  */
 import type { AuditFinding } from "../audit/mod.ts";
+import { normalizeName } from "../names/mod.ts";
 import type { SbomComponent, SbomSubject } from "./components.ts";
+import { pypiPurl } from "./purl.ts";
 
 /** A vulnerability finding as `lib/audit` reports it (`audit --format cyclonedx-json`). */
 export type SbomVulnerability = AuditFinding;
@@ -165,8 +167,8 @@ export function cycloneDxDocument(
   };
   if (vulnerabilities !== undefined) {
     bom.vulnerabilities = vulnerabilities.map((v, i) => {
-      const target = byName.get(v.package) ??
-        components.find((c) => c.normalizedName === v.package.toLowerCase());
+      // The finding names the package as METADATA spells it; components are keyed PEP 503.
+      const target = byName.get(normalizeName(v.package));
       const rating: Record<string, unknown> = { severity: SEVERITIES[v.severity] ?? "unknown" };
       if (v.cvss !== null && v.cvss !== "") {
         rating.method = cvssMethod(v.cvss);
@@ -187,7 +189,7 @@ export function cycloneDxDocument(
         ? `Upgrade ${v.package} to ${v.fixed_versions.join(" or ")}`
         : `No fixed version of ${v.package} is known`;
       out.affects = [{
-        ref: target?.purl ?? `pkg:pypi/${v.package}@${v.version}`,
+        ref: target?.purl ?? pypiPurl(v.package, v.version),
         versions: [{ version: v.version, status: "affected" }],
       }];
       return out;

@@ -192,3 +192,39 @@ Deno.test("spdxDocument: SPDX 2.3 fields, checksums, licences and DEPENDS_ON", (
   const broken = { ...doc, dataLicense: "MIT", packages: [{ ...packages[1], SPDXID: "bad id" }] };
   assertEquals(spdxErrors(broken).length >= 2, true);
 });
+
+Deno.test("cycloneDxDocument: every affects.ref is a component's bom-ref, whatever the finding's spelling (`_`, `.`, case)", () => {
+  const spelled = [
+    component("typing_extensions", "4.0.0"),
+    component("zope.interface", "5.0"),
+    component("Foo__Bar", "1.0"),
+  ];
+  const found = (pkg: string, version: string): SbomVulnerability => ({
+    package: pkg,
+    version,
+    id: `PYSEC-${pkg}`,
+    aliases: [],
+    severity: "HIGH",
+    cvss: null,
+    summary: "",
+    fixed_versions: [],
+  });
+  const bom = cycloneDxDocument(subject, spelled, [
+    found("typing_extensions", "4.0.0"),
+    found("zope.interface", "5.0"),
+    found("foo-bar", "1.0"),
+    found("Typing.Extensions", "4.0.0"),
+  ]) as unknown as {
+    components: Array<{ "bom-ref": string }>;
+    vulnerabilities: Array<{ affects: Array<{ ref: string }> }>;
+  };
+  const refs = new Set(bom.components.map((c) => c["bom-ref"]));
+  const affects = bom.vulnerabilities.flatMap((v) => v.affects.map((a) => a.ref));
+  assertEquals(affects.length, 4);
+  for (const ref of affects) assertEquals(refs.has(ref), true, ref);
+  // A finding for something not listed still gets a purl-encoded reference.
+  const lone = cycloneDxDocument(subject, [], [found("Odd_Name", "1.0+x")]) as unknown as {
+    vulnerabilities: Array<{ affects: Array<{ ref: string }> }>;
+  };
+  assertEquals(lone.vulnerabilities[0]!.affects[0]!.ref, pypiPurl("Odd_Name", "1.0+x"));
+});

@@ -169,6 +169,9 @@ export async function checkAttestations(
 ): Promise<AttestationCheck[]> {
   const http = options.http ?? new HttpClient({
     offline: ctx.settings.offline.value,
+    // `security.allowed_sources`: the index page and the provenance URL it names are refused
+    // before any request when outside the list (reported as `unavailable` with the rule).
+    allowedSources: ctx.settings.allowedSources?.value,
     ...httpTimeouts(ctx.settings),
     events: ctx.reporter,
   });

@@ -17,7 +17,12 @@ import {
   WHEELS_BUCKET,
 } from "../cache/mod.ts";
 import { join } from "../paths/mod.ts";
-import { type InstalledDistribution, readInstalledDistributions } from "../distribution/mod.ts";
+import {
+  type BrokenDistribution,
+  type InstalledDistribution,
+  readBrokenDistributions,
+  readInstalledDistributions,
+} from "../distribution/mod.ts";
 import { checkRecord } from "../doctor/mod.ts";
 import type { EnvironmentContext, EnvironmentRecord } from "../environments/mod.ts";
 import { PackageNotFoundError } from "../errors/mod.ts";
@@ -102,6 +107,12 @@ export interface VerifyEnvironmentReport {
   source_rule: { rule: string; allowed: string[] } | null;
   /** Distributions without RECORD: their files could not be checked. */
   unrecorded: string[];
+  /**
+   * `.dist-info` directories without RECORD or METADATA (an interrupted install, or a RECORD
+   * deleted): their files cannot be verified, so each one is a failure. Name and version come from
+   * METADATA when readable, else from the directory name.
+   */
+  broken: { package: string; version: string; dist_info: string; reason: string }[];
   /** PEP 740 attestation checks (with `signatures`), else null. */
   signatures: AttestationCheck[] | null;
 }
@@ -142,10 +153,14 @@ export async function verificationTargets(
   target: BackendTarget,
   record: EnvironmentRecord,
   packages: readonly string[] = [],
+  broken: readonly BrokenDistribution[] = [],
 ): Promise<VerificationTarget[]> {
   const installed = await readInstalledDistributions(target.layout.sitePackages);
   const wanted = new Set(packages.map(normalizeName));
-  const unknown = [...wanted].filter((n) => !installed.some((d) => d.normalized_name === n));
+  const unknown = [...wanted].filter((n) =>
+    !installed.some((d) => d.normalized_name === n) &&
+    !broken.some((d) => d.normalized_name === n)
+  );
   if (unknown.length > 0) {
     throw new PackageNotFoundError(
       `${unknown.map((n) => `\`${n}\``).join(", ")} ${unknown.length === 1 ? "is" : "are"} ` +
@@ -205,7 +220,10 @@ export async function verifyEnvironment(
   target: BackendTarget,
   options: VerifyEnvironmentOptions = {},
 ): Promise<VerifyEnvironmentReport> {
-  const targets = await verificationTargets(target, record, options.packages);
+  const wanted = new Set((options.packages ?? []).map(normalizeName));
+  const broken = (await readBrokenDistributions(target.layout.sitePackages))
+    .filter((d) => wanted.size === 0 || wanted.has(d.normalized_name));
+  const targets = await verificationTargets(target, record, options.packages, broken);
   const report: VerifyEnvironmentReport = {
     environment: record.name,
     distributions: [],
@@ -216,6 +234,12 @@ export async function verifyEnvironment(
       ? null
       : { rule: options.sourceRule.rule, allowed: options.sourceRule.allowed },
     unrecorded: [],
+    broken: broken.map((d) => ({
+      package: d.normalized_name,
+      version: d.version,
+      dist_info: d.dist_info,
+      reason: d.reason,
+    })),
     signatures: null,
   };
   const bySha = new Map<string, { package: string; version: string }>();
@@ -301,17 +325,14 @@ export async function verifyEnvironment(
 
 /**
  * The problems that make `verify` fail: every file, artifact and source mismatch, every
- * attestation that names another file or digest or cannot be read, and, with
- * `requireSignatures`, every distribution without a matching attestation.
+ * distribution whose RECORD or METADATA is missing (its files cannot be checked), and every
+ * attestation that names another file or digest or cannot be read. (`--require-signatures`
+ * always fails in this build: no Sigstore verifier; the command says so.)
  */
-export function verifyFailures(
-  report: VerifyEnvironmentReport,
-  options: { requireSignatures?: boolean } = {},
-): number {
+export function verifyFailures(report: VerifyEnvironmentReport): number {
   const signatures = (report.signatures ?? []).filter((s) =>
-    s.status === "mismatch" || s.status === "invalid" ||
-    (options.requireSignatures === true && s.status !== "subject-matches")
+    s.status === "mismatch" || s.status === "invalid"
   );
   return report.files.length + report.artifacts.length + report.sources.length +
-    signatures.length;
+    report.broken.length + signatures.length;
 }

@@ -8,6 +8,7 @@ import { Validator } from "@cfworker/json-schema";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../helpers/assert.ts";
+import { normalizeArgs } from "../../commands/mod.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { buildZip } from "../helpers/hostile_wheel.ts";
 import { cycloneDxErrors } from "../helpers/sbom_schemas.ts";
@@ -288,10 +289,8 @@ Deno.test("audit --all, -r (pinned, then resolved) and --lock inputs", async () 
   assertEquals(broken.code, 1, broken.stderr);
   const brokenData = JSON.parse(broken.stdout).data;
   assertEquals(brokenData.targets.map((t: { name: string }) => t.name), ["a", "b", "c"]);
-  assert(
-    brokenData.notes.some((n: string) => n.startsWith("c was not audited")),
-    brokenData.notes.join("\n"),
-  );
+  assertEquals(brokenData.not_audited.map((n: { name: string }) => n.name), ["c"]);
+  assertEquals(typeof brokenData.targets[2].error, "string");
 
   const pinned = join(ctx.work, "pinned.txt");
   await Deno.writeTextFile(pinned, "demo-dep==1.0.0\nDemo_Pkg==1.0.0  # old\n");
@@ -527,4 +526,118 @@ Deno.test("cache export carries the offline database; cache import installs it, 
   // Importing it again keeps the one there (not newer).
   const again = await ctx.run(["cache", "import", bundle], { env: other });
   assertStringIncludes(again.stderr, "not newer");
+});
+
+Deno.test("audit --fix: a fix inside another range of a record is passed over; the audit after the upgrade decides the exit code", async () => {
+  const osvRecord = (id: string, events: Array<Record<string, string>>) => ({
+    id,
+    modified: "2024-01-01T00:00:00Z",
+    summary: `vuln ${id}`,
+    database_specific: { severity: "HIGH" },
+    affected: [{ package: { ecosystem: "PyPI", name: "vuln-lib" }, ranges: range(events) }],
+  });
+  await using ctx = await createTestContext([
+    ...standardWheels(),
+    ...["0.5", "1.0", "1.6", "2.0"].map((version) => buildWheel({ name: "vuln-lib", version })),
+  ]);
+  // A: [0, 1.0) ∪ [1.5, 2.0); B: [0, 1.6). 1.6 fixes B but sits inside A's second range.
+  const osv = serveOsv([
+    osvRecord("PYSEC-A", [{ introduced: "0" }, { fixed: "1.0" }, { introduced: "1.5" }, {
+      fixed: "2.0",
+    }]),
+    osvRecord("PYSEC-B", [{ introduced: "0" }, { fixed: "1.6" }]),
+  ]);
+  try {
+    assertOk(await ctx.run(["config", "set", "audit.osv_url", osv.url]));
+    assertOk(await ctx.run(["create", "app", "--packages", "vuln-lib<1"]));
+    assertOk(await ctx.run(["install", "vuln-lib", "--env", "app"]));
+    await ctx.run(["install", "vuln-lib==0.5", "--env", "app"]);
+    const regPath = join(ctx.home, "environments.json");
+    const reg = await Deno.readTextFile(regPath);
+    await Deno.writeTextFile(regPath, reg.replaceAll('"vuln-lib==0.5"', '"vuln-lib"'));
+    const before = await ctx.run(["audit", "app", "--format", "json"]);
+    const found = findingsOf(before.stdout);
+    assertEquals(found.map((f) => [f.version, f.id]), [["0.5", "PYSEC-A"], ["0.5", "PYSEC-B"]]);
+    // Only the fix of the interval holding 0.5 (1.0), not 2.0 that closes A's other interval.
+    const fixedVersions = (JSON.parse(before.stdout).data.targets[0].findings as Array<
+      { id: string; fixed_versions: string[] }
+    >).map((f) => [f.id, f.fixed_versions]);
+    assertEquals(fixedVersions, [["PYSEC-A", ["1.0"]], ["PYSEC-B", ["1.6"]]]);
+    const fixed = await ctx.run(["audit", "app", "--fix", "--format", "json"]);
+    assertSchema(fixed.stdout);
+    const data = JSON.parse(fixed.stdout).data;
+    assertEquals(data.fixes[0].plan[0].to, "2.0", fixed.stderr);
+    assertEquals(data.targets[0].findings_after_fix, []);
+    assertEquals(fixed.code, 0, fixed.stderr);
+    assertOk(await ctx.run(["audit", "app"]), "the next audit agrees");
+  } finally {
+    await osv.close();
+  }
+});
+
+Deno.test("audit: an environment that cannot be audited fails (exit 1, not_audited); an unfinished .dist-info is audited by its name", async (t) => {
+  await using s = await setup();
+  const { ctx } = s;
+  assertOk(await ctx.run(["create", "app", "--packages", "other-pkg==2.0.0"]));
+  assertOk(await ctx.run(["create", "gone", "--packages", "other-pkg==2.0.0"]));
+  await Deno.remove(ctx.envPath("gone"), { recursive: true });
+  const all = await ctx.run(["audit", "--all", "--severity", "HIGH"]);
+  assertEquals(all.code, 1, all.stderr);
+  assert(!all.stderr.includes("No known vulnerabilities"), all.stderr);
+  await assertSnapshot(t, filterText(all.stderr, [[ctx.home, "[HOME]"], [s.osv.url, "<OSV>"]]));
+  const json = await ctx.run(["audit", "--all", "--severity", "HIGH", "--format", "json"]);
+  assertEquals(json.code, 1);
+  assertSchema(json.stdout);
+  const result = JSON.parse(json.stdout);
+  assertEquals(result.status, "error");
+  assertEquals(result.data.not_audited.map((n: { name: string }) => n.name), ["gone"]);
+
+  // vuln-lib 1.0.0 with its RECORD deleted: still importable, still audited.
+  assertOk(await ctx.run(["install", "vuln-lib==1.0.0", "--env", "app"]));
+  const lib = join(ctx.envPath("app"), "lib");
+  let sp = "";
+  for await (const e of Deno.readDir(lib)) {
+    if (e.name.startsWith("python")) sp = join(lib, e.name, "site-packages");
+  }
+  await Deno.remove(join(sp, "vuln_lib-1.0.0.dist-info", "RECORD"));
+  const broken = await ctx.run(["audit", "app", "--format", "json"]);
+  assertEquals(broken.code, 1, broken.stderr);
+  assert(findingsOf(broken.stdout).some((f) => f.id === "GHSA-vuln-0001"), broken.stdout);
+  assert(
+    JSON.parse(broken.stdout).data.notes.some((n: string) =>
+      n.includes("vuln-lib 1.0.0 in app is an unfinished installation (no RECORD")
+    ),
+    broken.stdout,
+  );
+});
+
+Deno.test("audit routing: bare `audit db` is help and exit 2; global flags before the route word; --env names an environment called like a route", async () => {
+  assertEquals(normalizeArgs(["audit", "--offline", "security"]), [
+    "audit",
+    "security",
+    "--offline",
+  ]);
+  assertEquals(normalizeArgs(["audit", "--log-file", "x.log", "db", "info"]), [
+    "audit",
+    "db",
+    "info",
+    "--log-file",
+    "x.log",
+  ]);
+  assertEquals(normalizeArgs(["audit", "--env", "db"]), ["audit", "security", "--env", "db"]);
+  await using s = await setup();
+  const { ctx } = s;
+  const bare = await ctx.run(["audit", "db"]);
+  assertEquals(bare.code, 2);
+  assertStringIncludes(bare.stderr, "`gestvenv audit db` needs a command");
+  assertStringIncludes(bare.stderr, "update");
+  assertOk(await ctx.run(["create", "security", "--packages", "other-pkg==2.0.0"]));
+  const named = await ctx.run(["audit", "--env", "security", "--format", "json"]);
+  assertEquals(named.code, 1, named.stderr);
+  assertEquals(JSON.parse(named.stdout).data.targets[0].name, "security");
+  const routed = await ctx.run(["audit", "--offline", "security", "--env", "security"]);
+  assertEquals(routed.code, 5, routed.stderr);
+  assertStringIncludes(routed.stderr, "no offline vulnerability database");
+  const help = await ctx.run(["audit", "security", "--help"]);
+  assertStringIncludes(help.stdout + help.stderr, "gestvenv audit --env db");
 });

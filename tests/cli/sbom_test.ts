@@ -130,3 +130,23 @@ Deno.test("sbom: an unknown environment exits 3; an unsupported format exits 2; 
   assertOk(empty);
   assertEquals(await cycloneDxErrors(JSON.parse(empty.stdout)), []);
 });
+
+Deno.test("sbom: a .dist-info without RECORD is still listed, with a warning", async () => {
+  await using ctx = await createTestContext(wheels());
+  assertOk(await ctx.run(["create", "app", "--packages", "demo-dep==2.0.0"]));
+  const lib = join(ctx.envPath("app"), "lib");
+  let sp = "";
+  for await (const e of Deno.readDir(lib)) {
+    if (e.name.startsWith("python")) sp = join(lib, e.name, "site-packages");
+  }
+  await Deno.remove(join(sp, "demo_dep-2.0.0.dist-info", "RECORD"));
+  const result = await ctx.run(["sbom", "app"]);
+  assertOk(result);
+  const bom = JSON.parse(result.stdout);
+  assertEquals(
+    bom.components.map((c: { purl: string }) => c.purl),
+    ["pkg:pypi/demo-dep@2.0.0"],
+  );
+  assertStringIncludes(result.stderr, "demo-dep 2.0.0 is an unfinished installation (no RECORD");
+  assertEquals(await cycloneDxErrors(bom), []);
+});

@@ -254,11 +254,77 @@ Deno.test("verify --signatures: PEP 740 statements checked against the installed
   const offline = await runDenyNet(ctx, ["verify", "demo-pkg", "--signatures", "--env", "app"]);
   assertOk(offline, "a cached provenance needs no network");
   assertStringIncludes(offline.stderr, "subject-matches");
-  // Without provenance, --require-signatures fails; --signatures alone only reports it.
+  // Without provenance, --signatures alone only reports it.
   assertEquals((await verifyJson(ctx, ["other-pkg", "--signatures", "--env", "app"])).code, 0);
   const required = await verifyJson(ctx, ["other-pkg", "--require-signatures", "--env", "app"]);
   assertEquals(required.code, 1);
   assertEquals(required.report.signatures![0]!.status, "no-provenance");
+});
+
+Deno.test("verify --require-signatures refuses even a matching statement (no Sigstore verifier); security.require_signatures and GESTVENV_VERIFY_SIGNATURES turn it on", async () => {
+  const wheels = standardWheels();
+  const pkg = wheels.find((w) => w.name === "other-pkg")!;
+  // A forged bundle: the statement names the served bytes, the "signature" is nothing.
+  const forged = provenanceFor(pkg.filename, pkg.sha256) as {
+    attestation_bundles: { attestations: { envelope: { signature: string } }[] }[];
+  };
+  forged.attestation_bundles[0]!.attestations[0]!.envelope.signature = "AAAA";
+  await using ctx = await createTestContext(wheels, {
+    json: true,
+    provenance: { [pkg.filename]: forged },
+  });
+  assertOk(await ctx.run(["create", "app", "--packages", "other-pkg==2.0.0"]));
+  // security.allowed_sources applies to the index page and provenance fetches: refused before
+  // any request, reported as unavailable with the rule.
+  assertOk(await ctx.run(["config", "set", "security.allowed_sources", "pypi.org"]));
+  const pages = ctx.index.requests.length;
+  const refused = await verifyJson(ctx, ["--signatures", "--env", "app"]);
+  assertEquals(refused.report.signatures![0]!.status, "unavailable");
+  assertStringIncludes(refused.report.signatures![0]!.detail, "allowed");
+  assertEquals(ctx.index.requests.length, pages);
+  assertOk(await ctx.run(["config", "unset", "security.allowed_sources"]));
+  const gate = await ctx.run(["verify", "--require-signatures", "--env", "app"]);
+  assertEquals(gate.code, 1);
+  assertStringIncludes(gate.stderr, "signature verification (Sigstore) is not implemented");
+  assertStringIncludes(gate.stderr, "claims publisher GitHub ann/demo");
+  assert(!gate.stderr.includes("published by"), gate.stderr);
+  assert(!/✔|\bverified:/.test(gate.stderr), gate.stderr);
+  // The report alone still passes (statements checked, nothing required).
+  assertEquals((await ctx.run(["verify", "--signatures", "--env", "app"])).code, 0);
+  // The setting is read, through each of its sources.
+  const byVariable = await ctx.run(["verify", "--env", "app", "--format", "json"], {
+    env: { GESTVENV_VERIFY_SIGNATURES: "1" },
+  });
+  assertEquals(byVariable.code, 1);
+  const data = JSON.parse(byVariable.stdout).data;
+  assertEquals(data.ok, false);
+  assertEquals(data.signatures_required, true);
+  assertEquals(data.signatures[0].status, "subject-matches");
+  assertOk(await ctx.run(["config", "set", "security.require_signatures", "true"]));
+  assertEquals((await ctx.run(["verify", "--env", "app"])).code, 1);
+  // The flag wins over the configuration.
+  assertOk(await ctx.run(["verify", "--require-signatures=false", "--env", "app"]));
+  assertOk(await ctx.run(["config", "unset", "security.require_signatures"]));
+  assertOk(await ctx.run(["verify", "--env", "app"]));
+});
+
+Deno.test("verify: a .dist-info without RECORD is a failure, not a silent pass over its edited files", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app", "--packages", "third_pkg==0.3.0"]));
+  const sp = await sitePackages(ctx.envPath("app"));
+  await Deno.writeTextFile(join(sp, "third_pkg", "__init__.py"), "import os\n");
+  await Deno.remove(join(sp, "third_pkg-0.3.0.dist-info", "RECORD"));
+  const text = await ctx.run(["verify", "--env", "app"]);
+  assertEquals(text.code, 1);
+  assertStringIncludes(text.stdout, "third-pkg 0.3.0: no RECORD");
+  assertStringIncludes(text.stdout, "its files cannot be verified");
+  const { code, report } = await verifyJson(ctx, ["packages", "third_pkg", "--env", "app"]);
+  assertEquals(code, 1);
+  assertEquals(report.ok, false);
+  assertEquals(
+    (report as unknown as { broken: { package: string }[] }).broken.map((b) => b.package),
+    ["third-pkg"],
+  );
 });
 
 Deno.test("verify --source-only: a wheel installed from a local file is judged by its PEP 610 direct_url.json", async () => {
