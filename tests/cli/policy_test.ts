@@ -328,3 +328,49 @@ Deno.test("allowed sources: doctor reports a configured index outside the list a
   assertEquals(found[0].severity, "error");
   assertEquals(cli.index.requests.length, requests, "the index was not probed");
 });
+
+/** A `uv` that logs its arguments (one call a line) and succeeds without doing anything. */
+async function fakeUv(cli: TestContext): Promise<{ env: Record<string, string>; log: string }> {
+  const bin = join(cli.work, "fake-bin");
+  const log = join(cli.work, "uv.log");
+  await Deno.mkdir(bin, { recursive: true });
+  await Deno.writeTextFile(
+    join(bin, "uv"),
+    `#!/bin/sh\necho "$*" >> '${log}'\ncase "$*" in *--version*) echo "uv 0.5.0";; esac\nexit 0\n`,
+  );
+  await Deno.chmod(join(bin, "uv"), 0o755);
+  return { env: { GESTVENV_UV: join(bin, "uv") }, log };
+}
+
+Deno.test("policy: create --backend uv|pip --seed seeds pip through the lock, judged like any install", async () => {
+  await using cli = await createTestContext([
+    ...wheels(),
+    buildWheel({ name: "pip", version: "24.0" }),
+  ]);
+  const uv = await fakeUv(cli);
+  await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["pip"]\n`);
+  for (const backend of ["uv", "pip"]) {
+    const name = `seeded-${backend}`;
+    const refused = await cli.run(["create", name, "--backend", backend, "--seed"], {
+      env: uv.env,
+    });
+    assertEquals(refused.code, 1, refused.stderr);
+    assertStringIncludes(refused.stderr, "[packages.blocked] pip 24.0 is blocked");
+    assertEquals(await Deno.stat(cli.envPath(name)).then(() => true, () => false), false);
+    const registry = await cli.registry().catch(() => ({ environments: {} }));
+    assert(!(name in registry.environments), "no registry entry");
+  }
+  const calls = await Deno.readTextFile(uv.log).catch(() => "");
+  assert(!/install/.test(calls), `uv installed nothing:\n${calls}`);
+
+  // Allowed: uv installs the file gestvenv locked and verified (sha256) in its cache, not a
+  // `uv pip install pip` of its own, and never reads a uv.toml of the current directory.
+  await globalPolicy(cli, "team.toml", `version = 1\n`);
+  await cli.run(["create", "seeded", "--backend", "uv", "--seed"], { env: uv.env });
+  const install = (await Deno.readTextFile(uv.log)).split("\n").find((l) => /install/.test(l));
+  assert(install !== undefined, "uv was asked to install");
+  assert(/\/cache\/artifacts-v1\/\S+\/pip-24\.0-py3-none-any\.whl /.test(install), install);
+  assertStringIncludes(install, "--no-deps");
+  assertStringIncludes(install, "--no-config");
+  assert(!/ install pip /.test(` ${install} `), `not a bare \`uv pip install pip\`: ${install}`);
+});
