@@ -374,3 +374,28 @@ Deno.test("policy: create --backend uv|pip --seed seeds pip through the lock, ju
   assertStringIncludes(install, "--no-config");
   assert(!/ install pip /.test(` ${install} `), `not a bare \`uv pip install pip\`: ${install}`);
 });
+
+Deno.test("policy: clone by copy (a pip environment) is judged like an install; a refusal leaves nothing", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "p", "--backend", "pip", "--packages", "demo-pkg"]));
+  await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["demo-dep"]\n`);
+  const before = await treeDigest(cli.envPath("p"));
+  const refused = await cli.run(["clone", "p", "p2"]);
+  assertEquals(refused.code, 1, refused.stderr);
+  assertStringIncludes(refused.stderr, "Policy refused to install into p2");
+  assertStringIncludes(refused.stderr, "[packages.blocked] demo-dep 2.0.0 is blocked");
+  assertEquals(await Deno.stat(cli.envPath("p2")).then(() => true, () => false), false);
+  assert(!("p2" in (await cli.registry()).environments), "no registry entry");
+  const left = [...Deno.readDirSync(join(cli.home, "environments"))].map((e) => e.name).sort();
+  assertEquals(left.filter((n) => n !== "environments.json" && !n.startsWith(".")), ["p"]);
+  assertEquals(await treeDigest(cli.envPath("p")), before, "the source is untouched");
+  // What the policy allows is copied, licences and hashes read from the copy and its lock.
+  await globalPolicy(
+    cli,
+    "team.toml",
+    `version = 1\n[packages]\nblocked = ["gpl-pkg"]\n[requirements]\nrequire_hashes = true\n`,
+  );
+  const copied = await cli.run(["clone", "p", "p2"]);
+  assertOk(copied);
+  assertStringIncludes(copied.stderr, "by copy");
+});
