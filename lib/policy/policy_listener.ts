@@ -162,8 +162,22 @@ export function policyListener(
     if ((event.changes ?? []).length === 0) return;
     const subject = await plannedSubject(ctx, event, record);
     const evaluation: PolicyEvaluation = await evaluatePolicies(policies, subject, options.audit);
-    for (const w of evaluation.warnings) ctx.reporter.warn(`${w.message} (policy: ${w.policy})`);
-    const violations = [...evaluation.violations];
+    const unfetched = event.dryRun === true ? unfetchedNames(event) : new Set<string>();
+    // Licences are read from the files, which a dry run does not fetch: said, not guessed.
+    const judged = (v: PolicyViolation) =>
+      !(v.rule.startsWith("licenses.") && v.package !== null &&
+        unfetched.has(normalizeName(v.package)));
+    for (const w of evaluation.warnings.filter(judged)) {
+      ctx.reporter.warn(`${w.message} (policy: ${w.policy})`);
+    }
+    if (unfetched.size > 0 && policies.some(hasLicenseRules)) {
+      ctx.reporter.warn(
+        `Licences not checked in a dry run (the files are not fetched): ${
+          [...unfetched].sort().join(", ")
+        }; the real run checks them before installing`,
+      );
+    }
+    const violations = evaluation.violations.filter(judged);
     if (strict) {
       violations.push(...await strictAudit(ctx, subject, event.changes ?? [], options.audit));
     }
@@ -184,6 +198,22 @@ export function operationOf(event: LifecycleEvent): string {
     return `uninstall from ${event.environment}`;
   }
   return removals > 0 ? `change ${event.environment}` : `install into ${event.environment}`;
+}
+
+/** The names a dry-run event would install from files it did not fetch. */
+function unfetchedNames(event: LifecycleEvent): Set<string> {
+  return new Set(
+    (event.changes ?? []).filter((c) =>
+      c.after !== null && c.artifact === null && c.directory === null
+    )
+      .map((c) => normalizeName(c.name)),
+  );
+}
+
+/** Whether a policy has rules that read licences. */
+function hasLicenseRules(policy: Policy): boolean {
+  return policy.licensesAllowed !== null || policy.licensesBlocked.length > 0 ||
+    policy.requireKnownLicense;
 }
 
 /** The record, when the event is about the registered environment (not one being created). */

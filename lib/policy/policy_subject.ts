@@ -163,7 +163,9 @@ export async function plannedSubject(
         license: c.artifact === null ? null : await artifactLicense(c.artifact),
         urls: c.url === null ? [] : [c.url],
         directory: c.directory,
-        hashed: c.artifact !== null,
+        // A dry run fetches nothing: a locked file (the only kind the installer takes) carries a
+        // sha256, which the real run checks before installing it.
+        hashed: c.artifact !== null || (event.dryRun === true && c.url !== null),
       })),
     ),
   ];

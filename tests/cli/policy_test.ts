@@ -399,3 +399,65 @@ Deno.test("policy: clone by copy (a pip environment) is judged like an install; 
   assertOk(copied);
   assertStringIncludes(copied.stderr, "by copy");
 });
+
+Deno.test("policy: --dry-run judges the plan like the real run (exit 1, strict 5), changes nothing, says what it could not check", async () => {
+  await using cli = await createTestContext(wheels());
+  const osv = serveOsv([]);
+  try {
+    await Deno.mkdir(cli.home, { recursive: true });
+    await Deno.writeTextFile(join(cli.home, "config.toml"), `[audit]\nosv_url = "${osv.url}"\n`);
+    assertOk(await cli.run(["create", "app", "--packages", "mit-pkg"]));
+    await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["demo-dep"]\n`);
+    let stderr = await refusedUnchanged(cli, "app", [
+      "install",
+      "demo-pkg",
+      "--env",
+      "app",
+      "--dry-run",
+    ]);
+    assertStringIncludes(stderr, "[packages.blocked] demo-dep 2.0.0 is blocked");
+    // sync --dry-run of a lock that would bring the blocked package in: refused too.
+    const lock = join(cli.work, "other.toml");
+    assertOk(await cli.run(["create", "other"]));
+    await globalPolicy(cli, "team.toml", `version = 1\n`);
+    assertOk(await cli.run(["install", "demo-pkg", "--env", "other"]));
+    await Deno.copyFile(join(cli.envPath("other"), "pylock.toml"), lock);
+    await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["demo-dep"]\n`);
+    stderr = await refusedUnchanged(cli, "app", [
+      "sync",
+      "app",
+      "--locked",
+      "--lock-file",
+      lock,
+      "--dry-run",
+    ]);
+    assertStringIncludes(stderr, "demo-dep 2.0.0 is blocked");
+    // Licences are read from files a dry run does not fetch: said, not guessed.
+    await globalPolicy(cli, "team.toml", `version = 1\n[licenses]\nallowed = ["MIT"]\n`);
+    const dry = await cli.run(["install", "gpl-pkg", "--env", "app", "--dry-run"]);
+    assertOk(dry);
+    assertStringIncludes(dry.stderr, "Licences not checked in a dry run");
+    assertStringIncludes(dry.stderr, "gpl-pkg");
+    // Strict mode without an audit source: the dry run exits 5 as the real run does; a removal
+    // needs no audit.
+    await Deno.remove(join(cli.home, "policies", "team.toml"));
+    osv.setMode("error");
+    await Deno.writeTextFile(
+      join(cli.home, "config.toml"),
+      `[audit]\nosv_url = "${osv.url}"\n[security]\nmode = "strict"\n` +
+        `allowed_sources = ["${new URL(cli.index.url).host}"]\n`,
+    );
+    stderr = await refusedUnchanged(
+      cli,
+      "app",
+      ["install", "other-pkg", "--env", "app", "--dry-run"],
+      5,
+    );
+    assertStringIncludes(stderr, "the audit could not run");
+    const before = await treeDigest(cli.envPath("app"));
+    assertOk(await cli.run(["uninstall", "mit-pkg", "--env", "app", "--dry-run"]));
+    assertEquals(await treeDigest(cli.envPath("app")), before);
+  } finally {
+    await osv.close();
+  }
+});
