@@ -386,7 +386,8 @@ Deno.test("policy: clone by copy (a pip environment) is judged like an install; 
   assertStringIncludes(refused.stderr, "[packages.blocked] demo-dep 2.0.0 is blocked");
   assertEquals(await Deno.stat(cli.envPath("p2")).then(() => true, () => false), false);
   assert(!("p2" in (await cli.registry()).environments), "no registry entry");
-  const left = [...Deno.readDirSync(join(cli.home, "environments"))].map((e) => e.name).sort();
+  const left = (await Array.fromAsync(Deno.readDir(join(cli.home, "environments"))))
+    .map((e) => e.name).sort();
   assertEquals(left.filter((n) => n !== "environments.json" && !n.startsWith(".")), ["p"]);
   assertEquals(await treeDigest(cli.envPath("p")), before, "the source is untouched");
   // What the policy allows is copied, licences and hashes read from the copy and its lock.
