@@ -357,6 +357,8 @@ export async function buildContext(
       // Issue 12 §3 then §4: policies and strict mode judge each install before it changes
       // anything; hooks run once the policies let it through.
       context.lifecycle = composeLifecycle(policyGate(context, project), hooks.listener);
+      // Dry runs: the plan is judged by policies and strict mode, never by hooks.
+      context.judgePlan = policyGate(context, project);
       return context;
     },
     async release() {

@@ -55,7 +55,10 @@ export interface BackendOutput {
 export interface BackendBase {
   /** `native` (gestvenv's own installer), `pip` or `uv`. */
   readonly name: "native" | "pip" | "uv";
-  /** Prepares a freshly created environment; with `seed`, puts pip into it (pip/uv only). */
+  /**
+   * Prepares a freshly created environment. `seed` is informative: pip is seeded by lib/packages
+   * through the resolution and the lock for every backend (hashes and policies checked).
+   */
   create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void>;
   /** Removes distributions (by name) from the environment. */
   uninstall(

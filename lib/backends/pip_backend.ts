@@ -88,8 +88,12 @@ export class PipBackend extends PipCliBackend {
     return Promise.resolve(pipNetworkArgs(options.http));
   }
 
-  async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
-    if (seed) await this.#ensurepip(target, options);
+  /**
+   * Nothing to prepare: `--seed` puts pip in through gestvenv's resolution and lock
+   * (lib/packages), hashes and policies checked, not from `ensurepip`'s bundled wheel.
+   */
+  create(_target: BackendTarget, _seed: boolean, _options: BackendCallOptions): Promise<void> {
+    return Promise.resolve();
   }
 
   async uninstall(

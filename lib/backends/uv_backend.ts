@@ -42,7 +42,8 @@ export async function uvIndexArgs(index: IndexDecision): Promise<string[]> {
  * The uv backend: `uv pip install --python <env>/bin/python ...`, with the decided indexes as
  * options (they include pip's configuration where gestvenv's settings leave a key unset);
  * `file://` indexes that do not exist are dropped, as pip only warns about them. gestvenv's network timeouts are passed in uv's environment (`UV_HTTP_TIMEOUT`,
- * `UV_HTTP_CONNECT_TIMEOUT`, `UV_HTTP_RETRIES=1`).
+ * `UV_HTTP_CONNECT_TIMEOUT`, `UV_HTTP_RETRIES=1`). uv runs with `--no-config`: no `uv.toml` or
+ * `[tool.uv]` is read, so only the decided (allowed) indexes are used.
  */
 export class UvBackend extends PipCliBackend {
   readonly name = "uv" as const;
@@ -60,10 +61,14 @@ export class UvBackend extends PipCliBackend {
     options: BackendCallOptions,
     action: string,
   ): Promise<BackendOutput> {
-    const result = await runTool(this.#uv, ["pip", ...args, "--python", target.layout.python], {
+    // `--no-config`: gestvenv gives every index setting; a `uv.toml` or `[tool.uv]` of the current
+    // directory (maybe a repository someone else wrote) must not add indexes or find-links the
+    // allow-list never saw.
+    const command = ["pip", ...args, "--python", target.layout.python, "--no-config"];
+    const result = await runTool(this.#uv, command, {
       onLine: options.onOutput,
       signal: options.signal,
-      env: { UV_NO_PROGRESS: "1", ...uvNetworkEnv(options.http) },
+      env: { UV_NO_PROGRESS: "1", UV_NO_CONFIG: "1", ...uvNetworkEnv(options.http) },
     });
     failIfUnsuccessful("uv", action, result);
     return { output: `${result.stdout}${result.stderr}` };
@@ -73,15 +78,12 @@ export class UvBackend extends PipCliBackend {
     return uvIndexArgs(options.index);
   }
 
-  async create(target: BackendTarget, seed: boolean, options: BackendCallOptions): Promise<void> {
-    if (seed) {
-      await this.run(
-        target,
-        ["install", "pip", ...await uvIndexArgs(options.index)],
-        options,
-        "seed pip",
-      );
-    }
+  /**
+   * Nothing to prepare: `--seed` puts pip in through gestvenv's resolution and lock
+   * (lib/packages), hashes and policies checked, not through a `uv pip install pip` of its own.
+   */
+  create(_target: BackendTarget, _seed: boolean, _options: BackendCallOptions): Promise<void> {
+    return Promise.resolve();
   }
 
   async uninstall(

@@ -116,11 +116,21 @@ export function parseAllowedSources(entries: readonly string[], origin: string):
  * (decoded) or a path (made absolute against `cwd`).
  */
 export function localPathOf(location: string, cwd: () => string = () => Deno.cwd()): string | null {
+  let path: string;
   if (/^file:/i.test(location)) {
-    return decodeURIComponent(location.replace(/^file:(\/\/(localhost)?)?/i, "").split(/[?#]/)[0]!);
+    const raw = location.replace(/^file:(\/\/(localhost)?)?/i, "").split(/[?#]/)[0]!;
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      path = raw;
+    }
+    // Decoded, then normalised as a path: `file:///srv/wheels/%2e%2e/other` is `/srv/other`.
+    if (!path.startsWith("/")) path = `/${path}`;
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    return null;
+  } else {
+    path = location.startsWith("/") ? location : `${cwd().replace(/\/+$/, "")}/${location}`;
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return null;
-  const path = location.startsWith("/") ? location : `${cwd().replace(/\/+$/, "")}/${location}`;
   // Normalize `.` and `..` segments, so `/srv/wheels/../other` is not under `/srv/wheels`.
   const out: string[] = [];
   for (const part of path.split("/")) {
@@ -143,10 +153,14 @@ export function allowingRule(
 ): AllowedSourceRule | undefined {
   const local = localPathOf(location.replace(/^(git|hg|svn|bzr)\+/i, ""), cwd);
   if (local !== null) {
-    return sources.rules.find((r) =>
-      r.kind === "path" &&
-      (local === r.path || local.startsWith(r.path === "/" ? "/" : `${r.path}/`))
-    );
+    // Symlinks are followed: a link under an allowed directory that leads out of it is judged
+    // by where it leads (both sides as real paths, when they exist).
+    const real = realPathOrSelf(local);
+    return sources.rules.find((r) => {
+      if (r.kind !== "path") return false;
+      if (!isUnder(local, r.path)) return false;
+      return isUnder(real, r.path) || isUnder(real, realPathOrSelf(r.path));
+    });
   }
   let url: URL;
   try {
@@ -161,4 +175,29 @@ export function allowingRule(
     const hostOk = r.wildcard ? host.endsWith(`.${r.host}`) : host === r.host;
     return hostOk && (r.port === null || r.port === port);
   });
+}
+
+/** `path` is `dir` or under it (both absolute and normalised). */
+function isUnder(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`);
+}
+
+/**
+ * The real path of `path` (symlinks resolved), or of its deepest existing ancestor with the rest
+ * appended; `path` itself when nothing can be read (no `--allow-read`).
+ */
+function realPathOrSelf(path: string): string {
+  let head = path;
+  let tail = "";
+  for (;;) {
+    try {
+      const real = Deno.realPathSync(head);
+      return tail === "" ? real : `${real.replace(/\/+$/, "")}${tail}`;
+    } catch {
+      if (head === "/" || head === "") return path;
+      const cut = head.lastIndexOf("/");
+      tail = `${head.slice(cut)}${tail}`;
+      head = cut <= 0 ? "/" : head.slice(0, cut);
+    }
+  }
 }

@@ -66,3 +66,34 @@ Deno.test("allowingRule(): exact hosts, default ports, wildcards never the apex,
   assertEquals(allowed("wheels/a.whl"), undefined, "relative to the current directory");
   assertEquals(allowed("not a url"), undefined);
 });
+
+Deno.test("allowingRule(): file: URLs are decoded and normalised (`..`, `%2e%2e`) before matching", () => {
+  const sources = parseAllowedSources(["file:/srv/wheels"], origin);
+  const allowed = (location: string) => allowingRule(location, sources, () => "/home/a")?.entry;
+  assertEquals(allowed("file:///srv/wheels/../other"), undefined);
+  assertEquals(allowed("file:///srv/wheels/%2e%2e/other/a.whl"), undefined);
+  assertEquals(allowed("file:///srv/wheels/%2E%2E/other"), undefined);
+  assertEquals(allowed("file:/srv/wheels/./sub/../a.whl"), "file:/srv/wheels");
+  assertEquals(allowed("file://localhost/srv/wheels/a%20b.whl"), "file:/srv/wheels");
+});
+
+Deno.test("allowingRule(): a symlink under an allowed directory that leads out of it is refused", () => {
+  const work = Deno.realPathSync(Deno.makeTempDirSync());
+  try {
+    Deno.mkdirSync(`${work}/wheels`);
+    Deno.mkdirSync(`${work}/other`);
+    Deno.writeTextFileSync(`${work}/other/a-1-py3-none-any.whl`, "x");
+    Deno.writeTextFileSync(`${work}/wheels/b-1-py3-none-any.whl`, "x");
+    Deno.symlinkSync("../other", `${work}/wheels/link`);
+    Deno.symlinkSync("b-1-py3-none-any.whl", `${work}/wheels/inside.whl`);
+    const sources = parseAllowedSources([`file:${work}/wheels`], origin);
+    const allowed = (location: string) => allowingRule(location, sources)?.entry;
+    assertEquals(allowed(`file://${work}/wheels/link/a-1-py3-none-any.whl`), undefined);
+    assertEquals(allowed(`${work}/wheels/link`), undefined);
+    assertEquals(allowed(`${work}/wheels/inside.whl`), `file:${work}/wheels`, "a link inside");
+    assertEquals(allowed(`${work}/wheels/b-1-py3-none-any.whl`), `file:${work}/wheels`);
+    assertEquals(allowed(`${work}/wheels/not-yet`), `file:${work}/wheels`, "nothing to resolve");
+  } finally {
+    Deno.removeSync(work, { recursive: true });
+  }
+});

@@ -62,6 +62,12 @@ export interface EnvironmentContext {
    * strict-mode audits and hooks listen here. Build environments never emit.
    */
   lifecycle?: LifecycleListener | undefined;
+  /**
+   * Judges the plan of a `--dry-run` (`pre-install` events with `dryRun: true`, see
+   * `judgeDryRun`): policies and strict mode only, never hooks, nothing written. A refusal
+   * throws, so the dry run exits as the real run would.
+   */
+  judgePlan?: LifecycleListener | undefined;
 }
 
 /**

@@ -82,6 +82,11 @@ export interface LifecycleEvent {
    * when known; policies check `[python] allowed` on it before anything is made.
    */
   python?: { path: string; version: string } | undefined;
+  /**
+   * The plan of a `--dry-run`, given only to the plan judge (`judgeDryRun`), never to hooks: its
+   * files were not fetched (`artifact` is null), so what needs them (licences) is not judged.
+   */
+  dryRun?: boolean | undefined;
 }
 
 /**
@@ -102,6 +107,22 @@ export async function emitLifecycle(
 ): Promise<void> {
   if (ctx.lifecycle === undefined || ctx.dryRun) return;
   await ctx.lifecycle(event);
+}
+
+/**
+ * In a dry run, hands the plan's `pre-install` event (marked `dryRun: true`; its changes carry no
+ * fetched artifact) to `ctx.judgePlan` (policies and strict mode, never hooks), so a plan the real
+ * run would refuse is refused the same way. Called on dry-run paths only (the real run emits
+ * through {@linkcode emitLifecycle}); nothing when no judge listens.
+ *
+ * @throws whatever the judge throws to refuse the plan.
+ */
+export async function judgeDryRun(
+  ctx: EnvironmentContext,
+  event: LifecycleEvent,
+): Promise<void> {
+  if (ctx.judgePlan === undefined) return;
+  await ctx.judgePlan({ ...event, dryRun: true });
 }
 
 /**

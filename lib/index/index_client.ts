@@ -350,14 +350,20 @@ export class IndexClient {
       try {
         for await (const entry of Deno.readDir(dir)) {
           if (!entry.isFile) continue;
+          // A local file's sha256 is known before it is "fetched": it is read here, so the lock
+          // carries it and the installer verifies the file against it (as for an index's files).
+          const distribution = /\.(whl|tar\.gz|zip)$/i.test(entry.name);
+          const bytes = distribution
+            ? await Deno.readFile(join(dir, entry.name)).catch(() => null)
+            : null;
           files.push({
             filename: entry.name,
             url: "file://" + join(dir, entry.name).split("/").map(encodeURIComponent).join("/"),
-            sha256: null,
+            sha256: bytes === null ? null : await sha256Hex(bytes),
             requiresPython: null,
             yanked: null,
             coreMetadata: false,
-            size: null,
+            size: bytes === null ? null : bytes.length,
             uploadTime: null,
           });
         }

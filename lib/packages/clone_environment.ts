@@ -12,7 +12,7 @@ import { lockInstalled, readEnvironmentLock } from "./environment_lock.ts";
 import { join } from "../paths/mod.ts";
 import { copyTree, failpoint } from "../fs/mod.ts";
 import { findInterpreter } from "../python/mod.ts";
-import { relocateVirtualenv } from "../virtualenv/mod.ts";
+import { inspectVirtualenv, relocateVirtualenv } from "../virtualenv/mod.ts";
 import { createEnvironment } from "./create_environment.ts";
 import type { InstalledFile } from "./installed_files.ts";
 import {
@@ -20,6 +20,8 @@ import {
   checkFreeName,
   checkFreePath,
   defaultEnvironmentPath,
+  type DistributionChange,
+  emitLifecycle,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
@@ -311,6 +313,16 @@ export async function cloneEnvironment(
         await copyTree(current.path, staging, ctx.signal);
         await failpoint("clone.after-copy");
         throwIfInterrupted(ctx.signal);
+        // A copy installs every distribution of the source into a new environment: policies,
+        // strict mode and hooks judge it like any install, before it is moved into place (a
+        // refusal throws here, and the staging directory is removed).
+        await emitLifecycle(ctx, {
+          event: "pre-install",
+          environment: target,
+          path: staging,
+          changes: await copiedChanges(current, staging),
+          requirements: current.requirements,
+        });
         // Scripts and activators name the source: re-target them to the clone's final path.
         await relocateVirtualenv(staging, { oldRoot: current.path, newRoot: path, prompt: target });
       });
@@ -319,4 +331,30 @@ export async function cloneEnvironment(
     }
   });
   return { record, method: "copy", extraFiles: [], files: [] };
+}
+
+/**
+ * What a copy of `source` into `staging` installs: every distribution in the copy's
+ * site-packages (`before` null, `after` its version), with its file's URL or its directory from
+ * the source's lock; `artifact` is null (the files are already in place, not a verified file).
+ */
+async function copiedChanges(
+  source: EnvironmentRecord,
+  staging: string,
+): Promise<DistributionChange[]> {
+  const layout = await inspectVirtualenv(staging);
+  if (layout === undefined) return [];
+  const lock = await readEnvironmentLock(source);
+  return (await readInstalledDistributions(layout.sitePackages)).map((d) => {
+    const locked = lock?.packages.find((p) => p.name === d.normalized_name);
+    const file = locked?.wheels[0] ?? locked?.sdist;
+    return {
+      name: d.normalized_name,
+      before: null,
+      after: d.version,
+      artifact: null,
+      url: file?.url ?? null,
+      directory: locked?.directory?.path ?? null,
+    };
+  });
 }

@@ -160,7 +160,9 @@ async function populate(
   },
 ): Promise<void> {
   let lock = what.lock;
-  const seed = what.seed && backend.name === "native" ? ["pip"] : [];
+  // Every backend seeds pip through the resolution, the lock and the installer, so hashes,
+  // allowed sources, `pre-install` (policies, strict mode) judge it like any other install.
+  const seed = what.seed ? ["pip"] : [];
   if (
     lock === undefined &&
     (what.packages.length > 0 || what.files.length > 0 || what.editables.length > 0 ||

@@ -19,6 +19,7 @@ import {
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
+  judgeDryRun,
   openEnvironment,
   recordInstalled,
   withEnvironmentLock,
@@ -35,6 +36,7 @@ import { satisfiedByInstalled } from "./satisfied.ts";
 import {
   directoryMetadataReader,
   installFromLock,
+  judgeDryRunPlan,
   type LockPlan,
   planLockInstall,
 } from "./sync_lock.ts";
@@ -363,6 +365,7 @@ export async function installPackages(
     }
     const plan = await planLockInstall(lock, target, false);
     if (options.dryRun || ctx.dryRun) {
+      await judgeDryRunPlan(ctx, record, plan, lock);
       return { record, changes: planChanges(plan), plan };
     }
     await recordingInterrupts(
@@ -427,6 +430,18 @@ export async function uninstallPackages(
         before: installed.get(normalizeName(n))!.version,
         after: null,
       }));
+      await judgeDryRun(ctx, {
+        event: "pre-install",
+        environment: record.name,
+        path: record.path,
+        changes: changes.map((c): DistributionChange => ({
+          ...c,
+          name: normalizeName(c.name),
+          artifact: null,
+          url: null,
+          directory: null,
+        })),
+      });
       return { record, changes };
     }
     throwIfInterrupted(ctx.signal);

@@ -43,6 +43,7 @@ import { dropRequirements, mergeRequirements } from "./requirements_text.ts";
 import {
   directoryMetadataReader,
   installFromLock,
+  judgeDryRunPlan,
   type LockPlan,
   planChanges,
   planLockInstall,
@@ -454,6 +455,7 @@ export async function syncProject(
     const lockFile = writeLock || !resolved ? lockPath : null;
     if (dryRun) {
       const plan = await planLockInstall(lock, target, exact, keep, reuse);
+      await judgeDryRunPlan(ctx, record, plan, lock);
       return {
         record,
         project: root,

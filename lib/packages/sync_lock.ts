@@ -41,6 +41,7 @@ import {
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
+  judgeDryRun,
   openEnvironment,
   recordInstalled,
   withEnvironmentLock,
@@ -576,6 +577,28 @@ export function planChanges(
   ];
 }
 
+/**
+ * A dry run's judging step: the plan's changes (no file fetched) go to the plan judge
+ * (`judgeDryRun`: policies and strict mode, never hooks), so a plan the real run would refuse
+ * fails the same way (exit 1, or 5 when strict mode has no audit source). Nothing is written.
+ * @throws whatever the judge throws to refuse the plan.
+ */
+export async function judgeDryRunPlan(
+  ctx: EnvironmentContext,
+  record: EnvironmentRecord,
+  plan: LockPlan,
+  lock: Pylock,
+): Promise<void> {
+  if (plan.install.length === 0 && plan.remove.length === 0) return;
+  await judgeDryRun(ctx, {
+    event: "pre-install",
+    environment: record.name,
+    path: record.path,
+    changes: planChanges(plan, []),
+    requirements: lock.gestvenv?.requirements,
+  });
+}
+
 /** pip/uv apply the lock: the verified files from the cache, `--no-deps`. */
 async function applyWithTool(
   ctx: EnvironmentContext,
@@ -718,6 +741,7 @@ export async function syncEnvironment(
     const lock = await readLock(name, path);
     const { target } = await openEnvironment(ctx, first);
     const plan = await planLockInstall(lock, target, true);
+    await judgeDryRunPlan(ctx, first, plan, lock);
     return { record: first, plan, lockFile: path, dryRun: true };
   }
   return await withEnvironmentLock(ctx, name, async () => {

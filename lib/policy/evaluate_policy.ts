@@ -15,7 +15,7 @@ import { NetworkError } from "../errors/mod.ts";
 import { satisfiesSpecifierSet, tryParseVersion } from "../pep440/mod.ts";
 import { evaluateMarker, type MarkerEnvironment, parseRequirement } from "../pep508/mod.ts";
 import { licenseSatisfies } from "./license_expression.ts";
-import type { MaxSeverity, Policy, Severity } from "./policy_file.ts";
+import type { MaxSeverity, Policy } from "./policy_file.ts";
 
 /** A vulnerability finding, as `lib/audit` reports it (the rows of `audit --format json`). */
 export type { AuditFinding };

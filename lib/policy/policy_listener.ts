@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  type DistributionChange,
   type EnvironmentContext,
   type EnvironmentRecord,
   getEnvironment,
@@ -22,6 +23,7 @@ import {
   type PolicySubject,
   type PolicyViolation,
 } from "./evaluate_policy.ts";
+import { normalizeName } from "../names/mod.ts";
 import type { Policy } from "./policy_file.ts";
 import { policiesFor } from "./policy_sources.ts";
 import { plannedSubject } from "./policy_subject.ts";
@@ -80,10 +82,19 @@ export const STRICT_AUDIT_SEVERITY = "HIGH";
 async function strictAudit(
   ctx: EnvironmentContext,
   subject: PolicySubject,
+  changes: readonly DistributionChange[],
   audit: AuditFunction | undefined,
 ): Promise<PolicyViolation[]> {
   const origin = ctx.settings.securityMode?.origin ?? "security.mode";
-  const planned = subject.distributions.filter((d) => d.version !== null);
+  // Only what the plan adds or changes is audited: what stays was audited when it came in, and a
+  // removal brings nothing new (an air-gapped strict machine can still remove a package).
+  const added = new Set(
+    changes.filter((c) => c.after !== null).map((c) => normalizeName(c.name)),
+  );
+  const planned = subject.distributions.filter((d) =>
+    d.version !== null && added.has(normalizeName(d.name))
+  );
+  if (planned.length === 0) return [];
   if (audit === undefined) {
     throw new OperationError(
       `Strict mode (${origin}) audits every install for vulnerabilities (severity ${STRICT_AUDIT_SEVERITY} and above), and no vulnerability audit is available to this command: the install into ${subject.environment} is refused, nothing was changed`,
@@ -151,13 +162,58 @@ export function policyListener(
     if ((event.changes ?? []).length === 0) return;
     const subject = await plannedSubject(ctx, event, record);
     const evaluation: PolicyEvaluation = await evaluatePolicies(policies, subject, options.audit);
-    for (const w of evaluation.warnings) ctx.reporter.warn(`${w.message} (policy: ${w.policy})`);
-    const violations = [...evaluation.violations];
-    if (strict) violations.push(...await strictAudit(ctx, subject, options.audit));
+    const unfetched = event.dryRun === true ? unfetchedNames(event) : new Set<string>();
+    // Licences are read from the files, which a dry run does not fetch: said, not guessed.
+    const judged = (v: PolicyViolation) =>
+      !(v.rule.startsWith("licenses.") && v.package !== null &&
+        unfetched.has(normalizeName(v.package)));
+    for (const w of evaluation.warnings.filter(judged)) {
+      ctx.reporter.warn(`${w.message} (policy: ${w.policy})`);
+    }
+    if (unfetched.size > 0 && policies.some(hasLicenseRules)) {
+      ctx.reporter.warn(
+        `Licences not checked in a dry run (the files are not fetched): ${
+          [...unfetched].sort().join(", ")
+        }; the real run checks them before installing`,
+      );
+    }
+    const violations = evaluation.violations.filter(judged);
+    if (strict) {
+      violations.push(...await strictAudit(ctx, subject, event.changes ?? [], options.audit));
+    }
     if (violations.length > 0) {
-      throw new PolicyViolationError(`install into ${event.environment}`, violations);
+      throw new PolicyViolationError(operationOf(event), violations);
     }
   };
+}
+
+/**
+ * The operation an event stands for, for people: `uninstall from app` when every change is a
+ * removal, `change app` when some are, `install into app` otherwise.
+ */
+export function operationOf(event: LifecycleEvent): string {
+  const changes = event.changes ?? [];
+  const removals = changes.filter((c) => c.after === null).length;
+  if (changes.length > 0 && removals === changes.length) {
+    return `uninstall from ${event.environment}`;
+  }
+  return removals > 0 ? `change ${event.environment}` : `install into ${event.environment}`;
+}
+
+/** The names a dry-run event would install from files it did not fetch. */
+function unfetchedNames(event: LifecycleEvent): Set<string> {
+  return new Set(
+    (event.changes ?? []).filter((c) =>
+      c.after !== null && c.artifact === null && c.directory === null
+    )
+      .map((c) => normalizeName(c.name)),
+  );
+}
+
+/** Whether a policy has rules that read licences. */
+function hasLicenseRules(policy: Policy): boolean {
+  return policy.licensesAllowed !== null || policy.licensesBlocked.length > 0 ||
+    policy.requireKnownLicense;
 }
 
 /** The record, when the event is about the registered environment (not one being created). */

@@ -4,12 +4,12 @@ import { assertOk, createTestContext, type TestContext } from "../../tests/helpe
 import { treeDigest } from "../../tests/helpers/tree_digest.ts";
 import { type GestvenvConfig, resolveSettings } from "../config/mod.ts";
 import type { EnvironmentContext } from "../environments/mod.ts";
-import { OperationError } from "../errors/mod.ts";
+import { NetworkError, OperationError } from "../errors/mod.ts";
 import { SILENT_REPORTER } from "../events/mod.ts";
-import { installPackages } from "../packages/mod.ts";
+import { installPackages, uninstallPackages } from "../packages/mod.ts";
 import { resolveHome } from "../paths/mod.ts";
 import type { AuditFinding, AuditFunction } from "./evaluate_policy.ts";
-import { policyListener, PolicyViolationError } from "./policy_listener.ts";
+import { operationOf, policyListener, PolicyViolationError } from "./policy_listener.ts";
 
 function context(cli: TestContext, config: GestvenvConfig, audit?: AuditFunction) {
   const home = resolveHome((name) => name === "GESTVENV_HOME" ? cli.home : undefined);
@@ -99,4 +99,61 @@ Deno.test("a policy's [vulnerabilities] rule uses the injected audit; without st
   await installPackages(context(cli, {}, () => Promise.resolve([])), "app", {
     requirements: ["demo-pkg"],
   });
+});
+
+Deno.test("strict mode audits only what a plan adds or changes: a removal is never refused for want of an audit", async () => {
+  await using cli = await createTestContext();
+  assertOk(await cli.run(["create", "app", "--packages", "demo-dep==1.0.0"]));
+  const strict: GestvenvConfig = {
+    "security.mode": "strict",
+    "security.allowed_sources": [new URL(cli.index.url).host],
+  };
+  const audited: string[][] = [];
+  const recording: AuditFunction = (dists) => {
+    audited.push(dists.map((d) => `${d.name}==${d.version}`).sort());
+    return Promise.resolve([]);
+  };
+  await installPackages(context(cli, strict, recording), "app", {
+    requirements: ["other-pkg"],
+  });
+  assertEquals(audited.length, 1);
+  assertEquals(
+    audited[0]!.some((d) => d.startsWith("demo-dep==")),
+    false,
+    `what stays is not audited again: ${audited[0]}`,
+  );
+  // OSV down, no database: the audit cannot run, and removing a package is still allowed.
+  const unreachable: AuditFunction = () =>
+    Promise.reject(new NetworkError("OSV could not be reached"));
+  await uninstallPackages(context(cli, strict, unreachable), "app", ["other-pkg"]);
+  await uninstallPackages(context(cli, strict), "app", ["demo-dep"]);
+  const left = await Deno.readTextFile(join(cli.envPath("app"), "pylock.toml"));
+  assertEquals(left.includes("other-pkg"), false);
+  assertEquals(left.includes("demo-dep"), false);
+  // An install still needs the audit.
+  await assertRejects(
+    () => installPackages(context(cli, strict, unreachable), "app", { requirements: ["demo-dep"] }),
+    NetworkError,
+    "The install into app is refused",
+  );
+});
+
+Deno.test("operationOf(): removal-only plans are uninstalls, mixed plans changes", () => {
+  const change = (name: string, before: string | null, after: string | null) => ({
+    name,
+    before,
+    after,
+    artifact: null,
+    url: null,
+    directory: null,
+  });
+  const event = (changes: ReturnType<typeof change>[]) => ({
+    event: "pre-install" as const,
+    environment: "app",
+    path: "/x/app",
+    changes,
+  });
+  assertEquals(operationOf(event([change("a", "1", null)])), "uninstall from app");
+  assertEquals(operationOf(event([change("a", "1", null), change("b", null, "2")])), "change app");
+  assertEquals(operationOf(event([change("b", null, "2")])), "install into app");
 });

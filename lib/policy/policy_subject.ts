@@ -136,7 +136,17 @@ export async function plannedSubject(
     : await readInstalledDistributions(layout.sitePackages);
   const lock = await readEnvironmentLock(event.path);
   const info = await interpreterOf(ctx, layout?.python ?? join(event.path, "bin", "python"));
-  const kept = installed.filter((d) => !changed.has(d.normalized_name));
+  // A change already in place at `event.path` (a clone's copied directory: same version, no
+  // file to verify) is judged from what is installed, with its source and hashes from the lock.
+  const inPlace = new Set(
+    changes.filter((c) =>
+      c.after !== null && c.artifact === null && c.directory === null &&
+      installed.some((d) => d.normalized_name === normalizeName(c.name) && d.version === c.after)
+    ).map((c) => normalizeName(c.name)),
+  );
+  const kept = installed.filter((d) =>
+    !changed.has(d.normalized_name) || inPlace.has(d.normalized_name)
+  );
   const distributions: PolicyDistribution[] = [
     ...await Promise.all(kept.map(async (d) => ({
       name: d.normalized_name,
@@ -145,13 +155,17 @@ export async function plannedSubject(
       ...fromLock(lock, d.normalized_name),
     }))),
     ...await Promise.all(
-      changes.filter((c) => c.after !== null || c.directory !== null).map(async (c) => ({
+      changes.filter((c) =>
+        (c.after !== null || c.directory !== null) && !inPlace.has(normalizeName(c.name))
+      ).map(async (c) => ({
         name: normalizeName(c.name),
         version: c.after,
         license: c.artifact === null ? null : await artifactLicense(c.artifact),
         urls: c.url === null ? [] : [c.url],
         directory: c.directory,
-        hashed: c.artifact !== null,
+        // A dry run fetches nothing: a locked file (the only kind the installer takes) carries a
+        // sha256, which the real run checks before installing it.
+        hashed: c.artifact !== null || (event.dryRun === true && c.url !== null),
       })),
     ),
   ];

@@ -11,6 +11,7 @@ import {
   standardWheels,
   type TestContext,
 } from "../helpers/test_context.ts";
+import { buildWheel } from "../helpers/build_wheel.ts";
 import { treeDigest } from "../helpers/tree_digest.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 
@@ -245,4 +246,27 @@ Deno.test("require_hashes: requirements files need --hash on every line, and the
   const partial = await cli.run(["install", "-r", reqs, "--env", "app"]);
   assertEquals(partial.code, 1, partial.stderr);
   assertStringIncludes(partial.stderr, "requirements.txt:2: no `--hash`, and other lines give");
+});
+
+Deno.test("allowed sources: a wheel only in an allowed local find-links directory installs, its sha256 locked", async () => {
+  await using cli = await createTestContext(standardWheels());
+  const wheel = buildWheel({ name: "outside-pkg", version: "1.0.0" });
+  const dir = join(cli.work, "wheels");
+  await Deno.mkdir(dir);
+  await Deno.writeFile(join(dir, wheel.filename), wheel.bytes);
+  for (const [name, location] of [["plain", dir], ["url", `file://${dir}`]]) {
+    await writeConfig(
+      cli,
+      `find_links = ["${location}"]\n[security]\nrequire_hashes = true\n` +
+        `allowed_sources = ["${new URL(cli.index.url).host}", "file:${dir}"]\n`,
+    );
+    assertOk(await cli.run(["create", name!, "--packages", "outside-pkg"]));
+    const lock = await Deno.readTextFile(join(cli.envPath(name!), "pylock.toml"));
+    assertStringIncludes(lock, `sha256 = "${wheel.sha256}"`);
+    const run = await cli.exec(join(cli.envPath(name!), "bin", "python"), [
+      "-c",
+      "import outside_pkg",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+  }
 });

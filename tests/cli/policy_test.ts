@@ -328,3 +328,137 @@ Deno.test("allowed sources: doctor reports a configured index outside the list a
   assertEquals(found[0].severity, "error");
   assertEquals(cli.index.requests.length, requests, "the index was not probed");
 });
+
+/** A `uv` that logs its arguments (one call a line) and succeeds without doing anything. */
+async function fakeUv(cli: TestContext): Promise<{ env: Record<string, string>; log: string }> {
+  const bin = join(cli.work, "fake-bin");
+  const log = join(cli.work, "uv.log");
+  await Deno.mkdir(bin, { recursive: true });
+  await Deno.writeTextFile(
+    join(bin, "uv"),
+    `#!/bin/sh\necho "$*" >> '${log}'\ncase "$*" in *--version*) echo "uv 0.5.0";; esac\nexit 0\n`,
+  );
+  await Deno.chmod(join(bin, "uv"), 0o755);
+  return { env: { GESTVENV_UV: join(bin, "uv") }, log };
+}
+
+Deno.test("policy: create --backend uv|pip --seed seeds pip through the lock, judged like any install", async () => {
+  await using cli = await createTestContext([
+    ...wheels(),
+    buildWheel({ name: "pip", version: "24.0" }),
+  ]);
+  const uv = await fakeUv(cli);
+  await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["pip"]\n`);
+  for (const backend of ["uv", "pip"]) {
+    const name = `seeded-${backend}`;
+    const refused = await cli.run(["create", name, "--backend", backend, "--seed"], {
+      env: uv.env,
+    });
+    assertEquals(refused.code, 1, refused.stderr);
+    assertStringIncludes(refused.stderr, "[packages.blocked] pip 24.0 is blocked");
+    assertEquals(await Deno.stat(cli.envPath(name)).then(() => true, () => false), false);
+    const registry = await cli.registry().catch(() => ({ environments: {} }));
+    assert(!(name in registry.environments), "no registry entry");
+  }
+  const calls = await Deno.readTextFile(uv.log).catch(() => "");
+  assert(!/install/.test(calls), `uv installed nothing:\n${calls}`);
+
+  // Allowed: uv installs the file gestvenv locked and verified (sha256) in its cache, not a
+  // `uv pip install pip` of its own, and never reads a uv.toml of the current directory.
+  await globalPolicy(cli, "team.toml", `version = 1\n`);
+  await cli.run(["create", "seeded", "--backend", "uv", "--seed"], { env: uv.env });
+  const install = (await Deno.readTextFile(uv.log)).split("\n").find((l) => /install/.test(l));
+  assert(install !== undefined, "uv was asked to install");
+  assert(/\/cache\/artifacts-v1\/\S+\/pip-24\.0-py3-none-any\.whl /.test(install), install);
+  assertStringIncludes(install, "--no-deps");
+  assertStringIncludes(install, "--no-config");
+  assert(!/ install pip /.test(` ${install} `), `not a bare \`uv pip install pip\`: ${install}`);
+});
+
+Deno.test("policy: clone by copy (a pip environment) is judged like an install; a refusal leaves nothing", async () => {
+  await using cli = await createTestContext(wheels());
+  assertOk(await cli.run(["create", "p", "--backend", "pip", "--packages", "demo-pkg"]));
+  await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["demo-dep"]\n`);
+  const before = await treeDigest(cli.envPath("p"));
+  const refused = await cli.run(["clone", "p", "p2"]);
+  assertEquals(refused.code, 1, refused.stderr);
+  assertStringIncludes(refused.stderr, "Policy refused to install into p2");
+  assertStringIncludes(refused.stderr, "[packages.blocked] demo-dep 2.0.0 is blocked");
+  assertEquals(await Deno.stat(cli.envPath("p2")).then(() => true, () => false), false);
+  assert(!("p2" in (await cli.registry()).environments), "no registry entry");
+  const left = (await Array.fromAsync(Deno.readDir(join(cli.home, "environments"))))
+    .map((e) => e.name).sort();
+  assertEquals(left.filter((n) => n !== "environments.json" && !n.startsWith(".")), ["p"]);
+  assertEquals(await treeDigest(cli.envPath("p")), before, "the source is untouched");
+  // What the policy allows is copied, licences and hashes read from the copy and its lock.
+  await globalPolicy(
+    cli,
+    "team.toml",
+    `version = 1\n[packages]\nblocked = ["gpl-pkg"]\n[requirements]\nrequire_hashes = true\n`,
+  );
+  const copied = await cli.run(["clone", "p", "p2"]);
+  assertOk(copied);
+  assertStringIncludes(copied.stderr, "by copy");
+});
+
+Deno.test("policy: --dry-run judges the plan like the real run (exit 1, strict 5), changes nothing, says what it could not check", async () => {
+  await using cli = await createTestContext(wheels());
+  const osv = serveOsv([]);
+  try {
+    await Deno.mkdir(cli.home, { recursive: true });
+    await Deno.writeTextFile(join(cli.home, "config.toml"), `[audit]\nosv_url = "${osv.url}"\n`);
+    assertOk(await cli.run(["create", "app", "--packages", "mit-pkg"]));
+    await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["demo-dep"]\n`);
+    let stderr = await refusedUnchanged(cli, "app", [
+      "install",
+      "demo-pkg",
+      "--env",
+      "app",
+      "--dry-run",
+    ]);
+    assertStringIncludes(stderr, "[packages.blocked] demo-dep 2.0.0 is blocked");
+    // sync --dry-run of a lock that would bring the blocked package in: refused too.
+    const lock = join(cli.work, "other.toml");
+    assertOk(await cli.run(["create", "other"]));
+    await globalPolicy(cli, "team.toml", `version = 1\n`);
+    assertOk(await cli.run(["install", "demo-pkg", "--env", "other"]));
+    await Deno.copyFile(join(cli.envPath("other"), "pylock.toml"), lock);
+    await globalPolicy(cli, "team.toml", `version = 1\n[packages]\nblocked = ["demo-dep"]\n`);
+    stderr = await refusedUnchanged(cli, "app", [
+      "sync",
+      "app",
+      "--locked",
+      "--lock-file",
+      lock,
+      "--dry-run",
+    ]);
+    assertStringIncludes(stderr, "demo-dep 2.0.0 is blocked");
+    // Licences are read from files a dry run does not fetch: said, not guessed.
+    await globalPolicy(cli, "team.toml", `version = 1\n[licenses]\nallowed = ["MIT"]\n`);
+    const dry = await cli.run(["install", "gpl-pkg", "--env", "app", "--dry-run"]);
+    assertOk(dry);
+    assertStringIncludes(dry.stderr, "Licences not checked in a dry run");
+    assertStringIncludes(dry.stderr, "gpl-pkg");
+    // Strict mode without an audit source: the dry run exits 5 as the real run does; a removal
+    // needs no audit.
+    await Deno.remove(join(cli.home, "policies", "team.toml"));
+    osv.setMode("error");
+    await Deno.writeTextFile(
+      join(cli.home, "config.toml"),
+      `[audit]\nosv_url = "${osv.url}"\n[security]\nmode = "strict"\n` +
+        `allowed_sources = ["${new URL(cli.index.url).host}"]\n`,
+    );
+    stderr = await refusedUnchanged(
+      cli,
+      "app",
+      ["install", "other-pkg", "--env", "app", "--dry-run"],
+      5,
+    );
+    assertStringIncludes(stderr, "the audit could not run");
+    const before = await treeDigest(cli.envPath("app"));
+    assertOk(await cli.run(["uninstall", "mit-pkg", "--env", "app", "--dry-run"]));
+    assertEquals(await treeDigest(cli.envPath("app")), before);
+  } finally {
+    await osv.close();
+  }
+});
