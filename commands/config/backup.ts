@@ -1,5 +1,10 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { createConfigBackup, defaultBackupFile, renderConfigBackup } from "../../lib/config/mod.ts";
+import {
+  createConfigBackup,
+  defaultBackupFile,
+  renderConfigBackup,
+  writeNewBackup,
+} from "../../lib/config/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
 import { atomicWriteFile, pathExists } from "../../lib/fs/mod.ts";
 import { absolute } from "../../lib/paths/mod.ts";
@@ -34,19 +39,26 @@ export const configBackupCommand = buildCommand<BackupFlags, [string | undefined
     positional: { kind: "tuple", parameters: [optionalText("File to write", "file")] },
   },
   func: action("config backup", async (ctx, flags: BackupFlags, given: string | undefined) => {
-    const file = given === undefined ? defaultBackupFile(ctx.home) : absolute(given);
-    if (!flags.force && await pathExists(file)) {
+    const file = given === undefined ? undefined : absolute(given);
+    if (file !== undefined && !flags.force && await pathExists(file)) {
       throw new UsageError(`${file} exists`, { hint: "Add --force to replace it" });
     }
     const backup = await createConfigBackup(ctx.home, VERSION);
     const paths = Object.keys(backup.files);
     const listed = paths.length === 0 ? "no configuration file yet" : paths.join(", ");
     if (ctx.dryRun) {
-      ctx.printer.info(`Would write ${file}: ${listed}`);
+      ctx.printer.info(`Would write ${file ?? defaultBackupFile(ctx.home)}: ${listed}`);
       return;
     }
-    await atomicWriteFile(file, renderConfigBackup(backup), { mode: 0o600 });
-    ctx.printer.data(file);
+    let written: string;
+    if (file === undefined) {
+      // A name no backup has: two backups within one second never replace each other.
+      written = await writeNewBackup(ctx.home, backup);
+    } else {
+      await atomicWriteFile(file, renderConfigBackup(backup), { mode: 0o600 });
+      written = file;
+    }
+    ctx.printer.data(written);
     ctx.printer.success(`Configuration backed up (${listed})`);
   }, { effect: "changes" }),
 });

@@ -1,13 +1,6 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import {
-  configFiles,
-  createConfigBackup,
-  defaultBackupFile,
-  renderConfigBackup,
-  resetConfig,
-} from "../../lib/config/mod.ts";
+import { configFiles, resetConfig } from "../../lib/config/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
-import { atomicWriteFile } from "../../lib/fs/mod.ts";
 import {
   action,
   type CliContext,
@@ -62,13 +55,8 @@ export const configResetCommand = buildCommand<ResetFlags, [], CliContext>({
         );
       }
     }
-    const backup = defaultBackupFile(ctx.home);
-    await atomicWriteFile(
-      backup,
-      renderConfigBackup(await createConfigBackup(ctx.home, VERSION)),
-      { mode: 0o600 },
-    );
-    const removed = await resetConfig(ctx.home);
+    // The backup is taken under the configuration lock, with the removal.
+    const { backup, removed } = await resetConfig(ctx.home, VERSION);
     ctx.printer.info(`Backed up to ${backup}`);
     for (const path of removed) ctx.printer.info(`  removed ${path}`);
     ctx.printer.success(

@@ -7,6 +7,7 @@ import {
   type RestoreStep,
 } from "../../lib/config/mod.ts";
 import { ConfigError, UsageError } from "../../lib/errors/mod.ts";
+import { parsePolicy } from "../../lib/policy/mod.ts";
 import {
   action,
   type CliContext,
@@ -62,7 +63,12 @@ export const configRestoreCommand = buildCommand<GlobalFlags, [string], CliConte
         hint: "Give a file written by `gestvenv config backup`",
       });
     }
-    const backup = await parseConfigBackup(body, file, ctx.home);
+    const backup = await parseConfigBackup(
+      body,
+      file,
+      ctx.home,
+      (text, where) => parsePolicy(text, where, "toml"),
+    );
     const stamp = fileStamp();
     const planned = await planRestore(ctx.home, backup, stamp);
     const changing = planned.filter((s) => s.action !== "same");

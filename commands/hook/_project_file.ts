@@ -11,6 +11,7 @@ import {
   projectHooks,
   projectHooksDigest,
   readTrustStore,
+  trustRoot,
   updateTrustStore,
 } from "../../lib/hooks/mod.ts";
 import type { HookEntry, HookEventKey } from "../../lib/config/mod.ts";
@@ -43,7 +44,7 @@ export async function editProjectHooksKeepingTrust(
   const before = await loadProjectSettings(root);
   const hooksBefore = before === undefined ? [] : await projectHooks(before);
   const trustedBefore = hooksBefore.length === 0 ||
-    isTrusted(
+    await isTrusted(
       await readTrustStore(ctx.home.root),
       before!.root,
       await projectHooksDigest(hooksBefore),
@@ -53,9 +54,10 @@ export async function editProjectHooksKeepingTrust(
   const after = await loadProjectSettings(root);
   const hooks = after === undefined ? [] : await projectHooks(after);
   const digest = await projectHooksDigest(hooks);
+  const key = await trustRoot(after?.root ?? root);
   await updateTrustStore(ctx.home.root, (store) => {
-    if (hooks.length === 0) store.delete(after?.root ?? root);
-    else store.set(after!.root, { sha256: digest, trusted_at: new Date().toISOString() });
+    if (hooks.length === 0) store.delete(key);
+    else store.set(key, { sha256: digest, trusted_at: new Date().toISOString() });
   });
   return { trusted: true };
 }

@@ -1,7 +1,12 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { loadProjectSettings } from "../../lib/config/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
-import { projectHooks, projectHooksDigest, updateTrustStore } from "../../lib/hooks/mod.ts";
+import {
+  projectHooks,
+  projectHooksDigest,
+  trustRoot,
+  updateTrustStore,
+} from "../../lib/hooks/mod.ts";
 import { absolute } from "../../lib/paths/mod.ts";
 import {
   action,
@@ -46,8 +51,11 @@ export const hookTrustCommand = buildCommand<TrustFlags, [string?], CliContext>(
     },
   },
   func: action("hook trust", async (ctx, flags: TrustFlags, dir?: string) => {
-    const project = dir === undefined ? ctx.project : await loadProjectSettings(absolute(dir));
-    const root = project?.root ?? absolute(dir ?? Deno.cwd());
+    // Trust is kept by the real path: the runner finds the project from the (real) current
+    // directory, so a path through a symbolic link would be trusted in name only.
+    const given = dir === undefined ? undefined : await trustRoot(absolute(dir));
+    const project = given === undefined ? ctx.project : await loadProjectSettings(given);
+    const root = await trustRoot(project?.root ?? given ?? Deno.cwd());
     if (flags.revoke) {
       if (ctx.dryRun) {
         ctx.printer.info(`Would stop trusting the hooks of ${root}`);

@@ -34,15 +34,15 @@ export const profileActivateCommand = buildCommand<GlobalFlags, [string], CliCon
     // Checked first: activating a profile that does not exist (or is broken) changes nothing.
     const profile = off ? undefined : await loadProfile(ctx.home, name);
     const before = ctx.config.active_profile;
+    // Rendered before the write: a display error cannot follow a change.
+    const line = profile === undefined ? "" : settingsLine(profile) || "(no settings)";
     if (ctx.dryRun) {
       ctx.printer.info(
         off
           ? `Would deactivate the profile${
             before === undefined ? " (none is active)" : ` ${before}`
           }`
-          : `Would activate the profile ${name} in ${ctx.home.configFile}: ${
-            settingsLine(profile!)
-          }`,
+          : `Would activate the profile ${name} in ${ctx.home.configFile}: ${line}`,
       );
       return;
     }
@@ -55,7 +55,7 @@ export const profileActivateCommand = buildCommand<GlobalFlags, [string], CliCon
         before === undefined ? "No profile was active" : `Profile ${before} deactivated`,
       );
     } else {
-      ctx.printer.success(`Profile ${name} active: ${settingsLine(profile!) || "(no settings)"}`);
+      ctx.printer.success(`Profile ${name} active: ${line}`);
     }
     const forced = readEnv(PROFILE);
     if (forced !== undefined) {

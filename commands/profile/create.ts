@@ -81,11 +81,13 @@ export const profileCreateCommand = buildCommand<CreateFlags, [string], CliConte
         hint: "Add --force to replace it",
       });
     }
+    // Everything shown is rendered before the write: a display error cannot follow a change.
+    const line = settingsLine(profile) || "(no settings)";
     if (ctx.dryRun) {
-      ctx.printer.info(`Would write ${file}: ${settingsLine(profile) || "(no settings)"}`);
+      ctx.printer.info(`Would write ${file}: ${line}`);
       return;
     }
     await saveProfile(ctx.home, profile);
-    ctx.printer.success(`Profile ${name} created (${file}): ${settingsLine(profile)}`);
+    ctx.printer.success(`Profile ${name} created (${file}): ${line}`);
   }, { effect: "changes" }),
 });

@@ -137,6 +137,46 @@ export function renderConfigBackup(backup: ConfigBackup): string {
   return JSON.stringify(backup, null, 2) + "\n";
 }
 
+/**
+ * Writes `backup` into `<home>/backups/` under a name no other backup has:
+ * `config-<stamp>.json`, else `config-<stamp>-2.json`, `-3`, … (two backups within one second
+ * never overwrite each other). The text is written to a temp file and fsynced (mode 0600), then
+ * hard-linked to the name, which fails when the name exists: the file appears whole and an
+ * existing backup is never replaced. Requires `--allow-read` and `--allow-write`.
+ *
+ * @returns The backup file's path.
+ */
+export async function writeNewBackup(
+  home: HomeLayout,
+  backup: ConfigBackup,
+  date: Date = new Date(),
+): Promise<string> {
+  const dir = backupsDir(home);
+  await Deno.mkdir(dir, { recursive: true });
+  const base = `config-${fileStamp(date)}`;
+  const tmp = join(dir, `.${base}.${Deno.pid}.${crypto.randomUUID()}.tmp`);
+  const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+  try {
+    await file.write(new TextEncoder().encode(renderConfigBackup(backup)));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  try {
+    for (let n = 1;; n++) {
+      const target = join(dir, n === 1 ? `${base}.json` : `${base}-${n}.json`);
+      try {
+        await Deno.link(tmp, target);
+        return target;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      }
+    }
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
+}
+
 /** Checks a `config.toml` text: TOML, known keys (did-you-mean), valid values. */
 function checkConfigText(text: string, where: string): Record<string, unknown> {
   let doc: Record<string, unknown>;
@@ -156,16 +196,20 @@ function checkConfigText(text: string, where: string): Record<string, unknown> {
 /**
  * Reads and checks a backup completely: its format and version, each path (only gestvenv's
  * configuration files), each sha256, `config.toml`'s keys and values, each profile, each
- * policy's TOML, and that the active profile it names exists (built-in, in the backup, or on
- * disk in `home`). Nothing is written.
+ * policy (with `checkPolicy`: lib/policy's reader, as `policy apply` checks one; lib/config sits
+ * below lib/policy and cannot import it), and that the active profile it names exists
+ * (built-in, in the backup, or on disk in `home`). Nothing is written.
  *
  * @param where The backup file, for messages.
+ * @param checkPolicy Checks one policy file's text (`version`, tables, keys, values), throwing a
+ *   `ConfigError` naming `where` for the first problem (lib/policy's `parsePolicy`).
  * @throws {ConfigError} For the first problem, naming the file inside the backup.
  */
 export async function parseConfigBackup(
   text: string,
   where: string,
   home: HomeLayout,
+  checkPolicy: (text: string, where: string) => unknown,
 ): Promise<ConfigBackup> {
   const broken = (what: string) =>
     new ConfigError(`${where} is not a usable gestvenv configuration backup: ${what}`, {
@@ -209,10 +253,12 @@ export async function parseConfigBackup(
       parseProfileText(e.text, path.slice("profiles/".length, -".toml".length), inside, "toml");
     } else {
       try {
-        parse(e.text);
+        checkPolicy(e.text, inside);
       } catch (error) {
-        throw new ConfigError(`${inside} is not valid TOML: ${(error as Error).message}`, {
-          hint: "Nothing was changed",
+        if (!(error instanceof ConfigError)) throw error;
+        throw new ConfigError(`${error.message} (a policy of the backup)`, {
+          cause: error,
+          hint: "Nothing was changed; fix or remove the policy in the backup",
         });
       }
     }
@@ -286,24 +332,43 @@ export async function restoreConfigBackup(
 }
 
 /**
- * Removes gestvenv's configuration files from `home` ({@linkcode configFiles}: config.toml,
- * profiles, policies) under the configuration lock; their directories go only when left empty.
- * Environments, the registry, the cache, logs, backups and foreign files stay. The caller backs
- * up first. Requires `--allow-read` and `--allow-write`.
+ * Backs up, then removes gestvenv's configuration files from `home` ({@linkcode configFiles}:
+ * config.toml, profiles, policies), all under the configuration lock (`config.toml.lock`, the
+ * lock `config set` and `hook add` take), so a change made meanwhile is either in the backup or
+ * waits for the reset: it is never lost. The backup ({@linkcode writeNewBackup}) holds exactly
+ * the files removed; a file that no longer has the text backed up is not removed (the reset
+ * stops). Their directories go only when left empty. Environments, the registry, the cache,
+ * logs, backups and foreign files stay. Requires `--allow-read` and `--allow-write`.
  *
- * @returns The removed paths, relative to the home.
+ * @returns The backup file and the removed paths, relative to the home.
+ * @throws {ConfigError} When a file changed between the backup and its removal (the backup
+ *   stays; the files not yet removed stay).
  */
-export async function resetConfig(home: HomeLayout): Promise<string[]> {
+export async function resetConfig(
+  home: HomeLayout,
+  gestvenvVersion: string,
+  options: { date?: Date; lock?: { timeoutMs?: number | undefined } } = {},
+): Promise<{ backup: string; removed: string[] }> {
   return await withFileLock(`${home.configFile}.lock`, async () => {
+    const backup = await createConfigBackup(home, gestvenvVersion, options.date);
+    const file = await writeNewBackup(home, backup, options.date);
+    await failpoint("config.reset.after-backup");
     const removed: string[] = [];
-    for (const path of (await configFiles(home)).keys()) {
-      await Deno.remove(join(home.root, path));
+    for (const [path, { text }] of Object.entries(backup.files)) {
+      const target = join(home.root, path);
+      if ((await readIfFile(target)) !== text) {
+        throw new ConfigError(`${target} changed during the reset; it was not removed`, {
+          hint: `The backup ${file} holds the files as they were; run \`gestvenv config reset\` ` +
+            "again",
+        });
+      }
+      await Deno.remove(target);
       removed.push(path);
     }
     for (const folder of ["profiles", "policies"]) {
       // Only an empty directory goes: `Deno.remove` without `recursive` refuses any other.
       await Deno.remove(join(home.root, folder)).catch(() => {});
     }
-    return removed;
-  });
+    return { backup: file, removed };
+  }, { label: "the configuration", ...options.lock });
 }

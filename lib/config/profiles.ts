@@ -51,7 +51,9 @@ export interface ConfigProfile {
 
 /**
  * Keys a profile may not set: where gestvenv keeps things (a profile moving the environments or
- * the cache would hide them), and the active profile itself.
+ * the cache would hide them), the active profile itself, and hooks (`hooks.*`: a profile would
+ * replace the user's own hooks of the same event, e.g. turn a pre-install check off, without a
+ * word; hooks are the user's, kept in config.toml, the project or an environment's record).
  */
 export const PROFILE_EXCLUDED_KEYS: ReadonlySet<string> = new Set([
   "environments_path",
@@ -153,7 +155,7 @@ export function profileFile(home: HomeLayout, name: string): string {
 
 /**
  * Checks a profile's settings: every key known (a did-you-mean otherwise), none of
- * {@linkcode PROFILE_EXCLUDED_KEYS}, every value valid for its key.
+ * {@linkcode PROFILE_EXCLUDED_KEYS} and no `hooks.*` key, every value valid for its key.
  *
  * @param settings Flattened keys (`flattenConfig`).
  * @param where The file, for messages.
@@ -165,6 +167,16 @@ export function validateProfileSettings(
 ): GestvenvConfig {
   for (const key of Object.keys(settings)) {
     if (!isConfigKey(key)) throw unknownKeyError(key, ` in ${where}`);
+    if (key.startsWith("hooks.")) {
+      throw new ConfigError(
+        `\`${key}\` cannot be set by a profile (${where}): a profile's hooks would replace ` +
+          "your own hooks of that event",
+        {
+          hint: "Remove the [settings.hooks] entries from the profile; add hooks with " +
+            "`gestvenv hook add EVENT COMMAND` (globally, or `--env NAME` for one environment)",
+        },
+      );
+    }
     if (PROFILE_EXCLUDED_KEYS.has(key)) {
       throw new ConfigError(`\`${key}\` cannot be set by a profile (${where})`, {
         hint: "Set it in config.toml with `gestvenv config set`",

@@ -63,6 +63,11 @@ Deno.test("parseProfileText() reads profile files and plain config files, and re
     ["[settings]\nparallel_downlods = 3\n", "did you mean `performance.parallel_downloads`"],
     ['[settings]\nbackend = "conda"\n', "backend"],
     ['[settings]\nenvironments_path = "/x"\n', "cannot be set by a profile"],
+    // Hooks are the user's: a profile would replace config.toml's hooks of the same event.
+    ['[settings.hooks]\npre_install = "./check.sh"\n', "`hooks.pre_install` cannot be set"],
+    ['[hooks]\npost_create = ["a", "b"]\n', "`hooks.post_create` cannot be set"],
+    ['[settings.hooks]\npre_delete = { command = "x", timeout = 5 }\n', "hooks.pre_delete"],
+    ["[settings.hooks]\ntimeout = 5\n", "`hooks.timeout` cannot be set"],
     ["version = 2\n[settings]\n", "format version 2"],
     ["version = 1\nextra = 1\n", "Unknown entry `extra`"],
     ["[settings\n", "not valid TOML"],

@@ -86,6 +86,7 @@ export function lockOptions(ctx: EnvironmentContext, label: string): FileLockOpt
     timeoutMs: ctx.settings.lockTimeoutMs.value,
     holder: { command: ctx.command ?? "gestvenv (library)" },
     label,
+    signal: ctx.signal,
     onWait: (holder) =>
       ctx.reporter.warn(`Waiting for ${label}: it is held by ${describeLockHolder(holder)}`),
   };

@@ -1,5 +1,5 @@
 import { dirname } from "../paths/mod.ts";
-import { LockTimeoutError } from "../errors/mod.ts";
+import { InterruptedError, LockTimeoutError, OperationError } from "../errors/mod.ts";
 
 /** Who holds a lock: written into the lock file by its holder (exclusive locks only). */
 export interface LockHolder {
@@ -23,6 +23,29 @@ export interface FileLockOptions {
   holder?: { command: string } | undefined;
   /** What the lock protects, for messages (e.g. "environment `web`"). @default the lock path */
   label?: string | undefined;
+  /**
+   * Ends the wait for a busy lock when aborted (Ctrl-C, `operation_timeout`): a reason `SIGINT`
+   * or `SIGTERM` becomes an `InterruptedError`, an `OperationError` reason is rethrown saying the
+   * command was waiting for the lock, any other reason as it is.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** The error that ends a wait for `label` (held by `holder`) because `signal` was aborted. */
+function abortedWait(signal: AbortSignal, label: string, holder: string): unknown {
+  const reason = signal.reason;
+  const waiting = `it was waiting for ${label}, held by ${holder}`;
+  if (reason === "SIGINT" || reason === "SIGTERM") {
+    return new InterruptedError(reason, { hint: `Nothing was changed: ${waiting}` });
+  }
+  if (reason instanceof OperationError) {
+    return new OperationError(
+      `${reason.message.replace(/[.;:]?$/, "")} (${waiting})`,
+      reason.code,
+      { hint: reason.hint, cause: reason },
+    );
+  }
+  return reason;
 }
 
 /** How long a busy lock is waited for silently before {@linkcode FileLockOptions.onWait}, in ms. */
@@ -72,25 +95,35 @@ async function recordHolder(file: Deno.FsFile, holder: { command: string }): Pro
  *
  * A busy lock is polled: after {@linkcode LOCK_NOTICE_AFTER_MS} `onWait` learns who holds it
  * (read from the lock file, where an exclusive holder records its pid, command and start time);
- * after `timeoutMs` the wait ends with {@linkcode LockTimeoutError}.
+ * after `timeoutMs` the wait ends with {@linkcode LockTimeoutError}; when `signal` is aborted it
+ * ends at the next poll (within 50 ms).
  *
  * Requires `--allow-read` and `--allow-write`.
  *
  * @returns What `fn` returns.
  * @throws {LockTimeoutError} (exit 1) When the lock stayed busy for `timeoutMs`.
+ * @throws {InterruptedError} (exit 130/143) When `signal` was aborted by SIGINT/SIGTERM while
+ *   waiting; its `OperationError` reason (`operation_timeout`) otherwise, naming the lock.
  */
 export async function withFileLock<T>(
   lockPath: string,
   fn: () => Promise<T>,
   options: FileLockOptions = {},
 ): Promise<T> {
-  const { exclusive = true, timeoutMs, onWait, holder, label } = options;
+  const { exclusive = true, timeoutMs, onWait, holder, label, signal } = options;
   const file = await openLockFile(lockPath);
   try {
     const started = performance.now();
     let noticed = false;
     let delay = 10;
     while (!(await file.tryLock(exclusive))) {
+      if (signal?.aborted) {
+        throw abortedWait(
+          signal,
+          label ?? lockPath,
+          describeLockHolder(await readLockHolder(lockPath)),
+        );
+      }
       const waited = performance.now() - started;
       if (!noticed && waited >= LOCK_NOTICE_AFTER_MS) {
         noticed = true;

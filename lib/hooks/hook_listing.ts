@@ -33,7 +33,7 @@ export async function listHooks(
   if (project !== undefined) {
     const hooks = await projectHooks(project);
     if (hooks.length > 0) {
-      const trusted = isTrusted(
+      const trusted = await isTrusted(
         await readTrustStore(homeRoot),
         project.root,
         await projectHooksDigest(hooks),

@@ -11,7 +11,7 @@ import { OperationError } from "../errors/mod.ts";
 import { type HookDefinition, type HookEventName, isPreEvent } from "./hook_definition.ts";
 import { environmentHooks, globalHooks, projectHooks } from "./hook_store.ts";
 import { type HookInvocation, type HookOutcome, runHook } from "./run_hook.ts";
-import { isTrusted, projectHooksDigest, readTrustStore } from "./trust_store.ts";
+import { isTrusted, projectHooksDigest, readTrustStore, trustRoot } from "./trust_store.ts";
 
 /** A `post-*` hook that failed: the operation stands, the command's exit code becomes `code`. */
 export interface HookFailure {
@@ -86,7 +86,13 @@ export class HookRunner {
       changes: event.changes,
     };
     if (!isPreEvent(event.event) && this.#options.deferPost) {
-      this.#deferred.push(() => this.run(invocation));
+      // By the time a deferred hook runs, the environment may have moved: a create builds in a
+      // staging directory, renamed to the environment's path at the end. The hook gets the
+      // registered record's path as of when it runs.
+      this.#deferred.push(async () => {
+        const record = await this.#options.record(invocation.environment);
+        await this.run(record === undefined ? invocation : { ...invocation, path: record.path });
+      });
       return;
     }
     await this.run(invocation);
@@ -139,10 +145,12 @@ export class HookRunner {
       const hooks = await projectHooks(project);
       if (hooks.length === 0) return [];
       const store = await readTrustStore(this.#options.homeRoot);
-      if (isTrusted(store, project.root, await projectHooksDigest(hooks))) return hooks;
+      if (await isTrusted(store, project.root, await projectHooksDigest(hooks))) return hooks;
       if (!this.#untrustedWarned) {
         this.#untrustedWarned = true;
-        const changed = store.has(project.root) ? " (they changed since it was trusted)" : "";
+        const changed = store.has(await trustRoot(project.root))
+          ? " (they changed since it was trusted)"
+          : "";
         this.#options.warn(
           `The project ${project.root} defines hooks that are not trusted${changed}; they were ` +
             `skipped. Read them (\`gestvenv hook list\`), then run \`gestvenv hook trust ${project.root}\``,

@@ -11,6 +11,7 @@ import {
   projectHooksDigest,
   readTrustStore,
   trustFile,
+  trustRoot,
   updateTrustStore,
 } from "./trust_store.ts";
 
@@ -93,10 +94,19 @@ Deno.test("trust.json: a digest per project, atomic and versioned; a changed hoo
     assertEquals((await readTrustStore(home)).size, 0);
     await updateTrustStore(home, (s) => s.set("/p", { sha256: digest, trusted_at: "now" }));
     const store = await readTrustStore(home);
-    assert(isTrusted(store, "/p", digest));
+    assert(await isTrusted(store, "/p", digest));
     const edited = await hooksOfEntries("project", "/p", "/p/.gestvenv.toml", "post-create", "b");
-    assert(!isTrusted(store, "/p", await projectHooksDigest(edited)));
+    assert(!(await isTrusted(store, "/p", await projectHooksDigest(edited))));
     assertEquals(JSON.parse(await Deno.readTextFile(trustFile(home))).version, 1);
+    // Trust is keyed by the real path: a symbolic link to a trusted project is that project.
+    const real = await Deno.realPath(await Deno.makeTempDir({ dir: home }));
+    const link = join(home, "link");
+    await Deno.symlink(real, link);
+    const key = await trustRoot(link);
+    await updateTrustStore(home, (s) => s.set(key, { sha256: digest, trusted_at: "now" }));
+    assert((await readTrustStore(home)).has(real), "recorded by its real path");
+    assert(await isTrusted(await readTrustStore(home), real, digest));
+    assert(await isTrusted(await readTrustStore(home), link, digest));
     await Deno.writeTextFile(trustFile(home), '{"projects": []}');
     await assertRejects(() => readTrustStore(home), ConfigError, "not a gestvenv trust file");
   } finally {
@@ -146,6 +156,72 @@ Deno.test("runHook: variables, the changes file, output lines, exit codes and th
     });
     assertEquals([stopped.code, stopped.timedOut], [1, true]);
     assert(performance.now() - started < 5_000);
+
+    // The shell's exit status is the outcome: a background process it leaves holding the pipes
+    // is not waited for (nor counted as a timeout).
+    const [bg] = await hooksOfEntries(
+      "global",
+      "",
+      "config.toml",
+      "pre-delete",
+      `sleep 30 & echo $! > '${dir}/bg.pid'; echo started`,
+    );
+    const bgLines: string[] = [];
+    const bgStarted = performance.now();
+    const detached = await runHook(bg!, { event: "pre-delete", environment: "w", path: dir }, {
+      timeoutMs: 5_000,
+      cwd: dir,
+      onOutput: (l) => bgLines.push(l),
+    });
+    assertEquals([detached.code, detached.timedOut], [0, false]);
+    assertEquals(bgLines, ["started"]);
+    assert(performance.now() - bgStarted < 2_000, `${performance.now() - bgStarted} ms`);
+    const pid = Number((await Deno.readTextFile(join(dir, "bg.pid"))).trim());
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch { /* gone */ }
+    const [bgFail] = await hooksOfEntries(
+      "global",
+      "",
+      "config.toml",
+      "post-sync",
+      "sleep 30 & exit 3",
+    );
+    const failed = await runHook(bgFail!, { event: "post-sync", environment: "w", path: dir }, {
+      timeoutMs: 5_000,
+      cwd: dir,
+      onOutput: () => {},
+    });
+    assertEquals([failed.code, failed.timedOut], [3, false]);
+
+    // A shell that does not finish is stopped at the timeout with its whole process group: a
+    // child that ignores SIGTERM is killed too.
+    const [stubborn] = await hooksOfEntries(
+      "global",
+      "",
+      "config.toml",
+      "post-sync",
+      `sh -c 'trap "" TERM; echo $$ > "${dir}/child.pid"; sleep 30' & wait`,
+    );
+    const stubbornStarted = performance.now();
+    const killed = await runHook(stubborn!, { event: "post-sync", environment: "w", path: dir }, {
+      timeoutMs: 300,
+      cwd: dir,
+      onOutput: () => {},
+    });
+    assertEquals([killed.code, killed.timedOut], [1, true]);
+    assert(performance.now() - stubbornStarted < 4_000);
+    const child = Number((await Deno.readTextFile(join(dir, "child.pid"))).trim());
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      try {
+        Deno.kill(child, "SIGCONT");
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        alive = false;
+      }
+    }
+    assertEquals(alive, false, "the child ignoring SIGTERM was killed with its group");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -74,24 +74,41 @@ export function hookEnvironment(
   return env;
 }
 
+/** A stream being read line by line: `done` settles at its end or once `cancel` was called. */
+interface LineReader {
+  done: Promise<void>;
+  cancel(): void;
+}
+
 /** Passes each complete line of `stream` to `onLine` (a last unterminated line too). */
-async function readLines(
-  stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
-): Promise<void> {
+function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): LineReader {
+  const reader = stream.getReader();
   const decoder = new TextDecoder();
   let pending = "";
-  for await (const chunk of stream) {
-    pending += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      onLine(pending.slice(0, newline).replace(/\r$/, ""));
-      pending = pending.slice(newline + 1);
-    }
-  }
-  pending += decoder.decode();
-  if (pending !== "") onLine(pending);
+  const done = (async () => {
+    try {
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        pending += decoder.decode(value, { stream: true });
+        let newline: number;
+        while ((newline = pending.indexOf("\n")) >= 0) {
+          onLine(pending.slice(0, newline).replace(/\r$/, ""));
+          pending = pending.slice(newline + 1);
+        }
+      }
+    } catch { /* cancelled, or the pipe broke: what was read is passed on */ }
+    pending += decoder.decode();
+    if (pending !== "") onLine(pending);
+  })();
+  return { done, cancel: () => void reader.cancel().catch(() => {}) };
 }
+
+/**
+ * How long the output of a hook is still read after its shell exited, in ms: a background
+ * process it started (`./start-db.sh &`) may keep the pipes open, and is not waited for.
+ */
+export const OUTPUT_GRACE_MS = 300;
 
 const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
   SIGHUP: 1,
@@ -104,8 +121,11 @@ const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
 /**
  * Runs `hook` for `invocation` and waits for it. For install and sync events the changes are
  * written to a temp JSON file (`[{"name", "before", "after"}]`) named by `GESTVENV_CHANGES`,
- * removed afterwards. On POSIX the hook is the leader of a new process group (session); at its
- * timeout, or when `signal` aborts, the group gets SIGTERM, then SIGKILL 2 s later.
+ * removed afterwards. On POSIX the hook is the leader of a new process group (session); when its
+ * shell is still running at its timeout, or when `signal` aborts, the group gets SIGTERM, then
+ * SIGKILL 2 s later. The outcome is the shell's exit status: background processes it leaves
+ * running (`server &`) are not waited for (their output is read for {@linkcode OUTPUT_GRACE_MS}
+ * after the shell exits, then no more) and do not count against the hook.
  *
  * @throws {Deno.errors.NotFound} When the shell itself cannot be found.
  */
@@ -140,13 +160,13 @@ export async function runHook(
     }).spawn();
     let timedOut = false;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
+    const send = (signal: Deno.Signal) => {
+      try {
+        if (windows) child.kill(signal);
+        else Deno.kill(-child.pid, signal);
+      } catch { /* already gone */ }
+    };
     const stop = () => {
-      const send = (signal: Deno.Signal) => {
-        try {
-          if (windows) child.kill(signal);
-          else Deno.kill(-child.pid, signal);
-        } catch { /* already gone */ }
-      };
       send("SIGTERM");
       killTimer ??= setTimeout(() => send("SIGKILL"), 2_000);
     };
@@ -156,12 +176,23 @@ export async function runHook(
     }, options.timeoutMs);
     const onAbort = () => stop();
     options.signal?.addEventListener("abort", onAbort);
+    const readers = [
+      readLines(child.stdout, options.onOutput),
+      readLines(child.stderr, options.onOutput),
+    ];
     try {
-      const [status] = await Promise.all([
-        child.status,
-        readLines(child.stdout, options.onOutput),
-        readLines(child.stderr, options.onOutput),
+      // The outcome is the shell's: once it exited, the timeout no longer applies, and the output
+      // is read for a short grace only (a background process it left may hold the pipes open).
+      const status = await child.status;
+      clearTimeout(timer);
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(readers.map((r) => r.done)),
+        new Promise<void>((resolve) => grace = setTimeout(resolve, OUTPUT_GRACE_MS)),
       ]);
+      clearTimeout(grace);
+      for (const r of readers) r.cancel();
+      await Promise.all(readers.map((r) => r.done));
       const code = timedOut
         ? 1
         : status.signal !== null
@@ -170,7 +201,11 @@ export async function runHook(
       return { code, timedOut, durationMs: performance.now() - started };
     } finally {
       clearTimeout(timer);
-      if (killTimer !== undefined) clearTimeout(killTimer);
+      if (killTimer !== undefined) {
+        // Stopped (timeout, abort): what the group still runs after SIGTERM is killed now.
+        clearTimeout(killTimer);
+        send("SIGKILL");
+      }
       options.signal?.removeEventListener("abort", onAbort);
     }
   } finally {

@@ -107,7 +107,23 @@ export async function updateTrustStore<T>(
   }, { label: "the trust file" });
 }
 
-/** Whether `root` is trusted with hook definitions whose digest is `sha256`. */
-export function isTrusted(store: TrustStore, root: string, sha256: string): boolean {
-  return store.get(root)?.sha256 === sha256;
+/**
+ * The key of project directory `root` in the trust store: its real path (`Deno.realPath`), so a
+ * project trusted through a symbolic link is the same project when gestvenv runs inside it;
+ * `root` itself when it cannot be resolved (it does not exist). Requires `--allow-read`.
+ */
+export async function trustRoot(root: string): Promise<string> {
+  try {
+    return await Deno.realPath(root);
+  } catch {
+    return root;
+  }
+}
+
+/**
+ * Whether `root` (by its real path, {@linkcode trustRoot}) is trusted with hook definitions whose
+ * digest is `sha256`. Requires `--allow-read`.
+ */
+export async function isTrusted(store: TrustStore, root: string, sha256: string): Promise<boolean> {
+  return store.get(await trustRoot(root))?.sha256 === sha256;
 }

@@ -113,6 +113,27 @@ Deno.test("restoring a damaged or hostile backup changes nothing, byte for byte"
         "profiles/p.toml": { text: "[settings]\nzzz = 1\n", sha256: sha("[settings]\nzzz = 1\n") },
       },
     }],
+    // TOML, but not a policy: checked as `policy apply` checks one, before anything is written.
+    ["a policy of another format version", {
+      ...good,
+      files: {
+        ...good.files,
+        "policies/bad.toml": {
+          text: "version = 7\n[packages]\nblocked = [1]\n",
+          sha256: sha("version = 7\n[packages]\nblocked = [1]\n"),
+        },
+      },
+    }],
+    ["a policy with a bad value", {
+      ...good,
+      files: {
+        ...good.files,
+        "policies/bad.toml": {
+          text: "version = 1\n[packages]\nblocked = [1]\n",
+          sha256: sha("version = 1\n[packages]\nblocked = [1]\n"),
+        },
+      },
+    }],
   ];
   const before = await tree(join(ctx.home, ".."));
   for (const [what, doc] of bad) {
@@ -163,8 +184,13 @@ Deno.test("config reset backs up, then removes only gestvenv's configuration fil
   const restored = await tree(ctx.home);
   assertEquals(restored.get("config.toml"), before.get("config.toml"));
   assertEquals(restored.get("profiles/team.toml"), before.get("profiles/team.toml"));
-  // Nothing left to reset: says so.
-  assertOk(await ctx.run(["config", "reset", "--yes"]));
+  // A second reset right away (within the same second, usually) keeps the first backup.
+  const firstBackup = await Deno.readTextFile(backup);
+  const again = await ctx.run(["config", "reset", "--yes"]);
+  assertOk(again);
+  const second = /Backed up to (\S+)/.exec(again.stderr)![1]!;
+  assert(second !== backup, `a new name: ${second}`);
+  assertEquals(await Deno.readTextFile(backup), firstBackup, "the first backup is intact");
   assertStringIncludes(
     (await ctx.run(["config", "reset", "--yes"])).stderr,
     "already uses its defaults",

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { hasScript, inTerminal } from "../helpers/in_terminal.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
+import { PERMISSION_FLAGS } from "../../commands/_self.ts";
 
 async function settingsOf(ctx: TestContext, env: Record<string, string> = {}) {
   const r = await ctx.run(["config", "show", "--format", "json"], { env });
@@ -305,5 +306,63 @@ Deno.test("operation_timeout stops a command through the Ctrl-C path: exit 1, no
     assertOk(await ctx.run(["install", "app", "demo-pkg", "--index-url", proxy.url]));
   } finally {
     await proxy.close();
+  }
+});
+
+Deno.test("a command waiting for a busy environment lock stops at operation_timeout and on Ctrl-C", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "app"]));
+  // Another process holds the environment's lock (as a running `install` would).
+  const lock = await Deno.open(join(ctx.home, "locks", "app.lock"), {
+    read: true,
+    write: true,
+    create: true,
+  });
+  try {
+    await lock.lock(true);
+    const registry = await Deno.readTextFile(join(ctx.home, "environments.json"));
+    const started = Date.now();
+    const r = await ctx.run(["install", "app", "demo-pkg"], {
+      env: { GESTVENV_OPERATION_TIMEOUT: "2" },
+    });
+    const took = Date.now() - started;
+    assertEquals(r.code, 1, r.stderr);
+    assertStringIncludes(r.stderr, "ran longer than `operation_timeout`");
+    assertStringIncludes(r.stderr, "waiting for environment `app`");
+    assert(took < 15_000, `stopped at the limit, not at lock_timeout (120 s): ${took} ms`);
+    assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registry);
+
+    // Ctrl-C while waiting: exit 130 at once, saying what it was waiting for.
+    const main = new URL("../../main.ts", import.meta.url).pathname;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", ...PERMISSION_FLAGS, main, "install", "app", "demo-pkg"],
+      env: ctx.env,
+      clearEnv: true,
+      cwd: ctx.work,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr: string[] = [];
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of child.stderr) stderr.push(decoder.decode(chunk));
+    })();
+    // Once it says it waits, interrupt it.
+    for (let i = 0; i < 200 && !stderr.join("").includes("Waiting for"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assertStringIncludes(stderr.join(""), "Waiting for environment `app`");
+    const interrupted = Date.now();
+    child.kill("SIGINT");
+    const status = await child.status;
+    await reading;
+    await child.stdout.cancel();
+    assertEquals(status.code, 130, stderr.join(""));
+    assert(Date.now() - interrupted < 5_000, "stopped promptly");
+    assertStringIncludes(stderr.join(""), "waiting for environment `app`");
+    assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registry);
+  } finally {
+    lock.close();
   }
 });

@@ -192,3 +192,52 @@ Deno.test("profile run COMMAND profiles it, also for the names of the profile co
   // `profile` alone needs a command.
   assertEquals((await ctx.run(["profile"])).code, 2);
 });
+
+Deno.test("hook tables show as TOML in config get; profiles naming hooks are refused before any write", async () => {
+  await using ctx = await createTestContext([]);
+  assertOk(await ctx.run(["hook", "add", "pre-delete", "echo bk", "--timeout", "5"]));
+  assertOk(await ctx.run(["hook", "add", "post-create", "echo one"]));
+  assertOk(await ctx.run(["hook", "add", "post-create", "echo two", "--name", "second"]));
+  const table = await ctx.run(["config", "get", "hooks.pre_delete"]);
+  assertOk(table);
+  assertEquals(table.stdout.trim(), '[{ command = "echo bk", timeout = 5 }]');
+  const list = await ctx.run(["config", "get", "hooks.post_create"]);
+  assertOk(list);
+  assertEquals(list.stdout.trim(), '["echo one", { command = "echo two", name = "second" }]');
+  const json = await ctx.run(["config", "get", "hooks.pre_delete", "--format", "json"]);
+  assertOk(json);
+  assertEquals(JSON.parse(json.stdout).data.value, [{ command: "echo bk", timeout: 5 }]);
+  // config show lists them too, without crashing.
+  assertOk(await ctx.run(["config", "show"]));
+
+  // A profile with hook tables: refused by create (nothing written), show, activate and apply
+  // (config.toml and the registry unchanged).
+  assertOk(await ctx.run(["create", "e4"]));
+  const file = join(ctx.work, "t2.toml");
+  await Deno.writeTextFile(
+    file,
+    'version = 1\n[settings.hooks]\npost_create = ["echo one", "echo two"]\n' +
+      'pre_delete = { command = "echo backup", timeout = 5 }\n',
+  );
+  const created = await ctx.run(["profile", "create", "t2", "--from-config", file]);
+  assertEquals(created.code, 10, created.stderr);
+  assertStringIncludes(created.stderr, "cannot be set by a profile");
+  assert(!created.stderr.includes("Cannot convert"), created.stderr);
+  await Deno.stat(join(ctx.home, "profiles", "t2.toml")).then(
+    () => assert(false, "a refused profile was written"),
+    () => {},
+  );
+  await Deno.mkdir(join(ctx.home, "profiles"), { recursive: true });
+  await Deno.copyFile(file, join(ctx.home, "profiles", "t2.toml"));
+  const config = await Deno.readTextFile(join(ctx.home, "config.toml"));
+  const registry = await Deno.readTextFile(join(ctx.home, "environments.json"));
+  for (
+    const args of [["show", "t2"], ["activate", "t2"], ["apply", "t2", "--to-env", "e4"]]
+  ) {
+    const r = await ctx.run(["profile", ...args]);
+    assertEquals(r.code, 10, `${args.join(" ")}: ${r.stderr}`);
+    assertStringIncludes(r.stderr, "cannot be set by a profile");
+  }
+  assertEquals(await Deno.readTextFile(join(ctx.home, "config.toml")), config);
+  assertEquals(await Deno.readTextFile(join(ctx.home, "environments.json")), registry);
+});

@@ -216,3 +216,113 @@ Deno.test("hooks: a project's hooks run only once trusted, and again only after 
   const trust = JSON.parse(await Deno.readTextFile(join(cli.home, "trust.json")));
   assertEquals(trust, { version: 1, projects: {} });
 });
+
+Deno.test("hooks: post-install hooks of `create --packages` run in the final environment, not the staging directory", async () => {
+  await using cli = await createTestContext();
+  const seen = join(cli.work, "seen.txt");
+  assertOk(
+    await cli.run([
+      "hook",
+      "add",
+      "post-install",
+      `echo "$VIRTUAL_ENV|$GESTVENV_ENV_PATH|$(pwd)" > '${seen}'; ` +
+      `test -d "$VIRTUAL_ENV" && "$VIRTUAL_ENV/bin/python" -c "import demo_pkg" && ` +
+      `python -c "import sys; print(sys.prefix)" >> '${seen}'`,
+    ]),
+  );
+  const created = await cli.run(["create", "app", "--packages", "demo-pkg"]);
+  assertOk(created, "the post-install hook succeeded");
+  const path = cli.envPath("app");
+  assertEquals(
+    await Deno.readTextFile(seen),
+    `${path}|${path}|${path}\n${path}\n`,
+    "VIRTUAL_ENV, GESTVENV_ENV_PATH, the working directory and `python` are the environment's",
+  );
+});
+
+Deno.test("hooks: a hook that leaves a background process running succeeds at once", async () => {
+  await using cli = await createTestContext();
+  assertOk(await cli.run(["create", "app"]));
+  const pidFile = join(cli.work, "bg.pid");
+  assertOk(
+    await cli.run([
+      "hook",
+      "add",
+      "pre-delete",
+      `sleep 30 & echo $! > '${pidFile}'; echo started`,
+      "--env",
+      "app",
+      "--timeout",
+      "10",
+    ]),
+  );
+  const started = Date.now();
+  const deleted = await cli.run(["delete", "app", "--yes"]);
+  try {
+    assertOk(deleted, "the shell exited 0: the hook succeeded");
+    assert(
+      Date.now() - started < 8_000,
+      `not held by the background process: ${Date.now() - started} ms`,
+    );
+    assertStringIncludes(deleted.stderr, "started");
+    assertEquals(await exists(cli.envPath("app")), false, "the delete went ahead");
+  } finally {
+    const pid = Number((await Deno.readTextFile(pidFile)).trim());
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch { /* gone */ }
+  }
+});
+
+Deno.test("hooks: `hook trust` through a symbolic link trusts the real directory", async () => {
+  await using cli = await createTestContext();
+  await Deno.writeTextFile(
+    join(cli.work, ".gestvenv.toml"),
+    `[hooks]\npost_create = "echo \\"$GESTVENV_ENV\\" >> ran.txt"\n`,
+  );
+  const outside = await Deno.makeTempDir({ prefix: "gestvenv-link-" });
+  try {
+    const link = join(outside, "plink");
+    await Deno.symlink(cli.work, link);
+    const trusted = await cli.run(["hook", "trust", `${link}/`]);
+    assertOk(trusted);
+    const real = await Deno.realPath(cli.work);
+    assertStringIncludes(trusted.stderr + trusted.stdout, real);
+    const trust = JSON.parse(await Deno.readTextFile(join(cli.home, "trust.json")));
+    assertEquals(Object.keys(trust.projects), [real], "kept by the real path");
+    // gestvenv running in the project (the current directory) sees it trusted, and runs it.
+    assertEquals((await listed(cli)).map((r) => [r.scope, r.trusted]), [["project", true]]);
+    assertOk(await cli.run(["create", "one"]));
+    assertEquals(await Deno.readTextFile(join(cli.work, "ran.txt")), "one\n");
+    // Revoking through the link revokes it too.
+    assertOk(await cli.run(["hook", "trust", link, "--revoke"]));
+    assertEquals((await listed(cli)).map((r) => [r.scope, r.trusted]), [["project", false]]);
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("hooks: a profile cannot set hooks, so it never replaces the user's own", async () => {
+  await using cli = await createTestContext();
+  const team = join(cli.work, "team.toml");
+  await Deno.writeTextFile(
+    team,
+    'version = 1\n[settings]\nbackend = "native"\n[settings.hooks]\npre_create = "echo PROFILE"\n',
+  );
+  const refused = await cli.run(["profile", "create", "team", "--from-config", team]);
+  assertEquals(refused.code, 10, refused.stderr);
+  assertStringIncludes(refused.stderr, "`hooks.pre_create` cannot be set by a profile");
+  assertEquals(await exists(join(cli.home, "profiles", "team.toml")), false);
+
+  // A profile file written by hand with hooks is refused when activated, and changes nothing.
+  await Deno.mkdir(join(cli.home, "profiles"), { recursive: true });
+  await Deno.copyFile(team, join(cli.home, "profiles", "team.toml"));
+  assertOk(await cli.run(["hook", "add", "pre-create", "echo MINE >> mine.txt"]));
+  const config = await Deno.readTextFile(join(cli.home, "config.toml"));
+  const activate = await cli.run(["profile", "activate", "team"]);
+  assertEquals(activate.code, 10, activate.stderr);
+  assertEquals(await Deno.readTextFile(join(cli.home, "config.toml")), config);
+  // The user's hook still runs.
+  assertOk(await cli.run(["create", "e2"]));
+  assertEquals(await Deno.readTextFile(join(cli.work, "mine.txt")), "MINE\n");
+});
