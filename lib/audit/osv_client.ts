@@ -10,6 +10,7 @@
  */
 import { GestvenvError, NetworkError } from "../errors/mod.ts";
 import { type HttpClient, readEntry, writeEntry } from "../index/mod.ts";
+import { mapLimit } from "../installer/mod.ts";
 import { normalizeName } from "../names/mod.ts";
 import { join } from "../paths/mod.ts";
 import type { AuditedDistribution } from "./findings.ts";
@@ -133,20 +134,6 @@ export async function queryBatch(
   return ids;
 }
 
-/** Runs `fn` over `items`, `limit` at a time; the first error wins. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
  * The full records of `ids` (id → `modified` from querybatch): from the cache when the kept
  * record has that `modified` time, else `GET /v1/vulns/{id}` (8 at a time), kept afterwards.
@@ -160,7 +147,7 @@ export async function fetchRecords(
   const dir = options.cacheDir === undefined
     ? undefined
     : join(options.cacheDir, "audit", "osv-vulns-v1");
-  return await pool([...ids], OSV_VULN_CONCURRENCY, async ([id, modified]) => {
+  return await mapLimit([...ids], OSV_VULN_CONCURRENCY, async ([id, modified]) => {
     const path = dir !== undefined && SAFE_ID.test(id) ? join(dir, `${id}.json`) : undefined;
     if (path !== undefined && modified !== "") {
       const kept = await readEntry(VULN_ENTRY, path);

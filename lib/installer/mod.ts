@@ -16,3 +16,4 @@ export * from "./uninstall.ts";
 export * from "./apply_plan.ts";
 export * from "./compile_bytecode.ts";
 export * from "./check_dependencies.ts";
+export * from "./pool.ts";
