@@ -5,8 +5,6 @@
  * @module
  */
 import { buildCommand, buildRouteMap } from "npm:@stricli/core@1.3.0";
-import { httpTimeouts } from "../../lib/config/mod.ts";
-import { HttpClient } from "../../lib/index/mod.ts";
 import {
   action,
   type CliContext,
@@ -45,9 +43,8 @@ export const auditDbUpdateCommand = buildCommand<DbUpdateFlags, [], CliContext>(
   },
   func: action("audit db update", async (ctx, flags: DbUpdateFlags) => {
     const format = formatFor(ctx, ["table", "json"], "table");
-    const { updateAuditDb } = await import("../../lib/audit/mod.ts");
+    const { auditHttpClient, updateAuditDb } = await import("../../lib/audit/mod.ts");
     const env = ctx.environments();
-    const timeouts = httpTimeouts(ctx.settings);
     env.reporter.step("Importing the vulnerability database");
     let info;
     try {
@@ -55,12 +52,7 @@ export const auditDbUpdateCommand = buildCommand<DbUpdateFlags, [], CliContext>(
         cacheDir: ctx.home.cacheDir,
         from: flags.from,
         dryRun: ctx.dryRun,
-        http: new HttpClient({
-          offline: ctx.settings.offline.value,
-          connectTimeoutMs: timeouts.connectTimeoutMs,
-          readTimeoutMs: timeouts.readTimeoutMs,
-          events: env.reporter,
-        }),
+        http: auditHttpClient(env),
       });
     } finally {
       env.reporter.done();

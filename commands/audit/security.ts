@@ -6,10 +6,8 @@
  * @module
  */
 import { buildCommand, type Command } from "npm:@stricli/core@1.3.0";
-import { httpTimeouts } from "../../lib/config/mod.ts";
 import { openEnvironment } from "../../lib/environments/mod.ts";
 import { OperationError, UsageError } from "../../lib/errors/mod.ts";
-import { HttpClient } from "../../lib/index/mod.ts";
 import { normalizeName } from "../../lib/names/mod.ts";
 import {
   action,
@@ -113,14 +111,8 @@ async function runAudit(
         "requirements files, locks and --all use `--format json`",
     });
   }
-  const { auditDistributions } = await import("../../lib/audit/mod.ts");
-  const timeouts = httpTimeouts(ctx.settings);
-  const http = new HttpClient({
-    offline: ctx.settings.offline.value,
-    connectTimeoutMs: timeouts.connectTimeoutMs,
-    readTimeoutMs: timeouts.readTimeoutMs,
-    events: env.reporter,
-  });
+  const { auditDistributions, auditHttpClient } = await import("../../lib/audit/mod.ts");
+  const http = auditHttpClient(env);
   env.reporter.step(`Auditing ${inputs.map((i) => i.name).join(", ") || "nothing"}`);
   let report;
   try {

@@ -11,6 +11,19 @@ import { auditDistributions, type AuditSource } from "./audit_distributions.ts";
 import type { AuditedDistribution, AuditFinding } from "./findings.ts";
 
 /**
+ * The HTTP client audits use (OSV API, OSV's export): `ctx`'s timeouts, retries
+ * (`performance.max_retries`), offline mode and reporter. Not bound by `security.allowed_sources`:
+ * OSV is a source of advisories, not of distributions.
+ */
+export function auditHttpClient(ctx: EnvironmentContext): HttpClient {
+  return new HttpClient({
+    ...httpTimeouts(ctx.settings),
+    offline: ctx.settings.offline.value,
+    events: ctx.reporter,
+  });
+}
+
+/**
  * An audit of `ctx`'s kind: OSV online (`audit.osv_url`), the offline database with `--offline`
  * or when OSV cannot be reached, exactly as `gestvenv audit` decides. Each call asks again (the
  * HTTP cache keeps OSV's answers).
@@ -26,14 +39,9 @@ export function auditFunctionFor(
 ): (dists: AuditedDistribution[]) => Promise<AuditFinding[]> {
   return async (dists) => {
     if (dists.length === 0) return [];
-    const http = new HttpClient({
-      ...httpTimeouts(ctx.settings),
-      offline: ctx.settings.offline.value,
-      events: ctx.reporter,
-    });
     const report = await auditDistributions(dists, {
       source,
-      http,
+      http: auditHttpClient(ctx),
       cacheDir: ctx.home.cacheDir,
       osvUrl: ctx.settings.auditOsvUrl.value,
     });

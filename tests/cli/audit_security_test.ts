@@ -12,6 +12,7 @@ import { normalizeArgs } from "../../commands/mod.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { buildZip } from "../helpers/hostile_wheel.ts";
 import { cycloneDxErrors } from "../helpers/sbom_schemas.ts";
+import { treeDigest } from "../helpers/tree_digest.ts";
 import { type OsvServer, serveOsv } from "../helpers/osv_server.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import {
@@ -144,26 +145,6 @@ function assertSchema(stdout: string): void {
 }
 
 /** Every file under `dir` with its content hash (symlinks by target): an environment's state. */
-async function treeHash(dir: string): Promise<string> {
-  const lines: string[] = [];
-  const walk = async (d: string) => {
-    const entries = [];
-    for await (const e of Deno.readDir(d)) entries.push(e);
-    entries.sort((a, b) => a.name < b.name ? -1 : 1);
-    for (const e of entries) {
-      const path = join(d, e.name);
-      if (e.isSymlink) lines.push(`${path} -> ${await Deno.readLink(path)}`);
-      else if (e.isDirectory) await walk(path);
-      else {
-        lines.push(
-          `${path} ${createHash("sha256").update(await Deno.readFile(path)).digest("hex")}`,
-        );
-      }
-    }
-  };
-  await walk(dir);
-  return createHash("sha256").update(lines.join("\n")).digest("hex");
-}
 
 Deno.test("audit reports an environment's vulnerabilities from OSV: aliases merged, withdrawn skipped, severity, --ignore, exit 1", async (t) => {
   await using s = await setup();
@@ -418,7 +399,7 @@ Deno.test("audit --fix: the smallest fixed version that resolves; a pin refuses 
   }
 
   // --dry-run: the plan, nothing changed.
-  const tree = await treeHash(ctx.envPath("smallest"));
+  const tree = await treeDigest(ctx.envPath("smallest"));
   const dry = await ctx.run(["audit", "smallest", "--fix", "--dry-run", "--format", "json"]);
   assertEquals(dry.code, 1, dry.stderr);
   assertSchema(dry.stdout);
@@ -429,7 +410,7 @@ Deno.test("audit --fix: the smallest fixed version that resolves; a pin refuses 
     to: "1.5.0",
     fixes: ["GHSA-vuln-0001"],
   }]]);
-  assertEquals(await treeHash(ctx.envPath("smallest")), tree);
+  assertEquals(await treeDigest(ctx.envPath("smallest")), tree);
 
   // Applied: 1.5.0 (the smallest fix), not 2.0.0 (the newest); recorded in the operation log.
   const fixed = await ctx.run(["audit", "smallest", "--fix"]);
@@ -464,18 +445,18 @@ Deno.test("audit --fix: the smallest fixed version that resolves; a pin refuses 
   );
 
   // A pin blocks it: said with the pin, exit 1, the environment byte-identical.
-  const pinnedTree = await treeHash(ctx.envPath("pinned"));
+  const pinnedTree = await treeDigest(ctx.envPath("pinned"));
   const registry = await Deno.readFile(join(ctx.home, "environments.json"));
   const refused = await ctx.run(["audit", "pinned", "--fix"]);
   assertEquals(refused.code, 1, refused.stderr);
   assertStringIncludes(refused.stderr, "cannot fix vuln-lib 1.0.0 in `pinned` (GHSA-vuln-0001)");
   assertStringIncludes(refused.stderr, "your requirement `vuln-lib==1.0.0` excludes 1.5.0");
-  assertEquals(await treeHash(ctx.envPath("pinned")), pinnedTree);
+  assertEquals(await treeDigest(ctx.envPath("pinned")), pinnedTree);
   assertEquals(await Deno.readFile(join(ctx.home, "environments.json")), registry);
   // `security update` without --auto-fix only plans.
   const plan = await ctx.run(["security", "update", "--env", "pinned", "--format", "json"]);
   assertEquals(JSON.parse(plan.stdout).data.fixes[0].unfixable[0].ids, ["GHSA-vuln-0001"]);
-  assertEquals(await treeHash(ctx.envPath("pinned")), pinnedTree);
+  assertEquals(await treeDigest(ctx.envPath("pinned")), pinnedTree);
 });
 
 Deno.test("cache export carries the offline database; cache import installs it, refuses a changed one", async () => {
