@@ -39,10 +39,16 @@ import { createReporter, openLogFile, type ProgressLook } from "./_reporters.ts"
 import { commandLine } from "./_command_line.ts";
 import { withEnvironmentSuggestions } from "./_target.ts";
 import { VERSION } from "./_version.ts";
+import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
 /** What stricli passes to every command: the streams and the exit code slot. */
 export interface CliContext {
   readonly process: StricliProcess;
+  /**
+   * Where the command writes and who hears its events: the process's streams when undefined
+   * (the dashboard passes its own, see `runInProcess` in commands/mod.ts).
+   */
+  readonly terminal?: Terminal;
 }
 
 /** Flags every command accepts (declared once, spread into each command's flags). */
@@ -210,8 +216,13 @@ export interface SettingFlagValues {
  */
 let currentLook: PrinterLook = {};
 
-function printerFor(flags: GlobalFlags, look: PrinterLook = currentLook): Printer {
+function printerFor(
+  flags: GlobalFlags,
+  look: PrinterLook = currentLook,
+  terminal: Terminal = PROCESS_TERMINAL,
+): Printer {
   return new Printer({
+    terminal,
     color: flags.color ? undefined : false,
     quiet: flags.quiet ?? false,
     verbose: flags.verbose ?? false,
@@ -254,6 +265,7 @@ export async function buildContext(
   oplog: OperationRecorder = new OperationRecorder(),
   listeners: readonly ReporterListener[] = [],
   projectWarnings = true,
+  terminal: Terminal = PROCESS_TERMINAL,
 ): Promise<CommandContext> {
   const resolvedHome = resolveHome();
   const config = await loadConfig(resolvedHome.configFile);
@@ -295,7 +307,7 @@ export async function buildContext(
   };
   const [look, progressLook] = looksOf(resolved);
   currentLook = look;
-  const printer = printerFor(flags, look);
+  const printer = printerFor(flags, look, terminal);
   await printer.ready();
   if (projectWarnings) {
     for (const warning of project?.warnings ?? []) printer.warn(warning);
@@ -322,9 +334,7 @@ export async function buildContext(
     project,
     record: async (name) => (await loadRegistry(context.environments())).environments.get(name),
     output: (hook, line) =>
-      Deno.stderr.writeSync(
-        new TextEncoder().encode(`${Deno.stderr.isTerminal() ? "" : `[${hook.id}] `}${line}\n`),
-      ),
+      terminal.stderr(`${terminal.stderrIsTerminal ? "" : `[${hook.id}] `}${line}\n`),
     notice: (message) => printer.info(message),
     warn: (message) => reporter.warn(message),
     signal,
@@ -393,7 +403,17 @@ function policyGate(
  * reason, so the running operation stops at its next step and rolls back; a second signal stops
  * the process at once. Returns the function that removes the listeners.
  */
-function listenForInterrupts(controller: AbortController, printer: Printer): () => void {
+function listenForInterrupts(
+  controller: AbortController,
+  printer: Printer,
+  cancel?: AbortSignal,
+): () => void {
+  // The caller's own stop (the dashboard's cancel) aborts like a Ctrl-C.
+  const onCancel = () => {
+    if (!controller.signal.aborted) controller.abort("SIGINT");
+  };
+  if (cancel?.aborted) onCancel();
+  cancel?.addEventListener("abort", onCancel, { once: true });
   const signals: Array<"SIGINT" | "SIGTERM"> = Deno.build.os === "windows"
     ? ["SIGINT"]
     : ["SIGINT", "SIGTERM"];
@@ -411,6 +431,7 @@ function listenForInterrupts(controller: AbortController, printer: Printer): () 
     return [signal, handler] as const;
   });
   const remove = () => {
+    cancel?.removeEventListener("abort", onCancel);
     for (const [signal, handler] of handlers) {
       try {
         Deno.removeSignalListener(signal, handler);
@@ -451,6 +472,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
   options: ActionOptions<F>,
 ): (this: CliContext, flags: F, ...args: A) => Promise<void> {
   return async function (this: CliContext, flags: F, ...args: A): Promise<void> {
+    const terminal = this.terminal ?? PROCESS_TERMINAL;
     const effect = typeof options.effect === "function" ? options.effect(flags) : options.effect;
     const controller = effect === "changes" ? new AbortController() : undefined;
     const started = Date.now();
@@ -459,13 +481,13 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
     // The operation log's figures (cache, bytes, phases) of a command that changes something.
     const logged = effect === "changes" && !flags.dryRun;
     const spans = logged ? new SpanCollector() : undefined;
-    const listeners: ReporterListener[] = [...commandListeners];
+    const listeners: ReporterListener[] = [...commandListeners, ...terminal.listeners ?? []];
     if (spans !== undefined) listeners.push(spans);
     let home: HomeLayout | undefined;
     let failure: unknown;
     const stopListening = controller === undefined
       ? undefined
-      : listenForInterrupts(controller, printerFor(flags));
+      : listenForInterrupts(controller, printerFor(flags, currentLook, terminal), terminal.signal);
     let logFile: Awaited<ReturnType<typeof openLogFile>> | undefined;
     let timedOut = false;
     try {
@@ -482,13 +504,20 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         );
       }
       const endStartup = startSpan(fanOut(SILENT_REPORTER, listeners), "startup");
-      let ctx = await buildContext(flags, controller?.signal, recorder, listeners);
+      let ctx = await buildContext(
+        flags,
+        controller?.signal,
+        recorder,
+        listeners,
+        true,
+        terminal,
+      );
       endStartup();
       home = ctx.home;
       if (await migrateOlderHome(ctx)) {
         // The settings just carried into config.toml apply to this command too.
         await ctx.release();
-        ctx = await buildContext(flags, controller?.signal, recorder, listeners, false);
+        ctx = await buildContext(flags, controller?.signal, recorder, listeners, false, terminal);
         home = ctx.home;
       }
       const stopTimer = operationTimer(ctx, effect, controller, command, () => timedOut = true);
@@ -513,7 +542,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         ? timeoutError(command, caught)
         : await withEnvironmentSuggestions(caught);
       failure = error;
-      const printer = printerFor(flags);
+      const printer = printerFor(flags, currentLook, terminal);
       await printer.ready();
       if (
         (flags.json || flags.format === "json" || flags.format === "yaml") &&
@@ -553,7 +582,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
         failure,
         spans?.summary(startedClock, performance.now()),
       );
-      await logOperation(home, entry, printerFor(flags));
+      await logOperation(home, entry, printerFor(flags, currentLook, terminal));
     }
   };
 }
@@ -739,7 +768,7 @@ export function formatFor(
  */
 export async function confirm(ctx: CommandContext, question: string): Promise<boolean | undefined> {
   if (ctx.yes) return true;
-  if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return undefined;
+  if (!ctx.printer.terminal.interactive) return undefined;
   Deno.stderr.writeSync(new TextEncoder().encode(`${question} [y/N] `));
   const buffer = new Uint8Array(1024);
   const n = await Deno.stdin.read(buffer);

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 /**
  * The only place that writes to stdout and stderr. stdout carries data (tables, JSON, requirement
  * lines); stderr carries messages, warnings, errors and progress.
@@ -7,6 +6,7 @@
  */
 import { type Colors, createColors } from "./_colors.ts";
 import { GestvenvError } from "../lib/errors/mod.ts";
+import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
 /** Output formats a listing can take. */
 export type OutputFormat =
@@ -138,6 +138,8 @@ export class Printer {
   readonly err: Colors;
   /** Colors for stdout data. */
   readonly out: Colors;
+  /** Where this printer writes: the process's streams, or the dashboard's capture. */
+  readonly terminal: Terminal;
   readonly quiet: boolean;
   readonly verbose: boolean;
   /** How {@linkcode Printer.json} writes the envelope. */
@@ -153,15 +155,38 @@ export class Printer {
       quiet?: boolean;
       verbose?: boolean;
       structured?: StructuredFormat;
+      terminal?: Terminal;
     } & PrinterLook = {},
   ) {
-    this.err = createColors(colorEnabled(Deno.stderr, options.color, options.colorScheme));
-    this.out = createColors(colorEnabled(Deno.stdout, options.color, options.colorScheme));
+    const terminal = options.terminal ?? PROCESS_TERMINAL;
+    this.terminal = terminal;
+    this.err = createColors(
+      colorEnabled(
+        { isTerminal: () => terminal.stderrIsTerminal },
+        options.color,
+        options.colorScheme,
+      ),
+    );
+    this.out = createColors(
+      colorEnabled(
+        { isTerminal: () => terminal.stdoutIsTerminal },
+        options.color,
+        options.colorScheme,
+      ),
+    );
     this.quiet = options.quiet ?? false;
     this.verbose = options.verbose ?? false;
     this.structured = options.structured ?? "json";
     this.emoji = options.emoji ?? true;
     this.tableFormat = this.emoji ? options.tableFormat ?? "square" : "ascii";
+  }
+
+  #out(text: string): void {
+    this.terminal.stdout(`${text}\n`);
+  }
+
+  #err(text: string): void {
+    this.terminal.stderr(`${text}\n`);
   }
 
   /** Loads what the structured format needs (the YAML writer); call before {@linkcode json}. */
@@ -171,46 +196,46 @@ export class Printer {
 
   /** Prints data on stdout (always, even with `--quiet`). */
   data(text: string): void {
-    console.log(text);
+    this.#out(text);
   }
 
   /** Prints a message on stderr unless `--quiet`. */
   info(text: string): void {
-    if (!this.quiet) console.error(text);
+    if (!this.quiet) this.#err(text);
   }
 
   /** Prints a success line on stderr unless `--quiet`. */
   success(text: string): void {
-    if (!this.quiet) console.error(`${this.err.green(this.emoji ? "✔" : "ok:")} ${text}`);
+    if (!this.quiet) this.#err(`${this.err.green(this.emoji ? "✔" : "ok:")} ${text}`);
   }
 
   /** Prints a warning on stderr (even with `--quiet`). */
   warn(text: string): void {
-    console.error(`${this.err.yellow("warning:")} ${text}`);
+    this.#err(`${this.err.yellow("warning:")} ${text}`);
   }
 
   /** Prints a line of backend output on stderr (verbose mode). */
   raw(text: string): void {
-    console.error(this.err.dim(text));
+    this.#err(this.err.dim(text));
   }
 
   /** Prints an error the uv way: `error: ...`, details, then `hint: ...`; a stack with `--verbose`. */
   error(error: unknown): void {
     const e = this.err;
     if (error instanceof GestvenvError) {
-      console.error(`${e.red(e.bold("error:"))} ${error.message}`);
+      this.#err(`${e.red(e.bold("error:"))} ${error.message}`);
       if (error.details !== undefined && error.details !== "") {
-        console.error(error.details.split("\n").map((l) => `  ${l}`).join("\n"));
+        this.#err(error.details.split("\n").map((l) => `  ${l}`).join("\n"));
       }
-      if (error.hint !== undefined) console.error(`\n${e.cyan(e.bold("hint:"))} ${error.hint}`);
-      if (this.verbose && error.stack !== undefined) console.error(e.dim(error.stack));
+      if (error.hint !== undefined) this.#err(`\n${e.cyan(e.bold("hint:"))} ${error.hint}`);
+      if (this.verbose && error.stack !== undefined) this.#err(e.dim(error.stack));
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`${e.red(e.bold("error:"))} ${message}`);
+    this.#err(`${e.red(e.bold("error:"))} ${message}`);
     if (this.verbose && error instanceof Error && error.stack !== undefined) {
-      console.error(e.dim(error.stack));
-    } else console.error(`\n${e.cyan(e.bold("hint:"))} Rerun with \`--verbose\` for details`);
+      this.#err(e.dim(error.stack));
+    } else this.#err(`\n${e.cyan(e.bold("hint:"))} Rerun with \`--verbose\` for details`);
   }
 
   /**
@@ -235,13 +260,13 @@ export class Printer {
     };
     const text = JSON.stringify(envelope, null, 2);
     if (this.structured === "json") {
-      console.log(text);
+      this.#out(text);
       return;
     }
     if (yamlDump === undefined) {
       throw new Error("Printer.ready() was not awaited before YAML output");
     }
-    console.log(yamlDump(JSON.parse(text)).trimEnd());
+    this.#out(yamlDump(JSON.parse(text)).trimEnd());
   }
 
   /** Renders rows as a table on stdout (cli-table3, loaded on first use to keep start-up fast). */
@@ -253,7 +278,7 @@ export class Printer {
       chars: TABLE_CHARS[this.tableFormat],
     });
     for (const row of rows) table.push(row.map(String));
-    console.log(table.toString());
+    this.#out(table.toString());
   }
 }
 

@@ -47,7 +47,7 @@ const ASCII_FRAMES = ["|", "/", "-", "\\"];
 
 function spinnerAllowed(printer: Printer, look: ProgressLook): boolean {
   if (look.style === "none") return false;
-  if (printer.quiet || printer.verbose || !Deno.stderr.isTerminal()) return false;
+  if (printer.quiet || printer.verbose || !printer.terminal.stderrIsTerminal) return false;
   try {
     return Deno.consoleSize().columns > 0;
   } catch {
@@ -60,13 +60,12 @@ function spinnerAllowed(printer: Printer, look: ProgressLook): boolean {
  * `look.style` `none` (`ui.progress_style`, or `general.show_progress = false`) draws nothing.
  */
 export function createReporter(printer: Printer, look: ProgressLook = {}): Reporter {
-  const encoder = new TextEncoder();
   const spin = spinnerAllowed(printer, look);
   const frames = look.emoji === false ? ASCII_FRAMES : FRAMES;
   let timer: ReturnType<typeof setInterval> | undefined;
   let message = "";
   let started = 0;
-  const write = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
+  const write = (text: string) => printer.terminal.stderr(text);
   const clear = () => write("\r\x1b[2K");
   const stop = () => {
     if (timer !== undefined) {

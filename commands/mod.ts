@@ -75,6 +75,7 @@ import { whyCommand } from "./why.ts";
 import { sbomCommand } from "./sbom.ts";
 import { verifyCommand } from "./verify.ts";
 import { VERSION } from "./_version.ts";
+import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
 /** Routes that hold further routes (`config set`): global flags go after both words. */
 const NESTED_ROUTES = new Set([
@@ -363,24 +364,34 @@ export function missingCommandRoute(args: readonly string[]): string[] | undefin
  * here calls `Deno.exit`; `main.ts` does, once. A bare `gestvenv` (or `gestvenv config`) prints
  * the help on stderr and exits 2, as a missing argument does.
  */
-export async function runCli(args: string[]): Promise<number> {
-  const encoder = new TextEncoder();
+export function runCli(args: string[]): Promise<number> {
+  return runInProcess(args, PROCESS_TERMINAL);
+}
+
+/**
+ * Runs one gestvenv command line in this process with `terminal` as its streams (the CLI's entry
+ * passes the process's; the dashboard a capture, so that its API serves exactly the documents
+ * `--format json` prints, through the same code). Resolves to the exit code (spec 001 codes);
+ * never throws for a command's failure, which is printed on `terminal` and given as the code.
+ */
+export async function runInProcess(args: readonly string[], terminal: Terminal): Promise<number> {
   const process: CliContext["process"] = {
-    stdout: { write: (s: string) => void Deno.stdout.writeSync(encoder.encode(s)) },
-    stderr: { write: (s: string) => void Deno.stderr.writeSync(encoder.encode(s)) },
+    stdout: { write: (s: string) => terminal.stdout(s) },
+    stderr: { write: (s: string) => terminal.stderr(s) },
   };
-  const missing = missingCommandRoute(args);
+  const missing = missingCommandRoute([...args]);
   if (missing !== undefined) {
     const toStderr = { stdout: process.stderr, stderr: process.stderr };
-    await run(buildApp(), [...missing, "--help"], { process: toStderr });
+    await run(buildApp(), [...missing, "--help"], { process: toStderr, terminal });
     const command = ["gestvenv", ...missing].join(" ");
     process.stderr.write(
       `\nerror: \`${command}\` needs a command\n\nhint: Run \`${command} COMMAND --help\` for one command's help\n`,
     );
     return EXIT_CODE.USAGE;
   }
-  await run(buildApp(), normalizeArgs(args), { process });
-  const code = process.exitCode;
+  const context: CliContext = { process, terminal };
+  await run(buildApp(), normalizeArgs([...args]), context);
+  const code = context.process.exitCode;
   if (typeof code !== "number") return EXIT_CODE.OK;
   if (
     code === ExitCode.InternalError || code === ExitCode.CommandLoadError ||
