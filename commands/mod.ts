@@ -74,6 +74,7 @@ import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { sbomCommand } from "./sbom.ts";
 import { verifyCommand } from "./verify.ts";
+import { monitorRoutes } from "./monitor/mod.ts";
 import { VERSION } from "./_version.ts";
 import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
@@ -90,7 +91,11 @@ const NESTED_ROUTES = new Set([
   "security",
   "profile",
   "policy",
+  "monitor",
 ]);
+
+/** `monitor` words that hold further routes (`monitor alert slack`, `monitor export prometheus`). */
+const MONITOR_GROUPS = new Set(["alert", "export"]);
 
 /** `audit` words that name a route; anything else is `audit security …` (the default). */
 const AUDIT_ROUTES = new Set(["security", "installations", "db"]);
@@ -180,6 +185,7 @@ export function buildApp(): Application<CliContext> {
       stats: statsCommand,
       benchmark: benchmarkRoutes,
       compare: compareRoutes,
+      monitor: monitorRoutes,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
@@ -256,7 +262,12 @@ export function normalizeArgs(args: string[]): string[] {
   const command = rest[0];
   if (command === undefined || command.startsWith("-")) return args;
   const routeLength =
-    NESTED_ROUTES.has(command) && rest[1] !== undefined && !rest[1].startsWith("-") ? 2 : 1;
+    NESTED_ROUTES.has(command) && rest[1] !== undefined && !rest[1].startsWith("-")
+      ? command === "monitor" && MONITOR_GROUPS.has(rest[1]) && rest[2] !== undefined &&
+          !rest[2].startsWith("-")
+        ? 3
+        : 2
+      : 1;
   let route = rest.slice(0, routeLength);
   let tail = rest.slice(routeLength);
   if (command === "run") {
@@ -356,6 +367,7 @@ export function missingCommandRoute(args: readonly string[]): string[] | undefin
   if (words.length === 1 && NESTED_ROUTES.has(words[0]!)) return words;
   // `audit db` alone: the offline database's commands (bare `audit` is `audit security`).
   if (words.length === 2 && words[0] === "audit" && words[1] === "db") return words;
+  if (words.length === 2 && words[0] === "monitor" && MONITOR_GROUPS.has(words[1]!)) return words;
   return undefined;
 }
 
