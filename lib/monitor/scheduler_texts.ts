@@ -78,9 +78,9 @@ export function shQuote(word: string): string {
  */
 export function cronFields(interval: ScheduleInterval): string {
   const s = interval.seconds;
-  if (s < 3600 && 3600 % s === 0) return `*/${s / 60} * * * *`;
+  if (s % 60 === 0 && s < 3600 && 3600 % s === 0) return `*/${s / 60} * * * *`;
   if (s === 3600) return "0 * * * *";
-  if (s < 86_400 && 86_400 % s === 0) return `0 */${s / 3600} * * *`;
+  if (s % 3600 === 0 && s < 86_400 && 86_400 % s === 0) return `0 */${s / 3600} * * *`;
   if (s === 86_400) return "0 0 * * *";
   if (s === 604_800) return "0 0 * * 0";
   throw new UsageError(`cron cannot run a job every ${interval.label}`, {
