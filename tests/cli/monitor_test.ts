@@ -131,7 +131,7 @@ Deno.test("monitor start/stop with a systemd user timer: exact units, systemctl 
     ["--user", "daemon-reload"],
   ]);
   assertEquals(
-    [...Deno.readDirSync(units)].map((e) => e.name),
+    (await Array.fromAsync(Deno.readDir(units))).map((e) => e.name),
     ["mine.service"],
     "only gestvenv's units go",
   );
