@@ -157,14 +157,11 @@ export const healthCheckCommand = buildCommand<HealthCheckFlags, [], CliContext>
     });
     const errors = checks.filter((c) => c.severity === "error").length;
     const warnings = checks.filter((c) => c.severity === "warning").length;
-    const failed = errors > 0 || (flags.alertOnIssues === true && warnings > 0);
     const monitoring = await recordAndAlert(ctx, checks, {
       alert: flags.alertOnIssues === true,
-      exitCode: failed ? 1 : 0,
       time: started,
     });
-    const delivery = monitoring.failure;
-    const code = delivery !== undefined ? delivery.exitCode : failed ? 1 : 0;
+    const code = monitoring.exitCode;
     if (format === "json") {
       ctx.printer.json("health-check", {
         checks,
@@ -215,8 +212,9 @@ export const healthCheckCommand = buildCommand<HealthCheckFlags, [], CliContext>
 async function recordAndAlert(
   ctx: CommandContext,
   checks: readonly DoctorCheck[],
-  options: { alert: boolean; exitCode: number; time: Date },
+  options: { alert: boolean; time: Date },
 ): Promise<{
+  exitCode: number;
   vulnerabilities?: VulnerabilityScan;
   alerts?: LastCheck["alerts"];
   failure?: GestvenvError;
@@ -251,13 +249,19 @@ async function recordAndAlert(
     if (first instanceof GestvenvError) failure = first;
   }
   const errors = checks.filter((c) => c.severity === "error").length;
+  const warnings = checks.filter((c) => c.severity === "warning").length;
+  // Errors fail the check; with --alert-on-issues, warnings and vulnerabilities too; a channel
+  // that could not be alerted gives its own exit code (5: the network).
+  const issues = errors > 0 ||
+    (options.alert && (warnings > 0 || vulnerabilities.findings.length > 0));
+  const exitCode = failure?.exitCode ?? (issues ? 1 : 0);
   const record: LastCheck = {
     format: 1,
     time: options.time.toISOString(),
-    exit_code: failure?.exitCode ?? options.exitCode,
+    exit_code: exitCode,
     healthy: errors === 0,
     errors,
-    warnings: checks.filter((c) => c.severity === "warning").length,
+    warnings,
     environments: monitor.environmentHealth(names, checks),
     checks: failed,
     vulnerabilities,
@@ -266,6 +270,7 @@ async function recordAndAlert(
   };
   if (!ctx.dryRun) await monitor.writeLastCheck(files, record);
   return {
+    exitCode,
     ...(options.alert ? { vulnerabilities, alerts } : {}),
     ...(failure === undefined ? {} : { failure }),
   };
