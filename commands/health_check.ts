@@ -235,7 +235,24 @@ async function recordAndAlert(
   const findings = monitor.alertFindings(failed, vulnerabilities.findings);
   let alerts: LastCheck["alerts"] = [];
   let failure: GestvenvError | undefined;
-  if (options.alert && !ctx.dryRun) {
+  if (options.alert && !ctx.dryRun && ctx.settings.offline.value) {
+    // Offline means no network: nothing is sent, nothing recorded as sent (the next online run
+    // sends it), and the exit code says the alerts did not go.
+    const { NetworkError } = await import("../lib/errors/mod.ts");
+    const channels = await monitor.readAlertChannels(files);
+    if (channels.length > 0) {
+      failure = new NetworkError("Alerts not sent: offline mode (--offline, offline_mode)", {
+        hint: "Run the check without --offline to send them",
+      });
+    }
+    alerts = channels.map((c) => ({
+      channel: c.id,
+      kind: c.kind,
+      status: "failed",
+      findings: 0,
+      error: "not sent: offline mode",
+    }));
+  } else if (options.alert && !ctx.dryRun) {
     const channels = await monitor.readAlertChannels(files);
     const { sendOptions } = await import("./monitor/_send_options.ts");
     const deliveries = await monitor.deliverAlerts(files, channels, findings, {

@@ -17,6 +17,7 @@ import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";
 import {
   assertOk,
   createTestContext,
+  runDenyNet,
   standardWheels,
   type TestContext,
 } from "../helpers/test_context.ts";
@@ -343,6 +344,25 @@ Deno.test("vulnerabilities from the offline database alert once; the Prometheus 
     assertOk(await ctx.run(["install", "vuln-lib==1.5.0", "--env", "web"]));
     const fixed = await ctx.run(["health-check", "--alert-on-issues"]);
     assertEquals(fixed.code, 0, fixed.stdout + fixed.stderr);
+    assertEquals(hook.requests.length, 1);
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("--offline: no connection is made, the alert waits for the next online run (exit 5 meanwhile)", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  const hook = startWebhookReceiver();
+  try {
+    assertOk(await ctx.run(["monitor", "alert", "webhook", "--url", `${hook.url}/o`]));
+    await breakInterpreter(ctx, "web");
+    const offline = await runDenyNet(ctx, ["health-check", "--alert-on-issues", "--offline"]);
+    assertEquals(offline.code, 5, offline.stderr);
+    assertStringIncludes(offline.stderr, "offline mode");
+    assertEquals(hook.requests.length, 0);
+    assertEquals((await lastCheck(ctx)).alerts[0].status, "failed");
+    assertEquals((await ctx.run(["health-check", "--alert-on-issues"])).code, 1);
     assertEquals(hook.requests.length, 1);
   } finally {
     await hook.close();

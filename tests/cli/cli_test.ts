@@ -59,6 +59,13 @@ Deno.test("normalizeArgs() moves leading global flags after the command and guar
     "--json",
   ]);
   assertEquals(normalizeArgs(["profile", "--json", "list"]), ["profile", "list", "--json"]);
+  assertEquals(normalizeArgs(["--json", "monitor", "alert", "list"]), [
+    "monitor",
+    "alert",
+    "list",
+    "--json",
+  ]);
+  assertEquals(normalizeArgs(["-v", "monitor", "status"]), ["monitor", "status", "-v"]);
 });
 
 Deno.test("every command answers --help with exit 0, and --version prints the version", async () => {
@@ -125,6 +132,13 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "completion",
     "hook",
     "hook add",
+    "monitor",
+    "monitor start",
+    "monitor status",
+    "monitor export prometheus",
+    "monitor alert",
+    "monitor alert slack",
+    "monitor alert test",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));
   results.forEach((r, i) => {

@@ -104,6 +104,16 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
   // Hooks to remove and a project's hooks to trust (issue 12 §4).
   assertOk(await ctx.run(["hook", "add", "post-install", "true", "--name", "dry"]));
   await Deno.writeTextFile(join(ctx.work, ".gestvenv.toml"), '[hooks]\npost_create = "true"\n');
+  // Monitoring (issue 13): the scheduler named (this machine has neither a user systemd nor
+  // cron; nothing is run in a dry run), a channel to remove, an smtp.json to add.
+  ctx.env.GESTVENV_SCHEDULER = "cron";
+  assertOk(await ctx.run(["monitor", "alert", "webhook", "--url", "https://example.com/dry"]));
+  const dryChannel = JSON.parse((await ctx.run(["monitor", "alert", "list", "--json"])).stdout)
+    .data.channels[0].id;
+  await Deno.writeTextFile(
+    join(ctx.work, "dry-smtp.json"),
+    JSON.stringify({ host: "smtp.example.com", from: "a@example.com", to: "b@example.com" }),
+  );
   const root = join(ctx.home, "..");
   const before = await fingerprint(root);
   const commands: string[][] = [
@@ -198,10 +208,17 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ],
     ["policy", "apply", join(ctx.work, "team-policy.toml"), "--global"],
     ["policy", "apply", join(ctx.work, "team-policy.toml"), "--to-env", "a"],
+    ["monitor", "start", "--interval", "1h"],
+    ["monitor", "stop"],
+    ["health-check", "--schedule", "daily"],
+    ["monitor", "alert", "slack", "--webhook-url", "https://hooks.slack.com/services/T/B/X"],
+    ["monitor", "alert", "webhook", "--url", "https://example.com/other"],
+    ["monitor", "alert", "email", "--smtp-config", join(ctx.work, "dry-smtp.json")],
+    ["monitor", "alert", "remove", dryChannel],
   ];
   for (const args of commands) {
     await t.step(
-      args.slice(0, ["cache", "template", "hook"].includes(args[0]!) ? 3 : 2).join(" "),
+      args.slice(0, ["cache", "template", "hook", "monitor"].includes(args[0]!) ? 3 : 2).join(" "),
       async () => {
         const result = await ctx.run([...args, "--dry-run"]);
         assertOk(result, `gestvenv ${args.join(" ")} --dry-run`);
