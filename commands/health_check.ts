@@ -221,17 +221,23 @@ async function recordAndAlert(
 }> {
   const monitor = await import("../lib/monitor/mod.ts");
   const files = monitor.monitorFiles(ctx.home.root);
-  const { loadRegistry, registryRecords } = await import("../lib/environments/mod.ts");
+  // Read as the checks read it: a damaged registry is reported (`registry.damaged`), never
+  // repaired here; its entries that still parse are the environments.
+  const { readRegistryForChecks } = await import("../lib/doctor/mod.ts");
   let names: string[] = [];
   try {
-    names = registryRecords(await loadRegistry(ctx.environments())).map((r) => r.name);
+    names = (await readRegistryForChecks(ctx.environments())).records.map((r) => r.name);
   } catch {
-    // A damaged registry is the check `registry.damaged`; the health map is then empty.
+    // A registry too new to read: the checks said so; the health map is then empty.
   }
   const failed = monitor.failedChecks(checks);
-  const vulnerabilities: VulnerabilityScan = options.alert
-    ? await scanVulnerabilities(ctx)
-    : { checked: false, source: null, reason: "only `--alert-on-issues` audits", findings: [] };
+  const damaged = checks.some((c) => c.id === "registry.damaged");
+  const vulnerabilities: VulnerabilityScan = !options.alert
+    ? { checked: false, source: null, reason: "only `--alert-on-issues` audits", findings: [] }
+    : damaged
+    // The audit reads the registry the way commands that repair it do: left to the user.
+    ? { checked: false, source: null, reason: "the registry is damaged", findings: [] }
+    : await scanVulnerabilities(ctx);
   const findings = monitor.alertFindings(failed, vulnerabilities.findings);
   let alerts: LastCheck["alerts"] = [];
   let failure: GestvenvError | undefined;
