@@ -74,6 +74,7 @@ import { validateCommand } from "./validate.ts";
 import { whyCommand } from "./why.ts";
 import { sbomCommand } from "./sbom.ts";
 import { verifyCommand } from "./verify.ts";
+import { ideRoutes } from "./ide/mod.ts";
 import { VERSION } from "./_version.ts";
 import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
@@ -90,6 +91,7 @@ const NESTED_ROUTES = new Set([
   "security",
   "profile",
   "policy",
+  "ide",
 ]);
 
 /** `audit` words that name a route; anything else is `audit security …` (the default). */
@@ -180,6 +182,7 @@ export function buildApp(): Application<CliContext> {
       stats: statsCommand,
       benchmark: benchmarkRoutes,
       compare: compareRoutes,
+      ide: ideRoutes,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },

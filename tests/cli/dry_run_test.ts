@@ -198,6 +198,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ],
     ["policy", "apply", join(ctx.work, "team-policy.toml"), "--global"],
     ["policy", "apply", join(ctx.work, "team-policy.toml"), "--to-env", "a"],
+    ["ide", "vscode", "a", "--project", ctx.work],
+    ["ide", "pycharm", "a", "--project", ctx.work],
   ];
   for (const args of commands) {
     await t.step(
