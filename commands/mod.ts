@@ -75,6 +75,7 @@ import { whyCommand } from "./why.ts";
 import { sbomCommand } from "./sbom.ts";
 import { verifyCommand } from "./verify.ts";
 import { ideRoutes } from "./ide/mod.ts";
+import { reportCommand } from "./report.ts";
 import { VERSION } from "./_version.ts";
 import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
@@ -183,6 +184,7 @@ export function buildApp(): Application<CliContext> {
       benchmark: benchmarkRoutes,
       compare: compareRoutes,
       ide: ideRoutes,
+      report: reportCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
