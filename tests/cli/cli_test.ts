@@ -125,6 +125,11 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "completion",
     "hook",
     "hook add",
+    "report",
+    "ide",
+    "ide vscode",
+    "ide pycharm",
+    "ide status",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));
   results.forEach((r, i) => {
