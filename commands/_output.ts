@@ -16,6 +16,7 @@ export type OutputFormat =
   | "requirements"
   | "pylock"
   | "markdown"
+  | "html"
   | "cyclonedx-json"
   | "spdx-json";
 

@@ -32,7 +32,14 @@ export const infoCommand = buildCommand<GlobalFlags, [string], CliContext>({
     const exists = await pathExists(r.path);
     const size = exists ? await treeSize(r.path) : 0;
     if (format === "json") {
-      ctx.printer.json("info", { ...r, exists, size_bytes: size });
+      // `interpreter`: the path every editor needs (issue 13 §3).
+      const { environmentInterpreter } = await import("../lib/ide/mod.ts");
+      ctx.printer.json("info", {
+        ...r,
+        exists,
+        size_bytes: size,
+        interpreter: environmentInterpreter(r.path),
+      });
       return;
     }
     const p = ctx.printer;

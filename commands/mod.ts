@@ -75,6 +75,8 @@ import { whyCommand } from "./why.ts";
 import { sbomCommand } from "./sbom.ts";
 import { verifyCommand } from "./verify.ts";
 import { monitorRoutes } from "./monitor/mod.ts";
+import { ideRoutes } from "./ide/mod.ts";
+import { reportCommand } from "./report.ts";
 import { VERSION } from "./_version.ts";
 import { PROCESS_TERMINAL, type Terminal } from "./_terminal.ts";
 
@@ -92,6 +94,7 @@ const NESTED_ROUTES = new Set([
   "profile",
   "policy",
   "monitor",
+  "ide",
 ]);
 
 /** `monitor` words that hold further routes (`monitor alert slack`, `monitor export prometheus`). */
@@ -186,6 +189,8 @@ export function buildApp(): Application<CliContext> {
       benchmark: benchmarkRoutes,
       compare: compareRoutes,
       monitor: monitorRoutes,
+      ide: ideRoutes,
+      report: reportCommand,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },

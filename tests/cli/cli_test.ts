@@ -139,6 +139,11 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "monitor alert",
     "monitor alert slack",
     "monitor alert test",
+    "report",
+    "ide",
+    "ide vscode",
+    "ide pycharm",
+    "ide status",
   ];
   const results = await Promise.all(commands.map((c) => ctx.run([...c.split(" "), "--help"])));
   results.forEach((r, i) => {

@@ -215,6 +215,8 @@ Deno.test("--dry-run leaves the home and the user's files byte-identical, for ev
     ["monitor", "alert", "webhook", "--url", "https://example.com/other"],
     ["monitor", "alert", "email", "--smtp-config", join(ctx.work, "dry-smtp.json")],
     ["monitor", "alert", "remove", dryChannel],
+    ["ide", "vscode", "a", "--project", ctx.work],
+    ["ide", "pycharm", "a", "--project", ctx.work],
   ];
   for (const args of commands) {
     await t.step(

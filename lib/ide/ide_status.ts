@@ -1,0 +1,175 @@
+/**
+ * `ide status`: what each editor's project file points at, which gestvenv environment that is,
+ * and whether it is stale (the environment deleted, its interpreter gone).
+ *
+ * @module
+ */
+import { join, normalize } from "../paths/mod.ts";
+import { environmentInterpreter } from "./interpreter.ts";
+import { environmentOfSdkName, PYCHARM_MISC_FILE, readMiscXmlSdk } from "./pycharm.ts";
+import { readVscodeInterpreter } from "./vscode.ts";
+import { readUserFile } from "../fs/mod.ts";
+
+/** A registered environment, as far as editors are concerned. */
+export interface KnownEnvironment {
+  /** Its name. */
+  name: string;
+  /** Its directory (absolute). */
+  path: string;
+}
+
+/**
+ * What one editor file says:
+ * - `not_configured`: no file, or it names no interpreter;
+ * - `ok`: a registered gestvenv environment whose interpreter exists;
+ * - `stale`: a gestvenv environment that is deleted or whose interpreter is gone;
+ * - `other`: an interpreter gestvenv does not manage (`interpreter_exists` says if it is there).
+ */
+export type EditorState = "not_configured" | "ok" | "stale" | "other";
+
+/** One editor's configuration in a project (the JSON rows of `ide status`). */
+export interface EditorStatus {
+  /** `vscode` or `pycharm`. */
+  editor: "vscode" | "pycharm";
+  /** The file read (absolute). */
+  file: string;
+  /** Whether the file exists. */
+  file_exists: boolean;
+  /** The interpreter path it names (VS Code), or the SDK's interpreter when gestvenv knows it. */
+  interpreter: string | null;
+  /** PyCharm's SDK name (`project-jdk-name`); null for VS Code. */
+  sdk_name: string | null;
+  /** The gestvenv environment it is, registered or not (a deleted one keeps its name). */
+  environment: string | null;
+  /** Whether the interpreter exists (null when there is none to look at). */
+  interpreter_exists: boolean | null;
+  /** See {@linkcode EditorState}. */
+  state: EditorState;
+  /** What is wrong, in words, or null. */
+  problem: string | null;
+  /** The command that fixes it, or null. */
+  fix: string | null;
+}
+
+const exists = (path: string) => Deno.stat(path).then((s) => s.isFile, () => false);
+
+/** `~`, `${userHome}` and `${workspaceFolder}` as VS Code expands them in the setting. */
+function expandVscodePath(value: string, projectDir: string, home: string | undefined): string {
+  let path = value.replaceAll("${workspaceFolder}", projectDir);
+  if (home !== undefined) {
+    path = path.replaceAll("${userHome}", home);
+    if (path === "~" || path.startsWith("~/")) path = home + path.slice(1);
+  }
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)
+    ? normalize(path)
+    : normalize(join(projectDir, path));
+}
+
+/** The registered environment an interpreter path belongs to, or the name under `environmentsDir`. */
+async function environmentOf(
+  interpreter: string,
+  environments: readonly KnownEnvironment[],
+  environmentsDir: string,
+): Promise<{ name: string; registered: boolean } | undefined> {
+  const real = await Deno.realPath(interpreter).catch(() => undefined);
+  for (const e of environments) {
+    const python = environmentInterpreter(e.path);
+    if (
+      interpreter === python || interpreter.startsWith(e.path + "/") ||
+      (real !== undefined && real === await Deno.realPath(python).catch(() => undefined))
+    ) return { name: e.name, registered: true };
+  }
+  const prefix = normalize(environmentsDir) + "/";
+  if (interpreter.startsWith(prefix)) {
+    const name = interpreter.slice(prefix.length).split("/")[0]!;
+    return { name, registered: false };
+  }
+  return undefined;
+}
+
+/**
+ * The editor configuration of `projectDir`: VS Code's `.vscode/settings.json`
+ * (`python.defaultInterpreterPath`) and PyCharm's `.idea/misc.xml` (`project-jdk-name`).
+ *
+ * @param environments The registered environments.
+ * @param environmentsDir gestvenv's environments folder (a deleted environment's interpreter
+ *   under it is still known by name).
+ * @throws {ConfigError} (exit 10) When `.vscode/settings.json` is not a valid JSONC object.
+ */
+export async function ideStatus(
+  projectDir: string,
+  environments: readonly KnownEnvironment[],
+  environmentsDir: string,
+  home: string | undefined = Deno.env.get("HOME"),
+): Promise<EditorStatus[]> {
+  const vscode = await readVscodeInterpreter(projectDir);
+  const rows: EditorStatus[] = [];
+  const base = (editor: "vscode" | "pycharm", file: string, fileExists: boolean) => ({
+    editor,
+    file,
+    file_exists: fileExists,
+    interpreter: null,
+    sdk_name: null,
+    environment: null,
+    interpreter_exists: null,
+    state: "not_configured" as EditorState,
+    problem: null,
+    fix: null,
+  });
+  if (vscode.interpreter === null) {
+    rows.push(base("vscode", vscode.path, vscode.exists));
+  } else {
+    const interpreter = expandVscodePath(vscode.interpreter, projectDir, home);
+    const found = await environmentOf(interpreter, environments, environmentsDir);
+    const present = await exists(interpreter);
+    const row: EditorStatus = {
+      ...base("vscode", vscode.path, true),
+      interpreter,
+      environment: found?.name ?? null,
+      interpreter_exists: present,
+    };
+    if (found === undefined) {
+      row.state = "other";
+      if (!present) row.problem = `${interpreter} does not exist`;
+    } else if (!found.registered) {
+      row.state = "stale";
+      row.problem = `the environment \`${found.name}\` is not registered (deleted)`;
+      row.fix = "gestvenv ide vscode ENV";
+    } else if (!present) {
+      row.state = "stale";
+      row.problem = `the interpreter of \`${found.name}\` is missing`;
+      row.fix = `gestvenv doctor ${found.name}`;
+    } else row.state = "ok";
+    rows.push(row);
+  }
+  const miscPath = join(projectDir, PYCHARM_MISC_FILE);
+  const misc = await readUserFile(miscPath);
+  const sdk = misc === null ? undefined : readMiscXmlSdk(misc);
+  if (sdk === undefined) {
+    rows.push(base("pycharm", miscPath, misc !== null));
+  } else {
+    const name = environmentOfSdkName(sdk.name);
+    const record = environments.find((e) => e.name === name);
+    const row: EditorStatus = { ...base("pycharm", miscPath, true), sdk_name: sdk.name };
+    if (name === undefined) {
+      row.state = "other";
+    } else if (record === undefined) {
+      row.environment = name;
+      row.state = "stale";
+      row.problem = `the environment \`${name}\` is not registered (deleted)`;
+      row.fix = "gestvenv ide pycharm ENV";
+    } else {
+      row.environment = name;
+      row.interpreter = environmentInterpreter(record.path);
+      row.interpreter_exists = await exists(row.interpreter);
+      if (row.interpreter_exists) row.state = "ok";
+      else {
+        row.state = "stale";
+        row.problem = `the interpreter of \`${name}\` is missing`;
+        row.fix = `gestvenv doctor ${name}`;
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,114 @@
+import { assert, assertEquals, assertStringIncludes } from "../../tests/helpers/assert.ts";
+import {
+  buildReport,
+  type CollectedDocument,
+  renderHtml,
+  renderMarkdown,
+  shellQuote,
+  startSample,
+} from "./mod.ts";
+
+const envelope = (data: unknown, status = "success"): CollectedDocument["envelope"] => ({
+  status,
+  data,
+  errors: [],
+});
+
+const HOSTILE = `<img src=x onerror="alert(1)">';rm -rf ~;'`;
+
+function hostileAudit(): CollectedDocument {
+  return {
+    args: ["audit", "--all"],
+    exit_code: 1,
+    stderr: "",
+    envelope: envelope({
+      source: "osv",
+      targets: [{
+        kind: "environment",
+        name: "web",
+        findings: [{
+          package: HOSTILE,
+          version: "1.0</td>",
+          id: "GHSA-<x>",
+          aliases: [],
+          severity: "HIGH",
+          summary: "</table><script>alert(2)</script>",
+          fixed_versions: ["2.0"],
+        }],
+      }],
+      not_audited: [],
+      notes: [],
+    }, "error"),
+  };
+}
+
+Deno.test("a hostile distribution name is text in HTML and Markdown, and quoted in the fix", () => {
+  const doc = buildReport({
+    kind: "security",
+    period: "week",
+    until: Date.parse("2026-11-30T12:00:00Z"),
+    home: "/h",
+    version: "0.1.0",
+    audit: hostileAudit(),
+  });
+  assertEquals(doc.problems.length, 1);
+  assertEquals(
+    doc.problems[0]!.fix,
+    `gestvenv install '<img src=x onerror="alert(1)">'\\'';rm -rf ~;'\\''>=2.0' --env web`,
+  );
+  const html = renderHtml(doc);
+  assertEquals([...html.matchAll(/<(img|script|iframe|a)\b/gi)].length, 0);
+  assert(!html.includes("</td>'"), "a cell closed by a value");
+  assertStringIncludes(html, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  assertStringIncludes(html, "&lt;/table&gt;&lt;script&gt;");
+  const md = renderMarkdown(doc);
+  // Outside code spans (whose text CommonMark never reads as HTML), every `<` is escaped.
+  const prose = md.replace(/(`+)[^`].*?\1/g, "");
+  assertEquals([...prose.matchAll(/(?<!\\)</g)].length, 0, prose);
+  // Every table row keeps its column count (no `|` from a value splits a cell).
+  for (const line of md.split("\n").filter((l) => l.startsWith("| "))) {
+    const cells = line.replace(/\\\|/g, "").split("|").length;
+    assert(cells === 6 || cells === 9, `${cells} cells: ${line}`);
+  }
+});
+
+Deno.test("an audit without a source is unknown, a problem, never an all-clear", () => {
+  const doc = buildReport({
+    kind: "security",
+    period: "day",
+    until: Date.parse("2026-11-30T12:00:00Z"),
+    home: "/h",
+    version: "0.1.0",
+    audit: {
+      args: ["audit", "--all"],
+      exit_code: 5,
+      stderr: "error: OSV could not be reached",
+      envelope: {
+        status: "error",
+        data: null,
+        errors: [{ code: "network", message: "OSV could not be reached", hint: "audit db update" }],
+      },
+    },
+  });
+  assertEquals(doc.clean, false);
+  assertEquals(doc.vulnerabilities.available, false);
+  assertEquals(doc.problems.map((p) => p.kind), ["section_unavailable"]);
+  assert(!renderMarkdown(doc).includes("No known vulnerabilities"));
+  assert(!renderHtml(doc).includes("No known vulnerabilities"));
+});
+
+Deno.test("shellQuote and the sample standing for a period's start", () => {
+  assertEquals(shellQuote("demo-pkg>=1.1"), "'demo-pkg>=1.1'");
+  assertEquals(shellQuote("--fix"), "--fix");
+  assertEquals(shellQuote("a\nb"), "'a?b'");
+  assertEquals(shellQuote("it's"), `'it'\\''s'`);
+  const day = 86_400_000;
+  const since = Date.parse("2026-11-29T12:00:00Z");
+  const samples = [
+    { time: "2026-11-28T12:00:00Z", bytes: 1 },
+    { time: "2026-11-29T12:30:00Z", bytes: 2 }, // within a tenth of the day after the start
+    { time: "2026-11-30T08:00:00Z", bytes: 3 },
+  ];
+  assertEquals(startSample(samples, since, day)?.bytes, 2);
+  assertEquals(startSample(samples.slice(2), since, day), undefined);
+});
