@@ -35,6 +35,7 @@ import { backendRoutes } from "./backend/mod.ts";
 import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
 import { createFromRequirementsCommand } from "./create_from_requirements.ts";
 import { convertCommand } from "./convert.ts";
@@ -95,6 +96,7 @@ const NESTED_ROUTES = new Set([
   "policy",
   "monitor",
   "ide",
+  "dashboard",
 ]);
 
 /** `monitor` words that hold further routes (`monitor alert slack`, `monitor export prometheus`). */
@@ -191,6 +193,7 @@ export function buildApp(): Application<CliContext> {
       monitor: monitorRoutes,
       ide: ideRoutes,
       report: reportCommand,
+      dashboard: dashboardRoutes,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },
