@@ -360,7 +360,7 @@ export async function buildContext(
         settings: resolved(),
         creatorVersion: VERSION,
         reporter,
-        command: commandLine(),
+        command: commandLine(terminal.args),
         signal,
         dryRun: flags.dryRun ?? false,
       };
@@ -492,7 +492,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
     let timedOut = false;
     try {
       if (flags.logFile !== undefined) {
-        logFile = await openLogFile(flags.logFile, commandLine());
+        logFile = await openLogFile(flags.logFile, commandLine(terminal.args));
         listeners.push(logFile.listener);
         // A command run in this process meanwhile (the one `profile` measures) logs here too.
         commandListeners.push(logFile.listener);
@@ -576,7 +576,7 @@ export function action<F extends GlobalFlags, A extends readonly unknown[]>(
       if (recorder.empty && typeof envFlag === "string") recorder.environment(envFlag);
       const entry = recorder.entry(
         command,
-        commandLine(),
+        commandLine(terminal.args),
         started,
         Number(this.process.exitCode ?? 0),
         failure,

@@ -27,6 +27,11 @@ export interface Terminal {
    * the dashboard's cancel button.
    */
   readonly signal?: AbortSignal;
+  /**
+   * The command line being run, as the operation log and lock notes record it; the process's
+   * arguments when undefined (the dashboard runs other command lines than its own).
+   */
+  readonly args?: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -64,6 +69,7 @@ export function captureTerminal(
     listeners?: readonly ReporterListener[];
     signal?: AbortSignal;
     onStderr?: (text: string) => void;
+    args?: readonly string[];
   } = {},
 ): CapturedTerminal {
   let out = "";
@@ -79,6 +85,7 @@ export function captureTerminal(
     interactive: false,
     ...(options.listeners === undefined ? {} : { listeners: options.listeners }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.args === undefined ? {} : { args: options.args }),
     get out() {
       return out;
     },

@@ -35,6 +35,7 @@ import { backendRoutes } from "./backend/mod.ts";
 import { cacheRoutes } from "./cache/mod.ts";
 import { type CliContext, GLOBAL_FLAG_NAMES } from "./_context.ts";
 import { createCommand } from "./create.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { createFromPyprojectCommand } from "./create_from_pyproject.ts";
 import { createFromRequirementsCommand } from "./create_from_requirements.ts";
 import { convertCommand } from "./convert.ts";
@@ -90,6 +91,7 @@ const NESTED_ROUTES = new Set([
   "security",
   "profile",
   "policy",
+  "dashboard",
 ]);
 
 /** `audit` words that name a route; anything else is `audit security …` (the default). */
@@ -180,6 +182,7 @@ export function buildApp(): Application<CliContext> {
       stats: statsCommand,
       benchmark: benchmarkRoutes,
       compare: compareRoutes,
+      dashboard: dashboardRoutes,
       completion: completionCommand,
       complete: buildCompleteCommand(() => buildApp()),
     },

@@ -9,11 +9,44 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
-import { completeEnvironmentNames, environmentFlag, examples, optionalText } from "./_help.ts";
+import {
+  completeEnvironmentNames,
+  environmentFlag,
+  examples,
+  optionalText,
+  toggle,
+} from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
+import { join } from "../lib/paths/mod.ts";
 
 interface PackagesFlags extends GlobalFlags {
   readonly env?: string;
+  readonly lock?: boolean;
+}
+
+/**
+ * The environment's `pylock.toml`: its text, and its document (PEP 751 field names, as TOML
+ * parses to JSON) once checked by lib/lock's reader; null for both when there is none.
+ *
+ * @throws {InvalidSyntaxError} When the lock is not a valid PEP 751 lock.
+ */
+async function environmentLock(
+  dir: string,
+): Promise<{ path: string; text: string | null; document: unknown }> {
+  const path = join(dir, "pylock.toml");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { path, text: null, document: null };
+    throw error;
+  }
+  const [{ parsePylock }, { parse }] = await Promise.all([
+    import("../lib/lock/mod.ts"),
+    import("npm:smol-toml@1.9.1"),
+  ]);
+  parsePylock(text, path);
+  return { path, text, document: JSON.parse(JSON.stringify(parse(text))) };
 }
 
 /** `gestvenv packages`: the distributions installed in an environment, read from disk. */
@@ -23,12 +56,16 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
     fullDescription: examples([
       ["gestvenv packages --env web", "a table"],
       ["gestvenv packages --env web --format requirements", "pip freeze style"],
+      ["gestvenv packages --env web --lock --format json", "with its lock (PEP 751 fields)"],
     ]),
   },
   parameters: {
     flags: {
       ...GLOBAL_FLAGS,
       env: environmentFlag(),
+      lock: toggle(
+        "Also the environment's lock (pylock.toml): as JSON with --format json, else its text",
+      ),
     },
     aliases: GLOBAL_ALIASES,
     positional: {
@@ -49,6 +86,7 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
     const record = await getEnvironment(env, target.env);
     const { backend, target: t } = await openEnvironment(env, record);
     const installed = await backend.listInstalled(t);
+    const lock = flags.lock ? await environmentLock(record.path) : undefined;
     if (format === "json") {
       ctx.printer.json("packages", {
         environment: record.name,
@@ -58,7 +96,13 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
           installer,
           requested,
         })),
+        ...(lock === undefined ? {} : {
+          lock: { path: lock.path, exists: lock.text !== null, document: lock.document },
+        }),
       });
+    } else if (lock !== undefined) {
+      if (lock.text === null) ctx.printer.info(`\`${record.name}\` has no lock (${lock.path})`);
+      else ctx.printer.data(lock.text.trimEnd());
     } else if (format === "requirements") {
       const lines = await freezeDistributions(installed);
       if (lines.length > 0) ctx.printer.data(lines.join("\n"));
