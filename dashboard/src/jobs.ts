@@ -83,13 +83,14 @@ function summary(result: Envelope | null): string | null {
   const data = result?.data;
   if (typeof data !== "object" || data === null) return null;
   const changes = (data as { changes?: unknown }).changes;
-  if (Array.isArray(changes)) {
-    if (changes.length === 0) return "Nothing changed";
-    return changes.map((c: { name?: string; before?: string | null; after?: string | null }) =>
-      `${c.name ?? "?"} ${c.before ?? "—"} → ${c.after ?? "removed"}`
-    ).join(", ");
-  }
-  return null;
+  if (!Array.isArray(changes)) return null;
+  if (changes.length === 0) return "Nothing changed.";
+  return changes.map((c: { name?: string; before?: string | null; after?: string | null }) => {
+    const name = c.name ?? "?";
+    if (c.before === null || c.before === undefined) return `installed ${name} ${c.after ?? ""}`;
+    if (c.after === null || c.after === undefined) return `removed ${name} ${c.before}`;
+    return `${name} ${c.before} → ${c.after}`;
+  }).join(", ");
 }
 
 /**

@@ -164,6 +164,13 @@ export function hitRateChart(days: readonly DayRate[]): HTMLElement {
         {},
         svg("rect", { x, y: 8 + plotH - barH, width: barW, height: barH, class: "bar" }),
         svg("title", {}, `${d.day}: ${formatPercent(rate)} (${d.hits} hits, ${d.misses} misses)`),
+        shown.length <= 14
+          ? svg(
+            "text",
+            { x: x + barW / 2, y: 8 + plotH - barH - 3, "text-anchor": "middle", class: "value" },
+            `${Math.round(rate * 100)}%`,
+          )
+          : null,
         i === 0 || i === shown.length - 1
           ? svg(
             "text",
@@ -327,11 +334,15 @@ export function cachePage(main: HTMLElement, ctx: PageContext): Promise<void> {
       h("option", { value: "all" }, "everything (environments keep working)"),
     );
     const days = h("input", { type: "number", id: "clean-days", min: "0", value: "30" });
+    const daysLine = h("p", { hidden: true }, h("label", { for: "clean-days" }, "Days "), days);
+    mode.addEventListener("change", () => {
+      daysLine.hidden = mode.value !== "older";
+    });
     const form = h(
       "form",
       { class: "action", id: "clean-form" },
       h("p", {}, h("label", { for: "clean-mode" }, "Remove "), mode),
-      h("p", {}, h("label", { for: "clean-days" }, "Days "), days),
+      daysLine,
       h("button", { type: "submit", class: "danger" }, "Clean the cache"),
     );
     form.addEventListener("submit", (event) => {

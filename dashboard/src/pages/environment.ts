@@ -191,10 +191,8 @@ function findingsView(data: unknown): HTMLElement {
       { label: "Package", cell: (f) => `${f.package} ${f.version}`, sortValue: (f) => f.package },
       {
         label: "Id",
-        cell: (
-          f,
-        ) => [
-          f.id,
+        cell: (f) => [
+          h("span", { class: "mono nowrap" }, f.id),
           f.aliases.length ? h("span", { class: "muted" }, ` (${f.aliases.join(", ")})`) : null,
         ],
       },
@@ -210,19 +208,27 @@ function findingsView(data: unknown): HTMLElement {
 }
 
 function doctorView(checks: DoctorCheck[], fixes: unknown[]): HTMLElement {
-  const problems = checks.filter((c) => c.severity !== "ok");
+  const count = (severity: string) => checks.filter((c) => c.severity === severity).length;
+  const [errors, warnings, notes] = [count("error"), count("warning"), count("info")];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const verdict = errors + warnings === 0
+    ? `No problem in ${plural(checks.length, "check")}${
+      notes > 0 ? ` (${plural(notes, "note")})` : ""
+    }.`
+    : `${
+      [errors > 0 ? plural(errors, "error") : "", warnings > 0 ? plural(warnings, "warning") : ""]
+        .filter((s) => s !== "").join(" and ")
+    } in ${plural(checks.length, "check")}.`;
   return h(
     "div",
     {},
     h(
       "p",
       {},
-      problems.length === 0
-        ? `All ${checks.length} checks passed.`
-        : `${problems.length} of ${checks.length} checks found something.`,
-      fixes.length > 0
-        ? ` ${fixes.length} fix${fixes.length === 1 ? "" : "es"} can be applied.`
-        : "",
+      verdict,
+      fixes.length === 0
+        ? ""
+        : ` ${fixes.length} fix${fixes.length === 1 ? "" : "es"} can be applied.`,
     ),
     h(
       "ul",
@@ -486,6 +492,7 @@ export async function environmentPage(
     return operationsTable(
       ops,
       `The last ${ops.length} operation${ops.length === 1 ? "" : "s"} on ${name}`,
+      { environments: false },
     );
   }, { id: "operations" });
 

@@ -54,7 +54,7 @@ export async function environmentsPage(main: HTMLElement, ctx: PageContext): Pro
   const filter = h("input", {
     type: "search",
     id: "env-filter",
-    placeholder: "name, Python, backend or package",
+    placeholder: "name, Python, backend, package",
     autocomplete: "off",
   });
   const body = h("div", { "aria-live": "polite" }, h("p", { class: "loading" }, "Loading…"));

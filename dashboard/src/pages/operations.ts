@@ -8,7 +8,7 @@
 import { getEnvelope } from "../api.ts";
 import { h, replace } from "../dom.ts";
 import { formatMs, formatTime } from "../format.ts";
-import { sortableTable } from "../table.ts";
+import { type Column, sortableTable } from "../table.ts";
 import { envLink, errorBox, type PageContext, pageTitle } from "../ui.ts";
 
 /** One entry of `logs --format json`. */
@@ -32,51 +32,60 @@ function errorText(error: Operation["error"]): string {
   return error.message ?? JSON.stringify(error);
 }
 
-/** A table of operations (as given: the caller orders them). */
-export function operationsTable(ops: Operation[], caption: string): HTMLTableElement {
-  return sortableTable<Operation>(
-    caption,
-    [
-      {
-        label: "Time",
-        cell: (o) => h("time", { datetime: o.time }, formatTime(o.time)),
-        sortValue: (o) => o.time,
-      },
-      {
-        label: "Command",
-        cell: (o) => h("span", { class: "mono" }, o.command_line || o.command),
-        sortValue: (o) => o.command,
-      },
-      {
-        label: "Environments",
-        cell: (o) =>
-          o.environments.flatMap((e, i) => (i === 0 ? [envLink(e)] : [", ", envLink(e)])),
-      },
-      {
-        label: "Status",
-        cell: (o) =>
-          o.exit_code === 0
-            ? h("span", { class: "badge sev-ok" }, "ok")
-            : h("span", { class: "badge sev-error" }, `failed (exit ${o.exit_code})`),
-        sortValue: (o) => o.exit_code,
-      },
-      {
-        label: "Changes",
-        cell: (o) => String(o.changes.length),
-        sortValue: (o) => o.changes.length,
-        numeric: true,
-      },
-      {
-        label: "Duration",
-        cell: (o) => formatMs(o.duration_ms),
-        sortValue: (o) => o.duration_ms,
-        numeric: true,
-      },
-      { label: "Error", cell: (o) => errorText(o.error) },
-    ],
-    ops,
-    { sortBy: 0, descending: true },
-  ).element;
+/**
+ * A table of operations, newest first. `environments: false` leaves out that column (one
+ * environment's page); the Error column is there only when an operation failed.
+ */
+export function operationsTable(
+  ops: Operation[],
+  caption: string,
+  options: { environments?: boolean } = {},
+): HTMLTableElement {
+  const columns: Column<Operation>[] = [
+    {
+      label: "Time",
+      cell: (o) => h("time", { datetime: o.time }, formatTime(o.time)),
+      sortValue: (o) => o.time,
+    },
+    {
+      label: "Command",
+      cell: (o) => h("span", { class: "mono" }, o.command_line || o.command),
+      sortValue: (o) => o.command,
+    },
+  ];
+  if (options.environments !== false) {
+    columns.push({
+      label: "Environments",
+      cell: (o) => o.environments.flatMap((e, i) => (i === 0 ? [envLink(e)] : [", ", envLink(e)])),
+    });
+  }
+  columns.push(
+    {
+      label: "Status",
+      cell: (o) =>
+        o.exit_code === 0
+          ? h("span", { class: "badge sev-ok" }, "ok")
+          : h("span", { class: "badge sev-error" }, `failed (exit ${o.exit_code})`),
+      sortValue: (o) => o.exit_code,
+    },
+    {
+      label: "Changes",
+      cell: (o) => String(o.changes.length),
+      sortValue: (o) => o.changes.length,
+      numeric: true,
+    },
+    {
+      label: "Duration",
+      cell: (o) => formatMs(o.duration_ms),
+      sortValue: (o) => o.duration_ms,
+      numeric: true,
+    },
+  );
+  if (ops.some((o) => o.exit_code !== 0)) {
+    columns.push({ label: "Error", cell: (o) => errorText(o.error) });
+  }
+  return sortableTable<Operation>(caption, columns, ops, { sortBy: 0, descending: true })
+    .element;
 }
 
 /** Draws the Operations page into `main`; `query` holds the filters of the hash route. */
