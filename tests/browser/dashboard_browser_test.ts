@@ -357,6 +357,15 @@ Deno.test({
       await dismissJobs(page);
     });
 
+    await t.step("audit with no vulnerability source: the command's error and hint", async () => {
+      osv.setMode("error");
+      await openRoute(page, "#/env/alpha");
+      const shown = (await texts(page, "#audit .error-box"))[0] ?? "";
+      assert(shown.includes("OSV could not be reached"), `audit: ${shown}`);
+      assert(shown.includes("Hint: Run `gestvenv audit db update`"), `audit: ${shown}`);
+      await screenshot(page, "13-audit-unreachable");
+    });
+
     assertEquals(pageErrors, [], "the page threw");
 
     await t.step("--read-only: the page hides every action", async () => {

@@ -201,7 +201,7 @@ function findingsView(data: unknown): HTMLElement {
         cell: (f) => severityBadge(f.severity.toLowerCase()),
         sortValue: (f) => f.severity,
       },
-      { label: "Summary", cell: (f) => f.summary },
+      { label: "Summary", cell: (f) => h("span", { class: "prose" }, f.summary) },
       { label: "Fixed in", cell: (f) => f.fixed_versions.join(", ") || "no fix published" },
     ], findings).element,
   );
