@@ -122,6 +122,8 @@ Deno.test("every command answers --help with exit 0, and --version prints the ve
     "compare",
     "compare backends",
     "migrate-backend",
+    "dashboard",
+    "dashboard serve",
     "completion",
     "hook",
     "hook add",
