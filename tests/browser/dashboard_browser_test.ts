@@ -177,6 +177,10 @@ Deno.test({
       assert(ops.some((row) => row.includes("gestvenv create alpha")), `operations: ${ops}`);
       await assertNoMarkupRan(page);
       await screenshot(page, "02-environment");
+      // A narrow window: the cards stack, wide tables scroll inside their card.
+      await page.setViewport({ width: 420, height: 900 });
+      await screenshot(page, "02b-environment-narrow");
+      await page.setViewport({ width: 1280, height: 900 });
     });
 
     await t.step("(b) an environment created from the page is in `gestvenv list`", async () => {
