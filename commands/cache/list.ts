@@ -10,7 +10,7 @@ import {
 } from "../_context.ts";
 import { examples, optionalText, toggle } from "../_help.ts";
 import { formatBytes, timeAgo } from "../_output.ts";
-import { iso, withCache } from "./_cache.ts";
+import { environmentReferences, iso, withCache } from "./_cache.ts";
 
 interface ListFlags extends GlobalFlags {
   readonly filter?: string;
@@ -48,6 +48,11 @@ export const cacheListCommand = buildCommand<ListFlags, [], CliContext>({
       (cache) => listCachedProjects(cache, { filter: flags.filter, platform: flags.platform }),
     );
     if (format === "json") {
+      // What the registered environments' locks name: what `cache clean` keeps (the rule of
+      // `referencedArtifacts` in lib/cache: the file's sha256, or the origin it was built from).
+      const { references } = await environmentReferences(ctx);
+      const used = (f: { sha256: string; origin: string | null }) =>
+        references.sha256s.has(f.sha256) || (f.origin !== null && references.origins.has(f.origin));
       ctx.printer.json(
         "cache list",
         projects.map((p) => ({
@@ -56,6 +61,7 @@ export const cacheListCommand = buildCommand<ListFlags, [], CliContext>({
           platforms: p.platforms,
           bytes: p.bytes,
           last_used: iso(p.lastUsed),
+          referenced: p.files.some(used),
           files: p.files.map((f) => ({
             filename: f.filename,
             sha256: f.sha256,
@@ -65,6 +71,7 @@ export const cacheListCommand = buildCommand<ListFlags, [], CliContext>({
             origin: f.origin,
             added: iso(f.added),
             last_used: iso(f.lastUsed),
+            referenced: used(f),
           })),
         })),
       );

@@ -87,6 +87,7 @@ const ROUTES: ReadonlyArray<{
   {
     pattern: new URLPattern({ pathname: "/api/v1/system" }),
     args: () => ["system-info"],
+    query: { timeout: { flag: "--timeout", value: /^[1-9]\d?$/ } },
   },
   {
     pattern: new URLPattern({ pathname: "/api/v1/stats" }),

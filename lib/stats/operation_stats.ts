@@ -60,6 +60,12 @@ export interface DayStats {
   failures: number;
   /** Their median duration, ms. */
   median_ms: number;
+  /** Artifacts served from the cache that day (operations that recorded it). */
+  cache_hits: number;
+  /** Artifacts fetched that day. */
+  cache_misses: number;
+  /** cache_hits / (cache_hits + cache_misses), or null when no artifact was asked for. */
+  cache_hit_rate: number | null;
 }
 
 /** The median of `values` (0 for none). */
@@ -188,10 +194,16 @@ export function dailyTrend(
     if (list === undefined) days.set(day, [e]);
     else list.push(e);
   }
-  return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, list]) => ({
-    day,
-    operations: list.length,
-    failures: list.filter((e) => e.exit_code !== 0).length,
-    median_ms: median(list.map((e) => e.duration_ms)),
-  }));
+  return [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, list]) => {
+    const cache = cacheFigures(list);
+    return {
+      day,
+      operations: list.length,
+      failures: list.filter((e) => e.exit_code !== 0).length,
+      median_ms: median(list.map((e) => e.duration_ms)),
+      cache_hits: cache.hits,
+      cache_misses: cache.misses,
+      cache_hit_rate: cache.hit_rate,
+    };
+  });
 }

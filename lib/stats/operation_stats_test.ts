@@ -109,3 +109,16 @@ Deno.test("topPackages counts installs, never removals", () => {
     [{ name: "x", installs: 1, environments: 1 }],
   );
 });
+
+Deno.test("the daily trend carries each day's cache hit rate (unknown on days that did not record it)", () => {
+  const cache = (hits: number, misses: number) => ({ hits, misses, bytes_saved: 0 });
+  const days = dailyTrend([
+    entry("install", 10, { time: "2026-11-01T10:00:00.000Z", cache: cache(1, 3) }),
+    entry("install", 10, { time: "2026-11-01T11:00:00.000Z", cache: cache(2, 0) }),
+    entry("create", 10, { time: "2026-11-02T10:00:00.000Z" }),
+  ], Date.parse("2026-11-03T00:00:00.000Z"));
+  assertEquals(
+    days.map((d) => [d.day, d.cache_hits, d.cache_misses, d.cache_hit_rate]),
+    [["2026-11-01", 3, 3, 0.5], ["2026-11-02", 0, 0, null]],
+  );
+});

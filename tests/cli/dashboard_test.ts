@@ -179,6 +179,8 @@ Deno.test("dashboard: every read route is the CLI's --format json document for t
     assertOk(await ctx.run(["config", "set", "audit.osv_url", osv.url]));
     assertOk(await ctx.run(["create", "web", "--packages", "demo-pkg demo-dep==1.0.0"]));
     assertOk(await ctx.run(["create", "empty"]));
+    assertOk(await ctx.run(["create", "tmp", "--packages", "other-pkg"]));
+    assertOk(await ctx.run(["delete", "tmp", "--yes"]));
     await using d = await serve(ctx);
     const routes: Array<[string, string[]]> = [
       ["/api/v1/environments", ["list", "--detailed"]],
@@ -195,14 +197,15 @@ Deno.test("dashboard: every read route is the CLI's --format json document for t
       ["/api/v1/operations?level=all&since=2026-01-01", ["logs", "--since", "2026-01-01"]],
       ["/api/v1/stats?period=2026-01-01&trend=1", ["stats", "--period", "2026-01-01", "--trend"]],
       ["/api/v1/pythons", ["pyversions"]],
-      ["/api/v1/system", ["system-info"]],
+      // Slow probes get 30 s: a loaded machine must not turn one run's answer into "timed out".
+      ["/api/v1/system?timeout=30", ["system-info", "--timeout", "30"]],
     ];
     for (const [path, args] of routes) {
       const response = await api(d, path);
       const body = await response.json();
       const cli = await ctx.run([...args, "--format", "json"]);
       const expected = JSON.parse(cli.stdout);
-      if (path === "/api/v1/system") {
+      if (path.startsWith("/api/v1/system")) {
         // Free disk space moves between two runs; everything else is the same document.
         assertEquals(withoutFreeSpace(body), withoutFreeSpace(expected), path);
       } else assertEquals(body, expected, path);
@@ -219,6 +222,16 @@ Deno.test("dashboard: every read route is the CLI's --format json document for t
     const web = list.data.environments.find((e: { name: string }) => e.name === "web");
     assert(web.size_bytes > 0);
     assertEquals(web.health, "ok");
+    // The cache page: what no environment's lock names (other-pkg, left by the deleted `tmp`).
+    const entries = await (await api(d, "/api/v1/cache/entries")).json();
+    assertEquals(
+      entries.data.map((p: { project: string; referenced: boolean }) => [p.project, p.referenced]),
+      [["demo-dep", true], ["demo-pkg", true], ["other-pkg", false]],
+    );
+    // ... and the hit rate day by day.
+    const trend = (await (await api(d, "/api/v1/stats?period=2026-01-01&trend=1")).json()).data
+      .trend;
+    assert(trend.length > 0 && "cache_hit_rate" in trend[0]);
     // An error is the command's envelope too, with its exit code mapped (3 → 404).
     const missing = await api(d, "/api/v1/environments/nope");
     assertEquals(missing.status, 404);
