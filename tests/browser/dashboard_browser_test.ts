@@ -253,6 +253,11 @@ Deno.test({
         await inPage(page, `document.querySelectorAll("svg.chart rect.bar").length > 0`),
         true,
       );
+      const entries = (await texts(page, "#cache-entries p"))[0] ?? "";
+      assert(
+        /^\d+ of \d+ cached versions .* named by no environment's lock/.test(entries),
+        entries,
+      );
       await screenshot(page, "08-cache");
       await openRoute(page, "#/operations");
       const commands = await texts(page, "main tbody tr td:nth-child(2)");

@@ -2,9 +2,8 @@
 /**
  * The Cache page: where the cache is and its size by kind (`cache info`), hits, misses, the size
  * by project and the ages of artifacts (`cache stats`), the hit rate over time (a small SVG chart
- * of the cache figures the operation log records for each operation, by day), the cached
- * versions no environment has installed (`cache list` against `list`), and the clean action
- * (`cache clean`).
+ * of `stats --trend`'s cache figures by day), the cached versions no environment's lock
+ * references (`cache list`'s `referenced`), and the clean action (`cache clean`).
  *
  * @module
  */
@@ -14,7 +13,6 @@ import { formatAgo, formatBytes, formatPercent } from "../format.ts";
 import { runJob } from "../jobs.ts";
 import { sortableTable } from "../table.ts";
 import { dl, loadingSection, type PageContext, pageTitle } from "../ui.ts";
-import type { Operation } from "./operations.ts";
 
 interface CacheInfo {
   location: string;
@@ -43,25 +41,9 @@ export interface CacheEntry {
   platforms?: string[];
   bytes: number;
   last_used: string | null;
-  files: Array<{ filename: string; bytes: number; unpacked?: boolean }>;
-}
-
-/** PEP 503 normalization (`Demo_Pkg` → `demo-pkg`). */
-const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
-
-/**
- * The cached versions that no environment has installed (by PEP 503 name and version), given
- * the environments of `list --format json`.
- */
-export function unreferencedEntries(
-  entries: readonly CacheEntry[],
-  environments: ReadonlyArray<{ packages: ReadonlyArray<{ name: string; version: string }> }>,
-): CacheEntry[] {
-  const used = new Set<string>();
-  for (const env of environments) {
-    for (const p of env.packages) used.add(`${normalize(p.name)}==${p.version}`);
-  }
-  return entries.filter((e) => !used.has(`${normalize(e.project)}==${e.version}`));
+  /** Named by a registered environment's lock (what `cache clean` keeps). */
+  referenced?: boolean;
+  files: Array<{ filename: string; bytes: number; unpacked?: boolean; referenced?: boolean }>;
 }
 
 function entriesTable(caption: string, entries: CacheEntry[]): HTMLElement {
@@ -104,20 +86,19 @@ export interface DayRate {
   misses: number;
 }
 
-/** Groups the operations' cache figures by UTC day (days with no lookup left out), oldest first. */
-export function hitRateByDay(ops: readonly Operation[]): DayRate[] {
-  const days = new Map<string, DayRate>();
-  for (const op of ops) {
-    if (op.cache === null || op.cache === undefined) continue;
-    const lookups = op.cache.hits + op.cache.misses;
-    if (lookups === 0) continue;
-    const day = op.time.slice(0, 10);
-    const d = days.get(day) ?? { day, hits: 0, misses: 0 };
-    d.hits += op.cache.hits;
-    d.misses += op.cache.misses;
-    days.set(day, d);
-  }
-  return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+/** One day of `stats --trend --format json`. */
+interface TrendDay {
+  day: string;
+  cache_hits?: number;
+  cache_misses?: number;
+  cache_hit_rate?: number | null;
+}
+
+/** The days of `stats --trend` on which artifacts were asked for, oldest first. */
+export function hitRateByDay(trend: readonly TrendDay[]): DayRate[] {
+  return trend
+    .filter((d) => (d.cache_hits ?? 0) + (d.cache_misses ?? 0) > 0)
+    .map((d) => ({ day: d.day, hits: d.cache_hits ?? 0, misses: d.cache_misses ?? 0 }));
 }
 
 /** The hit rate by day as an SVG bar chart, with a table of the same figures beside it. */
@@ -291,19 +272,14 @@ export function cachePage(main: HTMLElement, ctx: PageContext): Promise<void> {
   }, { id: "cache-stats" });
 
   const trend = loadingSection("Hit rate over time", async () => {
-    const env = await getEnvelope<{ operations: Operation[] }>("/api/v1/operations");
-    return hitRateChart(hitRateByDay(env.data?.operations ?? []));
+    const env = await getEnvelope<{ trend?: TrendDay[] }>("/api/v1/stats?trend=1");
+    return hitRateChart(hitRateByDay(env.data?.trend ?? []));
   }, { id: "cache-trend" });
 
   const entries = loadingSection("Entries", async () => {
-    const [list, envs] = await Promise.all([
-      getEnvelope<CacheEntry[]>("/api/v1/cache/entries"),
-      getEnvelope<{ environments: Array<{ packages: Array<{ name: string; version: string }> }> }>(
-        "/api/v1/environments",
-      ),
-    ]);
+    const list = await getEnvelope<CacheEntry[]>("/api/v1/cache/entries");
     const all = list.data ?? [];
-    const unused = unreferencedEntries(all, envs.data?.environments ?? []);
+    const unused = all.filter((e) => e.referenced === false);
     const unusedBytes = unused.reduce((n, e) => n + e.bytes, 0);
     return h(
       "div",
@@ -312,9 +288,10 @@ export function cachePage(main: HTMLElement, ctx: PageContext): Promise<void> {
         "p",
         {},
         `${unused.length} of ${all.length} cached version${all.length === 1 ? "" : "s"} ` +
-          `(${formatBytes(unusedBytes)}) are installed in no environment.`,
+          `(${formatBytes(unusedBytes)}) are named by no environment's lock, ` +
+          "so cache clean does not keep them.",
       ),
-      entriesTable("Not installed in any environment", unused),
+      entriesTable("Referenced by no environment's lock", unused),
       h(
         "details",
         {},
