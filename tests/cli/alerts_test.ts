@@ -368,3 +368,47 @@ Deno.test("--offline: no connection is made, the alert waits for the next online
     await hook.close();
   }
 });
+
+Deno.test("webhook URLs never reach the operation log, --log-file, logs or doctor --export", async () => {
+  await using ctx = await createTestContext();
+  const hook = startWebhookReceiver();
+  try {
+    const logFile = join(ctx.work, "run.log");
+    const runs = [
+      ["monitor", "alert", "slack", "--webhook-url", `${hook.url}/services/T0/B0/SLACKPATHSECRET`],
+      ["monitor", "alert", "webhook", `--url=${hook.url}/hook?token=QUERYSECRET`],
+      ["monitor", "alert", "webhook", "--url", "https://alice:USERINFOSECRET@example.com/h"],
+    ];
+    for (const args of runs) assertOk(await ctx.run([...args, "--log-file", logFile]));
+    const report = await ctx.run([
+      "report",
+      "daily",
+      "--slack",
+      `${hook.url}/services/REPORTSECRET`,
+      "--log-file",
+      logFile,
+    ]);
+    assert(report.code === 0 || report.code === 1, report.stderr);
+    const diag = join(ctx.work, "diag.json");
+    const exported = await ctx.run(["doctor", "--export", diag]);
+    assert(exported.code === 0 || exported.code === 1, exported.stderr);
+    const logs = await ctx.run(["logs", "--format", "json"]);
+    const texts = [
+      await Deno.readTextFile(join(ctx.home, "logs", "operations.jsonl")),
+      await Deno.readTextFile(logFile),
+      await Deno.readTextFile(diag),
+      logs.stdout,
+    ];
+    for (const text of texts) {
+      for (const secret of ["SLACKPATHSECRET", "QUERYSECRET", "USERINFOSECRET", "REPORTSECRET"]) {
+        assert(!text.includes(secret), `${secret} in ${text}`);
+      }
+    }
+    // What is written still says which flag and which host.
+    assertStringIncludes(texts[1]!, `--webhook-url ${hook.url}/…`);
+    assertStringIncludes(texts[0]!, `--url=${hook.url}/…`);
+    assertStringIncludes(texts[0]!, "--url https://example.com/…");
+  } finally {
+    await hook.close();
+  }
+});
