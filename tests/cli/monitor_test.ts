@@ -299,11 +299,18 @@ async function prometheusPython(): Promise<string | undefined> {
   ];
   for (const python of candidates) {
     if (python === undefined || python === "") continue;
-    const probe = await new Deno.Command(python, {
-      args: ["-c", "import prometheus_client"],
-      stdout: "null",
-      stderr: "null",
-    }).output().catch(() => undefined);
+    // A missing interpreter throws when spawned (not a rejected promise): both are "absent".
+    const probe = await (async () => {
+      try {
+        return await new Deno.Command(python, {
+          args: ["-c", "import prometheus_client"],
+          stdout: "null",
+          stderr: "null",
+        }).output();
+      } catch {
+        return undefined;
+      }
+    })();
     if (probe?.success) return python;
   }
   return undefined;
