@@ -238,7 +238,22 @@ async function recordAndAlert(
     // The audit reads the registry the way commands that repair it do: left to the user.
     ? { checked: false, source: null, reason: "the registry is damaged", findings: [] }
     : await scanVulnerabilities(ctx);
-  const findings = monitor.alertFindings(failed, vulnerabilities.findings);
+  // A run that did not audit keeps the previous audit and alert deliveries (with their times):
+  // the Prometheus exposition, `monitor status` and reports do not lose them.
+  let previous: LastCheck | undefined;
+  if (!options.alert) {
+    try {
+      previous = await monitor.readLastCheck(files);
+    } catch {
+      // A damaged file: this run writes a sound one.
+    }
+  }
+  const audit: VulnerabilityScan = previous?.vulnerabilities.checked === true
+    ? { ...previous.vulnerabilities, time: previous.vulnerabilities.time ?? previous.time }
+    : vulnerabilities.checked
+    ? { ...vulnerabilities, time: options.time.toISOString() }
+    : vulnerabilities;
+  const findings = monitor.alertFindings(failed, audit.findings);
   let alerts: LastCheck["alerts"] = [];
   let failure: GestvenvError | undefined;
   if (options.alert && !ctx.dryRun && ctx.settings.offline.value) {
@@ -266,6 +281,7 @@ async function recordAndAlert(
       event: "health-check",
       host: Deno.hostname(),
       now: options.time,
+      vulnerabilitiesChecked: vulnerabilities.checked,
     });
     alerts = deliveries.map(({ failure: _f, ...d }) => d);
     const first = deliveries.find((d) => d.failure instanceof GestvenvError)?.failure;
@@ -287,9 +303,11 @@ async function recordAndAlert(
     warnings,
     environments: monitor.environmentHealth(names, checks),
     checks: failed,
-    vulnerabilities,
+    vulnerabilities: audit,
     findings,
-    alerts,
+    ...(options.alert
+      ? { alerts, alerts_time: options.time.toISOString() }
+      : { alerts: previous?.alerts ?? [], alerts_time: previous?.alerts_time ?? null }),
   };
   if (!ctx.dryRun) await monitor.writeLastCheck(files, record);
   return {

@@ -20,6 +20,7 @@ import {
   GLOBAL_FLAGS,
   type GlobalFlags,
 } from "./_context.ts";
+import { redactCommandLine } from "./_command_line.ts";
 import { environmentFlag, examples, optionalText, toggle } from "./_help.ts";
 
 interface LogsFlags extends GlobalFlags {
@@ -60,12 +61,13 @@ export async function selectOperations(
       `Skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"} of the operation log`,
     );
   }
+  // Lines written before a secret flag was known to be one are hidden here too.
   return filterOperations(entries, {
     since,
     environment: env,
     level: flags.level,
     last: flags.last,
-  });
+  }).map((e) => ({ ...e, command_line: redactCommandLine(e.command_line) }));
 }
 
 /** One entry as one text line (`--follow` without JSON). */
@@ -122,8 +124,9 @@ async function follow(
     const lines = text.split("\n");
     partial = lines.pop() ?? "";
     for (const line of lines) {
-      const entry = parseOperationLine(line);
-      if (entry === undefined) continue;
+      const parsed = parseOperationLine(line);
+      if (parsed === undefined) continue;
+      const entry = { ...parsed, command_line: redactCommandLine(parsed.command_line) };
       if (filterOperations([entry], { environment: env, level }).length === 0) continue;
       ctx.printer.data(json ? JSON.stringify(entry) : entryLine(entry));
     }

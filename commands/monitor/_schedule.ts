@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  checkScheduledJob,
   defaultSchedulerHost,
   detectScheduler,
   installSchedule,
@@ -45,8 +46,11 @@ export async function startSchedule(
   const host = defaultSchedulerHost();
   const files = monitorFiles(ctx.home.root);
   const scheduler = await detectScheduler(host);
-  const job = scheduledJob(files, ctx.home.root, scheduledArgv(), interval);
+  const job = scheduledJob(files, ctx.home.root, scheduledArgv(), interval, Deno.env.toObject());
   if (ctx.dryRun) {
+    // What the install would refuse (an interval cron cannot run, a path it cannot hold) is
+    // refused here too.
+    checkScheduledJob(scheduler, job);
     ctx.printer.info(
       `Would install ${SCHEDULER_NAMES[scheduler]} running \`${
         showArgv(job.argv)

@@ -5,15 +5,9 @@ import {
   describeAlertChannel,
   monitorFiles,
   readAlertChannels,
+  sendToChannel,
 } from "../../lib/monitor/mod.ts";
-import {
-  alertText,
-  loadSmtpConfig,
-  sendEmail,
-  sendSlack,
-  sendWebhook,
-  webhookPayload,
-} from "../../lib/notify/mod.ts";
+import { alertText } from "../../lib/notify/mod.ts";
 import {
   action,
   type CliContext,
@@ -76,14 +70,7 @@ export const monitorAlertTestCommand = buildCommand<GlobalFlags, string[], CliCo
     let code = 0;
     for (const channel of channels as AlertChannel[]) {
       try {
-        if (channel.kind === "slack") await sendSlack(channel.url!, message, options);
-        else if (channel.kind === "webhook") {
-          await sendWebhook(
-            channel.url!,
-            webhookPayload(message, "test", new Date(), host),
-            options,
-          );
-        } else await sendEmail(await loadSmtpConfig(channel.smtp_config!), message, options);
+        await sendToChannel(channel, message, { ...options, event: "test", host });
         results.push({ channel: channel.id, ok: true, error: null });
         if (format !== "json") {
           ctx.printer.success(`${channel.id}: sent (${describeAlertChannel(channel).destination})`);

@@ -72,14 +72,22 @@ export const monitorStatusCommand = buildCommand<GlobalFlags, [], CliContext>({
       rows.push([
         "Vulnerabilities",
         last.vulnerabilities.checked
-          ? `${last.vulnerabilities.findings.length} (offline database)`
+          ? `${last.vulnerabilities.findings.length} (offline database${
+            last.vulnerabilities.time === undefined || last.vulnerabilities.time === last.time
+              ? ""
+              : `, audited ${last.vulnerabilities.time}`
+          })`
           : `not checked${
             last.vulnerabilities.reason === null ? "" : `: ${last.vulnerabilities.reason}`
           }`,
       ]);
+      const sentAt = last.alerts_time === undefined || last.alerts_time === null ||
+          last.alerts_time === last.time
+        ? ""
+        : ` (${last.alerts_time})`;
       for (const d of last.alerts) {
         rows.push([
-          `Alert ${d.channel}`,
+          `Alert ${d.channel}${sentAt}`,
           d.status === "sent"
             ? `sent ${d.findings} finding${d.findings === 1 ? "" : "s"}`
             : d.status === "failed"

@@ -1,9 +1,12 @@
 /**
  * The last health check's result, `<home>/monitor/last_check.json`: written by every
- * `health-check` run, read by `monitor status`, the Prometheus exposition and reports.
+ * `health-check` run, read by `monitor status`, the Prometheus exposition and reports. A run that
+ * did not audit (a plain `health-check`) keeps the previous run's vulnerability audit and alert
+ * deliveries, each with its own time (`vulnerabilities.time`, `alerts_time`).
  *
  * @module
  */
+import { ConfigError } from "../errors/mod.ts";
 import type { AlertFinding } from "../notify/mod.ts";
 import {
   type MonitorFiles,
@@ -82,21 +85,84 @@ export interface LastCheck {
     /** Why they were not audited, or null. */
     reason: string | null;
     findings: LastCheckVulnerability[];
+    /**
+     * When this audit ran (ISO 8601); an earlier run's time when this run did not audit and kept
+     * the previous audit. Absent in files written before it was recorded (then `time`).
+     */
+    time?: string;
   };
   /** Every finding of the run with its fingerprint (what alerts are about). */
   findings: AlertFinding[];
-  /** What was sent to each channel (empty without `--alert-on-issues`). */
+  /**
+   * What was sent to each channel by the last run that alerted (a run without
+   * `--alert-on-issues` keeps the previous run's), empty when none did.
+   */
   alerts: LastCheckDelivery[];
+  /** When `alerts` were sent (ISO 8601), or null when no run alerted; absent in older files. */
+  alerts_time?: string | null;
+}
+
+function isStringArray(v: unknown): boolean {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
+function isObjectArray(v: unknown): v is Record<string, unknown>[] {
+  return Array.isArray(v) && v.every((x) => x !== null && typeof x === "object");
+}
+
+/** Why `data` is not a `last_check.json` of format 1 (the first field that is wrong), or null. */
+function lastCheckDefect(data: Record<string, unknown>): string | null {
+  if (typeof data.time !== "string") return "time";
+  if (typeof data.exit_code !== "number") return "exit_code";
+  if (typeof data.healthy !== "boolean") return "healthy";
+  if (typeof data.errors !== "number") return "errors";
+  if (typeof data.warnings !== "number") return "warnings";
+  const envs = data.environments;
+  if (envs === null || typeof envs !== "object" || Array.isArray(envs)) return "environments";
+  if (!Object.values(envs).every((v) => typeof v === "string")) return "environments";
+  if (
+    !isObjectArray(data.checks) ||
+    !data.checks.every((c) =>
+      typeof c.id === "string" && typeof c.severity === "string" && typeof c.subject === "string" &&
+      typeof c.message === "string"
+    )
+  ) return "checks";
+  const v = data.vulnerabilities as Record<string, unknown> | null | undefined;
+  if (
+    v === null || typeof v !== "object" || typeof v.checked !== "boolean" ||
+    !isObjectArray(v.findings) ||
+    !v.findings.every((f) =>
+      typeof f.severity === "string" && typeof f.package === "string" &&
+      typeof f.id === "string" && typeof f.environment === "string" &&
+      isStringArray(f.fixed_versions)
+    )
+  ) return "vulnerabilities";
+  if (!isObjectArray(data.findings)) return "findings";
+  if (
+    !isObjectArray(data.alerts) ||
+    !data.alerts.every((a) =>
+      typeof a.channel === "string" && typeof a.status === "string" &&
+      typeof a.findings === "number"
+    )
+  ) return "alerts";
+  return null;
 }
 
 /**
  * Reads `last_check.json`; undefined when no check has run yet. Requires `--allow-read`.
  *
- * @throws {ConfigError} (exit 10) when the file is damaged.
+ * @throws {ConfigError} (exit 10) when the file is damaged: not JSON, or a field of format 1
+ *   missing or of the wrong type (named in the message).
  */
 export async function readLastCheck(files: MonitorFiles): Promise<LastCheck | undefined> {
   const data = await readMonitorJson(files.lastCheck);
   if (data === undefined || data.format !== 1) return undefined;
+  const defect = lastCheckDefect(data);
+  if (defect !== null) {
+    throw new ConfigError(`${files.lastCheck} is damaged (field \`${defect}\`)`, {
+      hint: "Remove it; the next `gestvenv health-check` writes it again",
+    });
+  }
   return data as unknown as LastCheck;
 }
 

@@ -22,6 +22,7 @@ import {
 } from "./monitor_files.ts";
 import type { ScheduleInterval } from "./schedule_interval.ts";
 import {
+  checkScheduledJob,
   LAUNCHD_LABEL,
   launchdPlist,
   MANAGED_MARKER,
@@ -242,12 +243,23 @@ export async function readSchedule(files: MonitorFiles): Promise<InstalledSchedu
   return data as unknown as InstalledSchedule;
 }
 
+/** Whether `path` exists and carries gestvenv's marker (a file of the same name may be the user's). */
+async function isManaged(path: string): Promise<boolean> {
+  const text = await Deno.readTextFile(path).catch(() => undefined);
+  return text !== undefined && text.includes(MANAGED_MARKER);
+}
+
 async function uninstall(host: SchedulerHost, schedule: InstalledSchedule): Promise<void> {
   const p = host.programs;
   switch (schedule.scheduler) {
     case "systemd": {
-      // A timer that is not loaded any more is not an error: the files are what is left.
-      await host.run([p.systemctl, "--user", "disable", "--now", `${SYSTEMD_UNIT}.timer`]);
+      // Only our timer is stopped: a timer of the same name that is not ours (no marker, or not
+      // written by this install) is the user's and stays enabled. A timer that is not loaded any
+      // more is not an error: the files are what is left.
+      const timer = schedule.files.find((f) => f.endsWith(`${SYSTEMD_UNIT}.timer`));
+      if (timer !== undefined && await isManaged(timer)) {
+        await host.run([p.systemctl, "--user", "disable", "--now", `${SYSTEMD_UNIT}.timer`]);
+      }
       for (const file of schedule.files) await removeManaged(file);
       await host.run([p.systemctl, "--user", "daemon-reload"]);
       return;
@@ -258,7 +270,9 @@ async function uninstall(host: SchedulerHost, schedule: InstalledSchedule): Prom
       return;
     }
     case "launchd": {
-      if (host.uid !== null) {
+      // Only our agent is booted out (see systemd above).
+      const plist = schedule.files[0];
+      if (host.uid !== null && plist !== undefined && await isManaged(plist)) {
         await host.run([p.launchctl, "bootout", `gui/${host.uid}/${LAUNCHD_LABEL}`]);
       }
       for (const file of schedule.files) await removeManaged(file);
@@ -311,6 +325,16 @@ export async function installSchedule(
       files: written,
       installed_at: now.toISOString(),
     };
+    // The record first, naming the files this install will write: a crash part-way leaves a
+    // record that `monitor status` shows and `monitor stop` removes (only marked files, only
+    // gestvenv's crontab block). Texts are built before: a refusal writes nothing.
+    checkScheduledJob(scheduler, job);
+    const planned = scheduler === "systemd"
+      ? ["service", "timer"].map((ext) => join(systemdDir(host), `${SYSTEMD_UNIT}.${ext}`))
+      : scheduler === "launchd"
+      ? [launchdPlistPath(host)]
+      : [];
+    await writeMonitorJson(files.schedule, { ...record, files: planned });
     try {
       switch (scheduler) {
         case "systemd": {
@@ -425,16 +449,44 @@ export async function scheduleInPlace(
   }
 }
 
-/** The job for `argv` run every `interval` with `GESTVENV_HOME=home`, logging to the monitor dir. */
+/**
+ * Variables the scheduled job carries from the environment of `monitor start` when set: where the
+ * cache is (the audit database lives there) and the proxy to reach the alert channels.
+ */
+export const CARRIED_VARIABLES = [
+  "GESTVENV_CACHE_DIR",
+  "GESTVENV_CACHE_PATH",
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+] as const;
+
+/**
+ * The job for `argv` run every `interval` with `GESTVENV_HOME=home` and the
+ * {@linkcode CARRIED_VARIABLES} set in `environment` (a proxy URL holding credentials is not
+ * written into the scheduler's files: set it in the scheduler's own environment), logging to the
+ * monitor dir.
+ */
 export function scheduledJob(
   files: MonitorFiles,
   home: string,
   argv: readonly string[],
   interval: ScheduleInterval,
+  environment: Readonly<Record<string, string | undefined>> = {},
 ): ScheduledJob {
+  const carried: Array<[string, string]> = [];
+  for (const name of CARRIED_VARIABLES) {
+    const value = environment[name];
+    if (value === undefined || value === "") continue;
+    if (/proxy/i.test(name) && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(value)) continue;
+    carried.push([name, value]);
+  }
   return {
     argv,
-    env: [["GESTVENV_HOME", home]],
+    env: [["GESTVENV_HOME", home], ...carried],
     interval,
     logFile: join(files.dir, "scheduled.log"),
   };

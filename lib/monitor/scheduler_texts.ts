@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors/mod.ts";
+import { ConfigError, UsageError } from "../errors/mod.ts";
 import type { ScheduleInterval } from "./schedule_interval.ts";
 
 /** What a scheduler is asked to run. */
@@ -33,13 +33,24 @@ export const MANAGED_MARKER =
 export const CRON_BEGIN = `# BEGIN gestvenv-monitor (${MANAGED_MARKER})`;
 export const CRON_END = "# END gestvenv-monitor";
 
-/** A word of a systemd command line or assignment, quoted (`\`, `"` escaped; `%` and `$` doubled). */
-export function systemdQuote(word: string): string {
-  if ([...word].some((ch) => ch.charCodeAt(0) < 0x20)) {
+/**
+ * Refuses a word with a control character (a newline would start a new crontab line or unit
+ * directive).
+ *
+ * @throws {UsageError} (exit 2) naming no path (it may be anything).
+ */
+function refuseControl(word: string): string {
+  if ([...word].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
     throw new UsageError("A path of the scheduled command holds a control character", {
       hint: "Move gestvenv or its home to a path without one",
     });
   }
+  return word;
+}
+
+/** A word of a systemd command line or assignment, quoted (`\`, `"` escaped; `%` and `$` doubled). */
+export function systemdQuote(word: string): string {
+  refuseControl(word);
   return `"${
     word.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("%", "%%").replaceAll(
       "$",
@@ -89,8 +100,16 @@ export function cronFields(interval: ScheduleInterval): string {
   });
 }
 
-/** gestvenv's block for a crontab (three lines, each ending with `\n`). */
+/**
+ * gestvenv's block for a crontab (three lines, each ending with `\n`).
+ *
+ * @throws {UsageError} (exit 2) for an interval cron cannot express, or a word with a control
+ *   character (a newline would add a crontab line).
+ */
 export function cronBlock(job: ScheduledJob): string {
+  for (const [k, v] of job.env) refuseControl(`${k}=${v}`);
+  for (const a of job.argv) refuseControl(a);
+  if (job.logFile !== undefined) refuseControl(job.logFile);
   const env = job.env.map(([k, v]) => `${k}=${shQuote(v)} `).join("");
   const out = job.logFile === undefined ? ">/dev/null" : `>${shQuote(job.logFile)}`;
   // cron turns an unescaped % into a newline: escape it in the command.
@@ -98,24 +117,39 @@ export function cronBlock(job: ScheduledJob): string {
   return `${CRON_BEGIN}\n${cronFields(job.interval)} ${command}\n${CRON_END}\n`;
 }
 
-/** `crontab` with gestvenv's block removed (every other byte kept), and whether it had one. */
+/**
+ * `crontab` with gestvenv's block removed (every other byte kept), and whether it had one. Only
+ * the shape gestvenv writes is removed: the BEGIN line, one command line, the END line.
+ *
+ * @throws {ConfigError} (exit 10) when a BEGIN line is not followed by one line and the END line
+ *   (edited by hand): nothing is removed, so no line of the user's is lost.
+ */
 export function withoutCronBlock(crontab: string): { text: string; found: boolean } {
   const lines = crontab.split(/(?<=\n)/);
+  const bare = (i: number) => lines[i]?.replace(/\r?\n$/, "");
   const out: string[] = [];
-  let inside = false;
   let found = false;
-  for (const line of lines) {
-    const bare = line.replace(/\r?\n$/, "");
-    if (!inside && bare === CRON_BEGIN) {
-      inside = true;
-      found = true;
+  for (let i = 0; i < lines.length; i++) {
+    if (bare(i) !== CRON_BEGIN) {
+      out.push(lines[i]!);
       continue;
     }
-    if (inside) {
-      if (bare === CRON_END) inside = false;
-      continue;
+    const command = bare(i + 1);
+    if (
+      command === undefined || command === CRON_BEGIN || command === CRON_END ||
+      bare(i + 2) !== CRON_END
+    ) {
+      throw new ConfigError(
+        "gestvenv's block in your crontab was edited (no `# END` line after its command)",
+        {
+          hint:
+            "Fix it with `crontab -e`: keep or remove the three lines from `# BEGIN gestvenv-monitor` " +
+            "to `# END gestvenv-monitor` together, then run the command again",
+        },
+      );
     }
-    out.push(line);
+    found = true;
+    i += 2;
   }
   return { text: out.join(""), found };
 }
@@ -132,8 +166,15 @@ function xml(text: string): string {
     .replaceAll('"', "&quot;");
 }
 
-/** The launchd agent (`~/Library/LaunchAgents/org.gestvenv.monitor.plist`). */
+/**
+ * The launchd agent (`~/Library/LaunchAgents/org.gestvenv.monitor.plist`).
+ *
+ * @throws {UsageError} (exit 2) for a word with a control character (not valid in a plist).
+ */
 export function launchdPlist(job: ScheduledJob): string {
+  for (const [k, v] of job.env) refuseControl(`${k}=${v}`);
+  for (const a of job.argv) refuseControl(a);
+  if (job.logFile !== undefined) refuseControl(job.logFile);
   const args = job.argv.map((a) => `    <string>${xml(a)}</string>\n`).join("");
   const env = job.env.map(([k, v]) => `    <key>${xml(k)}</key>\n    <string>${xml(v)}</string>\n`)
     .join("");
@@ -154,6 +195,7 @@ export function launchdPlist(job: ScheduledJob): string {
 
 /** A word for a Windows command line (CommandLineToArgvW rules), double-quoted. */
 export function windowsQuote(word: string): string {
+  refuseControl(word);
   if (/["%]/.test(word)) {
     throw new UsageError('A path of the scheduled command holds a `"` or `%`', {
       hint: "Move gestvenv or its home to a path without one",
@@ -167,7 +209,8 @@ export function windowsQuote(word: string): string {
  * name, and `/TR` running `cmd /d /c` that sets the variables then runs the argv.
  *
  * @throws {UsageError} (exit 2) when the command line is longer than Task Scheduler's 261
- *   characters of `/TR`.
+ *   characters of `/TR`, or the interval is outside what `/MO` takes (MINUTE 1–1439, HOURLY
+ *   1–23, DAILY 1–365, WEEKLY 1–52: e.g. 25h).
  */
 export function schtasksCreateArgs(job: ScheduledJob): string[] {
   const s = job.interval.seconds;
@@ -175,9 +218,16 @@ export function schtasksCreateArgs(job: ScheduledJob): string[] {
     ? ["WEEKLY", s / 604_800]
     : s % 86_400 === 0
     ? ["DAILY", s / 86_400]
-    : s % 3600 === 0
+    : s % 3600 === 0 && s < 86_400
     ? ["HOURLY", s / 3600]
     : ["MINUTE", s / 60];
+  const max = { WEEKLY: 52, DAILY: 365, HOURLY: 23, MINUTE: 1439 }[sc as "MINUTE"];
+  if (!Number.isInteger(mo) || mo < 1 || mo > max) {
+    throw new UsageError(`Task Scheduler cannot run a job every ${job.interval.label}`, {
+      hint: "Give minutes up to 1439 (23h59m), whole hours up to 23h, whole days up to 365d, " +
+        "or whole weeks up to 52w",
+    });
+  }
   const sets = job.env.map(([k, v]) => `set ${windowsQuote(`${k}=${v}`)} && `).join("");
   const tr = `cmd /d /c "${sets}${job.argv.map(windowsQuote).join(" ")}"`;
   if (tr.length > 261) {
@@ -187,4 +237,20 @@ export function schtasksCreateArgs(job: ScheduledJob): string[] {
     );
   }
   return ["/Create", "/F", "/SC", sc, "/MO", String(mo), "/TN", SCHTASKS_NAME, "/TR", tr];
+}
+
+/**
+ * Builds `scheduler`'s text for `job` without installing anything (what `--dry-run` checks): the
+ * same refusals as the install.
+ *
+ * @throws {UsageError} (exit 2) when the scheduler cannot express the interval or a path.
+ */
+export function checkScheduledJob(
+  scheduler: "systemd" | "cron" | "launchd" | "schtasks",
+  job: ScheduledJob,
+): void {
+  if (scheduler === "systemd") systemdUnits(job);
+  else if (scheduler === "cron") cronBlock(job);
+  else if (scheduler === "launchd") launchdPlist(job);
+  else schtasksCreateArgs(job);
 }

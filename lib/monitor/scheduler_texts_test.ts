@@ -1,9 +1,13 @@
 import { assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
-import { UsageError } from "../errors/mod.ts";
+import { ConfigError, UsageError } from "../errors/mod.ts";
 import {
+  checkScheduledJob,
   cronBlock,
   cronFields,
+  launchdPlist,
+  monitorFiles,
   parseScheduleInterval,
+  scheduledJob,
   schtasksCreateArgs,
   shQuote,
   systemdQuote,
@@ -89,4 +93,88 @@ Deno.test("schtasks /Create arguments: schedule, name, the command through cmd, 
     () => schtasksCreateArgs({ ...job, argv: ["C:\\" + "x".repeat(300)] }),
     UsageError,
   );
+});
+
+Deno.test("a newline (or any control character) in a path is refused by every scheduler's text", () => {
+  const job = {
+    argv: ["/usr/bin/gestvenv", "health-check"],
+    env: [["GESTVENV_HOME", "/tmp/x\n* * * * * touch /tmp/PWNED #"]] as Array<[string, string]>,
+    interval: parseScheduleInterval("1h"),
+  };
+  assertThrows(() => cronBlock(job), UsageError, "control character");
+  assertThrows(() => launchdPlist(job), UsageError, "control character");
+  assertThrows(() => schtasksCreateArgs(job), UsageError, "control character");
+  for (const scheduler of ["systemd", "cron", "launchd", "schtasks"] as const) {
+    assertThrows(() => checkScheduledJob(scheduler, job), UsageError);
+  }
+  const ok = { ...job, env: [["GESTVENV_HOME", "/tmp/x"]] as Array<[string, string]> };
+  assertThrows(() => cronBlock({ ...ok, argv: ["/a\rb"] }), UsageError);
+  assertThrows(() => cronBlock({ ...ok, logFile: "/l\tog" }), UsageError);
+});
+
+Deno.test("withoutCronBlock removes only the shape it writes; a block without its END line is refused", () => {
+  const job = {
+    argv: ["/usr/bin/gestvenv", "health-check"],
+    env: [["GESTVENV_HOME", "/h"]] as Array<[string, string]>,
+    interval: parseScheduleInterval("1h"),
+  };
+  const block = cronBlock(job);
+  const user = "0 1 * * * job-a\n";
+  assertEquals(withoutCronBlock(`${user}${block}0 2 * * * job-b\n`), {
+    text: `${user}0 2 * * * job-b\n`,
+    found: true,
+  });
+  const noEnd = `${user}${block.replace("# END gestvenv-monitor\n", "")}0 2 * * * job-b\n`;
+  assertThrows(() => withoutCronBlock(noEnd), ConfigError, "edited");
+  assertThrows(() => withCronBlock(noEnd, job), ConfigError);
+  // BEGIN at the very end, or two lines before END: refused too.
+  assertThrows(() => withoutCronBlock(`${user}${block.split("\n")[0]}\n`), ConfigError);
+  const lines = block.split("\n");
+  assertThrows(
+    () => withoutCronBlock(`${lines[0]}\n${lines[1]}\nextra\n${lines[2]}\n`),
+    ConfigError,
+  );
+});
+
+Deno.test("schtasks: an interval /MO cannot take is refused (25h, 36h), not clamped", () => {
+  const job = {
+    argv: ["C:\\g.exe"],
+    env: [] as Array<[string, string]>,
+    interval: parseScheduleInterval("25h"),
+  };
+  assertThrows(() => schtasksCreateArgs(job), UsageError, "every 25h");
+  assertThrows(
+    () => schtasksCreateArgs({ ...job, interval: parseScheduleInterval("36h") }),
+    UsageError,
+  );
+  assertEquals(
+    schtasksCreateArgs({ ...job, interval: parseScheduleInterval("23h") }).slice(2, 6),
+    ["/SC", "HOURLY", "/MO", "23"],
+  );
+  assertEquals(
+    schtasksCreateArgs({ ...job, interval: parseScheduleInterval("2d") }).slice(2, 6),
+    ["/SC", "DAILY", "/MO", "2"],
+  );
+});
+
+Deno.test("scheduledJob carries the cache location and credential-free proxies", () => {
+  const files = monitorFiles("/h");
+  const job = scheduledJob(files, "/h", ["g"], parseScheduleInterval("1h"), {
+    GESTVENV_CACHE_DIR: "/big/cache",
+    GESTVENV_CACHE_PATH: "",
+    HTTPS_PROXY: "http://proxy.example:3128",
+    HTTP_PROXY: "http://user:pw@proxy.example:3128",
+    NO_PROXY: "localhost",
+    UNRELATED: "x",
+  });
+  assertEquals(job.env, [
+    ["GESTVENV_HOME", "/h"],
+    ["GESTVENV_CACHE_DIR", "/big/cache"],
+    ["HTTPS_PROXY", "http://proxy.example:3128"],
+    ["NO_PROXY", "localhost"],
+  ]);
+  assertEquals(scheduledJob(files, "/h", ["g"], parseScheduleInterval("1h")).env, [[
+    "GESTVENV_HOME",
+    "/h",
+  ]]);
 });

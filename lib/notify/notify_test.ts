@@ -48,6 +48,10 @@ Deno.test("sendSlack posts Slack's incoming-webhook JSON: text and escaped block
     const body = request.json as { text: string; blocks: Array<Record<string, unknown>> };
     assertStringIncludes(body.text, "gestvenv: 2 problems on host");
     assertStringIncludes(body.text, "fix: gestvenv repair web");
+    // The fallback text is escaped as the blocks are: no `<!channel>` from a finding's title.
+    assertStringIncludes(body.text, "&lt;python3.12&gt;");
+    assertStringIncludes(body.text, "jinja2 2.10 &amp; GHSA-1");
+    assert(!body.text.includes("<") && !body.text.includes("> "), body.text);
     assertEquals(body.blocks[0], {
       type: "header",
       text: { type: "plain_text", text: "gestvenv: 2 problems on host", emoji: false },
@@ -194,6 +198,19 @@ Deno.test("loadSmtpConfig: a missing file and bad JSON are ConfigErrors", async 
     await assertRejects(() => loadSmtpConfig(`${dir}/none.json`), ConfigError, "Cannot read");
     await Deno.writeTextFile(`${dir}/bad.json`, "{host:");
     await assertRejects(() => loadSmtpConfig(`${dir}/bad.json`), ConfigError, "not valid JSON");
+    // V8's message quotes the text near the error: the password must not reach the message.
+    await Deno.writeTextFile(
+      `${dir}/pw.json`,
+      '{"host":"h","from":"a@b.c","to":["d@e.f"],"username":"u","password":hunter2SECRETPW}',
+    );
+    const error = await assertRejects(() => loadSmtpConfig(`${dir}/pw.json`), ConfigError);
+    assert(!`${error.message} ${(error as ConfigError).hint}`.includes("hunter2"), error.message);
+    await Deno.writeTextFile(`${dir}/comma.json`, '{\n"host": "h",\n}');
+    await assertRejects(
+      () => loadSmtpConfig(`${dir}/comma.json`),
+      ConfigError,
+      "comma.json is not valid JSON (line 3, column 1)",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

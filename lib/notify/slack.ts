@@ -33,7 +33,9 @@ function findingBlock(f: AlertFinding): Record<string, unknown> {
 /**
  * The JSON body Slack's incoming webhook receives for `message`: `{text, blocks}`, with a
  * `header` block (the subject, at most 150 characters), one `section` per finding (at most 45;
- * a `context` block says how many more there are) and mrkdwn escaped.
+ * a `context` block says how many more there are); the mrkdwn (`text` and the sections) escaped
+ * (`&`, `<`, `>`, Slack's "Formatting text" rules), at most 3,900 characters of text before
+ * escaping.
  */
 export function slackPayload(message: AlertMessage): {
   text: string;
@@ -51,7 +53,8 @@ export function slackPayload(message: AlertMessage): {
       elements: [{ type: "mrkdwn", text: `…and ${more} more finding${more === 1 ? "" : "s"}` }],
     });
   }
-  return { text: cut(`${message.subject}\n${message.text}`, 3900), blocks };
+  // The fallback text is mrkdwn too: `&`, `<`, `>` escaped (an OSV summary may say `<!channel>`).
+  return { text: slackEscape(cut(`${message.subject}\n${message.text}`, 3900)), blocks };
 }
 
 /**

@@ -234,9 +234,12 @@ export async function loadSmtpConfig(path: string): Promise<SmtpConfig> {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`, {
-      hint: "Fix the file's syntax",
-    });
+    // V8's message quotes the text around the error, which may be the password: only the place.
+    const place = /\(line (\d+) column (\d+)\)/.exec((error as Error).message);
+    throw new ConfigError(
+      `${path} is not valid JSON${place === null ? "" : ` (line ${place[1]}, column ${place[2]})`}`,
+      { hint: "Fix the file's syntax (its text is not shown: it may hold the password)" },
+    );
   }
   return await parseSmtpConfig(path, data);
 }

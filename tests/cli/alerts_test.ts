@@ -123,10 +123,15 @@ Deno.test("Slack and webhook alerts: sent once per finding, a new finding alone,
     assertEquals([slack.requests.length, hook.requests.length], [3, 3]);
     assertStringIncludes((slack.requests[2]!.json as SlackBody).text, "environment web");
 
-    // A plain health-check records the result and alerts nobody.
+    // A plain health-check records the result and alerts nobody; it keeps what the last
+    // alerting run sent, with that run's time.
+    const alertedRun = await lastCheck(ctx);
     assertEquals((await ctx.run(["health-check"])).code, 1);
     assertEquals([slack.requests.length, hook.requests.length], [3, 3]);
-    assertEquals((await lastCheck(ctx)).alerts, []);
+    const plainRun = await lastCheck(ctx);
+    assertEquals(plainRun.alerts, alertedRun.alerts);
+    assertEquals(plainRun.alerts_time, alertedRun.time);
+    assert(plainRun.time > alertedRun.time);
 
     const test = await ctx.run(["monitor", "alert", "test"]);
     assertOk(test);
@@ -339,6 +344,38 @@ Deno.test("vulnerabilities from the offline database alert once; the Prometheus 
     const metrics = await ctx.run(["monitor", "export", "prometheus"]);
     assertStringIncludes(metrics.stdout, 'gestvenv_vulnerabilities{severity="critical"} 1\n');
     assertStringIncludes(metrics.stdout, 'gestvenv_vulnerabilities{severity="high"} 0\n');
+    const audited = (await lastCheck(ctx)).vulnerabilities.time;
+    assert(typeof audited === "string", "the audit's time is recorded");
+
+    // A plain health-check does not audit: it keeps the last audit (with its time) and what was
+    // sent, so the exposition and `monitor status` still have them.
+    assertEquals((await ctx.run(["health-check"])).code, 0);
+    const plain = await lastCheck(ctx);
+    assertEquals(plain.vulnerabilities.checked, true);
+    assertEquals(plain.vulnerabilities.time, audited);
+    assertEquals(plain.vulnerabilities.findings.length, 1);
+    assertEquals(plain.alerts.map((a: { status: string }) => a.status), ["nothing new"]);
+    assert(plain.alerts_time < plain.time, "the alerts' own time");
+    const kept = await ctx.run(["monitor", "export", "prometheus"]);
+    assertStringIncludes(kept.stdout, 'gestvenv_vulnerabilities{severity="critical"} 1\n');
+    const status = await ctx.run(["monitor", "status"]);
+    assertStringIncludes(status.stdout, "1 (offline database");
+
+    // The database gone for a run: the vulnerability was not looked for, so it is not forgotten;
+    // back, it does not alert again.
+    const db = join(ctx.home, "cache", "audit", "osv-pypi-v1.json");
+    await Deno.rename(db, `${db}.away`);
+    const blind = await ctx.run(["health-check", "--alert-on-issues"]);
+    assertEquals(blind.code, 0, blind.stderr);
+    const alerted = JSON.parse(
+      await Deno.readTextFile(join(ctx.home, "monitor", "alerted.json")),
+    );
+    assertEquals(Object.keys(Object.values(alerted.channels)[0] as object), [
+      "vuln:web:vuln-lib:1.0.0:GHSA-vuln-0001",
+    ]);
+    await Deno.rename(`${db}.away`, db);
+    assertEquals((await ctx.run(["health-check", "--alert-on-issues"])).code, 1);
+    assertEquals(hook.requests.length, 1, "not alerted again");
 
     // Fixed: the finding is gone, the check is clean again.
     assertOk(await ctx.run(["install", "vuln-lib==1.5.0", "--env", "web"]));
@@ -364,6 +401,66 @@ Deno.test("--offline: no connection is made, the alert waits for the next online
     assertEquals((await lastCheck(ctx)).alerts[0].status, "failed");
     assertEquals((await ctx.run(["health-check", "--alert-on-issues"])).code, 1);
     assertEquals(hook.requests.length, 1);
+  } finally {
+    await hook.close();
+  }
+});
+
+Deno.test("webhook URLs never reach the operation log, --log-file, logs or doctor --export", async () => {
+  await using ctx = await createTestContext();
+  const hook = startWebhookReceiver();
+  try {
+    const logFile = join(ctx.work, "run.log");
+    const runs = [
+      ["monitor", "alert", "slack", "--webhook-url", `${hook.url}/services/T0/B0/SLACKPATHSECRET`],
+      ["monitor", "alert", "webhook", `--url=${hook.url}/hook?token=QUERYSECRET`],
+      ["monitor", "alert", "webhook", "--url", "https://alice:USERINFOSECRET@example.com/h"],
+    ];
+    for (const args of runs) assertOk(await ctx.run([...args, "--log-file", logFile]));
+    const report = await ctx.run([
+      "report",
+      "daily",
+      "--slack",
+      `${hook.url}/services/REPORTSECRET`,
+      "--log-file",
+      logFile,
+    ]);
+    assert(report.code === 0 || report.code === 1, report.stderr);
+    // A line written before this redaction existed: `logs` and the export hide it too.
+    const old = {
+      time: new Date(Date.now() - 60_000).toISOString(),
+      command: "monitor alert slack",
+      command_line:
+        "gestvenv monitor alert slack --webhook-url https://hooks.slack.com/services/OLDLINESECRET",
+      environments: [],
+      changes: [],
+      duration_ms: 5,
+      exit_code: 0,
+      error: null,
+      version: "0.1.0",
+    };
+    const oplogPath = join(ctx.home, "logs", "operations.jsonl");
+    const written = await Deno.readTextFile(oplogPath);
+    await Deno.writeTextFile(oplogPath, JSON.stringify(old) + "\n", { append: true });
+    const diag = join(ctx.work, "diag.json");
+    const exported = await ctx.run(["doctor", "--export", diag]);
+    assert(exported.code === 0 || exported.code === 1, exported.stderr);
+    const logs = await ctx.run(["logs", "--format", "json"]);
+    assertOk(logs);
+    const table = await ctx.run(["logs"]);
+    assertStringIncludes(table.stdout, "hooks.slack.com/…");
+    const texts = [written, await Deno.readTextFile(logFile)];
+    const readers = [await Deno.readTextFile(diag), logs.stdout, table.stdout];
+    for (const text of [...texts, ...readers]) {
+      const secrets = ["SLACKPATHSECRET", "QUERYSECRET", "USERINFOSECRET", "REPORTSECRET"];
+      for (const secret of readers.includes(text) ? [...secrets, "OLDLINESECRET"] : secrets) {
+        assert(!text.includes(secret), `${secret} in ${text}`);
+      }
+    }
+    // What is written still says which flag and which host.
+    assertStringIncludes(texts[1]!, `--webhook-url ${hook.url}/…`);
+    assertStringIncludes(texts[0]!, `--url=${hook.url}/…`);
+    assertStringIncludes(texts[0]!, "--url https://example.com/…");
   } finally {
     await hook.close();
   }

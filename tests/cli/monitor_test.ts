@@ -15,6 +15,15 @@ import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+/** Proxy variables blanked: the scheduled job carries them when set, and these texts are exact. */
+const NO_PROXIES = {
+  HTTPS_PROXY: "",
+  https_proxy: "",
+  HTTP_PROXY: "",
+  http_proxy: "",
+  NO_PROXY: "",
+  no_proxy: "",
+};
 const MARKER = "Written by `gestvenv monitor start`; removed by `gestvenv monitor stop`.";
 
 /** The argv the scheduled job runs: this deno, the release flags, main.ts, the check. */
@@ -80,7 +89,7 @@ Deno.test("monitor start/stop with a systemd user timer: exact units, systemctl 
   const systemctl = await fakeProgram(bin, "systemctl");
   const config = join(ctx.work, "config");
   const units = join(config, "systemd", "user");
-  const env = { GESTVENV_SYSTEMCTL: systemctl, XDG_CONFIG_HOME: config };
+  const env = { GESTVENV_SYSTEMCTL: systemctl, XDG_CONFIG_HOME: config, ...NO_PROXIES };
   await Deno.mkdir(units, { recursive: true });
   const mine = join(units, "mine.service");
   await Deno.writeTextFile(mine, "[Service]\nExecStart=/bin/true\n");
@@ -144,14 +153,30 @@ Deno.test("monitor start/stop with a systemd user timer: exact units, systemctl 
   // A unit of the same name that is not gestvenv's is never overwritten.
   const foreign = join(units, "gestvenv-monitor.service");
   await Deno.writeTextFile(foreign, "[Service]\nExecStart=/usr/bin/mine\n");
+  await Deno.writeTextFile(join(bin, "systemctl.argv"), "");
   const refused = await ctx.run(["monitor", "start"], { env });
   assertEquals(refused.code, 10, refused.stderr);
   assertStringIncludes(refused.stderr, "was not written by gestvenv");
   assertEquals(await Deno.readTextFile(foreign), "[Service]\nExecStart=/usr/bin/mine\n");
   assert(!(await exists(join(ctx.home, "monitor", "schedule.json"))));
+  // The user's own timer of that name is left running: nothing of ours was written.
+  assert(
+    !(await calls(bin, "systemctl")).some((c) => c.includes("disable")),
+    JSON.stringify(await calls(bin, "systemctl")),
+  );
+  const foreignTimer = join(units, "gestvenv-monitor.timer");
+  await Deno.remove(foreign);
+  await Deno.writeTextFile(foreignTimer, "[Timer]\nOnCalendar=daily\n");
+  assertEquals((await ctx.run(["monitor", "start"], { env })).code, 10);
+  assert(!(await calls(bin, "systemctl")).some((c) => c.includes("disable")));
+  assertEquals(
+    (await Array.fromAsync(Deno.readDir(units))).map((e) => e.name).sort(),
+    ["gestvenv-monitor.timer", "mine.service"],
+    "our service written before the refusal is removed, the user's timer kept",
+  );
+  await Deno.remove(foreignTimer);
 
   // --dry-run installs nothing.
-  await Deno.remove(foreign);
   const dry = await ctx.run(["monitor", "start", "--dry-run"], { env });
   assertOk(dry);
   assertStringIncludes(dry.stderr, "Would install a systemd user timer");
@@ -166,6 +191,7 @@ Deno.test("monitor start with cron (no user systemd): the marked block, other li
     // systemctl answers but the user's systemd does not: cron is chosen.
     GESTVENV_SYSTEMCTL: await fakeProgram(bin, "systemctl", 1),
     GESTVENV_CRONTAB: await fakeProgram(bin, "crontab"),
+    ...NO_PROXIES,
   };
   const user = 'MAILTO=""\r\n# my backups\n15 3 * * * tar czf /tmp/b-$(date +\\%F).tgz ~/docs\n';
   await Deno.writeTextFile(join(bin, "crontab.txt"), user);
@@ -230,6 +256,24 @@ Deno.test("monitor start with cron (no user systemd): the marked block, other li
     assertEquals(unsupported.code, 2);
     assertStringIncludes(unsupported.stderr, "cron cannot run a job every 45m");
     assertEquals(await Deno.readTextFile(join(bin, "crontab.txt")), user);
+    // --dry-run refuses what the install would refuse.
+    const dry = await ctx.run(["monitor", "start", "--interval", "45m", "--dry-run"], { env });
+    assertEquals(dry.code, 2, dry.stderr);
+    assertStringIncludes(dry.stderr, "cron cannot run a job every 45m");
+
+    // The block edited by hand (no END line), the user's jobs after it: nothing is removed.
+    assertOk(await ctx.run(["monitor", "start", "--interval", "1h"], { env }));
+    const edited = (await Deno.readTextFile(join(bin, "crontab.txt")))
+      .replace("# END gestvenv-monitor\n", "") +
+      "0 1 * * * /usr/bin/job-a\n0 2 * * * /usr/bin/job-b\n";
+    await Deno.writeTextFile(join(bin, "crontab.txt"), edited);
+    const stopEdited = await ctx.run(["monitor", "stop"], { env });
+    assertEquals(stopEdited.code, 10, stopEdited.stderr);
+    assertStringIncludes(stopEdited.stderr, "was edited");
+    assertEquals(await Deno.readTextFile(join(bin, "crontab.txt")), edited);
+    const startEdited = await ctx.run(["monitor", "start", "--interval", "1h"], { env });
+    assertEquals(startEdited.code, 10, startEdited.stderr);
+    assertEquals(await Deno.readTextFile(join(bin, "crontab.txt")), edited);
   } finally {
     await receiver.close();
   }
@@ -258,6 +302,7 @@ Deno.test("monitor start with launchd: the agent's plist and launchctl bootstrap
     GESTVENV_SCHEDULER: "launchd",
     GESTVENV_LAUNCHCTL: await fakeProgram(bin, "launchctl"),
     HOME: ctx.work,
+    ...NO_PROXIES,
   };
   assertOk(await ctx.run(["monitor", "start", "--interval", "6h"], { env }));
   const plist = join(ctx.work, "Library", "LaunchAgents", "org.gestvenv.monitor.plist");
@@ -299,11 +344,18 @@ async function prometheusPython(): Promise<string | undefined> {
   ];
   for (const python of candidates) {
     if (python === undefined || python === "") continue;
-    const probe = await new Deno.Command(python, {
-      args: ["-c", "import prometheus_client"],
-      stdout: "null",
-      stderr: "null",
-    }).output().catch(() => undefined);
+    // A missing interpreter throws when spawned (not a rejected promise): both are "absent".
+    const probe = await (async () => {
+      try {
+        return await new Deno.Command(python, {
+          args: ["-c", "import prometheus_client"],
+          stdout: "null",
+          stderr: "null",
+        }).output();
+      } catch {
+        return undefined;
+      }
+    })();
     if (probe?.success) return python;
   }
   return undefined;
@@ -488,4 +540,57 @@ Deno.test({
     const status = await server.output();
     assertEquals(status.code, 0, new TextDecoder().decode(status.stderr));
   },
+});
+
+Deno.test("monitor start killed mid-install (units written, systemctl not run yet): status shows the job, stop removes it", async () => {
+  await using ctx = await createTestContext();
+  const bin = join(ctx.work, "bin");
+  await Deno.mkdir(bin);
+  const config = join(ctx.work, "config");
+  const units = join(config, "systemd", "user");
+  await Deno.mkdir(units, { recursive: true });
+  const systemctl = await fakeProgram(bin, "systemctl");
+  // `daemon-reload` kills gestvenv (SIGKILL: no cleanup runs), once.
+  const killer = join(bin, "systemctl-killer");
+  const armed = join(bin, "armed");
+  await Deno.writeTextFile(armed, "");
+  await Deno.writeTextFile(
+    killer,
+    `#!/bin/sh
+case "$*" in
+  *daemon-reload*) if [ -f '${armed}' ]; then rm -f '${armed}'; kill -9 "$PPID"; exit 1; fi;;
+esac
+exec '${systemctl}' "$@"
+`,
+  );
+  await Deno.chmod(killer, 0o755);
+  const env = { GESTVENV_SYSTEMCTL: killer, XDG_CONFIG_HOME: config, ...NO_PROXIES };
+  const killed = await ctx.run(["monitor", "start"], { env });
+  assert(killed.code !== 0, "killed");
+  assert(await exists(join(units, "gestvenv-monitor.service")));
+  const status = JSON.parse((await ctx.run(["monitor", "status", "--json"], { env })).stdout).data;
+  assertEquals(status.schedule?.scheduler, "systemd", "the half-installed job is on record");
+  assertOk(await ctx.run(["monitor", "stop"], { env }));
+  assertEquals((await Array.fromAsync(Deno.readDir(units))).map((e) => e.name), []);
+  assert(!(await exists(join(ctx.home, "monitor", "schedule.json"))));
+});
+
+Deno.test("monitor start with launchd: a plist of the same name that is not ours stays loaded", async () => {
+  await using ctx = await createTestContext();
+  const bin = join(ctx.work, "bin");
+  await Deno.mkdir(bin);
+  const env = {
+    GESTVENV_SCHEDULER: "launchd",
+    GESTVENV_LAUNCHCTL: await fakeProgram(bin, "launchctl"),
+    HOME: ctx.work,
+    ...NO_PROXIES,
+  };
+  const agents = join(ctx.work, "Library", "LaunchAgents");
+  await Deno.mkdir(agents, { recursive: true });
+  const plist = join(agents, "org.gestvenv.monitor.plist");
+  await Deno.writeTextFile(plist, "<plist>mine</plist>\n");
+  const refused = await ctx.run(["monitor", "start"], { env });
+  assertEquals(refused.code, 10, refused.stderr);
+  assertEquals(await calls(bin, "launchctl"), [], "no bootout of the user's agent");
+  assertEquals(await Deno.readTextFile(plist), "<plist>mine</plist>\n");
 });

@@ -59,6 +59,35 @@ Deno.test("redactArgs hides secret flags' values and URL credentials, nothing el
     ]],
     // A secret flag at the end has no value to hide.
     [["x", "--password"], ["x", "--password"]],
+    // Secret URLs (webhooks): origin only, whatever carries the secret (path, query, userinfo).
+    [["monitor", "alert", "slack", "--webhook-url", "https://hooks.slack.com/services/T/B/XYZ"], [
+      "monitor",
+      "alert",
+      "slack",
+      "--webhook-url",
+      "https://hooks.slack.com/…",
+    ]],
+    [["monitor", "alert", "webhook", "--url=https://a:pw@h.example/hook?token=T"], [
+      "monitor",
+      "alert",
+      "webhook",
+      "--url=https://h.example/…",
+    ]],
+    [["report", "daily", "--slack", "https://hooks.slack.com/services/S", "--webhook", "x"], [
+      "report",
+      "daily",
+      "--slack",
+      "https://hooks.slack.com/…",
+      "--webhook",
+      "…",
+    ]],
+    // `--url` elsewhere is not a secret URL (only its credentials are).
+    [["remote", "add", "--url", "https://u:p@h.example/simple"], [
+      "remote",
+      "add",
+      "--url",
+      "https://h.example/simple",
+    ]],
   ];
   for (const [args, expected] of cases) assertEquals(redactArgs(args), expected, args.join(" "));
   assertEquals(commandLine(["cache", "publish", "-p", "s"]), "gestvenv cache publish -p ***");
