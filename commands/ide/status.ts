@@ -58,7 +58,7 @@ export const ideStatusCommand = buildCommand<StatusFlags, [], CliContext>({
         r.file_exists ? r.file : `${r.file} (none)`,
         r.interpreter ?? r.sdk_name ?? "-",
         r.environment ?? "-",
-        r.state === "stale" ? `stale: ${r.problem}` : r.state.replace("_", " "),
+        r.problem !== null ? `${r.state}: ${r.problem}` : r.state.replace("_", " "),
       ]),
     );
     for (const r of rows.filter((r) => r.fix !== null)) {

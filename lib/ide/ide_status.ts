@@ -9,6 +9,7 @@ import { environmentInterpreter } from "./interpreter.ts";
 import { environmentOfSdkName, PYCHARM_MISC_FILE, readMiscXmlSdk } from "./pycharm.ts";
 import { readVscodeInterpreter } from "./vscode.ts";
 import { readUserFile } from "../fs/mod.ts";
+import { shellCommand } from "../report/mod.ts";
 
 /** A registered environment, as far as editors are concerned. */
 export interface KnownEnvironment {
@@ -53,17 +54,52 @@ export interface EditorStatus {
 
 const exists = (path: string) => Deno.stat(path).then((s) => s.isFile, () => false);
 
-/** `~`, `${userHome}` and `${workspaceFolder}` as VS Code expands them in the setting. */
-function expandVscodePath(value: string, projectDir: string, home: string | undefined): string {
-  let path = value.replaceAll("${workspaceFolder}", projectDir);
+/**
+ * `~`, `${userHome}`, `${workspaceFolder}` and `${env:NAME}` as VS Code expands them in the
+ * setting; a bare command name (`python`, no separator) stays as is: VS Code looks it up on PATH.
+ */
+function expandVscodePath(
+  value: string,
+  projectDir: string,
+  home: string | undefined,
+  env: (name: string) => string | undefined,
+): string {
+  let path = value.replaceAll("${workspaceFolder}", projectDir)
+    .replace(/\$\{env:([^}]*)\}/g, (_all, name: string) => env(name) ?? "");
   if (home !== undefined) {
     path = path.replaceAll("${userHome}", home);
     if (path === "~" || path.startsWith("~/")) path = home + path.slice(1);
   }
+  if (isCommandName(path)) return path;
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)
     ? normalize(path)
     : normalize(join(projectDir, path));
 }
+
+/** A name without a path separator: a command looked up on PATH (`python`, `python3.12`). */
+const isCommandName = (path: string) =>
+  path !== "" && !/[\\/]/.test(path) && path !== "." &&
+  path !== "..";
+
+/** The file `command` names on PATH, or undefined. */
+async function onPath(
+  command: string,
+  env: (name: string) => string | undefined,
+): Promise<string | undefined> {
+  const windows = Deno.build.os === "windows";
+  for (const dir of (env("PATH") ?? "").split(windows ? ";" : ":")) {
+    if (dir === "") continue;
+    for (const suffix of windows ? ["", ".exe"] : [""]) {
+      const candidate = join(dir, command + suffix);
+      if (await exists(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `path` is below `dir` (either separator: settings files travel between systems). */
+const isBelow = (path: string, dir: string) =>
+  path.startsWith(dir + "/") || path.startsWith(dir + "\\");
 
 /** The registered environment an interpreter path belongs to, or the name under `environmentsDir`. */
 async function environmentOf(
@@ -75,13 +111,13 @@ async function environmentOf(
   for (const e of environments) {
     const python = environmentInterpreter(e.path);
     if (
-      interpreter === python || interpreter.startsWith(e.path + "/") ||
+      interpreter === python || isBelow(interpreter, e.path) ||
       (real !== undefined && real === await Deno.realPath(python).catch(() => undefined))
     ) return { name: e.name, registered: true };
   }
-  const prefix = normalize(environmentsDir) + "/";
-  if (interpreter.startsWith(prefix)) {
-    const name = interpreter.slice(prefix.length).split("/")[0]!;
+  const dir = normalize(environmentsDir).replace(/[\\/]+$/, "");
+  if (isBelow(interpreter, dir)) {
+    const name = interpreter.slice(dir.length + 1).split(/[\\/]/)[0]!;
     return { name, registered: false };
   }
   return undefined;
@@ -101,6 +137,7 @@ export async function ideStatus(
   environments: readonly KnownEnvironment[],
   environmentsDir: string,
   home: string | undefined = Deno.env.get("HOME"),
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<EditorStatus[]> {
   const vscode = await readVscodeInterpreter(projectDir);
   const rows: EditorStatus[] = [];
@@ -119,9 +156,14 @@ export async function ideStatus(
   if (vscode.interpreter === null) {
     rows.push(base("vscode", vscode.path, vscode.exists));
   } else {
-    const interpreter = expandVscodePath(vscode.interpreter, projectDir, home);
-    const found = await environmentOf(interpreter, environments, environmentsDir);
-    const present = await exists(interpreter);
+    const interpreter = expandVscodePath(vscode.interpreter, projectDir, home, env);
+    const command = isCommandName(interpreter);
+    const found = command
+      ? undefined
+      : await environmentOf(interpreter, environments, environmentsDir);
+    const present = command
+      ? (await onPath(interpreter, env)) !== undefined
+      : await exists(interpreter);
     const row: EditorStatus = {
       ...base("vscode", vscode.path, true),
       interpreter,
@@ -130,15 +172,19 @@ export async function ideStatus(
     };
     if (found === undefined) {
       row.state = "other";
-      if (!present) row.problem = `${interpreter} does not exist`;
+      if (!present) {
+        row.problem = command
+          ? `\`${interpreter}\` is not on PATH`
+          : `${interpreter} does not exist`;
+      }
     } else if (!found.registered) {
       row.state = "stale";
       row.problem = `the environment \`${found.name}\` is not registered (deleted)`;
-      row.fix = "gestvenv ide vscode ENV";
+      row.fix = shellCommand(["gestvenv", "ide", "vscode", "--project", projectDir]);
     } else if (!present) {
       row.state = "stale";
       row.problem = `the interpreter of \`${found.name}\` is missing`;
-      row.fix = `gestvenv doctor ${found.name}`;
+      row.fix = shellCommand(["gestvenv", "repair", found.name, "--fix", "env.interpreter"]);
     } else row.state = "ok";
     rows.push(row);
   }
@@ -157,7 +203,7 @@ export async function ideStatus(
       row.environment = name;
       row.state = "stale";
       row.problem = `the environment \`${name}\` is not registered (deleted)`;
-      row.fix = "gestvenv ide pycharm ENV";
+      row.fix = shellCommand(["gestvenv", "ide", "pycharm", "--project", projectDir]);
     } else {
       row.environment = name;
       row.interpreter = environmentInterpreter(record.path);
@@ -166,7 +212,7 @@ export async function ideStatus(
       else {
         row.state = "stale";
         row.problem = `the interpreter of \`${name}\` is missing`;
-        row.fix = `gestvenv doctor ${name}`;
+        row.fix = shellCommand(["gestvenv", "repair", name, "--fix", "env.interpreter"]);
       }
     }
     rows.push(row);
