@@ -7,8 +7,9 @@
 import { join, normalize } from "../paths/mod.ts";
 import { environmentInterpreter } from "./interpreter.ts";
 import { environmentOfSdkName, PYCHARM_MISC_FILE, readMiscXmlSdk } from "./pycharm.ts";
-import { readVscodeInterpreter } from "./vscode.ts";
+import { readVscodeInterpreter, VSCODE_SETTINGS_FILE } from "./vscode.ts";
 import { readUserFile } from "../fs/mod.ts";
+import { GestvenvError } from "../errors/mod.ts";
 import { shellCommand } from "../report/mod.ts";
 
 /** A registered environment, as far as editors are concerned. */
@@ -24,9 +25,10 @@ export interface KnownEnvironment {
  * - `not_configured`: no file, or it names no interpreter;
  * - `ok`: a registered gestvenv environment whose interpreter exists;
  * - `stale`: a gestvenv environment that is deleted or whose interpreter is gone;
- * - `other`: an interpreter gestvenv does not manage (`interpreter_exists` says if it is there).
+ * - `other`: an interpreter gestvenv does not manage (`interpreter_exists` says if it is there);
+ * - `unreadable`: the file exists but cannot be read or parsed (`problem` says why).
  */
-export type EditorState = "not_configured" | "ok" | "stale" | "other";
+export type EditorState = "not_configured" | "ok" | "stale" | "other" | "unreadable";
 
 /** One editor's configuration in a project (the JSON rows of `ide status`). */
 export interface EditorStatus {
@@ -130,7 +132,8 @@ async function environmentOf(
  * @param environments The registered environments.
  * @param environmentsDir gestvenv's environments folder (a deleted environment's interpreter
  *   under it is still known by name).
- * @throws {ConfigError} (exit 10) When `.vscode/settings.json` is not a valid JSONC object.
+ * @returns One row per editor; a file that cannot be read or parsed is an `unreadable` row (the
+ *   other editor's row is still made).
  */
 export async function ideStatus(
   projectDir: string,
@@ -139,7 +142,6 @@ export async function ideStatus(
   home: string | undefined = Deno.env.get("HOME"),
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<EditorStatus[]> {
-  const vscode = await readVscodeInterpreter(projectDir);
   const rows: EditorStatus[] = [];
   const base = (editor: "vscode" | "pycharm", file: string, fileExists: boolean) => ({
     editor,
@@ -153,7 +155,24 @@ export async function ideStatus(
     problem: null,
     fix: null,
   });
-  if (vscode.interpreter === null) {
+  // Each file on its own: one that cannot be read is its row's problem, not the command's.
+  const unreadable = (editor: "vscode" | "pycharm", file: string, error: unknown) => {
+    if (!(error instanceof GestvenvError)) throw error;
+    return {
+      ...base(editor, file, true),
+      state: "unreadable" as EditorState,
+      problem: error.message,
+    };
+  };
+  let vscode: Awaited<ReturnType<typeof readVscodeInterpreter>> | undefined;
+  try {
+    vscode = await readVscodeInterpreter(projectDir);
+  } catch (error) {
+    rows.push(unreadable("vscode", join(projectDir, VSCODE_SETTINGS_FILE), error));
+  }
+  if (vscode === undefined) {
+    // Reported above.
+  } else if (vscode.interpreter === null) {
     rows.push(base("vscode", vscode.path, vscode.exists));
   } else {
     const interpreter = expandVscodePath(vscode.interpreter, projectDir, home, env);
@@ -189,8 +208,15 @@ export async function ideStatus(
     rows.push(row);
   }
   const miscPath = join(projectDir, PYCHARM_MISC_FILE);
-  const misc = await readUserFile(miscPath);
-  const sdk = misc === null ? undefined : readMiscXmlSdk(misc);
+  let misc: string | null = null;
+  let sdk: ReturnType<typeof readMiscXmlSdk>;
+  try {
+    misc = await readUserFile(miscPath);
+    sdk = misc === null ? undefined : readMiscXmlSdk(misc, miscPath);
+  } catch (error) {
+    rows.push(unreadable("pycharm", miscPath, error));
+    return rows;
+  }
   if (sdk === undefined) {
     rows.push(base("pycharm", miscPath, misc !== null));
   } else {

@@ -297,3 +297,34 @@ Deno.test("ide status: runnable fixes, a PATH command, ${env:…}, and the probl
   assertStringIncludes(first.stderr, "has no .idea/");
   assert(await Deno.stat(join(fresh, ".idea", "misc.xml")).then(() => true, () => false));
 });
+
+Deno.test("ide status reads a BOM settings.json and reports an unreadable file in its own row", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  const dir = await project(ctx, "bom");
+  const python = join(ctx.envPath("web"), "bin", "python");
+  const settings = join(dir, ".vscode", "settings.json");
+  await Deno.writeTextFile(
+    settings,
+    `\uFEFF{\n  "python.defaultInterpreterPath": "${python}"\n}\n`,
+  );
+  // Two ProjectRootManager components: that row is unreadable, the VS Code row still made.
+  await Deno.mkdir(join(dir, ".idea"));
+  await Deno.writeTextFile(
+    join(dir, ".idea", "misc.xml"),
+    `<project version="4">\n  <component name="ProjectRootManager" project-jdk-name="a" />\n` +
+      `  <component name="ProjectRootManager" project-jdk-name="b" />\n</project>\n`,
+  );
+  const status = await ctx.run(["ide", "status", "--project", dir, "--format", "json"]);
+  assertEquals(status.code, 1, status.stderr);
+  const rows = JSON.parse(status.stdout).data.editors;
+  assertEquals(rows.map((r: Record<string, unknown>) => [r.editor, r.state]), [
+    ["vscode", "ok"],
+    ["pycharm", "unreadable"],
+  ]);
+  assertStringIncludes(rows[1].problem, "2 ProjectRootManager components");
+  // ide vscode edits it and keeps the mark; ide pycharm refuses the ambiguous file.
+  assertOk(await ctx.run(["ide", "vscode", "web", "--project", dir]));
+  assert((await Deno.readTextFile(settings)).startsWith("\uFEFF{"));
+  assertEquals((await ctx.run(["ide", "pycharm", "web", "--project", dir])).code, 1);
+});
