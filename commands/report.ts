@@ -42,7 +42,10 @@ function parseKind(value: string): ReportKind {
   throw new UsageError(`No report \`${value}\``, { hint: "Use daily, weekly or security" });
 }
 
-/** The period: `daily` a day, `weekly` a week, `security` a week unless `--daily`. */
+/**
+ * The period: `daily` a day, `weekly` a week, `security` a week unless `--daily` (for security,
+ * only the header's dates: the vulnerabilities are those known now, whatever the period).
+ */
 function periodOf(kind: ReportKind, flags: ReportFlags): "day" | "week" {
   if (flags.daily && flags.weekly) {
     throw new UsageError("`--daily` and `--weekly` together", { hint: "Give one of them" });
@@ -170,7 +173,9 @@ async function makeReport(
   });
   const bytesNow = doc.cache?.bytes_now ?? null;
   if (bytesNow !== null && !ctx.dryRun) {
-    await report.recordCacheSample(ctx.home.root, { time: doc.generated_at, bytes: bytesNow })
+    await report.recordCacheSample(ctx.home.root, { time: doc.generated_at, bytes: bytesNow }, {
+      onWarning: (message) => ctx.printer.warn(message),
+    })
       .catch((error) =>
         ctx.printer.warn(`The cache's size was not recorded for the next report: ${error}`)
       );
@@ -189,8 +194,9 @@ export const reportCommand = buildCommand<ReportFlags, [ReportKind], CliContext>
       ["gestvenv report security --weekly --slack $SLACK_WEBHOOK", "vulnerabilities to Slack"],
       ["gestvenv report daily --format json", "the data (README: Reports)"],
     ]) +
-      "\ndaily covers the last 24 hours, weekly the last 7 days; security (vulnerabilities only)" +
-      "\na week, or a day with --daily. Exit 0 when there is no problem, 1 when there is one (a" +
+      "\ndaily covers the last 24 hours, weekly the last 7 days; security is the vulnerabilities" +
+      "\nknown now in every environment (--daily/--weekly name its cadence and the period in its" +
+      "\nheader). Exit 0 when there is no problem, 1 when there is one (a" +
       "\nfailed operation, an unhealthy or vulnerable environment, a vulnerability audit that" +
       "\nhad no source), 5 when Slack or the mail server refused the report.",
   },
@@ -213,8 +219,8 @@ export const reportCommand = buildCommand<ReportFlags, [ReportKind], CliContext>
         "file",
       ),
       slack: optionalText("Post it to a Slack incoming webhook", "url"),
-      daily: toggle("security: cover the last 24 hours"),
-      weekly: toggle("security: cover the last 7 days (the default)"),
+      daily: toggle("security: a daily report (its header's period: the last 24 hours)"),
+      weekly: toggle("security: a weekly report (the last 7 days; the default)"),
     },
     aliases: { ...GLOBAL_ALIASES, o: "output" },
     positional: {

@@ -1,7 +1,10 @@
+import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../../tests/helpers/assert.ts";
 import {
   buildReport,
   type CollectedDocument,
+  readCacheSamples,
+  recordCacheSample,
   renderHtml,
   renderMarkdown,
   shellQuote,
@@ -178,4 +181,30 @@ Deno.test("an audit skipped (a damaged registry) leaves vulnerabilities unknown,
   assertEquals(doc.problems.map((p) => [p.kind, p.fix]), [
     ["section_unavailable", "gestvenv cleanup --orphaned"],
   ]);
+});
+
+Deno.test("recordCacheSample: concurrent reports keep every sample; a damaged file is moved aside", async () => {
+  const home = await Deno.makeTempDir();
+  try {
+    const times = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2026, 0, 1, i)));
+    await Promise.all(
+      times.map((t, i) => recordCacheSample(home, { time: t.toISOString(), bytes: i })),
+    );
+    assertEquals((await readCacheSamples(home)).map((s) => s.bytes), times.map((_, i) => i));
+    const file = join(home, "reports", "cache_sizes.json");
+    await Deno.writeTextFile(file, "{ torn");
+    const warnings: string[] = [];
+    await recordCacheSample(home, { time: "2026-02-01T00:00:00Z", bytes: 7 }, {
+      onWarning: (m) => warnings.push(m),
+    });
+    assertEquals(warnings.length, 1);
+    assertStringIncludes(warnings[0]!, "was damaged");
+    const aside = (await Array.fromAsync(Deno.readDir(join(home, "reports")))).map((e) => e.name)
+      .filter((n) => n.startsWith("cache_sizes.json.corrupt-"));
+    assertEquals(aside.length, 1);
+    assertEquals(await Deno.readTextFile(join(home, "reports", aside[0]!)), "{ torn");
+    assertEquals((await readCacheSamples(home)).map((s) => s.bytes), [7]);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
