@@ -7,7 +7,7 @@
  * @module
  */
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { UsageError } from "../lib/errors/mod.ts";
+import { ConfigError, GestvenvError, UsageError } from "../lib/errors/mod.ts";
 import type { CollectedDocument, ReportDocument } from "../lib/report/mod.ts";
 import { absolute } from "../lib/paths/mod.ts";
 import {
@@ -42,7 +42,10 @@ function parseKind(value: string): ReportKind {
   throw new UsageError(`No report \`${value}\``, { hint: "Use daily, weekly or security" });
 }
 
-/** The period: `daily` a day, `weekly` a week, `security` a week unless `--daily`. */
+/**
+ * The period: `daily` a day, `weekly` a week, `security` a week unless `--daily` (for security,
+ * only the header's dates: the vulnerabilities are those known now, whatever the period).
+ */
 function periodOf(kind: ReportKind, flags: ReportFlags): "day" | "week" {
   if (flags.daily && flags.weekly) {
     throw new UsageError("`--daily` and `--weekly` together", { hint: "Give one of them" });
@@ -104,21 +107,54 @@ async function makeReport(
   offline: boolean,
 ): Promise<ReportDocument> {
   const report = await import("../lib/report/mod.ts");
-  const { loadRegistry } = await import("../lib/environments/mod.ts");
-  const globals = offline ? ["--offline"] : [];
+  const { readRegistryForChecks } = await import("../lib/doctor/mod.ts");
+  // The inner commands read; under --dry-run they are told so too. health-check always runs
+  // as a dry run: the report's run is not "the last check" (monitor/last_check.json is the
+  // scheduled check's).
+  const globals = [...(offline ? ["--offline"] : []), ...(ctx.dryRun ? ["--dry-run"] : [])];
   const since = period === "day" ? "1d" : "7d";
   const until = Date.now();
   const security = kind === "security";
   const step = (text: string) => ctx.printer.verbose && ctx.printer.info(text);
+  // Read as health-check reads it: a damaged registry is reported, never repaired by a report
+  // (the audit reads it the way commands that repair it do, so it is not run then).
+  let environments = 0;
+  let auditSkipped: { reason: string; fix: string } | undefined;
+  try {
+    const read = await readRegistryForChecks(ctx.environments());
+    environments = read.records.length;
+    if (read.damaged !== undefined) {
+      auditSkipped = {
+        reason: "the registry is damaged (the audit would rebuild it)",
+        fix: "gestvenv cleanup --orphaned",
+      };
+    }
+  } catch (error) {
+    if (!(error instanceof GestvenvError)) throw error;
+    auditSkipped = { reason: error.message, fix: "gestvenv doctor" };
+  }
   step("Reading the operation log");
   const logs = security ? undefined : await collect(["logs", "--since", since], globals);
   step("Running the health checks");
-  const health = security ? undefined : await collect(["health-check"], globals);
-  const environments = (await loadRegistry(ctx.environments())).environments.size;
+  const health = security ? undefined : await collect(["health-check", "--dry-run"], [
+    ...(offline ? ["--offline"] : []),
+  ]);
   step("Auditing every environment");
-  const audit = environments === 0 ? undefined : await collect(["audit", "--all"], globals);
-  const stats = security ? undefined : await collect(["stats", "--period", since], globals);
-  const cacheInfo = security ? undefined : await collect(["cache", "info"], globals);
+  const audit = environments === 0 || auditSkipped !== undefined
+    ? undefined
+    : await collect(["audit", "--all"], globals);
+  // `stats` reads the registry the way commands that repair it do: not run on a damaged one
+  // (the cache's downloads and hit rate are then unknown; its size still comes from cache info).
+  const stats = security || auditSkipped !== undefined
+    ? undefined
+    : await collect(["stats", "--period", since], globals);
+  // `cache info` opens (creates) the cache's index, which --dry-run must not write.
+  const cacheSkipped = security || !ctx.dryRun
+    ? undefined
+    : "not measured under --dry-run (`cache info` opens the cache's index for writing)";
+  const cacheInfo = security || cacheSkipped !== undefined
+    ? undefined
+    : await collect(["cache", "info"], globals);
   const samples = security ? [] : await report.readCacheSamples(ctx.home.root);
   const doc = report.buildReport({
     kind,
@@ -129,13 +165,17 @@ async function makeReport(
     ...(logs === undefined ? {} : { logs }),
     ...(health === undefined ? {} : { health }),
     ...(audit === undefined ? {} : { audit }),
+    ...(auditSkipped === undefined ? {} : { auditSkipped }),
     ...(stats === undefined ? {} : { stats }),
     ...(cacheInfo === undefined ? {} : { cacheInfo }),
+    ...(cacheSkipped === undefined ? {} : { cacheSkipped }),
     cacheSamples: samples,
   });
   const bytesNow = doc.cache?.bytes_now ?? null;
   if (bytesNow !== null && !ctx.dryRun) {
-    await report.recordCacheSample(ctx.home.root, { time: doc.generated_at, bytes: bytesNow })
+    await report.recordCacheSample(ctx.home.root, { time: doc.generated_at, bytes: bytesNow }, {
+      onWarning: (message) => ctx.printer.warn(message),
+    })
       .catch((error) =>
         ctx.printer.warn(`The cache's size was not recorded for the next report: ${error}`)
       );
@@ -154,8 +194,9 @@ export const reportCommand = buildCommand<ReportFlags, [ReportKind], CliContext>
       ["gestvenv report security --weekly --slack $SLACK_WEBHOOK", "vulnerabilities to Slack"],
       ["gestvenv report daily --format json", "the data (README: Reports)"],
     ]) +
-      "\ndaily covers the last 24 hours, weekly the last 7 days; security (vulnerabilities only)" +
-      "\na week, or a day with --daily. Exit 0 when there is no problem, 1 when there is one (a" +
+      "\ndaily covers the last 24 hours, weekly the last 7 days; security is the vulnerabilities" +
+      "\nknown now in every environment (--daily/--weekly name its cadence and the period in its" +
+      "\nheader). Exit 0 when there is no problem, 1 when there is one (a" +
       "\nfailed operation, an unhealthy or vulnerable environment, a vulnerability audit that" +
       "\nhad no source), 5 when Slack or the mail server refused the report.",
   },
@@ -178,8 +219,8 @@ export const reportCommand = buildCommand<ReportFlags, [ReportKind], CliContext>
         "file",
       ),
       slack: optionalText("Post it to a Slack incoming webhook", "url"),
-      daily: toggle("security: cover the last 24 hours"),
-      weekly: toggle("security: cover the last 7 days (the default)"),
+      daily: toggle("security: a daily report (its header's period: the last 24 hours)"),
+      weekly: toggle("security: a weekly report (the last 7 days; the default)"),
     },
     aliases: { ...GLOBAL_ALIASES, o: "output" },
     positional: {
@@ -236,7 +277,15 @@ export const reportCommand = buildCommand<ReportFlags, [ReportKind], CliContext>
       if (ctx.dryRun) ctx.printer.info(`Would write the ${kind} report to ${path}`);
       else {
         const { atomicWriteFile } = await import("../lib/fs/mod.ts");
-        await atomicWriteFile(path, body);
+        try {
+          await atomicWriteFile(path, body);
+        } catch (error) {
+          if (error instanceof GestvenvError) throw error;
+          throw new ConfigError(`The report could not be written to ${path}: ${error}`, {
+            hint: "Give -o a file in a folder that exists and that you can write to",
+            cause: error,
+          });
+        }
         ctx.printer.success(
           `Wrote the ${kind} report to ${path} (${
             doc.problems.length === 0 ? "no problems" : `${doc.problems.length} problem(s)`
@@ -247,21 +296,38 @@ export const reportCommand = buildCommand<ReportFlags, [ReportKind], CliContext>
     else ctx.printer.json("report", doc, doc.clean ? "success" : "error");
     const message = report.reportAlert(doc);
     const options = { maxRetries: ctx.settings.maxRetries.value, signal: ctx.signal };
+    // Both channels are tried, whichever fails; then the first failure is the exit code.
+    let failure: unknown;
     if (flags.slack !== undefined) {
       const where = notify.redactSecretUrl(flags.slack);
       if (ctx.dryRun) ctx.printer.info(`Would post the report to Slack (${where})`);
       else {
-        await notify.sendSlack(flags.slack, message, options);
-        ctx.printer.success(`Posted the report to Slack (${where})`);
+        try {
+          await notify.sendSlack(flags.slack, message, options);
+          ctx.printer.success(`Posted the report to Slack (${where})`);
+        } catch (error) {
+          if (smtp === undefined) throw error;
+          failure = error;
+          ctx.printer.warn(
+            `Slack (${where}) refused the report: ${
+              error instanceof Error ? error.message : error
+            }; emailing it anyway`,
+          );
+        }
       }
     }
     if (smtp !== undefined) {
       if (ctx.dryRun) ctx.printer.info(`Would email the report to ${flags.email}`);
       else {
-        await notify.sendEmail(smtp, message, options);
-        ctx.printer.success(`Emailed the report to ${flags.email} through ${smtp.host}`);
+        try {
+          await notify.sendEmail(smtp, message, options);
+          ctx.printer.success(`Emailed the report to ${flags.email} through ${smtp.host}`);
+        } catch (error) {
+          throw failure ?? error;
+        }
       }
     }
+    if (failure !== undefined) throw failure;
     return code;
   }, { effect: "reads" }),
 });

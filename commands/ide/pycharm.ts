@@ -75,11 +75,19 @@ export const idePycharmCommand = buildCommand<IdeFlags, [string?], CliContext>({
         changed: plan.changed,
         written,
         steps: todo,
+        idea_existed: plan.ideaExists,
         ...(ctx.dryRun ? { diff: ide.unifiedDiff(plan.before ?? "", plan.after, plan.path) } : {}),
       });
       return;
     }
     ctx.printer.data(interpreter);
+    if (!plan.ideaExists) {
+      // No .idea/ yet: PyCharm never opened the project; it keeps this misc.xml when it does.
+      ctx.printer.warn(
+        `${projectDir} has no .idea/ folder: PyCharm has not opened this project yet; it will ` +
+          "read the project interpreter from the misc.xml written here when it does",
+      );
+    }
     if (ctx.dryRun) {
       if (plan.changed) {
         ctx.printer.info(`Would write ${plan.path}:`);

@@ -23,7 +23,8 @@ export const ideStatusCommand = buildCommand<StatusFlags, [], CliContext>({
       ["gestvenv ide status", "VS Code and PyCharm files of the project here"],
       ["gestvenv ide status --project ~/src/site --format json", "as data"],
     ]) +
-      "\nExit 1 when a file points at a deleted environment or a missing interpreter, else 0.",
+      "\nExit 1 when a file points at a deleted environment or a missing interpreter, or cannot" +
+      "\nbe read, else 0.",
   },
   parameters: {
     flags: {
@@ -42,7 +43,7 @@ export const ideStatusCommand = buildCommand<StatusFlags, [], CliContext>({
       records.map((r) => ({ name: r.name, path: r.path })),
       ctx.home.environmentsDir,
     );
-    const stale = rows.some((r) => r.state === "stale");
+    const stale = rows.some((r) => r.state === "stale" || r.state === "unreadable");
     if (format === "json") {
       ctx.printer.json(
         "ide status",
@@ -58,7 +59,7 @@ export const ideStatusCommand = buildCommand<StatusFlags, [], CliContext>({
         r.file_exists ? r.file : `${r.file} (none)`,
         r.interpreter ?? r.sdk_name ?? "-",
         r.environment ?? "-",
-        r.state === "stale" ? `stale: ${r.problem}` : r.state.replace("_", " "),
+        r.problem !== null ? `${r.state}: ${r.problem}` : r.state.replace("_", " "),
       ]),
     );
     for (const r of rows.filter((r) => r.fix !== null)) {

@@ -7,6 +7,8 @@
  */
 import { ConfigError } from "../errors/mod.ts";
 
+const BOM = "\uFEFF";
+
 type JsoncParser = typeof import("npm:jsonc-parser@3.3.1");
 let parser: JsoncParser | undefined;
 
@@ -17,19 +19,22 @@ async function loadParser(): Promise<JsoncParser> {
 
 /**
  * Parses a JSONC document whose top level must be an object (VS Code's settings files);
- * comments and trailing commas are allowed, as VS Code allows them. An empty (or
- * whitespace/comment-only) text is an empty object.
+ * comments, trailing commas and a leading byte order mark are allowed, as VS Code allows them.
+ * An empty (or whitespace/comment-only) text is an empty object; of a key given twice, the last
+ * value counts (as in VS Code).
  *
- * @param text The file's text.
+ * @param withBom The file's text (a leading byte order mark is skipped).
  * @param path The file's path, for the error message.
  * @returns The object (null prototype: a key may be `__proto__`).
  * @throws {ConfigError} (exit 10) When the text is not valid JSONC or its top level is not an
  *   object; the message names the path, line and column of the first error.
  */
 export async function parseJsoncObject(
-  text: string,
+  withBom: string,
   path: string,
 ): Promise<Record<string, unknown>> {
+  // A UTF-8 byte order mark (which VS Code reads and keeps) is not part of the document.
+  const text = withBom.startsWith(BOM) ? withBom.slice(1) : withBom;
   const { parse, printParseErrorCode, stripComments } = await loadParser();
   if (stripComments(text).trim() === "") return Object.create(null);
   const errors: import("npm:jsonc-parser@3.3.1").ParseError[] = [];
@@ -89,8 +94,9 @@ function insertOnOwnLine(
   if (comma) at++;
   blanks();
   if (text.startsWith("/*", at)) {
+    // The property's comment, on one line or several: it stays with the property.
     const close = text.indexOf("*/", at);
-    if (close < 0 || /[\r\n]/.test(text.slice(at, close))) return undefined;
+    if (close < 0) return undefined;
     at = close + 2;
     blanks();
   }
@@ -109,17 +115,21 @@ function insertOnOwnLine(
  * that exists has only its value replaced; a new key is inserted after the last one, formatted
  * like the file (its indentation and line ends). Keys are set in the order given.
  *
- * @param text The document (must satisfy {@linkcode parseJsoncObject}; "" is `{}`).
+ * @param withBom The document (must satisfy {@linkcode parseJsoncObject}; "" is `{}`; a leading
+ *   byte order mark is kept).
  * @param entries The keys (a dotted VS Code key is one key, not a path) and their JSON values.
  * @param path The file's path, for errors.
  * @returns The new text (equal to `text` when every key already had its value).
- * @throws {ConfigError} (exit 10) When `text` is not a JSONC object.
+ * @throws {ConfigError} (exit 10) When `text` is not a JSONC object, or sets a key to change
+ *   more than once. A leading byte order mark is kept.
  */
 export async function setJsoncKeys(
-  text: string,
+  withBom: string,
   entries: ReadonlyArray<readonly [string, unknown]>,
   path: string,
 ): Promise<string> {
+  const bom = withBom.startsWith(BOM) ? BOM : "";
+  const text = withBom.slice(bom.length);
   const current = await parseJsoncObject(text, path);
   const formatting = formattingOf(text);
   const { applyEdits, format, modify, parseTree, stripComments } = await loadParser();
@@ -133,6 +143,14 @@ export async function setJsoncKeys(
     }
     const root = parseTree(out, [], { allowTrailingComma: true });
     const properties = root?.children ?? [];
+    const times = properties.filter((p) => p.children?.[0]?.value === key).length;
+    if (times > 1) {
+      // Editing the first would change nothing (the last counts); editing the last would leave
+      // a misleading first one. Left to the user.
+      throw new ConfigError(`${path} sets "${key}" ${times} times`, {
+        hint: `Keep one "${key}" in the file, then run the command again`,
+      });
+    }
     const last = properties[properties.length - 1];
     if (last !== undefined && !properties.some((p) => p.children?.[0]?.value === key)) {
       const placed = insertOnOwnLine(out, last, key, value, formatting.eol);
@@ -155,5 +173,5 @@ export async function setJsoncKeys(
       );
     }
   }
-  return out;
+  return bom + out;
 }

@@ -11,3 +11,4 @@ export * from "./line_diff.ts";
 export * from "./vscode.ts";
 export * from "./pycharm.ts";
 export * from "./ide_status.ts";
+export * from "./inside_project.ts";

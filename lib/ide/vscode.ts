@@ -6,6 +6,7 @@
  */
 import { readUserFile, replaceUserFile } from "../fs/mod.ts";
 import { dirname, join } from "../paths/mod.ts";
+import { assertInsideProject } from "./inside_project.ts";
 import { parseJsoncObject, setJsoncKeys } from "./jsonc_edit.ts";
 
 /** The settings file, relative to the project directory. */
@@ -23,6 +24,8 @@ export const VSCODE_KEYS = {
 
 /** What writing the settings would do (see {@linkcode planVscodeSettings}). */
 export interface VscodeSettingsPlan {
+  /** The project directory (absolute). */
+  projectDir: string;
   /** The settings file (absolute). */
   path: string;
   /** Its text now, or null when there is none. */
@@ -40,20 +43,22 @@ export interface VscodeSettingsPlan {
  *
  * @param projectDir The project directory (absolute).
  * @throws {ConfigError} (exit 10) When the file is not valid JSONC, is not an object, or cannot
- *   be read (a directory); nothing is written.
+ *   be read (a directory), or when it or `.vscode/` leads outside the project (a symlink) or is
+ *   a dangling symlink; nothing is written.
  */
 export async function planVscodeSettings(
   projectDir: string,
   values: { interpreter: string; environmentsDir: string },
 ): Promise<VscodeSettingsPlan> {
   const path = join(projectDir, VSCODE_SETTINGS_FILE);
+  await assertInsideProject(projectDir, path);
   const before = await readUserFile(path);
   const after = await setJsoncKeys(before ?? "", [
     [VSCODE_KEYS.interpreter, values.interpreter],
     [VSCODE_KEYS.venvPath, values.environmentsDir],
     [VSCODE_KEYS.activate, true],
   ], path);
-  return { path, before, after, changed: before !== after };
+  return { projectDir, path, before, after, changed: before !== after };
 }
 
 /**
@@ -62,11 +67,13 @@ export async function planVscodeSettings(
  * from.
  *
  * @throws {OperationError} (code `user_file_changed`) When the file changed since the plan.
- * @throws {ConfigError} (exit 10) When it cannot be written.
+ * @throws {ConfigError} (exit 10) When it cannot be written, or now leads outside the project.
  */
 export async function writeVscodeSettings(plan: VscodeSettingsPlan): Promise<void> {
   if (!plan.changed) return;
+  await assertInsideProject(plan.projectDir, plan.path);
   await Deno.mkdir(dirname(plan.path), { recursive: true });
+  await assertInsideProject(plan.projectDir, plan.path);
   await replaceUserFile(plan.path, plan.after, { expected: plan.before });
 }
 

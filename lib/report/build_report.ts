@@ -37,10 +37,21 @@ export interface ReportInputs {
   health?: CollectedDocument;
   /** `audit --all --format json`, or undefined when there is no environment to audit. */
   audit?: CollectedDocument;
+  /**
+   * Why the audit was not run although there are environments (e.g. "the registry is damaged":
+   * the audit would repair it), with the command that fixes that: vulnerabilities are then
+   * unknown, a problem.
+   */
+  auditSkipped?: { reason: string; fix: string };
   /** `stats --period P --format json` (not for a security report). */
   stats?: CollectedDocument;
   /** `cache info --format json` (not for a security report). */
   cacheInfo?: CollectedDocument;
+  /**
+   * Why `cache info` was deliberately not run (under `--dry-run`: it opens the cache's index for
+   * writing): the cache section is then unavailable with this reason, and that is no problem.
+   */
+  cacheSkipped?: string;
   /** The cache sizes earlier reports recorded (see `cache_samples.ts`). */
   cacheSamples?: readonly CacheSample[];
 }
@@ -125,10 +136,10 @@ function changesSection(doc: CollectedDocument | undefined): ChangesSection {
       const err = isObject(entry.error) ? entry.error : undefined;
       empty.failures.push({
         time: str(entry.time),
-        command_line: str(entry.command_line),
+        command_line: safeCommandLine(str(entry.command_line)),
         environments,
         exit_code: exit,
-        error: err === undefined ? null : `${str(err.code)}: ${str(err.message)}`,
+        error: err === undefined ? null : printable(`${str(err.code)}: ${str(err.message)}`),
       });
     } else if (CREATES.has(command)) {
       for (const e of environments) if (!empty.created.includes(e)) empty.created.push(e);
@@ -317,11 +328,40 @@ export function startSample(
   return best;
 }
 
-/** The fix of a failed operation: run it again (when its logged line can be), else look at it. */
-function rerun(commandLine: string, since: string): string {
-  return commandLine.includes("***") || commandLine === ""
-    ? `gestvenv logs --level error --since ${since}`
-    : commandLine;
+/**
+ * The fix of a failed operation: look at its error in the log (`logs --env ENV --level error`).
+ * Never the logged command line itself: it is the words joined with spaces (unquoted, so pasting
+ * `install 'pkg>=1; $(cmd)'` back would run `cmd` or redirect to a file `=1`), secrets in it are
+ * `***`, and rerunning a usage error fixes nothing.
+ */
+function failureFix(environment: string | undefined, since: string): string {
+  return shellCommand([
+    "gestvenv",
+    "logs",
+    ...(environment === undefined ? [] : ["--env", environment]),
+    "--level",
+    "error",
+    "--since",
+    since,
+  ]);
+}
+
+/** `text` with control characters (line breaks too) as `?`. */
+function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, "?");
+}
+
+/**
+ * A logged command line as a title: URLs shown as scheme and host only (a webhook's path is its
+ * secret; an older log, or a flag the log does not know is secret, may hold one in full) and
+ * control characters as `?`.
+ */
+function safeCommandLine(line: string): string {
+  return printable(line).replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#'"()<>]*)[^\s'"()<>]*/gi,
+    (_all, scheme: string, host: string) => `${scheme}${host.replace(/^[^@]*@/, "")}/…`,
+  );
 }
 
 /**
@@ -336,7 +376,13 @@ export function buildReport(inputs: ReportInputs): ReportDocument {
   const security = inputs.kind === "security";
   const changes = security ? null : changesSection(inputs.logs);
   const health = security ? null : healthSection(inputs.health);
-  const vulnerabilities = vulnerabilitiesSection(inputs.audit);
+  const vulnerabilities = inputs.auditSkipped === undefined
+    ? vulnerabilitiesSection(inputs.audit)
+    : {
+      ...vulnerabilitiesSection(undefined),
+      available: false,
+      error: `not audited: ${inputs.auditSkipped.reason}`,
+    };
   const cache = security
     ? null
     : cacheSection(inputs.cacheInfo, inputs.stats, inputs.cacheSamples ?? [], since, periodMs);
@@ -365,10 +411,11 @@ export function buildReport(inputs: ReportInputs): ReportDocument {
       title: "Vulnerabilities unknown: no source could be used (this is not an all-clear)",
       detail: [vulnerabilities.error, vulnerabilities.hint].filter((x) => x !== null).join(" — ") ||
         null,
-      fix: "gestvenv audit db update",
+      fix: inputs.auditSkipped?.fix ?? "gestvenv audit db update",
     });
   }
-  if (cache !== null && !cache.available) {
+  if (cache !== null && inputs.cacheSkipped !== undefined) cache.error = inputs.cacheSkipped;
+  else if (cache !== null && !cache.available) {
     unavailable("The cache's size", cache.error, "gestvenv cache info");
   }
   for (const f of health?.findings ?? []) {
@@ -411,7 +458,7 @@ export function buildReport(inputs: ReportInputs): ReportDocument {
       environment: f.environments[0] ?? null,
       title: `Failed (exit ${f.exit_code}): ${f.command_line}`,
       detail: f.error,
-      fix: rerun(f.command_line, sinceFlag),
+      fix: failureFix(f.environments[0], sinceFlag),
     });
   }
   const rank = (p: ReportProblem) =>

@@ -180,3 +180,151 @@ Deno.test("info --format json has the environment's interpreter, and it runs", a
   const run = await ctx.exec(data.interpreter, ["-c", "import sys"]);
   assertOk(run);
 });
+
+Deno.test("ide vscode and pycharm refuse editor files that lead outside the project (planted symlinks)", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  const outside = join(ctx.work, "outside");
+  await Deno.mkdir(outside);
+  // A dangling settings.json -> a file outside: nothing is created there.
+  const dangling = await project(ctx, "dangling");
+  await Deno.symlink(join(outside, "x.json"), join(dangling, ".vscode", "settings.json"));
+  const refused = await ctx.run(["ide", "vscode", "web", "--project", dangling]);
+  assertEquals(refused.code, 10, refused.stderr);
+  assertStringIncludes(refused.stderr, "symlink to nothing");
+  assertStringIncludes(refused.stderr, "hint:");
+  assertEquals(await Deno.stat(join(outside, "x.json")).then(() => true, () => false), false);
+  // `.vscode -> userconf/`: the user's own settings.json is left alone.
+  const linked = join(ctx.work, "linked");
+  await Deno.mkdir(linked);
+  const userconf = join(ctx.work, "userconf");
+  await Deno.mkdir(userconf);
+  await Deno.writeTextFile(join(userconf, "settings.json"), '{ "editor.tabSize": 2 }\n');
+  await Deno.symlink(userconf, join(linked, ".vscode"));
+  for (const args of [["--dry-run"], []]) {
+    const out = await ctx.run(["ide", "vscode", "web", "--project", linked, ...args]);
+    assertEquals(out.code, 10, out.stderr);
+    assertStringIncludes(out.stderr, "outside the project");
+  }
+  assertEquals(
+    await Deno.readTextFile(join(userconf, "settings.json")),
+    '{ "editor.tabSize": 2 }\n',
+  );
+  // PyCharm: `.idea/misc.xml -> outside`.
+  const idea = join(ctx.work, "idea");
+  await Deno.mkdir(join(idea, ".idea"), { recursive: true });
+  const target = join(outside, "misc.xml");
+  await Deno.writeTextFile(target, '<project version="4">\n</project>\n');
+  await Deno.symlink(target, join(idea, ".idea", "misc.xml"));
+  const pycharm = await ctx.run(["ide", "pycharm", "web", "--project", idea]);
+  assertEquals(pycharm.code, 10, pycharm.stderr);
+  assertEquals(await Deno.readTextFile(target), '<project version="4">\n</project>\n');
+  // A symlink that stays inside the project is followed (and stays a symlink).
+  const inside = await project(ctx, "inside");
+  await Deno.writeTextFile(join(inside, "shared.json"), "{}\n");
+  await Deno.symlink(join(inside, "shared.json"), join(inside, ".vscode", "settings.json"));
+  assertOk(await ctx.run(["ide", "vscode", "web", "--project", inside]));
+  assertStringIncludes(
+    await Deno.readTextFile(join(inside, "shared.json")),
+    "python.defaultInterpreterPath",
+  );
+  assert((await Deno.lstat(join(inside, ".vscode", "settings.json"))).isSymlink);
+});
+
+Deno.test("ide status: runnable fixes, a PATH command, ${env:…}, and the problem of an `other` row", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "api"]));
+  const dir = await project(ctx, "my proj");
+  assertOk(await ctx.run(["ide", "vscode", "api", "--project", dir]));
+  await Deno.mkdir(join(dir, ".idea"));
+  const pycharm = await ctx.run(["ide", "pycharm", "api", "--project", dir]);
+  assertOk(pycharm);
+  assert(!pycharm.stderr.includes("has no .idea/"), pycharm.stderr);
+  // The interpreter gone: the fix repairs it (doctor only diagnoses).
+  await Deno.remove(join(ctx.envPath("api"), "bin", "python"));
+  const missing = await ctx.run(["ide", "status", "--project", dir, "--format", "json"]);
+  assertEquals(missing.code, 1, missing.stderr);
+  assertEquals(
+    JSON.parse(missing.stdout).data.editors.map((r: Record<string, unknown>) => r.fix),
+    [
+      "gestvenv repair api --fix env.interpreter",
+      "gestvenv repair api --fix env.interpreter",
+    ],
+  );
+  // Deleted: the fix is a command that runs (the project named, quoted), not `ide vscode ENV`.
+  assertOk(await ctx.run(["delete", "api", "--force"]));
+  const stale = await ctx.run(["ide", "status", "--project", dir, "--format", "json"]);
+  assertEquals(
+    JSON.parse(stale.stdout).data.editors.map((r: Record<string, unknown>) => r.fix),
+    [`gestvenv ide vscode --project '${dir}'`, `gestvenv ide pycharm --project '${dir}'`],
+  );
+  // "python" is looked up on PATH by VS Code, not a file in the project.
+  const settings = join(dir, ".vscode", "settings.json");
+  await Deno.writeTextFile(settings, '{ "python.defaultInterpreterPath": "python3" }\n');
+  await Deno.remove(join(dir, ".idea", "misc.xml"));
+  const bare = await ctx.run(["ide", "status", "--project", dir, "--format", "json"]);
+  assertOk(bare);
+  const row = JSON.parse(bare.stdout).data.editors[0];
+  assertEquals([row.interpreter, row.state, row.interpreter_exists, row.problem], [
+    "python3",
+    "other",
+    true,
+    null,
+  ]);
+  // ${env:NAME} expanded; a missing `other` interpreter shows its problem in the table.
+  await Deno.writeTextFile(
+    settings,
+    '{ "python.defaultInterpreterPath": "${env:GV_TEST_PY}/bin/python" }\n',
+  );
+  const expanded = await ctx.run(["ide", "status", "--project", dir, "--format", "json"], {
+    env: { GV_TEST_PY: join(ctx.work, "nowhere") },
+  });
+  assertOk(expanded);
+  assertEquals(
+    JSON.parse(expanded.stdout).data.editors[0].interpreter,
+    join(ctx.work, "nowhere", "bin", "python"),
+  );
+  const table = await ctx.run(["ide", "status", "--project", dir], {
+    env: { GV_TEST_PY: join(ctx.work, "nowhere") },
+  });
+  assertStringIncludes(table.stdout, "does not exist");
+  // PyCharm never opened a project without .idea/: said, and misc.xml still written.
+  const fresh = join(ctx.work, "fresh");
+  await Deno.mkdir(fresh);
+  assertOk(await ctx.run(["create", "web"]));
+  const first = await ctx.run(["ide", "pycharm", "web", "--project", fresh]);
+  assertOk(first);
+  assertStringIncludes(first.stderr, "has no .idea/");
+  assert(await Deno.stat(join(fresh, ".idea", "misc.xml")).then(() => true, () => false));
+});
+
+Deno.test("ide status reads a BOM settings.json and reports an unreadable file in its own row", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web"]));
+  const dir = await project(ctx, "bom");
+  const python = join(ctx.envPath("web"), "bin", "python");
+  const settings = join(dir, ".vscode", "settings.json");
+  await Deno.writeTextFile(
+    settings,
+    `\uFEFF{\n  "python.defaultInterpreterPath": "${python}"\n}\n`,
+  );
+  // Two ProjectRootManager components: that row is unreadable, the VS Code row still made.
+  await Deno.mkdir(join(dir, ".idea"));
+  await Deno.writeTextFile(
+    join(dir, ".idea", "misc.xml"),
+    `<project version="4">\n  <component name="ProjectRootManager" project-jdk-name="a" />\n` +
+      `  <component name="ProjectRootManager" project-jdk-name="b" />\n</project>\n`,
+  );
+  const status = await ctx.run(["ide", "status", "--project", dir, "--format", "json"]);
+  assertEquals(status.code, 1, status.stderr);
+  const rows = JSON.parse(status.stdout).data.editors;
+  assertEquals(rows.map((r: Record<string, unknown>) => [r.editor, r.state]), [
+    ["vscode", "ok"],
+    ["pycharm", "unreadable"],
+  ]);
+  assertStringIncludes(rows[1].problem, "2 ProjectRootManager components");
+  // ide vscode edits it and keeps the mark; ide pycharm refuses the ambiguous file.
+  assertOk(await ctx.run(["ide", "vscode", "web", "--project", dir]));
+  assert((await Deno.readTextFile(settings)).startsWith("\uFEFF{"));
+  assertEquals((await ctx.run(["ide", "pycharm", "web", "--project", dir])).code, 1);
+});
