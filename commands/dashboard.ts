@@ -39,6 +39,28 @@ export function exposedWarning(host: string): string {
     "tunnel";
 }
 
+/**
+ * Writes the page `--open` hands to the browser: an HTML file, readable by its owner only (0600,
+ * in a new 0700 temp directory), that redirects to the tokenised `url`. The browser and the
+ * opener then get a file path in their arguments, never the token (argv is visible to every local
+ * user in `ps` and /proc), as Jupyter does. Returns the file's path and the directory to remove.
+ */
+export async function writeOpenPage(url: string): Promise<{ file: string; dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-dashboard-" });
+  await Deno.chmod(dir, 0o700).catch(() => {});
+  const file = `${dir}/open.html`;
+  const quoted = JSON.stringify(url).replace(/</g, "\\u003c");
+  const attr = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  const html = '<!doctype html>\n<html><head><meta charset="utf-8">\n' +
+    `<meta http-equiv="refresh" content="1;url=${attr}">\n` +
+    "<title>gestvenv dashboard</title></head>\n" +
+    `<body><p><a href="${attr}">Open the gestvenv dashboard</a></p>\n` +
+    `<script>window.location.replace(${quoted});</script></body></html>\n`;
+  await Deno.writeTextFile(file, html, { mode: 0o600, createNew: true });
+  await Deno.chmod(file, 0o600).catch(() => {});
+  return { file, dir };
+}
+
 /** The program that opens a URL in the desktop's browser. */
 function opener(url: string): [string, string[]] {
   if (Deno.build.os === "darwin") return ["open", [url]];
@@ -128,8 +150,13 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
     }
     if (server.readOnly) ctx.printer.info("Read-only: actions are refused");
     ctx.printer.info("Press Ctrl-C to stop");
+    let openPage: { file: string; dir: string } | undefined;
     if (flags.open) {
-      const [program, args] = opener(server.url);
+      openPage = await writeOpenPage(server.url);
+      const target = Deno.build.os === "windows"
+        ? openPage.file
+        : `file://${openPage.file.split("/").map(encodeURIComponent).join("/")}`;
+      const [program, args] = opener(target);
       try {
         const child = new Deno.Command(program, {
           args,
@@ -142,20 +169,44 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
           if (!s.success) ctx.printer.warn(`\`${program}\` could not open the browser`);
         }, () => {});
       } catch {
-        ctx.printer.warn(`\`${program}\` was not found: open ${server.url} yourself`);
+        ctx.printer.warn(`\`${program}\` was not found: open the URL above yourself`);
       }
     }
+    // The server owns the process's signals (the jobs it runs install none, they are cancelled
+    // through their terminal's signal): the first one stops it cleanly (running jobs roll back),
+    // a second one stops the process at once, as the CLI's second Ctrl-C does.
     const { promise: stopped, resolve } = Promise.withResolvers<string>();
+    let stopping = false;
     const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    const removeHandlers = () => {
+      for (const [s, handler] of handlers) {
+        try {
+          Deno.removeSignalListener(s, handler);
+        } catch { /* already removed */ }
+      }
+    };
     const handlers = signals.map((signal) => {
-      const handler = () => resolve(signal);
+      const handler = () => {
+        if (!stopping) {
+          stopping = true;
+          resolve(signal);
+          return;
+        }
+        removeHandlers();
+        Deno.kill(Deno.pid, signal);
+      };
       Deno.addSignalListener(signal, handler);
       return [signal, handler] as const;
     });
     const signal = await stopped;
-    ctx.printer.info(`Stopping the dashboard (${signal}): cancelling running jobs`);
+    ctx.printer.info(
+      `Stopping the dashboard (${signal}): cancelling running jobs (interrupt again to stop at once)`,
+    );
     await server.stop();
-    for (const [s, handler] of handlers) Deno.removeSignalListener(s, handler);
+    removeHandlers();
+    if (openPage !== undefined) {
+      await Deno.remove(openPage.dir, { recursive: true }).catch(() => {});
+    }
     ctx.printer.info("Dashboard stopped");
   }, { effect: "runs" }),
 });

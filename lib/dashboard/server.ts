@@ -8,9 +8,15 @@
 import { DASHBOARD_ASSETS } from "./assets.generated.ts";
 import { httpStatusOf } from "./http_status.ts";
 import { JobRequestError, planJob } from "./job_request.ts";
-import { type CommandRunner, type JobEvent, JobQueue } from "./jobs.ts";
+import { type CommandRunner, type JobEvent, JobQueue, JobRefusedError } from "./jobs.ts";
 import { readRoute } from "./read_routes.ts";
-import { allowedHosts, checkRequest, TOKEN_COOKIE } from "./request_guard.ts";
+import {
+  allowedHosts,
+  checkRequest,
+  isBindAll,
+  machineNames,
+  tokenCookie,
+} from "./request_guard.ts";
 import { newToken, sameToken } from "./token.ts";
 
 /** How to start a dashboard. */
@@ -115,6 +121,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const token = options.token ?? newToken();
   const jobs = new JobQueue(options.run);
   let hosts = new Set<string>();
+  let cookie = "";
+  let address = "";
   const controller = new AbortController();
 
   const runRead = async (args: string[]): Promise<Response> => {
@@ -193,6 +201,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         if (caught instanceof JobRequestError) {
           return error(400, "bad_request", caught.message, caught.hint);
         }
+        if (caught instanceof JobRefusedError) {
+          return error(
+            503,
+            caught.code === "closing" ? "stopping" : "busy",
+            caught.message,
+            caught.hint,
+          );
+        }
         throw caught;
       }
     }
@@ -233,7 +249,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
 
   const handle = async (request: Request): Promise<Response> => {
-    const refusal = checkRequest(request, { token, hosts, readOnly: options.readOnly });
+    const refusal = checkRequest(request, {
+      token,
+      hosts,
+      cookie,
+      address,
+      readOnly: options.readOnly,
+    });
     if (refusal !== undefined) {
       return error(403, refusal.code, refusal.message, refusal.hint);
     }
@@ -263,7 +285,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       url.searchParams.delete("token");
       return respond(null, 303, {
         "Location": `${url.pathname}${url.search}${url.hash}`,
-        "Set-Cookie": `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        "Set-Cookie": `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
     }
     // Unknown paths get the page: its routes are `#/` hashes.
@@ -284,8 +306,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       error(500, "internal", `The dashboard failed: ${String(caught)}`, "See the server's log"),
   }, handle);
   const addr = await listening;
-  hosts = allowedHosts(options.host, addr.port);
+  // Bound to every interface: the machine's addresses and names are its own too.
+  hosts = allowedHosts(options.host, addr.port, isBindAll(options.host) ? machineNames() : []);
+  cookie = tokenCookie(addr.port);
   const shown = options.host.includes(":") ? `[${options.host}]` : options.host;
+  address = `http://${shown}:${addr.port}/`;
   return {
     host: options.host,
     port: addr.port,
