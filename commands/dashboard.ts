@@ -25,12 +25,6 @@ interface ServeFlags extends GlobalFlags {
   readonly readOnly?: boolean;
 }
 
-/** Whether `host` is a loopback address (the only kind served without a warning). */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 /** The warning printed when the dashboard binds to a non-loopback address. */
 export function exposedWarning(host: string): string {
   return `The dashboard listens on ${host}, not only on this machine: anyone who can reach ` +
@@ -137,7 +131,8 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
         hint: "Check --host (an address of this machine) and --port",
       });
     }
-    if (!isLoopbackHost(host)) ctx.printer.warn(exposedWarning(host));
+    const { isLoopback } = await import("../lib/serve/mod.ts");
+    if (!isLoopback(host)) ctx.printer.warn(exposedWarning(host));
     ctx.printer.info(`Dashboard: ${server.url}`);
     if (ctx.format === "json") {
       ctx.printer.data(JSON.stringify({

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { parseDays, parseSize } from "../config/mod.ts";
 import { isValidEnvironmentName } from "../environments/mod.ts";
 import { isValidProjectName } from "../names/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
@@ -238,15 +239,20 @@ export function planJob(input: unknown): JobPlan {
       if (isTrue(body, "unpacked")) how.push("--unpacked");
       const days = body["older_than_days"];
       if (days !== undefined && days !== null) {
-        if (typeof days !== "number" || !Number.isInteger(days) || days < 0 || days > 100_000) {
-          bad("`older_than_days` must be a whole number of days", "e.g. 30");
+        // The CLI's own rule (`--older-than`: more than 0, at most 100 years), checked now
+        // rather than by a job that fails with exit 2.
+        if (typeof days !== "number" || !isQuantity(() => parseDays(days, "older_than_days"))) {
+          bad("`older_than_days` must be a number of days above 0, at most 36500", "e.g. 30");
         }
         how.push(`--older-than=${days}`);
       }
       const size = body["max_size"];
       if (size !== undefined && size !== null) {
-        if (typeof size !== "string" || !/^\d+(\.\d+)?\s*([KMGT]i?B?|B)?$/i.test(size)) {
-          bad("`max_size` must be a size such as 500MB or 2GB", 'e.g. "2GB"');
+        if (
+          typeof size !== "string" || !/^\d+(\.\d+)?\s*([KMGT]i?B?|B)?$/i.test(size) ||
+          !isQuantity(() => parseSize(size, "max_size"))
+        ) {
+          bad("`max_size` must be a size of at least 1 byte such as 500MB or 2GB", 'e.g. "2GB"');
         }
         how.push(`--max-size=${size}`);
       }
@@ -265,5 +271,15 @@ export function planJob(input: unknown): JobPlan {
       }
       return plan(env, ["delete", ...json, "--yes", "--", env]);
     }
+  }
+}
+
+/** Whether `parse` (a lib/config quantity parser) accepts its value. */
+function isQuantity(parse: () => number): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
   }
 }

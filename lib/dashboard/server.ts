@@ -107,6 +107,9 @@ function lastError(stderr: string): string {
   return line?.slice("error: ".length) ?? (stderr.trim().split("\n").at(-1) ?? "");
 }
 
+const NO_JOB_HINT = "GET /api/v1/jobs lists the jobs this server knows (it forgets the oldest " +
+  "finished ones, and all of them when it restarts)";
+
 const JOB_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id" });
 const JOB_EVENTS_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id/events" });
 const JOB_CANCEL_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id/cancel" });
@@ -217,9 +220,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (method !== "POST") return error(405, "method", `${request.method} ${path}`, "Use POST");
       const id = cancel.pathname.groups["id"]!;
       const job = jobs.get(id);
-      if (job === undefined) return error(404, "no_job", `No job ${id}`, null);
+      if (job === undefined) return error(404, "no_job", `No job ${id}`, NO_JOB_HINT);
       if (!jobs.cancel(id)) {
-        return error(409, "job_ended", `Job ${id} has already ended (${job.state})`, null);
+        return error(
+          409,
+          "job_ended",
+          `Job ${id} has already ended (${job.state})`,
+          `Nothing to cancel: GET /api/v1/jobs/${id} shows how it ended`,
+        );
       }
       return json({ job: id, cancelling: true }, 202);
     }
@@ -227,7 +235,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (stream !== null) {
       if (method !== "GET") return error(405, "method", `${request.method} ${path}`, "Use GET");
       const id = stream.pathname.groups["id"]!;
-      if (jobs.get(id) === undefined) return error(404, "no_job", `No job ${id}`, null);
+      if (jobs.get(id) === undefined) return error(404, "no_job", `No job ${id}`, NO_JOB_HINT);
       return events(id);
     }
     const one = JOB_PATH.exec({ pathname: path });
@@ -235,7 +243,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (method !== "GET") return error(405, "method", `${request.method} ${path}`, "Use GET");
       const job = jobs.get(one.pathname.groups["id"]!);
       if (job === undefined) {
-        return error(404, "no_job", `No job ${one.pathname.groups["id"]}`, "It ended long ago?");
+        return error(404, "no_job", `No job ${one.pathname.groups["id"]}`, NO_JOB_HINT);
       }
       return json(job);
     }

@@ -554,7 +554,22 @@ Deno.test("dashboard: cancelling a running job rolls it back as Ctrl-C does; sto
   await assertConsistent(ctx);
   const again = await cancelJob(d, job);
   assertEquals(again.status, 409);
-  await again.body?.cancel();
+  const ended409 = (await again.json()).errors[0];
+  assertEquals(ended409.code, "job_ended");
+  assertStringIncludes(ended409.hint, `GET /api/v1/jobs/${job}`);
+  // Unknown jobs: 404 with a hint on each job route.
+  for (
+    const response of [
+      await api(d, "/api/v1/jobs/nope"),
+      await api(d, "/api/v1/jobs/nope/events"),
+      await cancelJob(d, "nope"),
+    ]
+  ) {
+    assertEquals(response.status, 404);
+    const refusal = (await response.json()).errors[0];
+    assertEquals(refusal.code, "no_job");
+    assertStringIncludes(refusal.hint, "GET /api/v1/jobs lists");
+  }
 
   // An install cancelled after its record: what the CLI's Ctrl-C leaves (nothing linked, the
   // environment consistent, the next install completes).
@@ -679,4 +694,25 @@ Deno.test("dashboard: --open hands the browser a private file, never the token i
   const file = args.trim().slice("file://".length);
   assertEquals(await d.stop(), 0);
   assert(!(await Deno.stat(file).then(() => true, () => false)), "removed when the server stops");
+});
+
+Deno.test("dashboard: a damaged pylock.toml still shows the packages, with the lock's error and how to fix it", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-dep==1.0.0"]));
+  await Deno.writeTextFile(join(ctx.envPath("web"), "pylock.toml"), "lock-version = [unclosed\n");
+  await using d = await serve(ctx);
+  const response = await api(d, "/api/v1/environments/web/lock");
+  const body = await response.json();
+  assertEquals(response.status, 200, JSON.stringify(body));
+  assertEquals(
+    body.data.packages.map((p: { name: string }) => p.name).includes("demo-dep"),
+    true,
+  );
+  assertEquals([body.data.lock.exists, body.data.lock.document], [true, null]);
+  assertEquals(body.data.lock.error.code, "invalid_syntax");
+  assertStringIncludes(body.data.lock.error.hint, "gestvenv lock web");
+  // The CLI's text form fails, with the same hint.
+  const text = await ctx.run(["packages", "--env", "web", "--lock"]);
+  assertEquals(text.code, 2);
+  assertStringIncludes(text.stderr, "gestvenv lock web");
 });
