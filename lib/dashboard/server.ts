@@ -107,6 +107,13 @@ function lastError(stderr: string): string {
   return line?.slice("error: ".length) ?? (stderr.trim().split("\n").at(-1) ?? "");
 }
 
+/** In-process reads (API GET routes) run at once; more wait, up to {@linkcode READS_WAITING}. */
+const READS_AT_ONCE = 4;
+/** Reads that may wait for a slot; past it a read is answered 503 `busy`. */
+const READS_WAITING = 64;
+/** Events queued for one SSE client before it is dropped as too slow. */
+const SSE_BACKLOG = 1_000;
+
 const NO_JOB_HINT = "GET /api/v1/jobs lists the jobs this server knows (it forgets the oldest " +
   "finished ones, and all of them when it restarts)";
 
@@ -122,6 +129,8 @@ const JOB_CANCEL_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id/cancel" });
  */
 export async function startDashboard(options: DashboardOptions): Promise<DashboardServer> {
   const token = options.token ?? newToken();
+  let reading = 0;
+  const readQueue: (() => void)[] = [];
   const jobs = new JobQueue(options.run);
   let hosts = new Set<string>();
   let cookie = "";
@@ -129,7 +138,27 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const controller = new AbortController();
 
   const runRead = async (args: string[]): Promise<Response> => {
-    const run = await options.run(args, {});
+    // Bounded: at most READS_AT_ONCE reads run in this process, READS_WAITING more wait.
+    if (reading >= READS_AT_ONCE) {
+      if (readQueue.length >= READS_WAITING) {
+        return error(
+          503,
+          "busy",
+          `${reading + readQueue.length} reads are running or waiting already`,
+          "Retry in a moment",
+        );
+      }
+      await new Promise<void>((resolve) => readQueue.push(resolve));
+    } else reading++;
+    let run;
+    try {
+      run = await options.run(args, {});
+    } finally {
+      // Hand the slot to the next waiting read, or free it.
+      const next = readQueue.shift();
+      if (next === undefined) reading--;
+      else next();
+    }
     try {
       JSON.parse(run.stdout);
     } catch {
@@ -152,6 +181,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       start(controller) {
         const send = (event: JobEvent) => {
           try {
+            // A client that reads slower than the job writes is dropped (it may reconnect:
+            // the stream starts with the job's log) rather than buffered without end.
+            if ((controller.desiredSize ?? 0) < -SSE_BACKLOG) {
+              stop?.();
+              controller.close();
+              return;
+            }
             controller.enqueue(
               encoder.encode(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`),
             );

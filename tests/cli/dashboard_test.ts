@@ -716,3 +716,16 @@ Deno.test("dashboard: a damaged pylock.toml still shows the packages, with the l
   assertEquals(text.code, 2);
   assertStringIncludes(text.stderr, "gestvenv lock web");
 });
+
+Deno.test("dashboard: the capturing terminal keeps stdout whole and only the last of stderr", async () => {
+  const { captureTerminal } = await import("../../commands/_terminal.ts");
+  const streamed: string[] = [];
+  const terminal = captureTerminal({ stderrLimit: 10, onStderr: (t) => streamed.push(t) });
+  const document = `{"a":"${"x".repeat(100)}"}\n`;
+  terminal.stdout(document);
+  for (let i = 0; i < 5; i++) terminal.stderr(`line ${i}\n`);
+  assertEquals(terminal.out, document);
+  assertEquals(terminal.err, "e 3\nline 4\n".slice(-10));
+  assertEquals(terminal.err.length, 10);
+  assertEquals(streamed.length, 5, "every write still reaches the page");
+});
