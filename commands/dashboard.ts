@@ -115,6 +115,16 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
           const { collectMetrics, prometheusText } = await import("../lib/monitor/mod.ts");
           return prometheusText(await collectMetrics(ctx.environments()));
         },
+        // `create`'s interpreter by path: only one that discovery finds (what `pyversions` lists).
+        isKnownInterpreter: async (path) => {
+          const { discoverCandidates } = await import("../lib/python/mod.ts");
+          const real = (p: string) => Deno.realPath(p).catch(() => p);
+          const wanted = await real(path);
+          for (const candidate of await discoverCandidates()) {
+            if (candidate.path === path || await real(candidate.path) === wanted) return true;
+          }
+          return false;
+        },
         run: async (args, options) => {
           const terminal = captureTerminal({ ...options, args });
           const code = await runInProcess(args, terminal);

@@ -40,6 +40,16 @@ export interface JobPlan {
   args: string[];
   /** Requirements to write to a temp file and pass with `--requirement`, or null. */
   requirements: string | null;
+  /**
+   * `create`'s interpreter when it is a path (absolute; absent otherwise): the server runs the
+   * job only when it is one of the discovered interpreters (`GET /api/v1/pythons`).
+   */
+  pythonPath?: string;
+}
+
+/** Whether a `python` request names a file (it holds a path separator) rather than a version. */
+export function isPythonPath(python: string): boolean {
+  return python.includes("/") || python.includes("\\");
 }
 
 /** Thrown for a request body that must not run (HTTP 400); the message says what was wrong. */
@@ -141,6 +151,12 @@ function pythonRequest(body: Record<string, unknown>): string | undefined {
       "A version (3.12), a range (>=3.10), a name (pypy3) or an interpreter's path",
     );
   }
+  if (isPythonPath(python as string) && !/^(\/|[A-Za-z]:\\)/.test(python as string)) {
+    bad(
+      `The Python path ${JSON.stringify(python)} is not absolute`,
+      "Give one of the interpreters GET /api/v1/pythons lists, or a version such as 3.12",
+    );
+  }
   return python as string;
 }
 
@@ -177,18 +193,21 @@ export function planJob(input: unknown): JobPlan {
       // Packages go into the requirements file too: `--packages` splits at spaces and commas,
       // which PEP 508 specifiers contain.
       const text = [...packages.map((p) => `${p}\n`), file ?? ""].join("");
-      return plan(
-        env,
-        [
-          "create",
-          ...json,
-          ...yes,
-          ...(python === undefined ? [] : [`--python=${python}`]),
-          "--",
+      return {
+        ...plan(
           env,
-        ],
-        text === "" ? null : text,
-      );
+          [
+            "create",
+            ...json,
+            ...yes,
+            ...(python === undefined ? [] : [`--python=${python}`]),
+            "--",
+            env,
+          ],
+          text === "" ? null : text,
+        ),
+        ...(python !== undefined && isPythonPath(python) ? { pythonPath: python } : {}),
+      };
     }
     case "install": {
       const env = envName(body, true)!;

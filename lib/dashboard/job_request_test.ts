@@ -102,3 +102,18 @@ Deno.test("planJob: cache-clean quantities follow the CLI's parsers (what `cache
     "--older-than=0.5",
   );
 });
+
+Deno.test("planJob: create's python is a version or an absolute path, which the server checks", () => {
+  assertEquals(planJob({ action: "create", env: "web", python: "3.12" }).pythonPath, undefined);
+  const byPath = planJob({ action: "create", env: "web", python: "/usr/bin/python3" });
+  assertEquals(byPath.pythonPath, "/usr/bin/python3");
+  assertEquals(byPath.args.includes("--python=/usr/bin/python3"), true);
+  assertThrows(
+    () => planJob({ action: "create", env: "web", python: "bin/python" }),
+    JobRequestError,
+  );
+  assertThrows(
+    () => planJob({ action: "create", env: "web", python: "./python" }),
+    JobRequestError,
+  );
+});

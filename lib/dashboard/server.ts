@@ -36,6 +36,12 @@ export interface DashboardOptions {
   token?: string;
   /** Served at `GET /metrics` (Prometheus text format) when given, with the token required. */
   metrics?: () => Promise<string>;
+  /**
+   * Whether `path` is one of the discovered Python interpreters (the command passes lib/python's
+   * discovery). A create job naming an interpreter by path runs only when it says yes; without
+   * it, such jobs are refused (400).
+   */
+  isKnownInterpreter?: (path: string) => Promise<boolean>;
 }
 
 /** A running dashboard. */
@@ -234,7 +240,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         return error(400, "bad_json", "The body is not JSON", "Send a JSON object");
       }
       try {
-        const job = jobs.submit(planJob(body));
+        const plan = planJob(body);
+        const path = plan.pythonPath ?? null;
+        if (path !== null && !(await options.isKnownInterpreter?.(path) ?? false)) {
+          return error(
+            400,
+            "bad_request",
+            `\`${path}\` is not one of the Python interpreters gestvenv discovered`,
+            "Pick one that GET /api/v1/pythons lists, or give a version such as 3.12",
+          );
+        }
+        const job = jobs.submit(plan);
         return json({ job: job.id }, 202);
       } catch (caught) {
         if (caught instanceof JobRequestError) {

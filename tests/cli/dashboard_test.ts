@@ -466,6 +466,11 @@ Deno.test("dashboard: argument injection and unconfirmed deletes are refused (40
     { action: "install", env: "-x", packages: ["demo-pkg"] },
     { action: "install", env: "../x", packages: ["demo-pkg"] },
     { action: "create", env: "new", python: "--help" },
+    // An interpreter by path must be one gestvenv discovered (not any program on the machine).
+    { action: "create", env: "new", python: "/bin/sh" },
+    { action: "create", env: "new", python: "bin/python3" },
+    { action: "cache-clean", older_than_days: 0 },
+    { action: "cache-clean", max_size: "0" },
     { action: "uninstall", env: "web", packages: ["flask>=1"] },
     { action: "install", env: "web", packages: "demo-pkg" },
     { action: "shell", env: "web" },
@@ -495,6 +500,15 @@ Deno.test("dashboard: argument injection and unconfirmed deletes are refused (40
   })).json();
   assertEquals((await waitJob(d, job)).state, "done");
   assertEquals((await ctx.registry()).environments, {});
+
+  // A discovered interpreter's path is accepted (the create form offers GET /api/v1/pythons).
+  const which = await ctx.exec("python3", ["-c", "import sys; print(sys.executable)"]);
+  const python = which.stdout.trim();
+  const made = await postJob(d, { action: "create", env: "bypath", python });
+  const body = await made.json();
+  assertEquals(made.status, 202, JSON.stringify(body));
+  assertEquals((await waitJob(d, body.job)).state, "done");
+  assertEquals(Object.keys((await ctx.registry()).environments), ["bypath"]);
 });
 
 /** Waits until an install has written its record somewhere under `root` (the failpoint after it sleeps). */
