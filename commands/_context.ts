@@ -414,6 +414,10 @@ function listenForInterrupts(
   };
   if (cancel?.aborted) onCancel();
   cancel?.addEventListener("abort", onCancel, { once: true });
+  // A caller that cancels through `cancel` (the dashboard) owns the process's signals: a command
+  // it runs installs no signal listener (its Ctrl-C would land in the job's captured output, and
+  // its second one would be absorbed by the server's own listener).
+  if (cancel !== undefined) return () => cancel.removeEventListener("abort", onCancel);
   const signals: Array<"SIGINT" | "SIGTERM"> = Deno.build.os === "windows"
     ? ["SIGINT"]
     : ["SIGINT", "SIGTERM"];
@@ -431,7 +435,6 @@ function listenForInterrupts(
     return [signal, handler] as const;
   });
   const remove = () => {
-    cancel?.removeEventListener("abort", onCancel);
     for (const [signal, handler] of handlers) {
       try {
         Deno.removeSignalListener(signal, handler);

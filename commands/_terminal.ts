@@ -59,10 +59,15 @@ export interface CapturedTerminal extends Terminal {
   readonly err: string;
 }
 
+/** Characters of stderr a {@linkcode captureTerminal} keeps by default (the last ones): 1 MiB. */
+export const CAPTURED_STDERR_LIMIT = 1 << 20;
+
 /**
  * A non-interactive terminal that keeps stdout and stderr in memory (no colors, no spinner, no
  * questions: a confirmation is refused unless `--yes` was passed, as in a pipe). `onStderr`
- * receives each stderr write as it happens (the dashboard streams it to the page).
+ * receives each stderr write as it happens (the dashboard streams it to the page). stdout is
+ * kept whole (it is the JSON document); of stderr only the last `stderrLimit` characters
+ * (default {@linkcode CAPTURED_STDERR_LIMIT}) are kept, so a long command cannot fill memory.
  */
 export function captureTerminal(
   options: {
@@ -70,14 +75,17 @@ export function captureTerminal(
     signal?: AbortSignal;
     onStderr?: (text: string) => void;
     args?: readonly string[];
+    stderrLimit?: number;
   } = {},
 ): CapturedTerminal {
   let out = "";
   let err = "";
+  const limit = options.stderrLimit ?? CAPTURED_STDERR_LIMIT;
   return {
     stdout: (text) => void (out += text),
     stderr: (text) => {
       err += text;
+      if (err.length > limit) err = err.slice(err.length - limit);
       options.onStderr?.(text);
     },
     stdoutIsTerminal: false,

@@ -25,18 +25,34 @@ interface ServeFlags extends GlobalFlags {
   readonly readOnly?: boolean;
 }
 
-/** Whether `host` is a loopback address (the only kind served without a warning). */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 /** The warning printed when the dashboard binds to a non-loopback address. */
 export function exposedWarning(host: string): string {
   return `The dashboard listens on ${host}, not only on this machine: anyone who can reach ` +
     "this address and has the token controls your environments (create, install, delete). " +
     "Use --read-only to serve views only, or bind to 127.0.0.1 (the default) and use an SSH " +
     "tunnel";
+}
+
+/**
+ * Writes the page `--open` hands to the browser: an HTML file, readable by its owner only (0600,
+ * in a new 0700 temp directory), that redirects to the tokenised `url`. The browser and the
+ * opener then get a file path in their arguments, never the token (argv is visible to every local
+ * user in `ps` and /proc), as Jupyter does. Returns the file's path and the directory to remove.
+ */
+export async function writeOpenPage(url: string): Promise<{ file: string; dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "gestvenv-dashboard-" });
+  await Deno.chmod(dir, 0o700).catch(() => {});
+  const file = `${dir}/open.html`;
+  const quoted = JSON.stringify(url).replace(/</g, "\\u003c");
+  const attr = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  const html = '<!doctype html>\n<html><head><meta charset="utf-8">\n' +
+    `<meta http-equiv="refresh" content="1;url=${attr}">\n` +
+    "<title>gestvenv dashboard</title></head>\n" +
+    `<body><p><a href="${attr}">Open the gestvenv dashboard</a></p>\n` +
+    `<script>window.location.replace(${quoted});</script></body></html>\n`;
+  await Deno.writeTextFile(file, html, { mode: 0o600, createNew: true });
+  await Deno.chmod(file, 0o600).catch(() => {});
+  return { file, dir };
 }
 
 /** The program that opens a URL in the desktop's browser. */
@@ -99,6 +115,16 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
           const { collectMetrics, prometheusText } = await import("../lib/monitor/mod.ts");
           return prometheusText(await collectMetrics(ctx.environments()));
         },
+        // `create`'s interpreter by path: only one that discovery finds (what `pyversions` lists).
+        isKnownInterpreter: async (path) => {
+          const { discoverCandidates } = await import("../lib/python/mod.ts");
+          const real = (p: string) => Deno.realPath(p).catch(() => p);
+          const wanted = await real(path);
+          for (const candidate of await discoverCandidates()) {
+            if (candidate.path === path || await real(candidate.path) === wanted) return true;
+          }
+          return false;
+        },
         run: async (args, options) => {
           const terminal = captureTerminal({ ...options, args });
           const code = await runInProcess(args, terminal);
@@ -115,7 +141,8 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
         hint: "Check --host (an address of this machine) and --port",
       });
     }
-    if (!isLoopbackHost(host)) ctx.printer.warn(exposedWarning(host));
+    const { isLoopback } = await import("../lib/serve/mod.ts");
+    if (!isLoopback(host)) ctx.printer.warn(exposedWarning(host));
     ctx.printer.info(`Dashboard: ${server.url}`);
     if (ctx.format === "json") {
       ctx.printer.data(JSON.stringify({
@@ -128,8 +155,13 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
     }
     if (server.readOnly) ctx.printer.info("Read-only: actions are refused");
     ctx.printer.info("Press Ctrl-C to stop");
+    let openPage: { file: string; dir: string } | undefined;
     if (flags.open) {
-      const [program, args] = opener(server.url);
+      openPage = await writeOpenPage(server.url);
+      const target = Deno.build.os === "windows"
+        ? openPage.file
+        : `file://${openPage.file.split("/").map(encodeURIComponent).join("/")}`;
+      const [program, args] = opener(target);
       try {
         const child = new Deno.Command(program, {
           args,
@@ -142,20 +174,44 @@ const serveCommand = buildCommand<ServeFlags, [], CliContext>({
           if (!s.success) ctx.printer.warn(`\`${program}\` could not open the browser`);
         }, () => {});
       } catch {
-        ctx.printer.warn(`\`${program}\` was not found: open ${server.url} yourself`);
+        ctx.printer.warn(`\`${program}\` was not found: open the URL above yourself`);
       }
     }
+    // The server owns the process's signals (the jobs it runs install none, they are cancelled
+    // through their terminal's signal): the first one stops it cleanly (running jobs roll back),
+    // a second one stops the process at once, as the CLI's second Ctrl-C does.
     const { promise: stopped, resolve } = Promise.withResolvers<string>();
+    let stopping = false;
     const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    const removeHandlers = () => {
+      for (const [s, handler] of handlers) {
+        try {
+          Deno.removeSignalListener(s, handler);
+        } catch { /* already removed */ }
+      }
+    };
     const handlers = signals.map((signal) => {
-      const handler = () => resolve(signal);
+      const handler = () => {
+        if (!stopping) {
+          stopping = true;
+          resolve(signal);
+          return;
+        }
+        removeHandlers();
+        Deno.kill(Deno.pid, signal);
+      };
       Deno.addSignalListener(signal, handler);
       return [signal, handler] as const;
     });
     const signal = await stopped;
-    ctx.printer.info(`Stopping the dashboard (${signal}): cancelling running jobs`);
+    ctx.printer.info(
+      `Stopping the dashboard (${signal}): cancelling running jobs (interrupt again to stop at once)`,
+    );
     await server.stop();
-    for (const [s, handler] of handlers) Deno.removeSignalListener(s, handler);
+    removeHandlers();
+    if (openPage !== undefined) {
+      await Deno.remove(openPage.dir, { recursive: true }).catch(() => {});
+    }
     ctx.printer.info("Dashboard stopped");
   }, { effect: "runs" }),
 });

@@ -18,6 +18,7 @@ import {
 } from "./_help.ts";
 import { resolveTarget } from "./_target.ts";
 import { join } from "../lib/paths/mod.ts";
+import { InvalidSyntaxError } from "../lib/errors/mod.ts";
 
 interface PackagesFlags extends GlobalFlags {
   readonly env?: string;
@@ -28,10 +29,12 @@ interface PackagesFlags extends GlobalFlags {
  * The environment's `pylock.toml`: its text, and its document (PEP 751 field names, as TOML
  * parses to JSON) once checked by lib/lock's reader; null for both when there is none.
  *
- * @throws {InvalidSyntaxError} When the lock is not a valid PEP 751 lock.
+ * @throws {InvalidSyntaxError} When the lock is not a valid PEP 751 lock (with a hint: `gestvenv
+ *   lock NAME` writes it again).
  */
 async function environmentLock(
   dir: string,
+  name: string,
 ): Promise<{ path: string; text: string | null; document: unknown }> {
   const path = join(dir, "pylock.toml");
   let text: string;
@@ -45,8 +48,16 @@ async function environmentLock(
     import("../lib/lock/mod.ts"),
     import("npm:smol-toml@1.9.1"),
   ]);
-  parsePylock(text, path);
-  return { path, text, document: JSON.parse(JSON.stringify(parse(text))) };
+  try {
+    parsePylock(text, path);
+    return { path, text, document: JSON.parse(JSON.stringify(parse(text))) };
+  } catch (error) {
+    if (!(error instanceof InvalidSyntaxError)) throw error;
+    throw new InvalidSyntaxError(error.message, undefined, {
+      hint: `\`gestvenv lock ${name}\` writes the lock again from the environment`,
+      cause: error,
+    });
+  }
 }
 
 /** `gestvenv packages`: the distributions installed in an environment, read from disk. */
@@ -86,7 +97,20 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
     const record = await getEnvironment(env, target.env);
     const { backend, target: t } = await openEnvironment(env, record);
     const installed = await backend.listInstalled(t);
-    const lock = flags.lock ? await environmentLock(record.path) : undefined;
+    let lock: Awaited<ReturnType<typeof environmentLock>> | undefined;
+    // With --format json a damaged lock does not hide the packages: `lock.error` says what is
+    // wrong and how to fix it (the dashboard's lock view shows both).
+    let lockError: { code: string; message: string; hint: string | null } | undefined;
+    if (flags.lock) {
+      try {
+        lock = await environmentLock(record.path, record.name);
+      } catch (error) {
+        if (!(error instanceof InvalidSyntaxError) || format !== "json") throw error;
+        lockError = { code: error.code, message: error.message, hint: error.hint ?? null };
+        lock = { path: join(record.path, "pylock.toml"), text: null, document: null };
+        ctx.printer.warn(`${error.message} (${lockError.hint})`);
+      }
+    }
     if (format === "json") {
       ctx.printer.json("packages", {
         environment: record.name,
@@ -97,7 +121,12 @@ export const packagesCommand = buildCommand<PackagesFlags, [string | undefined],
           requested,
         })),
         ...(lock === undefined ? {} : {
-          lock: { path: lock.path, exists: lock.text !== null, document: lock.document },
+          lock: {
+            path: lock.path,
+            exists: lockError !== undefined || lock.text !== null,
+            document: lock.document,
+            ...(lockError === undefined ? {} : { error: lockError }),
+          },
         }),
       });
     } else if (lock !== undefined) {

@@ -1,5 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { listCachedProjects } from "../../lib/cache/mod.ts";
+import { listCachedProjects, referencedArtifacts } from "../../lib/cache/mod.ts";
 import {
   action,
   type CliContext,
@@ -48,11 +48,11 @@ export const cacheListCommand = buildCommand<ListFlags, [], CliContext>({
       (cache) => listCachedProjects(cache, { filter: flags.filter, platform: flags.platform }),
     );
     if (format === "json") {
-      // What the registered environments' locks name: what `cache clean` keeps (the rule of
-      // `referencedArtifacts` in lib/cache: the file's sha256, or the origin it was built from).
+      // What the registered environments' locks name: what `cache clean` keeps (lib/cache's
+      // `referencedArtifacts`: the file's sha256, or the origin it was built from).
       const { references } = await environmentReferences(ctx);
-      const used = (f: { sha256: string; origin: string | null }) =>
-        references.sha256s.has(f.sha256) || (f.origin !== null && references.origins.has(f.origin));
+      const kept = referencedArtifacts(projects.flatMap((p) => p.files), references);
+      const used = (f: { sha256: string }) => kept.has(f.sha256);
       ctx.printer.json(
         "cache list",
         projects.map((p) => ({

@@ -119,9 +119,13 @@ export interface CleanOptions {
   onWait?: (() => void) | undefined;
 }
 
-/** The artifacts environments use: named by sha256, or built from a used origin. */
+/**
+ * The artifacts environments use: named by sha256, or built from a used origin. `cache clean`
+ * keeps them and `cache list --format json` marks them `referenced` (only `sha256` and `origin`
+ * of each row are read).
+ */
 export function referencedArtifacts(
-  rows: readonly CachedArtifactRow[],
+  rows: readonly Pick<CachedArtifactRow, "sha256" | "origin">[],
   refs: CacheReferences,
 ): Set<string> {
   const used = new Set<string>();

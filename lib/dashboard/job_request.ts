@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { parseDays, parseSize } from "../config/mod.ts";
 import { isValidEnvironmentName } from "../environments/mod.ts";
 import { isValidProjectName } from "../names/mod.ts";
 import { parseRequirement } from "../pep508/mod.ts";
@@ -39,6 +40,16 @@ export interface JobPlan {
   args: string[];
   /** Requirements to write to a temp file and pass with `--requirement`, or null. */
   requirements: string | null;
+  /**
+   * `create`'s interpreter when it is a path (absolute; absent otherwise): the server runs the
+   * job only when it is one of the discovered interpreters (`GET /api/v1/pythons`).
+   */
+  pythonPath?: string;
+}
+
+/** Whether a `python` request names a file (it holds a path separator) rather than a version. */
+export function isPythonPath(python: string): boolean {
+  return python.includes("/") || python.includes("\\");
 }
 
 /** Thrown for a request body that must not run (HTTP 400); the message says what was wrong. */
@@ -140,6 +151,12 @@ function pythonRequest(body: Record<string, unknown>): string | undefined {
       "A version (3.12), a range (>=3.10), a name (pypy3) or an interpreter's path",
     );
   }
+  if (isPythonPath(python as string) && !/^(\/|[A-Za-z]:\\)/.test(python as string)) {
+    bad(
+      `The Python path ${JSON.stringify(python)} is not absolute`,
+      "Give one of the interpreters GET /api/v1/pythons lists, or a version such as 3.12",
+    );
+  }
   return python as string;
 }
 
@@ -176,18 +193,21 @@ export function planJob(input: unknown): JobPlan {
       // Packages go into the requirements file too: `--packages` splits at spaces and commas,
       // which PEP 508 specifiers contain.
       const text = [...packages.map((p) => `${p}\n`), file ?? ""].join("");
-      return plan(
-        env,
-        [
-          "create",
-          ...json,
-          ...yes,
-          ...(python === undefined ? [] : [`--python=${python}`]),
-          "--",
+      return {
+        ...plan(
           env,
-        ],
-        text === "" ? null : text,
-      );
+          [
+            "create",
+            ...json,
+            ...yes,
+            ...(python === undefined ? [] : [`--python=${python}`]),
+            "--",
+            env,
+          ],
+          text === "" ? null : text,
+        ),
+        ...(python !== undefined && isPythonPath(python) ? { pythonPath: python } : {}),
+      };
     }
     case "install": {
       const env = envName(body, true)!;
@@ -238,15 +258,20 @@ export function planJob(input: unknown): JobPlan {
       if (isTrue(body, "unpacked")) how.push("--unpacked");
       const days = body["older_than_days"];
       if (days !== undefined && days !== null) {
-        if (typeof days !== "number" || !Number.isInteger(days) || days < 0 || days > 100_000) {
-          bad("`older_than_days` must be a whole number of days", "e.g. 30");
+        // The CLI's own rule (`--older-than`: more than 0, at most 100 years), checked now
+        // rather than by a job that fails with exit 2.
+        if (typeof days !== "number" || !isQuantity(() => parseDays(days, "older_than_days"))) {
+          bad("`older_than_days` must be a number of days above 0, at most 36500", "e.g. 30");
         }
         how.push(`--older-than=${days}`);
       }
       const size = body["max_size"];
       if (size !== undefined && size !== null) {
-        if (typeof size !== "string" || !/^\d+(\.\d+)?\s*([KMGT]i?B?|B)?$/i.test(size)) {
-          bad("`max_size` must be a size such as 500MB or 2GB", 'e.g. "2GB"');
+        if (
+          typeof size !== "string" || !/^\d+(\.\d+)?\s*([KMGT]i?B?|B)?$/i.test(size) ||
+          !isQuantity(() => parseSize(size, "max_size"))
+        ) {
+          bad("`max_size` must be a size of at least 1 byte such as 500MB or 2GB", 'e.g. "2GB"');
         }
         how.push(`--max-size=${size}`);
       }
@@ -265,5 +290,15 @@ export function planJob(input: unknown): JobPlan {
       }
       return plan(env, ["delete", ...json, "--yes", "--", env]);
     }
+  }
+}
+
+/** Whether `parse` (a lib/config quantity parser) accepts its value. */
+function isQuantity(parse: () => number): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -78,3 +78,42 @@ Deno.test("planJob: injection and anything unexpected are refused", () => {
     assertThrows(() => planJob(body), JobRequestError);
   }
 });
+
+Deno.test("planJob: cache-clean quantities follow the CLI's parsers (what `cache clean` refuses is a 400)", () => {
+  for (
+    const body of [
+      { action: "cache-clean", older_than_days: 0 },
+      { action: "cache-clean", older_than_days: 36_501 },
+      { action: "cache-clean", older_than_days: Number.NaN },
+      { action: "cache-clean", older_than_days: "30" },
+      { action: "cache-clean", max_size: "0" },
+      { action: "cache-clean", max_size: "0.5B" },
+      { action: "cache-clean", max_size: "0GB" },
+    ]
+  ) {
+    assertThrows(() => planJob(body), JobRequestError);
+  }
+  assertEquals(
+    planJob({ action: "cache-clean", older_than_days: 36_500, max_size: "1.5GiB" }).args.slice(-2),
+    ["--older-than=36500", "--max-size=1.5GiB"],
+  );
+  assertEquals(
+    planJob({ action: "cache-clean", older_than_days: 0.5 }).args.at(-1),
+    "--older-than=0.5",
+  );
+});
+
+Deno.test("planJob: create's python is a version or an absolute path, which the server checks", () => {
+  assertEquals(planJob({ action: "create", env: "web", python: "3.12" }).pythonPath, undefined);
+  const byPath = planJob({ action: "create", env: "web", python: "/usr/bin/python3" });
+  assertEquals(byPath.pythonPath, "/usr/bin/python3");
+  assertEquals(byPath.args.includes("--python=/usr/bin/python3"), true);
+  assertThrows(
+    () => planJob({ action: "create", env: "web", python: "bin/python" }),
+    JobRequestError,
+  );
+  assertThrows(
+    () => planJob({ action: "create", env: "web", python: "./python" }),
+    JobRequestError,
+  );
+});

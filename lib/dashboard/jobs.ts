@@ -89,6 +89,27 @@ export interface JobQueueOptions {
   keepFinished?: number;
   /** Events kept per job for replay. Default 2,000. */
   maxLog?: number;
+  /** Jobs that have not ended (queued or running) at most; past it `submit` refuses. Default 100. */
+  maxOpen?: number;
+  /** Characters kept of one event's text (`line`, `text`, `message`); longer ones are cut. Default 16,384. */
+  maxEventText?: number;
+}
+
+/**
+ * Why {@linkcode JobQueue.submit} refused a job: the server is stopping (`closing`) or too many
+ * jobs wait (`full`). The dashboard answers 503 with the message and hint.
+ */
+export class JobRefusedError extends Error {
+  /** `closing` or `full`. */
+  readonly code: "closing" | "full";
+  /** What to do next. */
+  readonly hint: string;
+  constructor(code: "closing" | "full", message: string, hint: string) {
+    super(message);
+    this.name = "JobRefusedError";
+    this.code = code;
+    this.hint = hint;
+  }
 }
 
 /** The FIFO of changing jobs (see the module doc). */
@@ -97,6 +118,9 @@ export class JobQueue {
   readonly #jobs = new Map<string, Job>();
   readonly #keep: number;
   readonly #maxLog: number;
+  readonly #maxOpen: number;
+  readonly #maxText: number;
+  #closing = false;
   #chain: Promise<void> = Promise.resolve();
 
   /** `run`: how a command line runs in-process. */
@@ -104,10 +128,32 @@ export class JobQueue {
     this.#run = run;
     this.#keep = options.keepFinished ?? 50;
     this.#maxLog = options.maxLog ?? 2_000;
+    this.#maxOpen = options.maxOpen ?? 100;
+    this.#maxText = options.maxEventText ?? 16_384;
   }
 
-  /** Queues a validated job; it starts when the jobs before it have ended. */
+  /**
+   * Queues a validated job; it starts when the jobs before it have ended.
+   *
+   * @throws {JobRefusedError} After {@linkcode close} (`closing`), or when `maxOpen` jobs have not
+   *   ended (`full`).
+   */
   submit(plan: JobPlan): JobView {
+    if (this.#closing) {
+      throw new JobRefusedError(
+        "closing",
+        "The dashboard is stopping: it accepts no new job",
+        "Start `gestvenv dashboard serve` again, then retry",
+      );
+    }
+    const open = [...this.#jobs.values()].filter((j) => !isFinal(j.view.state)).length;
+    if (open >= this.#maxOpen) {
+      throw new JobRefusedError(
+        "full",
+        `${open} jobs are queued or running already (at most ${this.#maxOpen})`,
+        "Wait for them to end (or cancel some), then retry",
+      );
+    }
     let resolveFinished!: () => void;
     const finished = new Promise<void>((resolve) => resolveFinished = resolve);
     const job: Job = {
@@ -172,14 +218,19 @@ export class JobQueue {
     return true;
   }
 
-  /** Cancels every job that has not ended, and waits for the running one to roll back. */
+  /**
+   * Refuses new jobs from now on, cancels every job that has not ended, and waits for the running
+   * one to roll back.
+   */
   async close(): Promise<void> {
+    this.#closing = true;
     const open = [...this.#jobs.values()].filter((j) => !isFinal(j.view.state));
     for (const job of open) this.cancel(job.view.id);
     await Promise.all(open.map((j) => j.finished));
   }
 
   #emit(job: Job, event: JobEvent): void {
+    event = this.#bounded(event);
     // Progress is frequent: only the newest one is kept for replay.
     const log = job.view.log;
     if (event.event === "progress" && log.at(-1)?.event === "progress") log.pop();
@@ -189,6 +240,21 @@ export class JobQueue {
       job.view.log_dropped++;
     }
     for (const subscriber of job.subscribers) subscriber(event);
+  }
+
+  /** The event with its text fields cut to `maxEventText` characters (marked `…[cut N]`). */
+  #bounded(event: JobEvent): JobEvent {
+    const data = event.data;
+    if (data === null || typeof data !== "object") return event;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of ["line", "text", "message"]) {
+      const value = (data as Record<string, unknown>)[key];
+      if (typeof value === "string" && value.length > this.#maxText) {
+        copy ??= { ...data as Record<string, unknown> };
+        copy[key] = `${value.slice(0, this.#maxText)}…[cut ${value.length - this.#maxText}]`;
+      }
+    }
+    return copy === undefined ? event : { event: event.event, data: copy };
   }
 
   async #execute(job: Job): Promise<void> {

@@ -1,5 +1,5 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
-import { type CommandRunOptions, type JobEvent, JobQueue } from "./jobs.ts";
+import { assertEquals, assertThrows } from "../../tests/helpers/assert.ts";
+import { type CommandRunOptions, type JobEvent, JobQueue, JobRefusedError } from "./jobs.ts";
 import { planJob } from "./job_request.ts";
 
 /** A runner that reports a step, waits for `release` (or the abort), and prints an envelope. */
@@ -77,4 +77,54 @@ Deno.test("JobQueue: only the last finished jobs are kept", async () => {
   const ids = [1, 2, 3].map(() => queue.submit(planJob({ action: "doctor-fix" })).id);
   for (let i = 0; i < 20; i++) await tick();
   assertEquals(ids.map((id) => queue.get(id)?.state), [undefined, "done", "done"]);
+});
+
+Deno.test("JobQueue: a stopping queue refuses new jobs instead of dropping them", async () => {
+  const runner = fakeRunner();
+  const queue = new JobQueue(runner.run);
+  const running = queue.submit(planJob({ action: "sync", env: "a" }));
+  await tick();
+  const closed = queue.close();
+  const refused = assertThrows(
+    () => queue.submit(planJob({ action: "sync", env: "b" })),
+    JobRefusedError,
+  );
+  assertEquals((refused as JobRefusedError).code, "closing");
+  await closed;
+  assertEquals(queue.get(running.id)?.state, "cancelled");
+  assertEquals(runner.started, [["sync", "--format", "json", "--locked", "--", "a"]]);
+  assertEquals(queue.list().length, 1, "the refused job was never recorded");
+});
+
+Deno.test("JobQueue: at most maxOpen jobs wait or run; long event texts are cut", async () => {
+  const runner = fakeRunner();
+  const queue = new JobQueue(runner.run, { maxOpen: 2, maxEventText: 10 });
+  const first = queue.submit(planJob({ action: "sync", env: "a" }));
+  queue.submit(planJob({ action: "sync", env: "b" }));
+  const full = assertThrows(
+    () => queue.submit(planJob({ action: "sync", env: "c" })),
+    JobRefusedError,
+  );
+  assertEquals((full as JobRefusedError).code, "full");
+  await tick();
+  const seen: JobEvent[] = [];
+  queue.subscribe(first.id, (e) => seen.push(e));
+  runner.release();
+  await tick();
+  await tick();
+  // One ended: there is room again.
+  queue.submit(planJob({ action: "sync", env: "c" }));
+  await queue.close();
+
+  const long = new JobQueue((_args, options) => {
+    options.onStderr?.("x".repeat(25));
+    options.listeners?.[0]?.output?.("short");
+    return Promise.resolve({ code: 0, stdout: "{}", stderr: "" });
+  }, { maxEventText: 10 });
+  const job = long.submit(planJob({ action: "doctor-fix" }));
+  for (let i = 0; i < 20; i++) await tick();
+  const log = long.get(job.id)!.log;
+  assertEquals(log[0], { event: "stderr", data: { text: `${"x".repeat(10)}…[cut 15]` } });
+  assertEquals(log[1], { event: "output", data: { line: "short" } });
+  assertEquals(seen.at(-1)?.event, "end");
 });

@@ -140,7 +140,11 @@ export function readRoute(pathname: string, query: URLSearchParams): ReadRoute |
       if (spec.value === "switch") {
         if (/^(1|true)$/.test(value)) flags.push(spec.flag);
         else if (!/^(0|false)$/.test(value)) {
-          return { kind: "invalid", message: `\`${key}\` is 1/true or 0/false`, hint: "" };
+          return {
+            kind: "invalid",
+            message: `\`${key}\` is 1/true or 0/false, not \`${value}\``,
+            hint: `Pass ${key}=1 to turn it on, or leave it out`,
+          };
         }
       } else if (!spec.value.test(value)) {
         return {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../../tests/helpers/assert.ts";
+import { assert, assertEquals } from "../../tests/helpers/assert.ts";
 import { readRoute } from "./read_routes.ts";
 
 const route = (path: string) => {
@@ -43,5 +43,15 @@ Deno.test("readRoute: invalid names and filters are refused", () => {
     ]
   ) {
     assertEquals(route(path)?.kind, "invalid", path);
+  }
+});
+
+Deno.test("readRoute: every refusal says what to do next", () => {
+  for (
+    const path of ["/api/v1/stats?trend=yes", "/api/v1/operations?last=-1", "/api/v1/cache?x=1"]
+  ) {
+    const refused = route(path);
+    assert(refused?.kind === "invalid", path);
+    assert(refused.hint.trim() !== "", `${path} has a hint`);
   }
 });

@@ -7,8 +7,17 @@
  */
 import { sameToken } from "./token.ts";
 
-/** Name of the cookie that carries the token after the first visit. */
+/** Start of the name of the cookie that carries the token after the first visit. */
 export const TOKEN_COOKIE = "gestvenv_dashboard_token";
+
+/**
+ * The token cookie's name for a dashboard on `port` (`gestvenv_dashboard_token_8080`). Cookies are
+ * not tied to a port (RFC 6265 §8.5): two dashboards on one host would overwrite each other's
+ * cookie under a single name.
+ */
+export function tokenCookie(port: number): string {
+  return `${TOKEN_COOKIE}_${port}`;
+}
 
 /** What the guard needs to know about the server. */
 export interface GuardOptions {
@@ -16,6 +25,10 @@ export interface GuardOptions {
   token: string;
   /** `Host` header values accepted (lowercase `host:port`), see {@linkcode allowedHosts}. */
   hosts: ReadonlySet<string>;
+  /** Name of the token cookie ({@linkcode tokenCookie}); default {@linkcode TOKEN_COOKIE}. */
+  cookie?: string;
+  /** What the `bad_host` hint tells to open (`http://127.0.0.1:8080/`); default the first host. */
+  address?: string;
   /** `--read-only`: every non-GET API request is refused. */
   readOnly: boolean;
 }
@@ -30,15 +43,47 @@ export interface Refusal {
   hint: string;
 }
 
+/** Whether `host` is a bind-all address (`0.0.0.0`, `::`, `[::]`): every interface. */
+export function isBindAll(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "");
+  return h === "0.0.0.0" || /^[0:]*::[0:]*$/.test(h) && !/[1-9a-f]/i.test(h);
+}
+
 /**
  * The `Host` values a server bound to `host:port` answers to: the bound address itself, and
- * `localhost`, `127.0.0.1` and `[::1]` with the same port. IPv6 addresses are bracketed.
+ * `localhost`, `127.0.0.1` and `[::1]` with the same port, then `extra` names (for a bind-all
+ * address the command passes this machine's interface addresses and host name, see
+ * {@linkcode machineNames}). IPv6 addresses are bracketed, names lowercased.
  */
-export function allowedHosts(host: string, port: number): Set<string> {
+export function allowedHosts(
+  host: string,
+  port: number,
+  extra: readonly string[] = [],
+): Set<string> {
   const bracket = (h: string) => h.includes(":") && !h.startsWith("[") ? `[${h}]` : h;
   return new Set(
-    [host, "localhost", "127.0.0.1", "::1"].map((h) => `${bracket(h).toLowerCase()}:${port}`),
+    [host, "localhost", "127.0.0.1", "::1", ...extra].map((h) =>
+      `${bracket(h).toLowerCase()}:${port}`
+    ),
   );
+}
+
+/**
+ * The names this machine answers to on a bind-all address: every interface address
+ * (`Deno.networkInterfaces()`, IPv6 link-local ones without their zone) and the host name
+ * (`Deno.hostname()`), plus its `.local` mDNS form. Permission or platform errors give fewer
+ * names, never an exception.
+ */
+export function machineNames(): string[] {
+  const names: string[] = [];
+  try {
+    for (const i of Deno.networkInterfaces()) names.push(i.address.replace(/%.*$/, ""));
+  } catch { /* no --allow-sys=networkInterfaces: the loopback names only */ }
+  try {
+    const name = Deno.hostname();
+    if (name !== "") names.push(name, name.includes(".") ? name : `${name}.local`);
+  } catch { /* no hostname */ }
+  return [...new Set(names)];
 }
 
 /** Whether `method` only reads (GET and HEAD). */
@@ -78,14 +123,17 @@ export function checkRequest(request: Request, options: GuardOptions): Refusal |
       message: `The Host header ${
         host === undefined ? "is missing" : `\`${host}\` is not this dashboard's address`
       } (DNS rebinding protection)`,
-      hint: `Open the dashboard as http://${[...options.hosts][0]}/ or http://localhost:PORT/`,
+      hint: `Open the dashboard as ${options.address ?? `http://${[...options.hosts][0]}/`}` +
+        " (the address it printed), or serve with --host set to the name you use",
     };
   }
   const authorization = request.headers.get("authorization");
+  // With an Authorization header, that header is the only credential (never the cookie).
+  const fromHeader = authorization === null ? undefined : authorizationToken(authorization);
   if (!isSafeMethod(request.method)) {
     const origin = request.headers.get("origin");
     const own = origin !== null && [...options.hosts].some((h) => origin === `http://${h}`);
-    if (!(own || (origin === null && authorization !== null))) {
+    if (!(own || (origin === null && fromHeader !== undefined))) {
       return {
         code: "cross_origin",
         message: origin === null
@@ -97,8 +145,9 @@ export function checkRequest(request: Request, options: GuardOptions): Refusal |
   }
   const path = new URL(request.url).pathname;
   if (!path.startsWith("/api/") && path !== "/metrics") return undefined;
-  const fromHeader = authorizationToken(authorization);
-  const given = fromHeader ?? cookieValue(request.headers.get("cookie"), TOKEN_COOKIE);
+  const given = authorization !== null
+    ? fromHeader
+    : cookieValue(request.headers.get("cookie"), options.cookie ?? TOKEN_COOKIE);
   if (given === undefined) {
     return {
       code: "no_token",

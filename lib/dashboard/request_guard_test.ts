@@ -4,7 +4,10 @@ import {
   authorizationToken,
   checkRequest,
   cookieValue,
+  isBindAll,
+  machineNames,
   TOKEN_COOKIE,
+  tokenCookie,
 } from "./request_guard.ts";
 import { newToken, sameToken } from "./token.ts";
 
@@ -34,6 +37,55 @@ Deno.test("allowed hosts: the bound address and the loopback names, with the por
     ["[::1]:9000", "localhost:9000", "127.0.0.1:9000"],
   );
   assert(allowedHosts("0.0.0.0", 1).has("0.0.0.0:1"));
+  const extra = allowedHosts("0.0.0.0", 1, ["192.0.2.7", "fe80::1", "MyHost"]);
+  assert(extra.has("192.0.2.7:1") && extra.has("[fe80::1]:1") && extra.has("myhost:1"));
+});
+
+Deno.test("bind-all addresses and this machine's names", () => {
+  for (const host of ["0.0.0.0", "::", "[::]", "0:0::0"]) assert(isBindAll(host), host);
+  for (const host of ["127.0.0.1", "::1", "192.0.2.7", "localhost", "fe80::"]) {
+    assert(!isBindAll(host), host);
+  }
+  const names = machineNames();
+  assert(names.includes("127.0.0.1"), "the interfaces' addresses");
+  assert(names.includes(Deno.hostname()), "the host name");
+  assert(names.every((n) => !n.includes("%")), "no IPv6 zone");
+});
+
+Deno.test("the bad_host hint names the real address, not a placeholder", () => {
+  const refusal = checkRequest(request("/", { host: "192.0.2.7:8080" }), {
+    ...options,
+    address: "http://0.0.0.0:8080/",
+  });
+  assertEquals(refusal?.code, "bad_host");
+  assert(refusal!.hint.includes("http://0.0.0.0:8080/"), refusal!.hint);
+  assert(!refusal!.hint.includes("PORT"), refusal!.hint);
+  assert(!checkRequest(request("/", { host: "x:1" }), options)!.hint.includes("PORT"));
+});
+
+Deno.test("the token cookie is named after the port; another port's cookie is not this one's", () => {
+  assertEquals(tokenCookie(18931), "gestvenv_dashboard_token_18931");
+  const mine = { ...options, cookie: tokenCookie(8080) };
+  const get = (cookie: string) =>
+    checkRequest(request("/api/v1/x", { headers: { cookie } }), mine)?.code;
+  assertEquals(get(`${tokenCookie(8080)}=${token}`), undefined);
+  assertEquals(get(`${tokenCookie(8081)}=${token}`), "no_token");
+  assertEquals(get(`${TOKEN_COOKIE}=${token}`), "no_token");
+});
+
+Deno.test("an Authorization header is the only credential: no Origin exemption or cookie fallback without its token", () => {
+  const cookie = `${TOKEN_COOKIE}=${token}`;
+  const post = (headers: Record<string, string>) =>
+    checkRequest(request("/api/v1/jobs", { method: "POST", headers }), options)?.code;
+  assertEquals(post({ authorization: "Basic abc", cookie }), "cross_origin");
+  assertEquals(post({ authorization: "", cookie }), "cross_origin");
+  assertEquals(post({ authorization: "token", cookie }), "cross_origin");
+  // A GET with a useless Authorization header and a good cookie: the header decides.
+  const get = (headers: Record<string, string>) =>
+    checkRequest(request("/api/v1/x", { headers }), options)?.code;
+  assertEquals(get({ authorization: "Basic abc", cookie }), "no_token");
+  assertEquals(get({ authorization: "token nope", cookie }), "bad_token");
+  assertEquals(get({ cookie }), undefined);
 });
 
 Deno.test("headers: cookie and Authorization parsing", () => {

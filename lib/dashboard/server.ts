@@ -8,9 +8,15 @@
 import { DASHBOARD_ASSETS } from "./assets.generated.ts";
 import { httpStatusOf } from "./http_status.ts";
 import { JobRequestError, planJob } from "./job_request.ts";
-import { type CommandRunner, type JobEvent, JobQueue } from "./jobs.ts";
+import { type CommandRunner, type JobEvent, JobQueue, JobRefusedError } from "./jobs.ts";
 import { readRoute } from "./read_routes.ts";
-import { allowedHosts, checkRequest, TOKEN_COOKIE } from "./request_guard.ts";
+import {
+  allowedHosts,
+  checkRequest,
+  isBindAll,
+  machineNames,
+  tokenCookie,
+} from "./request_guard.ts";
 import { newToken, sameToken } from "./token.ts";
 
 /** How to start a dashboard. */
@@ -30,6 +36,12 @@ export interface DashboardOptions {
   token?: string;
   /** Served at `GET /metrics` (Prometheus text format) when given, with the token required. */
   metrics?: () => Promise<string>;
+  /**
+   * Whether `path` is one of the discovered Python interpreters (the command passes lib/python's
+   * discovery). A create job naming an interpreter by path runs only when it says yes; without
+   * it, such jobs are refused (400).
+   */
+  isKnownInterpreter?: (path: string) => Promise<boolean>;
 }
 
 /** A running dashboard. */
@@ -101,6 +113,16 @@ function lastError(stderr: string): string {
   return line?.slice("error: ".length) ?? (stderr.trim().split("\n").at(-1) ?? "");
 }
 
+/** In-process reads (API GET routes) run at once; more wait, up to {@linkcode READS_WAITING}. */
+const READS_AT_ONCE = 4;
+/** Reads that may wait for a slot; past it a read is answered 503 `busy`. */
+const READS_WAITING = 64;
+/** Events queued for one SSE client before it is dropped as too slow. */
+const SSE_BACKLOG = 1_000;
+
+const NO_JOB_HINT = "GET /api/v1/jobs lists the jobs this server knows (it forgets the oldest " +
+  "finished ones, and all of them when it restarts)";
+
 const JOB_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id" });
 const JOB_EVENTS_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id/events" });
 const JOB_CANCEL_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id/cancel" });
@@ -113,12 +135,36 @@ const JOB_CANCEL_PATH = new URLPattern({ pathname: "/api/v1/jobs/:id/cancel" });
  */
 export async function startDashboard(options: DashboardOptions): Promise<DashboardServer> {
   const token = options.token ?? newToken();
+  let reading = 0;
+  const readQueue: (() => void)[] = [];
   const jobs = new JobQueue(options.run);
   let hosts = new Set<string>();
+  let cookie = "";
+  let address = "";
   const controller = new AbortController();
 
   const runRead = async (args: string[]): Promise<Response> => {
-    const run = await options.run(args, {});
+    // Bounded: at most READS_AT_ONCE reads run in this process, READS_WAITING more wait.
+    if (reading >= READS_AT_ONCE) {
+      if (readQueue.length >= READS_WAITING) {
+        return error(
+          503,
+          "busy",
+          `${reading + readQueue.length} reads are running or waiting already`,
+          "Retry in a moment",
+        );
+      }
+      await new Promise<void>((resolve) => readQueue.push(resolve));
+    } else reading++;
+    let run;
+    try {
+      run = await options.run(args, {});
+    } finally {
+      // Hand the slot to the next waiting read, or free it.
+      const next = readQueue.shift();
+      if (next === undefined) reading--;
+      else next();
+    }
     try {
       JSON.parse(run.stdout);
     } catch {
@@ -141,6 +187,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       start(controller) {
         const send = (event: JobEvent) => {
           try {
+            // A client that reads slower than the job writes is dropped (it may reconnect:
+            // the stream starts with the job's log) rather than buffered without end.
+            if ((controller.desiredSize ?? 0) < -SSE_BACKLOG) {
+              stop?.();
+              controller.close();
+              return;
+            }
             controller.enqueue(
               encoder.encode(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`),
             );
@@ -187,11 +240,29 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         return error(400, "bad_json", "The body is not JSON", "Send a JSON object");
       }
       try {
-        const job = jobs.submit(planJob(body));
+        const plan = planJob(body);
+        const path = plan.pythonPath ?? null;
+        if (path !== null && !(await options.isKnownInterpreter?.(path) ?? false)) {
+          return error(
+            400,
+            "bad_request",
+            `\`${path}\` is not one of the Python interpreters gestvenv discovered`,
+            "Pick one that GET /api/v1/pythons lists, or give a version such as 3.12",
+          );
+        }
+        const job = jobs.submit(plan);
         return json({ job: job.id }, 202);
       } catch (caught) {
         if (caught instanceof JobRequestError) {
           return error(400, "bad_request", caught.message, caught.hint);
+        }
+        if (caught instanceof JobRefusedError) {
+          return error(
+            503,
+            caught.code === "closing" ? "stopping" : "busy",
+            caught.message,
+            caught.hint,
+          );
         }
         throw caught;
       }
@@ -201,9 +272,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (method !== "POST") return error(405, "method", `${request.method} ${path}`, "Use POST");
       const id = cancel.pathname.groups["id"]!;
       const job = jobs.get(id);
-      if (job === undefined) return error(404, "no_job", `No job ${id}`, null);
+      if (job === undefined) return error(404, "no_job", `No job ${id}`, NO_JOB_HINT);
       if (!jobs.cancel(id)) {
-        return error(409, "job_ended", `Job ${id} has already ended (${job.state})`, null);
+        return error(
+          409,
+          "job_ended",
+          `Job ${id} has already ended (${job.state})`,
+          `Nothing to cancel: GET /api/v1/jobs/${id} shows how it ended`,
+        );
       }
       return json({ job: id, cancelling: true }, 202);
     }
@@ -211,7 +287,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (stream !== null) {
       if (method !== "GET") return error(405, "method", `${request.method} ${path}`, "Use GET");
       const id = stream.pathname.groups["id"]!;
-      if (jobs.get(id) === undefined) return error(404, "no_job", `No job ${id}`, null);
+      if (jobs.get(id) === undefined) return error(404, "no_job", `No job ${id}`, NO_JOB_HINT);
       return events(id);
     }
     const one = JOB_PATH.exec({ pathname: path });
@@ -219,7 +295,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (method !== "GET") return error(405, "method", `${request.method} ${path}`, "Use GET");
       const job = jobs.get(one.pathname.groups["id"]!);
       if (job === undefined) {
-        return error(404, "no_job", `No job ${one.pathname.groups["id"]}`, "It ended long ago?");
+        return error(404, "no_job", `No job ${one.pathname.groups["id"]}`, NO_JOB_HINT);
       }
       return json(job);
     }
@@ -233,7 +309,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
 
   const handle = async (request: Request): Promise<Response> => {
-    const refusal = checkRequest(request, { token, hosts, readOnly: options.readOnly });
+    const refusal = checkRequest(request, {
+      token,
+      hosts,
+      cookie,
+      address,
+      readOnly: options.readOnly,
+    });
     if (refusal !== undefined) {
       return error(403, refusal.code, refusal.message, refusal.hint);
     }
@@ -263,7 +345,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       url.searchParams.delete("token");
       return respond(null, 303, {
         "Location": `${url.pathname}${url.search}${url.hash}`,
-        "Set-Cookie": `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        "Set-Cookie": `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
     }
     // Unknown paths get the page: its routes are `#/` hashes.
@@ -284,8 +366,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       error(500, "internal", `The dashboard failed: ${String(caught)}`, "See the server's log"),
   }, handle);
   const addr = await listening;
-  hosts = allowedHosts(options.host, addr.port);
+  // Bound to every interface: the machine's addresses and names are its own too.
+  hosts = allowedHosts(options.host, addr.port, isBindAll(options.host) ? machineNames() : []);
+  cookie = tokenCookie(addr.port);
   const shown = options.host.includes(":") ? `[${options.host}]` : options.host;
+  address = `http://${shown}:${addr.port}/`;
   return {
     host: options.host,
     port: addr.port,

@@ -80,10 +80,14 @@ export interface CacheServer {
   close(): Promise<void>;
 }
 
-/** Whether `hostname` is a loopback address (what `cache serve` binds by default). */
+/**
+ * Whether `hostname` is a loopback address: `localhost`, `::1` (bracketed or not) or 127.0.0.0/8
+ * (what `cache serve` and `dashboard serve` bind by default; any other address gets a warning).
+ * Case does not matter.
+ */
 export function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "::1" || hostname === "[::1]" ||
-    /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** A counting semaphore with a bounded queue. */

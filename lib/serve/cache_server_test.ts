@@ -4,7 +4,7 @@ import { openCache, type PackageCache } from "../cache/mod.ts";
 import { parseHtmlPage, parseJsonPage } from "../index/mod.ts";
 import { buildWheel } from "../../tests/helpers/build_wheel.ts";
 import { writeSdist } from "../../tests/helpers/build_fixtures.ts";
-import { cacheHandler, serveCache } from "./cache_server.ts";
+import { cacheHandler, isLoopback, serveCache } from "./cache_server.ts";
 import { SIMPLE_JSON } from "./negotiate.ts";
 
 const BASE = "http://127.0.0.1:9";
@@ -250,5 +250,16 @@ Deno.test("serveCache: a port in use is a usage error with a hint", async () => 
     listener.close();
     cache.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("isLoopback: the one rule `cache serve` and `dashboard serve` warn by", () => {
+  for (const host of ["localhost", "LocalHost", "::1", "[::1]", "127.0.0.1", "127.1.2.3"]) {
+    assert(isLoopback(host), host);
+  }
+  for (
+    const host of ["0.0.0.0", "::", "192.168.1.2", "127.0.0.1.evil", "1127.0.0.1", "localhost."]
+  ) {
+    assert(!isLoopback(host), host);
   }
 });

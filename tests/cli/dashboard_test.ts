@@ -32,6 +32,10 @@ interface Dashboard extends AsyncDisposable {
   stderr(): string;
   /** Sends SIGINT and waits for the exit code. */
   stop(): Promise<number>;
+  /** Sends `signal` (and does not wait). */
+  kill(signal: Deno.Signal): void;
+  /** The exit status once the process has ended. */
+  status: Promise<Deno.CommandStatus>;
 }
 
 /** Starts `gestvenv dashboard serve --port 0 --format json ARGS` and reads its JSON line. */
@@ -101,6 +105,8 @@ async function serve(
     token: line.token,
     stderr: () => err,
     stop,
+    kill: (signal) => child.kill(signal),
+    status: child.status,
     [Symbol.asyncDispose]: async () => void await stop(),
   };
 }
@@ -122,8 +128,14 @@ function postJob(d: Dashboard, body: unknown, headers: Record<string, string> = 
 }
 
 /** A raw HTTP/1.1 GET with any Host header (fetch may not let a test set it). */
-async function rawGet(port: number, path: string, host: string, token: string) {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+async function rawGet(
+  port: number,
+  path: string,
+  host: string,
+  token: string,
+  address = "127.0.0.1",
+) {
+  const conn = await Deno.connect({ hostname: address, port });
   await conn.write(
     new TextEncoder().encode(
       `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: token ${token}\r\n` +
@@ -296,7 +308,7 @@ Deno.test("dashboard: no token, a wrong token, a foreign Host or Origin, read-on
   const wrong = "0".repeat(64);
   for (
     const headers of [{ authorization: `token ${wrong}` }, {
-      cookie: `gestvenv_dashboard_token=${wrong}`,
+      cookie: `gestvenv_dashboard_token_${d.port}=${wrong}`,
     }]
   ) {
     const response = await fetch(`${d.base}/api/v1/environments`, { headers });
@@ -316,7 +328,8 @@ Deno.test("dashboard: no token, a wrong token, a foreign Host or Origin, read-on
   const cookie = first.headers.get("set-cookie")!;
   assertEquals(
     cookie,
-    `gestvenv_dashboard_token=${d.token}; HttpOnly; SameSite=Strict; Path=/`,
+    `gestvenv_dashboard_token_${d.port}=${d.token}; HttpOnly; SameSite=Strict; Path=/`,
+    "the cookie is named after the port: another dashboard on this host keeps its own",
   );
   await first.body?.cancel();
   const withCookie = await fetch(`${d.base}/api/v1/environments`, {
@@ -453,6 +466,11 @@ Deno.test("dashboard: argument injection and unconfirmed deletes are refused (40
     { action: "install", env: "-x", packages: ["demo-pkg"] },
     { action: "install", env: "../x", packages: ["demo-pkg"] },
     { action: "create", env: "new", python: "--help" },
+    // An interpreter by path must be one gestvenv discovered (not any program on the machine).
+    { action: "create", env: "new", python: "/bin/sh" },
+    { action: "create", env: "new", python: "bin/python3" },
+    { action: "cache-clean", older_than_days: 0 },
+    { action: "cache-clean", max_size: "0" },
     { action: "uninstall", env: "web", packages: ["flask>=1"] },
     { action: "install", env: "web", packages: "demo-pkg" },
     { action: "shell", env: "web" },
@@ -482,6 +500,15 @@ Deno.test("dashboard: argument injection and unconfirmed deletes are refused (40
   })).json();
   assertEquals((await waitJob(d, job)).state, "done");
   assertEquals((await ctx.registry()).environments, {});
+
+  // A discovered interpreter's path is accepted (the create form offers GET /api/v1/pythons).
+  const which = await ctx.exec("python3", ["-c", "import sys; print(sys.executable)"]);
+  const python = which.stdout.trim();
+  const made = await postJob(d, { action: "create", env: "bypath", python });
+  const body = await made.json();
+  assertEquals(made.status, 202, JSON.stringify(body));
+  assertEquals((await waitJob(d, body.job)).state, "done");
+  assertEquals(Object.keys((await ctx.registry()).environments), ["bypath"]);
 });
 
 /** Waits until an install has written its record somewhere under `root` (the failpoint after it sleeps). */
@@ -541,7 +568,22 @@ Deno.test("dashboard: cancelling a running job rolls it back as Ctrl-C does; sto
   await assertConsistent(ctx);
   const again = await cancelJob(d, job);
   assertEquals(again.status, 409);
-  await again.body?.cancel();
+  const ended409 = (await again.json()).errors[0];
+  assertEquals(ended409.code, "job_ended");
+  assertStringIncludes(ended409.hint, `GET /api/v1/jobs/${job}`);
+  // Unknown jobs: 404 with a hint on each job route.
+  for (
+    const response of [
+      await api(d, "/api/v1/jobs/nope"),
+      await api(d, "/api/v1/jobs/nope/events"),
+      await cancelJob(d, "nope"),
+    ]
+  ) {
+    assertEquals(response.status, 404);
+    const refusal = (await response.json()).errors[0];
+    assertEquals(refusal.code, "no_job");
+    assertStringIncludes(refusal.hint, "GET /api/v1/jobs lists");
+  }
 
   // An install cancelled after its record: what the CLI's Ctrl-C leaves (nothing linked, the
   // environment consistent, the next install completes).
@@ -570,8 +612,134 @@ Deno.test("dashboard: a non-loopback --host warns who can control the environmen
   await using ctx = await createTestContext(standardWheels().slice(0, 1));
   await using d = await serve(ctx, ["--host", "0.0.0.0"]);
   assertEquals((await api(d, "/api/v1/session")).status, 200);
+  // Bound to every interface, it answers other machines: through this machine's own non-loopback
+  // address (Host: that address) and with its host name; a foreign name is still refused, and
+  // the refusal names the real port.
+  const outside = Deno.networkInterfaces().find((i) =>
+    i.family === "IPv4" && !i.address.startsWith("127.")
+  );
+  assert(outside !== undefined, "this machine has a non-loopback IPv4 address");
+  const viaOutside = await rawGet(
+    d.port,
+    "/api/v1/session",
+    `${outside.address}:${d.port}`,
+    d.token,
+    outside.address,
+  );
+  assertEquals(viaOutside.status, 200, viaOutside.text);
+  const viaName = await rawGet(d.port, "/api/v1/session", `${Deno.hostname()}:${d.port}`, d.token);
+  assertEquals(viaName.status, 200, viaName.text);
+  const foreign = await rawGet(d.port, "/", `evil.example:${d.port}`, d.token, outside.address);
+  assertEquals(foreign.status, 403);
+  assertStringIncludes(foreign.text, `http://0.0.0.0:${d.port}/`);
+  assert(!foreign.text.includes(":PORT"), foreign.text);
   assertEquals(await d.stop(), 0);
   const text = filterText(d.stderr(), [[d.token, "TOKEN"], [String(d.port), "PORT"]]);
   assertStringIncludes(text, "Dashboard: http://0.0.0.0:PORT/?token=TOKEN");
   await assertSnapshot(t, text.split("\n").filter((l) => l.startsWith("warning:")).join("\n"));
+});
+
+Deno.test("dashboard: a second Ctrl-C stops the server at once while a job rolls back; a job posted while it stops is refused", async () => {
+  await using ctx = await createTestContext(standardWheels().slice(0, 1));
+  await using d = await serve(ctx, [], { GESTVENV_FAILPOINT: "create.after-staging:sleep:15000" });
+  const { job } = await (await postJob(d, { action: "create", env: "slow" })).json();
+  for (let i = 0; i < 200; i++) {
+    const view = await (await api(d, `/api/v1/jobs/${job}`)).json();
+    if (view.state === "running") break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Let the create reach its failpoint (it sleeps there, deaf to the cancel).
+  await new Promise((r) => setTimeout(r, 1500));
+  d.kill("SIGINT");
+  for (let i = 0; i < 100 && !d.stderr().includes("Stopping the dashboard"); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assertStringIncludes(d.stderr(), "interrupt again to stop at once");
+  // Stopping: a new job is refused (503), not accepted and dropped.
+  const late = await postJob(d, { action: "create", env: "late" });
+  assertEquals(late.status, 503);
+  const refusal = await late.json();
+  assertEquals(refusal.errors[0].code, "stopping");
+  assertStringIncludes(refusal.errors[0].hint, "dashboard serve");
+  // The second Ctrl-C ends the process now (killed by the signal, as the CLI's second one),
+  // not after the job's 15 s sleep and rollback.
+  d.kill("SIGINT");
+  const status = await Promise.race([
+    d.status,
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000)),
+  ]);
+  assert(status !== undefined, "the server was still running 8 s after the second Ctrl-C");
+  assertEquals([status.success, status.code], [false, 130]);
+  assert(!d.stderr().includes("Dashboard stopped"), "it did not wait for the job");
+  assert(
+    !(await Deno.lstat(ctx.envPath("slow")).then(() => true, () => false)),
+    "the staged create was never published",
+  );
+});
+
+Deno.test("dashboard: --open hands the browser a private file, never the token in its arguments", async () => {
+  await using ctx = await createTestContext(standardWheels().slice(0, 1));
+  const bin = join(ctx.work, "bin");
+  await Deno.mkdir(bin);
+  const seen = join(ctx.work, "opener");
+  // A stand-in for xdg-open/open: records its arguments, the file's mode and its content.
+  for (const name of ["xdg-open", "open"]) {
+    await Deno.writeTextFile(
+      join(bin, name),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > ${seen}.args\nf="\${1#file://}"\n` +
+        `stat -c %a "$f" > ${seen}.mode\nstat -c %a "$(dirname "$f")" > ${seen}.dirmode\n` +
+        `cat "$f" > ${seen}.html\n`,
+      { mode: 0o755 },
+    );
+  }
+  await using d = await serve(ctx, ["--open"], { PATH: `${bin}:${ctx.env["PATH"] ?? ""}` });
+  for (let i = 0; i < 200; i++) {
+    if (await Deno.stat(`${seen}.html`).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const args = await Deno.readTextFile(`${seen}.args`);
+  assert(!args.includes(d.token), "the token is not in the opener's (and browser's) argv");
+  assertMatch(args.trim(), /^file:\/\/\/.*\/open\.html$/);
+  assertEquals((await Deno.readTextFile(`${seen}.mode`)).trim(), "600");
+  assertEquals((await Deno.readTextFile(`${seen}.dirmode`)).trim(), "700");
+  const html = await Deno.readTextFile(`${seen}.html`);
+  assertStringIncludes(html, `window.location.replace(${JSON.stringify(d.url)})`);
+  const file = args.trim().slice("file://".length);
+  assertEquals(await d.stop(), 0);
+  assert(!(await Deno.stat(file).then(() => true, () => false)), "removed when the server stops");
+});
+
+Deno.test("dashboard: a damaged pylock.toml still shows the packages, with the lock's error and how to fix it", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "web", "--packages", "demo-dep==1.0.0"]));
+  await Deno.writeTextFile(join(ctx.envPath("web"), "pylock.toml"), "lock-version = [unclosed\n");
+  await using d = await serve(ctx);
+  const response = await api(d, "/api/v1/environments/web/lock");
+  const body = await response.json();
+  assertEquals(response.status, 200, JSON.stringify(body));
+  assertEquals(
+    body.data.packages.map((p: { name: string }) => p.name).includes("demo-dep"),
+    true,
+  );
+  assertEquals([body.data.lock.exists, body.data.lock.document], [true, null]);
+  assertEquals(body.data.lock.error.code, "invalid_syntax");
+  assertStringIncludes(body.data.lock.error.hint, "gestvenv lock web");
+  // The CLI's text form fails, with the same hint.
+  const text = await ctx.run(["packages", "--env", "web", "--lock"]);
+  assertEquals(text.code, 2);
+  assertStringIncludes(text.stderr, "gestvenv lock web");
+});
+
+Deno.test("dashboard: the capturing terminal keeps stdout whole and only the last of stderr", async () => {
+  const { captureTerminal } = await import("../../commands/_terminal.ts");
+  const streamed: string[] = [];
+  const terminal = captureTerminal({ stderrLimit: 10, onStderr: (t) => streamed.push(t) });
+  const document = `{"a":"${"x".repeat(100)}"}\n`;
+  terminal.stdout(document);
+  for (let i = 0; i < 5; i++) terminal.stderr(`line ${i}\n`);
+  assertEquals(terminal.out, document);
+  assertEquals(terminal.err, "e 3\nline 4\n".slice(-10));
+  assertEquals(terminal.err.length, 10);
+  assertEquals(streamed.length, 5, "every write still reaches the page");
 });
