@@ -51,13 +51,44 @@ export class ApiError extends Error {
   }
 }
 
+/** The error every call gives when no answer came at all (the server stopped, the network broke). */
+export function unreachable(): ApiError {
+  return new ApiError(0, "The dashboard server is not answering", [{
+    code: "unreachable",
+    message: "The dashboard server is not answering",
+    hint: "Start `gestvenv dashboard serve` again and open the URL it prints",
+  }]);
+}
+
+/**
+ * `fetch`, with a network failure (fetch's `TypeError`: connection refused or reset) turned into
+ * {@linkcode unreachable}'s error. @throws {ApiError} when nothing answered.
+ */
+async function call(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (error) {
+    if (error instanceof TypeError) throw unreachable();
+    throw error;
+  }
+}
+
+async function bodyText(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (error instanceof TypeError) throw unreachable();
+    throw error;
+  }
+}
+
 function isEnvelope(value: unknown): value is Envelope {
   return typeof value === "object" && value !== null && "status" in value &&
     "errors" in value && Array.isArray((value as { errors: unknown }).errors);
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+  const text = await bodyText(response);
   try {
     return JSON.parse(text);
   } catch {
@@ -71,10 +102,11 @@ async function readJson(response: Response): Promise<unknown> {
 /**
  * `GET path` (under the page's origin) and returns the envelope when the command succeeded.
  * @throws {ApiError} with the envelope's errors when the command failed (HTTP 4xx/5xx), or when
- * the answer is not JSON (403 from the token check, a proxy).
+ * the answer is not JSON (403 from the token check, a proxy), or when the server is not answering
+ * (status 0, code `unreachable`).
  */
 export async function getEnvelope<T>(path: string): Promise<Envelope<T>> {
-  const response = await fetch(path, {
+  const response = await call(path, {
     credentials: "same-origin",
     headers: { accept: "application/json" },
   });
@@ -107,7 +139,7 @@ export async function getEnvelope<T>(path: string): Promise<Envelope<T>> {
 
 /** `GET /api/v1/session`. @throws {ApiError} as {@linkcode getEnvelope}. */
 export async function getSession(): Promise<Session> {
-  const response = await fetch("/api/v1/session", { credentials: "same-origin" });
+  const response = await call("/api/v1/session", { credentials: "same-origin" });
   if (!response.ok) {
     throw new ApiError(
       response.status,
@@ -155,7 +187,7 @@ export interface JobState {
 }
 
 async function post(path: string, body: unknown): Promise<Response> {
-  return await fetch(path, {
+  return await call(path, {
     method: "POST",
     credentials: "same-origin",
     headers: { "content-type": "application/json", accept: "application/json" },
@@ -191,7 +223,7 @@ function errorsOf(body: unknown): EnvelopeError[] {
  */
 export async function startJob(request: JobRequest): Promise<string> {
   const response = await post("/api/v1/jobs", request);
-  const text = await response.text();
+  const text = await bodyText(response);
   let body: unknown = undefined;
   try {
     body = JSON.parse(text);
@@ -222,7 +254,7 @@ export async function cancelJob(id: string): Promise<void> {
 
 /** `GET /api/v1/jobs/{id}`. @throws {ApiError} when it fails. */
 export async function getJob(id: string): Promise<JobState> {
-  const response = await fetch(`/api/v1/jobs/${encodeURIComponent(id)}`, {
+  const response = await call(`/api/v1/jobs/${encodeURIComponent(id)}`, {
     credentials: "same-origin",
   });
   if (!response.ok) {

@@ -18,6 +18,7 @@ import {
 } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { formatBytes } from "./format.ts";
+import { jobSummary } from "./summary.ts";
 
 /** How a finished job ended. */
 export interface JobOutcome {
@@ -77,20 +78,6 @@ function describe(request: JobRequest): string {
     parts.push(request.packages.join(" "));
   }
   return parts.join(" ");
-}
-
-function summary(result: Envelope | null): string | null {
-  const data = result?.data;
-  if (typeof data !== "object" || data === null) return null;
-  const changes = (data as { changes?: unknown }).changes;
-  if (!Array.isArray(changes)) return null;
-  if (changes.length === 0) return "Nothing changed.";
-  return changes.map((c: { name?: string; before?: string | null; after?: string | null }) => {
-    const name = c.name ?? "?";
-    if (c.before === null || c.before === undefined) return `installed ${name} ${c.after ?? ""}`;
-    if (c.after === null || c.after === undefined) return `removed ${name} ${c.before}`;
-    return `${name} ${c.before} → ${c.after}`;
-  }).join(", ");
 }
 
 /**
@@ -169,7 +156,7 @@ export async function runJob(request: JobRequest): Promise<JobOutcome> {
     if (failed && !outputBox.hidden) outputBox.open = true;
     if (failed && errors.length > 0) replace(result, errorList(errors));
     else if (failed) replace(result, h("p", {}, "The action failed; see its output above."));
-    else replace(result, h("p", {}, "Done. ", summary(outcome.result) ?? ""));
+    else replace(result, h("p", {}, "Done. ", jobSummary(request.action, outcome.result) ?? ""));
   };
 
   return await new Promise<JobOutcome>((resolve) => {
@@ -256,12 +243,20 @@ export async function runJob(request: JobRequest): Promise<JobOutcome> {
         } catch (error) {
           const outcome: JobOutcome = { exitCode: null, result: null, cancelled: false };
           finish(outcome);
+          // The server stopped (or the job is gone): say so, with what to do next.
           replace(
             result,
-            errorList([{
-              code: "error",
-              message: `Lost the job's progress: ${error instanceof Error ? error.message : error}`,
-            }]),
+            errorList([
+              {
+                code: "error",
+                message: "Lost the job's progress",
+                hint: "Its result is in the operations log (`gestvenv logs`) once the server runs",
+              },
+              ...(error instanceof ApiError && error.errors.length > 0 ? error.errors : [{
+                code: "error",
+                message: error instanceof Error ? error.message : String(error),
+              }]),
+            ]),
           );
           resolve(outcome);
         }

@@ -27,6 +27,10 @@ let generation = 0;
 
 function route(session: Session, main: HTMLElement, nav: HTMLElement): void {
   const mine = ++generation;
+  // Each route draws into its own container: a page still loading when the user leaves writes
+  // into a detached element, never into the next page (it may not even know it was left).
+  const view = h("div", { class: "view" });
+  replace(main, view);
   const hash = location.hash === "" || location.hash === "#" || location.hash === "#/"
     ? "#/environments"
     : location.hash;
@@ -57,24 +61,24 @@ function route(session: Session, main: HTMLElement, nav: HTMLElement): void {
       name = parts.slice(1).join("/");
     }
     title = name;
-    page = environmentPage(main, name, ctx);
+    page = environmentPage(view, name, ctx);
   } else if (parts[0] === "create") {
     title = "Create";
-    page = createPage(main, ctx);
+    page = createPage(view, ctx);
   } else if (parts[0] === "cache") {
     title = "Cache";
-    page = cachePage(main, ctx);
+    page = cachePage(view, ctx);
   } else if (parts[0] === "operations") {
     title = "Operations";
-    page = operationsPage(main, query, ctx);
+    page = operationsPage(view, query, ctx);
   } else if (parts[0] === "system") {
     title = "System";
-    page = systemPage(main, ctx);
+    page = systemPage(view, ctx);
   } else {
-    page = environmentsPage(main, ctx);
+    page = environmentsPage(view, ctx);
   }
   document.title = `${title} · gestvenv`;
-  main.querySelector("h1")?.focus();
+  view.querySelector("h1")?.focus();
   page.then(
     () => {
       if (generation === mine) document.body.dataset.ready = path || "/environments";

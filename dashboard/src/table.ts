@@ -6,6 +6,7 @@
  * @module
  */
 import { type Child, h, replace } from "./dom.ts";
+import { compareValues } from "./sort.ts";
 
 /** One column of a {@linkcode SortableTable}. */
 export interface Column<T> {
@@ -17,6 +18,8 @@ export interface Column<T> {
   sortValue?: (row: T) => string | number | null;
   /** Right-aligned figures. */
   numeric?: boolean;
+  /** The sort values are versions (`3.10` after `3.9`): see `compareVersions` in `sort.ts`. */
+  version?: boolean;
 }
 
 /** A rendered table; `refresh()` redraws it after its rows changed. */
@@ -24,14 +27,6 @@ export interface SortableTable<T> {
   element: HTMLTableElement;
   rows: T[];
   refresh(): void;
-}
-
-function compare(a: string | number | null, b: string | number | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return String(a).localeCompare(String(b));
 }
 
 /** Builds a table of `rows`, sorted by column `sortBy` (index) at first. */
@@ -80,7 +75,8 @@ export function sortableTable<T>(
     const ordered = [...result.rows];
     if (column?.sortValue !== undefined) {
       const value = column.sortValue;
-      ordered.sort((a, b) => compare(value(a), value(b)) * (descending ? -1 : 1));
+      const version = column.version === true;
+      ordered.sort((a, b) => compareValues(value(a), value(b), version) * (descending ? -1 : 1));
     }
     replace(
       tbody,

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Page } from "puppeteer-core";
+import type { HTTPRequest, Page } from "puppeteer-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { buildWheel } from "../helpers/build_wheel.ts";
 import { serveOsv } from "../helpers/osv_server.ts";
@@ -52,12 +52,12 @@ function wheels() {
   return [
     ...standardWheels(),
     // A distribution whose metadata carries markup: an arbitrary-equality (`===`) dependency the
-    // resolver cannot satisfy, so the markup reaches the page in the conflict explanation.
+    // resolver cannot satisfy, so the markup reaches the page in the conflict explanation (the
+    // page shows no distribution's Summary, so that field is not where markup could come in).
     buildWheel({
       name: "evil-pkg",
       version: "1.0.0",
       dependencies: [`other-pkg ===${IMG}`],
-      metadataFields: [`Summary: ${IMG}`],
     }),
   ];
 }
@@ -98,6 +98,11 @@ async function jobEnd(page: Page): Promise<{ state: string; text: string; ok: bo
       state: c.querySelector(".state").textContent, text: c.textContent,
       ok: c.classList.contains("succeeded") }; })()`,
   );
+}
+
+/** Waits until `expression` (JavaScript, evaluated in the page) is true. */
+async function until(page: Page, expression: string): Promise<void> {
+  await page.waitForFunction(expression, { timeout: 60_000 });
 }
 
 async function dismissJobs(page: Page): Promise<void> {
@@ -183,6 +188,52 @@ Deno.test({
       await page.setViewport({ width: 1280, height: 900 });
     });
 
+    await t.step("leaving a page while it loads: nothing of it reaches the next page", async () => {
+      await openRoute(page, "#/environments");
+      // alpha's facts are held back until the user is on the System page: alpha's page must
+      // not draw its actions (a delete form) or sections into the System page when they come.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => release = resolve);
+      let seen = false;
+      const onRequest = (request: HTTPRequest) => {
+        if (new URL(request.url()).pathname === "/api/v1/environments/alpha") {
+          seen = true;
+          void held.then(() => request.continue());
+        } else void request.continue();
+      };
+      await page.setRequestInterception(true);
+      page.on("request", onRequest);
+      try {
+        const answered = page.waitForResponse((r) =>
+          new URL(r.url()).pathname === "/api/v1/environments/alpha"
+        );
+        await page.evaluate(`location.hash = "#/env/alpha"`);
+        for (let i = 0; !seen; i++) {
+          assert(i < 600, "the page never asked for alpha's facts");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await openRoute(page, "#/system");
+        release();
+        await answered;
+        await page.waitForNetworkIdle({ idleTime: 300, timeout: 30_000 });
+        assertEquals(await texts(page, "main h1"), ["System"]);
+        assertEquals(
+          await inPage(
+            page,
+            `document.querySelectorAll("main .actions, main form, main #packages").length`,
+          ),
+          0,
+          "alpha's page leaked into the System page",
+        );
+        assertEquals(await inPage(page, "location.hash"), "#/system");
+        await screenshot(page, "02c-left-while-loading");
+      } finally {
+        release();
+        page.off("request", onRequest);
+        await page.setRequestInterception(false);
+      }
+    });
+
     await t.step("(b) an environment created from the page is in `gestvenv list`", async () => {
       await openRoute(page, "#/create");
       await page.waitForFunction(`document.querySelectorAll("#create-python option").length > 1`);
@@ -234,6 +285,12 @@ Deno.test({
         assert(!end.ok, "installing evil-pkg should fail (no other-pkg matches its ===)");
         const output = await texts(page, "#jobs .job pre.output");
         assert(output[0]?.includes(`other-pkg===${IMG}`), `output: ${output}`);
+        // The page redraws after a failed action too: the failed install is a recent operation.
+        await until(
+          page,
+          `[...document.querySelectorAll("#operations tbody tr")].some((r) =>
+            r.textContent.includes("evil-pkg") && r.textContent.includes("failed"))`,
+        );
         await assertNoMarkupRan(page);
         await screenshot(page, "06-hostile-install");
         await dismissJobs(page);
@@ -269,6 +326,15 @@ Deno.test({
       await openRoute(page, "#/system");
       const terms = await texts(page, "dl.facts dt");
       assert(terms.includes("gestvenv") && terms.includes("CPUs"), `system: ${terms}`);
+      // The interpreters' versions sort by their numbers (3.9 before 3.10), not as text.
+      const versions = (await texts(page, "#system tbody tr td:first-child")).map((v) =>
+        v.split(".").map(Number)
+      );
+      for (let i = 1; i < versions.length; i++) {
+        const [a = [], b = []] = [versions[i - 1], versions[i]];
+        const order = a.map((n, k) => n - (b[k] ?? 0)).find((d) => d !== 0) ?? 0;
+        assert(order <= 0, `versions out of order: ${versions.map((v) => v.join("."))}`);
+      }
       await screenshot(page, "10-system");
     });
 
@@ -338,6 +404,15 @@ Deno.test({
       });
       await forged.body?.cancel();
       assertEquals(forged.status, 403);
+      // The page's own Origin but neither cookie nor Authorization (a script that lost the
+      // token): a POST that would delete alpha is refused as well.
+      const tokenless = await fetch(`${server.origin}/api/v1/jobs`, {
+        method: "POST",
+        headers: { origin: server.origin, "content-type": "application/json" },
+        body: job,
+      });
+      await tokenless.body?.cancel();
+      assertEquals(tokenless.status, 403);
       assertEquals(await treeDigest(ctx.home), before, "a refused request changed the home");
       assert((await listed(ctx)).has("alpha"));
     });
@@ -346,10 +421,23 @@ Deno.test({
       // Back from the other origin's page: the cookie is still there, no token needed.
       await page.goto(`${server.origin}/`, { waitUntil: "load" });
       await openRoute(page, "#/cache");
+      // A day count of 0 or none: the page refuses it and posts nothing.
+      await page.select("#clean-mode", "older");
+      const days = `document.getElementById("clean-days")`;
+      for (const value of ["0", ""]) {
+        await inPage(page, `${days}.value = ${JSON.stringify(value)}`);
+        await page.click("#clean-form button[type=submit]");
+        assertEquals(await inPage(page, `${days}.validity.valid`), false, `days ${value}`);
+        assertEquals(await inPage(page, `document.querySelectorAll("#jobs .job").length`), 0);
+      }
+      await inPage(page, `${days}.value = "30"`);
       await page.select("#clean-mode", "unpacked");
       await page.click("#clean-form button[type=submit]");
       const clean = await jobEnd(page);
       assert(clean.ok, `clean failed: ${clean.text}`);
+      // What it did, from the command's document: files, bytes, the size before and after.
+      assert(/(Removed \d+ files?|Nothing to remove)/.test(clean.text), clean.text);
+      assert(/The cache went from .+ to .+\./.test(clean.text), clean.text);
       await dismissJobs(page);
       await openRoute(page, "#/env/gamma");
       const disabled = `document.querySelector("#delete-form button").disabled`;
@@ -361,6 +449,7 @@ Deno.test({
       await page.click("#delete-form button");
       const end = await jobEnd(page);
       assert(end.ok, `delete failed: ${end.text}`);
+      assert(end.text.includes("Deleted gamma"), end.text);
       await page.waitForFunction(`location.hash === "#/environments"`);
       assertEquals([...(await listed(ctx)).keys()].sort(), ["alpha", "beta"]);
       await dismissJobs(page);
@@ -389,6 +478,13 @@ Deno.test({
       assertEquals(await inPage(roPage, `document.querySelector('nav a[href="#/create"]')`), null);
       assert((await texts(roPage, ".session .badge")).includes("read-only"));
       await screenshot(roPage, "11-read-only");
+      // The server stops: the sections say so, and what to do next.
+      await ro[Symbol.asyncDispose]();
+      await openRoute(roPage, "#/system");
+      const shown = (await texts(roPage, "#system .error-box"))[0] ?? "";
+      assert(shown.includes("The dashboard server is not answering"), `system: ${shown}`);
+      assert(shown.includes("Hint: Start `gestvenv dashboard serve` again"), `system: ${shown}`);
+      await screenshot(roPage, "14-server-stopped");
     });
     Deno.stderr.writeSync(new TextEncoder().encode(`screenshots in ${artifactsDir()}\n`));
   } finally {

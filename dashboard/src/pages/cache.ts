@@ -10,6 +10,7 @@
 import { getEnvelope, type JobRequest } from "../api.ts";
 import { h, replace, svg } from "../dom.ts";
 import { formatAgo, formatBytes, formatPercent } from "../format.ts";
+import { parseDays } from "../inputs.ts";
 import { runJob } from "../jobs.ts";
 import { sortableTable } from "../table.ts";
 import { dl, loadingSection, type PageContext, pageTitle } from "../ui.ts";
@@ -310,10 +311,25 @@ export function cachePage(main: HTMLElement, ctx: PageContext): Promise<void> {
       h("option", { value: "older" }, "artifacts not used for the number of days below"),
       h("option", { value: "all" }, "everything (environments keep working)"),
     );
-    const days = h("input", { type: "number", id: "clean-days", min: "0", value: "30" });
-    const daysLine = h("p", { hidden: true }, h("label", { for: "clean-days" }, "Days "), days);
+    const days = h("input", {
+      type: "number",
+      id: "clean-days",
+      min: "1",
+      step: "1",
+      value: "30",
+      "aria-describedby": "clean-days-error",
+    });
+    const daysError = h("p", { class: "field-error", id: "clean-days-error", role: "alert" });
+    const daysLine = h(
+      "div",
+      { hidden: true },
+      h("p", {}, h("label", { for: "clean-days" }, "Days "), days),
+      daysError,
+    );
     mode.addEventListener("change", () => {
       daysLine.hidden = mode.value !== "older";
+      // Only the mode that uses the day count requires it.
+      days.required = mode.value === "older";
     });
     const form = h(
       "form",
@@ -326,13 +342,24 @@ export function cachePage(main: HTMLElement, ctx: PageContext): Promise<void> {
       event.preventDefault();
       const request: JobRequest = { action: "cache-clean", confirm: true };
       if (mode.value === "unpacked") request.unpacked = true;
-      else if (mode.value === "older") request.older_than_days = Number(days.value);
-      else {
+      else if (mode.value === "older") {
+        const count = parseDays(days.value);
+        if (count === null) {
+          daysError.textContent = "Enter a whole number of days, 1 or more.";
+          days.setAttribute("aria-invalid", "true");
+          days.focus();
+          return;
+        }
+        daysError.textContent = "";
+        days.removeAttribute("aria-invalid");
+        request.older_than_days = count;
+      } else {
         if (!globalThis.confirm("Remove everything in the cache?")) return;
         request.all = true;
       }
-      void runJob(request).then((outcome) => {
-        if (outcome.exitCode === 0 && !ctx.left()) {
+      // Even a failed or cancelled clean may have removed files: redraw the figures.
+      void runJob(request).then(() => {
+        if (!ctx.left()) {
           void info.reload();
           void stats.reload();
           void entries.reload();

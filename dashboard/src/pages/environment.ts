@@ -10,7 +10,7 @@
 import { ApiError, envPath, getEnvelope, type JobRequest } from "../api.ts";
 import { type Child, h, replace } from "../dom.ts";
 import { formatAgo, formatBytes, formatTime } from "../format.ts";
-import { runJob } from "../jobs.ts";
+import { type JobOutcome, runJob } from "../jobs.ts";
 import { sortableTable } from "../table.ts";
 import {
   button,
@@ -158,7 +158,12 @@ function lockView(lock: LockData | undefined): HTMLElement {
           cell: (p) => h("span", { class: "pkg" }, p.name),
           sortValue: (p) => p.name,
         },
-        { label: "Version", cell: (p) => p.version ?? "—" },
+        {
+          label: "Version",
+          cell: (p) => p.version ?? "—",
+          sortValue: (p) => p.version ?? null,
+          version: true,
+        },
         { label: "Index", cell: (p) => h("span", { class: "mono" }, p.index ?? "—") },
         { label: "File", cell: (p) => h("span", { class: "mono" }, lockSource(p)) },
       ],
@@ -259,10 +264,15 @@ export async function environmentPage(
   const refreshAll = () => {
     if (!ctx.left()) void environmentPage(main, name, ctx);
   };
-  const act = async (request: JobRequest, after: () => void = refreshAll) => {
+  // Whatever the outcome (a failed install may have changed packages, and it is a recent
+  // operation), the page is redrawn when the job ends, unless the user left it meanwhile.
+  const act = async (
+    request: JobRequest,
+    after: (outcome: JobOutcome) => void = refreshAll,
+  ) => {
     try {
       const outcome = await runJob(request);
-      if (outcome.exitCode === 0) after();
+      if (!ctx.left()) after(outcome);
     } catch {
       // The job card shows why the server refused it.
     }
@@ -288,6 +298,7 @@ export async function environmentPage(
     replace(facts, errorBox(error));
     return;
   }
+  if (ctx.left()) return;
   replace(
     facts,
     dl([
@@ -362,7 +373,7 @@ export async function environmentPage(
       if (confirmInput.value !== name) return;
       void act(
         { action: "delete", env: name, confirm: true, confirm_name: confirmInput.value },
-        () => ctx.navigate("#/environments"),
+        (outcome) => outcome.exitCode === 0 ? ctx.navigate("#/environments") : refreshAll(),
       );
     });
     main.append(
@@ -401,7 +412,12 @@ export async function environmentPage(
           cell: (p) => h("span", { class: "pkg" }, p.name),
           sortValue: (p) => p.name,
         },
-        { label: "Version", cell: (p) => p.version, sortValue: (p) => p.version },
+        {
+          label: "Version",
+          cell: (p) => p.version,
+          sortValue: (p) => p.version,
+          version: true,
+        },
         {
           label: "Requested",
           cell: (p) => p.requested ? "yes" : "no (a dependency)",
@@ -450,11 +466,9 @@ export async function environmentPage(
     { class: "card-actions" },
     button("Run doctor", () => void doctorSection?.reload()),
     ro ? null : " ",
-    ro
-      ? null
-      : button("Apply fixes", () =>
-        void act({ action: "doctor-fix", env: name, confirm: true }, () =>
-          void doctorSection?.reload()), { class: "action" }),
+    ro ? null : button("Apply fixes", () =>
+      // doctor --fix may reinstall packages and rewrite the lock: redraw the whole page.
+      void act({ action: "doctor-fix", env: name, confirm: true }), { class: "action" }),
   );
   doctorSection = loadingSection("Doctor", async () => {
     try {

@@ -78,6 +78,7 @@ export async function environmentsPage(main: HTMLElement, ctx: PageContext): Pro
     replace(body, errorBox(error));
     return;
   }
+  if (ctx.left()) return;
   const all: Row[] = list.data?.environments ?? [];
   const table = sortableTable<Row>(
     "Environments, with their health and size",
@@ -87,6 +88,7 @@ export async function environmentsPage(main: HTMLElement, ctx: PageContext): Pro
         label: "Python",
         cell: (r) => r.python?.version ?? "missing",
         sortValue: (r) => r.python?.version ?? null,
+        version: true,
       },
       { label: "Backend", cell: (r) => r.backend, sortValue: (r) => r.backend },
       {

@@ -94,7 +94,12 @@ export function systemPage(main: HTMLElement, _ctx: PageContext): Promise<void> 
       dl(pairs),
       s.interpreters?.status === "ok"
         ? sortableTable<Interpreter>("Python interpreters found", [
-          { label: "Version", cell: (i) => i.version, sortValue: (i) => i.version },
+          {
+            label: "Version",
+            cell: (i) => i.version,
+            sortValue: (i) => i.version,
+            version: true,
+          },
           { label: "Implementation", cell: (i) => i.implementation },
           { label: "Source", cell: (i) => i.source, sortValue: (i) => i.source },
           { label: "Path", cell: (i) => h("span", { class: "mono" }, i.path) },
