@@ -284,7 +284,8 @@ Deno.test("report --slack posts the problems and their fixes; a refusing webhook
     assertEquals(receiver.requests.length, 1);
     const body = receiver.requests[0]!.json as { text: string; blocks: unknown[] };
     assertStringIncludes(body.text, "gestvenv security report");
-    assertStringIncludes(body.text, "fix: gestvenv install 'demo-pkg>=1.1.0' --env web");
+    // Slack's fallback text is mrkdwn: `&`, `<` and `>` are escaped (Slack shows them as typed).
+    assertStringIncludes(body.text, "fix: gestvenv install 'demo-pkg&gt;=1.1.0' --env web");
     assertStringIncludes(JSON.stringify(body.blocks), "PYSEC-2024-1");
     // Slack's mrkdwn: the hostile summary is escaped there too.
     assert(!JSON.stringify(body.blocks).includes("<script>"), "raw markup sent to Slack");
