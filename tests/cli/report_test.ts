@@ -231,7 +231,9 @@ Deno.test("report --slack posts the problems and their fixes; a refusing webhook
     assertEquals(receiver.requests.length, 1);
     const body = receiver.requests[0]!.json as { text: string; blocks: unknown[] };
     assertStringIncludes(body.text, "gestvenv security report");
-    assertStringIncludes(body.text, "fix: gestvenv install 'demo-pkg>=1.1.0' --env web");
+    // The fallback text is mrkdwn too: `>` escaped as Slack asks.
+    assertStringIncludes(body.text, "fix: gestvenv install 'demo-pkg&gt;=1.1.0' --env web");
+    assert(!body.text.includes("<script>"), "raw markup in Slack's text");
     assertStringIncludes(JSON.stringify(body.blocks), "PYSEC-2024-1");
     // Slack's mrkdwn: the hostile summary is escaped there too.
     assert(!JSON.stringify(body.blocks).includes("<script>"), "raw markup sent to Slack");
