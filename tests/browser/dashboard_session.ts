@@ -8,10 +8,6 @@
  */
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
-import type { TestContext } from "../helpers/test_context.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** The Chromium the tests drive (`GESTVENV_TEST_CHROMIUM`, else Debian's launcher). */
 export const CHROMIUM = Deno.env.get("GESTVENV_TEST_CHROMIUM") ?? "/usr/bin/chromium";
@@ -25,97 +21,9 @@ export function hasChromium(): boolean {
   }
 }
 
-/** A running `gestvenv dashboard serve`. */
-export interface DashboardServer {
-  /** The URL it printed, with `?token=`. */
-  url: string;
-  /** `http://127.0.0.1:PORT`. */
-  origin: string;
-  /** The session token. */
-  token: string;
-  /** Everything it wrote on stderr so far. */
-  stderr(): string;
-  /** Stops it (SIGINT, as Ctrl-C) and waits for it to exit. */
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Starts `gestvenv dashboard serve --port 0 --format json ARGS` in `ctx`. */
-export async function serveDashboard(
-  ctx: TestContext,
-  args: string[] = [],
-): Promise<DashboardServer> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS,
-      MAIN,
-      "dashboard",
-      "serve",
-      "--port",
-      "0",
-      "--format",
-      "json",
-      ...args,
-    ],
-    env: ctx.env,
-    clearEnv: true,
-    cwd: ctx.work,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let err = "";
-  const errDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({
-      write(chunk) {
-        err += chunk;
-      },
-    }),
-  ).catch(() => {});
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  const deadline = Date.now() + 30_000;
-  let info: { url: string; port: number; token: string } | undefined;
-  while (info === undefined) {
-    if (Date.now() > deadline) break;
-    const { value, done } = await lines.read();
-    if (done) break;
-    out += value;
-    const line = out.split("\n").find((l) => l.trim().startsWith("{"));
-    if (line !== undefined && out.includes("\n")) info = JSON.parse(line);
-  }
-  // Keep draining stdout so the server never blocks on a full pipe.
-  const outDone = (async () => {
-    try {
-      while (!(await lines.read()).done) { /* drain */ }
-    } catch { /* closed */ }
-  })();
-  const stop = async () => {
-    try {
-      child.kill("SIGINT");
-    } catch { /* already gone */ }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 10_000);
-    await child.status;
-    clearTimeout(timer);
-    await Promise.all([errDone, outDone]);
-  };
-  if (info === undefined) {
-    await stop();
-    throw new Error(`dashboard serve printed no URL\n--- stdout\n${out}\n--- stderr\n${err}`);
-  }
-  return {
-    url: info.url,
-    origin: new URL(info.url).origin,
-    token: info.token,
-    stderr: () => err,
-    [Symbol.asyncDispose]: stop,
-  };
-}
+/** A running `gestvenv dashboard serve` (the HTTP tests' helper). */
+export type { Dashboard as DashboardServer } from "../helpers/dashboard_server.ts";
+export { serveDashboard } from "../helpers/dashboard_server.ts";
 
 /** Launches headless {@linkcode CHROMIUM} (`--no-sandbox`: the tests may run as root). */
 export async function launchBrowser(): Promise<Browser & AsyncDisposable> {

@@ -8,108 +8,12 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./../helpers/assert.ts";
 import { join } from "node:path";
-import { PERMISSION_FLAGS } from "../../commands/_self.ts";
-import {
-  assertOk,
-  createTestContext,
-  standardWheels,
-  type TestContext,
-} from "../helpers/test_context.ts";
+import { assertOk, createTestContext, standardWheels } from "../helpers/test_context.ts";
 import { serveOsv } from "../helpers/osv_server.ts";
+import { type Dashboard, serveDashboard } from "../helpers/dashboard_server.ts";
 import { treeDigest } from "../helpers/tree_digest.ts";
 import { assertConsistent } from "../helpers/consistency.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-/** A running `dashboard serve`: its JSON line, its base URL and how to stop it. */
-interface Dashboard extends AsyncDisposable {
-  url: string;
-  base: string;
-  port: number;
-  token: string;
-  /** Everything the server wrote to stderr so far. */
-  stderr(): string;
-  /** Sends SIGINT and waits for the exit code. */
-  stop(): Promise<number>;
-  /** Sends `signal` (and does not wait). */
-  kill(signal: Deno.Signal): void;
-  /** The exit status once the process has ended. */
-  status: Promise<Deno.CommandStatus>;
-}
-
-/** Starts `gestvenv dashboard serve --port 0 --format json ARGS` and reads its JSON line. */
-async function serve(
-  ctx: TestContext,
-  args: string[] = [],
-  env: Record<string, string> = {},
-): Promise<Dashboard> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...PERMISSION_FLAGS,
-      MAIN,
-      "dashboard",
-      "serve",
-      "--port",
-      "0",
-      "--format",
-      "json",
-      ...args,
-    ],
-    env: { ...ctx.env, ...env },
-    clearEnv: true,
-    cwd: ctx.work,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let err = "";
-  const errDone = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) err += chunk;
-  })();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await errDone;
-      throw new Error(`dashboard serve exited before printing its URL:\n${out}\n${err}`);
-    }
-    out += value;
-  }
-  const line = JSON.parse(out.slice(0, out.indexOf("\n"))) as {
-    url: string;
-    host: string;
-    port: number;
-    token: string;
-    read_only: boolean;
-  };
-  let code: number | undefined;
-  const stop = async () => {
-    if (code !== undefined) return code;
-    try {
-      child.kill("SIGINT");
-    } catch { /* already gone */ }
-    code = (await child.status).code;
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
-    await errDone;
-    return code;
-  };
-  return {
-    url: line.url,
-    base: `http://127.0.0.1:${line.port}`,
-    port: line.port,
-    token: line.token,
-    stderr: () => err,
-    stop,
-    kill: (signal) => child.kill(signal),
-    status: child.status,
-    [Symbol.asyncDispose]: async () => void await stop(),
-  };
-}
 
 /** Fetches `path` with the token in the `Authorization` header. */
 function api(d: Dashboard, path: string, init: RequestInit = {}): Promise<Response> {
@@ -193,7 +97,7 @@ Deno.test("dashboard: every read route is the CLI's --format json document for t
     assertOk(await ctx.run(["create", "empty"]));
     assertOk(await ctx.run(["create", "tmp", "--packages", "other-pkg"]));
     assertOk(await ctx.run(["delete", "tmp", "--yes"]));
-    await using d = await serve(ctx);
+    await using d = await serveDashboard(ctx);
     const routes: Array<[string, string[]]> = [
       ["/api/v1/environments", ["list", "--detailed"]],
       ["/api/v1/environments/web", ["info", "web"]],
@@ -286,7 +190,7 @@ Deno.test("dashboard: every read route is the CLI's --format json document for t
 Deno.test("dashboard: no token, a wrong token, a foreign Host or Origin, read-only: 403 and nothing changes", async () => {
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "web"]));
-  await using d = await serve(ctx);
+  await using d = await serveDashboard(ctx);
   const before = await treeDigest(ctx.home);
   const create = { action: "create", env: "new-env" };
 
@@ -382,7 +286,7 @@ Deno.test("dashboard: no token, a wrong token, a foreign Host or Origin, read-on
   assertEquals(await d.stop(), 0);
 
   // --read-only: views work, every POST is refused, the session says so.
-  await using ro = await serve(ctx, ["--read-only"]);
+  await using ro = await serveDashboard(ctx, ["--read-only"]);
   assertEquals((await api(ro, "/api/v1/environments")).status, 200);
   const session = await (await api(ro, "/api/v1/session")).json();
   assertEquals(session.read_only, true);
@@ -402,7 +306,7 @@ Deno.test("dashboard: no token, a wrong token, a foreign Host or Origin, read-on
 
 Deno.test("dashboard: create and install jobs change the home as the CLI does; the SSE stream carries their events", async () => {
   await using ctx = await createTestContext();
-  await using d = await serve(ctx);
+  await using d = await serveDashboard(ctx);
   const created = await postJob(d, { action: "create", env: "web", packages: ["demo-dep==1.0.0"] });
   assertEquals(created.status, 202);
   const { job: createId } = await created.json();
@@ -457,7 +361,7 @@ Deno.test("dashboard: create and install jobs change the home as the CLI does; t
 Deno.test("dashboard: argument injection and unconfirmed deletes are refused (400) and nothing runs", async () => {
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "web"]));
-  await using d = await serve(ctx);
+  await using d = await serveDashboard(ctx);
   const before = await treeDigest(ctx.home);
   const bad: unknown[] = [
     { action: "install", env: "web", packages: ["--index-url=http://evil"] },
@@ -540,7 +444,9 @@ Deno.test("dashboard: cancelling a running job rolls it back as Ctrl-C does; sto
     JSON.parse((await ctx.run(["packages", "web", "--format", "json"])).stdout);
   const before = await packages();
   const registry = await ctx.registry();
-  await using d = await serve(ctx, [], { GESTVENV_FAILPOINT: "installer.after_record:sleep:4000" });
+  await using d = await serveDashboard(ctx, [], {
+    GESTVENV_FAILPOINT: "installer.after_record:sleep:4000",
+  });
 
   // A create cancelled while it installs: no environment, the registry as it was.
   const { job } =
@@ -610,7 +516,7 @@ Deno.test("dashboard: cancelling a running job rolls it back as Ctrl-C does; sto
 
 Deno.test("dashboard: a non-loopback --host warns who can control the environments", async (t) => {
   await using ctx = await createTestContext(standardWheels().slice(0, 1));
-  await using d = await serve(ctx, ["--host", "0.0.0.0"]);
+  await using d = await serveDashboard(ctx, ["--host", "0.0.0.0"]);
   assertEquals((await api(d, "/api/v1/session")).status, 200);
   // Bound to every interface, it answers other machines: through this machine's own non-loopback
   // address (Host: that address) and with its host name; a foreign name is still refused, and
@@ -641,7 +547,9 @@ Deno.test("dashboard: a non-loopback --host warns who can control the environmen
 
 Deno.test("dashboard: a second Ctrl-C stops the server at once while a job rolls back; a job posted while it stops is refused", async () => {
   await using ctx = await createTestContext(standardWheels().slice(0, 1));
-  await using d = await serve(ctx, [], { GESTVENV_FAILPOINT: "create.after-staging:sleep:15000" });
+  await using d = await serveDashboard(ctx, [], {
+    GESTVENV_FAILPOINT: "create.after-staging:sleep:15000",
+  });
   const { job } = await (await postJob(d, { action: "create", env: "slow" })).json();
   for (let i = 0; i < 200; i++) {
     const view = await (await api(d, `/api/v1/jobs/${job}`)).json();
@@ -692,7 +600,9 @@ Deno.test("dashboard: --open hands the browser a private file, never the token i
       { mode: 0o755 },
     );
   }
-  await using d = await serve(ctx, ["--open"], { PATH: `${bin}:${ctx.env["PATH"] ?? ""}` });
+  await using d = await serveDashboard(ctx, ["--open"], {
+    PATH: `${bin}:${ctx.env["PATH"] ?? ""}`,
+  });
   for (let i = 0; i < 200; i++) {
     if (await Deno.stat(`${seen}.html`).then(() => true, () => false)) break;
     await new Promise((r) => setTimeout(r, 50));
@@ -714,7 +624,7 @@ Deno.test("dashboard: a damaged pylock.toml still shows the packages, with the l
   await using ctx = await createTestContext();
   assertOk(await ctx.run(["create", "web", "--packages", "demo-dep==1.0.0"]));
   await Deno.writeTextFile(join(ctx.envPath("web"), "pylock.toml"), "lock-version = [unclosed\n");
-  await using d = await serve(ctx);
+  await using d = await serveDashboard(ctx);
   const response = await api(d, "/api/v1/environments/web/lock");
   const body = await response.json();
   assertEquals(response.status, 200, JSON.stringify(body));
