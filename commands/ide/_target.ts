@@ -12,7 +12,37 @@ import {
 } from "../../lib/environments/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
 import { absolute } from "../../lib/paths/mod.ts";
-import type { CommandContext } from "../_context.ts";
+import {
+  type CommandContext,
+  GLOBAL_ALIASES,
+  GLOBAL_FLAGS,
+  type GlobalFlags,
+} from "../_context.ts";
+import { completeEnvironmentNames, optionalText } from "../_help.ts";
+
+/** The flags of `ide vscode` and `ide pycharm`. */
+export interface IdeFlags extends GlobalFlags {
+  readonly project?: string;
+}
+
+/** The parameters `ide vscode` and `ide pycharm` share: `[ENV] [--project DIR]`. */
+export const IDE_PARAMETERS = {
+  flags: {
+    ...GLOBAL_FLAGS,
+    project: optionalText("The project directory (default: the project here, else here)", "dir"),
+  },
+  aliases: GLOBAL_ALIASES,
+  positional: {
+    kind: "tuple",
+    parameters: [{
+      brief: "Environment (default: the project's, else the active one)",
+      parse: String,
+      placeholder: "env",
+      optional: true,
+      proposeCompletions: completeEnvironmentNames,
+    }],
+  },
+} as const;
 
 /** The project directory of an `ide` command: `--project`, the enclosing project, or here. */
 export async function ideProjectDir(given: string | undefined): Promise<string> {

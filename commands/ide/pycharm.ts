@@ -1,18 +1,7 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import {
-  action,
-  type CliContext,
-  formatFor,
-  GLOBAL_ALIASES,
-  GLOBAL_FLAGS,
-  type GlobalFlags,
-} from "../_context.ts";
-import { completeEnvironmentNames, examples, optionalText } from "../_help.ts";
-import { ideEnvironment, ideProjectDir } from "./_target.ts";
-
-interface IdeFlags extends GlobalFlags {
-  readonly project?: string;
-}
+import { action, type CliContext, formatFor } from "../_context.ts";
+import { examples } from "../_help.ts";
+import { IDE_PARAMETERS, ideEnvironment, type IdeFlags, ideProjectDir } from "./_target.ts";
 
 /** The one-time step in PyCharm that gestvenv cannot do (its SDK table is PyCharm's own). */
 function steps(interpreter: string, sdkName: string): string[] {
@@ -36,23 +25,7 @@ export const idePycharmCommand = buildCommand<IdeFlags, [string?], CliContext>({
       "\nPyCharm keeps the interpreters themselves in its own settings (jdk.table.xml), which gestvenv" +
       "\ndoes not write: add the interpreter once under that name, as the command says.",
   },
-  parameters: {
-    flags: {
-      ...GLOBAL_FLAGS,
-      project: optionalText("The project directory (default: the project here, else here)", "dir"),
-    },
-    aliases: GLOBAL_ALIASES,
-    positional: {
-      kind: "tuple",
-      parameters: [{
-        brief: "Environment (default: the project's, else the active one)",
-        parse: String,
-        placeholder: "env",
-        optional: true,
-        proposeCompletions: completeEnvironmentNames,
-      }],
-    },
-  },
+  parameters: IDE_PARAMETERS,
   func: action("ide pycharm", async (ctx, flags: IdeFlags, name?: string) => {
     const format = formatFor(ctx, ["table", "json"], "table");
     const ide = await import("../../lib/ide/mod.ts");
