@@ -12,6 +12,7 @@ import { buildZip } from "../helpers/hostile_wheel.ts";
 import { makeTestCa, startSmtpServer } from "../helpers/smtp_server.ts";
 import { assertSnapshot, filterText } from "../helpers/snapshot.ts";
 import { assertOk, createTestContext, type TestContext } from "../helpers/test_context.ts";
+import { treeDigest } from "../helpers/tree_digest.ts";
 import { startWebhookReceiver } from "../helpers/webhook_receiver.ts";
 
 const CRITICAL = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
@@ -87,7 +88,7 @@ Deno.test("report daily: a failed operation, an unhealthy and a vulnerable envir
   const brief = problems.map((p) => [p.kind, p.environment, p.fix]);
   assertEquals(brief, [
     ["unhealthy", "broken", "gestvenv repair broken --fix env.interpreter"],
-    ["failed_operation", "web", "gestvenv install no-such-package --env web"],
+    ["failed_operation", "web", "gestvenv logs --env web --level error --since 1d"],
     ["vulnerable", "web", "gestvenv install 'demo-pkg>=1.1.0' --env web"],
   ]);
   assertEquals(doc.vulnerabilities.source, "db");
@@ -218,6 +219,58 @@ Deno.test("report with no vulnerability source says it is unknown, never an all-
   assertEquals((await ctx.run(["report", "daily", "--email", "ops@example.org"])).code, 2);
 });
 
+Deno.test("report never repairs a damaged registry nor records the last check; --dry-run writes nothing", async () => {
+  await using ctx = await createTestContext();
+  assertOk(await ctx.run(["create", "a"]));
+  assertOk(await ctx.run(["create", "b"]));
+  await importDatabase(ctx);
+  // A registry cut in the middle of b's entry: a's still parses.
+  const registry = join(ctx.home, "environments.json");
+  const full = await Deno.readTextFile(registry);
+  await Deno.writeTextFile(registry, full.slice(0, full.indexOf('"b"') + 8));
+  const before = await treeDigest(ctx.home);
+  const dry = await ctx.run(["report", "daily", "--format", "json", "--offline", "--dry-run"]);
+  assertEquals(dry.code, 1, dry.stderr);
+  assertEquals(await treeDigest(ctx.home), before, "--dry-run changed the home");
+  const doc = JSON.parse(dry.stdout).data;
+  assert(
+    doc.problems.some((p: Problem) => p.title.includes("registry.damaged")),
+    JSON.stringify(doc.problems),
+  );
+  assertEquals(doc.vulnerabilities.available, false);
+  assertStringIncludes(doc.vulnerabilities.error, "the registry is damaged");
+  // Without --dry-run: the registry is still the damaged one (no entry dropped, no file moved
+  // aside), and the report's health check is not recorded as the last check.
+  const run = await ctx.run(["report", "security", "--offline"]);
+  assertEquals(run.code, 1, run.stderr);
+  assertStringIncludes(run.stdout, "the registry is damaged");
+  assertOk(
+    await ctx.run(["report", "daily", "--offline", "-o", join(ctx.work, "r.md")]).then(
+      (r) => ({ ...r, code: r.code === 1 ? 0 : r.code }),
+    ),
+  );
+  assertEquals(await Deno.readTextFile(registry), full.slice(0, full.indexOf('"b"') + 8));
+  assertEquals(
+    (await Array.fromAsync(Deno.readDir(ctx.home))).filter((e) => e.name.includes("corrupt")),
+    [],
+  );
+  assertEquals(
+    await Deno.stat(join(ctx.home, "monitor", "last_check.json")).then(() => true, () => false),
+    false,
+    "the report's health check became the last check",
+  );
+});
+
+Deno.test("report -o where no file can be written exits 10 naming the path", async () => {
+  await using ctx = await createTestContext();
+  await Deno.writeTextFile(join(ctx.work, "a-file"), "");
+  const out = join(ctx.work, "a-file", "r.md");
+  const result = await ctx.run(["report", "security", "-o", out, "--offline"]);
+  assertEquals(result.code, 10, result.stderr);
+  assertStringIncludes(result.stderr, out);
+  assertStringIncludes(result.stderr, "hint:");
+});
+
 Deno.test("report --slack posts the problems and their fixes; a refusing webhook exits 5", async () => {
   await using ctx = await createTestContext();
   await troubledHome(ctx);
@@ -312,6 +365,26 @@ Deno.test({
       assertEquals(viaChannel.code, 1, viaChannel.stderr);
       assertEquals(server.messages.length, 2);
       assertEquals(server.messages[1]!.to, ["ops@example.org"]);
+      // A Slack webhook that refuses does not stop the email; the exit code is Slack's (5).
+      const receiver = startWebhookReceiver("gone");
+      try {
+        const both = await ctx.run([
+          "report",
+          "daily",
+          "--email",
+          "ops@example.org",
+          "--slack",
+          `${receiver.url}/services/T/B/secret`,
+          "--offline",
+          "-o",
+          join(ctx.work, "d3.md"),
+        ]);
+        assertEquals(both.code, 5, both.stderr);
+        assertEquals(server.messages.length, 3);
+        assert(!both.stderr.includes("secret"), both.stderr);
+      } finally {
+        await receiver.close();
+      }
     } finally {
       await server.close();
     }
