@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { redactUrlsIn } from "../lib/errors/mod.ts";
-import { redactSecretUrl } from "../lib/notify/mod.ts";
+import { redactSecretUrl, redactUrlsIn } from "../lib/errors/mod.ts";
 
 /** What a hidden value is replaced with. */
 export const REDACTED = "***";

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { loadSmtpConfig } from "../../lib/notify/mod.ts";
 import { absolute } from "../../lib/paths/mod.ts";
 import {
   action,
@@ -10,7 +9,6 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { examples, text } from "../_help.ts";
-import { addChannel } from "./_alert_channel.ts";
 
 interface EmailFlags extends GlobalFlags {
   readonly smtpConfig: string;
@@ -31,6 +29,8 @@ export const monitorAlertEmailCommand = buildCommand<EmailFlags, [], CliContext>
     aliases: GLOBAL_ALIASES,
   },
   func: action("monitor alert email", async (ctx, flags: EmailFlags) => {
+    const { loadSmtpConfig } = await import("../../lib/notify/mod.ts");
+    const { addChannel } = await import("./_alert_channel.ts");
     const json = formatFor(ctx, ["table", "json"], "table") === "json";
     const path = absolute(flags.smtpConfig);
     await loadSmtpConfig(path);

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { describeAlertChannel, monitorFiles, readAlertChannels } from "../../lib/monitor/mod.ts";
 import {
   action,
   type CliContext,
@@ -21,6 +20,9 @@ export const monitorAlertListCommand = buildCommand<GlobalFlags, [], CliContext>
   },
   parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
   func: action("monitor alert list", async (ctx, _flags: GlobalFlags) => {
+    const { describeAlertChannel, monitorFiles, readAlertChannels } = await import(
+      "../../lib/monitor/mod.ts"
+    );
     const format = formatFor(ctx, ["table", "json"], "table");
     const channels = (await readAlertChannels(monitorFiles(ctx.home.root))).map(
       describeAlertChannel,

@@ -1,10 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import {
-  describeAlertChannel,
-  monitorFiles,
-  readAlertChannels,
-  removeAlertChannels,
-} from "../../lib/monitor/mod.ts";
 import { UsageError } from "../../lib/errors/mod.ts";
 import {
   action,
@@ -32,6 +26,8 @@ export const monitorAlertRemoveCommand = buildCommand<GlobalFlags, string[], Cli
     },
   },
   func: action("monitor alert remove", async (ctx, _flags: GlobalFlags, ...ids: string[]) => {
+    const { describeAlertChannel, monitorFiles, readAlertChannels, removeAlertChannels } =
+      await import("../../lib/monitor/mod.ts");
     const json = formatFor(ctx, ["table", "json"], "table") === "json";
     const files = monitorFiles(ctx.home.root);
     if (ctx.dryRun) {

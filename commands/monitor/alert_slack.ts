@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { checkWebhookUrl } from "../../lib/monitor/mod.ts";
 import {
   action,
   type CliContext,
@@ -9,7 +8,6 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { examples, text } from "../_help.ts";
-import { addChannel } from "./_alert_channel.ts";
 
 interface SlackFlags extends GlobalFlags {
   readonly webhookUrl: string;
@@ -36,6 +34,8 @@ export const monitorAlertSlackCommand = buildCommand<SlackFlags, [], CliContext>
     aliases: GLOBAL_ALIASES,
   },
   func: action("monitor alert slack", async (ctx, flags: SlackFlags) => {
+    const { checkWebhookUrl } = await import("../../lib/monitor/mod.ts");
+    const { addChannel } = await import("./_alert_channel.ts");
     const json = formatFor(ctx, ["table", "json"], "table") === "json";
     checkWebhookUrl(flags.webhookUrl, "--webhook-url");
     await addChannel(ctx, "monitor alert slack", "slack", flags.webhookUrl, json);

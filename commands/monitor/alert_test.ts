@@ -1,13 +1,6 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import { GestvenvError, UsageError } from "../../lib/errors/mod.ts";
-import {
-  type AlertChannel,
-  describeAlertChannel,
-  monitorFiles,
-  readAlertChannels,
-  sendToChannel,
-} from "../../lib/monitor/mod.ts";
-import { alertText } from "../../lib/notify/mod.ts";
+import type { AlertChannel } from "../../lib/monitor/mod.ts";
 import {
   action,
   type CliContext,
@@ -38,6 +31,10 @@ export const monitorAlertTestCommand = buildCommand<GlobalFlags, string[], CliCo
     },
   },
   func: action("monitor alert test", async (ctx, _flags: GlobalFlags, ...ids: string[]) => {
+    const { describeAlertChannel, monitorFiles, readAlertChannels, sendToChannel } = await import(
+      "../../lib/monitor/mod.ts"
+    );
+    const { alertText } = await import("../../lib/notify/mod.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const all = await readAlertChannels(monitorFiles(ctx.home.root));
     for (const id of ids) {

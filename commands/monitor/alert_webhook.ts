@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { checkWebhookUrl } from "../../lib/monitor/mod.ts";
 import {
   action,
   type CliContext,
@@ -9,7 +8,6 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { examples, text } from "../_help.ts";
-import { addChannel } from "./_alert_channel.ts";
 
 interface WebhookFlags extends GlobalFlags {
   readonly url: string;
@@ -30,6 +28,8 @@ export const monitorAlertWebhookCommand = buildCommand<WebhookFlags, [], CliCont
     aliases: GLOBAL_ALIASES,
   },
   func: action("monitor alert webhook", async (ctx, flags: WebhookFlags) => {
+    const { checkWebhookUrl } = await import("../../lib/monitor/mod.ts");
+    const { addChannel } = await import("./_alert_channel.ts");
     const json = formatFor(ctx, ["table", "json"], "table") === "json";
     checkWebhookUrl(flags.url, "--url");
     await addChannel(ctx, "monitor alert webhook", "webhook", flags.url, json);

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { collectMetrics, PROMETHEUS_CONTENT_TYPE, prometheusText } from "../../lib/monitor/mod.ts";
 import {
   action,
   type CliContext,
@@ -45,6 +44,9 @@ export const monitorExportPrometheusCommand = buildCommand<ExportFlags, [], CliC
     aliases: GLOBAL_ALIASES,
   },
   func: action("monitor export prometheus", async (ctx, flags: ExportFlags) => {
+    const { collectMetrics, PROMETHEUS_CONTENT_TYPE, prometheusText } = await import(
+      "../../lib/monitor/mod.ts"
+    );
     const format = formatFor(ctx, ["table", "json"], "table");
     const env = ctx.environments();
     if (flags.port === undefined) {

@@ -1,5 +1,4 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
-import { parseScheduleInterval } from "../../lib/monitor/mod.ts";
 import {
   action,
   type CliContext,
@@ -9,7 +8,6 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { examples, optionalText } from "../_help.ts";
-import { startSchedule } from "./_schedule.ts";
 
 interface StartFlags extends GlobalFlags {
   readonly interval?: string;
@@ -36,6 +34,8 @@ export const monitorStartCommand = buildCommand<StartFlags, [], CliContext>({
     aliases: GLOBAL_ALIASES,
   },
   func: action("monitor start", async (ctx, flags: StartFlags) => {
+    const { parseScheduleInterval } = await import("../../lib/monitor/mod.ts");
+    const { startSchedule } = await import("./_schedule.ts");
     const json = formatFor(ctx, ["table", "json"], "table") === "json";
     await startSchedule(ctx, "monitor start", parseScheduleInterval(flags.interval ?? "1h"), json);
   }, { effect: "changes" }),

@@ -1,14 +1,5 @@
 import { buildCommand } from "npm:@stricli/core@1.3.0";
 import {
-  defaultSchedulerHost,
-  describeAlertChannel,
-  monitorFiles,
-  readAlertChannels,
-  readLastCheck,
-  readSchedule,
-  scheduleInPlace,
-} from "../../lib/monitor/mod.ts";
-import {
   action,
   type CliContext,
   formatFor,
@@ -18,7 +9,6 @@ import {
 } from "../_context.ts";
 import { examples } from "../_help.ts";
 import { timeAgo } from "../_output.ts";
-import { showArgv } from "./_schedule.ts";
 
 /** `gestvenv monitor status`. */
 export const monitorStatusCommand = buildCommand<GlobalFlags, [], CliContext>({
@@ -31,6 +21,16 @@ export const monitorStatusCommand = buildCommand<GlobalFlags, [], CliContext>({
   },
   parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
   func: action("monitor status", async (ctx, _flags: GlobalFlags) => {
+    const {
+      defaultSchedulerHost,
+      describeAlertChannel,
+      monitorFiles,
+      readAlertChannels,
+      readLastCheck,
+      readSchedule,
+      scheduleInPlace,
+    } = await import("../../lib/monitor/mod.ts");
+    const { showArgv } = await import("./_schedule.ts");
     const format = formatFor(ctx, ["table", "json"], "table");
     const files = monitorFiles(ctx.home.root);
     const schedule = await readSchedule(files);

@@ -8,7 +8,6 @@ import {
   type GlobalFlags,
 } from "../_context.ts";
 import { examples } from "../_help.ts";
-import { stopSchedule } from "./_schedule.ts";
 
 /** `gestvenv monitor stop`. */
 export const monitorStopCommand = buildCommand<GlobalFlags, [], CliContext>({
@@ -18,6 +17,7 @@ export const monitorStopCommand = buildCommand<GlobalFlags, [], CliContext>({
   },
   parameters: { flags: GLOBAL_FLAGS, aliases: GLOBAL_ALIASES },
   func: action("monitor stop", async (ctx, _flags: GlobalFlags) => {
+    const { stopSchedule } = await import("./_schedule.ts");
     const json = formatFor(ctx, ["table", "json"], "table") === "json";
     await stopSchedule(ctx, "monitor stop", json);
   }, { effect: "changes" }),
